@@ -1,0 +1,48 @@
+# The README's two commands: `make demo` (set up, run ragfirst on samples/) and
+# `make test` (set up, run the whole test suite). .ci/run runs `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test pytest lint format docs install-check vscode clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Set up and run ragfirst on the samples (exit status 1 means "findings", as expected).
+demo: $(STAMP)
+	$(BIN)/ragfirst check samples/ || test $$? -eq 1
+
+## Set up and run everything CI runs.
+test: $(STAMP) lint pytest install-check vscode
+
+lint: $(STAMP)
+	$(BIN)/ruff check server tests
+	$(BIN)/ruff format --check server tests
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+## A plain (non-editable) install into a fresh venv must find its rules and docs.
+install-check: $(STAMP)
+	bash scripts/install_check.sh
+
+## The VS Code extension: npm ci, type-check, lint, unit tests, .vsix (skipped without npm).
+vscode:
+	@if command -v npm >/dev/null 2>&1; then bash editors/vscode/ci.sh; \
+	else echo "vscode: npm not found, skipping the extension build"; fi
+
+## Regenerate docs/rules/*.md from the rule YAML.
+docs: $(STAMP)
+	$(BIN)/python -m ragfirst.docs_gen docs/rules
+
+format: $(STAMP)
+	$(BIN)/ruff format server tests
+	$(BIN)/ruff check --fix server tests
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ragfirst_cache

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Prove that a plain `pip install .` (a wheel, not an editable install) works: the console
+# script runs, built-in rules and docs are found inside the package, samples are linted.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+python3 -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install --quiet "$repo"
+cd "$work"   # away from the checkout, so nothing can be found there by accident
+set +e
+"$work/venv/bin/ragfirst" check "$repo/samples" --format json > out.json
+status=$?
+set -e
+if [ "$status" -ne 1 ]; then echo "install-check: expected exit 1 (findings), got $status"; exit 1; fi
+"$work/venv/bin/python" - "$work/out.json" <<'PY'
+import json, sys, urllib.parse, pathlib
+report = json.load(open(sys.argv[1]))
+rules = {f["rule"] for f in report["findings"]}
+assert {"RF101", "RF103", "RF104", "RF105", "RF106"} <= rules, rules
+for finding in report["findings"]:
+    url = urllib.parse.urlparse(finding["guide"])
+    page = pathlib.Path(urllib.parse.unquote(url.path))
+    assert "site-packages" in str(page) and page.is_file(), finding["guide"]
+print(f"install-check: ok ({len(report['findings'])} findings, rules {sorted(rules)})")
+PY
+"$work/venv/bin/ragfirst" rule RF101 | grep -q "hosted-fine-tuning"
+"$work/venv/bin/python" -m ragfirst rules --format json > /dev/null
+echo "install-check: console script, python -m ragfirst, rules and docs all found in the wheel"

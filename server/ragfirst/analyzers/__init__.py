@@ -1,0 +1,1 @@
+"""Analyzers turn one file's text into facts; rules never look at syntax trees."""

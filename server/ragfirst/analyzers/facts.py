@@ -1,0 +1,92 @@
+"""Facts an analyzer extracts from one file: calls with resolved names, imports, comments.
+
+These are plain data (picklable, cacheable) so that the per-file phase can run in a
+process pool and project-level rules can run after it over everyone's facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ragfirst.model import Span
+
+
+class _Unknown:
+    """Marks a value we could not evaluate statically (inside literal dicts/lists too)."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+@dataclass(slots=True)
+class ArgFact:
+    """One argument of a call: its literal value (or UNKNOWN) and what it resolves to."""
+
+    span: Span
+    value: Any = UNKNOWN
+    qualname: str | None = None
+    origin: int | None = None  # index of the CallFact whose result this argument is
+
+    @property
+    def is_literal(self) -> bool:
+        return self.value is not UNKNOWN
+
+
+@dataclass(slots=True)
+class CallFact:
+    """A call whose callee was resolved to a qualified name, or left with its text tail.
+
+    `qualname` uses `()` for "an instance/result of": `openai.OpenAI().fine_tuning.jobs.create`.
+    When the root name could not be resolved, `qualname` is None and `tail` keeps the dotted
+    text (`loss.backward`) for checks that look at method names only.
+    """
+
+    index: int
+    qualname: str | None
+    tail: str
+    span: Span  # the callee expression: where a diagnostic is shown
+    full_span: Span  # the whole call including arguments
+    args: list[ArgFact] = field(default_factory=list)
+    kwargs: dict[str, ArgFact] = field(default_factory=dict)
+    star_args: bool = False
+    star_kwargs: bool = False
+    scope: str = "<module>"  # the enclosing function, for checks that group by function
+    receiver_qualname: str | None = None
+
+
+@dataclass(slots=True)
+class ImportFact:
+    module: str
+    span: Span
+
+
+@dataclass(slots=True)
+class CommentFact:
+    """A comment's text (without the leading marker) and where it starts."""
+
+    line: int
+    col: int
+    text: str
+    own_line: bool  # nothing but whitespace before it on its line
+
+
+@dataclass(slots=True)
+class FileFacts:
+    language: str
+    calls: list[CallFact] = field(default_factory=list)
+    imports: list[ImportFact] = field(default_factory=list)
+    comments: list[CommentFact] = field(default_factory=list)

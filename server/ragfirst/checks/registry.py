@@ -1,0 +1,8 @@
+"""Every built-in check by the name rule files use."""
+
+from __future__ import annotations
+
+from ragfirst.checks.base import Check
+from ragfirst.checks.training_loop import TrainingLoopCheck
+
+CHECKS: dict[str, Check] = {check.name: check for check in (TrainingLoopCheck(),)}

@@ -1,0 +1,102 @@
+"""`ragfirst` command line: check, rule, rules, decisions, guide, server.
+
+Exit codes: 0 clean, 1 findings, 2 usage, config or rule-file error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ragfirst import __version__
+from ragfirst.config.settings import ConfigError
+from ragfirst.rules.loader import RuleFileError
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"ragfirst: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ragfirst", description="Retrieval before training: a linter for LLM codebases.")
+    parser.add_argument("--version", action="version", version=f"ragfirst {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="lint files and directories")
+    check.add_argument("paths", nargs="*", type=Path, help="files or directories (default: .)")
+    check.add_argument("--select", type=_codes, help="rule ids or prefixes to enable (replaces config)")
+    check.add_argument("--extend-select", type=_codes, help="rule ids or prefixes to enable in addition")
+    check.add_argument("--ignore", type=_codes, help="rule ids or prefixes to disable")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--statistics", action="store_true", help="print counts per rule")
+    check.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
+    check.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")
+
+    rule = commands.add_parser("rule", help="explain one rule")
+    rule.add_argument("rule_id")
+    rules = commands.add_parser("rules", help="list all rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--config", type=Path)
+
+    decisions = commands.add_parser("decisions", help="list every suppression and its reason")
+    decisions.add_argument("paths", nargs="*", type=Path)
+    decisions.add_argument("--format", choices=["text", "json"], default="text")
+    decisions.add_argument("--config", type=Path)
+
+    server = commands.add_parser("server", help="run the language server (stdio by default)")
+    server.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout (default)")
+    server.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        if args.command == "check":
+            from ragfirst.cli.check_command import run_check
+
+            return run_check(args)
+        if args.command in ("rule", "rules"):
+            from ragfirst.cli.rules_command import run_rule, run_rules
+
+            return run_rule(args) if args.command == "rule" else run_rules(args)
+        if args.command == "decisions":
+            from ragfirst.cli.decisions_command import run_decisions
+
+            return run_decisions(args)
+        if args.command == "server":
+            from ragfirst.lsp.server import run_server
+
+            return run_server(args)
+    except (ConfigError, RuleFileError) as exc:
+        sys.stderr.write(f"ragfirst: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    parser.error(f"unknown command {args.command}")
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

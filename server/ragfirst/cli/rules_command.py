@@ -1,0 +1,70 @@
+"""`ragfirst rule RF101` (the rule's page) and `ragfirst rules` (the list)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR
+from ragfirst.config.settings import ConfigResolver
+from ragfirst.docs_gen import render_rule_page
+from ragfirst.engine.runner import EngineCache
+from ragfirst.rules.loader import load_ruleset
+
+
+def _render_for_terminal(markdown: str) -> str:
+    """Light Markdown rendering for a TTY: bold headings, dim code, no comment header."""
+    out = []
+    in_code = False
+    for line in markdown.splitlines():
+        if line.startswith("<!--"):
+            continue
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            out.append(f"\033[2m    {line}\033[0m")
+        elif line.startswith("#"):
+            out.append(f"\033[1m{line.lstrip('#').strip()}\033[0m")
+        else:
+            out.append(re.sub(r"\*\*(.+?)\*\*", "\033[1m\\1\033[0m", line))
+    return "\n".join(out) + "\n"
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    ruleset = load_ruleset()
+    rule = ruleset.get(args.rule_id.upper())
+    if rule is None:
+        sys.stderr.write(f"ragfirst: error: unknown rule {args.rule_id!r}; `ragfirst rules` lists them\n")
+        return EXIT_ERROR
+    page = render_rule_page(rule)
+    sys.stdout.write(_render_for_terminal(page) if sys.stdout.isatty() else page)
+    return EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    resolver = ConfigResolver(explicit=args.config)
+    from pathlib import Path
+
+    settings = resolver.for_path(Path.cwd())
+    ruleset = EngineCache().for_settings(settings).ruleset
+    rows = [
+        {
+            "id": rule.id,
+            "name": rule.name,
+            "severity": settings.severity_for(rule.id, rule.severity).label,
+            "enabled": settings.is_enabled(rule.id),
+            "summary": rule.summary,
+            "source": "built-in" if rule.builtin else rule.source,
+        }
+        for rule in sorted(ruleset.rules, key=lambda r: r.id)
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return EXIT_CLEAN
+    for row in rows:
+        state = "on " if row["enabled"] else "off"
+        sys.stdout.write(f"{row['id']}  {state}  {row['severity']:<8} {row['name']}\n")
+    return EXIT_CLEAN

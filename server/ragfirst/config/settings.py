@@ -1,0 +1,240 @@
+"""`[tool.ragfirst]` in pyproject.toml or `ragfirst.toml`, found upward from each file.
+
+The nearest config wins (as in ruff); there is no merging between levels. A config is
+data only: it is parsed with `tomllib` and validated against a schema, and a mistake is
+one `ConfigError` line with file:line:col.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ragfirst.model import SEVERITY_NAMES, Severity
+
+CONFIG_FILES = ("ragfirst.toml", ".ragfirst.toml", "pyproject.toml")
+DEFAULT_EXCLUDES = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "node_modules",
+    "site-packages",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".ragfirst_cache",
+    "dist",
+    "build",
+    "*.min.js",
+    "*.egg-info",
+)
+
+_RULE_ID = r"^[A-Z][A-Z0-9]*[0-9]{0,3}$"
+_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "select": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
+        "extend-select": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
+        "ignore": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
+        "severity": {
+            "type": "object",
+            "propertyNames": {"pattern": _RULE_ID},
+            "additionalProperties": {"enum": [*SEVERITY_NAMES, "off"]},
+        },
+        "exclude": {"type": "array", "items": {"type": "string"}},
+        "extend-exclude": {"type": "array", "items": {"type": "string"}},
+        "respect-gitignore": {"type": "boolean"},
+        "rules": {"type": "array", "items": {"type": "string"}},
+        "require-reason": {"type": "boolean"},
+        "guide-url": {"type": "string", "pattern": r"^(https?|file)://"},
+        "guide-urls": {
+            "type": "object",
+            "propertyNames": {"pattern": _RULE_ID},
+            "additionalProperties": {"type": "string", "pattern": r"^(https?|file)://"},
+        },
+        "options": {
+            "type": "object",
+            "propertyNames": {"pattern": _RULE_ID},
+            "additionalProperties": {"type": "object"},
+        },
+        "max-file-size": {"type": "integer", "minimum": 1024},
+    },
+}
+_VALIDATOR = jsonschema.Draft202012Validator(_SCHEMA)
+
+
+class ConfigError(Exception):
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path = path
+        self.line = line
+        self.col = col
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    config_path: Path | None = None
+    select: tuple[str, ...] = ("RF",)
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    respect_gitignore: bool = True
+    extra_rules: tuple[Path, ...] = ()
+    require_reason: bool = False
+    guide_url: str | None = None
+    guide_urls: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_file_size: int = 8 * 1024 * 1024
+
+    @property
+    def root(self) -> Path | None:
+        return self.config_path.parent if self.config_path else None
+
+    def is_enabled(self, rule_id: str) -> bool:
+        """Longest matching prefix wins between select and ignore (ruff's semantics)."""
+        if self.severity.get(rule_id) == "off":
+            return False
+        best_select = max((len(p) for p in self.select if rule_id.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if rule_id.startswith(p)), default=-1)
+        return best_select >= 0 and best_select > best_ignore
+
+    def severity_for(self, rule_id: str, default: Severity) -> Severity:
+        value = self.severity.get(rule_id)
+        return Severity.parse(value) if value and value != "off" else default
+
+    def option(self, rule_id: str, name: str, default: Any) -> Any:
+        return self.options.get(rule_id, {}).get(name, default)
+
+    def with_overrides(
+        self, select: list[str] | None = None, ignore: list[str] | None = None, extend_select: list[str] | None = None
+    ) -> Settings:
+        result = self
+        if select:
+            result = replace(result, select=tuple(select))
+        if extend_select:
+            result = replace(result, select=(*result.select, *extend_select))
+        if ignore:
+            result = replace(result, ignore=(*result.ignore, *ignore))
+        return result
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _key_position(text: str, key: str) -> tuple[int, int]:
+    """Best-effort line of a key in TOML text (tomllib keeps no positions)."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    if not match:
+        return 1, 1
+    line = text.count("\n", 0, match.start()) + 1
+    col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    stripped = len(match.group(0)) - len(match.group(0).lstrip())
+    return line, col + stripped
+
+
+def read_config_table(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """The ragfirst table of a config file (None when a pyproject.toml has none)."""
+    display = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(display, 1, 1, "config file is not valid UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(display, 1, 1, f"cannot read config file: {exc.strerror}") from None
+    if path.name == "pyproject.toml" and "ragfirst" not in text:
+        return None, text
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        position = _TOML_POSITION.search(message)
+        line, col = (int(position.group(1)), int(position.group(2))) if position else (1, 1)
+        raise ConfigError(display, line, col, f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("ragfirst")
+        return (table if isinstance(table, dict) else None), text
+    return data, text
+
+
+def settings_from_file(path: Path) -> Settings | None:
+    table, text = read_config_table(path)
+    if table is None:
+        return None
+    errors = sorted(_VALIDATOR.iter_errors(table), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        key_path = [str(p) for p in error.absolute_path]
+        if error.validator == "additionalProperties":
+            unknown = re.findall(r"'([^']+)'", error.message)
+            key = unknown[0] if unknown else ""
+            line, col = _key_position(text, key)
+            raise ConfigError(str(path), line, col, f"unknown config key {key!r} in [tool.ragfirst]")
+        line, col = _key_position(text, key_path[0]) if key_path else (1, 1)
+        where = ".".join(key_path) or "[tool.ragfirst]"
+        raise ConfigError(str(path), line, col, f"{where}: {error.message}")
+    base = path.parent
+    exclude = tuple(table.get("exclude", DEFAULT_EXCLUDES)) + tuple(table.get("extend-exclude", ()))
+    return Settings(
+        config_path=path,
+        select=tuple(table.get("select", ("RF",))) + tuple(table.get("extend-select", ())),
+        ignore=tuple(table.get("ignore", ())),
+        severity=dict(table.get("severity", {})),
+        exclude=exclude,
+        respect_gitignore=table.get("respect-gitignore", True),
+        extra_rules=tuple((base / p).resolve() for p in table.get("rules", ())),
+        require_reason=table.get("require-reason", False),
+        guide_url=table.get("guide-url"),
+        guide_urls=dict(table.get("guide-urls", {})),
+        options={k: dict(v) for k, v in table.get("options", {}).items()},
+        max_file_size=table.get("max-file-size", 8 * 1024 * 1024),
+    )
+
+
+class ConfigResolver:
+    """Finds and caches the settings that apply to each directory."""
+
+    def __init__(self, explicit: Path | None = None, default: Settings | None = None) -> None:
+        self._explicit = settings_from_file(explicit) if explicit else None
+        if explicit and self._explicit is None:
+            raise ConfigError(str(explicit), 1, 1, "no [tool.ragfirst] table in this file")
+        self._default = default or Settings()
+        self._by_dir: dict[Path, Settings] = {}
+
+    def for_path(self, path: Path) -> Settings:
+        if self._explicit is not None:
+            return self._explicit
+        directory = path if path.is_dir() else path.parent
+        directory = directory.resolve()
+        return self._for_dir(directory)
+
+    def _for_dir(self, directory: Path) -> Settings:
+        if directory in self._by_dir:
+            return self._by_dir[directory]
+        found: Settings | None = None
+        for name in CONFIG_FILES:
+            candidate = directory / name
+            if candidate.is_file():
+                found = settings_from_file(candidate)
+                if found is not None:
+                    break
+        if found is None:
+            parent = directory.parent
+            found = self._default if parent == directory else self._for_dir(parent)
+        self._by_dir[directory] = found
+        return found
+
+    def invalidate(self) -> None:
+        self._by_dir.clear()

@@ -1,0 +1,169 @@
+"""Generate the rule reference (docs/rules/RFxxx.md) from the rule YAML.
+
+The YAML is the single source of truth: the same text feeds `ragfirst rule`, the editor
+hover and these pages, and a test fails when a committed page differs from this output.
+Run `python -m ragfirst.docs_gen` (or `make docs`) after changing a rule.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ragfirst.rules.loader import load_ruleset, package_data_dir
+from ragfirst.rules.model import Example, Rule, RuleSet
+
+HEADER = "<!-- Generated from {source} by `make docs`; edit the YAML, not this page. -->\n"
+
+
+def _language(example: Example) -> str:
+    suffix = Path(example.path).suffix
+    return {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}.get(
+        suffix, ""
+    )
+
+
+def _examples(examples: tuple[Example, ...]) -> list[str]:
+    lines: list[str] = []
+    for example in examples:
+        if example.note:
+            lines.append(f"{example.note[0].upper()}{example.note[1:]}:")
+            lines.append("")
+        if example.path != "example.py":
+            lines.append(f"`{example.path}`")
+            lines.append("")
+        lines.append(f"```{_language(example)}")
+        lines.extend(example.code.rstrip("\n").split("\n"))
+        lines.append("```")
+        lines.append("")
+    return lines
+
+
+def _matchers(rule: Rule) -> list[str]:
+    lines: list[str] = []
+    for matcher in rule.python:
+        names = [p.text for p in (*matcher.calls, *matcher.imports)]
+        kind = "import of" if matcher.imports else "call to"
+        conditions = []
+        for condition in matcher.args:
+            what = condition.label + ("." + ".".join(condition.key) if condition.key else "")
+            if condition.present is False:
+                conditions.append(f"`{what}` absent")
+            elif condition.has_equals:
+                conditions.append(f"`{what}` = `{condition.equals}`")
+            elif condition.one_of is not None:
+                conditions.append(f"`{what}` in {', '.join(f'`{v}`' for v in condition.one_of)}")
+            elif condition.not_one_of is not None:
+                conditions.append(f"`{what}` not in {', '.join(f'`{v}`' for v in condition.not_one_of)}")
+            else:
+                conditions.append(f"`{what}` given")
+        if matcher.any_arg:
+            conditions.append("any of " + ", ".join(f"`{a}`" for a in matcher.any_arg) + " given")
+        if matcher.file_calls:
+            conditions.append("the file also loads a generative language model")
+        suffix = f" when {'; '.join(conditions)}" if conditions else ""
+        lines.append(f"- {kind} {', '.join(f'`{n}`' for n in names)}{suffix}")
+    if rule.check is not None:
+        lines.append(f"- the built-in check `{rule.check.name}` (see the summary above)")
+    return lines
+
+
+def render_rule_page(rule: Rule, source_label: str | None = None) -> str:
+    guide_page, _, anchor = rule.guide.partition("#")
+    guide_link = f"../{guide_page}" + (f"#{anchor}" if anchor else "")
+    out: list[str] = [HEADER.format(source=source_label or Path(rule.source).name)]
+    out.append(f"# {rule.id} {rule.name}")
+    out.append("")
+    out.append(f"Default severity: **{rule.severity.label}**" + (f" · tags: {', '.join(rule.tags)}" if rule.tags else ""))
+    out.append("")
+    out.append("## What it does")
+    out.append("")
+    out.append(rule.summary)
+    out.append("")
+    matchers = _matchers(rule)
+    if matchers:
+        out.append("It fires on:")
+        out.append("")
+        out.extend(matchers)
+        out.append("")
+    if rule.why:
+        out += ["## Why", "", rule.why, ""]
+    if rule.fire_examples:
+        out += ["## Examples that fire", ""] + _examples(rule.fire_examples)
+    if rule.pass_examples:
+        out += ["## Examples that do not fire", ""] + _examples(rule.pass_examples)
+    if rule.fix:
+        out += ["## How to fix", "", rule.fix, ""]
+    out += [
+        "## Suppressing it, with a reason",
+        "",
+        "If the decision to keep this code is deliberate, record it where the finding is:",
+        "",
+        "```python",
+        f"# ragfirst: ignore[{rule.id}] -- <the reason, e.g. the ADR or the evaluation>",
+        "```",
+        "",
+        f"or for a whole file `# ragfirst: ignore-file[{rule.id}] -- <reason>`. "
+        "`ragfirst decisions` lists every suppression and its reason.",
+        "",
+        "## Configuration",
+        "",
+        "```toml",
+        "[tool.ragfirst]",
+        f'severity = {{ {rule.id} = "error" }}   # or "warning", "info", "hint", "off"',
+        f'ignore = ["{rule.id}"]                # turn the rule off',
+    ]
+    if rule.options:
+        out.append("")
+        out.append(f"[tool.ragfirst.options.{rule.id}]")
+        for name, option in rule.options.items():
+            out.append(f"{name} = {_toml_value(option.default)}   # {option.description}")
+    out += ["```", "", "## Read more", "", f"The guide: [{rule.guide}]({guide_link})", ""]
+    return "\n".join(out)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def render_index(ruleset: RuleSet) -> str:
+    lines = [
+        HEADER.format(source="rules/packs/*.yaml"),
+        "# Rule reference",
+        "",
+        "| id | name | default severity | what it flags |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rule in sorted(ruleset.rules, key=lambda r: r.id):
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(f"| [{rule.id}]({rule.id}.md) | {rule.name} | {rule.severity.label} | {summary} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def expected_pages(ruleset: RuleSet) -> dict[str, str]:
+    pages = {f"{rule.id}.md": render_rule_page(rule) for rule in ruleset.rules if rule.builtin}
+    pages["index.md"] = render_index(ruleset)
+    return pages
+
+
+def write_pages(target: Path) -> list[Path]:
+    ruleset = load_ruleset()
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in expected_pages(ruleset).items():
+        path = target / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else package_data_dir("docs") / "rules"
+    changed = write_pages(out_dir)
+    print(f"{len(changed)} rule page(s) updated in {out_dir}")

@@ -1,0 +1,239 @@
+"""The engine: `analyze` one file's bytes (pure, cacheable), then `finalize` with the
+project index and the file's settings into findings.
+
+The split is what lets the CLI analyze files in a process pool and merge project facts
+afterwards, and lets the language server re-analyze only the document that changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.python_analyzer import analyze_python
+from ragfirst.checks.base import CheckContext
+from ragfirst.checks.registry import CHECKS
+from ragfirst.config.settings import Settings
+from ragfirst.engine.matching import match_python, render_template
+from ragfirst.engine.project import FactSite, ProjectIndex
+from ragfirst.engine.suppressions import Suppression, parse_suppressions
+from ragfirst.model import Finding, Span
+from ragfirst.rules.loader import package_data_dir
+from ragfirst.rules.model import Rule, RuleSet
+from ragfirst.source import DecodeError, SourceText, decode_source
+
+ANALYSIS_ERROR = "RF000"
+UNUSED_SUPPRESSION = "RF001"
+SUPPRESSION_WITHOUT_REASON = "RF002"
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(slots=True)
+class RawMatch:
+    """A rule hit before config, project context and suppressions are applied."""
+
+    rule_id: str
+    span: Span
+    captures: dict[str, str] = field(default_factory=dict)
+    snippet: str = ""
+
+
+@dataclass(slots=True)
+class FileAnalysis:
+    path: str
+    matches: list[RawMatch] = field(default_factory=list)
+    fact_sites: list[FactSite] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    parsed: bool = False  # False when the prefilter skipped the file or it failed to parse
+
+
+def language_of(path: str) -> str | None:
+    if path.endswith(PYTHON_SUFFIXES):
+        return "python"
+    return None
+
+
+class Engine:
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        words = ruleset.triggers() | {"ragfirst"}
+        alternation = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+        self._prefilter = re.compile(alternation)
+
+    # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
+
+    def analyze(self, path: str, data: bytes, max_bytes: int | None = None) -> FileAnalysis:
+        analysis = FileAnalysis(path)
+        language = language_of(path)
+        if language is None:
+            return analysis
+        if max_bytes is not None and len(data) > max_bytes:
+            size = len(data) / (1024 * 1024)
+            self.record_error(analysis, f"file too large to analyse ({size:.1f} MiB; max-file-size)", 1, 0)
+            return analysis
+        try:
+            text = decode_source(data)
+        except DecodeError as exc:
+            self.record_error(analysis, str(exc), exc.line, exc.col)
+            return analysis
+        if not self._prefilter.search(text):
+            return analysis
+        source = SourceText(text)
+        try:
+            facts = analyze_python(source, path)
+        except SyntaxError as exc:
+            line = exc.lineno or 1
+            col = max((exc.offset or 1) - 1, 0)
+            self.record_error(analysis, f"syntax error: {exc.msg}", line, col, source)
+            return analysis
+        except (RecursionError, MemoryError):
+            self.record_error(analysis, "file nested too deeply to analyse", 1, 0, source)
+            return analysis
+        analysis.parsed = True
+        self._match(analysis, facts, source)
+        analysis.suppressions = parse_suppressions(facts.comments, source)
+        return analysis
+
+    def record_error(self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None) -> None:
+        snippet = source.line(line).strip() if source else ""
+        analysis.matches.append(RawMatch(ANALYSIS_ERROR, Span.point(line, col), {"error": message}, snippet))
+
+    def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> None:
+        seen: set[tuple[str, Span]] = set()
+        for rule in self.ruleset.rules:
+            hits: list[tuple[Span, dict[str, str]]] = []
+            for matcher in rule.python:
+                hits.extend((span, captures) for span, captures, _ in match_python(matcher, facts))
+            if rule.check is not None:
+                check = CHECKS[rule.check.name]
+                context = CheckContext(analysis.path, source, facts)
+                hits.extend((m.span, m.captures) for m in check.run(context, rule.check.params))
+            for span, captures in hits:
+                key = (rule.id, span)
+                if key in seen:  # two matchers of one rule on one call: one finding
+                    continue
+                seen.add(key)
+                analysis.matches.append(RawMatch(rule.id, span, captures, source.line(span.start_line).strip()))
+        for fact in self.ruleset.facts:
+            for matcher in fact.python:
+                for span, captures, _ in match_python(matcher, facts):
+                    label = render_template(fact.label, captures)
+                    analysis.fact_sites.append(FactSite(fact.kind, analysis.path, span.start_line, label))
+
+    # -- finalize: config, project context, suppressions ------------------------------
+
+    def finalize(self, analysis: FileAnalysis, project: ProjectIndex, settings: Settings) -> list[Finding]:
+        findings: list[Finding] = []
+        for match in analysis.matches:
+            rule = self.ruleset.get(match.rule_id)
+            if rule is None or not settings.is_enabled(rule.id):
+                continue
+            findings.append(self._finding(rule, match, analysis.path, project, settings))
+        self._apply_suppressions(analysis, findings, settings)
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def _finding(
+        self, rule: Rule, match: RawMatch, path: str, project: ProjectIndex, settings: Settings
+    ) -> Finding:
+        values: dict[str, str] = {**match.captures}
+        for name, option in rule.options.items():
+            values[f"option.{name}"] = str(settings.option(rule.id, name, option.default))
+        message = render_template(rule.message, values)
+        data: dict[str, Any] = {"captures": dict(match.captures)}
+        if rule.project_message is not None:
+            described = project.describe(rule.project_message.fact)
+            variant = rule.project_message.present if described else rule.project_message.absent
+            message = f"{message} {render_template(variant, {**values, **described})}"
+            if described:
+                data["project"] = described
+        return Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            severity=settings.severity_for(rule.id, rule.severity),
+            message=message,
+            path=path,
+            span=match.span,
+            guide_url=self.guide_url(rule, settings),
+            data=data,
+            snippet=match.snippet,
+        )
+
+    def guide_url(self, rule: Rule, settings: Settings) -> str:
+        if rule.id in settings.guide_urls:
+            return settings.guide_urls[rule.id]
+        if settings.guide_url:
+            return settings.guide_url.rstrip("/") + "/" + rule.guide
+        return docs_uri(rule.guide)
+
+    def _apply_suppressions(self, analysis: FileAnalysis, findings: list[Finding], settings: Settings) -> None:
+        if not analysis.suppressions:
+            return
+        for finding in findings:
+            if finding.rule_id == ANALYSIS_ERROR:
+                continue
+            for suppression in analysis.suppressions:
+                if suppression.covers(finding.rule_id, finding.span.start_line):
+                    finding.suppressed = True
+                    finding.suppression_reason = suppression.reason
+                    suppression.used_codes.add(finding.rule_id)
+                    break
+        for suppression in analysis.suppressions:
+            self._suppression_findings(analysis.path, suppression, findings, settings)
+
+    def _suppression_findings(
+        self, path: str, suppression: Suppression, findings: list[Finding], settings: Settings
+    ) -> None:
+        def add(rule_id: str, message: str) -> None:
+            rule = self.ruleset.get(rule_id)
+            if rule is None or not settings.is_enabled(rule_id):
+                return
+            findings.append(
+                Finding(
+                    rule_id=rule_id,
+                    rule_name=rule.name,
+                    severity=settings.severity_for(rule_id, rule.severity),
+                    message=message,
+                    path=path,
+                    span=suppression.span,
+                    guide_url=self.guide_url(rule, settings),
+                    snippet=f"suppression:{suppression.codes}",
+                )
+            )
+
+        for code in suppression.bad_codes:
+            add(UNUSED_SUPPRESSION, f"suppression names {code!r}, which is not a rule id")
+        if suppression.codes is None:
+            if not suppression.used_codes:
+                add(UNUSED_SUPPRESSION, "suppression matches no finding; remove it")
+        else:
+            unused = [c for c in suppression.codes if c not in suppression.used_codes and self._known_enabled(c, settings)]
+            unknown = [c for c in suppression.codes if self.ruleset.get(c) is None]
+            for code in unknown:
+                add(UNUSED_SUPPRESSION, f"suppression names unknown rule {code}")
+            if unused:
+                add(UNUSED_SUPPRESSION, f"unused suppression of {', '.join(unused)}: nothing here fires it any more")
+        if settings.require_reason and not suppression.reason:
+            add(
+                SUPPRESSION_WITHOUT_REASON,
+                "suppression has no reason; add one after `--` (this project requires a reason)",
+            )
+
+    def _known_enabled(self, code: str, settings: Settings) -> bool:
+        return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def docs_uri(guide: str) -> str:
+    """A file URI into the docs shipped with the package (works offline after install)."""
+    page, _, anchor = guide.partition("#")
+    uri = (package_data_dir("docs") / page).resolve().as_uri()
+    return f"{uri}#{anchor}" if anchor else uri
+
+
+def read_file_bytes(path: Path, limit: int) -> bytes:
+    """Read at most `limit + 1` bytes so an oversized file is detected without loading it."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)

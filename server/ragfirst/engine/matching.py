@@ -1,0 +1,159 @@
+"""Match compiled YAML matchers against one file's facts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, FileFacts
+from ragfirst.model import Span
+from ragfirst.rules.model import ArgCondition, PythonMatcher
+
+_MISSING = object()
+
+
+def _find_arg(call: CallFact, condition: ArgCondition) -> ArgFact | None:
+    if condition.name is not None and condition.name in call.kwargs:
+        return call.kwargs[condition.name]
+    if condition.position is not None and condition.position < len(call.args):
+        return call.args[condition.position]
+    return None
+
+
+def _dig(value: Any, key: tuple[str, ...]) -> Any:
+    for part in key:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif value is UNKNOWN:
+            return UNKNOWN
+        else:
+            return _MISSING
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
+    """True only when the condition provably holds; unknown values never match."""
+    arg = _find_arg(call, condition)
+    value: Any = _MISSING if arg is None else arg.value
+    if arg is not None and condition.key:
+        value = _dig(arg.value, condition.key)
+    unknowable = call.star_kwargs or (condition.position is not None and call.star_args)
+    if value is _MISSING:
+        if unknowable and arg is None:
+            return False  # `**kwargs` may carry it: neither present nor absent is provable
+        return condition.present is False
+    if condition.present is False:
+        return False
+    if condition.resolves_to:
+        if arg is None or arg.qualname is None:
+            return False
+        if not any(p.matches(arg.qualname) for p in condition.resolves_to):
+            return False
+    has_value_test = (
+        condition.has_equals
+        or condition.one_of is not None
+        or condition.not_one_of is not None
+        or condition.regex is not None
+        or any(b is not None for b in (condition.gt, condition.gte, condition.lt, condition.lte))
+    )
+    if not has_value_test:
+        return True
+    if value is UNKNOWN:
+        return False
+    if condition.has_equals and value != condition.equals:
+        return False
+    if condition.one_of is not None and value not in condition.one_of:
+        return False
+    if condition.not_one_of is not None and value in condition.not_one_of:
+        return False
+    if condition.regex is not None and not (isinstance(value, str) and condition.regex.search(value)):
+        return False
+    bounds = (condition.gt, condition.gte, condition.lt, condition.lte)
+    if any(b is not None for b in bounds):
+        number = _number(value)
+        if number is None:
+            return False
+        if condition.gt is not None and not number > condition.gt:
+            return False
+        if condition.gte is not None and not number >= condition.gte:
+            return False
+        if condition.lt is not None and not number < condition.lt:
+            return False
+        if condition.lte is not None and not number <= condition.lte:
+            return False
+    return True
+
+
+def display_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is UNKNOWN:
+        return "?"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {display_value(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def call_captures(call: CallFact) -> dict[str, str]:
+    qualname = call.qualname or call.tail
+    short = qualname.rstrip("()").rsplit(".", 1)[-1].rstrip("()")
+    captures = {"call": qualname, "callee": call.tail, "short": short}
+    for name, arg in call.kwargs.items():
+        if arg.is_literal:
+            shown = display_value(arg.value)
+            captures[f"arg.{name}"] = shown if len(shown) <= 80 else shown[:77] + "..."
+    return captures
+
+
+def match_python(matcher: PythonMatcher, facts: FileFacts) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
+    if matcher.file_calls and not _file_calls_any(facts, matcher.file_calls):
+        return
+    if matcher.not_file_calls and _file_calls_any(facts, matcher.not_file_calls):
+        return
+    if matcher.imports:
+        for fact in facts.imports:
+            if any(p.matches(fact.module) or p.matches(fact.module.split(".")[0]) for p in matcher.imports):
+                yield fact.span, {"module": fact.module, **matcher.capture}, None
+        return
+    for call in facts.calls:
+        if call.qualname is None or not any(p.matches(call.qualname) for p in matcher.calls):
+            continue
+        if not all(condition_holds(call, condition) for condition in matcher.args):
+            continue
+        captures = call_captures(call)
+        if matcher.any_arg:
+            present = [name for name in matcher.any_arg if name in call.kwargs]
+            if not present:
+                continue
+            captures["args"] = ", ".join(f"{name}={display_value(call.kwargs[name].value)}" for name in present)
+        captures.update({key: render_template(value, captures) for key, value in matcher.capture.items()})
+        yield call.span, captures, call
+
+
+def _file_calls_any(facts: FileFacts, patterns: tuple) -> bool:
+    return any(call.qualname and any(p.matches(call.qualname) for p in patterns) for call in facts.calls)
+
+
+_TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\-]*)(?:\|([^{}]*))?\}")
+
+
+def render_template(template: str, values: dict[str, str]) -> str:
+    """`{name}` or `{name|fallback}` substitution only: no attribute access, no format
+    specs, nothing evaluated (rule files are data)."""
+    return _TEMPLATE_FIELD.sub(
+        lambda m: values.get(m.group(1), m.group(2) if m.group(2) is not None else "?"), template
+    )

@@ -1,0 +1,58 @@
+"""The project index: facts from every file that project-aware rules need.
+
+Files contribute `FactSite`s (e.g. "retrieval is set up in src/rag.py:12"). The index is
+rebuilt after the parallel per-file phase in the CLI, and updated one file at a time by
+the language server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FactSite:
+    kind: str
+    path: str
+    line: int
+    label: str
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class ProjectIndex:
+    def __init__(self) -> None:
+        self._by_file: dict[str, list[FactSite]] = {}
+
+    def set_file(self, path: str, sites: list[FactSite]) -> bool:
+        """Replace one file's facts; True when the project's facts changed."""
+        old = self._by_file.get(path, [])
+        if sites:
+            self._by_file[path] = sorted(sites)
+        else:
+            self._by_file.pop(path, None)
+        return sorted(old) != sorted(sites)
+
+    def remove_file(self, path: str) -> bool:
+        return self.set_file(path, [])
+
+    def sites(self, kind: str) -> list[FactSite]:
+        return sorted(site for sites in self._by_file.values() for site in sites if site.kind == kind)
+
+    def kinds(self) -> set[str]:
+        return {site.kind for sites in self._by_file.values() for site in sites}
+
+    def describe(self, kind: str) -> dict[str, str]:
+        """Template values for project-aware messages."""
+        sites = self.sites(kind)
+        if not sites:
+            return {}
+        first = sites[0]
+        more = f" and {len(sites) - 1} more" if len(sites) > 1 else ""
+        return {
+            "fact_site": first.where(),
+            "fact_label": first.label,
+            "fact_sites": f"{first.label} at {first.where()}{more}",
+            "fact_count": str(len(sites)),
+        }

@@ -1,0 +1,120 @@
+"""Safe YAML loading that remembers where every key and value came from.
+
+Used for rule packs (errors must name file:line:col) and later for YAML config files
+(diagnostics must land on the exact key). Only the safe loader is ever used, so a
+scanned repository cannot make ragfirst construct arbitrary Python objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # the C loader is much faster where available; identical safety
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_EXPANDED_NODES = 200_000
+"""Alias bombs ("billion laughs") expand to more nodes than this and are refused."""
+
+Path = tuple[str | int, ...]
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(slots=True)
+class PositionedYaml:
+    data: Any
+    # path -> (line, col) of the value; ("key", path) entries give the key's own position
+    values: dict[Path, tuple[int, int]]
+    keys: dict[Path, tuple[int, int]]
+
+    def position(self, path: Path) -> tuple[int, int]:
+        """The closest known position for a path (walking up to the parent)."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 0))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # break cycles (recursive aliases)
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            total += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            total += _expanded_size(item, memo)
+    memo[key] = total
+    return total
+
+
+def load_positioned(text: str) -> PositionedYaml:
+    """Parse one YAML document; raise YamlError with a 1-based line on any problem."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return PositionedYaml(None, {(): (1, 0)}, {})
+        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            line, col = _mark(node)
+            raise YamlError("document expands to too many nodes (alias bomb?)", line, col)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column) if mark else (1, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(f"invalid YAML: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", 1, 0) from None
+    except RecursionError:
+        raise YamlError("YAML nested too deeply", 1, 0) from None
+    finally:
+        loader.dispose()
+    values: dict[Path, tuple[int, int]] = {}
+    keys: dict[Path, tuple[int, int]] = {}
+    _walk(node, (), values, keys, set())
+    return PositionedYaml(data, values, keys)
+
+
+def _walk(
+    node: yaml.Node,
+    path: Path,
+    values: dict[Path, tuple[int, int]],
+    keys: dict[Path, tuple[int, int]],
+    seen: set[int],
+) -> None:
+    values[path] = _mark(node)
+    if id(node) in seen:  # an alias: positions of the anchor are already recorded
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                child = (*path, key_node.value)
+                keys[child] = _mark(key_node)
+                _walk(value_node, child, values, keys, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), values, keys, seen)

@@ -1,0 +1,1 @@
+"""Reporters turn findings into one output format each; they never lint."""

@@ -1,0 +1,56 @@
+"""JSON output, schema version 1 (documented in docs/output-formats.md).
+
+Positions: `line` 1-based, `column` 1-based in code points (as in the text output);
+`end` is exclusive. Fields are only ever added within a version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ragfirst import __version__
+from ragfirst.model import Finding
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    span = finding.span
+    return {
+        "rule": finding.rule_id,
+        "name": finding.rule_name,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "path": finding.path,
+        "start": {"line": span.start_line, "column": span.start_col + 1},
+        "end": {"line": span.end_line, "column": span.end_col + 1},
+        "guide": finding.guide_url,
+        "fingerprint": finding.fingerprint,
+        "suppressed": finding.suppressed,
+        "suppression_reason": finding.suppression_reason,
+        "fix": None
+        if finding.fix is None
+        else {
+            "title": finding.fix.title,
+            "safety": finding.fix.safety.value,
+            "edits": [
+                {
+                    "start": {"line": e.span.start_line, "column": e.span.start_col + 1},
+                    "end": {"line": e.span.end_line, "column": e.span.end_col + 1},
+                    "text": e.new_text,
+                }
+                for e in finding.fix.edits
+            ],
+        },
+    }
+
+
+def render_json(findings: list[Finding], files_checked: int) -> str:
+    payload = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "ragfirst", "version": __version__},
+        "files_checked": files_checked,
+        "findings": [finding_to_dict(f) for f in findings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,63 @@
+"""ruff-style text: `path:line:col: RF101 message`, colour only on a terminal."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from ragfirst.model import Finding, Severity
+
+_COLOURS = {
+    Severity.ERROR: "\033[31m",
+    Severity.WARNING: "\033[33m",
+    Severity.INFO: "\033[36m",
+    Severity.HINT: "\033[90m",
+}
+_BOLD = "\033[1m"
+_RESET = "\033[0m"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def write_text(
+    findings: list[Finding],
+    out: TextIO,
+    files_checked: int,
+    colour: bool,
+    quiet: bool = False,
+    show_suppressed: bool = False,
+) -> None:
+    active = [f for f in findings if not f.suppressed]
+    shown = findings if show_suppressed else active
+    for finding in shown:
+        location = f"{finding.path}:{finding.span.start_line}:{finding.span.start_col + 1}:"
+        code = finding.rule_id
+        if colour:
+            location = f"{_BOLD}{location}{_RESET}"
+            code = f"{_COLOURS[finding.severity]}{code}{_RESET}"
+        suffix = f"  [suppressed: {finding.suppression_reason or 'no reason'}]" if finding.suppressed else ""
+        out.write(f"{location} {code} [{finding.severity.label}] {finding.message}{suffix}\n")
+    if quiet:
+        return
+    suppressed = len(findings) - len(active)
+    tail = f"; {suppressed} suppressed" if suppressed else ""
+    if not active:
+        out.write(f"All checks passed ({_plural(files_checked, 'file')} checked{tail}).\n")
+        return
+    by_severity = Counter(f.severity for f in active)
+    parts = [_plural(by_severity[s], s.label) for s in sorted(by_severity, reverse=True)]
+    parts = [p.replace("infos", "info").replace("hints", "hints") for p in parts]
+    files = len({f.path for f in active})
+    out.write(
+        f"Found {_plural(len(active), 'finding')} ({', '.join(parts)}) in {_plural(files, 'file')}"
+        f" ({files_checked} checked{tail}).\n"
+    )
+
+
+def write_statistics(findings: list[Finding], out: TextIO) -> None:
+    active = [f for f in findings if not f.suppressed]
+    counts = Counter((f.rule_id, f.rule_name, f.severity.label) for f in active)
+    for (rule_id, name, severity), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.write(f"{count:>5}  {rule_id}  {severity:<8} {name}\n")

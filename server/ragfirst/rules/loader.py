@@ -1,0 +1,287 @@
+"""Load rule packs from YAML, validate them against the schema, compile matchers.
+
+A bad rule file is one `RuleFileError` naming file:line:col; it never becomes a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ragfirst.checks.registry import CHECKS
+from ragfirst.model import Severity
+from ragfirst.positioned_yaml import PositionedYaml, YamlError, load_positioned
+from ragfirst.rules.model import (
+    ArgCondition,
+    CheckSpec,
+    Example,
+    FactDefinition,
+    ProjectMessage,
+    PythonMatcher,
+    Rule,
+    RuleOption,
+    RuleSet,
+)
+from ragfirst.rules.patterns import NamePattern, PatternError, compile_pattern
+from ragfirst.rules.schema import PACK
+
+MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
+_VALIDATOR = jsonschema.Draft202012Validator(PACK)
+
+
+class RuleFileError(Exception):
+    """A problem in a rule pack, located at file:line:col (1-based line, 1-based column)."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path = path
+        self.line = line
+        self.col = col
+        self.message = message
+
+
+def package_data_dir(name: str) -> Path:
+    """`rules/` or `docs/`: in the wheel they are `ragfirst/_data/<name>` (see
+    pyproject.toml); in a source checkout they sit beside `server/`."""
+    packaged = resources.files("ragfirst") / "_data" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / name
+
+
+def builtin_rules_dir() -> Path:
+    return package_data_dir("rules")
+
+
+def builtin_pack_paths() -> list[Path]:
+    return sorted((builtin_rules_dir() / "packs").glob("*.yaml"))
+
+
+def load_ruleset(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
+    """Built-in packs plus the user's own; ids must be unique across all of them."""
+    rules: list[Rule] = []
+    facts: list[FactDefinition] = []
+    pack_files = [(path, True) for path in builtin_pack_paths()]
+    for extra in extra_paths:
+        extra_path = Path(extra)
+        if extra_path.is_dir():
+            pack_files.extend((p, False) for p in sorted(extra_path.glob("*.y*ml")))
+        else:
+            pack_files.append((extra_path, False))
+    seen: dict[str, Rule] = {}
+    for path, builtin in pack_files:
+        pack_rules, pack_facts = load_pack(path, builtin=builtin)
+        for rule in pack_rules:
+            if rule.id in seen:
+                first = seen[rule.id]
+                raise RuleFileError(
+                    str(path),
+                    rule.line,
+                    1,
+                    f"duplicate rule id {rule.id} (first defined at {first.source}:{first.line})",
+                )
+            seen[rule.id] = rule
+        rules.extend(pack_rules)
+        facts.extend(pack_facts)
+    return RuleSet(rules, facts)
+
+
+def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
+    display = str(path)
+    try:
+        if path.stat().st_size > MAX_RULE_FILE_BYTES:
+            raise RuleFileError(display, 1, 1, "rule file larger than 2 MiB")
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise RuleFileError(display, 1, 1, "rule file is not valid UTF-8") from None
+    except OSError as exc:
+        raise RuleFileError(display, 1, 1, f"cannot read rule file: {exc.strerror}") from None
+    return parse_pack(text, display, builtin=builtin)
+
+
+def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
+    try:
+        doc = load_positioned(text)
+    except YamlError as exc:
+        raise RuleFileError(display, exc.line, exc.col + 1, exc.message) from None
+    if not isinstance(doc.data, dict):
+        raise RuleFileError(display, 1, 1, "a rule pack is a mapping with a `rules:` list")
+    errors = sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise _schema_error(display, doc, errors[0])
+    compiler = _Compiler(display, doc, builtin)
+    rules = [compiler.rule(raw, index) for index, raw in enumerate(doc.data.get("rules", []))]
+    facts = [compiler.fact(raw, index) for index, raw in enumerate(doc.data.get("facts", []))]
+    return rules, facts
+
+
+def _schema_error(display: str, doc: PositionedYaml, error: jsonschema.ValidationError) -> RuleFileError:
+    path = tuple(error.absolute_path)
+    # Unknown keys: point at the offending key itself.
+    if error.validator == "additionalProperties":
+        found = re.findall(r"'([^']+)'", error.message)
+        for key in found:
+            if (*path, key) in doc.keys:
+                line, col = doc.keys[(*path, key)]
+                where = ".".join(str(p) for p in path) or "top level"
+                return RuleFileError(display, line, col + 1, f"unknown key {key!r} in {where}")
+    line, col = doc.position(path)
+    where = ".".join(str(p) for p in path) or "top level"
+    message = error.message
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        message = "; ".join(sorted({sub.message for sub in error.context}))[:300]
+    return RuleFileError(display, line, col + 1, f"{where}: {message}")
+
+
+class _Compiler:
+    def __init__(self, display: str, doc: PositionedYaml, builtin: bool) -> None:
+        self.display = display
+        self.doc = doc
+        self.builtin = builtin
+
+    def error(self, path: tuple[str | int, ...], message: str) -> RuleFileError:
+        line, col = self.doc.position(path)
+        return RuleFileError(self.display, line, col + 1, message)
+
+    def patterns(self, value: str | list[str], path: tuple[str | int, ...]) -> tuple[NamePattern, ...]:
+        texts = [value] if isinstance(value, str) else value
+        compiled = []
+        for index, text in enumerate(texts):
+            try:
+                compiled.append(compile_pattern(text))
+            except PatternError as exc:
+                item_path = path if isinstance(value, str) else (*path, index)
+                raise self.error(item_path, f"bad name pattern: {exc}") from None
+        return tuple(compiled)
+
+    def regex(self, text: str, path: tuple[str | int, ...]) -> re.Pattern[str]:
+        try:
+            return re.compile(text)
+        except re.error as exc:
+            raise self.error(path, f"bad regular expression {text!r}: {exc}") from None
+
+    def python_matchers(self, raw: list[dict[str, Any]], path: tuple[str | int, ...]) -> tuple[PythonMatcher, ...]:
+        matchers = []
+        for index, item in enumerate(raw):
+            here = (*path, index)
+            args = tuple(
+                self.arg_condition(cond, (*here, "args", n)) for n, cond in enumerate(item.get("args", []))
+            )
+            matchers.append(
+                PythonMatcher(
+                    calls=self.patterns(item["call"], (*here, "call")) if "call" in item else (),
+                    imports=self.patterns(item["import"], (*here, "import")) if "import" in item else (),
+                    args=args,
+                    any_arg=tuple(item.get("any-arg", ())),
+                    file_calls=self.patterns(item["file-calls"], (*here, "file-calls"))
+                    if "file-calls" in item
+                    else (),
+                    not_file_calls=self.patterns(item["not-file-calls"], (*here, "not-file-calls"))
+                    if "not-file-calls" in item
+                    else (),
+                    capture={str(k): str(v) for k, v in item.get("capture", {}).items()},
+                )
+            )
+        return tuple(matchers)
+
+    def arg_condition(self, raw: dict[str, Any], path: tuple[str | int, ...]) -> ArgCondition:
+        return ArgCondition(
+            name=raw.get("name"),
+            position=raw.get("position"),
+            key=tuple(raw["key"].split(".")) if raw.get("key") else (),
+            present=raw.get("present"),
+            equals=raw.get("equals"),
+            has_equals="equals" in raw,
+            one_of=tuple(raw["in"]) if "in" in raw else None,
+            not_one_of=tuple(raw["not-in"]) if "not-in" in raw else None,
+            regex=self.regex(raw["matches"], (*path, "matches")) if "matches" in raw else None,
+            gt=raw.get("gt"),
+            gte=raw.get("gte"),
+            lt=raw.get("lt"),
+            lte=raw.get("lte"),
+            resolves_to=self.patterns(raw["resolves-to"], (*path, "resolves-to"))
+            if "resolves-to" in raw
+            else (),
+        )
+
+    def examples(self, raw: list[Any], path: tuple[str | int, ...]) -> tuple[Example, ...]:
+        result = []
+        for item in raw:
+            if isinstance(item, str):
+                result.append(Example(code=item))
+            else:
+                result.append(
+                    Example(
+                        code=item["code"],
+                        path=item.get("path", "example.py"),
+                        note=item.get("note", ""),
+                        files=dict(item.get("files", {})),
+                    )
+                )
+        return tuple(result)
+
+    def rule(self, raw: dict[str, Any], index: int) -> Rule:
+        path: tuple[str | int, ...] = ("rules", index)
+        python = self.python_matchers(raw.get("match", {}).get("python", []), (*path, "match", "python"))
+        check = None
+        if "check" in raw:
+            name = raw["check"]["name"]
+            if name not in CHECKS:
+                known = ", ".join(sorted(CHECKS))
+                raise self.error((*path, "check", "name"), f"unknown check {name!r} (known: {known})")
+            params = dict(raw["check"].get("params", {}))
+            problem = CHECKS[name].validate(params)
+            if problem:
+                raise self.error((*path, "check", "params"), f"check {name!r}: {problem}")
+            check = CheckSpec(name, params)
+        triggers: set[str] = set(raw.get("triggers", ()))
+        for matcher in python:
+            for pattern in (*matcher.calls, *matcher.imports):
+                triggers.update(pattern.triggers)
+        if check is not None:
+            triggers.update(CHECKS[check.name].triggers(check.params))
+        examples = raw.get("examples", {})
+        project_message = None
+        if "project-message" in raw:
+            pm = raw["project-message"]
+            project_message = ProjectMessage(pm["fact"], pm["present"], pm["absent"])
+        line, _ = self.doc.position(path)
+        return Rule(
+            id=raw["id"],
+            name=raw["name"],
+            severity=Severity.parse(raw["severity"]),
+            summary=raw["summary"].strip(),
+            message=raw["message"].strip(),
+            guide=raw["guide"],
+            source=self.display,
+            line=line,
+            why=raw.get("why", "").strip(),
+            fix=raw.get("fix", "").strip(),
+            tags=tuple(raw.get("tags", ())),
+            options={
+                key: RuleOption(value["default"], value["description"])
+                for key, value in raw.get("options", {}).items()
+            },
+            project_message=project_message,
+            python=python,
+            check=check,
+            fire_examples=self.examples(examples.get("fire", []), (*path, "examples", "fire")),
+            pass_examples=self.examples(examples.get("pass", []), (*path, "examples", "pass")),
+            triggers=tuple(sorted(triggers)),
+            builtin=self.builtin,
+        )
+
+    def fact(self, raw: dict[str, Any], index: int) -> FactDefinition:
+        path = ("facts", index)
+        return FactDefinition(
+            kind=raw["kind"],
+            label=raw["label"],
+            python=self.python_matchers(raw["match"].get("python", []), (*path, "match", "python")),
+            source=self.display,
+        )

@@ -1,0 +1,126 @@
+"""Compiled rules: what the loader builds from YAML and the matcher consumes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ragfirst.model import Severity
+from ragfirst.rules.patterns import NamePattern
+
+
+@dataclass(frozen=True, slots=True)
+class ArgCondition:
+    name: str | None
+    position: int | None
+    key: tuple[str, ...] = ()
+    present: bool | None = None
+    equals: Any = None
+    has_equals: bool = False
+    one_of: tuple[Any, ...] | None = None
+    not_one_of: tuple[Any, ...] | None = None
+    regex: re.Pattern[str] | None = None
+    gt: float | None = None
+    gte: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+    resolves_to: tuple[NamePattern, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name is not None else f"argument {self.position}"
+
+
+@dataclass(frozen=True, slots=True)
+class PythonMatcher:
+    calls: tuple[NamePattern, ...] = ()
+    imports: tuple[NamePattern, ...] = ()
+    args: tuple[ArgCondition, ...] = ()
+    any_arg: tuple[str, ...] = ()
+    file_calls: tuple[NamePattern, ...] = ()
+    not_file_calls: tuple[NamePattern, ...] = ()
+    capture: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMessage:
+    fact: str
+    present: str
+    absent: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    name: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    code: str
+    path: str = "example.py"
+    note: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOption:
+    default: Any
+    description: str
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    message: str
+    guide: str
+    source: str  # the pack file it came from
+    line: int = 1
+    why: str = ""
+    fix: str = ""
+    tags: tuple[str, ...] = ()
+    options: dict[str, RuleOption] = field(default_factory=dict)
+    project_message: ProjectMessage | None = None
+    python: tuple[PythonMatcher, ...] = ()
+    check: CheckSpec | None = None
+    fire_examples: tuple[Example, ...] = ()
+    pass_examples: tuple[Example, ...] = ()
+    triggers: tuple[str, ...] = ()
+    builtin: bool = True
+
+
+@dataclass(slots=True)
+class FactDefinition:
+    """Project facts (e.g. "retrieval is set up here") that project-aware messages use."""
+
+    kind: str
+    label: str
+    python: tuple[PythonMatcher, ...]
+    source: str
+
+
+@dataclass(slots=True)
+class RuleSet:
+    rules: list[Rule]
+    facts: list[FactDefinition]
+    by_id: dict[str, Rule] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {rule.id: rule for rule in self.rules}
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.by_id.get(rule_id)
+
+    def triggers(self) -> set[str]:
+        words: set[str] = set()
+        for rule in self.rules:
+            words.update(rule.triggers)
+        for fact in self.facts:
+            for matcher in fact.python:
+                for pattern in (*matcher.calls, *matcher.imports):
+                    words.update(pattern.triggers)
+        return words

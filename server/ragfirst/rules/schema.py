@@ -1,0 +1,148 @@
+"""JSON schema of a rule pack: the public rule format, checked on every load.
+
+`additionalProperties: false` everywhere, so a misspelled key is an error at its line,
+not a silently ignored matcher.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STRINGS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
+_SCALAR = {"type": ["string", "number", "boolean", "null"]}
+
+ARG_CONDITION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
+        "position": {"type": "integer", "minimum": 0},
+        "key": {"type": "string", "description": "dotted path into a dict literal argument"},
+        "present": {"type": "boolean"},
+        "equals": _SCALAR,
+        "in": {"type": "array", "items": _SCALAR, "minItems": 1},
+        "not-in": {"type": "array", "items": _SCALAR, "minItems": 1},
+        "matches": {"type": "string"},
+        "gt": {"type": "number"},
+        "gte": {"type": "number"},
+        "lt": {"type": "number"},
+        "lte": {"type": "number"},
+        "resolves-to": _STRINGS,
+    },
+    "anyOf": [{"required": ["name"]}, {"required": ["position"]}],
+}
+
+PYTHON_MATCHER: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "call": _STRINGS,
+        "import": _STRINGS,
+        "args": {"type": "array", "items": ARG_CONDITION},
+        "any-arg": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "file-calls": _STRINGS,
+        "not-file-calls": _STRINGS,
+        "capture": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+    },
+    "oneOf": [{"required": ["call"]}, {"required": ["import"]}],
+}
+
+MATCH: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"python": {"type": "array", "items": PYTHON_MATCHER, "minItems": 1}},
+    "minProperties": 1,
+}
+
+EXAMPLE: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["code"],
+            "properties": {
+                "path": {"type": "string"},
+                "code": {"type": "string"},
+                "note": {"type": "string"},
+                "files": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+    ]
+}
+
+OPTION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["default", "description"],
+    "properties": {"default": _SCALAR, "description": {"type": "string"}},
+}
+
+RULE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "name", "severity", "summary", "message", "guide"],
+    "properties": {
+        "id": {"type": "string", "pattern": r"^[A-Z][A-Z0-9]*[0-9]{3}$"},
+        "name": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*$"},
+        "severity": {"enum": ["error", "warning", "info", "hint"]},
+        "summary": {"type": "string"},
+        "message": {"type": "string"},
+        "project-message": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["fact", "present", "absent"],
+            "properties": {
+                "fact": {"type": "string"},
+                "present": {"type": "string"},
+                "absent": {"type": "string"},
+            },
+        },
+        "guide": {"type": "string"},
+        "why": {"type": "string"},
+        "fix": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "options": {"type": "object", "additionalProperties": OPTION},
+        "triggers": {"type": "array", "items": {"type": "string", "minLength": 2}},
+        "match": MATCH,
+        "check": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}, "params": {"type": "object"}},
+        },
+        "examples": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "fire": {"type": "array", "items": EXAMPLE},
+                "pass": {"type": "array", "items": EXAMPLE},
+            },
+        },
+    },
+}
+
+FACT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "label", "match"],
+    "properties": {
+        "kind": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*$"},
+        "label": {"type": "string"},
+        "match": MATCH,
+    },
+}
+
+PACK: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    # `x-` keys hold YAML anchors shared between rules (as in docker-compose files).
+    "patternProperties": {"^x-": {}},
+    "properties": {
+        "version": {"const": 1},
+        "rules": {"type": "array", "items": RULE},
+        "facts": {"type": "array", "items": FACT},
+    },
+    "minProperties": 1,
+}

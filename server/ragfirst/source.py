@@ -1,0 +1,81 @@
+"""Decoding files and converting positions between byte, code-point and UTF-16 columns.
+
+Python's `ast` reports columns as UTF-8 byte offsets, editors speak UTF-16 by default and
+our findings use code points; all conversions live here so none are done ad hoc.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Files above this size are reported (RF000) instead of analysed; configurable."""
+
+
+class DecodeError(Exception):
+    """The bytes are not text we can analyse; carries the position for RF000."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+        self.col = col
+
+
+def decode_source(data: bytes) -> str:
+    """Decode UTF-8 (a BOM is dropped); binary content and invalid UTF-8 raise DecodeError."""
+    if b"\0" in data[:8192]:
+        raise DecodeError("binary file (NUL byte found); not analysed")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", errors="replace"))
+        raise DecodeError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line, col) from None
+
+
+@dataclass(slots=True)
+class SourceText:
+    """A decoded file with a line table; lines keep no terminators."""
+
+    text: str
+    lines: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # splitlines() also splits on form feeds and other separators that Python's
+        # tokenizer does not treat as newlines; split only on \r\n, \r and \n.
+        self.lines = self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    def line(self, lineno: int) -> str:
+        """The 1-based line, or "" past the end."""
+        if 1 <= lineno <= len(self.lines):
+            return self.lines[lineno - 1]
+        return ""
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        """Convert a UTF-8 byte column (as `ast` reports it) to a code-point column."""
+        line = self.line(lineno)
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+
+def utf16_col(line: str, char_col: int) -> int:
+    """Code-point column to UTF-16 code units (LSP's default position encoding)."""
+    prefix = line[:char_col]
+    if prefix.isascii():
+        return char_col
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def char_col_from_utf16(line: str, units: int) -> int:
+    """UTF-16 code units back to a code-point column (clamped to the line)."""
+    count = 0
+    for index, char in enumerate(line):
+        if count >= units:
+            return index
+        count += 2 if ord(char) > 0xFFFF else 1
+    return len(line)

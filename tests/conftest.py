@@ -1,0 +1,36 @@
+"""Shared helpers: lint in-memory code with the same engine the CLI and server use."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ragfirst.config.settings import Settings
+from ragfirst.engine.runner import EngineCache, lint_sources
+from ragfirst.model import Finding
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_ENGINES = EngineCache()
+
+
+def lint(code: str, path: str = "example.py", settings: Settings | None = None, **other_files: str) -> list[Finding]:
+    """Lint `code` (dedented) as `path`, plus any other files of the same project."""
+    files = {path: textwrap.dedent(code)}
+    files.update({name.replace("__", "/"): textwrap.dedent(text) for name, text in other_files.items()})
+    settings = settings or Settings()
+    return [f for f in lint_sources(files, settings, _ENGINES.for_settings(settings)) if f.path == path]
+
+
+def ids(findings: list[Finding]) -> list[str]:
+    return [f.rule_id for f in findings if not f.suppressed]
+
+
+def lines_of(findings: list[Finding], rule_id: str) -> list[int]:
+    return [f.span.start_line for f in findings if f.rule_id == rule_id and not f.suppressed]
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return REPO_ROOT
