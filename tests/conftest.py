@@ -15,7 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 _ENGINES = EngineCache()
 
 
-def lint(code: str, path: str = "example.py", settings: Settings | None = None, **other_files: str) -> list[Finding]:
+def lint(
+    code: str, path: str = "example.py", settings: Settings | None = None, **other_files: str
+) -> list[Finding]:
     """Lint `code` (dedented) as `path`, plus any other files of the same project."""
     files = {path: textwrap.dedent(code)}
     files.update({name.replace("__", "/"): textwrap.dedent(text) for name, text in other_files.items()})

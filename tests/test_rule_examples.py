@@ -24,9 +24,13 @@ def test_rule_example(rule, example, kind):
     findings = [f for f in lint_sources(files, Settings()) if f.path == example.path and not f.suppressed]
     fired = [f for f in findings if f.rule_id == rule.id]
     if kind == "fire":
-        assert fired, f"{rule.id} should fire on:\n{example.code}\nbut found {[(f.rule_id, f.message) for f in findings]}"
+        assert fired, (
+            f"{rule.id} should fire on:\n{example.code}\nbut found {[(f.rule_id, f.message) for f in findings]}"
+        )
     else:
-        assert not fired, f"{rule.id} must not fire on:\n{example.code}\nbut found {[(f.span, f.message) for f in fired]}"
+        assert not fired, (
+            f"{rule.id} must not fire on:\n{example.code}\nbut found {[(f.span, f.message) for f in fired]}"
+        )
 
 
 def test_every_matching_rule_has_examples_of_both_kinds():

@@ -13,6 +13,7 @@ const PURE_MODULES = [
   'src/settings.ts',
   'src/status.ts',
   'test/**/*.ts',
+  'test-support/**/*.ts',
 ];
 
 export default defineConfig(

@@ -74,7 +74,10 @@ def render_rule_page(rule: Rule, source_label: str | None = None) -> str:
     out: list[str] = [HEADER.format(source=source_label or Path(rule.source).name)]
     out.append(f"# {rule.id} {rule.name}")
     out.append("")
-    out.append(f"Default severity: **{rule.severity.label}**" + (f" · tags: {', '.join(rule.tags)}" if rule.tags else ""))
+    out.append(
+        f"Default severity: **{rule.severity.label}**"
+        + (f" · tags: {', '.join(rule.tags)}" if rule.tags else "")
+    )
     out.append("")
     out.append("## What it does")
     out.append("")
@@ -89,9 +92,9 @@ def render_rule_page(rule: Rule, source_label: str | None = None) -> str:
     if rule.why:
         out += ["## Why", "", rule.why, ""]
     if rule.fire_examples:
-        out += ["## Examples that fire", ""] + _examples(rule.fire_examples)
+        out += ["## Examples that fire", "", *_examples(rule.fire_examples)]
     if rule.pass_examples:
-        out += ["## Examples that do not fire", ""] + _examples(rule.pass_examples)
+        out += ["## Examples that do not fire", "", *_examples(rule.pass_examples)]
     if rule.fix:
         out += ["## How to fix", "", rule.fix, ""]
     out += [

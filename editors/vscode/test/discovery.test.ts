@@ -10,7 +10,7 @@ import {
   quoteForShell,
   which,
 } from '../src/discovery';
-import { fakeHost } from './helpers';
+import { fakeHost } from '../test-support/fakeHost';
 
 function launched(result: DiscoveryResult) {
   assert.equal(result.ok, true, result.ok ? '' : result.message);

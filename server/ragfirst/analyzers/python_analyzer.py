@@ -110,7 +110,7 @@ Value = Sym | Lit | FuncVal | ClassVal | InstVal | None
 
 
 class Scope:
-    __slots__ = ("parent", "names", "qualname", "returns")
+    __slots__ = ("names", "parent", "qualname", "returns")
 
     def __init__(self, parent: Scope | None, qualname: str) -> None:
         self.parent = parent
@@ -175,7 +175,7 @@ class PythonAnalyzer:
         for stmt in body:
             self._stmt(stmt, scope)
 
-    def _stmt(self, node: ast.stmt, scope: Scope) -> None:  # noqa: C901 - one dispatch
+    def _stmt(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, ast.Expr):
             self.eval(node.value, scope)
         elif isinstance(node, ast.Assign):
@@ -314,9 +314,7 @@ class PythonAnalyzer:
         scope = Scope(func.scope, func.qualname)
         args = func.node.args
         positional = [*args.posonlyargs, *args.args]
-        is_static = any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.node.decorator_list
-        )
+        is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.node.decorator_list)
         is_classmethod = any(
             isinstance(d, ast.Name) and d.id == "classmethod" for d in func.node.decorator_list
         )
@@ -367,7 +365,7 @@ class PythonAnalyzer:
 
     # -- expressions -------------------------------------------------------------------
 
-    def eval(self, node: ast.expr | None, scope: Scope) -> Value:  # noqa: C901 - one dispatch
+    def eval(self, node: ast.expr | None, scope: Scope) -> Value:
         if node is None:
             return None
         if isinstance(node, ast.Call):
@@ -456,9 +454,9 @@ class PythonAnalyzer:
             left_literal = literal_of(left)
             if isinstance(left_literal, str) and isinstance(right_literal, str):
                 return Lit(left_literal + right_literal)
-        if isinstance(node.op, ast.Div) and isinstance(left, Sym) and left.path is not None:
-            if isinstance(right_literal, str):
-                return Sym(left.qualname, left.origin, _join_path(left.path, right_literal))
+        is_path_join = isinstance(node.op, ast.Div) and isinstance(left, Sym) and left.path is not None
+        if is_path_join and isinstance(right_literal, str):
+            return Sym(left.qualname, left.origin, _join_path(left.path, right_literal))
         return None
 
     def _attribute(self, owner: Value, attr: str) -> Value:
@@ -592,10 +590,7 @@ class PythonAnalyzer:
 def _join_path(*parts: str) -> str:
     joined = ""
     for part in parts:
-        if part.startswith("/") or not joined:
-            joined = part
-        else:
-            joined = joined.rstrip("/") + "/" + part
+        joined = part if part.startswith("/") or not joined else joined.rstrip("/") + "/" + part
     return joined
 
 

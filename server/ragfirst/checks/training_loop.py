@@ -56,7 +56,11 @@ class TrainingLoopCheck:
         matches = []
         for scope_calls in by_scope.values():
             backward = [c for c in scope_calls if c.tail.endswith(".backward")]
-            steps = [c for c in scope_calls if c.tail.endswith(".step") and _is_optimizer(c, receivers, optimizer_name)]
+            steps = [
+                c
+                for c in scope_calls
+                if c.tail.endswith(".step") and _is_optimizer(c, receivers, optimizer_name)
+            ]
             if backward and steps:
                 first = min(backward, key=lambda c: (c.span.start_line, c.span.start_col))
                 matches.append(CheckMatch(first.span, {"short": f"{first.tail}() + {steps[0].tail}()"}))

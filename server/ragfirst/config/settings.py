@@ -118,7 +118,10 @@ class Settings:
         return self.options.get(rule_id, {}).get(name, default)
 
     def with_overrides(
-        self, select: list[str] | None = None, ignore: list[str] | None = None, extend_select: list[str] | None = None
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        extend_select: list[str] | None = None,
     ) -> Settings:
         result = self
         if select:
@@ -162,7 +165,9 @@ def read_config_table(path: Path) -> tuple[dict[str, Any] | None, str]:
         message = str(exc)
         position = _TOML_POSITION.search(message)
         line, col = (int(position.group(1)), int(position.group(2))) if position else (1, 1)
-        raise ConfigError(display, line, col, f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}") from None
+        raise ConfigError(
+            display, line, col, f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}"
+        ) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("ragfirst")
         return (table if isinstance(table, dict) else None), text

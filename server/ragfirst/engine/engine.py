@@ -97,7 +97,9 @@ class Engine:
         analysis.suppressions = parse_suppressions(facts.comments, source)
         return analysis
 
-    def record_error(self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None) -> None:
+    def record_error(
+        self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None
+    ) -> None:
         snippet = source.line(line).strip() if source else ""
         analysis.matches.append(RawMatch(ANALYSIS_ERROR, Span.point(line, col), {"error": message}, snippet))
 
@@ -116,7 +118,9 @@ class Engine:
                 if key in seen:  # two matchers of one rule on one call: one finding
                     continue
                 seen.add(key)
-                analysis.matches.append(RawMatch(rule.id, span, captures, source.line(span.start_line).strip()))
+                analysis.matches.append(
+                    RawMatch(rule.id, span, captures, source.line(span.start_line).strip())
+                )
         for fact in self.ruleset.facts:
             for matcher in fact.python:
                 for span, captures, _ in match_python(matcher, facts):
@@ -169,7 +173,9 @@ class Engine:
             return settings.guide_url.rstrip("/") + "/" + rule.guide
         return docs_uri(rule.guide)
 
-    def _apply_suppressions(self, analysis: FileAnalysis, findings: list[Finding], settings: Settings) -> None:
+    def _apply_suppressions(
+        self, analysis: FileAnalysis, findings: list[Finding], settings: Settings
+    ) -> None:
         if not analysis.suppressions:
             return
         for finding in findings:
@@ -210,12 +216,19 @@ class Engine:
             if not suppression.used_codes:
                 add(UNUSED_SUPPRESSION, "suppression matches no finding; remove it")
         else:
-            unused = [c for c in suppression.codes if c not in suppression.used_codes and self._known_enabled(c, settings)]
+            unused = [
+                c
+                for c in suppression.codes
+                if c not in suppression.used_codes and self._known_enabled(c, settings)
+            ]
             unknown = [c for c in suppression.codes if self.ruleset.get(c) is None]
             for code in unknown:
                 add(UNUSED_SUPPRESSION, f"suppression names unknown rule {code}")
             if unused:
-                add(UNUSED_SUPPRESSION, f"unused suppression of {', '.join(unused)}: nothing here fires it any more")
+                add(
+                    UNUSED_SUPPRESSION,
+                    f"unused suppression of {', '.join(unused)}: nothing here fires it any more",
+                )
         if settings.require_reason and not suppression.reason:
             add(
                 SUPPRESSION_WITHOUT_REASON,

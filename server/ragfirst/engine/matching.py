@@ -119,7 +119,9 @@ def call_captures(call: CallFact) -> dict[str, str]:
     return captures
 
 
-def match_python(matcher: PythonMatcher, facts: FileFacts) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
+def match_python(
+    matcher: PythonMatcher, facts: FileFacts
+) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
     if matcher.file_calls and not _file_calls_any(facts, matcher.file_calls):
         return
     if matcher.not_file_calls and _file_calls_any(facts, matcher.not_file_calls):
@@ -139,7 +141,9 @@ def match_python(matcher: PythonMatcher, facts: FileFacts) -> Iterator[tuple[Spa
             present = [name for name in matcher.any_arg if name in call.kwargs]
             if not present:
                 continue
-            captures["args"] = ", ".join(f"{name}={display_value(call.kwargs[name].value)}" for name in present)
+            captures["args"] = ", ".join(
+                f"{name}={display_value(call.kwargs[name].value)}" for name in present
+            )
         captures.update({key: render_template(value, captures) for key, value in matcher.capture.items()})
         yield call.span, captures, call
 

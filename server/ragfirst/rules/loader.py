@@ -166,7 +166,9 @@ class _Compiler:
         except re.error as exc:
             raise self.error(path, f"bad regular expression {text!r}: {exc}") from None
 
-    def python_matchers(self, raw: list[dict[str, Any]], path: tuple[str | int, ...]) -> tuple[PythonMatcher, ...]:
+    def python_matchers(
+        self, raw: list[dict[str, Any]], path: tuple[str | int, ...]
+    ) -> tuple[PythonMatcher, ...]:
         matchers = []
         for index, item in enumerate(raw):
             here = (*path, index)

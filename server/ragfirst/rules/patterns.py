@@ -103,9 +103,7 @@ def compile_pattern(text: str) -> NamePattern:
     regex = re.compile("".join(parts))
     # The most specific segment makes the best prefilter trigger: the longest literal one.
     # `builtins.` is implicit in source text, so it never serves as a trigger.
-    candidates = [
-        _segment_triggers(segment) for segment in segments if segment not in ("**", "builtins")
-    ]
+    candidates = [_segment_triggers(segment) for segment in segments if segment not in ("**", "builtins")]
     candidates = [words for words in candidates if words]
     triggers = max(candidates, key=lambda words: min(len(w) for w in words)) if candidates else ()
     return NamePattern(text, regex, triggers)

@@ -1,0 +1,331 @@
+"""`ragfirst check` as a user runs it: exit codes, formats, config, errors, discovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ragfirst.cli.main import main
+
+FINE_TUNE = textwrap.dedent(
+    """\
+    from openai import OpenAI
+
+    client = OpenAI()
+    client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")
+    """
+)
+
+
+def write(root: Path, relative: str, content: str | bytes) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# -- exit codes and output -----------------------------------------------------------
+
+
+def test_clean_tree_exits_zero(project, capsys):
+    write(project, "app.py", "print('hello')\n")
+    code, out, _ = run(capsys, "check", ".")
+    assert code == 0
+    assert "All checks passed (1 file checked)" in out
+
+
+def test_findings_exit_one_with_ruff_style_lines(project, capsys):
+    write(project, "train.py", FINE_TUNE)
+    code, out, _ = run(capsys, "check", ".")
+    assert code == 1
+    assert out.splitlines()[0].startswith("train.py:4:1: RF101 [warning] OpenAI fine-tuning job")
+    assert "Found 1 finding (1 warning) in 1 file" in out
+
+
+def test_exit_zero_flag(project, capsys):
+    write(project, "train.py", FINE_TUNE)
+    code, out, _ = run(capsys, "check", "--exit-zero", ".")
+    assert code == 0
+    assert "RF101" in out
+
+
+def test_quiet_prints_findings_only(project, capsys):
+    write(project, "train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "--quiet", ".")
+    assert len(out.splitlines()) == 1
+
+
+def test_statistics(project, capsys):
+    write(project, "a.py", FINE_TUNE)
+    write(project, "b.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "--statistics", ".")
+    assert out.split() == ["2", "RF101", "warning", "hosted-fine-tuning"]
+
+
+def test_select_and_ignore(project, capsys):
+    write(
+        project,
+        "train.py",
+        FINE_TUNE
+        + "\nclient.fine_tuning.jobs.create(model='m', training_file='f', hyperparameters={'n_epochs': 3})\n",
+    )
+    _, out, _ = run(capsys, "check", "--select", "RF106", "-q", ".")
+    assert {line.split()[1] for line in out.splitlines()} == {"RF106"}
+    _, out, _ = run(capsys, "check", "--ignore", "RF101", "-q", ".")
+    assert {line.split()[1] for line in out.splitlines()} == {"RF106"}
+
+
+def test_json_format_schema(project, capsys):
+    write(project, "train.py", FINE_TUNE)
+    code, out, _ = run(capsys, "check", "--format", "json", ".")
+    report = json.loads(out)
+    assert code == 1
+    assert report["version"] == 1
+    finding = report["findings"][0]
+    assert finding["rule"] == "RF101"
+    assert finding["start"] == {"line": 4, "column": 1}
+    assert finding["path"] == "train.py"
+    assert finding["guide"].startswith("file://") and finding["guide"].endswith("#hosted-fine-tuning")
+    assert len(finding["fingerprint"]) == 20
+
+
+def test_missing_path_is_usage_error(project, capsys):
+    code, _, err = run(capsys, "check", "nope/")
+    assert code == 2
+    assert "no such file or directory: nope" in err
+
+
+# -- bad input: one clear line, the run goes on ----------------------------------------
+
+
+def test_syntax_error_is_rf000_with_position_and_others_still_checked(project, capsys):
+    write(project, "broken.py", "from openai import OpenAI\njob = OpenAI().fine_tuning.jobs.create(\n")
+    write(project, "train.py", FINE_TUNE)
+    code, out, _ = run(capsys, "check", "-q", ".")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith("broken.py:2:39: RF000 [error] syntax error: '(' was never closed")
+    assert lines[1].startswith("train.py:4:1: RF101")
+
+
+def test_invalid_utf8_is_rf000(project, capsys):
+    write(project, "latin.py", b"# caf\xe9\nimport openai\n")
+    code, out, _ = run(capsys, "check", "-q", ".")
+    assert code == 1
+    assert out.strip() == "latin.py:1:6: RF000 [error] invalid UTF-8 (byte 0xe9)"
+
+
+def test_binary_file_is_rf000(project, capsys):
+    write(project, "blob.py", b"\x00\x01\x02fine_tuning")
+    code, out, _ = run(capsys, "check", "-q", ".")
+    assert code == 1
+    assert out.strip() == "blob.py:1:1: RF000 [error] binary file (NUL byte found); not analysed"
+
+
+def test_huge_file_is_reported_not_read(project, capsys):
+    write(project, "pyproject.toml", "[tool.ragfirst]\nmax-file-size = 2048\n")
+    write(project, "big.py", "x = 1\n" * 1000)
+    code, out, _ = run(capsys, "check", "-q", ".")
+    assert code == 1
+    assert "big.py:1:1: RF000 [error] file too large to analyse" in out
+
+
+def test_bad_rule_file_is_one_line_with_position_exit_two(project, capsys):
+    write(project, "pyproject.toml", '[tool.ragfirst]\nrules = ["team-rules.yaml"]\n')
+    write(
+        project,
+        "team-rules.yaml",
+        """\
+        rules:
+          - id: TEAM001
+            name: no-gpt-3
+            severity: warning
+            summary: Old model.
+            message: Old model.
+            guide: guide/index.md
+            match:
+              python:
+                - call: "openai.OpenAI().chat.completions.create"
+                  argz: []
+        """,
+    )
+    write(project, "app.py", "import openai\n")
+    code, out, err = run(capsys, "check", ".")
+    assert code == 2
+    assert out == ""
+    assert err.strip().endswith("team-rules.yaml:11:11: unknown key 'argz' in rules.0.match.python.0")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("rule_yaml", "expected"),
+    [
+        ("rules:\n  - id: X1\n", "rules.0: 'name' is a required property"),
+        (
+            "rules:\n  - {id: TEAM001, name: a, severity: loud, summary: s, message: m, guide: g}\n",
+            "'loud' is not one of",
+        ),
+        (
+            "rules:\n  - {id: TEAM001, name: a, severity: info, summary: s, message: m, guide: g,"
+            " match: {python: [{call: 'a.b', args: [{name: x, matches: '(unclosed'}]}]}}\n",
+            "bad regular expression '(unclosed'",
+        ),
+        (
+            "rules:\n  - {id: TEAM001, name: a, severity: info, summary: s, message: m, guide: g,"
+            " check: {name: no-such-check}}\n",
+            "unknown check 'no-such-check'",
+        ),
+        (
+            "rules:\n  - {id: RF101, name: a, severity: info, summary: s, message: m, guide: g}\n",
+            "duplicate rule id RF101",
+        ),
+        ("rules: [\n", "invalid YAML"),
+        (
+            "rules:\n  - {id: TEAM001, name: a, severity: info, summary: s, message: m, guide: g,"
+            " match: {python: [{call: 'a.{b'}]}}\n",
+            "bad name pattern",
+        ),
+    ],
+)
+def test_rule_file_errors(project, capsys, rule_yaml, expected):
+    write(project, "pyproject.toml", '[tool.ragfirst]\nrules = ["r.yaml"]\n')
+    write(project, "r.yaml", rule_yaml)
+    write(project, "app.py", "import openai\n")
+    code, _, err = run(capsys, "check", ".")
+    assert code == 2
+    assert err.startswith("ragfirst: error: ")
+    assert "r.yaml:" in err and expected in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("[tool.ragfirst]\nselectt = ['RF1']\n", "pyproject.toml:2:1: unknown config key 'selectt'"),
+        ("[tool.ragfirst]\nselect = 'RF1'\n", "pyproject.toml:2:1: select: 'RF1' is not of type 'array'"),
+        ("[tool.ragfirst]\nseverity = { RF101 = 'loud' }\n", "severity.RF101: 'loud' is not one of"),
+        ("[tool.ragfirst\nselect = []\n", "pyproject.toml:1:15: invalid TOML"),
+    ],
+)
+def test_bad_config_is_one_line_exit_two(project, capsys, config, expected):
+    write(project, "pyproject.toml", config)
+    write(project, "app.py", FINE_TUNE)
+    code, _out, err = run(capsys, "check", ".")
+    assert code == 2
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# -- config ------------------------------------------------------------------------
+
+
+def test_config_found_upward_from_the_file(project, capsys):
+    write(project, "ragfirst.toml", 'severity = { RF101 = "error" }\n')
+    write(project, "src/pkg/train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", "src/pkg/train.py")
+    assert "RF101 [error]" in out
+
+
+def test_nearest_config_wins(project, capsys):
+    write(project, "pyproject.toml", "[tool.ragfirst]\nignore = ['RF101']\n")
+    write(project, "svc/pyproject.toml", "[tool.ragfirst]\n")
+    write(project, "train.py", FINE_TUNE)
+    write(project, "svc/train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", ".")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["svc/train.py"]
+
+
+def test_options_and_severity_from_config(project, capsys):
+    write(project, "pyproject.toml", "[tool.ragfirst]\nseverity = { RF101 = 'off' }\n")
+    write(project, "train.py", FINE_TUNE)
+    code, _, _ = run(capsys, "check", ".")
+    assert code == 0
+
+
+# -- discovery ---------------------------------------------------------------------
+
+
+def test_gitignore_and_excludes_are_honoured(project, capsys):
+    (project / ".git").mkdir()
+    write(project, ".gitignore", "generated/\n*_scratch.py\n")
+    write(project, "generated/train.py", FINE_TUNE)
+    write(project, "my_scratch.py", FINE_TUNE)
+    write(project, "node_modules/pkg/train.py", FINE_TUNE)
+    write(project, "pyproject.toml", "[tool.ragfirst]\nextend-exclude = ['legacy']\n")
+    write(project, "legacy/train.py", FINE_TUNE)
+    write(project, "src/train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", ".")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["src/train.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_and_symlink_loops_are_skipped(project, capsys):
+    os.mkfifo(project / "pipe.py")
+    (project / "loop").symlink_to(project, target_is_directory=True)
+    (project / "escape.py").symlink_to("/etc/hostname")
+    write(project, "train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", ".")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["train.py"]
+
+
+def test_explicit_file_is_checked_even_in_excluded_dir(project, capsys):
+    write(project, "build/train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", "build/train.py")
+    assert out.startswith("build/train.py:4:1: RF101")
+
+
+# -- other commands ----------------------------------------------------------------
+
+
+def test_decisions_lists_suppressions_with_reasons(project, capsys):
+    write(
+        project,
+        "train.py",
+        FINE_TUNE.replace(
+            '"file-abc")', '"file-abc")  # ragfirst: ignore[RF101] -- 48k labelled reports, ADR-7'
+        ),
+    )
+    code, out, _ = run(capsys, "decisions", ".")
+    assert code == 0
+    assert "train.py:4: RF101 hosted-fine-tuning: 48k labelled reports, ADR-7" in out
+
+
+def test_rule_and_rules_commands(project, capsys):
+    code, out, _ = run(capsys, "rule", "rf101")
+    assert code == 0 and "# RF101 hosted-fine-tuning" in out
+    code, _, err = run(capsys, "rule", "RF999")
+    assert code == 2 and "unknown rule 'RF999'" in err
+    write(project, "pyproject.toml", "[tool.ragfirst]\nignore = ['RF104']\n")
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert rows["RF104"]["enabled"] is False and rows["RF101"]["enabled"] is True
+
+
+def test_console_entry_points(project):
+    write(project, "train.py", FINE_TUNE)
+    result = subprocess.run(
+        [sys.executable, "-m", "ragfirst", "check", "-q", "."], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert result.stdout.startswith("train.py:4:1: RF101")
