@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI for the ragfirst VS Code extension:
 #   npm ci -> npm run check (tsc --noEmit, eslint, node --test) -> npm run package (esbuild + vsce)
+#   -> smoke test of the packaged bundle with a stand-in vscode module and a fake LSP server,
 # then prints the .vsix size and file list and checks that only the expected files are inside.
 # Run from anywhere: bash editors/vscode/ci.sh
 set -euo pipefail
@@ -31,6 +32,9 @@ fi
 
 size_bytes="$(wc -c < "$vsix" | tr -d ' ')"
 step "$vsix: ${size_bytes} bytes ($(( (size_bytes + 1023) / 1024 )) KiB)"
+
+step "bundle smoke test: dist/extension.js against scripts/smoke/fake-server.mjs"
+node scripts/smoke/run.mjs
 
 step "files in the extension (vsce ls)"
 npx --no-install vsce ls --no-dependencies

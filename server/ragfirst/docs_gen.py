@@ -91,6 +91,8 @@ def render_rule_page(rule: Rule, source_label: str | None = None) -> str:
         out.append("")
     if rule.why:
         out += ["## Why", "", rule.why, ""]
+    if rule.checklist:
+        out += ["## Before you keep this code", "", *(f"- [ ] {item}" for item in rule.checklist), ""]
     if rule.fire_examples:
         out += ["## Examples that fire", "", *_examples(rule.fire_examples)]
     if rule.pass_examples:

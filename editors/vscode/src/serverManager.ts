@@ -297,9 +297,11 @@ export class ServerManager implements vscode.Disposable {
       return;
     }
     try {
+      // dispose() (not just stop()) also keeps the client from restarting itself later.
       await client.dispose(2000);
     } catch (error) {
-      this.output.warn(`Stopping the server did not finish cleanly: ${String(error)}`);
+      // Expected when the server never got running (start failed or it crashed).
+      this.output.debug(`Disposing the language client: ${String(error)}`);
     }
   }
 

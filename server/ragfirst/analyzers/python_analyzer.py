@@ -204,6 +204,8 @@ class PythonAnalyzer:
             for alias in node.names:
                 if alias.name == "*":
                     continue
+                if node.level == 0:  # `from torchtune import training` imports a submodule
+                    self.facts.imports.append(ImportFact(f"{module}.{alias.name}", self.span(node)))
                 local = alias.asname or alias.name
                 # Relative imports stay unresolved: they name the user's own modules.
                 scope.names[local] = Sym(f"{module}.{alias.name}") if node.level == 0 else None
@@ -336,16 +338,32 @@ class PythonAnalyzer:
         """`client: OpenAI` makes `client` an OpenAI instance (dependency-injected clients)."""
         if annotation is None:
             return None
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            for side in (annotation.left, annotation.right):
-                if not (isinstance(side, ast.Constant) and side.value is None):
-                    return self._from_annotation(side, scope)
-            return None
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
                 annotation = ast.parse(annotation.value, mode="eval").body
             except SyntaxError:
                 return None
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            for side in (annotation.left, annotation.right):
+                if not (isinstance(side, ast.Constant) and side.value is None):
+                    return self._from_annotation(side, scope)
+            return None
+        if isinstance(annotation, ast.Subscript):
+            # Optional[X], Union[X, None], Annotated[X, ...]: the first non-None member.
+            container = (
+                self._resolve_quietly(annotation.value, scope)
+                if isinstance(annotation.value, (ast.Name, ast.Attribute))
+                else None
+            )
+            name = container.qualname.rsplit(".", 1)[-1] if isinstance(container, Sym) else ""
+            if name in ("Optional", "Union", "Annotated"):
+                members = (
+                    annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+                )
+                for member in members:
+                    if not (isinstance(member, ast.Constant) and member.value is None):
+                        return self._from_annotation(member, scope)
+            return None
         if isinstance(annotation, (ast.Name, ast.Attribute)):
             value = self._resolve_quietly(annotation, scope)
             if isinstance(value, Sym):
@@ -546,7 +564,13 @@ class PythonAnalyzer:
                 return self._analyze_function(callee, InstVal(callee.owner))
             return self._analyze_function(callee, None)
         if isinstance(callee, ClassVal):
-            return InstVal(callee)
+            instance = InstVal(callee)
+            init = callee.find_method("__init__")
+            if init is not None and not init.analyzed:
+                # Attributes set in __init__ must be known where the instance is used,
+                # even at module level before the deferred method bodies run.
+                self._analyze_function(init, instance)
+            return instance
         if isinstance(callee, Sym):
             if isinstance(node.func, ast.Attribute) and node.func.attr in TRANSPARENT_METHODS:
                 receiver = callee.qualname.rsplit(".", 1)[0]

@@ -32,6 +32,15 @@ def _dig(value: Any, key: tuple[str, ...]) -> Any:
     return value
 
 
+def _has_value_other_than(value: Any, defaults: tuple[Any, ...]) -> bool:
+    """A known value (or, in a dict/list, any known member) outside `defaults`."""
+    if isinstance(value, dict):
+        return any(_has_value_other_than(v, defaults) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_value_other_than(v, defaults) for v in value)
+    return value is not UNKNOWN and value not in defaults
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
@@ -51,6 +60,9 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
     value: Any = _MISSING if arg is None else arg.value
     if arg is not None and condition.key:
         value = _dig(arg.value, condition.key)
+    elif arg is not None and value is UNKNOWN and arg.qualname and "()" not in arg.qualname:
+        # An enum member (`types.TuningMethod.PREFERENCE_TUNING`) compares by its name.
+        value = arg.qualname.rsplit(".", 1)[-1]
     unknowable = call.star_kwargs or (condition.position is not None and call.star_args)
     if value is _MISSING:
         if unknowable and arg is None:
@@ -68,6 +80,7 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
         or condition.one_of is not None
         or condition.not_one_of is not None
         or condition.regex is not None
+        or condition.other_than is not None
         or any(b is not None for b in (condition.gt, condition.gte, condition.lt, condition.lte))
     )
     if not has_value_test:
@@ -81,6 +94,8 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
     if condition.not_one_of is not None and value in condition.not_one_of:
         return False
     if condition.regex is not None and not (isinstance(value, str) and condition.regex.search(value)):
+        return False
+    if condition.other_than is not None and not _has_value_other_than(value, condition.other_than):
         return False
     bounds = (condition.gt, condition.gte, condition.lt, condition.lte)
     if any(b is not None for b in bounds):

@@ -203,6 +203,7 @@ class _Compiler:
             one_of=tuple(raw["in"]) if "in" in raw else None,
             not_one_of=tuple(raw["not-in"]) if "not-in" in raw else None,
             regex=self.regex(raw["matches"], (*path, "matches")) if "matches" in raw else None,
+            other_than=tuple(raw["has-value-other-than"]) if "has-value-other-than" in raw else None,
             gt=raw.get("gt"),
             gte=raw.get("gte"),
             lt=raw.get("lt"),
@@ -265,6 +266,7 @@ class _Compiler:
             line=line,
             why=raw.get("why", "").strip(),
             fix=raw.get("fix", "").strip(),
+            checklist=tuple(raw.get("checklist", ())),
             tags=tuple(raw.get("tags", ())),
             options={
                 key: RuleOption(value["default"], value["description"])

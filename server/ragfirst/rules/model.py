@@ -21,6 +21,7 @@ class ArgCondition:
     one_of: tuple[Any, ...] | None = None
     not_one_of: tuple[Any, ...] | None = None
     regex: re.Pattern[str] | None = None
+    other_than: tuple[Any, ...] | None = None
     gt: float | None = None
     gte: float | None = None
     lt: float | None = None
@@ -82,6 +83,7 @@ class Rule:
     line: int = 1
     why: str = ""
     fix: str = ""
+    checklist: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     options: dict[str, RuleOption] = field(default_factory=dict)
     project_message: ProjectMessage | None = None

@@ -1,0 +1,725 @@
+"""`ragfirst server`: diagnostics, hovers, code actions, inlay hints, commands.
+
+A thin adapter: every finding comes from `Engine.analyze` + `Engine.finalize`, exactly as
+in `ragfirst check`. Heavy work (parsing, indexing the workspace) runs in a thread pool so
+hovers and code actions stay responsive; results for an outdated document version are
+dropped, never published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from ragfirst import __version__
+from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, Settings
+from ragfirst.docs_gen import render_rule_page
+from ragfirst.engine.discovery import discover
+from ragfirst.engine.engine import Engine, FileAnalysis, language_of
+from ragfirst.engine.project import ProjectIndex
+from ragfirst.engine.runner import EngineCache
+from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
+from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
+from ragfirst.lsp.hover import hover_markdown
+from ragfirst.model import Finding
+from ragfirst.rules.loader import RuleFileError
+from ragfirst.source import SourceText
+
+log = logging.getLogger("ragfirst.lsp")
+FIX_ALL_KIND = "source.fixAll.ragfirst"
+COMMANDS = ("ragfirst.explainRule", "ragfirst.lintWorkspace", "ragfirst.openGuide")
+
+
+@dataclass(slots=True)
+class DocumentState:
+    version: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+    analysis: FileAnalysis | None = None
+    pending: asyncio.Task[None] | None = None
+    published_version: int | None = None
+
+
+class RagfirstServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("ragfirst", __version__, max_workers=2)
+        self.engines = EngineCache()
+        self.resolver = ConfigResolver()
+        self.projects: dict[Path, ProjectIndex] = {}
+        self.documents: dict[str, DocumentState] = {}
+        self.disk: dict[str, FileAnalysis] = {}  # workspace files indexed from disk
+        self.last_good: dict[Path, Settings] = {}
+        self.debounce = 0.15
+        self.inlay_hints_enabled = True
+        self.severity_overrides: dict[str, str] = {}
+        self.pull_diagnostics = False
+        self.config_errors: dict[str, list[types.Diagnostic]] = {}
+        self.indexed = asyncio.Event()
+        self.index_task: asyncio.Future[None] | None = None
+        self.stats: dict[str, list[float]] = {"lint_ms": []}
+
+    # -- configuration ---------------------------------------------------------------
+
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def folders(self) -> list[Path]:
+        roots = [Path(uri_to_path(f.uri)) for f in self.workspace.folders.values()]
+        if not roots and self.workspace.root_path:
+            roots = [Path(self.workspace.root_path)]
+        return roots
+
+    def folder_for(self, path: Path) -> Path | None:
+        best = None
+        for root in self.folders():
+            try:
+                path.relative_to(root)
+            except ValueError:
+                continue
+            if best is None or len(str(root)) > len(str(best)):
+                best = root
+        return best
+
+    def display_path(self, path: Path) -> str:
+        """The same path text the CLI prints when run from the workspace folder."""
+        folder = self.folder_for(path)
+        if folder is not None:
+            return path.relative_to(folder).as_posix()
+        return path.as_posix()
+
+    def settings_for(self, path: Path) -> Settings:
+        """The file's settings; on a broken config, the last good one (and a message)."""
+        directory = path.parent
+        try:
+            settings = self.resolver.for_path(path)
+        except ConfigError as exc:
+            self.report_config_error(exc.path, exc.line, exc.col, exc.message)
+            return self.last_good.get(directory, Settings())
+        settings = _apply_overrides(settings, self.severity_overrides)
+        self.last_good[directory] = settings
+        return settings
+
+    def engine_for(self, settings: Settings) -> Engine:
+        try:
+            return self.engines.for_settings(settings)
+        except RuleFileError as exc:
+            self.report_config_error(exc.path, exc.line, exc.col, exc.message)
+            return self.engines.for_settings(Settings())
+
+    def report_config_error(self, path: str, line: int, col: int, message: str) -> None:
+        self.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"ragfirst: {path}:{line}:{col}: {message} (keeping the last good configuration)",
+            )
+        )
+        diagnostic = types.Diagnostic(
+            range=types.Range(
+                start=types.Position(line=max(line - 1, 0), character=max(col - 1, 0)),
+                end=types.Position(line=max(line - 1, 0), character=max(col - 1, 0) + 1),
+            ),
+            message=message,
+            severity=types.DiagnosticSeverity.Error,
+            code="RF000",
+            source="ragfirst",
+        )
+        uri = Path(path).resolve().as_uri()
+        self.config_errors[uri] = [diagnostic]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic])
+        )
+
+    def clear_config_errors(self) -> None:
+        for uri in list(self.config_errors):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.config_errors.clear()
+
+    def project_for(self, settings: Settings, path: Path) -> ProjectIndex:
+        key = settings.root or self.folder_for(path) or path.parent
+        return self.projects.setdefault(key, ProjectIndex())
+
+    # -- linting ----------------------------------------------------------------------
+
+    def lint_text(self, uri: str, text: str) -> tuple[list[Finding], FileAnalysis | None, list[str]]:
+        """Analyze and finalize one document (runs in a worker thread)."""
+        path = Path(uri_to_path(uri))
+        lines = SourceText(text).lines
+        if language_of(path.name) is None:
+            return [], None, lines
+        settings = self.settings_for(path)
+        engine = self.engine_for(settings)
+        shown = self.display_path(path)
+        started = time.perf_counter()
+        analysis = engine.analyze(shown, text.encode("utf-8"), max_bytes=settings.max_file_size)
+        project = self.project_for(settings, path)
+        project.set_file(shown, analysis.fact_sites)
+        findings = engine.finalize(analysis, project, settings)
+        self.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
+        return findings, analysis, lines
+
+    def diagnostics_for(self, uri: str, findings: list[Finding], lines: list[str]) -> list[types.Diagnostic]:
+        encoding = self.encoding()
+        language = language_of(uri) or "python"
+        result = []
+        for finding in findings:
+            if finding.suppressed:
+                continue
+            data: dict[str, Any] = {
+                "rule": finding.rule_id,
+                "guide": finding.guide_url,
+                "fingerprint": finding.fingerprint,
+            }
+            if finding.rule_id != "RF000":
+                for key, edit in (
+                    (
+                        "suppress_line",
+                        line_suppression_edit(lines, finding.span.start_line, finding.rule_id, language),
+                    ),
+                    ("suppress_file", file_suppression_edit(lines, finding.rule_id, language)),
+                ):
+                    if edit is not None:
+                        data[key] = self.client_edit(edit, lines, encoding)
+            inlay = finding.data.get("inlay")
+            if inlay:
+                data["inlay"] = inlay
+            result.append(to_diagnostic(finding, lines, encoding, data))
+        return result
+
+    @staticmethod
+    def client_edit(edit: dict[str, Any], lines: list[str], encoding: str) -> dict[str, Any]:
+        line_text = lines[edit["line"]] if edit["line"] < len(lines) else ""
+        start = to_client_col(line_text, edit["start"], encoding)
+        end = to_client_col(line_text, edit["end"], encoding)
+        return {
+            "range": {
+                "start": {"line": edit["line"], "character": start},
+                "end": {"line": edit["line"], "character": end},
+            },
+            "newText": edit["text"],
+        }
+
+    async def lint_and_publish(self, uri: str, version: int | None) -> None:
+        document = self.workspace.get_text_document(uri)
+        text = document.source
+        loop = asyncio.get_running_loop()
+        try:
+            findings, analysis, lines = await loop.run_in_executor(None, self.lint_text, uri, text)
+        except Exception as exc:  # a bug of ours: log it, keep serving
+            log.exception("linting %s failed", uri)
+            self.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Error, message=f"ragfirst: linting {uri} failed: {exc}"
+                )
+            )
+            return
+        state = self.documents.get(uri)
+        if state is None or state.version != version:
+            return  # closed, or a newer version arrived while we worked: drop stale results
+        state.findings = findings
+        state.analysis = analysis
+        state.published_version = version
+        if not self.pull_diagnostics:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, version=version, diagnostics=self.diagnostics_for(uri, findings, lines)
+                )
+            )
+
+    def schedule(self, uri: str, version: int | None, delay: float) -> None:
+        state = self.documents.setdefault(uri, DocumentState())
+        state.version = version
+        if state.pending is not None and not state.pending.done():
+            state.pending.cancel()
+
+        async def run() -> None:
+            if delay:
+                await asyncio.sleep(delay)
+            await self.lint_and_publish(uri, version)
+
+        state.pending = asyncio.ensure_future(run())
+
+    async def relint_open_documents(self) -> None:
+        for uri, state in list(self.documents.items()):
+            await self.lint_and_publish(uri, state.version)
+        if self.pull_diagnostics and self._client_supports_refresh():
+            self.workspace_diagnostic_refresh(None)
+
+    def _client_supports_refresh(self) -> bool:
+        caps = self.client_capabilities.workspace
+        return bool(caps and caps.diagnostics and caps.diagnostics.refresh_support)
+
+    # -- workspace index --------------------------------------------------------------
+
+    def index_workspace(self, report: Any = None) -> int:
+        """Analyze every lintable file under the workspace folders (worker thread)."""
+        files: list[Path] = []
+        for folder in self.folders():
+            files.extend(
+                discover([folder], lambda p: self.settings_for(p / "x"), lambda n: language_of(n) is not None)
+            )
+        for count, path in enumerate(files, 1):
+            uri = path.resolve().as_uri()
+            if uri in self.documents:
+                continue  # the editor's buffer is the truth for open documents
+            settings = self.settings_for(path)
+            engine = self.engine_for(settings)
+            try:
+                with path.open("rb") as handle:
+                    data = handle.read(settings.max_file_size + 1)
+            except OSError:
+                continue
+            shown = self.display_path(path)
+            analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
+            self.disk[uri] = analysis
+            self.project_for(settings, path).set_file(shown, analysis.fact_sites)
+            if report is not None and (count % 25 == 0 or count == len(files)):
+                report(count, len(files))
+        return len(files)
+
+    async def index_with_progress(self) -> None:
+        token = f"ragfirst-index-{time.monotonic_ns()}"
+        progress = None
+        caps = self.client_capabilities.window
+        if caps and caps.work_done_progress:
+            try:
+                await self.work_done_progress.create_async(token)
+                progress = self.work_done_progress
+                progress.begin(token, types.WorkDoneProgressBegin(title="ragfirst: indexing", percentage=0))
+            except Exception:  # the client refused: index without progress
+                progress = None
+        loop = asyncio.get_running_loop()
+
+        def report(done: int, total: int) -> None:
+            if progress is not None:
+                loop.call_soon_threadsafe(
+                    progress.report,
+                    token,
+                    types.WorkDoneProgressReport(
+                        message=f"{done}/{total} files", percentage=int(100 * done / total)
+                    ),
+                )
+
+        try:
+            total = await loop.run_in_executor(None, self.index_workspace, report)
+        finally:
+            if progress is not None:
+                progress.end(token, types.WorkDoneProgressEnd(message="indexed"))
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Info, message=f"ragfirst: indexed {total} files")
+        )
+        self.indexed.set()
+        await self.relint_open_documents()
+
+    async def lint_workspace(self) -> int:
+        """Publish diagnostics for every workspace file (push clients)."""
+        await self.index_with_progress()
+        count = 0
+        for uri, analysis in list(self.disk.items()):
+            if uri in self.documents:
+                continue
+            path = Path(uri_to_path(uri))
+            settings = self.settings_for(path)
+            engine = self.engine_for(settings)
+            findings = engine.finalize(analysis, self.project_for(settings, path), settings)
+            try:
+                lines = SourceText(path.read_text(encoding="utf-8", errors="replace")).lines
+            except OSError:
+                continue
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=self.diagnostics_for(uri, findings, lines)
+                )
+            )
+            count += 1
+        return count
+
+    def reconfigure(self) -> None:
+        self.resolver.invalidate()
+        self.engines = EngineCache()
+        self.clear_config_errors()
+
+
+def _apply_overrides(settings: Settings, overrides: dict[str, str]) -> Settings:
+    if not overrides:
+        return settings
+    from dataclasses import replace
+
+    severity = {**settings.severity, **{k.upper(): v for k, v in overrides.items() if isinstance(v, str)}}
+    return replace(settings, severity=severity)
+
+
+def uri_to_path(uri: str) -> str:
+    parsed = urllib.parse.urlparse(uri)
+    if parsed.scheme not in ("file", ""):
+        return uri
+    return urllib.parse.unquote(parsed.path)
+
+
+def is_config_file(path: str) -> bool:
+    return Path(path).name in CONFIG_FILES
+
+
+def create_server() -> RagfirstServer:
+    server = RagfirstServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: RagfirstServer, params: types.InitializeParams) -> None:
+        options = params.initialization_options or {}
+        if isinstance(options, dict):
+            ls.inlay_hints_enabled = bool(options.get("inlayHints", True))
+            overrides = options.get("severityOverrides") or {}
+            ls.severity_overrides = dict(overrides) if isinstance(overrides, dict) else {}
+            if isinstance(options.get("debounceMs"), (int, float)):
+                ls.debounce = max(float(options["debounceMs"]), 0.0) / 1000
+        caps = params.capabilities.text_document
+        ls.pull_diagnostics = bool(caps and caps.diagnostic)
+        if params.process_id:
+            _watch_parent(params.process_id)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: RagfirstServer, params: types.InitializedParams) -> None:
+        caps = ls.client_capabilities.workspace
+        if caps and caps.did_change_watched_files and caps.did_change_watched_files.dynamic_registration:
+            watchers = [
+                types.FileSystemWatcher(glob_pattern=pattern)
+                for pattern in (
+                    "**/pyproject.toml",
+                    "**/ragfirst.toml",
+                    "**/.ragfirst.toml",
+                    "**/*.yaml",
+                    "**/*.yml",
+                    "**/*.py",
+                )
+            ]
+            try:
+                await ls.client_register_capability_async(
+                    types.RegistrationParams(
+                        registrations=[
+                            types.Registration(
+                                id="ragfirst-watch",
+                                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                    watchers=watchers
+                                ),
+                            )
+                        ]
+                    )
+                )
+            except Exception as exc:  # a client that advertises but refuses: config edits need a save
+                ls.window_log_message(
+                    types.LogMessageParams(
+                        type=types.MessageType.Warning, message=f"ragfirst: no file watching: {exc}"
+                    )
+                )
+        ls.index_task = asyncio.ensure_future(ls.index_with_progress())  # keep a reference
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: RagfirstServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, params.text_document.version, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: RagfirstServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, params.text_document.version, ls.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: RagfirstServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if is_config_file(uri_to_path(uri)) or _is_rule_pack(uri):
+            ls.reconfigure()
+            await ls.relint_open_documents()
+            return
+        state = ls.documents.get(uri)
+        ls.schedule(uri, state.version if state else None, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: RagfirstServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        state = ls.documents.pop(uri, None)
+        if state and state.pending:
+            state.pending.cancel()
+        if not ls.pull_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched(ls: RagfirstServer, params: types.DidChangeWatchedFilesParams) -> None:
+        config_changed = False
+        facts_changed = False
+        for change in params.changes:
+            path = uri_to_path(change.uri)
+            if is_config_file(path) or _is_rule_pack(change.uri):
+                config_changed = True
+            elif language_of(path) and change.uri not in ls.documents:
+                facts_changed |= await asyncio.get_running_loop().run_in_executor(
+                    None, _reindex_disk_file, ls, change.uri, change.type
+                )
+        if config_changed:
+            ls.reconfigure()
+        if config_changed or facts_changed:
+            await ls.relint_open_documents()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: RagfirstServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        settings = params.settings
+        if isinstance(settings, dict):
+            section = settings.get("ragfirst", settings)
+            if isinstance(section, dict):
+                if "inlayHints" in section:
+                    ls.inlay_hints_enabled = bool(section["inlayHints"])
+                if isinstance(section.get("severityOverrides"), dict):
+                    ls.severity_overrides = dict(section["severityOverrides"])
+        ls.reconfigure()
+        await ls.relint_open_documents()
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="ragfirst", inter_file_dependencies=True, workspace_diagnostics=False
+        ),
+    )
+    async def pull_diagnostics(ls: RagfirstServer, params: types.DocumentDiagnosticParams):
+        uri = params.text_document.uri
+        state = ls.documents.setdefault(uri, DocumentState())
+        document = ls.workspace.get_text_document(uri)
+        state.version = document.version
+        loop = asyncio.get_running_loop()
+        findings, analysis, lines = await loop.run_in_executor(None, ls.lint_text, uri, document.source)
+        state.findings, state.analysis, state.published_version = findings, analysis, document.version
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(uri, findings, lines))
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: RagfirstServer, params: types.HoverParams) -> types.Hover | None:
+        state = ls.documents.get(params.text_document.uri)
+        if state is None or not state.findings:
+            return None
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        lines = SourceText(document.source).lines
+        line_number = params.position.line + 1
+        line_text = lines[params.position.line] if params.position.line < len(lines) else ""
+        col = from_client_col(line_text, params.position.character, ls.encoding())
+        for finding in state.findings:
+            span = finding.span
+            inside = (span.start_line, span.start_col) <= (line_number, col) <= (span.end_line, span.end_col)
+            if inside and not finding.suppressed:
+                rule = ls.engine_for(
+                    ls.settings_for(Path(uri_to_path(params.text_document.uri)))
+                ).ruleset.get(finding.rule_id)
+                if rule is None:
+                    return None
+                return types.Hover(
+                    contents=types.MarkupContent(
+                        kind=types.MarkupKind.Markdown, value=hover_markdown(rule, finding)
+                    ),
+                    range=to_range(span, lines, ls.encoding()),
+                )
+        return None
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
+            resolve_provider=False,
+        ),
+    )
+    def code_action(ls: RagfirstServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        version = document.version
+        actions: list[types.CodeAction] = []
+        only = params.context.only or []
+        if only and all(not str(kind).startswith("quickfix") for kind in only):
+            if any(str(kind).startswith("source.fixAll") for kind in only):
+                return [_fix_all_action(uri, version)]
+            return []
+        for diagnostic in params.context.diagnostics:
+            if diagnostic.source != "ragfirst" or not isinstance(diagnostic.data, dict):
+                continue
+            data = diagnostic.data
+            rule_id = str(diagnostic.code)
+            if data.get("guide"):
+                actions.append(
+                    types.CodeAction(
+                        title=f"Open guide for {rule_id}",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        command=types.Command(
+                            title=f"Open guide for {rule_id}",
+                            command="ragfirst.openGuide",
+                            arguments=[data["guide"]],
+                        ),
+                    )
+                )
+            for key, title in (
+                ("suppress_line", f"Suppress {rule_id} on this line (with reason)"),
+                ("suppress_file", f"Suppress {rule_id} in this file"),
+            ):
+                edit = data.get(key)
+                if not edit:
+                    continue
+                actions.append(
+                    types.CodeAction(
+                        title=title,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=_workspace_edit(uri, version, [edit]),
+                    )
+                )
+        return actions
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+    def inlay_hint(ls: RagfirstServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+        if not ls.inlay_hints_enabled:
+            return []
+        state = ls.documents.get(params.text_document.uri)
+        if state is None:
+            return []
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        lines = SourceText(document.source).lines
+        hints = []
+        for finding in state.findings:
+            label = finding.data.get("inlay")
+            if not label or finding.suppressed:
+                continue
+            line = finding.span.end_line
+            if not params.range.start.line <= line - 1 <= params.range.end.line:
+                continue
+            text = lines[line - 1] if line - 1 < len(lines) else ""
+            hints.append(
+                types.InlayHint(
+                    position=types.Position(
+                        line=line - 1, character=to_client_col(text, len(text), ls.encoding())
+                    ),
+                    label=f" {label}",
+                    kind=types.InlayHintKind.Type,
+                    padding_left=True,
+                    tooltip=finding.message,
+                )
+            )
+        return hints
+
+    @server.command("ragfirst.explainRule")
+    def explain_rule(ls: RagfirstServer, *arguments: Any) -> str:
+        rule_id = _rule_argument(list(arguments))
+        rule = ls.engine_for(Settings()).ruleset.get(rule_id.upper()) if rule_id else None
+        if rule is None:
+            raise ValueError(f"unknown rule {rule_id!r}")
+        return render_rule_page(rule)
+
+    @server.command("ragfirst.lintWorkspace")
+    async def lint_workspace(ls: RagfirstServer, *arguments: Any) -> dict[str, int]:
+        return {"files": await ls.lint_workspace()}
+
+    @server.command("ragfirst.openGuide")
+    async def open_guide(ls: RagfirstServer, *arguments: Any) -> dict[str, bool]:
+        url = str(arguments[0]) if arguments else ""
+        if not url:
+            raise ValueError("ragfirst.openGuide needs a URL")
+        result = await ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True))
+        return {"success": bool(result and result.success)}
+
+    return server
+
+
+def _rule_argument(arguments: list[Any]) -> str | None:
+    if not arguments:
+        return None
+    first = arguments[0]
+    if isinstance(first, dict):
+        value = first.get("rule")
+        return str(value) if value else None
+    return str(first)
+
+
+def _workspace_edit(uri: str, version: int | None, edits: list[dict[str, Any]]) -> types.WorkspaceEdit:
+    text_edits = [
+        types.TextEdit(
+            range=types.Range(
+                start=types.Position(**edit["range"]["start"]), end=types.Position(**edit["range"]["end"])
+            ),
+            new_text=edit["newText"],
+        )
+        for edit in edits
+    ]
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=text_edits,
+            )
+        ]
+    )
+
+
+def _fix_all_action(uri: str, version: int | None) -> types.CodeAction:
+    """No built-in rule has a fix safe enough to apply unasked yet; the kind is supported
+    so editors can run it on save, and it returns an empty edit."""
+    return types.CodeAction(
+        title="ragfirst: fix all safe fixes",
+        kind=FIX_ALL_KIND,
+        edit=_workspace_edit(uri, version, []),
+    )
+
+
+def _is_rule_pack(uri: str) -> bool:
+    path = uri_to_path(uri)
+    return path.endswith((".yaml", ".yml")) and "rules" in Path(path).parts
+
+
+def _reindex_disk_file(ls: RagfirstServer, uri: str, change_type: types.FileChangeType) -> bool:
+    path = Path(uri_to_path(uri))
+    settings = ls.settings_for(path)
+    project = ls.project_for(settings, path)
+    shown = ls.display_path(path)
+    if change_type == types.FileChangeType.Deleted or not path.is_file():
+        ls.disk.pop(uri, None)
+        return project.remove_file(shown)
+    engine = ls.engine_for(settings)
+    try:
+        data = path.read_bytes()[: settings.max_file_size + 1]
+    except OSError:
+        return False
+    analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
+    ls.disk[uri] = analysis
+    return project.set_file(shown, analysis.fact_sites)
+
+
+def _watch_parent(pid: int) -> None:
+    """Exit when the editor that started us is gone (no orphaned servers)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(2)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="ragfirst-parent-watch", daemon=True).start()
+
+
+def run_server(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            sys.stderr.write("ragfirst: error: --tcp expects HOST:PORT\n")
+            return 2
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0

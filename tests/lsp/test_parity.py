@@ -1,0 +1,68 @@
+"""One engine, thin front ends: for every file in samples/, the language server's
+diagnostics equal `ragfirst check --format json` findings (run from the same folder)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from pytest_lsp import ClientServerConfig, LanguageClient
+from tests.lsp.test_server_e2e import open_doc, push_capabilities, start, wait_for
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = sorted(p for p in (REPO / "samples").iterdir() if p.is_dir())
+SEVERITY = {"error": 1, "warning": 2, "info": 3, "hint": 4}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
+async def client(lsp_client: LanguageClient):
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+def cli_findings(project: Path) -> dict[str, list[tuple]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "ragfirst", "check", "--format", "json", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    by_file: dict[str, list[tuple]] = {}
+    for f in json.loads(result.stdout)["findings"]:
+        if f["suppressed"]:
+            continue
+        by_file.setdefault(f["path"], []).append(
+            (
+                f["rule"],
+                f["start"]["line"] - 1,
+                f["start"]["column"] - 1,
+                SEVERITY[f["severity"]],
+                f["message"],
+            )
+        )
+    return by_file
+
+
+@pytest.mark.parametrize("project", SAMPLES, ids=lambda p: p.name)
+async def test_server_matches_cli_on_samples(client, project):
+    expected = cli_findings(project)
+    await start(client, [project], capabilities=push_capabilities())
+    files = sorted(p for p in project.rglob("*.py"))
+    assert files
+    uris = {open_doc(client, path): path.relative_to(project).as_posix() for path in files}
+    await wait_for(lambda: all(uri in client.diagnostics for uri in uris))
+    await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
+    await asyncio.sleep(0.3)  # open documents are re-linted once the index is complete
+    for uri, relative in uris.items():
+        got = sorted(
+            (str(d.code), d.range.start.line, d.range.start.character, int(d.severity), d.message)
+            for d in client.diagnostics[uri]
+        )
+        assert got == sorted(expected.get(relative, [])), relative
