@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,21 @@ _ENGINES = EngineCache()
 
 
 def lint(
-    code: str, path: str = "example.py", settings: Settings | None = None, **other_files: str
+    code: str,
+    path: str = "example.py",
+    settings: Settings | None = None,
+    lifecycle: bool = False,
+    **other_files: str,
 ) -> list[Finding]:
-    """Lint `code` (dedented) as `path`, plus any other files of the same project."""
+    """Lint `code` (dedented) as `path`, plus any other files of the same project.
+
+    RF107's severity depends on today's date, so it is left out unless `lifecycle=True`;
+    tests/test_training_data.py tests it with a fixed clock."""
     files = {path: textwrap.dedent(code)}
     files.update({name.replace("__", "/"): textwrap.dedent(text) for name, text in other_files.items()})
     settings = settings or Settings()
+    if not lifecycle:
+        settings = replace(settings, ignore=(*settings.ignore, "RF107"))
     return [f for f in lint_sources(files, settings, _ENGINES.for_settings(settings)) if f.path == path]
 
 

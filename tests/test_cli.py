@@ -13,11 +13,12 @@ import pytest
 
 from ragfirst.cli.main import main
 
+# Azure OpenAI fine-tuning is not winding down, so RF101 is the only finding (no RF107).
 FINE_TUNE = textwrap.dedent(
     """\
-    from openai import OpenAI
+    from openai import AzureOpenAI
 
-    client = OpenAI()
+    client = AzureOpenAI()
     client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")
     """
 )
@@ -59,7 +60,7 @@ def test_findings_exit_one_with_ruff_style_lines(project, capsys):
     write(project, "train.py", FINE_TUNE)
     code, out, _ = run(capsys, "check", ".")
     assert code == 1
-    assert out.splitlines()[0].startswith("train.py:4:1: RF101 [warning] OpenAI fine-tuning job")
+    assert out.splitlines()[0].startswith("train.py:4:1: RF101 [warning] Azure OpenAI fine-tuning job")
     assert "Found 1 finding (1 warning) in 1 file" in out
 
 

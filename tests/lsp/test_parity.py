@@ -54,7 +54,7 @@ def cli_findings(project: Path) -> dict[str, list[tuple]]:
 async def test_server_matches_cli_on_samples(client, project):
     expected = cli_findings(project)
     await start(client, [project], capabilities=push_capabilities())
-    files = sorted(p for p in project.rglob("*.py"))
+    files = sorted(p for p in project.rglob("*") if p.suffix in (".py", ".jsonl"))
     assert files
     uris = {open_doc(client, path): path.relative_to(project).as_posix() for path in files}
     await wait_for(lambda: all(uri in client.diagnostics for uri in uris))

@@ -15,11 +15,13 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+# Azure OpenAI: fine-tuning that is not winding down, so RF101 is the only finding here
+# (the OpenAI platform path would add RF107, tested in tests/test_training_data.py).
 FINE_TUNE = textwrap.dedent(
     """\
-    from openai import OpenAI
+    from openai import AzureOpenAI
 
-    client = OpenAI()
+    client = AzureOpenAI()
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")
     """
 )
@@ -157,7 +159,7 @@ async def test_burst_of_changes_leaves_only_the_last_version(client, tmp_path):
 
 async def test_unicode_positions_are_utf16(client, tmp_path):
     await start(client, [tmp_path])
-    text = "from openai import OpenAI\nc = OpenAI()\nnote = '😀é'; c.fine_tuning.jobs.create(model='m', training_file='f')\n"
+    text = "from openai import AzureOpenAI\nc = AzureOpenAI()\nnote = '😀é'; c.fine_tuning.jobs.create(model='m', training_file='f')\n"
     uri = open_doc(client, write(tmp_path, "u.py", text))
     await wait_for(lambda: uri in client.diagnostics)
     [diagnostic] = client.diagnostics[uri]

@@ -7,9 +7,12 @@ process pool and project-level rules can run after it over everyone's facts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragfirst.model import Span
+
+if TYPE_CHECKING:
+    from ragfirst.data.training_data import DataSummary
 
 
 class _Unknown:
@@ -90,3 +93,4 @@ class FileFacts:
     calls: list[CallFact] = field(default_factory=list)
     imports: list[ImportFact] = field(default_factory=list)
     comments: list[CommentFact] = field(default_factory=list)
+    data_summary: DataSummary | None = None  # JSONL training data files

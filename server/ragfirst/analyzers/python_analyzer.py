@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, CommentFact, FileFacts, ImportFact
+from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -33,6 +34,8 @@ from ragfirst.source import SourceText
 TRANSPARENT_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
 TRANSPARENT_METHODS = frozenset({"with_options", "copy"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# pathlib methods whose result is still "that file" for data-file resolution.
+PATH_PRESERVING_METHODS = frozenset({"resolve", "absolute", "expanduser", "open", "with_suffix"})
 _SUPPRESSION_MARKER = re.compile(r"ragfirst\s*:", re.IGNORECASE)
 
 
@@ -144,6 +147,9 @@ class PythonAnalyzer:
     # -- entry point -------------------------------------------------------------------
 
     def analyze(self, tree: ast.Module) -> FileFacts:
+        # `__file__` carries a marker path so `Path(__file__).parent / "data"` resolves
+        # relative to this file when a rule looks for the data file it names.
+        self.module_scope.names["__file__"] = Lit(FILE_MARKER)
         self._block(tree.body, self.module_scope)
         self._drain_pending()
         if _SUPPRESSION_MARKER.search(self.source.text):
@@ -481,7 +487,13 @@ class PythonAnalyzer:
         if isinstance(owner, Sym):
             if attr in TRANSPARENT_ATTRIBUTES:
                 return owner
-            return Sym(f"{owner.qualname}.{attr}", owner.origin)
+            path = None
+            if owner.path is not None:
+                if attr == "parent":
+                    path = owner.path + "/.."
+                elif attr in PATH_PRESERVING_METHODS:
+                    path = owner.path
+            return Sym(f"{owner.qualname}.{attr}", owner.origin, path)
         if isinstance(owner, InstVal):
             value = owner.cls.lookup(attr)
             if value is not None:
@@ -577,9 +589,13 @@ class PythonAnalyzer:
                 return Sym(receiver, callee.origin)
             if callee.qualname == "builtins.getattr" and len(args) >= 2:
                 return self._getattr(node, scope)
-            path = None
-            if callee.qualname in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"):
-                literals = [a.value for a in args]
+            path = callee.path  # a method of a path value (`.resolve()`, `.open()`) keeps it
+            if callee.qualname in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "builtins.open"):
+                literals = (
+                    [a.value for a in args[:1]]
+                    if callee.qualname == "builtins.open"
+                    else [a.value for a in args]
+                )
                 if literals and all(isinstance(v, str) for v in literals):
                     path = _join_path(*literals)
             elif callee.qualname == "os.path.join":

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ragfirst.analyzers.facts import FileFacts
-from ragfirst.model import Span
+from ragfirst.model import Severity, Span
 from ragfirst.source import SourceText
+
+if TYPE_CHECKING:
+    from ragfirst.config.settings import Settings
+    from ragfirst.data.data_files import DataFiles
+    from ragfirst.rules.model import Rule
 
 
 @dataclass(slots=True)
@@ -21,6 +28,37 @@ class CheckContext:
 class CheckMatch:
     span: Span
     captures: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ProjectContext:
+    """What the project phase may use beyond one file's bytes: other files (confined to
+    `root`), the date, the settings. Kept out of the per-file phase so that phase stays
+    pure and cacheable by content hash."""
+
+    base_dir: Path  # finding paths are relative to this directory
+    root: Path  # no read outside it
+    today: dt.date
+    settings: Settings
+    data_files: DataFiles
+
+
+@dataclass(slots=True)
+class Resolution:
+    """A check's project-phase verdict on one match: final captures, severity, extras."""
+
+    captures: dict[str, str]
+    severity: Severity | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class ResolvingCheck(Protocol):
+    """A check whose matches need the project phase (data files, dates) to be judged."""
+
+    def resolve(
+        self, rule: Rule, captures: dict[str, str], path: str, context: ProjectContext
+    ) -> Resolution | None:
+        """None drops the match (e.g. enough examples after all)."""
 
 
 class Check(Protocol):

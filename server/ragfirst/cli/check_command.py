@@ -1,45 +1,169 @@
-"""`ragfirst check`: lint paths and report."""
+"""`ragfirst check`: lint paths and report.
+
+Exit codes (docs/ci.md): 0 no finding at or above `--severity-threshold` (or
+`--exit-zero`, or `--write-baseline`); 1 such findings remain; 2 usage, config,
+rule-file, baseline, git or output-file error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
+from ragfirst.atomic_write import write_atomic
+from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
-from ragfirst.engine.runner import lint_paths
+from ragfirst.engine.baseline import DEFAULT_BASELINE, Baseline, BaselineError
+from ragfirst.engine.discovery import discover
+from ragfirst.engine.engine import Engine, language_of
+from ragfirst.engine.runner import EngineCache, display_path, lint_paths
+from ragfirst.model import Severity
+from ragfirst.reporters.github import render_github
+from ragfirst.reporters.gitlab import render_gitlab
 from ragfirst.reporters.json_report import render_json
+from ragfirst.reporters.junit import render_junit
+from ragfirst.reporters.report import Report, RuleInfo
+from ragfirst.reporters.sarif import render_sarif
 from ragfirst.reporters.text import write_statistics, write_text
+
+
+class _RecordingEngines(EngineCache):
+    """An EngineCache that remembers which engines the run used, with the first settings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used: list[tuple[Engine, Settings]] = []
+
+    def for_settings(self, settings: Settings) -> Engine:
+        engine = super().for_settings(settings)
+        if all(seen is not engine for seen, _ in self.used):
+            self.used.append((engine, settings))
+        return engine
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"ragfirst: error: {message}\n")
+    return EXIT_ERROR
+
+
+def _rule_infos(engines: _RecordingEngines, project_settings: Settings) -> list[RuleInfo]:
+    """Every rule of the run: the project's engine first, then any other pack's extra rules."""
+    pairs = [(engines.for_settings(project_settings), project_settings), *engines.used]
+    infos: dict[str, RuleInfo] = {}
+    for engine, settings in pairs:
+        for rule in sorted(engine.ruleset.rules, key=lambda r: r.id):
+            if rule.id in infos:
+                continue
+            infos[rule.id] = RuleInfo(
+                id=rule.id,
+                name=rule.name,
+                summary=rule.summary,
+                why=rule.why,
+                fix=rule.fix,
+                guide_url=engine.guide_url(rule, settings),
+                severity=settings.severity_for(rule.id, rule.severity),
+                enabled=settings.is_enabled(rule.id),
+                tags=rule.tags,
+            )
+    return list(infos.values())
+
+
+def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
+    if args.format == "json":
+        return render_json(report.findings, report.files_checked)
+    if args.format == "sarif":
+        return render_sarif(report)
+    if args.format == "github":
+        return render_github(report)
+    if args.format == "junit":
+        return render_junit(report)
+    if args.format == "gitlab":
+        return render_gitlab(report)
+    out = io.StringIO()
+    if args.statistics:
+        write_statistics(report.findings, out)
+    else:
+        write_text(
+            report.findings,
+            out,
+            report.files_checked,
+            colour=colour,
+            quiet=args.quiet,
+            show_suppressed=args.show_suppressed,
+            baselined=report.baselined,
+        )
+    return out.getvalue()
+
+
+def _files_to_check(
+    args: argparse.Namespace, paths: list[Path], resolver: ConfigResolver
+) -> list[Path] | None:
+    """The exact files to lint when the command must know them (--diff, JUnit), else None."""
+    if not args.diff and args.format != "junit":
+        return None
+    files = list(discover(paths, resolver.for_path, lambda name: language_of(name) is not None))
+    if args.diff:
+        changed = changed_files(args.diff)
+        files = [path for path in files if path.resolve() in changed]
+    return files
 
 
 def run_check(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        sys.stderr.write(f"ragfirst: error: no such file or directory: {', '.join(missing)}\n")
-        return EXIT_ERROR
+        return _error(f"no such file or directory: {', '.join(missing)}")
+    if args.write_baseline and args.diff:
+        return _error("--write-baseline records every finding; it cannot be combined with --diff")
     resolver = ConfigResolver(explicit=args.config)
 
     def adjust(settings: Settings) -> Settings:
         return settings.with_overrides(args.select, args.ignore, args.extend_select)
 
-    result = lint_paths(paths, resolver, adjust)
-    out = sys.stdout
-    if args.format == "json":
-        out.write(render_json(result.findings, result.files_checked))
+    baseline_file: Path | None = args.baseline or (DEFAULT_BASELINE if args.write_baseline else None)
+    baseline = None
+    try:
+        if baseline_file is not None and not args.write_baseline:
+            baseline = Baseline.load(baseline_file)
+        files = _files_to_check(args, paths, resolver)
+    except (BaselineError, GitError) as exc:
+        return _error(str(exc))
+
+    engines = _RecordingEngines()
+    result = lint_paths(files if files is not None else paths, resolver, adjust, engines)
+
+    if args.write_baseline:
+        assert baseline_file is not None
+        written = Baseline.from_findings(result.findings, baseline_file)
+        try:
+            write_atomic(baseline_file, written.dumps())
+        except OSError as exc:
+            return _error(f"cannot write baseline file {baseline_file}: {exc.strerror or exc}")
+        sys.stderr.write(f"ragfirst: wrote {len(written)} finding(s) to baseline {baseline_file}\n")
+        return EXIT_CLEAN
+
+    findings, baselined = baseline.filter(result.findings) if baseline is not None else (result.findings, 0)
+    report = Report(
+        findings=findings,
+        files_checked=result.files_checked,
+        checked_files=[display_path(p) for p in files] if files is not None else None,
+        baselined=baselined,
+    )
+    if args.format == "sarif":
+        report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
+    if args.output_file is not None:
+        try:
+            write_atomic(args.output_file, _render(args, report, colour=False))
+        except OSError as exc:
+            return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
     else:
-        if args.statistics:
-            write_statistics(result.findings, out)
-        else:
-            write_text(
-                result.findings,
-                out,
-                result.files_checked,
-                colour=out.isatty(),
-                quiet=args.quiet,
-                show_suppressed=args.show_suppressed,
-            )
-    if result.active and not args.exit_zero:
+        sys.stdout.write(_render(args, report, colour=sys.stdout.isatty()))
+
+    # `check` applies no fixes yet, so --exit-non-zero-on-fix has nothing to report.
+    threshold = Severity.parse(args.severity_threshold)
+    if not args.exit_zero and any(f.severity >= threshold for f in report.active):
         return EXIT_FINDINGS
     return EXIT_CLEAN

@@ -40,9 +40,47 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_codes, help="rule ids or prefixes to enable (replaces config)")
     check.add_argument("--extend-select", type=_codes, help="rule ids or prefixes to enable in addition")
     check.add_argument("--ignore", type=_codes, help="rule ids or prefixes to disable")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "sarif", "github", "junit", "gitlab"],
+        default="text",
+        help="output format (default: text; see docs/output-formats.md)",
+    )
+    check.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="PATH",
+        help="write the report to PATH (atomically) instead of stdout",
+    )
     check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument(
+        "--severity-threshold",
+        choices=["hint", "info", "warning", "error"],
+        default="hint",
+        help="exit 1 only for findings at or above this severity (default: hint, i.e. any finding)",
+    )
+    check.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 if a fix was applied (check applies no fixes yet, so this never triggers today)",
+    )
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in this baseline file (e.g. .ragfirst-baseline.json)",
+    )
+    check.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help="record the current findings in the --baseline file (default .ragfirst-baseline.json); exit 0",
+    )
+    check.add_argument(
+        "--diff",
+        metavar="REF",
+        help="check only files changed since git REF (plus untracked files), within PATHS",
+    )
     check.add_argument("--statistics", action="store_true", help="print counts per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
     check.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
 from ragfirst.analyzers.python_analyzer import analyze_python
-from ragfirst.checks.base import CheckContext
+from ragfirst.checks.base import CheckContext, ProjectContext, Resolution
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.engine.matching import match_python, render_template
@@ -53,6 +54,8 @@ class FileAnalysis:
 def language_of(path: str) -> str | None:
     if path.endswith(PYTHON_SUFFIXES):
         return "python"
+    if path.endswith(".jsonl"):
+        return "jsonl"
     return None
 
 
@@ -70,6 +73,8 @@ class Engine:
         language = language_of(path)
         if language is None:
             return analysis
+        if language == "jsonl":
+            return self._analyze_data_file(analysis, data, max_bytes)
         if max_bytes is not None and len(data) > max_bytes:
             size = len(data) / (1024 * 1024)
             self.record_error(analysis, f"file too large to analyse ({size:.1f} MiB; max-file-size)", 1, 0)
@@ -97,6 +102,20 @@ class Engine:
         analysis.suppressions = parse_suppressions(facts.comments, source)
         return analysis
 
+    def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
+        """Training data can be large: analyse the first `max_bytes` instead of refusing it."""
+        truncated = max_bytes is not None and len(data) > max_bytes
+        chunk = data[:max_bytes] if truncated else data
+        if b"\0" in chunk[:8192]:
+            self.record_error(analysis, "binary file (NUL byte found); not analysed", 1, 0)
+            return analysis
+        facts = analyze_jsonl(chunk, truncated)
+        if facts.data_summary is None:
+            return analysis
+        analysis.parsed = True
+        self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
+        return analysis
+
     def record_error(
         self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None
     ) -> None:
@@ -112,7 +131,10 @@ class Engine:
             if rule.check is not None:
                 check = CHECKS[rule.check.name]
                 context = CheckContext(analysis.path, source, facts)
-                hits.extend((m.span, m.captures) for m in check.run(context, rule.check.params))
+                # `_check` marks matches that come from the check (they may need resolving).
+                hits.extend(
+                    (m.span, {**m.captures, "_check": "1"}) for m in check.run(context, rule.check.params)
+                )
             for span, captures in hits:
                 key = (rule.id, span)
                 if key in seen:  # two matchers of one rule on one call: one finding
@@ -129,35 +151,58 @@ class Engine:
 
     # -- finalize: config, project context, suppressions ------------------------------
 
-    def finalize(self, analysis: FileAnalysis, project: ProjectIndex, settings: Settings) -> list[Finding]:
+    def finalize(
+        self,
+        analysis: FileAnalysis,
+        project: ProjectIndex,
+        settings: Settings,
+        context: ProjectContext | None = None,
+    ) -> list[Finding]:
         findings: list[Finding] = []
         for match in analysis.matches:
             rule = self.ruleset.get(match.rule_id)
             if rule is None or not settings.is_enabled(rule.id):
                 continue
-            findings.append(self._finding(rule, match, analysis.path, project, settings))
+            resolution = None
+            check = CHECKS.get(rule.check.name) if rule.check else None
+            if check is not None and hasattr(check, "resolve") and match.captures.get("_check") == "1":
+                context = context or default_context(settings)
+                resolution = check.resolve(rule, dict(match.captures), analysis.path, context)
+                if resolution is None:
+                    continue
+            findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
         findings.sort(key=Finding.sort_key)
         return findings
 
     def _finding(
-        self, rule: Rule, match: RawMatch, path: str, project: ProjectIndex, settings: Settings
+        self,
+        rule: Rule,
+        match: RawMatch,
+        path: str,
+        project: ProjectIndex,
+        settings: Settings,
+        resolution: Resolution | None = None,
     ) -> Finding:
-        values: dict[str, str] = {**match.captures}
+        captures = resolution.captures if resolution else match.captures
+        values: dict[str, str] = {k: v for k, v in captures.items() if not k.startswith("_")}
         for name, option in rule.options.items():
             values[f"option.{name}"] = str(settings.option(rule.id, name, option.default))
         message = render_template(rule.message, values)
-        data: dict[str, Any] = {"captures": dict(match.captures)}
+        data: dict[str, Any] = {"captures": values.copy()}
+        if resolution is not None:
+            data.update(resolution.data)
         if rule.project_message is not None:
             described = project.describe(rule.project_message.fact)
             variant = rule.project_message.present if described else rule.project_message.absent
             message = f"{message} {render_template(variant, {**values, **described})}"
             if described:
                 data["project"] = described
+        default = resolution.severity if resolution and resolution.severity else rule.severity
         return Finding(
             rule_id=rule.id,
             rule_name=rule.name,
-            severity=settings.severity_for(rule.id, rule.severity),
+            severity=settings.severity_for(rule.id, default),
             message=message,
             path=path,
             span=match.span,
@@ -237,6 +282,19 @@ class Engine:
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def default_context(settings: Settings, base_dir: Path | None = None) -> ProjectContext:
+    """The project context when a front end gives none: paths relative to the working
+    directory, reads confined to the config root (or the working directory)."""
+    from ragfirst.clock import today
+    from ragfirst.data.data_files import shared_data_files
+
+    base = (base_dir or Path.cwd()).resolve()
+    root = (settings.root or base).resolve()
+    return ProjectContext(
+        base_dir=base, root=root, today=today(), settings=settings, data_files=shared_data_files()
+    )
 
 
 def docs_uri(guide: str) -> str:

@@ -10,7 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ragfirst.checks.base import ProjectContext
+from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
+from ragfirst.data.data_files import shared_data_files
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis, language_of
 from ragfirst.engine.project import ProjectIndex
@@ -62,9 +65,13 @@ def lint_paths(
     # One project per config root: samples/a and samples/b with their own pyproject.toml
     # are two projects, and one's retrieval set-up must not appear in the other's messages.
     projects: dict[Path | None, ProjectIndex] = {}
-    analyses: list[tuple[FileAnalysis, Settings, Engine, ProjectIndex]] = []
-    files = discover(paths, resolver.for_path, lambda name: language_of(name) is not None)
-    for path in files:
+    analyses: list[tuple[FileAnalysis, Settings, Engine, ProjectIndex, Path]] = []
+    files = (
+        (path, scan_root)
+        for scan_root in paths
+        for path in discover([scan_root], resolver.for_path, lambda name: language_of(name) is not None)
+    )
+    for path, scan_root in files:
         settings = adjust(resolver.for_path(path))
         project = projects.setdefault(settings.root, ProjectIndex())
         engine = engines.for_settings(settings)
@@ -80,11 +87,26 @@ def lint_paths(
         result.files_checked += 1
         result.files_parsed += analysis.parsed
         project.set_file(shown, analysis.fact_sites)
-        analyses.append((analysis, settings, engine, project))
-    for analysis, settings, engine, project in analyses:
-        result.findings.extend(engine.finalize(analysis, project, settings))
+        analyses.append((analysis, settings, engine, project, scan_root))
+    base_dir = Path.cwd()
+    for analysis, settings, engine, project, scan_root in analyses:
+        # Data files a training call names are read only inside the project: the config
+        # root, else the directory that was asked for.
+        root = settings.root or (scan_root if scan_root.is_dir() else scan_root.parent)
+        context = project_context(settings, base_dir, root)
+        result.findings.extend(engine.finalize(analysis, project, settings, context))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectContext:
+    return ProjectContext(
+        base_dir=base_dir.resolve(),
+        root=root.resolve(),
+        today=today(),
+        settings=settings,
+        data_files=shared_data_files(),
+    )
 
 
 def cpu_count() -> int:

@@ -24,12 +24,13 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ragfirst import __version__
+from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, Settings
 from ragfirst.docs_gen import render_rule_page
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis, language_of
 from ragfirst.engine.project import ProjectIndex
-from ragfirst.engine.runner import EngineCache
+from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
 from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
@@ -145,6 +146,11 @@ class RagfirstServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         self.config_errors.clear()
 
+    def context_for(self, settings: Settings, path: Path) -> ProjectContext:
+        """The same project context the CLI builds when run from the workspace folder."""
+        folder = self.folder_for(path) or path.parent
+        return project_context(settings, folder, settings.root or folder)
+
     def project_for(self, settings: Settings, path: Path) -> ProjectIndex:
         key = settings.root or self.folder_for(path) or path.parent
         return self.projects.setdefault(key, ProjectIndex())
@@ -164,7 +170,7 @@ class RagfirstServer(LanguageServer):
         analysis = engine.analyze(shown, text.encode("utf-8"), max_bytes=settings.max_file_size)
         project = self.project_for(settings, path)
         project.set_file(shown, analysis.fact_sites)
-        findings = engine.finalize(analysis, project, settings)
+        findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
         self.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
         return findings, analysis, lines
 
@@ -331,7 +337,9 @@ class RagfirstServer(LanguageServer):
             path = Path(uri_to_path(uri))
             settings = self.settings_for(path)
             engine = self.engine_for(settings)
-            findings = engine.finalize(analysis, self.project_for(settings, path), settings)
+            findings = engine.finalize(
+                analysis, self.project_for(settings, path), settings, self.context_for(settings, path)
+            )
             try:
                 lines = SourceText(path.read_text(encoding="utf-8", errors="replace")).lines
             except OSError:

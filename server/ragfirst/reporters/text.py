@@ -28,6 +28,7 @@ def write_text(
     colour: bool,
     quiet: bool = False,
     show_suppressed: bool = False,
+    baselined: int = 0,
 ) -> None:
     active = [f for f in findings if not f.suppressed]
     shown = findings if show_suppressed else active
@@ -43,6 +44,8 @@ def write_text(
         return
     suppressed = len(findings) - len(active)
     tail = f"; {suppressed} suppressed" if suppressed else ""
+    if baselined:
+        tail += f"; {baselined} in baseline"
     if not active:
         out.write(f"All checks passed ({_plural(files_checked, 'file')} checked{tail}).\n")
         return

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,8 @@ import jsonschema
 from ragfirst.checks.registry import CHECKS
 from ragfirst.model import Severity
 from ragfirst.positioned_yaml import PositionedYaml, YamlError, load_positioned
+from ragfirst.resources import builtin_rules_dir
+from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.model import (
     ArgCondition,
     CheckSpec,
@@ -33,30 +34,6 @@ from ragfirst.rules.schema import PACK
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 _VALIDATOR = jsonschema.Draft202012Validator(PACK)
-
-
-class RuleFileError(Exception):
-    """A problem in a rule pack, located at file:line:col (1-based line, 1-based column)."""
-
-    def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        super().__init__(f"{path}:{line}:{col}: {message}")
-        self.path = path
-        self.line = line
-        self.col = col
-        self.message = message
-
-
-def package_data_dir(name: str) -> Path:
-    """`rules/` or `docs/`: in the wheel they are `ragfirst/_data/<name>` (see
-    pyproject.toml); in a source checkout they sit beside `server/`."""
-    packaged = resources.files("ragfirst") / "_data" / name
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / name
-
-
-def builtin_rules_dir() -> Path:
-    return package_data_dir("rules")
 
 
 def builtin_pack_paths() -> list[Path]:

@@ -1,0 +1,69 @@
+;;; ragfirst-eglot.el --- Use the ragfirst language server with Eglot  -*- lexical-binding: t; -*-
+
+;; Works with the Eglot built into Emacs 29+ and with Eglot 1.9+ from ELPA (Debian 12:
+;; emacs-nox + elpa-eglot).
+
+;;; Commentary:
+
+;; Load it from your init file:
+;;
+;;   (load "/path/to/ragfirst/editors/emacs/ragfirst-eglot.el")
+;;   (add-hook 'python-mode-hook #'eglot-ensure)      ; and python-ts-mode-hook, ...
+;;
+;; Eglot runs one language server per major mode and project, so for the modes below
+;; ragfirst takes the place of the server Eglot would otherwise pick (pylsp, pyright,
+;; typescript-language-server, ...).  Trim `ragfirst-eglot-modes' before loading this
+;; file to keep your usual server for some modes.
+;;
+;; Diagnostics show through Flymake; `M-x eglot-code-actions' on a finding offers
+;; "Suppress RFxxx on this line (with reason)", "Suppress RFxxx in this file" and
+;; "Open guide for RFxxx".
+
+;;; Code:
+
+(require 'eglot)
+
+(defgroup ragfirst nil
+  "The ragfirst linter and language server."
+  :group 'tools
+  :prefix "ragfirst-")
+
+(defcustom ragfirst-server-command '("ragfirst" "server")
+  "Command (program and arguments) that starts the ragfirst language server.
+Point it at a virtualenv's ragfirst if it is not on `exec-path', e.g.
+\(\"/path/to/.venv/bin/ragfirst\" \"server\")."
+  :type '(repeat string)
+  :group 'ragfirst)
+
+(defvar ragfirst-eglot-modes
+  '(python-mode
+    (python-ts-mode :language-id "python")
+    yaml-mode
+    (yaml-ts-mode :language-id "yaml")
+    json-mode
+    (json-ts-mode :language-id "json")
+    (js-json-mode :language-id "json")
+    (conf-toml-mode :language-id "toml")
+    (toml-ts-mode :language-id "toml")
+    ;; derived modes before their parents: the first matching entry wins
+    (rjsx-mode :language-id "javascriptreact")
+    (js2-mode :language-id "javascript")
+    (js-ts-mode :language-id "javascript")
+    (js-mode :language-id "javascript")
+    typescript-mode
+    (typescript-ts-mode :language-id "typescript")
+    (tsx-ts-mode :language-id "typescriptreact"))
+  "Major modes (in `eglot-server-programs' form) whose buffers ragfirst serves.
+Set it before loading ragfirst-eglot.el.")
+
+(defun ragfirst-eglot-contact (&optional _interactive _project)
+  "The Eglot contact for ragfirst: `ragfirst-server-command', read when a server starts.
+Eglot 1.9 calls it with one argument, later versions with two."
+  ragfirst-server-command)
+
+;; Added at the front, so these entries win over Eglot's defaults for the same modes.
+(add-to-list 'eglot-server-programs (cons ragfirst-eglot-modes #'ragfirst-eglot-contact))
+
+(provide 'ragfirst-eglot)
+
+;;; ragfirst-eglot.el ends here

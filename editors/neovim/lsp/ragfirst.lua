@@ -1,0 +1,37 @@
+-- ragfirst for Neovim 0.11+ (vim.lsp.config / vim.lsp.enable).
+--
+-- Copy this file to ~/.config/nvim/lsp/ragfirst.lua (any `lsp/` directory on
+-- 'runtimepath' works), then enable it once in init.lua:
+--
+--     vim.lsp.enable('ragfirst')
+--
+-- `vim.g.ragfirst_cmd` (a list) overrides the command, e.g. a virtualenv's ragfirst:
+--     vim.g.ragfirst_cmd = { '/path/to/.venv/bin/ragfirst', 'server' }
+
+---@type vim.lsp.Config
+return {
+  cmd = vim.g.ragfirst_cmd or { 'ragfirst', 'server' },
+  filetypes = {
+    'python',
+    'yaml',
+    'json',
+    'jsonl',
+    'toml',
+    'javascript',
+    'javascriptreact',
+    'typescript',
+    'typescriptreact',
+    'vue',
+    'svelte',
+    'requirements',
+  },
+  -- The nearest directory holding one of these becomes the workspace folder that
+  -- ragfirst indexes. Without any, the file is still linted, with no workspace.
+  root_markers = { 'pyproject.toml', 'ragfirst.toml', '.ragfirst.toml', '.git' },
+  -- Optional; these are the server's defaults.
+  init_options = {
+    inlayHints = true,
+    -- severityOverrides = { RF101 = 'warning' },
+    -- debounceMs = 150,
+  },
+}

@@ -1,0 +1,27 @@
+"""JSONL training data files: count and validate, line by line (RF202 in the file)."""
+
+from __future__ import annotations
+
+import json
+
+from ragfirst.analyzers.facts import FileFacts
+from ragfirst.data.training_data import looks_like_training_data, summarize_lines
+
+
+def analyze_jsonl(data: bytes, truncated: bool) -> FileFacts:
+    """Facts for one JSONL file; files that do not look like training data get none."""
+    facts = FileFacts(language="jsonl")
+    lines = data.split(b"\n")
+    if truncated and lines:
+        lines = lines[:-1]  # the cap may have cut the last line
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        return facts
+    try:
+        record = json.loads(first)
+    except (ValueError, RecursionError):
+        record = None
+    if record is not None and not looks_like_training_data(record):
+        return facts
+    facts.data_summary = summarize_lines(lines, lower_bound=truncated)
+    return facts

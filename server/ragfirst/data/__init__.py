@@ -1,0 +1,1 @@
+"""Data the rules use beyond source code: training files, price and lifecycle tables."""

@@ -1,0 +1,166 @@
+"""Typed access to rules/pricing.yaml and rules/lifecycle.yaml (facts with sources).
+
+No price, date or model name lives in Python code; they live in these tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from ragfirst.positioned_yaml import YamlError, load_positioned
+from ragfirst.resources import builtin_rules_dir
+from ragfirst.rules.errors import RuleFileError
+from ragfirst.rules.patterns import NamePattern, compile_pattern
+
+_PRICING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version", "providers", "training"],
+    "properties": {
+        "version": {"const": 1},
+        "providers": {"type": "object", "additionalProperties": {"type": "object"}},
+        "training": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["provider", "model", "usd_per_1m_tokens", "as_of", "source"],
+                "properties": {"usd_per_1m_tokens": {"type": "number", "minimum": 0}},
+            },
+        },
+    },
+}
+_LIFECYCLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version", "entries"],
+    "properties": {
+        "entries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "provider", "what", "status", "event", "source"],
+                "anyOf": [{"required": ["calls"]}, {"required": ["imports"]}],
+            },
+        }
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPrice:
+    provider: str
+    model: str
+    aliases: tuple[str, ...]
+    usd_per_1m_tokens: float
+    as_of: str
+    source: str
+
+    def matches(self, model: str) -> bool:
+        """`gpt-4o-mini-2024-07-18` and `gpt-4o-mini` both price as gpt-4o-mini-2024-07-18."""
+        return model == self.model or model in self.aliases
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderFacts:
+    key: str
+    name: str
+    minimum_examples: int | None = None
+    minimum_source: str = ""
+    default_epochs: int | None = None
+    default_epochs_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    providers: dict[str, ProviderFacts]
+    training: tuple[TrainingPrice, ...]
+
+    def price(self, provider: str, model: str) -> TrainingPrice | None:
+        return next((p for p in self.training if p.provider == provider and p.matches(model)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleEntry:
+    id: str
+    provider: str
+    what: str
+    status: str
+    event: str
+    source: str
+    calls: tuple[NamePattern, ...] = ()
+    imports: tuple[NamePattern, ...] = ()
+    date: dt.date | None = None
+    instead: str = ""
+    history: tuple[tuple[dt.date, str], ...] = field(default_factory=tuple)
+
+
+def _load(name: str, schema: dict[str, Any]) -> Any:
+    path = builtin_rules_dir() / name
+    try:
+        doc = load_positioned(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        raise RuleFileError(str(path), exc.line, exc.col + 1, exc.message) from None
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc.data))
+    if errors:
+        where = tuple(errors[0].absolute_path)
+        line, col = doc.position(where)
+        raise RuleFileError(str(path), line, col + 1, errors[0].message)
+    return doc.data
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@lru_cache(maxsize=1)
+def pricing() -> Pricing:
+    data = _load("pricing.yaml", _PRICING_SCHEMA)
+    providers = {
+        key: ProviderFacts(
+            key=key,
+            name=value.get("name", key),
+            minimum_examples=value.get("minimum_examples"),
+            minimum_source=value.get("minimum_source", ""),
+            default_epochs=value.get("default_epochs"),
+            default_epochs_note=value.get("default_epochs_note", ""),
+        )
+        for key, value in data["providers"].items()
+    }
+    training = tuple(
+        TrainingPrice(
+            provider=item["provider"],
+            model=item["model"],
+            aliases=tuple(item.get("aliases", ())),
+            usd_per_1m_tokens=float(item["usd_per_1m_tokens"]),
+            as_of=str(item["as_of"]),
+            source=item["source"],
+        )
+        for item in data["training"]
+    )
+    return Pricing(providers, training)
+
+
+@lru_cache(maxsize=1)
+def lifecycle() -> tuple[LifecycleEntry, ...]:
+    data = _load("lifecycle.yaml", _LIFECYCLE_SCHEMA)
+    return tuple(
+        LifecycleEntry(
+            id=item["id"],
+            provider=item["provider"],
+            what=item["what"],
+            status=item["status"],
+            event=item["event"],
+            source=item["source"],
+            calls=tuple(compile_pattern(p) for p in item.get("calls", ())),
+            imports=tuple(compile_pattern(p) for p in item.get("imports", ())),
+            date=_date(item.get("date")),
+            instead=item.get("instead", ""),
+            history=tuple((_date(h["date"]), h["event"]) for h in item.get("history", ())),  # type: ignore[misc]
+        )
+        for item in data["entries"]
+    )

@@ -1,0 +1,55 @@
+"""GitLab Code Quality report (`artifacts: reports: codequality:`), a subset of Code Climate.
+
+Each issue has `description`, `check_name`, `fingerprint`, `severity` (hint -> info,
+info -> minor, warning -> major, error -> critical) and `location.path` with
+`location.lines.begin`. GitLab shows only the first issue of a given fingerprint, so a
+second identical finding in one file (same rule, same flagged code) gets a fingerprint
+derived from the first and its occurrence number. Suppressed findings are left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from typing import Any
+
+from ragfirst.model import Severity
+from ragfirst.reporters.report import Report
+
+SEVERITIES = {
+    Severity.HINT: "info",
+    Severity.INFO: "minor",
+    Severity.WARNING: "major",
+    Severity.ERROR: "critical",
+}
+
+
+def build_gitlab(report: Report) -> list[dict[str, Any]]:
+    seen: Counter[str] = Counter()
+    issues = []
+    for finding in report.active:
+        fingerprint = finding.fingerprint
+        occurrence = seen[fingerprint]
+        seen[fingerprint] += 1
+        if occurrence:
+            fingerprint = hashlib.sha256(f"{fingerprint}\0{occurrence}".encode()).hexdigest()[:20]
+        begin = max(finding.span.start_line, 1)
+        issues.append(
+            {
+                "type": "issue",
+                "description": f"{finding.rule_id} {finding.message}",
+                "check_name": finding.rule_id,
+                "fingerprint": fingerprint,
+                "severity": SEVERITIES[finding.severity],
+                "location": {
+                    "path": finding.path,
+                    "lines": {"begin": begin, "end": max(finding.span.end_line, begin)},
+                },
+            }
+        )
+    return issues
+
+
+def render_gitlab(report: Report) -> str:
+    return json.dumps(build_gitlab(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,181 @@
+-- Drives a real, headless Neovim through one of the shipped configs in editors/neovim/:
+-- open a file, wait for ragfirst's diagnostics, apply the "Suppress RF101 on this line"
+-- quick fix, wait for the re-lint. Results go to a JSON file that test_neovim.py reads.
+--
+-- Inputs (environment): RAGFIRST_TEST_VARIANT (legacy | start | config),
+-- RAGFIRST_EDITORS_DIR, RAGFIRST_TEST_FILE, RAGFIRST_TEST_OUT, RAGFIRST_TEST_CMD (JSON
+-- list), RAGFIRST_TEST_TIMEOUT_MS. Runs on Neovim 0.7 and later.
+
+local variant = os.getenv('RAGFIRST_TEST_VARIANT')
+local editors = os.getenv('RAGFIRST_EDITORS_DIR')
+local file = os.getenv('RAGFIRST_TEST_FILE')
+local out = os.getenv('RAGFIRST_TEST_OUT')
+local timeout = tonumber(os.getenv('RAGFIRST_TEST_TIMEOUT_MS') or '30000')
+local TITLE = 'Suppress RF101 on this line (with reason)'
+
+local result = { variant = variant, steps = {} }
+local version = vim.version()
+result.nvim_version = string.format('%d.%d.%d', version.major, version.minor, version.patch)
+
+local function step(name)
+  table.insert(result.steps, name)
+end
+
+local function write_result()
+  local handle = assert(io.open(out, 'w'))
+  handle:write(vim.fn.json_encode(result))
+  handle:close()
+end
+
+local function clients_of(bufnr)
+  local list = {}
+  if vim.lsp.get_clients then -- 0.10+
+    list = vim.lsp.get_clients({ bufnr = bufnr, name = 'ragfirst' })
+  else
+    for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+      if client.name == 'ragfirst' then
+        table.insert(list, client)
+      end
+    end
+  end
+  return list
+end
+
+local function plain_diagnostics(bufnr)
+  local list = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    table.insert(list, {
+      lnum = d.lnum,
+      col = d.col,
+      code = d.code and tostring(d.code) or vim.NIL,
+      source = d.source or vim.NIL,
+      message = d.message,
+    })
+  end
+  return list
+end
+
+local function find_rf101(bufnr)
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if tostring(d.code) == 'RF101' and d.source == 'ragfirst' then
+      return d
+    end
+  end
+  return nil
+end
+
+-- A vim.diagnostic item back in LSP form (what vim.lsp.buf.code_action sends): the
+-- original LSP fields kept in user_data.lsp (all of them on 0.10+, `data` among them
+-- on 0.7) win over the ones rebuilt here.
+local function to_lsp(d)
+  local rebuilt = {
+    range = {
+      start = { line = d.lnum, character = d.col },
+      ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col },
+    },
+    severity = d.severity,
+    message = d.message,
+    source = d.source,
+    code = d.code,
+  }
+  local lsp = (d.user_data and d.user_data.lsp) or {}
+  return vim.tbl_extend('keep', lsp, rebuilt)
+end
+
+local function run()
+  vim.cmd('filetype on') -- -u NONE leaves filetype detection off
+  vim.g.ragfirst_cmd = vim.fn.json_decode(os.getenv('RAGFIRST_TEST_CMD'))
+
+  local changes = 0 -- DiagnosticChanged events: push and pull diagnostics alike
+  vim.api.nvim_create_autocmd('DiagnosticChanged', {
+    callback = function()
+      changes = changes + 1
+    end,
+  })
+
+  if variant == 'legacy' then
+    dofile(editors .. '/neovim/ragfirst_legacy.lua')
+  elseif variant == 'start' then
+    dofile(editors .. '/neovim/ragfirst_start.lua')
+  elseif variant == 'config' then
+    -- exactly as a user would: the file found as lsp/ragfirst.lua on 'runtimepath'
+    vim.opt.runtimepath:prepend(editors .. '/neovim')
+    vim.lsp.enable('ragfirst')
+  else
+    error('unknown variant ' .. tostring(variant))
+  end
+  step('config loaded')
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  result.filetype = vim.bo[bufnr].filetype
+
+  local attached = vim.wait(timeout, function()
+    return #clients_of(bufnr) > 0
+  end, 50)
+  if not attached then
+    error('no ragfirst client attached to the buffer (filetype ' .. result.filetype .. ')')
+  end
+  local client = clients_of(bufnr)[1]
+  result.offset_encoding = client.offset_encoding
+  result.root_dir = client.config.root_dir or vim.NIL
+  step('client attached')
+
+  local got = vim.wait(timeout, function()
+    return find_rf101(bufnr) ~= nil
+  end, 50)
+  result.diagnostics_before = plain_diagnostics(bufnr)
+  if not got then
+    error('no RF101 diagnostic from ragfirst within ' .. timeout .. ' ms')
+  end
+  step('diagnostics received')
+
+  local diagnostic = find_rf101(bufnr)
+  local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
+  params.range = to_lsp(diagnostic).range
+  params.context = { diagnostics = { to_lsp(diagnostic) } }
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, timeout)
+  local chosen
+  result.action_titles = {}
+  for _, response in pairs(responses or {}) do
+    for _, action in ipairs(response.result or {}) do
+      table.insert(result.action_titles, action.title)
+      if action.title == TITLE then
+        chosen = action
+      end
+    end
+  end
+  if not chosen then
+    error('no "' .. TITLE .. '" code action')
+  end
+  step('code action found')
+
+  local before_edit = changes
+  vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding)
+  result.lines_after_fix = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  step('quick fix applied')
+
+  local relinted = vim.wait(timeout, function()
+    return changes > before_edit and find_rf101(bufnr) == nil
+  end, 50)
+  result.diagnostics_after = plain_diagnostics(bufnr)
+  if not relinted then
+    error('RF101 still reported (or no re-lint) ' .. timeout .. ' ms after the fix')
+  end
+  step('re-linted without RF101')
+
+  -- shut the server down cleanly rather than leaving it to the exit of Neovim
+  vim.lsp.stop_client(client.id)
+  vim.wait(5000, function()
+    return vim.lsp.get_client_by_id(client.id) == nil
+  end, 50)
+  step('server stopped')
+end
+
+local ok, err = xpcall(run, debug.traceback)
+result.ok = ok
+if not ok then
+  result.error = tostring(err)
+end
+write_result()
+vim.cmd('qa!')
