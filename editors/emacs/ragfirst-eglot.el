@@ -57,7 +57,7 @@ Point it at a virtualenv's ragfirst if it is not on `exec-path', e.g.
 Set it before loading ragfirst-eglot.el.")
 
 (defun ragfirst-eglot-contact (&optional _interactive _project)
-  "The Eglot contact for ragfirst: `ragfirst-server-command', read when a server starts.
+  "Eglot contact for ragfirst: `ragfirst-server-command', read at each start.
 Eglot 1.9 calls it with one argument, later versions with two."
   ragfirst-server-command)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ragfirst.rules.loader import load_ruleset, package_data_dir
+from ragfirst.resources import package_data_dir
+from ragfirst.rules.loader import load_ruleset
 from ragfirst.rules.model import Example, Rule, RuleSet
 
 HEADER = "<!-- Generated from {source} by `make docs`; edit the YAML, not this page. -->\n"

@@ -156,6 +156,7 @@ def run_check(args: argparse.Namespace) -> int:
         report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
     if args.output_file is not None:
         try:
+            args.output_file.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(args.output_file, _render(args, report, colour=False))
         except OSError as exc:
             return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")

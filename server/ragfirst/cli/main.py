@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ragfirst import __version__
 from ragfirst.config.settings import ConfigError
-from ragfirst.rules.loader import RuleFileError
+from ragfirst.rules.errors import RuleFileError
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

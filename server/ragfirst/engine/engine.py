@@ -22,7 +22,7 @@ from ragfirst.engine.matching import match_python, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
-from ragfirst.rules.loader import package_data_dir
+from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
 from ragfirst.source import DecodeError, SourceText, decode_source
 

@@ -35,7 +35,7 @@ from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, 
 from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
 from ragfirst.model import Finding
-from ragfirst.rules.loader import RuleFileError
+from ragfirst.rules.errors import RuleFileError
 from ragfirst.source import SourceText
 
 log = logging.getLogger("ragfirst.lsp")
