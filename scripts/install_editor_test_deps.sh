@@ -48,7 +48,7 @@ fi
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
-    sudo=(sudo -n)
+    sudo=(sudo -n env DEBIAN_FRONTEND=noninteractive)
   else
     note "not root and no password-less sudo; cannot install ${missing[*]} (editor tests will skip)"
     exit 0
@@ -59,11 +59,11 @@ started=$(date +%s)
 export DEBIAN_FRONTEND=noninteractive
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-if ! timeout 300 "${sudo[@]}" apt-get update -qq >"$log" 2>&1; then
+if ! timeout 300 ${sudo[@]+"${sudo[@]}"} apt-get update -qq >"$log" 2>&1; then
   note "apt-get update failed (continuing with the lists we have):"
   tail -n 5 "$log" | sed 's/^/  /'
 fi
-if timeout 900 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+if timeout 900 ${sudo[@]+"${sudo[@]}"} apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
   note "installed ${missing[*]} in $(($(date +%s) - started)) s"
 else
   note "could not install ${missing[*]} (editor tests that need them will skip):"

@@ -43,6 +43,6 @@ def test_rule_example(rule, example, kind, tmp_path, monkeypatch):
 
 def test_every_matching_rule_has_examples_of_both_kinds():
     for rule in RULESET.rules:
-        if rule.python or rule.check:
+        if rule.matchers or rule.check:
             assert rule.fire_examples, f"{rule.id} has no example that fires"
             assert rule.pass_examples, f"{rule.id} has no look-alike example that must not fire"

@@ -32,7 +32,7 @@ KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 def tool(name: str) -> str:
-    for candidate in (BENCH / ".venv" / "bin" / name, Path(sys.executable).parent / name):
+    for candidate in (Path(sys.executable).parent / name, BENCH / ".venv" / "bin" / name):
         if candidate.exists():
             return str(candidate)
     found = shutil.which(name)
@@ -64,7 +64,10 @@ def write_examples(root: Path) -> list[Path]:
 def ragfirst_hits(root: Path) -> dict[str, set[tuple[str, int]]]:
     out = subprocess.run(
         [tool("ragfirst"), "check", "--format", "json", "--exit-zero", "--select", ",".join(RULES), "."],
-        cwd=root, capture_output=True, text=True, check=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     hits: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for finding in json.loads(out)["findings"]:
@@ -76,17 +79,31 @@ def ragfirst_hits(root: Path) -> dict[str, set[tuple[str, int]]]:
 def semgrep_hits(root: Path) -> dict[str, set[tuple[str, int]]]:
     out = subprocess.run(
         [
-            tool("semgrep"), "scan", "--metrics=off", "--disable-version-check", "--no-git-ignore",
-            "--config", str(BENCH / "semgrep" / "training.yaml"), "--json", "--quiet", ".",
+            tool("semgrep"),
+            "scan",
+            "--metrics=off",
+            "--disable-version-check",
+            "--no-git-ignore",
+            "--config",
+            str(BENCH / "semgrep" / "training.yaml"),
+            "--json",
+            "--quiet",
+            ".",
         ],
-        cwd=root, capture_output=True, text=True, check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     report = json.loads(out.stdout)
     for error in report.get("errors", []):
         print(f"semgrep error: {error.get('message', error)}", file=sys.stderr)
     hits: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for result in report["results"]:
-        rule = result["extra"].get("metadata", {}).get("ragfirst-rule") or result["check_id"].rsplit(".", 1)[-1][:5]
+        rule = (
+            result["extra"].get("metadata", {}).get("ragfirst-rule")
+            or result["check_id"].rsplit(".", 1)[-1][:5]
+        )
         hits[result["path"]].add((rule, result["start"]["line"]))
     return hits
 
@@ -106,7 +123,9 @@ def main() -> int:
             only_rf = {(r, ln) for r, ln in a if (r, ln) not in b}
             only_sg = {(r, ln) for r, ln in b if (r, ln) not in a}
             unexplained = [
-                (r, ln, who) for who, hits in (("ragfirst", only_rf), ("semgrep", only_sg)) for r, ln in hits
+                (r, ln, who)
+                for who, hits in (("ragfirst", only_rf), ("semgrep", only_sg))
+                for r, ln in hits
                 if (name, r, who) not in KNOWN
             ]
             failures += bool(unexplained)

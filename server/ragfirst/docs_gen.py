@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.loader import load_ruleset
-from ragfirst.rules.model import Example, Rule, RuleSet
+from ragfirst.rules.model import ArgCondition, CallMatcher, Example, Rule, RuleSet
 
 HEADER = "<!-- Generated from {source} by `make docs`; edit the YAML, not this page. -->\n"
 
@@ -40,30 +40,42 @@ def _examples(examples: tuple[Example, ...]) -> list[str]:
     return lines
 
 
+LANGUAGE_LABELS = {"python": "", "javascript": "(JavaScript/TypeScript) ", "sql": "(SQL) "}
+
+
+def _describe_condition(condition: ArgCondition) -> str:
+    what = condition.label + ("." + ".".join(condition.key) if condition.key else "")
+    if condition.present is False:
+        return f"`{what}` absent"
+    if condition.has_equals:
+        return f"`{what}` = `{condition.equals}`"
+    if condition.one_of is not None:
+        return f"`{what}` in {', '.join(f'`{v}`' for v in condition.one_of)}"
+    if condition.not_one_of is not None:
+        return f"`{what}` not in {', '.join(f'`{v}`' for v in condition.not_one_of)}"
+    if condition.other_than is not None:
+        return f"`{what}` has a value other than {', '.join(f'`{v}`' for v in condition.other_than)}"
+    return f"`{what}` given"
+
+
+def _describe_matcher(language: str, matcher: CallMatcher) -> str:
+    names = [p.text for p in (*matcher.calls, *matcher.imports)]
+    kind = "import of" if matcher.imports else "call to"
+    conditions = [_describe_condition(condition) for condition in matcher.args]
+    if matcher.any_arg:
+        conditions.append("any of " + ", ".join(f"`{a}`" for a in matcher.any_arg) + " given")
+    if matcher.file_calls:
+        conditions.append("the file also calls " + ", ".join(f"`{p.text}`" for p in matcher.file_calls[:3]))
+    suffix = f" when {'; '.join(conditions)}" if conditions else ""
+    return f"- {LANGUAGE_LABELS.get(language, language + ' ')}{kind} {', '.join(f'`{n}`' for n in names)}{suffix}"
+
+
 def _matchers(rule: Rule) -> list[str]:
-    lines: list[str] = []
-    for matcher in rule.python:
-        names = [p.text for p in (*matcher.calls, *matcher.imports)]
-        kind = "import of" if matcher.imports else "call to"
-        conditions = []
-        for condition in matcher.args:
-            what = condition.label + ("." + ".".join(condition.key) if condition.key else "")
-            if condition.present is False:
-                conditions.append(f"`{what}` absent")
-            elif condition.has_equals:
-                conditions.append(f"`{what}` = `{condition.equals}`")
-            elif condition.one_of is not None:
-                conditions.append(f"`{what}` in {', '.join(f'`{v}`' for v in condition.one_of)}")
-            elif condition.not_one_of is not None:
-                conditions.append(f"`{what}` not in {', '.join(f'`{v}`' for v in condition.not_one_of)}")
-            else:
-                conditions.append(f"`{what}` given")
-        if matcher.any_arg:
-            conditions.append("any of " + ", ".join(f"`{a}`" for a in matcher.any_arg) + " given")
-        if matcher.file_calls:
-            conditions.append("the file also loads a generative language model")
-        suffix = f" when {'; '.join(conditions)}" if conditions else ""
-        lines.append(f"- {kind} {', '.join(f'`{n}`' for n in names)}{suffix}")
+    lines = [
+        _describe_matcher(language, matcher)
+        for language, matchers in rule.matchers.items()
+        for matcher in matchers
+    ]
     if rule.check is not None:
         lines.append(f"- the built-in check `{rule.check.name}` (see the summary above)")
     return lines

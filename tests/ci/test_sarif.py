@@ -110,7 +110,7 @@ def test_result_location_fingerprint_and_rule_index(project, capsys):
         "endLine": 4,
         "endColumn": line.index("(") + 1,
     }
-    code, out, _ = run(capsys, "check", "--format", "json", "--select", "RF101", ".")
+    _, out, _ = run(capsys, "check", "--format", "json", "--select", "RF101", ".")
     assert result["partialFingerprints"] == {"ragfirst/v1": json.loads(out)["findings"][0]["fingerprint"]}
 
 
@@ -126,7 +126,9 @@ def test_columns_are_utf16_code_units(project, capsys):
 
 
 def test_suppressed_findings_are_included_with_justification(project, capsys, validator):
-    suppressed = FINE_TUNE.replace('"file-abc")', '"file-abc")  # ragfirst: ignore[RF101] -- 48k pairs, ADR-7')
+    suppressed = FINE_TUNE.replace(
+        '"file-abc")', '"file-abc")  # ragfirst: ignore[RF101] -- 48k pairs, ADR-7'
+    )
     write(project, "train.py", suppressed)
     code, sarif = sarif_of(capsys, "--select", "RF101", ".")
     assert code == 0  # suppressed: not a failure
@@ -139,11 +141,17 @@ def test_suppressed_findings_are_included_with_justification(project, capsys, va
 
 def test_paths_are_uri_encoded_and_absolute_paths_have_no_base(tmp_path, validator):
     findings = [
-        Finding("RF101", "hosted-fine-tuning", Severity.WARNING, "m", "dir with space/tr#ain.py", Span(1, 0, 1, 4)),
-        Finding("RF101", "hosted-fine-tuning", Severity.WARNING, "m", "/elsewhere/train.py", Span(2, 0, 2, 4)),
+        Finding(
+            "RF101", "hosted-fine-tuning", Severity.WARNING, "m", "dir with space/tr#ain.py", Span(1, 0, 1, 4)
+        ),
+        Finding(
+            "RF101", "hosted-fine-tuning", Severity.WARNING, "m", "/elsewhere/train.py", Span(2, 0, 2, 4)
+        ),
     ]
     sarif = build_sarif(Report(findings, 2, root=tmp_path))
-    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in sarif["runs"][0]["results"]]
+    locations = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"] for r in sarif["runs"][0]["results"]
+    ]
     assert locations[0] == {"uri": "dir%20with%20space/tr%23ain.py", "uriBaseId": "%SRCROOT%"}
     assert locations[1] == {"uri": "file:///elsewhere/train.py"}
     # An unreadable file keeps code-point columns; a rule the run did not list still gets an index.

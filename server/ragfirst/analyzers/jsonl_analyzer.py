@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ragfirst.analyzers.facts import FileFacts
-from ragfirst.data.training_data import looks_like_training_data, summarize_lines
+from ragfirst.data.training_data import DEFAULT_MAX_EXAMPLE_TOKENS, looks_like_training_data, summarize_lines
 
 
 def analyze_jsonl(data: bytes, truncated: bool) -> FileFacts:
@@ -23,5 +23,7 @@ def analyze_jsonl(data: bytes, truncated: bool) -> FileFacts:
         record = None
     if record is not None and not looks_like_training_data(record):
         return facts
-    facts.data_summary = summarize_lines(lines, lower_bound=truncated)
+    facts.data_summary = summarize_lines(
+        lines, lower_bound=truncated, max_example_tokens=DEFAULT_MAX_EXAMPLE_TOKENS
+    )
     return facts

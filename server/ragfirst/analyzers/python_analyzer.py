@@ -426,6 +426,10 @@ class PythonAnalyzer:
                     return Lit(container.value[key])
                 except (KeyError, IndexError, TypeError):
                     return None
+            if isinstance(container, Sym):
+                # `ds["train"]` is still "what load_dataset returned": keep the origin for
+                # data flow, with a qualname no call pattern matches.
+                return Sym(f"{container.qualname}[]", container.origin, container.path)
             return None
         if isinstance(node, ast.BinOp):
             return self._binop(node, scope)

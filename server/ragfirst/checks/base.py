@@ -14,6 +14,7 @@ from ragfirst.source import SourceText
 if TYPE_CHECKING:
     from ragfirst.config.settings import Settings
     from ragfirst.data.data_files import DataFiles
+    from ragfirst.engine.project import ProjectIndex
     from ragfirst.rules.model import Rule
 
 
@@ -41,6 +42,7 @@ class ProjectContext:
     today: dt.date
     settings: Settings
     data_files: DataFiles
+    project: ProjectIndex | None = None  # every file's facts, for cross-file checks
 
 
 @dataclass(slots=True)

@@ -12,13 +12,14 @@ import io
 import sys
 from pathlib import Path
 
+from ragfirst.analyzers.registry import language_of
 from ragfirst.atomic_write import write_atomic
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine.baseline import DEFAULT_BASELINE, Baseline, BaselineError
 from ragfirst.engine.discovery import discover
-from ragfirst.engine.engine import Engine, language_of
+from ragfirst.engine.engine import Engine
 from ragfirst.engine.runner import EngineCache, display_path, lint_paths
 from ragfirst.model import Severity
 from ragfirst.reporters.github import render_github
@@ -98,17 +99,36 @@ def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
     return out.getvalue()
 
 
-def _files_to_check(
+def _discover(paths: list[Path], resolver: ConfigResolver) -> list[Path]:
+    """The files `lint_paths` lints for `paths`: each scan root discovered on its own."""
+    files: dict[Path, None] = {}
+    for root in paths:
+        for path in discover([root], resolver.for_path, lambda name: language_of(name) is not None):
+            files.setdefault(path)
+    return list(files)
+
+
+def _changed_files(
     args: argparse.Namespace, paths: list[Path], resolver: ConfigResolver
 ) -> list[Path] | None:
-    """The exact files to lint when the command must know them (--diff, JUnit), else None."""
-    if not args.diff and args.format != "junit":
+    """With --diff, the files under `paths` that changed since the ref (else None: lint `paths`).
+
+    Only these files are linted, as when pre-commit passes the staged files: project-wide
+    facts (is retrieval set up?) then come from the files checked.
+    """
+    if not args.diff:
         return None
-    files = list(discover(paths, resolver.for_path, lambda name: language_of(name) is not None))
-    if args.diff:
-        changed = changed_files(args.diff)
-        files = [path for path in files if path.resolve() in changed]
-    return files
+    changed = changed_files(args.diff)
+    return [path for path in _discover(paths, resolver) if path.resolve() in changed]
+
+
+def _checked_files(
+    args: argparse.Namespace, files: list[Path] | None, paths: list[Path], resolver: ConfigResolver
+) -> list[str] | None:
+    """Display paths of every file checked, for formats that list clean files too (JUnit)."""
+    if args.format != "junit":
+        return None
+    return sorted({display_path(p) for p in (files if files is not None else _discover(paths, resolver))})
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -128,7 +148,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         if baseline_file is not None and not args.write_baseline:
             baseline = Baseline.load(baseline_file)
-        files = _files_to_check(args, paths, resolver)
+        files = _changed_files(args, paths, resolver)
     except (BaselineError, GitError) as exc:
         return _error(str(exc))
 
@@ -149,7 +169,7 @@ def run_check(args: argparse.Namespace) -> int:
     report = Report(
         findings=findings,
         files_checked=result.files_checked,
-        checked_files=[display_path(p) for p in files] if files is not None else None,
+        checked_files=_checked_files(args, files, paths, resolver),
         baselined=baselined,
     )
     if args.format == "sarif":

@@ -23,6 +23,9 @@ from typing import Any
 
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 TOKEN_METHOD_APPROX = "characters/4"
+DEFAULT_MAX_EXAMPLE_TOKENS = 65_536
+"""The default of RF202's `max-example-tokens` option; diagnostics inside a data file use
+this default (the file alone does not say which model or config it trains)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import FileFacts
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
-from ragfirst.analyzers.python_analyzer import analyze_python
+from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
-from ragfirst.engine.matching import match_python, render_template
+from ragfirst.engine.matching import match_calls, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
@@ -29,7 +30,6 @@ from ragfirst.source import DecodeError, SourceText, decode_source
 ANALYSIS_ERROR = "RF000"
 UNUSED_SUPPRESSION = "RF001"
 SUPPRESSION_WITHOUT_REASON = "RF002"
-PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 @dataclass(slots=True)
@@ -51,14 +51,6 @@ class FileAnalysis:
     parsed: bool = False  # False when the prefilter skipped the file or it failed to parse
 
 
-def language_of(path: str) -> str | None:
-    if path.endswith(PYTHON_SUFFIXES):
-        return "python"
-    if path.endswith(".jsonl"):
-        return "jsonl"
-    return None
-
-
 class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
@@ -70,10 +62,10 @@ class Engine:
 
     def analyze(self, path: str, data: bytes, max_bytes: int | None = None) -> FileAnalysis:
         analysis = FileAnalysis(path)
-        language = language_of(path)
-        if language is None:
+        spec = language_spec(path)
+        if spec is None:
             return analysis
-        if language == "jsonl":
+        if spec.data_file:
             return self._analyze_data_file(analysis, data, max_bytes)
         if max_bytes is not None and len(data) > max_bytes:
             size = len(data) / (1024 * 1024)
@@ -84,11 +76,15 @@ class Engine:
         except DecodeError as exc:
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
-        if not self._prefilter.search(text):
+        if spec.prefilter and not self._prefilter.search(text):
             return analysis
         source = SourceText(text)
         try:
-            facts = analyze_python(source, path)
+            assert spec.analyze is not None
+            facts = spec.analyze(source, path)
+        except AnalysisError as exc:
+            self.record_error(analysis, exc.message, exc.line, exc.col, source)
+            return analysis
         except SyntaxError as exc:
             line = exc.lineno or 1
             col = max((exc.offset or 1) - 1, 0)
@@ -126,8 +122,8 @@ class Engine:
         seen: set[tuple[str, Span]] = set()
         for rule in self.ruleset.rules:
             hits: list[tuple[Span, dict[str, str]]] = []
-            for matcher in rule.python:
-                hits.extend((span, captures) for span, captures, _ in match_python(matcher, facts))
+            for matcher in rule.matchers.get(facts.language, ()):
+                hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
             if rule.check is not None:
                 check = CHECKS[rule.check.name]
                 context = CheckContext(analysis.path, source, facts)
@@ -144,10 +140,14 @@ class Engine:
                     RawMatch(rule.id, span, captures, source.line(span.start_line).strip())
                 )
         for fact in self.ruleset.facts:
-            for matcher in fact.python:
-                for span, captures, _ in match_python(matcher, facts):
+            for matcher in fact.matchers.get(facts.language, ()):
+                for span, captures, _ in match_calls(matcher, facts):
                     label = render_template(fact.label, captures)
-                    analysis.fact_sites.append(FactSite(fact.kind, analysis.path, span.start_line, label))
+                    analysis.fact_sites.append(
+                        FactSite(
+                            fact.kind, analysis.path, span.start_line, label, tuple(sorted(captures.items()))
+                        )
+                    )
 
     # -- finalize: config, project context, suppressions ------------------------------
 
@@ -167,6 +167,7 @@ class Engine:
             check = CHECKS.get(rule.check.name) if rule.check else None
             if check is not None and hasattr(check, "resolve") and match.captures.get("_check") == "1":
                 context = context or default_context(settings)
+                context.project = project
                 resolution = check.resolve(rule, dict(match.captures), analysis.path, context)
                 if resolution is None:
                     continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, FileFacts
 from ragfirst.model import Span
-from ragfirst.rules.model import ArgCondition, PythonMatcher
+from ragfirst.rules.model import ArgCondition, CallMatcher
 
 _MISSING = object()
 
@@ -127,15 +127,16 @@ def call_captures(call: CallFact) -> dict[str, str]:
     qualname = call.qualname or call.tail
     short = qualname.rstrip("()").rsplit(".", 1)[-1].rstrip("()")
     captures = {"call": qualname, "callee": call.tail, "short": short}
-    for name, arg in call.kwargs.items():
+    named = [(str(position), arg) for position, arg in enumerate(call.args)] + list(call.kwargs.items())
+    for name, arg in named:  # positional arguments as `arg.0`, `arg.1`, ...
         if arg.is_literal:
             shown = display_value(arg.value)
             captures[f"arg.{name}"] = shown if len(shown) <= 80 else shown[:77] + "..."
     return captures
 
 
-def match_python(
-    matcher: PythonMatcher, facts: FileFacts
+def match_calls(
+    matcher: CallMatcher, facts: FileFacts
 ) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
     if matcher.file_calls and not _file_calls_any(facts, matcher.file_calls):
         return
@@ -167,7 +168,7 @@ def _file_calls_any(facts: FileFacts, patterns: tuple) -> bool:
     return any(call.qualname and any(p.matches(call.qualname) for p in patterns) for call in facts.calls)
 
 
-_TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.\-]*)(?:\|([^{}]*))?\}")
+_TEMPLATE_FIELD = re.compile(r"\{([A-Za-z0-9_][A-Za-z0-9_.\-]*)(?:\|([^{}]*))?\}")
 
 
 def render_template(template: str, values: dict[str, str]) -> str:

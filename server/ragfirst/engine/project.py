@@ -16,6 +16,10 @@ class FactSite:
     path: str
     line: int
     label: str
+    captures: tuple[tuple[str, str], ...] = ()  # the matched call's values (model, dimension, ...)
+
+    def value(self, name: str) -> str | None:
+        return dict(self.captures).get(name)
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"

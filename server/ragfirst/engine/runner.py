@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.data.data_files import shared_data_files
 from ragfirst.engine.discovery import discover
-from ragfirst.engine.engine import Engine, FileAnalysis, language_of
+from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.model import Finding
 from ragfirst.rules.loader import load_ruleset

@@ -24,11 +24,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ragfirst import __version__
+from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, Settings
 from ragfirst.docs_gen import render_rule_page
 from ragfirst.engine.discovery import discover
-from ragfirst.engine.engine import Engine, FileAnalysis, language_of
+from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range

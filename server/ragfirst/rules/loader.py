@@ -20,11 +20,11 @@ from ragfirst.resources import builtin_rules_dir
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.model import (
     ArgCondition,
+    CallMatcher,
     CheckSpec,
     Example,
     FactDefinition,
     ProjectMessage,
-    PythonMatcher,
     Rule,
     RuleOption,
     RuleSet,
@@ -143,9 +143,9 @@ class _Compiler:
         except re.error as exc:
             raise self.error(path, f"bad regular expression {text!r}: {exc}") from None
 
-    def python_matchers(
+    def call_matchers(
         self, raw: list[dict[str, Any]], path: tuple[str | int, ...]
-    ) -> tuple[PythonMatcher, ...]:
+    ) -> tuple[CallMatcher, ...]:
         matchers = []
         for index, item in enumerate(raw):
             here = (*path, index)
@@ -153,7 +153,7 @@ class _Compiler:
                 self.arg_condition(cond, (*here, "args", n)) for n, cond in enumerate(item.get("args", []))
             )
             matchers.append(
-                PythonMatcher(
+                CallMatcher(
                     calls=self.patterns(item["call"], (*here, "call")) if "call" in item else (),
                     imports=self.patterns(item["import"], (*here, "import")) if "import" in item else (),
                     args=args,
@@ -168,6 +168,11 @@ class _Compiler:
                 )
             )
         return tuple(matchers)
+
+    def language_matchers(
+        self, raw: dict[str, list[dict[str, Any]]], path: tuple[str | int, ...]
+    ) -> dict[str, tuple[CallMatcher, ...]]:
+        return {language: self.call_matchers(items, (*path, language)) for language, items in raw.items()}
 
     def arg_condition(self, raw: dict[str, Any], path: tuple[str | int, ...]) -> ArgCondition:
         return ArgCondition(
@@ -208,7 +213,7 @@ class _Compiler:
 
     def rule(self, raw: dict[str, Any], index: int) -> Rule:
         path: tuple[str | int, ...] = ("rules", index)
-        python = self.python_matchers(raw.get("match", {}).get("python", []), (*path, "match", "python"))
+        matchers = self.language_matchers(raw.get("match", {}), (*path, "match"))
         check = None
         if "check" in raw:
             name = raw["check"]["name"]
@@ -221,9 +226,10 @@ class _Compiler:
                 raise self.error((*path, "check", "params"), f"check {name!r}: {problem}")
             check = CheckSpec(name, params)
         triggers: set[str] = set(raw.get("triggers", ()))
-        for matcher in python:
-            for pattern in (*matcher.calls, *matcher.imports):
-                triggers.update(pattern.triggers)
+        for language_matchers in matchers.values():
+            for matcher in language_matchers:
+                for pattern in (*matcher.calls, *matcher.imports):
+                    triggers.update(pattern.triggers)
         if check is not None:
             triggers.update(CHECKS[check.name].triggers(check.params))
         examples = raw.get("examples", {})
@@ -250,7 +256,7 @@ class _Compiler:
                 for key, value in raw.get("options", {}).items()
             },
             project_message=project_message,
-            python=python,
+            matchers=matchers,
             check=check,
             fire_examples=self.examples(examples.get("fire", []), (*path, "examples", "fire")),
             pass_examples=self.examples(examples.get("pass", []), (*path, "examples", "pass")),
@@ -263,6 +269,6 @@ class _Compiler:
         return FactDefinition(
             kind=raw["kind"],
             label=raw["label"],
-            python=self.python_matchers(raw["match"].get("python", []), (*path, "match", "python")),
+            matchers=self.language_matchers(raw["match"], (*path, "match")),
             source=self.display,
         )

@@ -34,7 +34,9 @@ class ArgCondition:
 
 
 @dataclass(frozen=True, slots=True)
-class PythonMatcher:
+class CallMatcher:
+    """Calls or imports in one language's facts, with argument conditions."""
+
     calls: tuple[NamePattern, ...] = ()
     imports: tuple[NamePattern, ...] = ()
     args: tuple[ArgCondition, ...] = ()
@@ -87,7 +89,7 @@ class Rule:
     tags: tuple[str, ...] = ()
     options: dict[str, RuleOption] = field(default_factory=dict)
     project_message: ProjectMessage | None = None
-    python: tuple[PythonMatcher, ...] = ()
+    matchers: dict[str, tuple[CallMatcher, ...]] = field(default_factory=dict)  # by language
     check: CheckSpec | None = None
     fire_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
@@ -101,7 +103,7 @@ class FactDefinition:
 
     kind: str
     label: str
-    python: tuple[PythonMatcher, ...]
+    matchers: dict[str, tuple[CallMatcher, ...]]
     source: str
 
 
@@ -122,7 +124,8 @@ class RuleSet:
         for rule in self.rules:
             words.update(rule.triggers)
         for fact in self.facts:
-            for matcher in fact.python:
-                for pattern in (*matcher.calls, *matcher.imports):
-                    words.update(pattern.triggers)
+            for matchers in fact.matchers.values():
+                for matcher in matchers:
+                    for pattern in (*matcher.calls, *matcher.imports):
+                        words.update(pattern.triggers)
         return words

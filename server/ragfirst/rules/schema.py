@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+CODE_LANGUAGES = ("python", "javascript", "sql")
 _STRINGS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 _SCALAR = {"type": ["string", "number", "boolean", "null"]}
 
@@ -33,7 +34,7 @@ ARG_CONDITION: dict[str, Any] = {
     "anyOf": [{"required": ["name"]}, {"required": ["position"]}],
 }
 
-PYTHON_MATCHER: dict[str, Any] = {
+CALL_MATCHER: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
@@ -51,7 +52,11 @@ PYTHON_MATCHER: dict[str, Any] = {
 MATCH: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "properties": {"python": {"type": "array", "items": PYTHON_MATCHER, "minItems": 1}},
+    # One key per analysed language; each holds call/import matchers over that language's
+    # facts (the analyzers produce the same kind of facts, so one matcher shape fits all).
+    "properties": {
+        language: {"type": "array", "items": CALL_MATCHER, "minItems": 1} for language in CODE_LANGUAGES
+    },
     "minProperties": 1,
 }
 

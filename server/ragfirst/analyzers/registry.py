@@ -1,0 +1,63 @@
+"""Which analyzer reads which file, and how.
+
+Adding a language means adding one `LanguageSpec` here: the engine, discovery, the CLI and
+the language server all ask this registry, so every front end covers the same files.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.python_analyzer import analyze_python
+from ragfirst.source import SourceText
+
+TextAnalyzer = Callable[[SourceText, str], FileFacts]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    name: str
+    suffixes: tuple[str, ...] = ()
+    filenames: tuple[str, ...] = ()  # exact names or fnmatch patterns (requirements*.txt)
+    analyze: TextAnalyzer | None = None
+    prefilter: bool = True  # parse only files that contain a rule's trigger word
+    data_file: bool = False  # large data: analysed up to the size cap instead of refused
+    comment_prefix: str | None = None
+
+    def claims(self, name: str) -> bool:
+        lowered = name.lower()
+        if lowered.endswith(self.suffixes):
+            return True
+        return any(fnmatch.fnmatch(name, pattern) for pattern in self.filenames)
+
+
+LANGUAGES: list[LanguageSpec] = [
+    LanguageSpec("python", suffixes=(".py", ".pyi"), analyze=analyze_python, comment_prefix="#"),
+    LanguageSpec("jsonl", suffixes=(".jsonl",), prefilter=False, data_file=True),
+]
+
+
+def register(spec: LanguageSpec) -> None:
+    """Add (or replace) a language; later registrations win for the same name."""
+    LANGUAGES[:] = [existing for existing in LANGUAGES if existing.name != spec.name]
+    LANGUAGES.append(spec)
+
+
+def language_spec(path: str) -> LanguageSpec | None:
+    name = path.rsplit("/", 1)[-1]
+    # Exact file names (package.json, requirements.txt) win over suffixes (.json, .txt).
+    for spec in LANGUAGES:
+        if spec.filenames and any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
+            return spec
+    for spec in LANGUAGES:
+        if spec.suffixes and name.lower().endswith(spec.suffixes):
+            return spec
+    return None
+
+
+def language_of(path: str) -> str | None:
+    spec = language_spec(path)
+    return spec.name if spec else None
