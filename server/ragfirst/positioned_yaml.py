@@ -98,6 +98,36 @@ def load_positioned(text: str) -> PositionedYaml:
     return PositionedYaml(data, values, keys)
 
 
+def load_positioned_documents(text: str) -> list[PositionedYaml]:
+    """Every document of a multi-document stream (`---`), each with its own positions."""
+    loader = _Loader(text)
+    documents: list[PositionedYaml] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+                line, col = _mark(node)
+                raise YamlError("document expands to too many nodes (alias bomb?)", line, col)
+            data = loader.construct_document(node)
+            values: dict[Path, tuple[int, int]] = {}
+            keys: dict[Path, tuple[int, int]] = {}
+            _walk(node, (), values, keys, set())
+            documents.append(PositionedYaml(data, values, keys))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column) if mark else (1, 0)
+        raise YamlError(f"invalid YAML: {exc.problem or exc.context or 'syntax error'}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", 1, 0) from None
+    except RecursionError:
+        raise YamlError("YAML nested too deeply", 1, 0) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
 def _walk(
     node: yaml.Node,
     path: Path,

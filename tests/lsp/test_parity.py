@@ -14,6 +14,8 @@ import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.lsp.test_server_e2e import open_doc, push_capabilities, start, wait_for
 
+from ragfirst.analyzers.registry import language_of
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(p for p in (REPO / "samples").iterdir() if p.is_dir())
 SEVERITY = {"error": 1, "warning": 2, "info": 3, "hint": 4}
@@ -54,7 +56,7 @@ def cli_findings(project: Path) -> dict[str, list[tuple]]:
 async def test_server_matches_cli_on_samples(client, project):
     expected = cli_findings(project)
     await start(client, [project], capabilities=push_capabilities())
-    files = sorted(p for p in project.rglob("*") if p.suffix in (".py", ".jsonl"))
+    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
     assert files
     uris = {open_doc(client, path): path.relative_to(project).as_posix() for path in files}
     await wait_for(lambda: all(uri in client.diagnostics for uri in uris))

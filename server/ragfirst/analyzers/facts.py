@@ -88,9 +88,47 @@ class CommentFact:
 
 
 @dataclass(slots=True)
+class ConfigEntry:
+    """One key (or list item) of a config file, with where its key and value are."""
+
+    path: tuple[str | int, ...]
+    value: Any
+    span: Span  # the key (for list items and the root: the value)
+    document: int = 0  # the document of a multi-document YAML stream
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(part) for part in self.path)
+
+
+@dataclass(slots=True)
+class DependencyFact:
+    """A dependency a manifest adds: normalised name (PEP 503 / npm), spec and place."""
+
+    name: str
+    spec: str
+    span: Span
+    group: str = "dependencies"
+    ecosystem: str = "python"
+
+
+@dataclass(slots=True)
+class StringFact:
+    """A string literal in code that looked like a secret to the cheap prefilter."""
+
+    value: str
+    span: Span
+    context: str = ""  # the keyword/assignment name it was given to, when known
+
+
+@dataclass(slots=True)
 class FileFacts:
     language: str
     calls: list[CallFact] = field(default_factory=list)
     imports: list[ImportFact] = field(default_factory=list)
     comments: list[CommentFact] = field(default_factory=list)
     data_summary: DataSummary | None = None  # JSONL training data files
+    entries: list[ConfigEntry] = field(default_factory=list)  # config files
+    dependencies: list[DependencyFact] = field(default_factory=list)  # manifests
+    strings: list[StringFact] = field(default_factory=list)  # secret candidates in code
+    config_kind: str | None = None  # yaml, json, toml, dotenv, ini, requirements

@@ -24,8 +24,17 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Any
 
-from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, CommentFact, FileFacts, ImportFact
+from ragfirst.analyzers.facts import (
+    UNKNOWN,
+    ArgFact,
+    CallFact,
+    CommentFact,
+    FileFacts,
+    ImportFact,
+    StringFact,
+)
 from ragfirst.data.data_files import FILE_MARKER
+from ragfirst.data.secrets import looks_like_context_secret, secret_rules
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -34,6 +43,7 @@ from ragfirst.source import SourceText
 TRANSPARENT_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
 TRANSPARENT_METHODS = frozenset({"with_options", "copy"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
+SECRET_MIN_LENGTH = 20  # shorter literals cannot be API keys of any listed format
 # pathlib methods whose result is still "that file" for data-file resolution.
 PATH_PRESERVING_METHODS = frozenset({"resolve", "absolute", "expanduser", "open", "with_suffix"})
 _SUPPRESSION_MARKER = re.compile(r"ragfirst\s*:", re.IGNORECASE)
@@ -258,8 +268,20 @@ class PythonAnalyzer:
                     self.eval(child, scope)
         # Pass, Break, Continue, Global, Nonlocal, TypeAlias: nothing to resolve.
 
+    def _maybe_secret(self, text: str, node: ast.AST, context: str) -> None:
+        """Keep string literals that may be keys (checked by RF404 against the formats)."""
+        rules = secret_rules()
+        if rules.any_format.search(text) or (context and looks_like_context_secret(context, text)):
+            self.facts.strings.append(StringFact(text, self.span(node), context))
+
     def _bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
+            if (
+                isinstance(value, Lit)
+                and isinstance(value.value, str)
+                and len(value.value) >= SECRET_MIN_LENGTH
+            ):
+                self._maybe_secret(value.value, target, target.id)
             scope.names[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -404,6 +426,8 @@ class PythonAnalyzer:
         if isinstance(node, ast.Attribute):
             return self._attribute(self.eval(node.value, scope), node.attr)
         if isinstance(node, ast.Constant):
+            if isinstance(node.value, str) and len(node.value) >= SECRET_MIN_LENGTH:
+                self._maybe_secret(node.value, node, "")
             return Lit(node.value)
         if isinstance(node, ast.Await):
             return self.eval(node.value, scope)

@@ -7,36 +7,17 @@ the language server all ask this registry, so every front end covers the same fi
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.config_languages import CONFIG_LANGUAGES
 from ragfirst.analyzers.python_analyzer import analyze_python
-from ragfirst.source import SourceText
+from ragfirst.analyzers.registry_types import LanguageSpec, TextAnalyzer
 
-TextAnalyzer = Callable[[SourceText, str], FileFacts]
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageSpec:
-    name: str
-    suffixes: tuple[str, ...] = ()
-    filenames: tuple[str, ...] = ()  # exact names or fnmatch patterns (requirements*.txt)
-    analyze: TextAnalyzer | None = None
-    prefilter: bool = True  # parse only files that contain a rule's trigger word
-    data_file: bool = False  # large data: analysed up to the size cap instead of refused
-    comment_prefix: str | None = None
-
-    def claims(self, name: str) -> bool:
-        lowered = name.lower()
-        if lowered.endswith(self.suffixes):
-            return True
-        return any(fnmatch.fnmatch(name, pattern) for pattern in self.filenames)
-
+__all__ = ["LANGUAGES", "LanguageSpec", "TextAnalyzer", "language_of", "language_spec", "register"]
 
 LANGUAGES: list[LanguageSpec] = [
     LanguageSpec("python", suffixes=(".py", ".pyi"), analyze=analyze_python, comment_prefix="#"),
     LanguageSpec("jsonl", suffixes=(".jsonl",), prefilter=False, data_file=True),
+    *CONFIG_LANGUAGES,
 ]
 
 

@@ -37,6 +37,17 @@ DEFAULT_EXCLUDES = (
     "build",
     "*.min.js",
     "*.egg-info",
+    # Generated files: lock files can be megabytes, and the baseline is ragfirst's own.
+    ".ragfirst-baseline.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "yarn.lock",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    ".next",
+    "coverage",
 )
 
 _RULE_ID = r"^[A-Z][A-Z0-9]*[0-9]{0,3}$"

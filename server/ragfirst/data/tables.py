@@ -97,6 +97,11 @@ class LifecycleEntry:
     history: tuple[tuple[dt.date, str], ...] = field(default_factory=tuple)
 
 
+def load_table(name: str, schema: dict[str, Any] | None = None) -> Any:
+    """A data table from rules/, schema-checked; a broken table is a RuleFileError."""
+    return _load(name, schema or {"type": "object", "required": ["version"]})
+
+
 def _load(name: str, schema: dict[str, Any]) -> Any:
     path = builtin_rules_dir() / name
     try:

@@ -19,7 +19,8 @@ from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
-from ragfirst.engine.matching import match_calls, render_template
+from ragfirst.data.secrets import redact_text
+from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
@@ -55,8 +56,12 @@ class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         words = ruleset.triggers() | {"ragfirst"}
-        alternation = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-        self._prefilter = re.compile(alternation)
+        alternation = [re.escape(word) for word in sorted(words, key=len, reverse=True)]
+        for rule in ruleset.rules:  # checks that look for shapes, not words (API keys)
+            check = CHECKS.get(rule.check.name) if rule.check else None
+            if check is not None and hasattr(check, "trigger_patterns"):
+                alternation += [f"(?:{pattern})" for pattern in check.trigger_patterns()]
+        self._prefilter = re.compile("|".join(alternation))
 
     # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
 
@@ -93,6 +98,9 @@ class Engine:
         except (RecursionError, MemoryError):
             self.record_error(analysis, "file nested too deeply to analyse", 1, 0, source)
             return analysis
+        except Exception as exc:  # a bug of ours must not stop the run or hide other files
+            self.record_error(analysis, internal_error("analysing this file", exc), 1, 0, source)
+            return analysis
         analysis.parsed = True
         self._match(analysis, facts, source)
         analysis.suppressions = parse_suppressions(facts.comments, source)
@@ -115,7 +123,7 @@ class Engine:
     def record_error(
         self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None
     ) -> None:
-        snippet = source.line(line).strip() if source else ""
+        snippet = redact_text(source.line(line).strip()) if source else ""
         analysis.matches.append(RawMatch(ANALYSIS_ERROR, Span.point(line, col), {"error": message}, snippet))
 
     def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> None:
@@ -124,21 +132,29 @@ class Engine:
             hits: list[tuple[Span, dict[str, str]]] = []
             for matcher in rule.matchers.get(facts.language, ()):
                 hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
+            if facts.language == "config":
+                for config_matcher in rule.config:
+                    hits.extend(match_config(config_matcher, facts, analysis.path))
+                for dependency_matcher in rule.dependencies:
+                    hits.extend(match_dependencies(dependency_matcher, facts, analysis.path))
             if rule.check is not None:
                 check = CHECKS[rule.check.name]
                 context = CheckContext(analysis.path, source, facts)
+                try:
+                    check_matches = check.run(context, rule.check.params)
+                except Exception as exc:  # one broken check costs its own findings only
+                    self.record_error(analysis, internal_error(f"running {rule.id}", exc), 1, 0, source)
+                    check_matches = []
                 # `_check` marks matches that come from the check (they may need resolving).
-                hits.extend(
-                    (m.span, {**m.captures, "_check": "1"}) for m in check.run(context, rule.check.params)
-                )
+                hits.extend((m.span, {**m.captures, "_check": "1"}) for m in check_matches)
             for span, captures in hits:
                 key = (rule.id, span)
                 if key in seen:  # two matchers of one rule on one call: one finding
                     continue
                 seen.add(key)
-                analysis.matches.append(
-                    RawMatch(rule.id, span, captures, source.line(span.start_line).strip())
-                )
+                # Snippets feed fingerprints and some outputs: a key never survives in one.
+                snippet = redact_text(source.line(span.start_line).strip())
+                analysis.matches.append(RawMatch(rule.id, span, captures, snippet))
         for fact in self.ruleset.facts:
             for matcher in fact.matchers.get(facts.language, ()):
                 for span, captures, _ in match_calls(matcher, facts):
@@ -168,7 +184,18 @@ class Engine:
             if check is not None and hasattr(check, "resolve") and match.captures.get("_check") == "1":
                 context = context or default_context(settings)
                 context.project = project
-                resolution = check.resolve(rule, dict(match.captures), analysis.path, context)
+                try:
+                    resolution = check.resolve(rule, dict(match.captures), analysis.path, context)
+                except Exception as exc:  # keep the other findings of this file
+                    error = RawMatch(
+                        ANALYSIS_ERROR, match.span, {"error": internal_error(f"resolving {rule.id}", exc)}
+                    )
+                    findings.append(
+                        self._finding(
+                            self.ruleset.get(ANALYSIS_ERROR) or rule, error, analysis.path, project, settings
+                        )
+                    )
+                    continue
                 if resolution is None:
                     continue
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
@@ -283,6 +310,13 @@ class Engine:
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def internal_error(doing: str, exc: Exception) -> str:
+    """One line for a bug of ours, with enough to report it; never a key (redacted)."""
+    return redact_text(
+        f"internal error while {doing}: {type(exc).__name__}: {exc} (a ragfirst bug; please report it)"
+    )
 
 
 def default_context(settings: Settings, base_dir: Path | None = None) -> ProjectContext:

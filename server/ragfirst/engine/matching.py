@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, FileFacts
+from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, ConfigEntry, FileFacts
 from ragfirst.model import Span
-from ragfirst.rules.model import ArgCondition, CallMatcher
+from ragfirst.rules.model import ArgCondition, CallMatcher, ConfigMatcher, DependencyMatcher
 
 _MISSING = object()
 
@@ -54,6 +55,36 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def value_holds(condition: ArgCondition, value: Any) -> bool:
+    """The value tests of a condition (equals, in, matches, bounds) on a known value."""
+    if value is UNKNOWN:
+        return False
+    if condition.has_equals and value != condition.equals:
+        return False
+    if condition.one_of is not None and value not in condition.one_of:
+        return False
+    if condition.not_one_of is not None and value in condition.not_one_of:
+        return False
+    if condition.regex is not None and not (isinstance(value, str) and condition.regex.search(value)):
+        return False
+    if condition.other_than is not None and not _has_value_other_than(value, condition.other_than):
+        return False
+    bounds = (condition.gt, condition.gte, condition.lt, condition.lte)
+    if any(b is not None for b in bounds):
+        number = _number(value)
+        if number is None:
+            return False
+        if condition.gt is not None and not number > condition.gt:
+            return False
+        if condition.gte is not None and not number >= condition.gte:
+            return False
+        if condition.lt is not None and not number < condition.lt:
+            return False
+        if condition.lte is not None and not number <= condition.lte:
+            return False
+    return True
+
+
 def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
     """True only when the condition provably holds; unknown values never match."""
     arg = _find_arg(call, condition)
@@ -85,32 +116,7 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
     )
     if not has_value_test:
         return True
-    if value is UNKNOWN:
-        return False
-    if condition.has_equals and value != condition.equals:
-        return False
-    if condition.one_of is not None and value not in condition.one_of:
-        return False
-    if condition.not_one_of is not None and value in condition.not_one_of:
-        return False
-    if condition.regex is not None and not (isinstance(value, str) and condition.regex.search(value)):
-        return False
-    if condition.other_than is not None and not _has_value_other_than(value, condition.other_than):
-        return False
-    bounds = (condition.gt, condition.gte, condition.lt, condition.lte)
-    if any(b is not None for b in bounds):
-        number = _number(value)
-        if number is None:
-            return False
-        if condition.gt is not None and not number > condition.gt:
-            return False
-        if condition.gte is not None and not number >= condition.gte:
-            return False
-        if condition.lt is not None and not number < condition.lt:
-            return False
-        if condition.lte is not None and not number <= condition.lte:
-            return False
-    return True
+    return value_holds(condition, value)
 
 
 def display_value(value: Any) -> str:
@@ -162,6 +168,71 @@ def match_calls(
             )
         captures.update({key: render_template(value, captures) for key, value in matcher.capture.items()})
         yield call.span, captures, call
+
+
+def match_config(
+    matcher: ConfigMatcher, facts: FileFacts, path: str
+) -> Iterator[tuple[Span, dict[str, str]]]:
+    """Config entries a matcher reports, document by document (multi-document YAML)."""
+    name = path.rsplit("/", 1)[-1]
+    if matcher.files and not any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in matcher.files):
+        return
+    if matcher.kinds and facts.config_kind not in matcher.kinds:
+        return
+    documents: dict[int, list[ConfigEntry]] = {}
+    for entry in facts.entries:
+        documents.setdefault(entry.document, []).append(entry)
+    for entries in documents.values():
+        dotted = [(entry, entry.dotted) for entry in entries]
+
+        def first(patterns: tuple, dotted=dotted) -> ConfigEntry | None:
+            return next((e for e, text in dotted if any(p.matches(text) for p in patterns)), None)
+
+        anchors = [first((pattern,)) for pattern in matcher.has_keys]
+        if any(anchor is None for anchor in anchors):
+            continue
+        if matcher.has_any_keys and first(matcher.has_any_keys) is None:
+            continue
+        base = {"file": name, **matcher.capture}
+        if matcher.missing_keys:
+            if first(matcher.missing_keys) is None:
+                anchor = anchors[0] if anchors else None
+                span = anchor.span if anchor else Span.point(1, 0)
+                yield span, {**base, "key": anchor.dotted if anchor else ""}
+            continue
+        if not matcher.keys:
+            anchor = anchors[0]
+            yield anchor.span, {**base, "key": anchor.dotted, "value": display_value(anchor.value)[:80]}
+            continue
+        for entry, text in dotted:
+            if not any(p.matches(text) for p in matcher.keys):
+                continue
+            if matcher.value is not None and not value_holds(matcher.value, entry.value):
+                continue
+            yield entry.span, {**base, "key": text, "value": display_value(entry.value)[:80]}
+
+
+def match_dependencies(
+    matcher: DependencyMatcher, facts: FileFacts, path: str
+) -> Iterator[tuple[Span, dict[str, str]]]:
+    names = {dependency.name for dependency in facts.dependencies}
+    if matcher.requires_any and not (names & matcher.requires_any):
+        return
+    for dependency in facts.dependencies:
+        if dependency.name not in matcher.names:
+            continue
+        if matcher.ecosystems and dependency.ecosystem not in matcher.ecosystems:
+            continue
+        yield (
+            dependency.span,
+            {
+                "name": dependency.name,
+                "spec": dependency.spec,
+                "group": dependency.group,
+                "manifest": path.rsplit("/", 1)[-1],
+                **matcher.capture,
+            },
+        )
 
 
 def _file_calls_any(facts: FileFacts, patterns: tuple) -> bool:

@@ -22,6 +22,8 @@ from ragfirst.rules.model import (
     ArgCondition,
     CallMatcher,
     CheckSpec,
+    ConfigMatcher,
+    DependencyMatcher,
     Example,
     FactDefinition,
     ProjectMessage,
@@ -172,7 +174,55 @@ class _Compiler:
     def language_matchers(
         self, raw: dict[str, list[dict[str, Any]]], path: tuple[str | int, ...]
     ) -> dict[str, tuple[CallMatcher, ...]]:
-        return {language: self.call_matchers(items, (*path, language)) for language, items in raw.items()}
+        return {
+            language: self.call_matchers(items, (*path, language))
+            for language, items in raw.items()
+            if language not in ("config", "dependencies")
+        }
+
+    def config_matchers(
+        self, raw: list[dict[str, Any]], path: tuple[str | int, ...]
+    ) -> tuple[ConfigMatcher, ...]:
+        def strings(value: Any) -> tuple[str, ...]:
+            return (value,) if isinstance(value, str) else tuple(value or ())
+
+        result = []
+        for index, item in enumerate(raw):
+            here = (*path, index)
+            patterns = {
+                key: self.patterns(list(strings(item[key])), (*here, key)) if key in item else ()
+                for key in ("has-keys", "has-any-keys", "key", "missing-keys")
+            }
+            value = None
+            if "value" in item:
+                value = self.arg_condition({"name": "value", **item["value"]}, (*here, "value"))
+            result.append(
+                ConfigMatcher(
+                    files=strings(item.get("files")),
+                    kinds=tuple(item.get("kinds", ())),
+                    has_keys=patterns["has-keys"],
+                    has_any_keys=patterns["has-any-keys"],
+                    keys=patterns["key"],
+                    value=value,
+                    missing_keys=patterns["missing-keys"],
+                    capture={str(k): str(v) for k, v in item.get("capture", {}).items()},
+                )
+            )
+        return tuple(result)
+
+    @staticmethod
+    def dependency_matchers(raw: list[dict[str, Any]]) -> tuple[DependencyMatcher, ...]:
+        from ragfirst.analyzers.manifests import normalise
+
+        return tuple(
+            DependencyMatcher(
+                names=frozenset(normalise(n) for n in item["names"]),
+                requires_any=frozenset(normalise(n) for n in item.get("requires-any", ())),
+                ecosystems=tuple(item.get("ecosystems", ())),
+                capture={str(k): str(v) for k, v in item.get("capture", {}).items()},
+            )
+            for item in raw
+        )
 
     def arg_condition(self, raw: dict[str, Any], path: tuple[str | int, ...]) -> ArgCondition:
         return ArgCondition(
@@ -232,6 +282,13 @@ class _Compiler:
                     triggers.update(pattern.triggers)
         if check is not None:
             triggers.update(CHECKS[check.name].triggers(check.params))
+        for config in raw.get("match", {}).get("config", []):
+            for key in ("has-keys", "key"):
+                texts = [config[key]] if isinstance(config.get(key), str) else config.get(key, [])
+                for text in texts:
+                    triggers.update(compile_pattern(text).triggers)
+        for dependency in raw.get("match", {}).get("dependencies", []):
+            triggers.update(name for name in dependency["names"] if len(name) >= 2)
         examples = raw.get("examples", {})
         project_message = None
         if "project-message" in raw:
@@ -257,6 +314,8 @@ class _Compiler:
             },
             project_message=project_message,
             matchers=matchers,
+            config=self.config_matchers(raw.get("match", {}).get("config", []), (*path, "match", "config")),
+            dependencies=self.dependency_matchers(raw.get("match", {}).get("dependencies", [])),
             check=check,
             fire_examples=self.examples(examples.get("fire", []), (*path, "examples", "fire")),
             pass_examples=self.examples(examples.get("pass", []), (*path, "examples", "pass")),

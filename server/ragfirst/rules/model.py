@@ -47,6 +47,29 @@ class CallMatcher:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfigMatcher:
+    """Keys and values of config files: `key` entries are reported; `has-keys` /
+    `has-any-keys` recognise the kind of file; `missing-keys` reports their absence."""
+
+    files: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    has_keys: tuple[NamePattern, ...] = ()
+    has_any_keys: tuple[NamePattern, ...] = ()
+    keys: tuple[NamePattern, ...] = ()
+    value: ArgCondition | None = None
+    missing_keys: tuple[NamePattern, ...] = ()
+    capture: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyMatcher:
+    names: frozenset[str]
+    requires_any: frozenset[str] = frozenset()
+    ecosystems: tuple[str, ...] = ()
+    capture: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectMessage:
     fact: str
     present: str
@@ -90,6 +113,8 @@ class Rule:
     options: dict[str, RuleOption] = field(default_factory=dict)
     project_message: ProjectMessage | None = None
     matchers: dict[str, tuple[CallMatcher, ...]] = field(default_factory=dict)  # by language
+    config: tuple[ConfigMatcher, ...] = ()
+    dependencies: tuple[DependencyMatcher, ...] = ()
     check: CheckSpec | None = None
     fire_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()

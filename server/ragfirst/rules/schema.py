@@ -49,13 +49,66 @@ CALL_MATCHER: dict[str, Any] = {
     "oneOf": [{"required": ["call"]}, {"required": ["import"]}],
 }
 
+_VALUE_CONDITION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        key: ARG_CONDITION["properties"][key]
+        for key in (
+            "present",
+            "equals",
+            "in",
+            "not-in",
+            "matches",
+            "has-value-other-than",
+            "gt",
+            "gte",
+            "lt",
+            "lte",
+        )
+    },
+}
+
+CONFIG_MATCHER: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "files": _STRINGS,
+        "kinds": {
+            "type": "array",
+            "items": {"enum": ["yaml", "json", "toml", "dotenv", "ini", "requirements"]},
+        },
+        "has-keys": _STRINGS,
+        "has-any-keys": _STRINGS,
+        "key": _STRINGS,
+        "value": _VALUE_CONDITION,
+        "missing-keys": _STRINGS,
+        "capture": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+    },
+    "anyOf": [{"required": ["key"]}, {"required": ["has-keys"]}],
+}
+
+DEPENDENCY_MATCHER: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["names"],
+    "properties": {
+        "names": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "requires-any": {"type": "array", "items": {"type": "string"}},
+        "ecosystems": {"type": "array", "items": {"enum": ["python", "npm"]}},
+        "capture": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+    },
+}
+
 MATCH: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     # One key per analysed language; each holds call/import matchers over that language's
     # facts (the analyzers produce the same kind of facts, so one matcher shape fits all).
     "properties": {
-        language: {"type": "array", "items": CALL_MATCHER, "minItems": 1} for language in CODE_LANGUAGES
+        **{language: {"type": "array", "items": CALL_MATCHER, "minItems": 1} for language in CODE_LANGUAGES},
+        "config": {"type": "array", "items": CONFIG_MATCHER, "minItems": 1},
+        "dependencies": {"type": "array", "items": DEPENDENCY_MATCHER, "minItems": 1},
     },
     "minProperties": 1,
 }

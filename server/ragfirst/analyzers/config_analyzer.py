@@ -1,0 +1,259 @@
+"""Config files: YAML, JSON, TOML, .env, INI and requirements files, with positions.
+
+Each becomes a flat list of `ConfigEntry` (key path, value, the key's span) so config
+matchers can say "this key, with this value" and diagnostics land on the exact key.
+Manifests additionally yield `DependencyFact`s (see manifests.py). A broken file raises
+AnalysisError at the position of the problem (one RF000), never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+from ragfirst.analyzers.errors import AnalysisError
+from ragfirst.analyzers.facts import CommentFact, ConfigEntry, FileFacts
+from ragfirst.analyzers.json_positions import parse_json
+from ragfirst.analyzers.manifests import extract_dependencies
+from ragfirst.model import Span
+from ragfirst.positioned_yaml import YamlError, load_positioned_documents
+from ragfirst.source import SourceText
+
+Path = tuple[str | int, ...]
+
+
+def _flatten(
+    value: Any, path: Path, position: Any, entries: list[ConfigEntry], seen: set[int], budget: list[int]
+) -> None:
+    """Every key and list item; aliases (the same object twice) are walked once."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return
+    line, col = position(path)
+    entries.append(ConfigEntry(path, value, Span(line, col, line, col)))
+    if isinstance(value, (dict, list)):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in items:
+            if isinstance(key, (str, int)):
+                _flatten(child, (*path, key), position, entries, seen, budget)
+
+
+MAX_ENTRIES = 200_000
+
+
+def _entries(data: Any, position: Any) -> list[ConfigEntry]:
+    entries: list[ConfigEntry] = []
+    _flatten(data, (), position, entries, set(), [MAX_ENTRIES])
+    return entries[1:]  # the root itself is not a key
+
+
+def hash_comments(source: SourceText) -> list[CommentFact]:
+    """`#` comments of line-oriented formats (a `#` inside quotes is not one)."""
+    comments = []
+    for number, line in enumerate(source.lines, 1):
+        if "#" not in line:
+            continue
+        quote: str | None = None
+        for index, char in enumerate(line):
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+                comments.append(
+                    CommentFact(number, index, line[index + 1 :].strip(), not line[:index].strip())
+                )
+                break
+    return comments
+
+
+def analyze_yaml(source: SourceText, path: str) -> FileFacts:
+    facts = FileFacts(language="config", config_kind="yaml")
+    try:
+        documents = load_positioned_documents(source.text)
+    except YamlError as exc:
+        raise AnalysisError(exc.message, exc.line, exc.col) from None
+    for number, document in enumerate(documents):
+
+        def position(p: Path, document=document) -> tuple[int, int]:
+            line, col = document.position(p)
+            return line, col
+
+        for entry in _entries(document.data, position):
+            entry.document = number
+            facts.entries.append(entry)
+    facts.comments = hash_comments(source)
+    facts.dependencies = extract_dependencies(path, facts.entries, source)
+    return facts
+
+
+def analyze_json(source: SourceText, path: str) -> FileFacts:
+    facts = FileFacts(language="config", config_kind="json")
+    if not source.text.strip():
+        return facts
+    data, doc = parse_json(source.text)
+
+    def position(p: Path) -> tuple[int, int]:
+        offset = doc.keys.get(p, doc.values.get(p, 0))
+        return doc.line_col(offset)
+
+    facts.entries = _entries(data, position)
+    facts.dependencies = extract_dependencies(path, facts.entries, source)
+    return facts
+
+
+_TOML_ERROR_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_TOML_KEY = re.compile(
+    r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*="""
+)
+_TOML_STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'[^']*')""")
+
+
+def _toml_key_parts(text: str) -> list[str]:
+    parts = re.findall(r""""[^"]*"|'[^']*'|[A-Za-z0-9_\-]+""", text)
+    return [part.strip("\"'") for part in parts]
+
+
+def toml_positions(text: str) -> dict[Path, tuple[int, int]]:
+    """Line/column of each key (tomllib keeps none): tables, dotted keys, array items."""
+    positions: dict[Path, tuple[int, int]] = {}
+    table: Path = ()
+    array_counts: dict[Path, int] = {}
+    open_array: Path | None = None
+    array_index = 0
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        stripped = line.strip()
+        if open_array is not None:
+            for match in _TOML_STRING.finditer(line):
+                positions[(*open_array, array_index)] = (number, match.start())
+                array_index += 1
+            if "]" in line.split("#")[0]:
+                open_array = None
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        header = _TOML_HEADER.match(line)
+        if header:
+            parts = tuple(_toml_key_parts(header.group(2)))
+            if header.group(1) == "[[":
+                index = array_counts.get(parts, 0)
+                array_counts[parts] = index + 1
+                table = (*parts, index)
+            else:
+                table = parts
+            positions.setdefault(table, (number, line.index("[")))
+            continue
+        key = _TOML_KEY.match(line)
+        if key:
+            path = (*table, *_toml_key_parts(key.group(1)))
+            positions[path] = (number, len(line) - len(line.lstrip()))
+            rest = line[key.end() :]
+            if rest.strip().startswith("["):
+                array_index = 0
+                for array_index, match in enumerate(_TOML_STRING.finditer(rest), 1):
+                    positions[(*path, array_index - 1)] = (number, key.end() + match.start())
+                if "]" not in rest.split("#")[0]:
+                    open_array = path  # the items continue on the next lines
+    return positions
+
+
+def analyze_toml(source: SourceText, path: str) -> FileFacts:
+    facts = FileFacts(language="config", config_kind="toml")
+    try:
+        data = tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_ERROR_POSITION.search(message)
+        line, col = (int(found.group(1)), int(found.group(2)) - 1) if found else (1, 0)
+        raise AnalysisError(
+            f"invalid TOML: {_TOML_ERROR_POSITION.sub('', message).strip()}", line, col
+        ) from None
+    positions = toml_positions(source.text)
+
+    def position(p: Path) -> tuple[int, int]:
+        probe = p
+        while probe and probe not in positions:
+            probe = probe[:-1]
+        return positions.get(probe, (1, 0))
+
+    facts.entries = _entries(data, position)
+    facts.comments = hash_comments(source)
+    facts.dependencies = extract_dependencies(path, facts.entries, source)
+    return facts
+
+
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
+
+
+def analyze_dotenv(source: SourceText, path: str) -> FileFacts:
+    facts = FileFacts(language="config", config_kind="dotenv")
+    for number, line in enumerate(source.lines, 1):
+        match = _ENV_LINE.match(line)
+        if not match or line.lstrip().startswith("#"):
+            continue
+        raw = match.group(2).strip()
+        quote = raw[:1]
+        if quote in ("'", '"') and quote in raw[1:]:
+            value = raw[1 : raw.index(quote, 1)]
+        else:
+            value = raw.split(" #", 1)[0].strip()
+        col = line.index(match.group(1))
+        facts.entries.append(
+            ConfigEntry((match.group(1),), value, Span(number, col, number, col + len(match.group(1))))
+        )
+    facts.comments = hash_comments(source)
+    return facts
+
+
+_INI_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+_INI_KEY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
+
+
+def analyze_ini(source: SourceText, path: str) -> FileFacts:
+    """INI-style files (setup.cfg, tox.ini, *.cfg): sections, keys, continuation lines."""
+    facts = FileFacts(language="config", config_kind="ini")
+    section = ""
+    current: ConfigEntry | None = None
+    for number, line in enumerate(source.lines, 1):
+        if not line.strip() or line.lstrip().startswith(("#", ";")):
+            continue
+        header = _INI_SECTION.match(line)
+        if header:
+            section, current = header.group(1).strip(), None
+            continue
+        if line[:1] in " \t" and current is not None:
+            item = line.strip()
+            values = (
+                current.value if isinstance(current.value, list) else [current.value] if current.value else []
+            )
+            current.value = [*values, item]
+            facts.entries.append(
+                ConfigEntry(
+                    (*current.path, len(current.value) - 1),
+                    item,
+                    Span(number, len(line) - len(line.lstrip()), number, len(line)),
+                )
+            )
+            continue
+        key = _INI_KEY.match(line)
+        if key:
+            current = ConfigEntry(
+                (section, key.group(1)), key.group(2).strip(), Span(number, 0, number, len(key.group(1)))
+            )
+            facts.entries.append(current)
+    facts.comments = hash_comments(source)
+    facts.dependencies = extract_dependencies(path, facts.entries, source)
+    return facts
+
+
+def analyze_requirements(source: SourceText, path: str) -> FileFacts:
+    facts = FileFacts(language="config", config_kind="requirements")
+    facts.comments = hash_comments(source)
+    facts.dependencies = extract_dependencies(path, facts.entries, source)
+    return facts

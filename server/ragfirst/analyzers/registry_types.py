@@ -1,0 +1,29 @@
+"""The description of one analysed file kind (kept apart so analyzers can import it)."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ragfirst.analyzers.facts import FileFacts
+from ragfirst.source import SourceText
+
+TextAnalyzer = Callable[[SourceText, str], FileFacts]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    name: str
+    suffixes: tuple[str, ...] = ()
+    filenames: tuple[str, ...] = ()  # exact names or fnmatch patterns (requirements*.txt)
+    analyze: TextAnalyzer | None = None
+    prefilter: bool = True  # parse only files that contain a rule's trigger word
+    data_file: bool = False  # large data: analysed up to the size cap instead of refused
+    comment_prefix: str | None = None
+
+    def claims(self, name: str) -> bool:
+        lowered = name.lower()
+        if lowered.endswith(self.suffixes):
+            return True
+        return any(fnmatch.fnmatch(name, pattern) for pattern in self.filenames)

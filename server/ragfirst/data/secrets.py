@@ -1,0 +1,128 @@
+"""Find API keys in text and redact them, from rules/secret-formats.yaml.
+
+Redaction keeps the known prefix and the last four characters (`sk-proj-…a1B2`), enough
+to recognise a key in a dashboard, never enough to use it. Every output path goes through
+`redact_text`, so no format, log line or cache can carry a key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ragfirst.data.tables import load_table
+
+
+@dataclass(frozen=True, slots=True)
+class SecretFormat:
+    id: str
+    provider: str
+    prefix: str
+    regex: re.Pattern[str]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRules:
+    formats: tuple[SecretFormat, ...]
+    any_format: re.Pattern[str]
+    context_names: re.Pattern[str]
+    min_length: int
+    min_entropy: float
+    placeholders: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def secret_rules() -> SecretRules:
+    data = load_table("secret-formats.yaml")
+    formats = tuple(
+        SecretFormat(item["id"], item["provider"], item["prefix"], re.compile(item["regex"]), item["source"])
+        for item in data["formats"]
+    )
+    union = "|".join(f"(?:{f.regex.pattern})" for f in formats)
+    return SecretRules(
+        formats=formats,
+        any_format=re.compile(union),
+        context_names=re.compile(data["context"]["names"]),
+        min_length=int(data["context"]["min_length"]),
+        min_entropy=float(data["context"]["min_entropy"]),
+        placeholders=re.compile(data["placeholders"]),
+    )
+
+
+def entropy(text: str) -> float:
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values()) if text else 0.0
+
+
+def redact(key: str, prefix: str = "") -> str:
+    keep = prefix if prefix and key.startswith(prefix) else key[:4]
+    if prefix and key.startswith(prefix):
+        # Keep the key's kind as well: sk-proj-, sk-ant-api03-, never key material.
+        kind = re.match(r"(?:[a-z]+[0-9]*-)*", key[len(prefix) :])
+        if kind and len(kind.group(0)) <= 12:
+            keep = prefix + kind.group(0)
+    if len(key) <= len(keep) + 4:
+        return keep + "…"
+    return f"{keep}…{key[-4:]}"
+
+
+def is_placeholder(text: str) -> bool:
+    rules = secret_rules()
+    return bool(rules.placeholders.search(text)) or entropy(text) < 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSecret:
+    provider: str
+    start: int
+    end: int
+    redacted: str
+    source: str
+
+
+def find_secrets(text: str) -> list[FoundSecret]:
+    """Keys of a known format in a piece of text (placeholders excluded)."""
+    rules = secret_rules()
+    if not rules.any_format.search(text):
+        return []
+    found = []
+    for secret_format in rules.formats:
+        for match in secret_format.regex.finditer(text):
+            key = match.group(1) if match.groups() else match.group(0)
+            if is_placeholder(key):
+                continue
+            start = match.start(1) if match.groups() else match.start()
+            found.append(
+                FoundSecret(
+                    secret_format.provider,
+                    start,
+                    start + len(key),
+                    redact(key, secret_format.prefix),
+                    secret_format.source,
+                )
+            )
+    return found
+
+
+def looks_like_context_secret(name: str, value: str) -> bool:
+    """A long random literal given to a key-like name (for keys with no known prefix)."""
+    rules = secret_rules()
+    return (
+        bool(rules.context_names.search(name))
+        and len(value) >= rules.min_length
+        and " " not in value
+        and not is_placeholder(value)
+        and entropy(value) >= rules.min_entropy
+    )
+
+
+def redact_text(text: str) -> str:
+    """The text with every recognisable key redacted (used on all snippets and messages)."""
+    secrets = find_secrets(text)
+    for secret in sorted(secrets, key=lambda s: s.start, reverse=True):
+        text = text[: secret.start] + secret.redacted + text[secret.end :]
+    return text
