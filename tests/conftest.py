@@ -46,3 +46,12 @@ def lines_of(findings: list[Finding], rule_id: str) -> list[int]:
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Tests never touch the user's real analysis cache."""
+    import os
+
+    os.environ["RAGFIRST_CACHE_DIR"] = str(tmp_path_factory.mktemp("ragfirst-cache"))
+    yield

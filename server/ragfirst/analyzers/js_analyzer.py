@@ -34,6 +34,7 @@ import posixpath
 import re
 import threading
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,9 @@ from ragfirst.source import SourceText
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 EMBEDDED_SUFFIXES = (".vue", ".svelte")
 SUFFIXES = JS_SUFFIXES + EMBEDDED_SUFFIXES
+# Declaration files hold types only: nothing runs, so there is nothing to analyse.
+DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+MAX_LITERAL_DEPTH = 32
 
 # openai-node's `client.withOptions({...})` returns the same resource tree.
 TRANSPARENT_METHODS = frozenset({"withOptions"})
@@ -107,6 +111,12 @@ _SKIP = frozenset(
         "string_fragment",
         "escape_sequence",
     }
+)
+_TYPE_ONLY = frozenset(
+    {"type_alias_declaration", "interface_declaration", "ambient_declaration", "type_annotation"}
+)
+_TYPE_NODES = frozenset(
+    {"type_parameters", "type_parameter", "type_arguments", "type_identifier", "predefined_type", "generic_type"}
 )
 _TRANSPARENT = frozenset(
     {"await_expression", "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}
@@ -244,13 +254,15 @@ class Scope:
         return scope
 
 
-def literal_of(value: Value) -> Any:
+def literal_of(value: Value, depth: int = 0) -> Any:
     if isinstance(value, Lit):
         return value.value
+    if depth > MAX_LITERAL_DEPTH:  # `one.two = two; two.one = one` makes cycles
+        return UNKNOWN
     if isinstance(value, Obj):
-        return {key: literal_of(item) for key, item in value.props.items()}
+        return {key: literal_of(item, depth + 1) for key, item in value.props.items()}
     if isinstance(value, Arr):
-        return [literal_of(item) for item in value.items]
+        return [literal_of(item, depth + 1) for item in value.items]
     return UNKNOWN
 
 
@@ -355,14 +367,43 @@ def script_blocks(data: bytes) -> list[tuple[int, int, str]]:
     return blocks
 
 
-def _first_error(root: tree_sitter.Node) -> tree_sitter.Node:
+def _error_nodes(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """ERROR and MISSING nodes in document order."""
     stack = [root]
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            return node
+            yield node
+            continue
         stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
-    return root
+
+
+def _in_type_code(node: tree_sitter.Node) -> bool:
+    """An error inside (or right after) a type-only declaration: the grammars have gaps
+    there (`type T<R> = import("m").X<R>`) and that code is never analysed, so it is no
+    reason to refuse the file."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("program", "statement_block"):
+        if parent.type in _TYPE_ONLY:
+            return True
+        parent = parent.parent
+    if node.is_error and node.parent is not None and node.parent.type == "export_statement":
+        # `export type * from "./types"` (TypeScript 5.0) is not in the grammar yet.
+        return [child.type for child in node.children] == ["type"]
+    if node.is_error:
+        previous = node.prev_named_sibling
+        named = node.named_children
+        return (
+            previous is not None
+            and previous.type in _TYPE_ONLY
+            and bool(named)
+            and all(child.type in _TYPE_NODES for child in named)
+        )
+    return False
+
+
+def _syntax_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
+    return next((node for node in _error_nodes(root) if not _in_type_code(node)), None)
 
 
 # -- the analyzer ------------------------------------------------------------------------
@@ -435,7 +476,10 @@ class JsAnalyzer:
     # -- entry points ------------------------------------------------------------------
 
     def analyze(self, path: str) -> FileFacts:
-        if path.lower().endswith(EMBEDDED_SUFFIXES):
+        lowered = path.lower()
+        if lowered.endswith(DECLARATION_SUFFIXES):
+            return self.facts
+        if lowered.endswith(EMBEDDED_SUFFIXES):
             for start, end, dialect in script_blocks(self.data):
                 self.run(self.data[start:end], start, dialect)
         else:
@@ -448,8 +492,8 @@ class JsAnalyzer:
         self.base = base
         tree = _parser(dialect).parse(code)
         root = tree.root_node
-        if root.has_error:
-            bad = _first_error(root)
+        bad = _syntax_error(root) if root.has_error else None
+        if bad is not None:
             line, col = self.position(bad.start_byte)
             if bad.is_missing:
                 message = f"syntax error: missing {bad.type!r}"

@@ -9,15 +9,21 @@ from __future__ import annotations
 import fnmatch
 
 from ragfirst.analyzers.config_languages import CONFIG_LANGUAGES
+from ragfirst.analyzers.js_analyzer import SUFFIXES as JS_SUFFIXES
+from ragfirst.analyzers.js_analyzer import analyze_js
 from ragfirst.analyzers.python_analyzer import analyze_python
 from ragfirst.analyzers.registry_types import LanguageSpec, TextAnalyzer
+from ragfirst.analyzers.sql_analyzer import analyze_sql
 
 __all__ = ["LANGUAGES", "LanguageSpec", "TextAnalyzer", "language_of", "language_spec", "register"]
 
 LANGUAGES: list[LanguageSpec] = [
     LanguageSpec("python", suffixes=(".py", ".pyi"), analyze=analyze_python, comment_prefix="#"),
     LanguageSpec("jsonl", suffixes=(".jsonl",), prefilter=False, data_file=True),
+    # JavaScript and TypeScript, incl. .vue/.svelte <script> blocks: one fact language.
+    LanguageSpec("javascript", suffixes=JS_SUFFIXES, analyze=analyze_js, comment_prefix="//"),
     *CONFIG_LANGUAGES,
+    LanguageSpec("sql", suffixes=(".sql",), analyze=analyze_sql, prefilter=True, comment_prefix="--"),
 ]
 
 

@@ -12,12 +12,14 @@ import io
 import sys
 from pathlib import Path
 
+from ragfirst import __version__
 from ragfirst.analyzers.registry import language_of
 from ragfirst.atomic_write import write_atomic
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine.baseline import DEFAULT_BASELINE, Baseline, BaselineError
+from ragfirst.engine.cache import AnalysisCache, default_cache_dir
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.runner import EngineCache, display_path, lint_paths
@@ -153,7 +155,16 @@ def run_check(args: argparse.Namespace) -> int:
         return _error(str(exc))
 
     engines = _RecordingEngines()
-    result = lint_paths(files if files is not None else paths, resolver, adjust, engines)
+    cache = (
+        None if args.no_cache else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
+    )
+    try:
+        result = lint_paths(
+            files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+        )
+    finally:
+        if cache is not None:
+            cache.close()
 
     if args.write_baseline:
         assert baseline_file is not None

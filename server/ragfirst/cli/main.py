@@ -30,6 +30,16 @@ def _codes(text: str) -> list[str]:
     return [part.strip().upper() for part in text.split(",") if part.strip()]
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ragfirst", description="Retrieval before training: a linter for LLM codebases.")
     parser.add_argument("--version", action="version", version=f"ragfirst {__version__}")
@@ -80,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff",
         metavar="REF",
         help="check only files changed since git REF (plus untracked files), within PATHS",
+    )
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        help="worker processes (default: all cores for large trees, one for small runs)",
+    )
+    check.add_argument("--no-cache", action="store_true", help="analyse every file again, ignoring the cache")
+    check.add_argument(
+        "--cache-dir", type=Path, help="where to keep the analysis cache (default: the user cache directory)"
     )
     check.add_argument("--statistics", action="store_true", help="print counts per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")

@@ -97,7 +97,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True, slots=True)
 class Settings:
     config_path: Path | None = None
-    select: tuple[str, ...] = ("RF",)
+    select: tuple[str, ...] = ("",)  # the empty prefix: every rule, built-in or a team's own
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
@@ -205,7 +205,7 @@ def settings_from_file(path: Path) -> Settings | None:
     exclude = tuple(table.get("exclude", DEFAULT_EXCLUDES)) + tuple(table.get("extend-exclude", ()))
     return Settings(
         config_path=path,
-        select=tuple(table.get("select", ("RF",))) + tuple(table.get("extend-select", ())),
+        select=tuple(table.get("select", ("",))) + tuple(table.get("extend-select", ())),
         ignore=tuple(table.get("ignore", ())),
         severity=dict(table.get("severity", {})),
         exclude=exclude,

@@ -5,7 +5,6 @@ The CLI calls this; the language server uses the same Engine directly per docume
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +14,10 @@ from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.data.data_files import shared_data_files
+from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.parallel import analyze_parallel, cpu_count
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.model import Finding
 from ragfirst.rules.loader import load_ruleset
@@ -55,49 +56,108 @@ class EngineCache:
         return self._engines[key]
 
 
+PARALLEL_MIN_FILES = 200
+"""Below this many files to analyse, a process pool costs more than it saves."""
+
+
+@dataclass(slots=True)
+class _Planned:
+    path: Path
+    scan_root: Path
+    settings: Settings
+    engine: Engine
+    shown: str
+    analysis: FileAnalysis | None = None
+
+
 def lint_paths(
     paths: list[Path],
     resolver: ConfigResolver,
     adjust: Callable[[Settings], Settings] = lambda s: s,
     engines: EngineCache | None = None,
+    jobs: int | None = None,
+    cache: AnalysisCache | None = None,
 ) -> LintResult:
+    """Lint files and trees. `jobs=None` picks: one process for small runs, all cores for
+    large ones. `cache` skips re-analysing files whose bytes and rules did not change."""
     engines = engines or EngineCache()
     result = LintResult()
+    planned = [
+        _plan(path, scan_root, resolver, adjust, engines)
+        for scan_root in paths
+        for path in discover([scan_root], resolver.for_path, lambda name: language_of(name) is not None)
+    ]
+    _analyze_all(planned, jobs, cache)
     # One project per config root: samples/a and samples/b with their own pyproject.toml
     # are two projects, and one's retrieval set-up must not appear in the other's messages.
     projects: dict[Path | None, ProjectIndex] = {}
-    analyses: list[tuple[FileAnalysis, Settings, Engine, ProjectIndex, Path]] = []
-    files = (
-        (path, scan_root)
-        for scan_root in paths
-        for path in discover([scan_root], resolver.for_path, lambda name: language_of(name) is not None)
-    )
-    for path, scan_root in files:
-        settings = adjust(resolver.for_path(path))
-        project = projects.setdefault(settings.root, ProjectIndex())
-        engine = engines.for_settings(settings)
-        shown = display_path(path)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(settings.max_file_size + 1)
-        except OSError as exc:
-            analysis = FileAnalysis(shown)
-            engine.record_error(analysis, f"cannot read file: {exc.strerror or exc}", 1, 0)
-        else:
-            analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
+    for item in planned:
+        assert item.analysis is not None
         result.files_checked += 1
-        result.files_parsed += analysis.parsed
-        project.set_file(shown, analysis.fact_sites)
-        analyses.append((analysis, settings, engine, project, scan_root))
+        result.files_parsed += item.analysis.parsed
+        projects.setdefault(item.settings.root, ProjectIndex()).set_file(item.shown, item.analysis.fact_sites)
     base_dir = Path.cwd()
-    for analysis, settings, engine, project, scan_root in analyses:
+    for item in planned:
+        assert item.analysis is not None
         # Data files a training call names are read only inside the project: the config
         # root, else the directory that was asked for.
-        root = settings.root or (scan_root if scan_root.is_dir() else scan_root.parent)
-        context = project_context(settings, base_dir, root)
-        result.findings.extend(engine.finalize(analysis, project, settings, context))
+        scan_root = item.scan_root
+        root = item.settings.root or (scan_root if scan_root.is_dir() else scan_root.parent)
+        context = project_context(item.settings, base_dir, root)
+        project = projects[item.settings.root]
+        result.findings.extend(item.engine.finalize(item.analysis, project, item.settings, context))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _plan(
+    path: Path,
+    scan_root: Path,
+    resolver: ConfigResolver,
+    adjust: Callable[[Settings], Settings],
+    engines: EngineCache,
+) -> _Planned:
+    settings = adjust(resolver.for_path(path))
+    return _Planned(path, scan_root, settings, engines.for_settings(settings), display_path(path))
+
+
+def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache | None) -> None:
+    contents: dict[int, bytes] = {}
+    for index, item in enumerate(planned):
+        try:
+            with item.path.open("rb") as handle:
+                contents[index] = handle.read(item.settings.max_file_size + 1)
+        except OSError as exc:
+            item.analysis = FileAnalysis(item.shown)
+            item.engine.record_error(item.analysis, f"cannot read file: {exc.strerror or exc}", 1, 0)
+    keys: dict[int, str] = {}
+    if cache is not None:
+        tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
+        for index, data in contents.items():
+            item = planned[index]
+            extra = item.settings.extra_rules
+            tag = tags.setdefault(extra, rules_fingerprint(extra))
+            keys[index] = content_key(data, f"{tag}\0{item.shown}", item.settings.max_file_size)
+        hits = cache.get_many(list(keys.values()))
+        for index, key in keys.items():
+            if key in hits:
+                planned[index].analysis = hits[key]
+    pending = [index for index in contents if planned[index].analysis is None]
+    workers = jobs if jobs is not None else (cpu_count() if len(pending) >= PARALLEL_MIN_FILES else 1)
+    groups: dict[tuple[Path, ...], list[int]] = {}
+    for index in pending:
+        groups.setdefault(planned[index].settings.extra_rules, []).append(index)
+    for extra_rules, indexes in groups.items():
+        items = [(planned[i].shown, contents[i], planned[i].settings.max_file_size) for i in indexes]
+        if workers > 1 and len(items) > 1:
+            analyses = analyze_parallel(extra_rules, items, workers)
+        else:
+            engine = planned[indexes[0]].engine
+            analyses = [engine.analyze(shown, data, max_bytes=cap) for shown, data, cap in items]
+        for index, analysis in zip(indexes, analyses, strict=True):
+            planned[index].analysis = analysis
+    if cache is not None:
+        cache.put_many([(keys[index], planned[index].analysis) for index in pending if index in keys])  # type: ignore[misc]
 
 
 def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectContext:
@@ -108,10 +168,6 @@ def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectCo
         settings=settings,
         data_files=shared_data_files(),
     )
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def lint_sources(

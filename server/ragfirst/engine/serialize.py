@@ -1,0 +1,60 @@
+"""FileAnalysis to and from plain JSON-able data: for the cache and the process pool.
+
+JSON, not pickle: a cache directory inside a repository must never become a way to
+run code in the linter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ragfirst.engine.engine import FileAnalysis, RawMatch
+from ragfirst.engine.project import FactSite
+from ragfirst.engine.suppressions import Suppression
+from ragfirst.model import Span
+
+
+def _span(span: Span) -> list[int]:
+    return [span.start_line, span.start_col, span.end_line, span.end_col]
+
+
+def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
+    return {
+        "path": analysis.path,
+        "parsed": analysis.parsed,
+        "matches": [[m.rule_id, _span(m.span), m.captures, m.snippet] for m in analysis.matches],
+        "facts": [
+            [f.kind, f.path, f.line, f.label, [list(pair) for pair in f.captures]]
+            for f in analysis.fact_sites
+        ],
+        "suppressions": [
+            [
+                _span(s.span),
+                list(s.codes) if s.codes is not None else None,
+                s.reason,
+                s.file_level,
+                s.target_line,
+                list(s.bad_codes),
+            ]
+            for s in analysis.suppressions
+        ],
+    }
+
+
+def load_analysis(data: dict[str, Any]) -> FileAnalysis:
+    analysis = FileAnalysis(data["path"], parsed=bool(data["parsed"]))
+    analysis.matches = [
+        RawMatch(rule_id, Span(*span), {str(k): str(v) for k, v in captures.items()}, snippet)
+        for rule_id, span, captures, snippet in data["matches"]
+    ]
+    analysis.fact_sites = [
+        FactSite(kind, path, line, label, tuple((str(k), str(v)) for k, v in captures))
+        for kind, path, line, label, captures in data["facts"]
+    ]
+    analysis.suppressions = [
+        Suppression(
+            Span(*span), tuple(codes) if codes is not None else None, reason, file_level, target, tuple(bad)
+        )
+        for span, codes, reason, file_level, target, bad in data["suppressions"]
+    ]
+    return analysis
