@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test pytest lint format docs install-check vscode clean
+.PHONY: demo test pytest lint format docs install-check vscode bench bench-check fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,20 @@ install-check: $(STAMP)
 vscode:
 	@if command -v npm >/dev/null 2>&1; then bash editors/vscode/ci.sh; \
 	else echo "vscode: npm not found, skipping the extension build"; fi
+
+## The benchmark against semgrep (its own venv under bench/; not part of `make test`).
+bench:
+	bash bench/setup.sh
+	bench/.venv/bin/python bench/run_bench.py --json bench/results/latest.json
+
+## Fails when ragfirst is less than 3x faster than semgrep on the quick corpus.
+bench-check:
+	bash bench/setup.sh
+	bench/.venv/bin/python bench/check_ratio.py
+
+## 10,000 fuzz cases per file kind (the CI suite runs a small fixed-seed subset).
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py --cases 10000
 
 ## Regenerate docs/rules/*.md from the rule YAML.
 docs: $(STAMP)

@@ -118,6 +118,8 @@ class Run:
     stderr: str
     max_rss_kb: int  # largest single process (getrusage / time -v), incl. children
     tree_peak_kb: int  # summed RSS of the whole process tree, sampled every 50 ms
+    cpu_s: float | None = None  # user + system CPU of the process tree (from time -v / rusage)
+    load_before: float | None = None  # 1-minute load average when the run started
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -145,7 +147,9 @@ def run_measured(
         command = [TIME_BIN, "-v", "-o", str(time_path), *argv] if use_time else list(argv)
         import resource
 
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        before = usage_before.ru_maxrss
+        load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         with out_path.open("wb") as out, err_path.open("wb") as err:
             started = time.perf_counter()
             process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=out, stderr=err)
@@ -157,7 +161,9 @@ def run_measured(
                     process.wait()
                     raise
             wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        after = usage_after.ru_maxrss
+        cpu = (usage_after.ru_utime - usage_before.ru_utime) + (usage_after.ru_stime - usage_before.ru_stime)
         max_rss = 0
         if use_time and time_path.exists():
             match = _MAXRSS.search(time_path.read_text(errors="replace"))
@@ -177,6 +183,8 @@ def run_measured(
             stderr=err_path.read_text(encoding="utf-8", errors="replace"),
             max_rss_kb=max_rss,
             tree_peak_kb=sampler.peak_kb,
+            cpu_s=cpu,
+            load_before=load_before,
         )
 
 

@@ -1,6 +1,6 @@
 """`make bench-check`: fail when ragfirst's lead over semgrep falls below 3x.
 
-    python bench/check_ratio.py [--min-ratio 3.0] [--repeat 1] [--json out.json]
+    python bench/check_ratio.py [--min-ratio 3.0] [--repeat 1] [--wait-idle SECONDS] [--json out.json]
 
 Runs the --quick corpus (a subset of bench/corpus, ~1,000 files) with only the two rows
 the ratio needs: cold `ragfirst check` and semgrep with the equivalent rules, in the same
@@ -28,8 +28,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-ratio", type=float, default=3.0)
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per tool; the median counts")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for the load average to drop before each run",
+    )
     args = parser.parse_args(argv)
-    results = run_bench.bench(quick=True, copies=20, repeat=args.repeat, with_scaling=False, only_ratio=True)
+    results = run_bench.bench(
+        quick=True,
+        copies=20,
+        repeat=args.repeat,
+        with_scaling=False,
+        only_ratio=True,
+        wait_idle=args.wait_idle,
+    )
     rows = {r["tool"]: r for r in results["rows"]}
     ragfirst, semgrep = rows["ragfirst"], rows["semgrep"]
     ratio = results["ratio_semgrep_over_ragfirst"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import re
 import statistics
@@ -362,6 +363,8 @@ def session(
     started = time.perf_counter()
     client = LspClient(argv, cwd=workspace, stderr_path=stderr_path)
     result: dict[str, Any] = {"workspace": _show(workspace), "command": " ".join(argv[1:])}
+    if hasattr(os, "getloadavg"):
+        result["load_average_at_start"] = round(os.getloadavg()[0], 2)
     try:
         rss_start = rss_kb(client.proc.pid)
         init = client.request(
@@ -525,7 +528,13 @@ def render(results: dict[str, Any]) -> str:
         )
     out.append(fmt_table(headers, rows))
     for s in results["sessions"]:
-        out.append(f"  {s['workspace']}: diagnostic codes {', '.join(s.get('diagnostic_codes', []))}")
+        load = s.get("load_average_at_start")
+        busy = (
+            f"; WARNING: load average {load} at start (other work on the machine)"
+            if load and load > 0.7
+            else ""
+        )
+        out.append(f"  {s['workspace']}: diagnostic codes {', '.join(s.get('diagnostic_codes', []))}{busy}")
     return "\n".join(out)
 
 

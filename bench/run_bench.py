@@ -18,10 +18,12 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ TRAINING_RULES = ("RF101", "RF102", "RF103", "RF104", "RF105")
 # --quick: every 4th .py file of every wheel (a proportional sample of the full corpus, so
 # its mix of easy and hard files is the same), big enough that start-up does not dominate.
 QUICK_STRIDE = 4
+# A row that starts with a higher 1-minute load average than this ran next to other work.
+BUSY_LOAD = 0.7
 # The corpus sits in bench/corpus/, which this repository gitignores; ragfirst honours
 # .gitignore, so the corpus says so explicitly (semgrep runs with --no-git-ignore).
 CORPUS_CONFIG = "# written by bench/run_bench.py: lint the corpus although it is gitignored here\nrespect-gitignore = false\n"
@@ -257,12 +261,27 @@ class Row:
     command: str = ""
     note: str = ""
     runs: list[float] = field(default_factory=list)
+    cpu_runs: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
     by_rule: dict[str, int] = field(default_factory=dict)
     files_reported: int | None = None
 
     @property
     def files_per_s(self) -> float | None:
         return self.files / self.wall_s if self.wall_s else None
+
+    def record(self, result: Run) -> None:
+        self.runs.append(result.wall_s)
+        if result.cpu_s is not None:
+            self.cpu_runs.append(result.cpu_s)
+        if result.load_before is not None:
+            self.loads.append(result.load_before)
+        self.peak_rss_mb = max(self.peak_rss_mb or 0, result.peak_rss_mb)
+        self.wall_s = median(self.runs)
+
+    @property
+    def cpu_s(self) -> float | None:
+        return median(self.cpu_runs) if self.cpu_runs else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -274,6 +293,8 @@ class Row:
             "lines": self.lines,
             "wall_s": _r(self.wall_s),
             "runs_s": [_r(x) for x in self.runs],
+            "cpu_s": _r(self.cpu_s),
+            "load_average_at_start": [round(x, 2) for x in self.loads],
             "files_per_s": _r(self.files_per_s, 1),
             "lines_per_s": _r(self.lines / self.wall_s if self.wall_s else None, 0),
             "peak_rss_mb": _r(self.peak_rss_mb, 1),
@@ -413,6 +434,20 @@ def restore_files(saved: list[tuple[Path, bytes]]) -> None:
         path.write_bytes(original)
 
 
+def wait_for_idle(limit_s: float) -> None:
+    """Wait (at most `limit_s`) until the 1-minute load average drops below BUSY_LOAD: on a
+    shared machine, other people's test runs otherwise land in the measurement."""
+    if limit_s <= 0 or not hasattr(os, "getloadavg"):
+        return
+    deadline = time.monotonic() + limit_s
+    announced = False
+    while os.getloadavg()[0] > BUSY_LOAD and time.monotonic() < deadline:
+        if not announced:
+            log(f"waiting for the machine to go idle (load {os.getloadavg()[0]:.2f} > {BUSY_LOAD})")
+            announced = True
+        time.sleep(5)
+
+
 def prefilter_share(root: Path) -> dict[str, Any] | None:
     """Diagnostic: how many files ragfirst's prefilter lets through to the parser, and
     which trigger words let them through. Uses engine internals; None if they moved."""
@@ -449,8 +484,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per row; the median is shown (1)")
     parser.add_argument("--no-semgrep", action="store_true", help="skip semgrep")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 2x and 4x runs")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="before each timed run, wait up to SECONDS for the load average to drop (shared machines)",
+    )
     args = parser.parse_args(argv)
-    results = bench(args.quick, args.copies, args.repeat, not args.no_semgrep, not args.no_scaling)
+    results = bench(
+        args.quick,
+        args.copies,
+        args.repeat,
+        not args.no_semgrep,
+        not args.no_scaling,
+        wait_idle=args.wait_idle,
+    )
     print(render(results))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -466,6 +515,7 @@ def bench(
     with_semgrep: bool = True,
     with_scaling: bool = True,
     only_ratio: bool = False,
+    wait_idle: float = 0,
 ) -> dict[str, Any]:
     ragfirst = find_tool("ragfirst")
     if ragfirst is None:
@@ -496,10 +546,9 @@ def bench(
         for _ in range(repeat):
             if before_each:
                 before_each()
+            wait_for_idle(wait_idle)
             result, report = runner.run(root, flags)
-            r.runs.append(result.wall_s)
-            r.peak_rss_mb = max(r.peak_rss_mb or 0, result.peak_rss_mb)
-        r.wall_s = median(r.runs)
+            r.record(result)
         r.command = " ".join(["ragfirst", *runner.argv(flags)[1:]])
         active, by_rule, found = summarize_findings(report)
         r.findings, r.by_rule, r.files_reported = (
@@ -569,10 +618,9 @@ def bench(
         if semgrep:
             log(f"timing: {semgrep_row.name}")
             for _ in range(repeat):
+                wait_for_idle(wait_idle)
                 result, semgrep_report = run_semgrep(semgrep, base)
-                semgrep_row.runs.append(result.wall_s)
-                semgrep_row.peak_rss_mb = max(semgrep_row.peak_rss_mb or 0, result.peak_rss_mb)
-            semgrep_row.wall_s = median(semgrep_row.runs)
+                semgrep_row.record(result)
             semgrep_row.command = "semgrep " + " ".join(result.argv[1:])
             counts, found = semgrep_sites(semgrep_report)
             semgrep_row.findings, semgrep_row.by_rule = sum(counts.values()), dict(sorted(counts.items()))
@@ -592,6 +640,7 @@ def bench(
         if with_scaling and not only_ratio:
             one = row("ragfirst check, cold, 1x corpus", "ragfirst", base, stats)
             one.wall_s, one.runs, one.peak_rss_mb = cold.wall_s, cold.runs, cold.peak_rss_mb
+            one.cpu_runs, one.loads = cold.cpu_runs, cold.loads
             one.findings, one.by_rule, one.files_reported, one.command = (
                 cold.findings,
                 cold.by_rule,
@@ -732,12 +781,22 @@ def render(results: dict[str, Any]) -> str:
         f"({len(corpus['by_package'])} top-level folders, samples x{corpus['sample_copies']})",
         "",
     ]
-    headers = ["run", "files", "lines", "wall s", "files/s", "peak RSS MB", "findings", "note"]
+    headers = ["run", "files", "lines", "wall s", "CPU s", "files/s", "peak RSS MB", "findings", "note"]
     table = []
     for r in results["rows"]:
         if not r["available"]:
             table.append(
-                [r["name"], f"{r['files']:,}", f"{r['lines']:,}", "n/a", "n/a", "n/a", "n/a", r["note"]]
+                [
+                    r["name"],
+                    f"{r['files']:,}",
+                    f"{r['lines']:,}",
+                    "n/a",
+                    "n/a",
+                    "n/a",
+                    "n/a",
+                    "n/a",
+                    r["note"],
+                ]
             )
             continue
         table.append(
@@ -746,13 +805,24 @@ def render(results: dict[str, Any]) -> str:
                 f"{r['files']:,}",
                 f"{r['lines']:,}",
                 f"{r['wall_s']:.2f}",
+                "?" if r["cpu_s"] is None else f"{r['cpu_s']:.1f}",
                 f"{r['files_per_s']:,.0f}",
                 f"{r['peak_rss_mb']:.0f}",
                 str(r["findings"]),
                 r["note"],
             ]
         )
-    out.append(fmt_table(headers, table, right={1, 2, 3, 4, 5, 6}))
+    out.append(fmt_table(headers, table, right={1, 2, 3, 4, 5, 6, 7}))
+    busy = [
+        f"{r['name']} (load {max(r['load_average_at_start']):.1f})"
+        for r in results["rows"]
+        if r["available"] and r.get("load_average_at_start") and max(r["load_average_at_start"]) > BUSY_LOAD
+    ]
+    if busy:
+        out.append(
+            f"WARNING: the machine was busy (1-minute load average above {BUSY_LOAD}) when these started, "
+            "so their times are inflated: " + "; ".join(busy)
+        )
     ratio = results.get("ratio_semgrep_over_ragfirst")
     if ratio is not None:
         out += [

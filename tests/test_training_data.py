@@ -957,15 +957,15 @@ def test_rf107_openai_self_serve_fine_tuning_thresholds(tmp_path, today, severit
 
 def test_rf107_mentions_the_latest_milestone_already_passed(tmp_path):
     (early,) = lifecycle_findings(tmp_path, OPENAI_JOB, dt.date(2026, 6, 1))
-    assert "already since then: no new jobs for organisations that never fine-tuned" in early.message
+    assert "since 2026-05-07, no new jobs for organisations that never fine-tuned" in early.message
     assert "past 60 days" not in early.message
     (late,) = lifecycle_findings(tmp_path, OPENAI_JOB, dt.date(2026, 11, 25))
     assert (
-        "already since then: no new jobs for organisations without fine-tuned-model inference"
+        "since 2026-07-02, no new jobs for organisations without fine-tuned-model inference"
         " in the past 60 days" in late.message
     )
     (before_any,) = lifecycle_findings(tmp_path, OPENAI_JOB, dt.date(2026, 1, 1))
-    assert "already since then" not in before_any.message
+    assert "since 2026" not in before_any.message
 
 
 def test_rf107_warn_days_option(tmp_path):

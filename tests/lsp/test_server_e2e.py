@@ -421,3 +421,57 @@ async def test_unknown_document_request_gets_an_answer(client, tmp_path):
         )
     )
     assert hover is None
+
+
+TRAINING_WITH_DATA = textwrap.dedent(
+    """\
+    from openai import AzureOpenAI
+
+    client = AzureOpenAI()
+    upload = client.files.create(file=open("data/train.jsonl", "rb"), purpose="fine-tune")
+    client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=upload.id, hyperparameters={"n_epochs": 2})
+    """
+)
+EXAMPLE_LINE = '{"messages": [{"role": "user", "content": "%s"}, {"role": "assistant", "content": "An answer of some length."}]}\n'
+
+
+async def test_inlay_hint_shows_examples_and_cost_and_hover_the_estimate(client, tmp_path):
+    write(tmp_path, "ragfirst.toml", "")
+    write(tmp_path, "data/train.jsonl", "".join(EXAMPLE_LINE % f"Question {n}" for n in range(12)))
+    await start(client, [tmp_path])
+    uri = open_doc(client, write(tmp_path, "train.py", TRAINING_WITH_DATA))
+    await wait_for(lambda: "RF203" in codes(client, uri))
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=10, character=0)
+            ),
+        )
+    )
+    [hint] = hints
+    assert hint.position.line == 4
+    assert hint.label.startswith(" ≈ $") and hint.label.endswith("to train · 12 examples")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=4, character=10)
+        )
+    )
+    assert "x 2 epochs x $3.00/1M" in hover.contents.value
+
+
+async def test_inlay_hints_can_be_turned_off(client, tmp_path):
+    write(tmp_path, "ragfirst.toml", "")
+    write(tmp_path, "data/train.jsonl", "".join(EXAMPLE_LINE % f"Q{n}" for n in range(12)))
+    await start(client, [tmp_path], options={"inlayHints": False})
+    uri = open_doc(client, write(tmp_path, "train.py", TRAINING_WITH_DATA))
+    await wait_for(lambda: "RF203" in codes(client, uri))
+    hints = await client.text_document_inlay_hint_async(
+        types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(
+                start=types.Position(line=0, character=0), end=types.Position(line=10, character=0)
+            ),
+        )
+    )
+    assert not hints

@@ -53,7 +53,7 @@ class LifecycleCheck:
             values["when"] = f"status: {entry.status}"
             return Resolution(values, Severity.INFO)
         days = (entry.date - context.today).days
-        past_history = [event for date, event in entry.history if date <= context.today]
+        past_history = [f"since {date.isoformat()}, {event}" for date, event in entry.history if date <= context.today]
         if days < 0:
             severity = Severity.ERROR
             when = f"on {entry.date.isoformat()}, {-days} days ago"
@@ -64,7 +64,7 @@ class LifecycleCheck:
             severity = Severity.INFO
             when = f"on {entry.date.isoformat()}, in {days} days"
         if past_history:
-            when += f"; already since then: {past_history[-1]}"
+            when += f"; {past_history[-1]}"
         values["when"] = when
         return Resolution(
             values, severity, {"lifecycle": {"entry": entry.id, "date": entry.date.isoformat(), "days": days}}

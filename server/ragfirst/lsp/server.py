@@ -518,22 +518,27 @@ def create_server() -> RagfirstServer:
         line_number = params.position.line + 1
         line_text = lines[params.position.line] if params.position.line < len(lines) else ""
         col = from_client_col(line_text, params.position.character, ls.encoding())
-        for finding in state.findings:
-            span = finding.span
-            inside = (span.start_line, span.start_col) <= (line_number, col) <= (span.end_line, span.end_col)
-            if inside and not finding.suppressed:
-                rule = ls.engine_for(
-                    ls.settings_for(Path(uri_to_path(params.text_document.uri)))
-                ).ruleset.get(finding.rule_id)
-                if rule is None:
-                    return None
-                return types.Hover(
-                    contents=types.MarkupContent(
-                        kind=types.MarkupKind.Markdown, value=hover_markdown(rule, finding)
-                    ),
-                    range=to_range(span, lines, ls.encoding()),
-                )
-        return None
+        here = [
+            finding
+            for finding in state.findings
+            if not finding.suppressed
+            and (finding.span.start_line, finding.span.start_col)
+            <= (line_number, col)
+            <= (finding.span.end_line, finding.span.end_col)
+        ]
+        if not here:
+            return None
+        ruleset = ls.engine_for(ls.settings_for(Path(uri_to_path(params.text_document.uri)))).ruleset
+        # Lead with the most serious finding; the others at this spot (and their estimates) follow.
+        here.sort(key=lambda f: (-f.severity, f.rule_id))
+        rules = [(ruleset.get(f.rule_id), f) for f in here]
+        value = hover_markdown([(rule, finding) for rule, finding in rules if rule is not None])
+        if not value:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value),
+            range=to_range(here[0].span, lines, ls.encoding()),
+        )
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -596,24 +601,30 @@ def create_server() -> RagfirstServer:
             return []
         document = ls.workspace.get_text_document(params.text_document.uri)
         lines = SourceText(document.source).lines
-        hints = []
+        # One hint per line: labels of several findings on a call are merged, and a label
+        # that another one already contains ("13 examples") is dropped.
+        by_line: dict[int, list[Finding]] = {}
         for finding in state.findings:
-            label = finding.data.get("inlay")
-            if not label or finding.suppressed:
-                continue
-            line = finding.span.end_line
+            if finding.data.get("inlay") and not finding.suppressed:
+                by_line.setdefault(finding.span.end_line, []).append(finding)
+        hints = []
+        for line, findings in sorted(by_line.items()):
             if not params.range.start.line <= line - 1 <= params.range.end.line:
                 continue
+            labels: list[str] = []
+            for label in sorted((f.data["inlay"] for f in findings), key=len, reverse=True):
+                if not any(label in kept for kept in labels):
+                    labels.append(label)
             text = lines[line - 1] if line - 1 < len(lines) else ""
             hints.append(
                 types.InlayHint(
                     position=types.Position(
                         line=line - 1, character=to_client_col(text, len(text), ls.encoding())
                     ),
-                    label=f" {label}",
+                    label=" " + " · ".join(labels),
                     kind=types.InlayHintKind.Type,
                     padding_left=True,
-                    tooltip=finding.message,
+                    tooltip="\n".join(f.message for f in findings),
                 )
             )
         return hints
