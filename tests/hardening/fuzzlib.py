@@ -754,20 +754,20 @@ def check_lsp_case(client: RawLsp, uri: str, text: str, version: int, kind: str)
             "textDocument/diagnostic", {"textDocument": {"uri": uri}}, timeout=30
         )
         if "error" in report:
-            problems.append(Problem(kind, "lsp", f"diagnostic request failed: {report['error']}", text.encode()))
+            problems.append(Problem(kind, "lsp", f"diagnostic request failed: {report['error']}", text.encode("utf-8", "surrogatepass")))
         else:
             for item in report["result"].get("items", []):
                 if INTERNAL_ERROR_MARK in item.get("message", ""):
-                    problems.append(Problem(kind, "internal-error", "LSP: " + item["message"], text.encode()))
+                    problems.append(Problem(kind, "internal-error", "LSP: " + item["message"], text.encode("utf-8", "surrogatepass")))
         hover = client.request(
             "textDocument/hover",
             {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}},
             timeout=30,
         )
         if "error" in hover:
-            problems.append(Problem(kind, "lsp", f"hover failed: {hover['error']}", text.encode()))
+            problems.append(Problem(kind, "lsp", f"hover failed: {hover['error']}", text.encode("utf-8", "surrogatepass")))
     except (TimeoutError, LspClosed) as exc:
-        problems.append(Problem(kind, "lsp", f"{type(exc).__name__}: {exc}", text.encode()))
+        problems.append(Problem(kind, "lsp", f"{type(exc).__name__}: {exc}", text.encode("utf-8", "surrogatepass")))
     return problems
 
 

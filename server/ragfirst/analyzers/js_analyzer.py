@@ -53,7 +53,8 @@ EMBEDDED_SUFFIXES = (".vue", ".svelte")
 SUFFIXES = JS_SUFFIXES + EMBEDDED_SUFFIXES
 # Declaration files hold types only: nothing runs, so there is nothing to analyse.
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
-MAX_LITERAL_DEPTH = 32
+MAX_LITERAL_DEPTH = 16
+MAX_CALL_DEPTH = 16
 
 # openai-node's `client.withOptions({...})` returns the same resource tree.
 TRANSPARENT_METHODS = frozenset({"withOptions"})
@@ -73,7 +74,14 @@ FILE_READERS = frozenset(
     }
 )
 PATH_JOINS = frozenset(
-    {"path.join", "path.resolve", "path.posix.join", "path.posix.resolve", "path/posix.join", "path/posix.resolve"}
+    {
+        "path.join",
+        "path.resolve",
+        "path.posix.join",
+        "path.posix.resolve",
+        "path/posix.join",
+        "path/posix.resolve",
+    }
 )
 PATH_DIRNAMES = frozenset({"path.dirname", "path.posix.dirname", "path/posix.dirname"})
 FILE_URL_TO_PATH = frozenset({"url.fileURLToPath"})
@@ -116,10 +124,23 @@ _TYPE_ONLY = frozenset(
     {"type_alias_declaration", "interface_declaration", "ambient_declaration", "type_annotation"}
 )
 _TYPE_NODES = frozenset(
-    {"type_parameters", "type_parameter", "type_arguments", "type_identifier", "predefined_type", "generic_type"}
+    {
+        "type_parameters",
+        "type_parameter",
+        "type_arguments",
+        "type_identifier",
+        "predefined_type",
+        "generic_type",
+    }
 )
 _TRANSPARENT = frozenset(
-    {"await_expression", "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+    }
 )
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 _CLASSES = frozenset({"class", "class_declaration", "abstract_class_declaration"})
@@ -254,16 +275,19 @@ class Scope:
         return scope
 
 
-def literal_of(value: Value, depth: int = 0) -> Any:
+def literal_of(value: Value, _path: tuple[int, ...] = ()) -> Any:
+    """The Python literal a value stands for (UNKNOWN inside where it is not a literal)."""
     if isinstance(value, Lit):
         return value.value
-    if depth > MAX_LITERAL_DEPTH:  # `one.two = two; two.one = one` makes cycles
+    if not isinstance(value, (Obj, Arr)):
         return UNKNOWN
+    # `one.two = two; two.one = one` makes cycles; deep nesting is not a literal anyone reads.
+    if id(value) in _path or len(_path) >= MAX_LITERAL_DEPTH:
+        return UNKNOWN
+    inner = (*_path, id(value))
     if isinstance(value, Obj):
-        return {key: literal_of(item, depth + 1) for key, item in value.props.items()}
-    if isinstance(value, Arr):
-        return [literal_of(item, depth + 1) for item in value.items]
-    return UNKNOWN
+        return {key: literal_of(item, inner) for key, item in value.props.items()}
+    return [literal_of(item, inner) for item in value.items]
 
 
 def _is_nullish(value: Value) -> bool:
@@ -421,6 +445,7 @@ class JsAnalyzer:
         self.module_scope = Scope(None, "<module>", True)
         self._pending: list[tuple[FuncVal, Value]] = []
         self._hoisted: set[int] = set()
+        self._active = 0  # functions being analysed on demand (a call reached them)
         self._dispatch = {
             "program": self._block_in_place,
             "statement_block": self._block,
@@ -732,6 +757,17 @@ class JsAnalyzer:
     def _analyze_function(self, func: FuncVal, this_value: Value) -> Value:
         if func.analyzed or func.in_progress:
             return func.returns
+        if self._active >= MAX_CALL_DEPTH:
+            # A call chain this deep (a compiler's sources) is left to the queue: every
+            # function is analysed from there anyway, only its return value is not used.
+            return None
+        self._active += 1
+        try:
+            return self._analyze_function_body(func, this_value)
+        finally:
+            self._active -= 1
+
+    def _analyze_function_body(self, func: FuncVal, this_value: Value) -> Value:
         func.in_progress = True
         scope = Scope(func.scope, func.qualname, True)
         if not func.arrow:
@@ -769,7 +805,8 @@ class JsAnalyzer:
                 return
             self._bind_pattern(pattern, value, scope, declare=True)
             is_property = any(
-                child.type in ("accessibility_modifier", "readonly", "override_modifier") for child in param.children
+                child.type in ("accessibility_modifier", "readonly", "override_modifier")
+                for child in param.children
             )
             if is_property and isinstance(this_value, InstVal) and pattern.type == "identifier":
                 this_value.cls.instance_attrs[pattern.text.decode()] = value
@@ -839,9 +876,7 @@ class JsAnalyzer:
                 method_name = name_child.text.decode() if name_child is not None else "?"
                 static = any(c.type == "static" for c in member.children)
                 getter = any(c.type == "get" for c in member.children)
-                func = FuncVal(
-                    member, scope, f"{class_qualname}.{method_name}", owner=cls, getter=getter
-                )
+                func = FuncVal(member, scope, f"{class_qualname}.{method_name}", owner=cls, getter=getter)
                 for decorator in member.named_children:
                     if decorator.type == "decorator":
                         self._generic(decorator, scope)
@@ -1318,7 +1353,9 @@ class JsAnalyzer:
             return Sym(f"{qualname}()", index)
         return None
 
-    def _dynamic_import(self, node: tree_sitter.Node, args_node: tree_sitter.Node | None, scope: Scope) -> Value:
+    def _dynamic_import(
+        self, node: tree_sitter.Node, args_node: tree_sitter.Node | None, scope: Scope
+    ) -> Value:
         spec = self._single_string_arg(args_node)
         if args_node is not None:
             self._generic(args_node, scope)
@@ -1374,8 +1411,10 @@ class JsAnalyzer:
                 for key, item in value.props.items():
                     if key not in kwargs:
                         item_node = value.nodes.get(key)
-                        kwargs[key] = self._arg(item_node, item) if item_node is not None else ArgFact(
-                            span=self.span(child), value=literal_of(item)
+                        kwargs[key] = (
+                            self._arg(item_node, item)
+                            if item_node is not None
+                            else ArgFact(span=self.span(child), value=literal_of(item))
                         )
             elif not isinstance(value, (Lit, Arr, FuncVal)):
                 opaque = True  # a variable or call result may be the options object

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ragfirst.checks.base import Check
 from ragfirst.checks.lifecycle import LifecycleCheck
+from ragfirst.checks.rag import RagCheck
 from ragfirst.checks.secrets import SecretsCheck
 from ragfirst.checks.spend import SpendCheck
 from ragfirst.checks.training_data import TrainingDataCheck
@@ -11,5 +12,5 @@ from ragfirst.checks.training_loop import TrainingLoopCheck
 
 CHECKS: dict[str, Check] = {
     check.name: check
-    for check in (TrainingLoopCheck(), TrainingDataCheck(), LifecycleCheck(), SecretsCheck(), SpendCheck())
+    for check in (TrainingLoopCheck(), TrainingDataCheck(), LifecycleCheck(), SecretsCheck(), SpendCheck(), RagCheck())
 }

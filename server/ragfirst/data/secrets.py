@@ -108,13 +108,26 @@ def find_secrets(text: str) -> list[FoundSecret]:
     return found
 
 
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-+=]+$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# Names that hold *about* a key, not a key: `OPENAI_API_KEY_ENV = "OPENAI_API_KEY"`.
+_NOT_A_KEY_NAME = re.compile(r"(?i)(_env|_var|_name|_url|_uri|_path|_file|_header|_prefix|_field)$")
+
+
 def looks_like_context_secret(name: str, value: str) -> bool:
-    """A long random literal given to a key-like name (for keys with no known prefix)."""
+    """A long random token given to a key-like name (for keys with no known prefix).
+
+    A key is one token of letters and digits: URLs, paths, sentences and environment
+    variable names given to such names are not keys."""
     rules = secret_rules()
     return (
         bool(rules.context_names.search(name))
+        and not _NOT_A_KEY_NAME.search(name)
         and len(value) >= rules.min_length
-        and " " not in value
+        and bool(_TOKEN.match(value))
+        and not _ENV_NAME.match(value)
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
         and not is_placeholder(value)
         and entropy(value) >= rules.min_entropy
     )

@@ -1,0 +1,14 @@
+"""One-off: create the vector index for the support-docs search."""
+
+from pinecone import Pinecone, ServerlessSpec
+
+INDEX_NAME = "support-docs"
+
+pc = Pinecone()
+if not pc.has_index(INDEX_NAME):
+    pc.create_index(
+        name=INDEX_NAME,
+        dimension=1536,  # copied from a tutorial that used text-embedding-ada-002
+        metric="cosine",
+        spec=ServerlessSpec(cloud="aws", region="us-east-1"),
+    )
