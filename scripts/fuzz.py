@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +66,10 @@ class Watchdog:
             if current is not None and time.monotonic() - started > self.timeout:
                 kind, index, data = current
                 path = save_case(self.save_dir, kind, index, "hang", data)
-                print(f"\nHANG: {kind} case {index} ran over {self.timeout:.0f}s; input saved to {path}", flush=True)
+                print(
+                    f"\nHANG: {kind} case {index} ran over {self.timeout:.0f}s; input saved to {path}",
+                    flush=True,
+                )
                 os._exit(3)
 
 
@@ -110,16 +114,25 @@ def grammar_cases(count: int, seed: int) -> list[bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    warnings.simplefilter("ignore", SyntaxWarning)  # ast.parse of generated code warns a lot
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=1000, help="cases per file kind (make fuzz: 10000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: every registered kind)")
     parser.add_argument("--cli-batch", type=int, default=250, help="run the CLI on every N cases (0: never)")
-    parser.add_argument("--lsp-every", type=int, default=1, help="send every Nth case to the server (0: never)")
-    parser.add_argument("--grammar-share", type=float, default=0.1, help="share of Python cases from hypothesmith")
+    parser.add_argument(
+        "--lsp-every", type=int, default=5, help="send every Nth case to the server (0: never)"
+    )
+    parser.add_argument(
+        "--grammar-share", type=float, default=0.1, help="share of Python cases from hypothesmith"
+    )
     parser.add_argument("--case-timeout", type=float, default=60.0, help="seconds before a case is a hang")
     parser.add_argument("--slow", type=float, default=5.0, help="seconds above which a case is reported slow")
-    parser.add_argument("--save-dir", type=Path, default=Path(tempfile.gettempdir()) / "ragfirst-fuzz-failures")
+    parser.add_argument(
+        "--save-dir", type=Path, default=Path(tempfile.gettempdir()) / "ragfirst-fuzz-failures"
+    )
     args = parser.parse_args(argv)
 
     available = fuzzlib.available_kinds()
@@ -139,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ragfirst-fuzz-"))
     lsp = fuzzlib.RawLsp(workdir) if args.lsp_every else None
 
-    def record(kind: str, index: int, problems: list[fuzzlib.Problem], counter: collections.Counter[str]) -> None:
+    def record(
+        kind: str, index: int, problems: list[fuzzlib.Problem], counter: collections.Counter[str]
+    ) -> None:
         for problem in problems:
             counter[problem.what] += 1
             key = (kind, problem.what + problem.short()[:120])
@@ -210,19 +225,44 @@ def main(argv: list[str] | None = None) -> int:
             lsp.close()
 
     print()
-    header = ("kind", "cases", "cli-runs", "lsp-inputs", "crash", "internal", "nondet", "rf000x2", "cli", "lsp",
-              "slow", "bad-pos")
+    header = (
+        "kind",
+        "cases",
+        "cli-runs",
+        "lsp-inputs",
+        "crash",
+        "internal",
+        "nondet",
+        "rf000x2",
+        "cli",
+        "lsp",
+        "slow",
+        "bad-pos",
+    )
     print("  ".join(f"{h:>10}" for h in header))
     totals: collections.Counter[str] = collections.Counter()
     for kind, counter in counts.items():
         totals.update(counter)
-        row = [kind, counter["cases"], counter["cli-runs"], counter["lsp-inputs"], counter["crash"],
-               counter["internal-error"], counter["nondeterministic"], counter["rf000-count"], counter["cli"],
-               counter["lsp"], counter["slow"], counter["bad-position"]]
+        row = [
+            kind,
+            counter["cases"],
+            counter["cli-runs"],
+            counter["lsp-inputs"],
+            counter["crash"],
+            counter["internal-error"],
+            counter["nondeterministic"],
+            counter["rf000-count"],
+            counter["cli"],
+            counter["lsp"],
+            counter["slow"],
+            counter["bad-position"],
+        ]
         print("  ".join(f"{v!s:>10}" for v in row))
     slowest_overall = max(((s, k, i, a) for k, (s, i, a) in slowest.items()), default=None)
-    print(f"\ntotal: {totals['cases']} cases in {time.monotonic() - total_started:.1f}s; "
-          f"crashes {totals['crash']}, internal errors {totals['internal-error']}, hangs 0")
+    print(
+        f"\ntotal: {totals['cases']} cases in {time.monotonic() - total_started:.1f}s; "
+        f"crashes {totals['crash']}, internal errors {totals['internal-error']}, hangs 0"
+    )
     if slowest_overall:
         s, k, i, a = slowest_overall
         print(f"slowest case: {k} #{i} ({'+'.join(a)}) {s * 1000:.1f} ms")

@@ -22,14 +22,6 @@ REPO = Path(__file__).resolve().parents[1]
 _ENGINES = EngineCache()
 
 
-def lint_project(**files: str) -> list[Finding]:
-    """Lint several files as one project; keyword names use `__` for `/` and `_py`-style
-    suffixes are spelled out by the caller as the dict key instead."""
-    settings = Settings()
-    sources = {name: textwrap.dedent(text) for name, text in files.items()}
-    return [f for f in lint_sources(sources, settings, _ENGINES.for_settings(settings)) if not f.suppressed]
-
-
 def project(files: dict[str, str]) -> list[Finding]:
     settings = Settings()
     sources = {name: textwrap.dedent(text) for name, text in files.items()}
@@ -91,7 +83,9 @@ def test_shortening_rules_from_the_table():
     assert not table.lookup("text-embedding-3-small").accepts(3072)
     assert not table.lookup("text-embedding-ada-002").can_shorten
     assert table.lookup("embed-v4.0").accepts(1024) and not table.lookup("embed-v4.0").accepts(1000)
-    assert table.lookup("gemini-embedding-001").accepts(768) and not table.lookup("gemini-embedding-001").accepts(64)
+    assert table.lookup("gemini-embedding-001").accepts(768) and not table.lookup(
+        "gemini-embedding-001"
+    ).accepts(64)
 
 
 # ============================================================================================
@@ -126,24 +120,24 @@ def test_rf301_pinecone_same_dimension_is_silent():
 
 
 def test_rf301_pinecone_dimensions_shortening_that_matches_is_silent():
-    code = PINECONE_BUG.replace('input=text)', 'input=text, dimensions=1536)')
+    code = PINECONE_BUG.replace("input=text)", "input=text, dimensions=1536)")
     assert hits(one(code), "RF301") == []
 
 
 def test_rf301_pinecone_dimensions_shortening_that_does_not_match():
-    code = PINECONE_BUG.replace('input=text)', 'input=text, dimensions=1024)')
+    code = PINECONE_BUG.replace("input=text)", "input=text, dimensions=1024)")
     findings = one(code)
     assert hits(findings, "RF301") == [("app.py", 5)]
     assert "returns 1024-dimensional vectors" in message(findings, "RF301")
 
 
 def test_rf301_unknown_dimensions_value_is_silent():
-    code = PINECONE_BUG.replace('input=text)', "input=text, dimensions=settings.dim)")
+    code = PINECONE_BUG.replace("input=text)", "input=text, dimensions=settings.dim)")
     assert hits(one(code), "RF301") == []
 
 
 def test_rf301_spread_kwargs_is_silent():
-    code = PINECONE_BUG.replace('input=text)', "input=text, **options)")
+    code = PINECONE_BUG.replace("input=text)", "input=text, **options)")
     assert hits(one(code), "RF301") == []
 
 
@@ -590,16 +584,28 @@ def _into_index(dimension: int, embed: str, imports: str) -> str:
 
 PROVIDERS = [
     # (imports, embedding expression, its output dimension)
-    ("from openai import OpenAI", 'OpenAI().embeddings.create(model="text-embedding-3-small", input=text)', 1536),
+    (
+        "from openai import OpenAI",
+        'OpenAI().embeddings.create(model="text-embedding-3-small", input=text)',
+        1536,
+    ),
     ("import openai", 'openai.embeddings.create(model="text-embedding-ada-002", input=text)', 1536),
     ("import litellm", 'litellm.embedding(model="voyage/voyage-3.5", input=[text])', 1024),
-    ("import cohere", 'cohere.ClientV2().embed(model="embed-v4.0", texts=[text], input_type="search_document")', 1536),
+    (
+        "import cohere",
+        'cohere.ClientV2().embed(model="embed-v4.0", texts=[text], input_type="search_document")',
+        1536,
+    ),
     (
         "import cohere",
         'cohere.ClientV2().embed(model="embed-v4.0", texts=[text], input_type="search_document", output_dimension=512)',
         512,
     ),
-    ("import voyageai", 'voyageai.Client().embed([text], model="voyage-3-large", input_type="document")', 1024),
+    (
+        "import voyageai",
+        'voyageai.Client().embed([text], model="voyage-3-large", input_type="document")',
+        1024,
+    ),
     ("import voyageai", 'voyageai.Client().embed([text], "voyage-3.5", output_dimension=2048)', 2048),
     (
         "from google import genai\n        from google.genai import types",
@@ -616,10 +622,22 @@ PROVIDERS = [
         'genai.Client().models.embed_content(model="text-embedding-004", contents=text, config={"output_dimensionality": 256})',
         256,
     ),
-    ("from mistralai import Mistral", 'Mistral(api_key="k").embeddings.create(model="mistral-embed", inputs=[text])', 1024),
-    ("from sentence_transformers import SentenceTransformer", 'SentenceTransformer("BAAI/bge-large-en-v1.5").encode(text)', 1024),
+    (
+        "from mistralai import Mistral",
+        'Mistral(api_key="k").embeddings.create(model="mistral-embed", inputs=[text])',
+        1024,
+    ),
+    (
+        "from sentence_transformers import SentenceTransformer",
+        'SentenceTransformer("BAAI/bge-large-en-v1.5").encode(text)',
+        1024,
+    ),
     ("from fastembed import TextEmbedding", "list(TextEmbedding().embed([text]))", 384),
-    ("from langchain_openai import OpenAIEmbeddings", 'OpenAIEmbeddings(model="text-embedding-3-large").embed_query(text)', 3072),
+    (
+        "from langchain_openai import OpenAIEmbeddings",
+        'OpenAIEmbeddings(model="text-embedding-3-large").embed_query(text)',
+        3072,
+    ),
     ("from langchain_openai import OpenAIEmbeddings", "OpenAIEmbeddings().embed_query(text)", 1536),
     (
         "from langchain_huggingface import HuggingFaceEmbeddings",
@@ -631,7 +649,11 @@ PROVIDERS = [
         'OpenAIEmbedding(model="text-embedding-3-small", dimensions=512).get_text_embedding(text)',
         512,
     ),
-    ("from llama_index.embeddings.openai import OpenAIEmbedding", "OpenAIEmbedding().get_query_embedding(text)", 1536),
+    (
+        "from llama_index.embeddings.openai import OpenAIEmbedding",
+        "OpenAIEmbedding().get_query_embedding(text)",
+        1536,
+    ),
 ]
 
 
@@ -684,7 +706,7 @@ def test_rf301_each_provider_matching_dimension_is_silent(imports, embed, dimens
             "truncate_dim=512 is larger than sentence-transformers/all-MiniLM-L6-v2's 384 dimensions",
         ),
         (
-            'from langchain_openai import OpenAIEmbeddings\nOpenAIEmbeddings(dimensions=256)\n',
+            "from langchain_openai import OpenAIEmbeddings\nOpenAIEmbeddings(dimensions=256)\n",
             "text-embedding-ada-002 does not take dimensions=",
         ),
         (
@@ -942,7 +964,10 @@ def test_sql_analyzer_facts():
         ),
         "m.sql",
     )
-    found = [(c.qualname, c.span.start_line, c.args[0].value, {k: v.value for k, v in c.kwargs.items()}) for c in facts.calls]
+    found = [
+        (c.qualname, c.span.start_line, c.args[0].value, {k: v.value for k, v in c.kwargs.items()})
+        for c in facts.calls
+    ]
     assert found == [
         ("sql.vector", 4, 1536, {"column": "embedding", "table": "Docs"}),
         ("sql.halfvec", 6, 3072, {"column": "embedding", "table": "docs"}),
@@ -1137,7 +1162,10 @@ def test_rf303_chunk_above_model_limit_across_files():
     )
     assert hits(findings, "RF303") == [("chunking.py", 3)]
     text = message(findings, "RF303")
-    assert "≈1,000 tokens" in text and "512-token input limit of BAAI/bge-small-en-v1.5 (embedding at embed.py:3)" in text
+    assert (
+        "≈1,000 tokens" in text
+        and "512-token input limit of BAAI/bge-small-en-v1.5 (embedding at embed.py:3)" in text
+    )
 
 
 def test_rf303_llamaindex_default_chunk_above_512_token_model():
@@ -1322,3 +1350,85 @@ def test_samples(sample, expected, monkeypatch):
         assert "text-embedding-3-large" in rf301[0].message and "app/ingest.py" in rf301[0].message
     else:
         assert result.active == []
+
+
+def test_rf301_sql_on_other_tables_does_not_hide_the_link():
+    findings = one(
+        """\
+        import psycopg
+        from openai import OpenAI
+
+        conn = psycopg.connect()
+        conn.execute("CREATE TABLE IF NOT EXISTS chunks (id bigserial, embedding vector(768))")
+
+        def ingest(user_id, text):
+            emb = OpenAI().embeddings.create(model="text-embedding-3-small", input=text).data[0].embedding
+            conn.execute("UPDATE users SET last_ingest = now() WHERE id = %s", (user_id,))
+            conn.execute("INSERT INTO chunks (embedding) VALUES (%s)", (emb,))
+        """
+    )
+    assert hits(findings, "RF301") == [("app.py", 5)]
+
+
+def test_rf301_two_handles_told_apart_by_variable():
+    findings = one(
+        """\
+        from openai import OpenAI
+        from pinecone import Pinecone
+
+        pc = Pinecone()
+        pc.create_index(name="docs", dimension=3072)
+        pc.create_index(name="faq", dimension=1536)
+        docs = pc.Index("docs")
+        faq = pc.Index("faq")
+        client = OpenAI()
+
+        def add_doc(text):
+            vector = client.embeddings.create(model="text-embedding-3-large", input=text).data[0].embedding
+            docs.upsert(vectors=[("1", vector)])
+
+        def add_faq(text):
+            vector = client.embeddings.create(model="text-embedding-3-small", input=text).data[0].embedding
+            faq.upsert(vectors=[("1", vector)])
+        """
+    )
+    assert hits(findings, "RF301") == []
+
+
+def test_rf301_two_handles_mismatch_found_on_the_right_index():
+    findings = one(
+        """\
+        from openai import OpenAI
+        from pinecone import Pinecone
+
+        pc = Pinecone()
+        pc.create_index(name="docs", dimension=3072)
+        pc.create_index(name="faq", dimension=1536)
+        docs = pc.Index("docs")
+        faq = pc.Index("faq")
+        client = OpenAI()
+
+        def add_faq(text):
+            vector = client.embeddings.create(model="text-embedding-3-large", input=text).data[0].embedding
+            faq.upsert(vectors=[("1", vector)])
+        """
+    )
+    assert hits(findings, "RF301") == [("app.py", 6)]
+
+
+def test_rf302_langchain_store_without_name_is_not_bound_to_another_collection():
+    findings = one(
+        """\
+        import chromadb
+        from langchain_chroma import Chroma
+        from langchain_openai import OpenAIEmbeddings
+        from sentence_transformers import SentenceTransformer
+
+        notes = chromadb.PersistentClient(path="db").get_or_create_collection("notes")
+        model = SentenceTransformer("all-MiniLM-L6-v2")
+        notes.add(ids=["1"], embeddings=model.encode_document(["x"]).tolist())
+        store = Chroma.from_documents([], OpenAIEmbeddings(model="text-embedding-3-small"))
+        store.similarity_search("q")
+        """
+    )
+    assert hits(findings, "RF302") == []

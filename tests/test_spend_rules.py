@@ -152,7 +152,16 @@ def test_rf401_anthropic_messages_are_never_flagged(call):
         (LANGCHAIN, 'ChatOpenAI(model="gpt-4.1-mini", **options)'),
         (LANGCHAIN, 'ChatAnthropic(model="claude", **options)'),
     ],
-    ids=["openai-chat", "openai-responses", "genai", "mistral", "cohere", "litellm", "langchain", "anthropic"],
+    ids=[
+        "openai-chat",
+        "openai-responses",
+        "genai",
+        "mistral",
+        "cohere",
+        "litellm",
+        "langchain",
+        "anthropic",
+    ],
 )
 def test_rf401_kwargs_spread_is_unknown_so_not_flagged(imports, call):
     code = imports + "def ask(**options):\n    return " + call + "\n"
@@ -169,7 +178,10 @@ def test_rf401_genai_non_literal_config_is_not_flagged(config):
 
 
 def test_rf401_genai_async_config_without_cap_is_flagged():
-    code = GENAI + 'reply = client.aio.models.generate_content(model="g", contents="x", config={"temperature": 0})\n'
+    code = (
+        GENAI
+        + 'reply = client.aio.models.generate_content(model="g", contents="x", config={"temperature": 0})\n'
+    )
     findings = lint(code, "app.py")
     assert active(findings) == [("RF401", 5, 8)]
     assert "client.aio.models.generate_content has no output-token cap" in messages(findings, "RF401")[0]
@@ -278,7 +290,9 @@ def test_rf402_litellm_budget_normalised_to_30_days(amount, duration, monthly):
     [(2000, "30d"), (9999, "30d"), (300, "1d"), (2000, "1w"), (9000, "1mo"), (1, "12h"), (600, "someday")],
 )
 def test_rf402_budget_below_threshold_or_unreadable_is_silent(amount, duration):
-    findings = lint(litellm_config(f"max_budget: {amount}\nbudget_duration: {duration}\n"), "proxy/config.yaml")
+    findings = lint(
+        litellm_config(f"max_budget: {amount}\nbudget_duration: {duration}\n"), "proxy/config.yaml"
+    )
     assert active(findings) == []
 
 
@@ -288,7 +302,9 @@ def test_rf402_budget_without_duration_is_not_a_monthly_figure():
 
 
 def test_rf402_general_settings_budget():
-    findings = lint(litellm_config("max_budget: 400\nbudget_duration: 1d\n", "general_settings"), "config.yaml")
+    findings = lint(
+        litellm_config("max_budget: 400\nbudget_duration: 1d\n", "general_settings"), "config.yaml"
+    )
     assert active(findings) == [("RF402", 5, 2)]
     assert "general_settings.max_budget budgets about $12,000/month" in messages(findings, "RF402")[0]
 
@@ -315,8 +331,12 @@ def test_rf402_provider_budget_config():
     )
     assert active(findings) == [("RF402", 7, 6), ("RF402", 13, 6)]
     found = messages(findings, "RF402")
-    assert found[0].startswith("router_settings.provider_budget_config.openai.budget_limit budgets about $15,000/month")
-    assert found[1].startswith("router_settings.provider_budget_config.azure.max_budget budgets about $20,000/month")
+    assert found[0].startswith(
+        "router_settings.provider_budget_config.openai.budget_limit budgets about $15,000/month"
+    )
+    assert found[1].startswith(
+        "router_settings.provider_budget_config.azure.max_budget budgets about $20,000/month"
+    )
 
 
 @pytest.mark.parametrize(
@@ -325,17 +345,55 @@ def test_rf402_provider_budget_config():
         ("finance/spend.yaml", "llm_spend:\n  monthly_usd: 12500\n", 2, 2, "llm_spend.monthly_usd", "12,500"),
         ("spend.json", '{"llm_spend": {"monthly_usd": 12500}}', 1, 15, "llm_spend.monthly_usd", "12,500"),
         ("spend.toml", "[llm_spend]\nmonthly_usd = 12500\n", 2, 0, "llm_spend.monthly_usd", "12,500"),
-        ("budget.yaml", "llm_budget:\n  amount_usd: 4000\n  period: 7d\n", 2, 2, "llm_budget.amount_usd", "17,143"),
-        ("budget.json", '{"llm_budget": {"amount_usd": 4000, "period": "7d"}}', 1, 16, "llm_budget.amount_usd", "17,143"),
-        ("budget.toml", '[llm_budget]\namount_usd = 36000\nperiod = "3mo"\n', 2, 0, "llm_budget.amount_usd", "12,000"),
-        ("budget.yaml", "llm_budget:\n  amount_usd: 150000\n  period: 1y\n", 2, 2, "llm_budget.amount_usd", "12,329"),
+        (
+            "budget.yaml",
+            "llm_budget:\n  amount_usd: 4000\n  period: 7d\n",
+            2,
+            2,
+            "llm_budget.amount_usd",
+            "17,143",
+        ),
+        (
+            "budget.json",
+            '{"llm_budget": {"amount_usd": 4000, "period": "7d"}}',
+            1,
+            16,
+            "llm_budget.amount_usd",
+            "17,143",
+        ),
+        (
+            "budget.toml",
+            '[llm_budget]\namount_usd = 36000\nperiod = "3mo"\n',
+            2,
+            0,
+            "llm_budget.amount_usd",
+            "12,000",
+        ),
+        (
+            "budget.yaml",
+            "llm_budget:\n  amount_usd: 150000\n  period: 1y\n",
+            2,
+            2,
+            "llm_budget.amount_usd",
+            "12,329",
+        ),
     ],
-    ids=["spend-yaml", "spend-json", "spend-toml", "budget-yaml", "budget-json", "budget-toml", "budget-year"],
+    ids=[
+        "spend-yaml",
+        "spend-json",
+        "spend-toml",
+        "budget-yaml",
+        "budget-json",
+        "budget-toml",
+        "budget-year",
+    ],
 )
 def test_rf402_ragfirst_convention_keys(path, text, line, col, key, monthly):
     findings = lint(text, path)
     assert active(findings) == [("RF402", line, col)]
-    assert messages(findings, "RF402")[0].startswith(f"{key} budgets about ${monthly}/month, at or above $10,000/month")
+    assert messages(findings, "RF402")[0].startswith(
+        f"{key} budgets about ${monthly}/month, at or above $10,000/month"
+    )
 
 
 @pytest.mark.parametrize(
@@ -377,10 +435,20 @@ def _project(root: Path, monkeypatch, files: dict[str, str]) -> list[Finding]:
 @pytest.mark.parametrize(
     ("threshold", "expected"),
     [
-        (5000, ["proxy/config.yaml:5: litellm_settings.max_budget budgets about $6,000/month, at or above $5,000/month"]),
+        (
+            5000,
+            [
+                "proxy/config.yaml:5: litellm_settings.max_budget budgets about $6,000/month, at or above $5,000/month"
+            ],
+        ),
         ("20000", []),
         (20000, []),
-        (6000, ["proxy/config.yaml:5: litellm_settings.max_budget budgets about $6,000/month, at or above $6,000/month"]),
+        (
+            6000,
+            [
+                "proxy/config.yaml:5: litellm_settings.max_budget budgets about $6,000/month, at or above $6,000/month"
+            ],
+        ),
     ],
     ids=["lower", "string", "higher", "equal"],
 )
@@ -394,7 +462,9 @@ def test_rf402_monthly_threshold_option_in_pyproject(tmp_path, monkeypatch, thre
             "proxy/config.yaml": litellm_config("max_budget: 200\nbudget_duration: 1d\n"),
         },
     )
-    found = [f"{f.path}:{f.span.start_line}: {f.message.split(':')[0]}" for f in findings if f.rule_id == "RF402"]
+    found = [
+        f"{f.path}:{f.span.start_line}: {f.message.split(':')[0]}" for f in findings if f.rule_id == "RF402"
+    ]
     assert found == expected
 
 
@@ -481,7 +551,10 @@ def test_rf403_a_limit_on_one_model_is_enough(cap):
     [
         ("deploy/app.yaml", "services:\n  web: {image: 'app:1'}\n"),
         ("ml/models.yaml", "model_list:\n  - name: bert\n    path: models/bert\n"),
-        ("proxy/config.json", '{"model_list": [{"model_name": "a", "litellm_params": {"model": "openai/gpt-4.1"}}]}'),
+        (
+            "proxy/config.json",
+            '{"model_list": [{"model_name": "a", "litellm_params": {"model": "openai/gpt-4.1"}}]}',
+        ),
         ("notes.yaml", "litellm_params:\n  model: openai/gpt-4.1\n"),
     ],
     ids=["compose", "model-list-of-another-tool", "json", "no-model-list"],

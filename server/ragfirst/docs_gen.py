@@ -19,7 +19,24 @@ HEADER = "<!-- Generated from {source} by `make docs`; edit the YAML, not this p
 
 def _language(example: Example) -> str:
     suffix = Path(example.path).suffix
-    return {".py": "python", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}.get(
+    return {
+        ".py": "python",
+        ".yaml": "yaml",
+        ".yml": "yaml",
+        ".json": "json",
+        ".jsonl": "json",
+        ".toml": "toml",
+        ".ts": "typescript",
+        ".tsx": "tsx",
+        ".js": "javascript",
+        ".mjs": "javascript",
+        ".jsx": "jsx",
+        ".vue": "vue",
+        ".svelte": "svelte",
+        ".sql": "sql",
+        ".txt": "text",
+        ".env": "sh",
+    }.get(
         suffix, ""
     )
 

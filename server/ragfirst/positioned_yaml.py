@@ -17,8 +17,9 @@ try:  # the C loader is much faster where available; identical safety
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-MAX_EXPANDED_NODES = 200_000
-"""Alias bombs ("billion laughs") expand to more nodes than this and are refused."""
+MAX_EXPANSION = 100_000
+"""Alias bombs ("billion laughs"): a document whose aliases expand it by more than this
+many nodes beyond its own size (and more than tenfold) is refused. Large plain files pass."""
 
 Path = tuple[str | int, ...]
 
@@ -54,6 +55,13 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column
 
 
+def _too_expanded(node: yaml.Node) -> bool:
+    memo: dict[int, int] = {}
+    expanded = _expanded_size(node, memo)
+    distinct = len(memo)
+    return expanded > distinct * 10 and expanded - distinct > MAX_EXPANSION
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     key = id(node)
     if key in memo:
@@ -77,7 +85,7 @@ def load_positioned(text: str) -> PositionedYaml:
         node = loader.get_single_node()
         if node is None:
             return PositionedYaml(None, {(): (1, 0)}, {})
-        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        if _too_expanded(node):
             line, col = _mark(node)
             raise YamlError("document expands to too many nodes (alias bomb?)", line, col)
         data = loader.construct_document(node)
@@ -107,7 +115,7 @@ def load_positioned_documents(text: str) -> list[PositionedYaml]:
             node = loader.get_node()
             if node is None:
                 continue
-            if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            if _too_expanded(node):
                 line, col = _mark(node)
                 raise YamlError("document expands to too many nodes (alias bomb?)", line, col)
             data = loader.construct_document(node)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from tests.hardening import fuzzlib
 
 RUN_SLOW = os.environ.get("RAGFIRST_SLOW") == "1"
@@ -31,4 +30,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def engine_and_settings():
     return fuzzlib.default_engine()
-

@@ -217,54 +217,202 @@ class Kind:
 
 
 _COMMON_TOKENS = (
-    "\n", "\r\n", "\r", "\t", " ", "\\", '"', "'", "`", "#", "//", "/*", "*/", "(", ")", "[", "]",
-    "{", "}", ",", ":", "=", "-", "\ufeff", "\u2028", "\x0c", "\x00", "${", "é", "😀", "\u202e",
-    "ragfirst: ignore[RF101] -- reason", "ragfirst: ignore", "# ragfirst: ignore-file[RF404]",
-    "fine_tuning", "apiKey", "api_key", "sk-proj-", "openai", "1e999", "-0", "NaN", "null",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    " ",
+    "\\",
+    '"',
+    "'",
+    "`",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "=",
+    "-",
+    "\ufeff",
+    "\u2028",
+    "\x0c",
+    "\x00",
+    "${",
+    "é",
+    "😀",
+    "\u202e",
+    "ragfirst: ignore[RF101] -- reason",
+    "ragfirst: ignore",
+    "# ragfirst: ignore-file[RF404]",
+    "fine_tuning",
+    "apiKey",
+    "api_key",
+    "sk-proj-",
+    "openai",
+    "1e999",
+    "-0",
+    "NaN",
+    "null",
 )
 
 KINDS: dict[str, Kind] = {
     "python": Kind(
-        "python", "fuzz_case.py", tuple(PYTHON_SEEDS),
-        ("def ", "class ", "lambda", "async ", "await ", "yield", "*", "**", "@", "f'{", "'''", '"""',
-         "    ", "import ", "from . import", ":=", "match x:\n case _:", "\\\n", "u'", "rb'"),
+        "python",
+        "fuzz_case.py",
+        tuple(PYTHON_SEEDS),
+        (
+            "def ",
+            "class ",
+            "lambda",
+            "async ",
+            "await ",
+            "yield",
+            "*",
+            "**",
+            "@",
+            "f'{",
+            "'''",
+            '"""',
+            "    ",
+            "import ",
+            "from . import",
+            ":=",
+            "match x:\n case _:",
+            "\\\n",
+            "u'",
+            "rb'",
+        ),
     ),
     "javascript": Kind(
-        "javascript", "fuzz_case.js", tuple(JS_SEEDS),
-        ("function", "=>", "new ", "require(", "import(", "export ", "`${", "</script>", "<div>", "?.", "!",
-         "as any", "class ", "async ", "await ", "/re/g", "...", "#priv"),
+        "javascript",
+        "fuzz_case.js",
+        tuple(JS_SEEDS),
+        (
+            "function",
+            "=>",
+            "new ",
+            "require(",
+            "import(",
+            "export ",
+            "`${",
+            "</script>",
+            "<div>",
+            "?.",
+            "!",
+            "as any",
+            "class ",
+            "async ",
+            "await ",
+            "/re/g",
+            "...",
+            "#priv",
+        ),
     ),
     "typescript": Kind(
-        "typescript", "fuzz_case.ts", tuple(JS_SEEDS),
-        ("<T>", ": string", "interface I {", "enum E {", "satisfies ", "as const", "!", "?.", "`${", "=>",
-         "type X = ", "declare module", "@decorator", "abstract ", "implements "),
+        "typescript",
+        "fuzz_case.ts",
+        tuple(JS_SEEDS),
+        (
+            "<T>",
+            ": string",
+            "interface I {",
+            "enum E {",
+            "satisfies ",
+            "as const",
+            "!",
+            "?.",
+            "`${",
+            "=>",
+            "type X = ",
+            "declare module",
+            "@decorator",
+            "abstract ",
+            "implements ",
+        ),
     ),
     "yaml": Kind(
-        "yaml", "fuzz_case.yaml", tuple(YAML_SEEDS),
-        ("- ", "? ", "&a ", "*a", "!!python/object/apply:os.system ['true']", "!!binary", "|", ">", "---",
-         "...", "%YAML 1.1", "<<: *g", "!!str", "!tag", "@", "`"),
+        "yaml",
+        "fuzz_case.yaml",
+        tuple(YAML_SEEDS),
+        (
+            "- ",
+            "? ",
+            "&a ",
+            "*a",
+            "!!python/object/apply:os.system ['true']",
+            "!!binary",
+            "|",
+            ">",
+            "---",
+            "...",
+            "%YAML 1.1",
+            "<<: *g",
+            "!!str",
+            "!tag",
+            "@",
+            "`",
+        ),
     ),
     "json": Kind(
-        "json", "fuzz_case.json", tuple(JSON_SEEDS),
-        ('"', '\\u', '\\ud800', "true", "false", "1e999", "-", "0.", "[[[[", "]]]]", '{"a":', "Infinity"),
+        "json",
+        "fuzz_case.json",
+        tuple(JSON_SEEDS),
+        ('"', "\\u", "\\ud800", "true", "false", "1e999", "-", "0.", "[[[[", "]]]]", '{"a":', "Infinity"),
     ),
     "toml": Kind(
-        "toml", "fuzz_case.toml", tuple(TOML_SEEDS),
-        ("[[", "]]", '"""', "'''", "= {", "inf", "nan", "1979-05-27T07:32:00Z", "0x", "0o", "a.b.c = 1",
-         "[tool.ragfirst]"),
+        "toml",
+        "fuzz_case.toml",
+        tuple(TOML_SEEDS),
+        (
+            "[[",
+            "]]",
+            '"""',
+            "'''",
+            "= {",
+            "inf",
+            "nan",
+            "1979-05-27T07:32:00Z",
+            "0x",
+            "0o",
+            "a.b.c = 1",
+            "[tool.ragfirst]",
+        ),
     ),
     "dotenv": Kind(
-        "dotenv", ".env", tuple(DOTENV_SEEDS),
+        "dotenv",
+        ".env",
+        tuple(DOTENV_SEEDS),
         ("export ", "=", "KEY=", "'", '"', " #", "$(", "${VAR}", "\\n"),
     ),
     "requirements": Kind(
-        "requirements", "requirements.txt", tuple(REQUIREMENTS_SEEDS),
+        "requirements",
+        "requirements.txt",
+        tuple(REQUIREMENTS_SEEDS),
         ("==", ">=", "~=", "[", "]", ";", "-e ", "-r ", "--hash=sha256:", "@ file:///", "\\\n", "#egg="),
     ),
     "jsonl": Kind(
-        "jsonl", "train.jsonl", tuple(JSONL_SEEDS),
-        ('{"messages": [', '"role": "user"', '"role": "assistant"', '"content": ', "]}", "\n", "{}",
-         "[]", '"weight": 0', "\\ud800"),
+        "jsonl",
+        "train.jsonl",
+        tuple(JSONL_SEEDS),
+        (
+            '{"messages": [',
+            '"role": "user"',
+            '"role": "assistant"',
+            '"content": ',
+            "]}",
+            "\n",
+            "{}",
+            "[]",
+            '"weight": 0',
+            "\\ud800",
+        ),
     ),
 }
 
@@ -289,9 +437,32 @@ def require_kind(kind: str) -> Kind:
 # -- mutators ---------------------------------------------------------------------------
 
 _UNICODE_POOL = (
-    "\u00e9", "\u0301", "\u200b", "\u200d", "\u202e", "\u2028", "\u2029", "\ufeff", "\ufffd", "\uffff",
-    "\U0001f600", "\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0010ffff", "\x85", "\x0b", "\x0c",
-    "\x1c", "\x1d", "\x1e", "\u00a0", "\u3000", "\u0130", "\u0131", "\u212a", "\uff21", "\u0660",
+    "\u00e9",
+    "\u0301",
+    "\u200b",
+    "\u200d",
+    "\u202e",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\ufffd",
+    "\uffff",
+    "\U0001f600",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "\U0010ffff",
+    "\x85",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\u00a0",
+    "\u3000",
+    "\u0130",
+    "\u0131",
+    "\u212a",
+    "\uff21",
+    "\u0660",
 )
 
 
@@ -434,7 +605,9 @@ class Problem:
     data: bytes = b""
 
     def short(self) -> str:
-        return f"[{self.kind}] {self.what}: {self.detail.strip().splitlines()[-1][:300] if self.detail else ''}"
+        return (
+            f"[{self.kind}] {self.what}: {self.detail.strip().splitlines()[-1][:300] if self.detail else ''}"
+        )
 
 
 @dataclass
@@ -485,7 +658,7 @@ def check_case(kind: str, path: str, data: bytes, slow_seconds: float = 5.0) -> 
     started = time.perf_counter()
     try:
         first = run_engine(path, data)
-    except BaseException as exc:  # noqa: BLE001 - a crash is what we are looking for
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         outcome.problems.append(Problem(kind, "crash", traceback.format_exc(), data))
@@ -520,7 +693,7 @@ def check_case(kind: str, path: str, data: bytes, slow_seconds: float = 5.0) -> 
             outcome.problems.append(Problem(kind, "bad-position", f"empty message/rule in {finding}", data))
     try:
         second = run_engine(path, data)
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         outcome.problems.append(Problem(kind, "crash", "second run: " + traceback.format_exc(), data))
         return outcome
     if _signature(first) != _signature(second):
@@ -544,7 +717,7 @@ def run_cli_in_process(args: list[str]) -> tuple[int | None, str, str, str | Non
             code = main(args)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 2
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             trace = traceback.format_exc()
     return code, out.getvalue(), err.getvalue(), trace
 
@@ -698,7 +871,9 @@ class RawLsp:
         with self._cond:
             while request_id not in self.responses:
                 if self._closed:
-                    raise LspClosed(f"server closed before answering {request_id}: {self.stderr_text()[-2000:]}")
+                    raise LspClosed(
+                        f"server closed before answering {request_id}: {self.stderr_text()[-2000:]}"
+                    )
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError(f"no answer to request {request_id} in {timeout}s")
@@ -750,24 +925,40 @@ def check_lsp_case(client: RawLsp, uri: str, text: str, version: int, kind: str)
     problems = []
     try:
         client.change(uri, text, version)
-        report = client.request(
-            "textDocument/diagnostic", {"textDocument": {"uri": uri}}, timeout=30
-        )
+        report = client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}}, timeout=30)
         if "error" in report:
-            problems.append(Problem(kind, "lsp", f"diagnostic request failed: {report['error']}", text.encode("utf-8", "surrogatepass")))
+            problems.append(
+                Problem(
+                    kind,
+                    "lsp",
+                    f"diagnostic request failed: {report['error']}",
+                    text.encode("utf-8", "surrogatepass"),
+                )
+            )
         else:
             for item in report["result"].get("items", []):
                 if INTERNAL_ERROR_MARK in item.get("message", ""):
-                    problems.append(Problem(kind, "internal-error", "LSP: " + item["message"], text.encode("utf-8", "surrogatepass")))
+                    problems.append(
+                        Problem(
+                            kind,
+                            "internal-error",
+                            "LSP: " + item["message"],
+                            text.encode("utf-8", "surrogatepass"),
+                        )
+                    )
         hover = client.request(
             "textDocument/hover",
             {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}},
             timeout=30,
         )
         if "error" in hover:
-            problems.append(Problem(kind, "lsp", f"hover failed: {hover['error']}", text.encode("utf-8", "surrogatepass")))
+            problems.append(
+                Problem(kind, "lsp", f"hover failed: {hover['error']}", text.encode("utf-8", "surrogatepass"))
+            )
     except (TimeoutError, LspClosed) as exc:
-        problems.append(Problem(kind, "lsp", f"{type(exc).__name__}: {exc}", text.encode("utf-8", "surrogatepass")))
+        problems.append(
+            Problem(kind, "lsp", f"{type(exc).__name__}: {exc}", text.encode("utf-8", "surrogatepass"))
+        )
     return problems
 
 

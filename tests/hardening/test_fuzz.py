@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.hardening import fuzzlib
 from tests.hardening.fuzzlib import KINDS, check_case, check_cli_batch, mutate, require_kind
 
@@ -71,7 +70,7 @@ def test_mutated_files_give_positions_inside_the_file(kind):
     """Line/column of every finding lie in the file as an editor splits it (\\n, \\r\\n, \\r)."""
     spec = require_kind(kind)
     problems = []
-    for data, applied in _mutated_cases(kind):
+    for data, _applied in _mutated_cases(kind):
         outcome = check_case(kind, spec.filename, data)
         problems += [p for p in outcome.problems if p.what == "bad-position"]
     assert not problems, _describe(problems)
@@ -178,15 +177,27 @@ _scalars = st.one_of(
 _keys = st.one_of(
     st.text(max_size=20),
     st.sampled_from(
-        ["messages", "role", "content", "model", "max_budget", "api_key", "zero_optimization", "stage",
-         "dependencies", "devDependencies", "litellm_settings", "model_list", "lora_r", "num_epochs"]
+        [
+            "messages",
+            "role",
+            "content",
+            "model",
+            "max_budget",
+            "api_key",
+            "zero_optimization",
+            "stage",
+            "dependencies",
+            "devDependencies",
+            "litellm_settings",
+            "model_list",
+            "lora_r",
+            "num_epochs",
+        ]
     ),
 )
 _documents = st.recursive(
     _scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=6), st.dictionaries(_keys, children, max_size=6)
-    ),
+    lambda children: st.one_of(st.lists(children, max_size=6), st.dictionaries(_keys, children, max_size=6)),
     max_leaves=40,
 )
 
@@ -215,9 +226,11 @@ _record = st.one_of(
     st.fixed_dictionaries({"messages": st.lists(_message, max_size=5)}),
     st.fixed_dictionaries({"prompt": st.text(max_size=30), "completion": st.text(max_size=30)}),
     st.fixed_dictionaries(
-        {"input": st.fixed_dictionaries({"messages": st.lists(_message, max_size=3)}),
-         "preferred_output": st.lists(_message, max_size=2),
-         "non_preferred_output": st.lists(_message, max_size=2)}
+        {
+            "input": st.fixed_dictionaries({"messages": st.lists(_message, max_size=3)}),
+            "preferred_output": st.lists(_message, max_size=2),
+            "non_preferred_output": st.lists(_message, max_size=2),
+        }
     ),
     _documents,
 )
@@ -227,8 +240,12 @@ def test_structured_jsonl_training_data():
     require_kind("jsonl")
 
     @FUZZ_SETTINGS
-    @given(st.lists(st.one_of(_record.map(lambda r: json.dumps(r, ensure_ascii=False)), st.text(max_size=30)),
-                    max_size=30))
+    @given(
+        st.lists(
+            st.one_of(_record.map(lambda r: json.dumps(r, ensure_ascii=False)), st.text(max_size=30)),
+            max_size=30,
+        )
+    )
     def run(lines: list[str]) -> None:
         data = "\n".join(lines).encode("utf-8", errors="surrogatepass")
         problems = check_case("jsonl", "train.jsonl", data).problems
@@ -238,7 +255,8 @@ def test_structured_jsonl_training_data():
 
 
 _toml_key = st.one_of(
-    st.from_regex(r"\A[A-Za-z0-9_-]{1,12}\Z"), st.text(max_size=10).map(lambda s: json.dumps(s, ensure_ascii=True))
+    st.from_regex(r"\A[A-Za-z0-9_-]{1,12}\Z"),
+    st.text(max_size=10).map(lambda s: json.dumps(s, ensure_ascii=True)),
 )
 _toml_value = st.one_of(
     st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
@@ -324,19 +342,52 @@ def test_cli_subprocess_exit_code_on_a_fuzzed_tree(tmp_path):
     _fuzz_tree(tmp_path, per_kind=4)
     script = Path(sys.executable).with_name("ragfirst")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "ragfirst"]
-    done = subprocess.run(
-        [*command, "check", "."], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([*command, "check", "."], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1, 2), done.stderr[-2000:]
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
 
 
 _ARG_WORDS = st.sampled_from(
-    ["check", "rule", "rules", "decisions", "--select", "--ignore", "--extend-select", "--format", "json",
-     "sarif", "text", "github", "bogus", "--exit-zero", "--statistics", "--quiet", "--severity-threshold",
-     "error", "--show-suppressed", "--config", "pyproject.toml", "missing.toml", ".", "a.py", "nope/",
-     "RF101", "RF", "rf999", "--", "-", "--baseline", "base.json", "--diff", "HEAD", "--version", "-q",
-     "--output-file", "out.txt"]
+    [
+        "check",
+        "rule",
+        "rules",
+        "decisions",
+        "--select",
+        "--ignore",
+        "--extend-select",
+        "--format",
+        "json",
+        "sarif",
+        "text",
+        "github",
+        "bogus",
+        "--exit-zero",
+        "--statistics",
+        "--quiet",
+        "--severity-threshold",
+        "error",
+        "--show-suppressed",
+        "--config",
+        "pyproject.toml",
+        "missing.toml",
+        ".",
+        "a.py",
+        "nope/",
+        "RF101",
+        "RF",
+        "rf999",
+        "--",
+        "-",
+        "--baseline",
+        "base.json",
+        "--diff",
+        "HEAD",
+        "--version",
+        "-q",
+        "--output-file",
+        "out.txt",
+    ]
 )
 
 
@@ -391,4 +442,3 @@ def test_server_answers_after_lone_surrogates_in_a_document(tmp_path):
     finally:
         client.close()
     assert not problems, _describe(problems)
-

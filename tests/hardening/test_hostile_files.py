@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import stat
 import subprocess
 import sys
@@ -20,12 +19,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
-from ragfirst.engine import runner as runner_module
-from ragfirst.engine.runner import lint_paths
-from ragfirst.config.settings import ConfigResolver
 from tests.hardening import fuzzlib
 from tests.hardening.fuzzlib import run_cli_in_process, run_engine
+
+from ragfirst.config.settings import ConfigResolver
+from ragfirst.engine import runner as runner_module
+from ragfirst.engine.runner import lint_paths
 
 HEADER = "from openai import AzureOpenAI\nclient = AzureOpenAI()\n"
 CALL = "client.fine_tuning.jobs.create(model='m', training_file='f')"
@@ -92,7 +91,9 @@ def test_50_mb_source_file_is_refused_without_reading_it_all(tmp_path):
 
 
 def test_50_mb_jsonl_is_read_up_to_the_byte_cap(tmp_path):
-    record = json.dumps({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]})
+    record = json.dumps(
+        {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}
+    )
     path = tmp_path / "train.jsonl"
     with path.open("wb") as handle:
         index = 0
@@ -163,8 +164,14 @@ DEEP = 5000
         ("deep_block.yaml", ("fine_tuning:\n" + "".join(" " * i + "- \n" for i in range(DEEP))).encode()),
         ("deep.toml", ("fine_tuning = " + "[" * DEEP + "]" * DEEP + "\n").encode()),
         ("deep_inline.toml", ("fine_tuning = " + "{a=" * DEEP + "1" + "}" * DEEP + "\n").encode()),
-        ("deep.ts", ("const c = new OpenAI({ apiKey: 'k' });\nconst x = " + "[" * DEEP + "]" * DEEP + ";\n").encode()),
-        ("deep_calls.js", ("const c = new OpenAI({ apiKey: 'k' });\nx = " + "f(" * DEEP + ")" * DEEP + ";\n").encode()),
+        (
+            "deep.ts",
+            ("const c = new OpenAI({ apiKey: 'k' });\nconst x = " + "[" * DEEP + "]" * DEEP + ";\n").encode(),
+        ),
+        (
+            "deep_calls.js",
+            ("const c = new OpenAI({ apiKey: 'k' });\nx = " + "f(" * DEEP + ")" * DEEP + ";\n").encode(),
+        ),
         ("train.jsonl", ('{"messages": ' + "[" * DEEP + "]" * DEEP + "}\n").encode()),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
@@ -362,14 +369,21 @@ def test_really_unreadable_file_with_dropped_privileges():
     locked_dir.chmod(0)
     preexec = None
     if os.geteuid() == 0:
-        def preexec() -> None:  # noqa: E306
+
+        def preexec() -> None:
             os.setgid(65534)
             os.setuid(65534)
+
     env = {**os.environ, "HOME": str(root)}
     try:
         done = subprocess.run(
             [sys.executable, "-P", "-m", "ragfirst", "check", "--format", "json", "."],
-            cwd=root, capture_output=True, text=True, timeout=60, preexec_fn=preexec, env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=preexec,
+            env=env,
         )
     except (PermissionError, OSError) as exc:  # pragma: no cover - no setuid on this system
         pytest.skip(f"cannot drop privileges here: {exc}")
@@ -404,7 +418,10 @@ def test_fifos_and_devices_are_never_opened(tmp_path):
     with Bound(seconds=30):
         done = subprocess.run(
             [sys.executable, "-P", "-m", "ragfirst", "check", "--format", "json", "."],
-            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert done.returncode == 1, done.stderr[-2000:]
     names = {Path(f["path"]).name for f in json.loads(done.stdout)["findings"]}
@@ -415,7 +432,10 @@ def test_a_fifo_named_on_the_command_line_does_not_block(tmp_path):
     _make_fifo(tmp_path / "pipe.py")
     done = subprocess.run(
         [sys.executable, "-P", "-m", "ragfirst", "check", "pipe.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=30,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert done.returncode in (0, 1, 2)
     assert "Traceback" not in done.stderr
@@ -522,7 +542,14 @@ def test_files_rewritten_and_deleted_while_scanning(tmp_path):
 # -- names ----------------------------------------------------------------------------------------
 
 
-WEIRD_NAMES = ["with space.py", "ünïcødé_名前_😀.py", "new\nline.py", "tab\there.py", "-dash.py", "%0A::error.py"]
+WEIRD_NAMES = [
+    "with space.py",
+    "ünïcødé_名前_😀.py",
+    "new\nline.py",
+    "tab\there.py",
+    "-dash.py",
+    "%0A::error.py",
+]
 
 
 def test_strange_file_names_in_every_format(tmp_path, monkeypatch):
@@ -565,15 +592,23 @@ def build_hostile_tree(root: Path) -> None:
     (root / "crlf.py").write_bytes(FINE_TUNE.replace("\n", "\r\n").encode())
     (root / "cr.py").write_bytes(FINE_TUNE.replace("\n", "\r").encode())
     (root / "tabs.py").write_text(HEADER + "if True:\n\t" + CALL + "\n")
-    (root / "unicode.py").write_text(HEADER.replace("client", "клиент") + "s = '😀'; " + CALL.replace("client", "клиент") + "\n")
+    (root / "unicode.py").write_text(
+        HEADER.replace("client", "клиент") + "s = '😀'; " + CALL.replace("client", "клиент") + "\n"
+    )
     (root / "nul.py").write_bytes(b"import openai\0\n")
     (root / "bad_utf8.py").write_bytes(b"import openai\nx = '\xff'\n")
     (root / "bomb.yaml").write_text(
         "a: &a [fine_tuning, x, x, x, x, x, x, x, x]\n"
-        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8))
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+        )
     )
-    record = json.dumps({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]})
-    (root / "train.jsonl").write_text("\n".join(record.replace('"q"', f'"q{i}"') for i in range(200_000)) + "\n")
+    record = json.dumps(
+        {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}
+    )
+    (root / "train.jsonl").write_text(
+        "\n".join(record.replace('"q"', f'"q{i}"') for i in range(200_000)) + "\n"
+    )
     os.mkfifo(root / "pipe.py")
     (root / "zero.py").symlink_to("/dev/zero")
     (root / "loop").symlink_to(root)
@@ -601,7 +636,9 @@ def test_hostile_tree_time_and_peak_rss(tmp_path, record_property):
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-P", "-c", MEASURED_CLI, "check", "--format", "json", "."],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     timer = threading.Timer(180, process.kill)
     timer.start()

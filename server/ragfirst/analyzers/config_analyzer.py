@@ -24,22 +24,23 @@ Path = tuple[str | int, ...]
 
 
 def _flatten(
-    value: Any, path: Path, position: Any, entries: list[ConfigEntry], seen: set[int], budget: list[int]
+    value: Any, path: Path, position: Any, entries: list[ConfigEntry], ancestors: set[int], budget: list[int]
 ) -> None:
-    """Every key and list item; aliases (the same object twice) are walked once."""
+    """Every key and list item, aliases included under each path that reaches them
+    (`<<: *defaults`); a recursive alias stops at itself, and the entry budget bounds
+    alias bombs."""
     budget[0] -= 1
     if budget[0] < 0:
         return
     line, col = position(path)
     entries.append(ConfigEntry(path, value, Span(line, col, line, col)))
-    if isinstance(value, (dict, list)):
-        if id(value) in seen:
-            return
-        seen.add(id(value))
+    if isinstance(value, (dict, list)) and id(value) not in ancestors:
+        ancestors.add(id(value))
         items = value.items() if isinstance(value, dict) else enumerate(value)
         for key, child in items:
             if isinstance(key, (str, int)):
-                _flatten(child, (*path, key), position, entries, seen, budget)
+                _flatten(child, (*path, key), position, entries, ancestors, budget)
+        ancestors.discard(id(value))
 
 
 MAX_ENTRIES = 200_000
@@ -120,6 +121,33 @@ def _toml_key_parts(text: str) -> list[str]:
     return [part.strip("\"'") for part in parts]
 
 
+def _array_strings(line: str, start: int, depth: int) -> tuple[list[int], int]:
+    """Columns of top-level string items in `line[start:]`, and the bracket depth after it.
+    Strings and comments are respected: `"trl[peft]"` does not close the array."""
+    columns: list[int] = []
+    index = start
+    while index < len(line):
+        char = line[index]
+        if char == "#":
+            break
+        if char in "\"'":
+            end = index + 1
+            while end < len(line) and line[end] != char:
+                end += 2 if line[end] == "\\" and char == '"' else 1
+            if depth == 1:
+                columns.append(index)
+            index = end + 1
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return columns, 0
+        index += 1
+    return columns, depth
+
+
 def toml_positions(text: str) -> dict[Path, tuple[int, int]]:
     """Line/column of each key (tomllib keeps none): tables, dotted keys, array items."""
     positions: dict[Path, tuple[int, int]] = {}
@@ -127,13 +155,15 @@ def toml_positions(text: str) -> dict[Path, tuple[int, int]]:
     array_counts: dict[Path, int] = {}
     open_array: Path | None = None
     array_index = 0
+    depth = 0
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         stripped = line.strip()
         if open_array is not None:
-            for match in _TOML_STRING.finditer(line):
-                positions[(*open_array, array_index)] = (number, match.start())
+            columns, depth = _array_strings(line, 0, depth)
+            for column in columns:
+                positions[(*open_array, array_index)] = (number, column)
                 array_index += 1
-            if "]" in line.split("#")[0]:
+            if depth == 0:
                 open_array = None
             continue
         if not stripped or stripped.startswith("#"):
@@ -153,12 +183,14 @@ def toml_positions(text: str) -> dict[Path, tuple[int, int]]:
         if key:
             path = (*table, *_toml_key_parts(key.group(1)))
             positions[path] = (number, len(line) - len(line.lstrip()))
-            rest = line[key.end() :]
-            if rest.strip().startswith("["):
-                array_index = 0
-                for array_index, match in enumerate(_TOML_STRING.finditer(rest), 1):
-                    positions[(*path, array_index - 1)] = (number, key.end() + match.start())
-                if "]" not in rest.split("#")[0]:
+            after = line[key.end() :]
+            rest_start = key.end() + len(after) - len(after.lstrip())
+            if line[rest_start : rest_start + 1] == "[":
+                columns, depth = _array_strings(line, rest_start + 1, 1)
+                for array_index, column in enumerate(columns):
+                    positions[(*path, array_index)] = (number, column)
+                array_index = len(columns)
+                if depth > 0:
                     open_array = path  # the items continue on the next lines
     return positions
 
@@ -170,10 +202,14 @@ def analyze_toml(source: SourceText, path: str) -> FileFacts:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_ERROR_POSITION.search(message)
-        line, col = (int(found.group(1)), int(found.group(2)) - 1) if found else (1, 0)
-        raise AnalysisError(
-            f"invalid TOML: {_TOML_ERROR_POSITION.sub('', message).strip()}", line, col
-        ) from None
+        if found:
+            line, col = int(found.group(1)), int(found.group(2)) - 1
+        elif "end of document" in message:
+            line, col = len(source.lines), len(source.lines[-1])
+        else:
+            line, col = 1, 0
+        reason = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", message).strip()
+        raise AnalysisError(f"invalid TOML: {reason}", line, col) from None
     positions = toml_positions(source.text)
 
     def position(p: Path) -> tuple[int, int]:
@@ -203,7 +239,7 @@ def analyze_dotenv(source: SourceText, path: str) -> FileFacts:
             value = raw[1 : raw.index(quote, 1)]
         else:
             value = raw.split(" #", 1)[0].strip()
-        col = line.index(match.group(1))
+        col = match.start(1)
         facts.entries.append(
             ConfigEntry((match.group(1),), value, Span(number, col, number, col + len(match.group(1))))
         )
@@ -229,15 +265,13 @@ def analyze_ini(source: SourceText, path: str) -> FileFacts:
             continue
         if line[:1] in " \t" and current is not None:
             item = line.strip()
-            values = (
-                current.value if isinstance(current.value, list) else [current.value] if current.value else []
-            )
-            current.value = [*values, item]
+            if not isinstance(current.value, list):  # the first continuation line
+                current.value = [current.value] if current.value else []
+            current.value.append(item)  # in place: long sections stay linear
+            indent = len(line) - len(line.lstrip())
             facts.entries.append(
                 ConfigEntry(
-                    (*current.path, len(current.value) - 1),
-                    item,
-                    Span(number, len(line) - len(line.lstrip()), number, len(line)),
+                    (*current.path, len(current.value) - 1), item, Span(number, indent, number, len(line))
                 )
             )
             continue

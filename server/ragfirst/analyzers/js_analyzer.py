@@ -34,6 +34,7 @@ import posixpath
 import re
 import threading
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,8 +44,17 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 
 from ragfirst.analyzers.errors import AnalysisError
-from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, CommentFact, FileFacts, ImportFact
+from ragfirst.analyzers.facts import (
+    UNKNOWN,
+    ArgFact,
+    CallFact,
+    CommentFact,
+    FileFacts,
+    ImportFact,
+    StringFact,
+)
 from ragfirst.data.data_files import FILE_MARKER
+from ragfirst.data.secrets import looks_like_context_secret
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -55,6 +65,7 @@ SUFFIXES = JS_SUFFIXES + EMBEDDED_SUFFIXES
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 MAX_LITERAL_DEPTH = 16
 MAX_CALL_DEPTH = 16
+SECRET_MIN_LENGTH = 20  # shorter literals cannot be API keys of any listed format
 
 # openai-node's `client.withOptions({...})` returns the same resource tree.
 TRANSPARENT_METHODS = frozenset({"withOptions"})
@@ -145,7 +156,10 @@ _TRANSPARENT = frozenset(
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 _CLASSES = frozenset({"class", "class_declaration", "abstract_class_declaration"})
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_SCRIPT_BLOCK = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+# Attributes may quote a `>`: `<script setup lang="ts" generic="T extends Map<K, V>">`.
+_SCRIPT_BLOCK = re.compile(
+    rb"""<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>(.*?)</script\s*>""", re.IGNORECASE | re.DOTALL
+)
 _LANG_ATTR = re.compile(rb"""\blang\s*=\s*["']?([A-Za-z]+)""", re.IGNORECASE)
 _NEWLINES = re.compile(rb"\r\n|\r|\n")
 _MODULE_EXTENSION = re.compile(r"\.(?:m|c)?js$")
@@ -297,6 +311,8 @@ def _is_nullish(value: Value) -> bool:
 def _join_path(*parts: str) -> str:
     joined = ""
     for part in parts:
+        while part.startswith("./"):
+            part = part[2:]
         joined = part if part.startswith("/") or not joined else joined.rstrip("/") + "/" + part
     return joined
 
@@ -443,7 +459,7 @@ class JsAnalyzer:
         self.base = 0  # byte offset of the block being walked within the file
         self.facts = FileFacts(language="javascript")
         self.module_scope = Scope(None, "<module>", True)
-        self._pending: list[tuple[FuncVal, Value]] = []
+        self._pending: deque[tuple[FuncVal, Value]] = deque()
         self._hoisted: set[int] = set()
         self._active = 0  # functions being analysed on demand (a call reached them)
         self._dispatch = {
@@ -504,6 +520,8 @@ class JsAnalyzer:
         lowered = path.lower()
         if lowered.endswith(DECLARATION_SUFFIXES):
             return self.facts
+        if lowered.endswith(".ts") and self.data.lstrip()[:5] in (b"<?xml", b"<!DOC"):
+            return self.facts  # a Qt Linguist translation file, not TypeScript
         if lowered.endswith(EMBEDDED_SUFFIXES):
             for start, end, dialect in script_blocks(self.data):
                 self.run(self.data[start:end], start, dialect)
@@ -515,6 +533,7 @@ class JsAnalyzer:
     def run(self, code: bytes, base: int, dialect: str) -> None:
         """Parse one piece of code (the file or a script block at byte `base`) and walk it."""
         self.base = base
+        self._hoisted.clear()  # node ids are only unique within one tree
         tree = _parser(dialect).parse(code)
         root = tree.root_node
         bad = _syntax_error(root) if root.has_error else None
@@ -535,7 +554,7 @@ class JsAnalyzer:
         # Function bodies run after the code around them, as they do at runtime, so that
         # module-level names assigned after a function is defined are visible inside it.
         while self._pending:
-            func, this_value = self._pending.pop(0)
+            func, this_value = self._pending.popleft()
             self._analyze_function(func, this_value)
 
     # -- positions and comments --------------------------------------------------------
@@ -558,8 +577,9 @@ class JsAnalyzer:
             if raw.startswith("//"):
                 text = raw[2:]
             elif raw.startswith("/*"):
-                text = raw[2:-2] if raw.endswith("*/") else raw[2:]
-                text = text.strip().lstrip("*")
+                body = raw[2:-2] if raw.endswith("*/") else raw[2:]
+                # JSDoc-style lines start with `*`: keep only what they say.
+                text = "\n".join(part.strip().lstrip("*").strip() for part in body.split("\n"))
             else:
                 text = raw
             line, col = self.position(node.start_byte)
@@ -634,6 +654,7 @@ class JsAnalyzer:
         kind = pattern.type
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             name = pattern.text.decode()
+            self._maybe_secret(value, pattern, name)
             if declare:
                 scope.names[name] = value
             else:
@@ -681,6 +702,17 @@ class JsAnalyzer:
             inner = pattern.named_children
             if inner:
                 self._bind_pattern(inner[0], value, scope, declare)
+
+    def _maybe_secret(self, value: Value, node: tree_sitter.Node, name: str) -> None:
+        """A random literal given to a key-like name (RF404 finds known key formats in the
+        file's text itself; this catches keys with no known prefix)."""
+        if (
+            isinstance(value, Lit)
+            and isinstance(value.value, str)
+            and len(value.value) >= SECRET_MIN_LENGTH
+            and looks_like_context_secret(name, value.value)
+        ):
+            self.facts.strings.append(StringFact(value.value, self.span(node), name))
 
     def _assign_member(self, target: tree_sitter.Node, value: Value, scope: Scope) -> None:
         owner = self.eval(target.child_by_field_name("object"), scope)
@@ -901,6 +933,7 @@ class JsAnalyzer:
                     annotated = self._from_type(member.child_by_field_name("type"), scope)
                     value = annotated if annotated is not None else value
                 (cls.attrs if static else cls.instance_attrs)[field_name] = value
+                self._maybe_secret(value, name_child, field_name)
                 for decorator in member.named_children:
                     if decorator.type == "decorator":
                         self._generic(decorator, scope)
@@ -1192,6 +1225,7 @@ class JsAnalyzer:
                 if key is None:
                     obj.open = True
                 elif value_node is not None:
+                    self._maybe_secret(value, value_node, key)
                     obj.props[key] = value
                     obj.nodes[key] = value_node
             elif kind == "shorthand_property_identifier":
@@ -1309,11 +1343,22 @@ class JsAnalyzer:
                     receiver_qualname=_callee_qualname(receiver),
                 )
             )
-        elif is_new and func.type == "identifier" and func.text == b"URL" and not scope.lookup("URL")[0]:
+        elif self._is_file_url(func, scope, is_new, args):
             # `new URL("./data/train.jsonl", import.meta.url)`: a file next to this module.
-            if len(args) >= 2 and args[1].value == FILE_MARKER and isinstance(args[0].value, str):
-                return Lit(_join_path(FILE_MARKER + "/..", args[0].value))
+            return Lit(_join_path(FILE_MARKER + "/..", args[0].value))
         return self._call_result(func, callee, qualname, index, args)
+
+    @staticmethod
+    def _is_file_url(func: tree_sitter.Node, scope: Scope, is_new: bool, args: list[ArgFact]) -> bool:
+        return (
+            is_new
+            and func.type == "identifier"
+            and func.text == b"URL"
+            and not scope.lookup("URL")[0]
+            and len(args) >= 2
+            and args[1].value == FILE_MARKER
+            and isinstance(args[0].value, str)
+        )
 
     def _call_result(
         self, func: tree_sitter.Node, callee: Value, qualname: str | None, index: int, args: list[ArgFact]

@@ -89,7 +89,7 @@ def extract_dependencies(path: str, entries: list[ConfigEntry], source: SourceTe
     name = path.rsplit("/", 1)[-1]
     lowered = name.lower()
     found: list[DependencyFact] = []
-    if is_requirements_file(name):
+    if is_requirements_file(path):
         return list(_requirements_lines(source))
     if lowered == "pyproject.toml":
         found += _list_items(entries, ("project", "dependencies"), "dependencies")
@@ -107,6 +107,13 @@ def extract_dependencies(path: str, entries: list[ConfigEntry], source: SourceTe
             found += _list_items(entries, ("tool", "pdm", "dev-dependencies", group), f"dev:{group}")
     elif lowered == "setup.cfg":
         found += _list_items(entries, ("options", "install_requires"), "dependencies")
+        for entry in entries:  # `install_requires = trl>=0.29` on one line
+            if entry.path == ("options", "install_requires") and isinstance(entry.value, str) and entry.value:
+                found += [
+                    d
+                    for text in entry.value.split(";")
+                    if (d := _from_entry(entry, text.strip(), "dependencies"))
+                ]
         for entry in entries:
             if (
                 entry.path[:1] == ("options.extras_require",)

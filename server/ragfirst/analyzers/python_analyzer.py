@@ -34,7 +34,7 @@ from ragfirst.analyzers.facts import (
     StringFact,
 )
 from ragfirst.data.data_files import FILE_MARKER
-from ragfirst.data.secrets import looks_like_context_secret, secret_rules
+from ragfirst.data.secrets import looks_like_context_secret
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -268,11 +268,11 @@ class PythonAnalyzer:
                     self.eval(child, scope)
         # Pass, Break, Continue, Global, Nonlocal, TypeAlias: nothing to resolve.
 
-    def _maybe_secret(self, text: str, node: ast.AST, context: str) -> None:
-        """Keep string literals that may be keys (checked by RF404 against the formats)."""
-        rules = secret_rules()
-        if rules.any_format.search(text) or (context and looks_like_context_secret(context, text)):
-            self.facts.strings.append(StringFact(text, self.span(node), context))
+    def _maybe_secret(self, text: str, node: ast.AST, name: str) -> None:
+        """A random literal given to a key-like name (RF404 finds known key formats in the
+        file's text itself; this catches keys with no known prefix)."""
+        if looks_like_context_secret(name, text):
+            self.facts.strings.append(StringFact(text, self.span(node), name))
 
     def _bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
@@ -426,8 +426,6 @@ class PythonAnalyzer:
         if isinstance(node, ast.Attribute):
             return self._attribute(self.eval(node.value, scope), node.attr)
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, str) and len(node.value) >= SECRET_MIN_LENGTH:
-                self._maybe_secret(node.value, node, "")
             return Lit(node.value)
         if isinstance(node, ast.Await):
             return self.eval(node.value, scope)
@@ -441,6 +439,12 @@ class PythonAnalyzer:
                 item = literal_of(self.eval(val, scope))
                 if key_value is not UNKNOWN and isinstance(key_value, (str, int, float, bool)):
                     result[key_value] = item
+                    if (
+                        isinstance(key_value, str)
+                        and isinstance(item, str)
+                        and len(item) >= SECRET_MIN_LENGTH
+                    ):
+                        self._maybe_secret(item, val, key_value)  # {"x-api-key": "..."}
             return Lit(result)
         if isinstance(node, ast.Subscript):
             container = self.eval(node.value, scope)

@@ -11,6 +11,7 @@ import fnmatch
 from ragfirst.analyzers.config_languages import CONFIG_LANGUAGES
 from ragfirst.analyzers.js_analyzer import SUFFIXES as JS_SUFFIXES
 from ragfirst.analyzers.js_analyzer import analyze_js
+from ragfirst.analyzers.manifests import is_requirements_file
 from ragfirst.analyzers.python_analyzer import analyze_python
 from ragfirst.analyzers.registry_types import LanguageSpec, TextAnalyzer
 from ragfirst.analyzers.sql_analyzer import analyze_sql
@@ -21,7 +22,9 @@ LANGUAGES: list[LanguageSpec] = [
     LanguageSpec("python", suffixes=(".py", ".pyi"), analyze=analyze_python, comment_prefix="#"),
     LanguageSpec("jsonl", suffixes=(".jsonl",), prefilter=False, data_file=True),
     # JavaScript and TypeScript, incl. .vue/.svelte <script> blocks: one fact language.
-    LanguageSpec("javascript", suffixes=JS_SUFFIXES, analyze=analyze_js, comment_prefix="//"),
+    LanguageSpec(
+        "javascript", suffixes=JS_SUFFIXES, analyze=analyze_js, comment_prefix="//", binary_is_foreign=True
+    ),
     *CONFIG_LANGUAGES,
     LanguageSpec("sql", suffixes=(".sql",), analyze=analyze_sql, prefilter=True, comment_prefix="--"),
 ]
@@ -35,6 +38,8 @@ def register(spec: LanguageSpec) -> None:
 
 def language_spec(path: str) -> LanguageSpec | None:
     name = path.rsplit("/", 1)[-1]
+    if is_requirements_file(path):  # also requirements/train.txt and dev-requirements.txt
+        return next((spec for spec in LANGUAGES if spec.name == "requirements"), None)
     # Exact file names (package.json, requirements.txt) win over suffixes (.json, .txt).
     for spec in LANGUAGES:
         if spec.filenames and any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):

@@ -28,24 +28,29 @@ from ragfirst.model import Span
 from ragfirst.source import SourceText
 
 VECTOR_TYPES = ("vector", "halfvec", "sparsevec")
-_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_QUALIFIED = rf"{_IDENT}(?:\s*\.\s*{_IDENT})*"
+# Bounded identifiers (Postgres truncates names at 63 bytes): no regex here can backtrack
+# over a hostile file.
+_IDENT = r'(?:"[^"\n]{1,128}"|[A-Za-z_][A-Za-z0-9_$]{0,127})'
+_QUALIFIED = rf"{_IDENT}(?:[ \t]*\.[ \t]*{_IDENT}){{0,3}}"
 _TYPE = re.compile(
-    rf"(?P<column>{_IDENT})\s+(?:{_IDENT}\s*\.\s*)?(?P<type>vector|halfvec|sparsevec)\s*\(\s*(?P<dim>\d+)\s*\)",
-    re.IGNORECASE,
+    r"\b(?P<type>vector|halfvec|sparsevec)[ \t]*\([ \t]*(?P<dim>\d{1,6})[ \t]*\)", re.IGNORECASE
 )
+_SCHEMA_SUFFIX = re.compile(rf"{_IDENT}[ \t]*\.[ \t]*$")
+_COLUMN_SUFFIX = re.compile(rf"(?P<column>{_IDENT})\s+$")
+_LOOK_BACK = 400  # characters before a type searched for its column name
 _CREATE_TABLE = re.compile(
-    rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE\s+"
+    rf"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE\s+"
     rf"(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{_QUALIFIED})",
     re.IGNORECASE,
 )
 _ALTER_TABLE = re.compile(
-    rf"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<name>{_QUALIFIED})", re.IGNORECASE
+    rf"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?P<name>{_QUALIFIED})", re.IGNORECASE
 )
 _CREATE_FUNCTION = re.compile(
-    rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\s+(?P<name>{_QUALIFIED})", re.IGNORECASE
+    rf"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\s+(?P<name>{_QUALIFIED})", re.IGNORECASE
 )
-_RETYPED = re.compile(rf"ALTER\s+(?:COLUMN\s+)?(?P<column>{_IDENT})(?:\s+SET\s+DATA)?$", re.IGNORECASE)
+_RETYPED = re.compile(rf"ALTER\s+(?:COLUMN\s+)?(?P<column>{_IDENT})(?:\s+SET\s+DATA)?\s+$", re.IGNORECASE)
+_DOLLAR_TAG = re.compile(r"\$[A-Za-z_]{0,63}\$")
 _NOT_A_COLUMN = frozenset(
     {"add", "column", "alter", "type", "set", "data", "returns", "as", "table", "constraint", "using"}
 )
@@ -54,7 +59,8 @@ _NOT_A_COLUMN = frozenset(
 def unquote(identifier: str) -> str:
     """`"Docs"` -> `Docs`; unquoted identifiers fold to lower case (as Postgres does);
     `public.docs` -> `docs` (the schema does not name the table)."""
-    last = re.findall(_IDENT, identifier)[-1] if re.findall(_IDENT, identifier) else identifier
+    parts = re.findall(_IDENT, identifier)
+    last = parts[-1] if parts else identifier
     if last.startswith('"'):
         return last[1:-1].replace('""', '"')
     return last.lower()
@@ -99,7 +105,7 @@ def blank_out(text: str) -> tuple[str, list[tuple[int, str]]]:
             blank(index, end + 1)
             index = end + 1
         elif char == "$":
-            match = re.match(r"\$[A-Za-z_]*\$", text[index:])
+            match = _DOLLAR_TAG.match(text, index)
             if match:
                 tag = match.group(0)
                 end = text.find(tag, index + len(tag))
@@ -160,15 +166,25 @@ def vector_columns(text: str) -> list[tuple[int, int, str, int, dict[str, str]]]
 def _vector_columns(cleaned: str) -> list[tuple[int, int, str, int, dict[str, str]]]:
     found = []
     for offset, statement in _statements(cleaned):
+        if not _TYPE.search(statement):
+            continue
         table = _CREATE_TABLE.match(statement) or _ALTER_TABLE.match(statement)
         function = None if table else _CREATE_FUNCTION.match(statement)
+        if not (table or function):
+            continue
         for match in _TYPE.finditer(statement):
-            before = statement[: match.start()].rstrip()
-            if before.endswith("::"):
+            before = statement[max(0, match.start() - _LOOK_BACK) : match.start()]
+            schema = _SCHEMA_SUFFIX.search(before)  # `extensions.vector(1536)`
+            if schema:
+                before = before[: schema.start()]
+            if before.rstrip().endswith("::"):
+                continue  # a cast, not a column
+            named = _COLUMN_SUFFIX.search(before)
+            if named is None:
                 continue
-            column = match.group("column")
+            column = named.group("column")
             if column.lower() == "type":  # ALTER COLUMN embedding [SET DATA] TYPE vector(N)
-                retyped = _RETYPED.search(before)
+                retyped = _RETYPED.search(before[: named.start()])
                 if retyped is None:
                     continue
                 column = retyped.group("column")
@@ -179,8 +195,6 @@ def _vector_columns(cleaned: str) -> list[tuple[int, int, str, int, dict[str, st
                 names["table"] = unquote(table.group("name"))
             elif function:
                 names["function"] = unquote(function.group("name"))
-            else:
-                continue
             type_start = offset + match.start("type")
             type_end = offset + match.end()
             found.append((type_start, type_end, match.group("type").lower(), int(match.group("dim")), names))
@@ -207,7 +221,9 @@ def analyze_sql(source: SourceText, filename: str) -> FileFacts:
                 span=Span(line, col, type_end_line, type_end_col),
                 full_span=Span(line, col, end_line, end_col),
                 args=[ArgFact(Span(dim_line, dim_col, dim_line, dim_col + len(str(dimension))), dimension)],
-                kwargs={key: ArgFact(Span(line, col, end_line, end_col), value) for key, value in names.items()},
+                kwargs={
+                    key: ArgFact(Span(line, col, end_line, end_col), value) for key, value in names.items()
+                },
                 scope=scope,
             )
         )

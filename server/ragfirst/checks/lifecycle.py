@@ -53,7 +53,9 @@ class LifecycleCheck:
             values["when"] = f"status: {entry.status}"
             return Resolution(values, Severity.INFO)
         days = (entry.date - context.today).days
-        past_history = [f"since {date.isoformat()}, {event}" for date, event in entry.history if date <= context.today]
+        past_history = [
+            f"since {date.isoformat()}, {event}" for date, event in entry.history if date <= context.today
+        ]
         if days < 0:
             severity = Severity.ERROR
             when = f"on {entry.date.isoformat()}, {-days} days ago"

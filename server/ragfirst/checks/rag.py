@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -46,8 +46,9 @@ MISSING: Any = object()
 MAX_TRACE_DEPTH = 4
 CHARS_PER_TOKEN = 4
 
-_SQL_WRITE = re.compile(r"(?i)\b(?:insert\s+into|update|copy)\s+(?P<table>\"[^\"]+\"|[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)")
-_SQL_FROM = re.compile(r"(?i)\bfrom\s+(?P<table>\"[^\"]+\"|[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)")
+_SQL_TABLE = r"(?P<table>\"[^\"\n]{1,128}\"|[A-Za-z_][\w$]{0,127}(?:\.[A-Za-z_][\w$]{0,127})?)"
+_SQL_WRITE = re.compile(rf"(?i)\b(?:insert\s+into|update|copy)\s+{_SQL_TABLE}")
+_SQL_FROM = re.compile(rf"(?i)\bfrom\s+{_SQL_TABLE}")
 _SQL_NOT_TABLES = frozenset({"set", "only", "table", "from", "to"})
 _SQL_DISTANCE = re.compile(r"<=>|<->|<#>|<\+>")
 _SQL_CALL_TAILS = ("execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchall", "copy", "text")
@@ -65,6 +66,34 @@ def fact_definitions() -> dict[str, tuple[Any, ...]]:
     for fact in facts:
         by_kind.setdefault(fact.kind, []).append(fact)
     return {kind: tuple(items) for kind, items in by_kind.items()}
+
+
+_ROOTS: dict[int, tuple[Any, frozenset[str] | None]] = {}
+
+
+def matcher_roots(matcher: Any) -> frozenset[str] | None:
+    """The top-level modules a call matcher's patterns start with (None: any module)."""
+    cached = _ROOTS.get(id(matcher))
+    if cached is not None and cached[0] is matcher:
+        return cached[1]
+    found = _matcher_roots(matcher)
+    _ROOTS[id(matcher)] = (matcher, found)
+    return found
+
+
+def _matcher_roots(matcher: Any) -> frozenset[str] | None:
+    roots: set[str] = set()
+    for pattern in matcher.calls:
+        first = pattern.text.split(".", 1)[0]
+        if "*" in first or "(" in first:
+            return None
+        if first.startswith("{") and first.endswith("}"):
+            roots.update(option.strip() for option in first[1:-1].split(","))
+        elif "{" in first:
+            return None
+        else:
+            roots.add(first)
+    return frozenset(roots) if roots else None
 
 
 # ============================================================================================
@@ -92,6 +121,7 @@ class Site:
     role: str | None = None
     unit: str = ""
     object_site: Site | None = None  # embedding-use: the object it calls
+    sql: bool = False  # an operation read from SQL text (`INSERT INTO docs ...`)
     identity: tuple[str, Any] | None = None
 
     @property
@@ -338,9 +368,13 @@ class FileModel:
     def _collect(self) -> None:
         definitions = fact_definitions()
         seen: set[tuple[str, int]] = set()
+        roots = {call.qualname.split(".", 1)[0] for call in self.facts.calls if call.qualname}
         for kind in (INDEX, OP, EMBEDDING, USE, SPLITTER, RETRIEVAL, RERANKER, HYBRID):
             for fact in definitions.get(kind, ()):
                 for matcher in fact.matchers.get(self.facts.language, ()):
+                    needed = matcher_roots(matcher)
+                    if needed is not None and not needed & roots:
+                        continue  # no call from any module this matcher names
                     for span, caps, call in match_calls(matcher, self.facts):
                         if call is None or (kind, call.index) in seen:
                             continue
@@ -394,7 +428,19 @@ class FileModel:
             for table, op in sql_tables(text):
                 caps = {"store": "pgvector", "op": op}
                 self._add(
-                    Site(OP, caps, self.path, call.span.start_line, "SQL", call, call.span, "pgvector", table, op=op)
+                    Site(
+                        OP,
+                        caps,
+                        self.path,
+                        call.span.start_line,
+                        "SQL",
+                        call,
+                        call.span,
+                        "pgvector",
+                        table,
+                        op=op,
+                        sql=True,
+                    )
                 )
         # The YAML-matched SQL ops carry `op: sql`: turn them into one site per table.
         expanded = []
@@ -405,7 +451,19 @@ class FileModel:
             text = CallValues(site.call, self.facts).get("0") if site.call else MISSING
             for table, op in sql_tables(text if isinstance(text, str) else ""):
                 expanded.append(
-                    Site(OP, site.caps, self.path, site.line, site.label, site.call, site.span, "pgvector", table, op=op)
+                    Site(
+                        OP,
+                        site.caps,
+                        self.path,
+                        site.line,
+                        site.label,
+                        site.call,
+                        site.span,
+                        "pgvector",
+                        table,
+                        op=op,
+                        sql=True,
+                    )
                 )
         self.sites[OP] = expanded
 
@@ -439,7 +497,9 @@ class FileModel:
         if call is None:
             return
         if site.dimension is None and caps.get("dimension-from"):
-            site.dimension = self._dimension_from(call, caps["dimension-from"], caps.get("dimension-key", "size"))
+            site.dimension = self._dimension_from(
+                call, caps["dimension-from"], caps.get("dimension-key", "size")
+            )
         if site.dimension is None and caps.get("dimension-in"):
             values = CallValues(call, self.facts)
             for token in _tokens(caps["dimension-in"]):
@@ -460,7 +520,9 @@ class FileModel:
                 continue
             sizes: set[int] = set()
             producers = [self.facts.calls[arg.origin]] if arg.origin is not None else []
-            producers += [c for c in self.facts.calls if c.index != call.index and _span_inside(c.full_span, arg.span)]
+            producers += [
+                c for c in self.facts.calls if c.index != call.index and _span_inside(c.full_span, arg.span)
+            ]
             for producer in producers:
                 number = _int(producer.kwargs[key].value) if key in producer.kwargs else None
                 if number is None and producer.args and key == "size":
@@ -514,7 +576,7 @@ class FileModel:
         if site.call is None:
             return None
         start = site.call.full_span
-        before = self.source.line(start.start_line)[: start.start_col]
+        before = self.source.line(start.start_line)[: start.start_col][-300:]
         found = _ASSIGNED.search(before)
         return found.group("name") if found else None
 
@@ -524,7 +586,9 @@ class FileModel:
         for site in (*self.of(INDEX), *self.of(OP)):
             if site.name:
                 site.identity = (site.store, site.name)
-        index_like = {s.call.index: s for s in (*self.of(INDEX), *self.of(OP)) if s.call and s.op in ("", "open")}
+        index_like = {
+            s.call.index: s for s in (*self.of(INDEX), *self.of(OP)) if s.call and s.op in ("", "open")
+        }
         for site in self.of(OP):
             if site.identity is not None or site.call is None:
                 continue
@@ -536,7 +600,11 @@ class FileModel:
                 if arg.origin is not None and arg.origin in index_like:
                     target = index_like[arg.origin]
                 else:
-                    inside = [s for i, s in index_like.items() if _span_inside(self.facts.calls[i].full_span, arg.span)]
+                    inside = [
+                        s
+                        for i, s in index_like.items()
+                        if _span_inside(self.facts.calls[i].full_span, arg.span)
+                    ]
                     target = inside[0] if len(inside) == 1 else None
                 break
             if target is None and site.caps.get("handle") == "yes":
@@ -549,8 +617,12 @@ class FileModel:
         # Unnamed sites of a store with exactly one named index in the file take its name
         # (Milvus schema fields, a Redis VectorField, LanceDB models, handle ops).
         for site in (*self.of(INDEX), *self.of(OP)):
+            if site.kind == OP and site.caps.get("handle") != "yes":
+                continue  # a framework store without a name uses its own default collection
             if site.identity is None or not isinstance(site.identity[1], str):
-                names = {s.identity for s in (*self.of(INDEX), *self.of(OP)) if s.named and s.store == site.store}
+                names = {
+                    s.identity for s in (*self.of(INDEX), *self.of(OP)) if s.named and s.store == site.store
+                }
                 if len(names) == 1 and site.store not in ("faiss",):
                     site.identity = names.pop()
                 elif site.identity is None and site.kind == INDEX:
@@ -564,7 +636,7 @@ class FileModel:
         linked: set[int] = set()  # ids of `at` sites with a data-flow link
 
         def add(embedding: Site, at: Site, identity: tuple[str, Any], role: str | None) -> None:
-            if any(l.at is at and l.identity == identity for l in self.links):
+            if any(link.at is at and link.identity == identity for link in self.links):
                 return
             self.links.append(Link(embedding, at, identity, role))
 
@@ -591,14 +663,22 @@ class FileModel:
                 results.extend(trace(sub, depth + 1))
             return results
 
-        targets = [s for s in (*self.of(OP), *self.of(INDEX)) if s.identity is not None and s.call is not None]
+        targets = [
+            s for s in (*self.of(OP), *self.of(INDEX)) if s.identity is not None and s.call is not None
+        ]
+        # SQL text names any table (`UPDATE users ...`): without a data-flow link it only
+        # counts for a table this file defines as a vector column.
+        vector_tables = {s.identity for s in self.of(INDEX) if s.store == "pgvector"}
+        nearby = [s for s in targets if not s.sql or s.identity in vector_tables]
         for site in targets:
             assert site.call is not None and site.identity is not None
             hits: list[tuple[Site, Site, str | None]] = []
             for arg in (*site.call.args, *site.call.kwargs.values()):
                 hits.extend(trace(arg, 0))
             for index in (*embeddings, *uses):
-                if index != site.call.index and _span_inside(self.facts.calls[index].full_span, site.call.full_span):
+                if index != site.call.index and _span_inside(
+                    self.facts.calls[index].full_span, site.call.full_span
+                ):
                     hit = found(index)
                     if hit is not None:
                         hits.append(hit)
@@ -611,12 +691,12 @@ class FileModel:
         events += [u for u in self.of(USE) if u.object_site is not None]
         used_objects = {id(u.object_site) for u in self.of(USE) if u.object_site is not None}
         events += [s for s in self.of(EMBEDDING) if s.is_object and id(s) not in used_objects]
-        linked_objects = {id(l.embedding) for l in self.links if l.embedding.is_object}
+        linked_objects = {id(link.embedding) for link in self.links if link.embedding.is_object}
         for event in events:
             if id(event) in linked or (event.is_object and id(event) in linked_objects) or event.call is None:
                 continue
             embedding = event.object_site if event.kind == USE and event.object_site else event
-            scope_sites = [s for s in targets if s.call and s.call.scope == event.call.scope]
+            scope_sites = [s for s in nearby if s.call and s.call.scope == event.call.scope]
             identities = {s.identity for s in scope_sites}
             if len(identities) == 1:
                 identity = identities.pop()
@@ -625,14 +705,14 @@ class FileModel:
                 continue
             if identities:
                 continue  # the function touches several indexes: no guess
-            named = {s.identity for s in targets if s.named}
+            named = {s.identity for s in nearby if s.named}
             if len(named) == 1:
                 identity = named.pop()
                 ops = [s for s in self.of(OP) if s.identity == identity]
                 add(embedding, event, identity, event.role or embedding.role or _uniform_role(ops))  # type: ignore[arg-type]
 
     def links_for(self, identity: tuple[str, Any] | None) -> list[Link]:
-        return [l for l in self.links if identity is not None and l.identity == identity]
+        return [link for link in self.links if identity is not None and link.identity == identity]
 
 
 def sql_tables(text: str) -> list[tuple[str, str]]:
@@ -714,7 +794,17 @@ def _file_links(by_kind: dict[str, list[Site]], known_tables: set[str]) -> list[
             text = site.caps.get("arg.0", "")
             for table, op in sql_tables(text):
                 if table in known_tables:
-                    clone = Site(OP, site.caps, site.path, site.line, site.label, store="pgvector", name=table, op=op)
+                    clone = Site(
+                        OP,
+                        site.caps,
+                        site.path,
+                        site.line,
+                        site.label,
+                        store="pgvector",
+                        name=table,
+                        op=op,
+                        sql=True,
+                    )
                     clone.identity = ("pgvector", table)
                     ops.append(clone)
                     identities.add(clone.identity)
@@ -757,7 +847,9 @@ def cross_file_links(context: ProjectContext, path: str, identity: tuple[str, ..
     for other, by_kind in sorted(by_path.items()):
         if other == path:
             continue
-        links.extend(link.summary() for link in _file_links(by_kind, known_tables) if link.identity == identity)
+        links.extend(
+            link.summary() for link in _file_links(by_kind, known_tables) if link.identity == identity
+        )
     return links
 
 
@@ -837,7 +929,9 @@ class RagCheck:
             _, problem = output_dimension(site)
             if problem and site.span is not None:
                 detail = f"{problem}. Set at {site.where}; the index and every query need the size the model really returns."
-                matches.append(CheckMatch(site.span, {"_knob": "1", "detail": detail, "model": site.model or ""}))
+                matches.append(
+                    CheckMatch(site.span, {"_knob": "1", "detail": detail, "model": site.model or ""})
+                )
         for site in model.of(INDEX):
             if site.dimension is None or site.span is None or site.identity is None:
                 continue
@@ -849,7 +943,9 @@ class RagCheck:
                 "id": identity_json(site.identity),
             }
             links = [link.summary() for link in model.links_for(site.identity)]
-            matches.append(CheckMatch(site.span, {"_index": json.dumps(summary), "_links": json.dumps(links)}))
+            matches.append(
+                CheckMatch(site.span, {"_index": json.dumps(summary), "_links": json.dumps(links)})
+            )
         return matches
 
     def _model_matches(self, model: FileModel) -> list[CheckMatch]:
@@ -858,7 +954,9 @@ class RagCheck:
         for link in model.links:
             if link.role == "query" and link.embedding.model:
                 by_at.setdefault(id(link.at), []).append(link)
-        documents = [link.summary() for link in model.links if link.role == "document" and link.embedding.model]
+        documents = [
+            link.summary() for link in model.links if link.role == "document" and link.embedding.model
+        ]
         for links in by_at.values():
             at = links[0].at
             if at.span is None:
@@ -878,12 +976,20 @@ class RagCheck:
             overlap = self._setting(values, site, "overlap")
             problems = []
             if overlap == 0:
-                problems.append("chunk_overlap=0: a sentence cut at a chunk boundary matches no question about it")
+                problems.append(
+                    "chunk_overlap=0: a sentence cut at a chunk boundary matches no question about it"
+                )
             if size is not None and overlap is not None and size > 0 and overlap >= size:
                 problems.append(
                     f"chunk_overlap={overlap} is not smaller than chunk_size={size}: every chunk repeats the last"
                 )
-            data = {"cls": site.label, "unit": site.unit, "size": size, "overlap": overlap, "problems": problems}
+            data = {
+                "cls": site.label,
+                "unit": site.unit,
+                "size": size,
+                "overlap": overlap,
+                "problems": problems,
+            }
             matches.append(CheckMatch(site.span, {"_split": json.dumps(data)}))
         return matches
 
@@ -922,7 +1028,9 @@ class RagCheck:
             return self._resolve_chunking(captures, context)
         return self._resolve_reranking(captures, path, context)
 
-    def _resolve_dimension(self, captures: dict[str, str], path: str, context: ProjectContext) -> Resolution | None:
+    def _resolve_dimension(
+        self, captures: dict[str, str], path: str, context: ProjectContext
+    ) -> Resolution | None:
         if captures.get("_knob"):
             return Resolution(dict(captures))
         index = json.loads(captures["_index"])
@@ -930,12 +1038,12 @@ class RagCheck:
         identity = tuple(index["id"])
         if is_named(identity):
             links += cross_file_links(context, path, identity)
-        wrong = [l for l in links if l["dim"] is not None and l["dim"] != index["dim"]]
+        wrong = [link for link in links if link["dim"] is not None and link["dim"] != index["dim"]]
         if not wrong:
             return None
-        wrong.sort(key=lambda l: (l["where"] != l["at"], l["where"]))
+        wrong.sort(key=lambda link: (link["where"] != link["at"], link["where"]))
         first = wrong[0]
-        others = {(l["model"], l["dim"]) for l in wrong[1:]} - {(first["model"], first["dim"])}
+        others = {(link["model"], link["dim"]) for link in wrong[1:]} - {(first["model"], first["dim"])}
         more = f" (and {len(others)} other model{'s' if len(others) > 1 else ''})" if others else ""
         used = f", used at {first['at']}" if first["at"] != first["where"] else ""
         verb = {"document": "filled", "query": "queried"}.get(first["role"], "filled or queried")
@@ -957,14 +1065,18 @@ class RagCheck:
         }
         return Resolution(values, None, {"rag": {"index": index, "embedding": first}})
 
-    def _resolve_model(self, captures: dict[str, str], path: str, context: ProjectContext) -> Resolution | None:
+    def _resolve_model(
+        self, captures: dict[str, str], path: str, context: ProjectContext
+    ) -> Resolution | None:
         queries = json.loads(captures["_query"])
         documents = json.loads(captures.get("_links", "[]"))
         for query in queries:
             identity = tuple(query["id"])
             candidates = [d for d in documents if tuple(d["id"]) == identity]
             if is_named(identity):
-                candidates += [d for d in cross_file_links(context, path, identity) if d["role"] == "document"]
+                candidates += [
+                    d for d in cross_file_links(context, path, identity) if d["role"] == "document"
+                ]
             for document in candidates:
                 if not document.get("model"):
                     continue
@@ -972,10 +1084,14 @@ class RagCheck:
                 d_name, d_dim = document["key"]
                 if q_name == d_name and (q_dim is None or d_dim is None or q_dim == d_dim):
                     continue
-                index = _index_text({"store": identity[0].lstrip("~"), "name": identity[1] if is_named(identity) else ""})
+                index = _index_text(
+                    {"store": identity[0].lstrip("~"), "name": identity[1] if is_named(identity) else ""}
+                )
                 sizes = f" ({q_dim} vs {d_dim} dimensions)" if q_dim and d_dim and q_dim != d_dim else ""
                 q_text = query["model_text"] + (f" at {query['dim']} dimensions" if q_name == d_name else "")
-                d_text = document["model_text"] + (f" at {document['dim']} dimensions" if q_name == d_name else "")
+                d_text = document["model_text"] + (
+                    f" at {document['dim']} dimensions" if q_name == d_name else ""
+                )
                 set_at = f" (model set at {query['where']})" if query["where"] != query["at"] else ""
                 detail = (
                     f"Queries to {index} are embedded with {q_text} here{set_at},"
@@ -1032,7 +1148,9 @@ class RagCheck:
                     best = (entry, site.where)
         return best if seen else None
 
-    def _resolve_reranking(self, captures: dict[str, str], path: str, context: ProjectContext) -> Resolution | None:
+    def _resolve_reranking(
+        self, captures: dict[str, str], path: str, context: ProjectContext
+    ) -> Resolution | None:
         project = context.project
         if project is None:
             return None
@@ -1044,7 +1162,11 @@ class RagCheck:
         first = sites[0]
         if first.path != path or str(first.line) != captures.get("_line"):
             return None
-        more = f" and {len(sites) - 1} more retrieval site{'s' if len(sites) > 2 else ''}" if len(sites) > 1 else ""
+        more = (
+            f" and {len(sites) - 1} more retrieval site{'s' if len(sites) > 2 else ''}"
+            if len(sites) > 1
+            else ""
+        )
         detail = (
             f"Retrieval is set up here ({first.label}{more}), but nothing in this project reranks the"
             f" results or combines vector search with keyword (BM25/sparse) search. Try both before"

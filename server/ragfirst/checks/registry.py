@@ -12,5 +12,12 @@ from ragfirst.checks.training_loop import TrainingLoopCheck
 
 CHECKS: dict[str, Check] = {
     check.name: check
-    for check in (TrainingLoopCheck(), TrainingDataCheck(), LifecycleCheck(), SecretsCheck(), SpendCheck(), RagCheck())
+    for check in (
+        TrainingLoopCheck(),
+        TrainingDataCheck(),
+        LifecycleCheck(),
+        SecretsCheck(),
+        SpendCheck(),
+        RagCheck(),
+    )
 }

@@ -1,9 +1,14 @@
 """RF404: API-key literals in code and config, always redacted.
 
-Code: string literals of a known key format, and long random literals given to key-like
-names (`api_key=`, `OPENAI_API_KEY = ...`). Config and .env files: values of a known
-format anywhere, and random values under key-like keys. Placeholders (`sk-...`,
-`YOUR_KEY`, low-entropy strings, `${VAR}`, `os.environ/...`) never fire.
+Two ways to find a key:
+- a known format (rules/secret-formats.yaml) anywhere in the text of an analysed file:
+  code, strings, comments, commented-out `.env` lines - a committed key is leaked wherever
+  it sits;
+- a long random token given to a key-like name: an assignment (`COHERE_API_KEY = "..."`),
+  a keyword argument (`api_key="..."`), a dict key (`{"x-api-key": "..."}`) or a config key.
+Placeholders (`sk-...`, `YOUR_KEY`, low-entropy strings, `${VAR}`, `os.environ/...`) never
+fire. Each match carries the raw value in the private capture `_secret`; the engine uses
+it to redact every snippet of the file and never stores it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 from ragfirst.checks.base import CheckContext, CheckMatch
 from ragfirst.data.secrets import find_secrets, looks_like_context_secret, redact, secret_rules
 from ragfirst.model import Span
+from ragfirst.source import SourceText
 
 
 class SecretsCheck:
@@ -22,59 +28,83 @@ class SecretsCheck:
         return "the secrets check takes no params; edit rules/secret-formats.yaml" if params else None
 
     def triggers(self, params: dict[str, Any]) -> set[str]:
-        # Keys without a known format are found by the name they are given to.
-        return {"api_key", "apiKey", "API_KEY", "api-key", "secret_key", "access_token", "auth_token"}
+        return set()
 
     def trigger_patterns(self) -> list[str]:
-        """Regexes for the engine's prefilter: a file with a key in it must be parsed."""
-        return [secret_format.regex.pattern for secret_format in secret_rules().formats]
+        """Regexes for the engine's prefilter: key shapes, and key-like names in any case."""
+        rules = secret_rules()
+        names = rules.context_names.pattern.removeprefix("(?i)")
+        return [*(f.regex.pattern for f in rules.formats), f"(?i:{names})"]
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
+        matches = _known_formats(context.source)
+        covered = {m.captures["_secret"] for m in matches}
         facts = context.facts
-        matches: list[CheckMatch] = []
-        for string in facts.strings:
-            matches += self._literal(string.value, string.span, string.context)
+        candidates: list[tuple[str, Span, str]] = [(s.value, s.span, s.context) for s in facts.strings]
         for call in facts.calls:
             for name, arg in call.kwargs.items():
-                if (
-                    isinstance(arg.value, str)
-                    and looks_like_context_secret(name, arg.value)
-                    and not find_secrets(arg.value)
-                ):
-                    matches.append(self._match(arg.span, "a key", redact(arg.value), name))
+                if isinstance(arg.value, str):
+                    candidates.append((arg.value, arg.span, name))
         for entry in facts.entries:
-            if isinstance(entry.value, str):
-                key_name = str(entry.path[-1]) if entry.path else ""
-                matches += self._literal(entry.value, entry.span, key_name)
-        return _dedupe(matches)
+            if isinstance(entry.value, str) and entry.path:
+                candidates.append((entry.value, entry.span, str(entry.path[-1])))
+        for value, span, name in candidates:
+            if value in covered or not name or not looks_like_context_secret(name, value):
+                continue
+            covered.add(value)
+            matches.append(_match(span, "a key", redact(value), f" in `{name}`", value))
+        return matches
 
-    def _literal(self, text: str, span: Span, name: str) -> list[CheckMatch]:
-        found = find_secrets(text)
-        if found:
-            return [
-                self._match(span, _article(secret.provider) + " key", secret.redacted, name)
-                for secret in found
-            ]
-        if name and looks_like_context_secret(name, text):
-            return [self._match(span, "a key", redact(text), name)]
-        return []
 
-    @staticmethod
-    def _match(span: Span, what: str, redacted: str, name: str) -> CheckMatch:
+def _known_formats(source: SourceText) -> list[CheckMatch]:
+    matches = []
+    offsets = [0]
+    for line in source.lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    text = "\n".join(source.lines)
+    for secret in find_secrets(text):
+        line = _line_of(offsets, secret.start)
+        col = secret.start - offsets[line - 1]
+        end_col = col + (secret.end - secret.start)
+        raw = text[secret.start : secret.end]
+        name = _assigned_name(source.line(line)[:col])
         where = f" in `{name}`" if name else ""
-        return CheckMatch(span, {"what": what, "redacted": redacted, "where": where})
+        matches.append(
+            _match(
+                Span(line, col, line, end_col),
+                _article(secret.provider) + " key",
+                secret.redacted,
+                where,
+                raw,
+            )
+        )
+    return matches
+
+
+def _line_of(offsets: list[int], position: int) -> int:
+    low, high = 0, len(offsets) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if offsets[mid] <= position:
+            low = mid
+        else:
+            high = mid - 1
+    return low + 1
+
+
+def _assigned_name(before: str) -> str:
+    """`OPENAI_API_KEY=` / `api_key: ` / `"apiKey": "` before a value names it."""
+    stripped = before.rstrip(" \"'")
+    for separator in ("=", ":"):
+        if stripped.endswith(separator):
+            name = stripped[:-1].rstrip(" \"'").split()[-1:] or [""]
+            return name[0].strip("\"'{,(").removeprefix("export")
+    return ""
+
+
+def _match(span: Span, what: str, redacted: str, where: str, raw: str) -> CheckMatch:
+    return CheckMatch(span, {"what": what, "redacted": redacted, "where": where, "_secret": raw})
 
 
 def _article(provider: str) -> str:
     return f"{'an' if provider[:1].upper() in 'AEIOU' else 'a'} {provider}"
-
-
-def _dedupe(matches: list[CheckMatch]) -> list[CheckMatch]:
-    seen: set[tuple[Span, str]] = set()
-    result = []
-    for match in matches:
-        key = (match.span, match.captures["redacted"])
-        if key not in seen:
-            seen.add(key)
-            result.append(match)
-    return result

@@ -47,6 +47,11 @@ DEFAULT_EXCLUDES = (
     "uv.lock",
     "Pipfile.lock",
     ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".output",
+    ".vercel",
+    "storybook-static",
     "coverage",
 )
 

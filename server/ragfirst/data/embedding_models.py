@@ -41,7 +41,11 @@ _SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "additionalProperties": False,
                         "properties": {
-                            "values": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
+                            "values": {
+                                "type": "array",
+                                "items": {"type": "integer", "minimum": 1},
+                                "minItems": 1,
+                            },
                             "min": {"type": "integer", "minimum": 1},
                             "max": {"type": "integer", "minimum": 1},
                         },

@@ -23,6 +23,7 @@ class SecretFormat:
     prefix: str
     regex: re.Pattern[str]
     source: str
+    kinds: tuple[str, ...] = ()  # sub-prefixes that name the key's kind (sk-proj-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,14 @@ class SecretRules:
 def secret_rules() -> SecretRules:
     data = load_table("secret-formats.yaml")
     formats = tuple(
-        SecretFormat(item["id"], item["provider"], item["prefix"], re.compile(item["regex"]), item["source"])
+        SecretFormat(
+            item["id"],
+            item["provider"],
+            item["prefix"],
+            re.compile(item["regex"]),
+            item["source"],
+            tuple(item.get("kinds", ())),
+        )
         for item in data["formats"]
     )
     union = "|".join(f"(?:{f.regex.pattern})" for f in formats)
@@ -58,14 +66,13 @@ def entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values()) if text else 0.0
 
 
-def redact(key: str, prefix: str = "") -> str:
+def redact(key: str, prefix: str = "", kinds: tuple[str, ...] = ()) -> str:
+    """The prefix (and a known kind such as `proj-`), an ellipsis and the last four."""
     keep = prefix if prefix and key.startswith(prefix) else key[:4]
     if prefix and key.startswith(prefix):
-        # Keep the key's kind as well: sk-proj-, sk-ant-api03-, never key material.
-        kind = re.match(r"(?:[a-z]+[0-9]*-)*", key[len(prefix) :])
-        if kind and len(kind.group(0)) <= 12:
-            keep = prefix + kind.group(0)
-    if len(key) <= len(keep) + 4:
+        rest = key[len(prefix) :]
+        keep += next((kind for kind in kinds if rest.startswith(kind)), "")
+    if len(key) <= len(keep) + 8:
         return keep + "…"
     return f"{keep}…{key[-4:]}"
 
@@ -101,7 +108,7 @@ def find_secrets(text: str) -> list[FoundSecret]:
                     secret_format.provider,
                     start,
                     start + len(key),
-                    redact(key, secret_format.prefix),
+                    redact(key, secret_format.prefix, secret_format.kinds),
                     secret_format.source,
                 )
             )

@@ -66,7 +66,7 @@ def discover(
     gitignores = _GitIgnores()
     for root in paths:
         if root.is_file() or (root.exists() and not root.is_dir()):
-            if root.is_file() and is_lintable(root.name) and root not in seen:
+            if root.is_file() and is_lintable(root.as_posix()) and root not in seen:
                 seen.add(root)
                 yield root
             continue
@@ -87,7 +87,7 @@ def discover(
                 keep.append(name)
             dirnames[:] = keep
             for name in sorted(filenames):
-                if not is_lintable(name):
+                if not is_lintable((current / name).as_posix()):
                     continue
                 full = current / name
                 if _excluded(name, _relative(full, base), settings.exclude):

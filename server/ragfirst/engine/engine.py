@@ -19,7 +19,7 @@ from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
-from ragfirst.data.secrets import redact_text
+from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
@@ -76,6 +76,8 @@ class Engine:
             size = len(data) / (1024 * 1024)
             self.record_error(analysis, f"file too large to analyse ({size:.1f} MiB; max-file-size)", 1, 0)
             return analysis
+        if spec.binary_is_foreign and b"\0" in data[:8192]:
+            return analysis  # e.g. an MPEG transport stream named .ts: not ours to report
         try:
             text = decode_source(data)
         except DecodeError as exc:
@@ -128,15 +130,16 @@ class Engine:
 
     def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> None:
         seen: set[tuple[str, Span]] = set()
+        hits: list[tuple[str, Span, dict[str, str]]] = []
         for rule in self.ruleset.rules:
-            hits: list[tuple[Span, dict[str, str]]] = []
+            rule_hits: list[tuple[Span, dict[str, str]]] = []
             for matcher in rule.matchers.get(facts.language, ()):
-                hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
+                rule_hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
             if facts.language == "config":
                 for config_matcher in rule.config:
-                    hits.extend(match_config(config_matcher, facts, analysis.path))
+                    rule_hits.extend(match_config(config_matcher, facts, analysis.path))
                 for dependency_matcher in rule.dependencies:
-                    hits.extend(match_dependencies(dependency_matcher, facts, analysis.path))
+                    rule_hits.extend(match_dependencies(dependency_matcher, facts, analysis.path))
             if rule.check is not None:
                 check = CHECKS[rule.check.name]
                 context = CheckContext(analysis.path, source, facts)
@@ -146,15 +149,19 @@ class Engine:
                     self.record_error(analysis, internal_error(f"running {rule.id}", exc), 1, 0, source)
                     check_matches = []
                 # `_check` marks matches that come from the check (they may need resolving).
-                hits.extend((m.span, {**m.captures, "_check": "1"}) for m in check_matches)
-            for span, captures in hits:
-                key = (rule.id, span)
-                if key in seen:  # two matchers of one rule on one call: one finding
-                    continue
-                seen.add(key)
-                # Snippets feed fingerprints and some outputs: a key never survives in one.
-                snippet = redact_text(source.line(span.start_line).strip())
-                analysis.matches.append(RawMatch(rule.id, span, captures, snippet))
+                rule_hits.extend((m.span, {**m.captures, "_check": "1"}) for m in check_matches)
+            for span, captures in rule_hits:
+                if (rule.id, span) not in seen:  # two matchers of one rule on one call: one finding
+                    seen.add((rule.id, span))
+                    hits.append((rule.id, span, captures))
+        # Secret values found anywhere in the file are redacted from every snippet (snippets
+        # feed fingerprints, caches and some outputs), and the raw value is never kept.
+        secrets = {captures.pop("_secret") for _, _, captures in hits if "_secret" in captures}
+        for rule_id, span, captures in hits:
+            snippet = redact_text(source.line(span.start_line).strip())
+            for secret in secrets:
+                snippet = snippet.replace(secret, redact(secret))
+            analysis.matches.append(RawMatch(rule_id, span, captures, snippet))
         for fact in self.ruleset.facts:
             for matcher in fact.matchers.get(facts.language, ()):
                 for span, captures, _ in match_calls(matcher, facts):

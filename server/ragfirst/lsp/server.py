@@ -168,7 +168,10 @@ class RagfirstServer(LanguageServer):
         engine = self.engine_for(settings)
         shown = self.display_path(path)
         started = time.perf_counter()
-        analysis = engine.analyze(shown, text.encode("utf-8"), max_bytes=settings.max_file_size)
+        # A buffer with lone surrogates cannot be UTF-8: keep the bytes (surrogatepass), so
+        # the engine reports the invalid text as RF000 instead of the request failing.
+        data = text.encode("utf-8", errors="surrogatepass")
+        analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
         project = self.project_for(settings, path)
         project.set_file(shown, analysis.fact_sites)
         findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
