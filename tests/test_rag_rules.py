@@ -1432,3 +1432,125 @@ def test_rf302_langchain_store_without_name_is_not_bound_to_another_collection()
         """
     )
     assert hits(findings, "RF302") == []
+
+
+def test_sql_analyzer_survives_mutations_and_keeps_positions_inside_the_file():
+    import random
+
+    base = textwrap.dedent(
+        """\
+        -- ragfirst: ignore[RF304] -- a test
+        CREATE TABLE IF NOT EXISTS "Docs" (id bigserial, body text DEFAULT 'x', embedding vector(1536));
+        ALTER TABLE docs ALTER COLUMN embedding SET DATA TYPE halfvec(3072);
+        CREATE FUNCTION f(q vector(3)) RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;
+        /* vector(5) */ SELECT '[1]'::vector(1);
+        """
+    )
+    alphabet = "();'\"$-*/\n\r .:vectorVECTOR0123456789"
+    rng = random.Random(6)
+    for _ in range(300):
+        chars = list(base)
+        for _ in range(rng.randint(1, 8)):
+            position = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.5 and chars:
+                del chars[min(position, len(chars) - 1)]
+            else:
+                chars.insert(position, rng.choice(alphabet))
+        text = "".join(chars)
+        source = SourceText(text)
+        facts = analyze_sql(source, "m.sql")
+        for call in facts.calls:
+            for span in (call.span, call.full_span, *(a.span for a in call.args)):
+                assert 1 <= span.start_line <= len(source.lines)
+                assert 0 <= span.start_col <= len(source.line(span.start_line))
+        for finding in project({"m.sql": text}):
+            assert 1 <= finding.span.start_line <= len(source.lines)
+
+
+def test_sql_analyzer_is_linear_on_hostile_input():
+    import time
+
+    for text in ('"' * 400_000, "a" * 400_000 + " vector(3)", "$" * 200_000, "(" * 400_000):
+        started = time.perf_counter()
+        analyze_sql(SourceText(text), "x.sql")
+        assert time.perf_counter() - started < 5
+
+
+def test_rf301_chroma_default_embedding_function_queried_with_openai_vectors():
+    findings = one(
+        """\
+        import chromadb
+        from openai import OpenAI
+
+        collection = chromadb.PersistentClient(path="db").get_or_create_collection("docs")
+        collection.add(ids=["1"], documents=["some text"])
+
+        def search(question):
+            vector = OpenAI().embeddings.create(model="text-embedding-3-small", input=question).data[0].embedding
+            return collection.query(query_embeddings=[vector], n_results=5)
+        """
+    )
+    assert hits(findings, "RF301") == [("app.py", 4)]
+    text = message(findings, "RF301")
+    assert "Chroma collection 'docs' has dimension 384 (fixed by its embedding function" in text
+    assert "sentence-transformers/all-MiniLM-L6-v2 (the library's default)" in text
+    assert "queried with text-embedding-3-small" in text
+
+
+def test_rf301_chroma_explicit_embedding_function():
+    findings = one(
+        """\
+        import chromadb
+        from chromadb.utils import embedding_functions
+        from sentence_transformers import SentenceTransformer
+
+        ef = embedding_functions.OpenAIEmbeddingFunction(model_name="text-embedding-3-large")
+        collection = chromadb.Client().create_collection(name="docs", embedding_function=ef)
+        collection.add(ids=["1"], documents=["text"])
+        model = SentenceTransformer("all-mpnet-base-v2")
+        collection.query(query_embeddings=[model.encode("q").tolist()])
+        """
+    )
+    assert hits(findings, "RF301") == [("app.py", 6)]
+
+
+def test_rf301_chroma_with_explicit_vectors_only_is_silent():
+    findings = one(
+        """\
+        import chromadb
+        from openai import OpenAI
+
+        collection = chromadb.PersistentClient(path="db").get_or_create_collection("docs")
+        llm = OpenAI()
+
+        def add(text):
+            vector = llm.embeddings.create(model="text-embedding-3-small", input=text).data[0].embedding
+            collection.add(ids=["1"], documents=[text], embeddings=[vector])
+
+        def search(question):
+            vector = llm.embeddings.create(model="text-embedding-3-small", input=question).data[0].embedding
+            return collection.query(query_embeddings=[vector], n_results=5)
+        """
+    )
+    assert hits(findings, "RF301") == []
+
+
+def test_rf303_chars_per_token_option():
+    from dataclasses import replace
+
+    settings = replace(Settings(), options={"RF303": {"chars-per-token": 8}})
+    files = {
+        "app.py": textwrap.dedent(
+            """\
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+            from sentence_transformers import SentenceTransformer
+
+            splitter = RecursiveCharacterTextSplitter(chunk_size=3000, chunk_overlap=300)
+            SentenceTransformer("BAAI/bge-small-en-v1.5")
+            """
+        )
+    }
+    default = lint_sources(files, Settings(), _ENGINES.for_settings(Settings()))
+    assert hits(default, "RF303") == [("app.py", 4)]
+    relaxed = lint_sources(files, settings, _ENGINES.for_settings(settings))
+    assert hits(relaxed, "RF303") == []

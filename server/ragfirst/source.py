@@ -31,9 +31,10 @@ def decode_source(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start : exc.start].decode("utf-8", errors="replace"))
+        # Count lines as SourceText does: CRLF, lone CR and LF each end one line.
+        before = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace"))
         raise DecodeError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line, col) from None
 
 

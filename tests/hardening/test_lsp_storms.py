@@ -287,7 +287,7 @@ def test_malformed_framing_does_not_leave_a_deaf_server(tmp_path, label, payload
     try:
         client.send(payload, raw=True)
         try:
-            answer = _hover(client, tmp_path, timeout=10)
+            answer = _hover(client, tmp_path, timeout=5)
             assert "result" in answer or "error" in answer
         except fuzzlib.LspClosed:
             pass  # exited: acceptable
@@ -362,10 +362,10 @@ def test_server_exits_when_stdin_closes(tmp_path):
 def test_exit_without_shutdown_and_repeated_shutdown(tmp_path):
     client = RawLsp(tmp_path)
     first = client.request("shutdown", None)
-    second = client.request("shutdown", None, timeout=10)
+    second = client.request("shutdown", None, timeout=5)
     assert "result" in first and ("result" in second or "error" in second)
     # After shutdown, requests get InvalidRequest (-32600) per the spec, not silence.
-    answer = _hover(client, tmp_path, timeout=10)
+    answer = _hover(client, tmp_path, timeout=5)
     assert "error" in answer or "result" in answer
     client.notify("exit", None)
     assert client.process.wait(timeout=10) in (0, 1)

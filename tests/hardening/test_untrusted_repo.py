@@ -445,7 +445,7 @@ def test_catastrophic_user_regex_is_bounded(tmp_path):
             cwd=tmp_path,
             capture_output=True,
             text=True,
-            timeout=20,
+            timeout=10,
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"a user regex hung `ragfirst check` for over {time.monotonic() - started:.0f}s")
@@ -555,7 +555,7 @@ def test_rule_pack_path_naming_a_special_file_does_not_block(tmp_path, special):
     program = limit + "from ragfirst.cli.main import main\nraise SystemExit(main(['check', '.']))\n"
     try:
         done = subprocess.run(
-            [sys.executable, "-P", "-c", program], cwd=tmp_path, capture_output=True, text=True, timeout=20
+            [sys.executable, "-P", "-c", program], cwd=tmp_path, capture_output=True, text=True, timeout=10
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"`rules = [{target!r}]` made `ragfirst check` block")

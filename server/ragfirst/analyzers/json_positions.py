@@ -27,7 +27,8 @@ class PositionedJson:
         self.keys: dict[Path, int] = {}  # path -> offset of the key
         self._line_starts = [0]
         for index, char in enumerate(text):
-            if char == "\n":
+            # CRLF, lone CR and LF each end a line (as in SourceText).
+            if char == "\n" or (char == "\r" and text[index + 1 : index + 2] != "\n"):
                 self._line_starts.append(index + 1)
 
     def line_col(self, offset: int) -> tuple[int, int]:

@@ -694,7 +694,9 @@ def collect_comments(source: SourceText) -> list[CommentFact]:
     """Real comments only (a `#` inside a string is not one), via the tokenizer."""
     comments: list[CommentFact] = []
     try:
-        tokens = tokenize.generate_tokens(io.StringIO(source.text).readline)
+        # The tokenizer's readline splits on "\n" only: feed it the same lines as SourceText
+        # (CRLF and lone CR too), so comment positions match every other position.
+        tokens = tokenize.generate_tokens(io.StringIO("\n".join(source.lines)).readline)
         for token in tokens:
             if token.type == tokenize.COMMENT:
                 line, col = token.start

@@ -122,6 +122,7 @@ class Site:
     unit: str = ""
     object_site: Site | None = None  # embedding-use: the object it calls
     sql: bool = False  # an operation read from SQL text (`INSERT INTO docs ...`)
+    dim_note: str = ""  # where the dimension comes from, when not from a literal here
     identity: tuple[str, Any] | None = None
 
     @property
@@ -269,9 +270,9 @@ def output_dimension(site: Site) -> tuple[int | None, str | None]:
     if entry.accepts(size):
         return size, None
     if not entry.can_shorten:
-        return None, (
-            f"{entry.id} does not take {site.knob}= (its output is fixed at {entry.dimension}"
-            f" dimensions); the provider rejects the request"
+        return (
+            None,
+            f"{entry.id} does not take {site.knob}= (its output is fixed at {entry.dimension} dimensions)",
         )
     return None, f"{entry.id} cannot produce {site.knob}={size} (allowed: {entry.allowed_text()})"
 
@@ -511,6 +512,35 @@ class FileModel:
                     break
         if caps.get("name-from") == "class" and not site.name:
             site.name = self._table_of_class(call.scope)
+        if site.dimension is None and (caps.get("ef-args") or caps.get("ef-default-model")):
+            self._chroma_dimension(site, call)
+
+    def _chroma_dimension(self, site: Site, call: CallFact) -> None:
+        """A Chroma collection's dimension is its embedding function's (explicit, or the
+        default one when none is given)."""
+        function: Site | None = None
+        if site.caps.get("ef-default-model"):
+            function = Site(EMBEDDING, {"default-model": site.caps["ef-default-model"]}, self.path, site.line)
+            derive(function, CaptureValues(function.caps))
+        else:
+            objects = {s.call.index: s for s in self.of(EMBEDDING) if s.call and s.is_object}
+            for token in _tokens(site.caps.get("ef-args")):
+                arg = CallValues(call, self.facts).arg(token)
+                if arg is None:
+                    continue
+                if arg.origin in objects:
+                    function = objects[arg.origin]
+                else:
+                    inside = [
+                        s for i, s in objects.items() if _span_inside(self.facts.calls[i].full_span, arg.span)
+                    ]
+                    function = inside[0] if len(inside) == 1 else None
+        if function is None:
+            return
+        dimension, _ = output_dimension(function)
+        if dimension is not None:
+            site.dimension = dimension
+            site.dim_note = f"fixed by its embedding function, {model_text(function)} at {function.where}"
 
     def _dimension_from(self, call: CallFact, spec: str, key: str) -> int | None:
         values = CallValues(call, self.facts)
@@ -858,6 +888,11 @@ def cross_file_links(context: ProjectContext, path: str, identity: tuple[str, ..
 # ============================================================================================
 
 
+def _option(rule: Any, context: ProjectContext, name: str, fallback: Any) -> Any:
+    option = rule.options.get(name)
+    return context.settings.option(rule.id, name, option.default if option else fallback)
+
+
 def _index_text(summary: dict[str, Any]) -> str:
     kind = {
         "pinecone": "Pinecone index",
@@ -928,14 +963,21 @@ class RagCheck:
         for site in model.of(EMBEDDING):
             _, problem = output_dimension(site)
             if problem and site.span is not None:
-                detail = f"{problem}. Set at {site.where}; the index and every query need the size the model really returns."
+                detail = (
+                    f"{problem}: the request is rejected, or the vectors do not have the size you expect."
+                    f" Ask for a size the model supports, and create the index with the same size."
+                )
                 matches.append(
                     CheckMatch(site.span, {"_knob": "1", "detail": detail, "model": site.model or ""})
                 )
+        ef_ops = {s.identity for s in model.of(OP) if s.caps.get("uses-ef") == "yes"}
         for site in model.of(INDEX):
             if site.dimension is None or site.span is None or site.identity is None:
                 continue
+            if site.caps.get("ef-ops") == "yes" and site.identity not in ef_ops:
+                continue  # the embedding function never embeds here: explicit vectors fix the size
             summary = {
+                "note": site.dim_note,
                 "store": site.store,
                 "name": site.identity[1] if isinstance(site.identity[1], str) else "",
                 "dim": site.dimension,
@@ -1025,7 +1067,7 @@ class RagCheck:
         if report == "model":
             return self._resolve_model(captures, path, context)
         if report == "chunking":
-            return self._resolve_chunking(captures, context)
+            return self._resolve_chunking(rule, captures, context)
         return self._resolve_reranking(captures, path, context)
 
     def _resolve_dimension(
@@ -1048,7 +1090,8 @@ class RagCheck:
         used = f", used at {first['at']}" if first["at"] != first["where"] else ""
         verb = {"document": "filled", "query": "queried"}.get(first["role"], "filled or queried")
         detail = (
-            f"{_index_text(index)} has dimension {index['dim']} (set at {index['where']}), but it is {verb}"
+            f"{_index_text(index)} has dimension {index['dim']}"
+            f" ({index.get('note') or 'set at ' + index['where']}), but it is {verb}"
             f" with {first['model_text']}, which returns {first['dim']}-dimensional vectors"
             f" (model set at {first['where']}{used}){more}. Writes and queries will fail, or search"
             f" will compare vectors of different models."
@@ -1107,7 +1150,9 @@ class RagCheck:
                 return Resolution(values, None, {"rag": {"query": query, "document": document}})
         return None
 
-    def _resolve_chunking(self, captures: dict[str, str], context: ProjectContext) -> Resolution | None:
+    def _resolve_chunking(
+        self, rule: Any, captures: dict[str, str], context: ProjectContext
+    ) -> Resolution | None:
         data = json.loads(captures["_split"])
         problems = list(data["problems"])
         size = data["size"]
@@ -1115,12 +1160,13 @@ class RagCheck:
             limit = self._project_limit(context)
             if limit is not None:
                 entry, where = limit
-                tokens = size if data["unit"] == "tokens" else size // CHARS_PER_TOKEN
+                per_token = max(int(_option(rule, context, "chars-per-token", CHARS_PER_TOKEN)), 1)
+                tokens = size if data["unit"] == "tokens" else size // per_token
                 if entry.max_input_tokens is not None and tokens > entry.max_input_tokens:
                     unit = (
                         f"{size:,} tokens"
                         if data["unit"] == "tokens"
-                        else f"{size:,} characters (≈{tokens:,} tokens at {CHARS_PER_TOKEN} characters per token)"
+                        else f"{size:,} characters (≈{tokens:,} tokens at {per_token} characters per token)"
                     )
                     problems.append(
                         f"chunk_size={unit} is above the {entry.max_input_tokens:,}-token input limit of"

@@ -71,18 +71,18 @@ def discover(
                 yield root
             continue
         root_real = root.resolve()
-        top = _repository_top(root_real)
+        top = _repository_top(_absolute(root))
         for directory, dirnames, filenames in os.walk(root, followlinks=False):
             current = Path(directory)
             settings = settings_for(current)
-            chain = _ignore_chain(top, current.resolve())
+            chain = _ignore_chain(top, _absolute(current))
             base = settings.root or root
             keep = []
             for name in sorted(dirnames):
                 full = current / name
                 if _excluded(name, _relative(full, base), settings.exclude):
                     continue
-                if settings.respect_gitignore and gitignores.ignored(full.resolve(), True, chain):
+                if settings.respect_gitignore and gitignores.ignored(_absolute(full), True, chain):
                     continue
                 keep.append(name)
             dirnames[:] = keep
@@ -105,7 +105,7 @@ def discover(
                         continue
                 elif not stat.S_ISREG(info.st_mode):
                     continue  # FIFOs, sockets, devices: never opened
-                if settings.respect_gitignore and gitignores.ignored(full.resolve(), False, chain):
+                if settings.respect_gitignore and gitignores.ignored(_absolute(full), False, chain):
                     continue
                 if full not in seen:
                     seen.add(full)
@@ -136,8 +136,13 @@ def _is_under(path: Path, root: Path) -> bool:
     return True
 
 
+def _absolute(path: Path) -> Path:
+    """Lexical absolute path: never follows links, so a link loop cannot raise here."""
+    return Path(os.path.abspath(path))
+
+
 def _relative(path: Path, base: Path) -> str:
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return _absolute(path).relative_to(_absolute(base)).as_posix()
     except ValueError:
         return path.as_posix()

@@ -76,7 +76,8 @@ class Engine:
             size = len(data) / (1024 * 1024)
             self.record_error(analysis, f"file too large to analyse ({size:.1f} MiB; max-file-size)", 1, 0)
             return analysis
-        if spec.binary_is_foreign and b"\0" in data[:8192]:
+        foreign = spec.binary_foreign_suffixes and path.lower().endswith(spec.binary_foreign_suffixes)
+        if foreign and b"\0" in data[:8192]:
             return analysis  # e.g. an MPEG transport stream named .ts: not ours to report
         try:
             text = decode_source(data)
