@@ -36,9 +36,7 @@ def _language(example: Example) -> str:
         ".sql": "sql",
         ".txt": "text",
         ".env": "sh",
-    }.get(
-        suffix, ""
-    )
+    }.get(suffix, "")
 
 
 def _examples(examples: tuple[Example, ...]) -> list[str]:

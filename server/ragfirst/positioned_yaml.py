@@ -80,30 +80,13 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 def load_positioned(text: str) -> PositionedYaml:
     """Parse one YAML document; raise YamlError with a 1-based line on any problem."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return PositionedYaml(None, {(): (1, 0)}, {})
-        if _too_expanded(node):
-            line, col = _mark(node)
-            raise YamlError("document expands to too many nodes (alias bomb?)", line, col)
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column) if mark else (1, 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {problem}", line, col) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}", 1, 0) from None
-    except RecursionError:
-        raise YamlError("YAML nested too deeply", 1, 0) from None
-    finally:
-        loader.dispose()
-    values: dict[Path, tuple[int, int]] = {}
-    keys: dict[Path, tuple[int, int]] = {}
-    _walk(node, (), values, keys, set())
-    return PositionedYaml(data, values, keys)
+    documents = load_positioned_documents(text)
+    if not documents:
+        return PositionedYaml(None, {(): (1, 0)}, {})
+    if len(documents) > 1:
+        line, _ = documents[1].values.get((), (1, 0))
+        raise YamlError("expected one YAML document, found several (---)", line, 0)
+    return documents[0]
 
 
 def load_positioned_documents(text: str) -> list[PositionedYaml]:

@@ -23,7 +23,11 @@ LANGUAGES: list[LanguageSpec] = [
     LanguageSpec("jsonl", suffixes=(".jsonl",), prefilter=False, data_file=True),
     # JavaScript and TypeScript, incl. .vue/.svelte <script> blocks: one fact language.
     LanguageSpec(
-        "javascript", suffixes=JS_SUFFIXES, analyze=analyze_js, comment_prefix="//", binary_foreign_suffixes=(".ts",)
+        "javascript",
+        suffixes=JS_SUFFIXES,
+        analyze=analyze_js,
+        comment_prefix="//",
+        binary_foreign_suffixes=(".ts",),
     ),
     *CONFIG_LANGUAGES,
     LanguageSpec("sql", suffixes=(".sql",), analyze=analyze_sql, prefilter=True, comment_prefix="--"),

@@ -21,7 +21,9 @@ class LanguageSpec:
     prefilter: bool = True  # parse only files that contain a rule's trigger word
     data_file: bool = False  # large data: analysed up to the size cap instead of refused
     comment_prefix: str | None = None
-    binary_foreign_suffixes: tuple[str, ...] = ()  # binary files with these suffixes are another format (.ts video)
+    binary_foreign_suffixes: tuple[
+        str, ...
+    ] = ()  # binary files with these suffixes are another format (.ts video)
 
     def claims(self, name: str) -> bool:
         lowered = name.lower()

@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 
+from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
 
 CONFIG_FILES = ("ragfirst.toml", ".ragfirst.toml", "pyproject.toml")
@@ -90,13 +91,8 @@ _SCHEMA: dict[str, Any] = {
 _VALIDATOR = jsonschema.Draft202012Validator(_SCHEMA)
 
 
-class ConfigError(Exception):
-    def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        super().__init__(f"{path}:{line}:{col}: {message}")
-        self.path = path
-        self.line = line
-        self.col = col
-        self.message = message
+class ConfigError(LocatedError):
+    """A problem in `[tool.ragfirst]` or ragfirst.toml, at file:line:col."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,9 @@
-"""The one error type for problems in rule packs and data tables."""
+"""The error type for problems in rule packs and data tables."""
 
 from __future__ import annotations
 
+from ragfirst.errors import LocatedError
 
-class RuleFileError(Exception):
-    """A problem in a rule pack, located at file:line:col (1-based line, 1-based column)."""
 
-    def __init__(self, path: str, line: int, col: int, message: str) -> None:
-        super().__init__(f"{path}:{line}:{col}: {message}")
-        self.path = path
-        self.line = line
-        self.col = col
-        self.message = message
+class RuleFileError(LocatedError):
+    """A problem in a rule pack or data table, at file:line:col (1-based line and column)."""

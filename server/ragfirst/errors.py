@@ -1,0 +1,14 @@
+"""The one shape of a user's mistake: a message located at file:line:col."""
+
+from __future__ import annotations
+
+
+class LocatedError(Exception):
+    """A problem in a file the user wrote (config, rule pack): one line, never a traceback."""
+
+    def __init__(self, path: str, line: int, col: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path = path
+        self.line = line
+        self.col = col
+        self.message = message
