@@ -38,7 +38,13 @@ export function probePython(
       execFile(
         python,
         ['-c', PROBE_SCRIPT],
-        { timeout: options.timeoutMs ?? 15000, cwd: options.cwd, env: options.env, windowsHide: true },
+        {
+          timeout: options.timeoutMs ?? 15000,
+          cwd: options.cwd,
+          // The probe must not import modules from the workspace it runs in.
+          env: { ...(options.env ?? process.env), PYTHONSAFEPATH: '1' },
+          windowsHide: true,
+        },
         (error) => {
           if (error === null) {
             resolve('ok');

@@ -234,7 +234,9 @@ export class ServerManager implements vscode.Disposable {
     const serverOptions: Executable = {
       command: launch.command,
       args: launch.args,
-      options: { cwd, env: { ...process.env }, shell: launch.shell },
+      // PYTHONSAFEPATH: `python -m ragfirst` must never import a `ragfirst/` package (or
+      // anything else) from the workspace folder it runs in: that folder is untrusted code.
+      options: { cwd, env: { ...process.env, PYTHONSAFEPATH: '1' }, shell: launch.shell },
     };
     const client = new LanguageClient(EXTENSION_ID, DISPLAY_NAME, serverOptions, this.clientOptions());
     this.filterClientRegisteredCommands(client);

@@ -73,10 +73,15 @@ def hash_comments(source: SourceText) -> list[CommentFact]:
     return comments
 
 
+_YAML_ONLY_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def analyze_yaml(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="yaml")
     try:
-        documents = load_positioned_documents(source.text)
+        # PyYAML counts NEL, U+2028 and U+2029 as line breaks; editors do not. Spaces of the
+        # same length keep every other position where the editor sees it.
+        documents = load_positioned_documents(source.text.translate(_YAML_ONLY_LINE_BREAKS))
     except YamlError as exc:
         raise AnalysisError(exc.message, exc.line, exc.col) from None
     for number, document in enumerate(documents):

@@ -13,10 +13,17 @@ from ragfirst.analyzers.config_analyzer import (
 from ragfirst.analyzers.registry_types import LanguageSpec
 
 CONFIG_LANGUAGES = [
-    LanguageSpec("yaml", suffixes=(".yaml", ".yml"), analyze=analyze_yaml, comment_prefix="#"),
-    LanguageSpec("json", suffixes=(".json",), analyze=analyze_json),
     LanguageSpec(
-        "toml", suffixes=(".toml",), filenames=("Pipfile",), analyze=analyze_toml, comment_prefix="#"
+        "yaml", suffixes=(".yaml", ".yml"), analyze=analyze_yaml, comment_prefix="#", loose_prefilter=True
+    ),
+    LanguageSpec("json", suffixes=(".json",), analyze=analyze_json, loose_prefilter=True),
+    LanguageSpec(
+        "toml",
+        suffixes=(".toml",),
+        filenames=("Pipfile",),
+        analyze=analyze_toml,
+        comment_prefix="#",
+        loose_prefilter=True,
     ),
     LanguageSpec(
         "dotenv",
@@ -25,7 +32,9 @@ CONFIG_LANGUAGES = [
         comment_prefix="#",
         prefilter=False,
     ),
-    LanguageSpec("ini", suffixes=(".ini", ".cfg"), analyze=analyze_ini, comment_prefix="#"),
+    LanguageSpec(
+        "ini", suffixes=(".ini", ".cfg"), analyze=analyze_ini, comment_prefix="#", loose_prefilter=True
+    ),
     LanguageSpec(
         "requirements",
         filenames=("requirements*.txt", "*requirements*.in", "requirements/*.txt", "constraints*.txt"),

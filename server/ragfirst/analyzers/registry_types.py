@@ -18,7 +18,8 @@ class LanguageSpec:
     suffixes: tuple[str, ...] = ()
     filenames: tuple[str, ...] = ()  # exact names or fnmatch patterns (requirements*.txt)
     analyze: TextAnalyzer | None = None
-    prefilter: bool = True  # parse only files that contain a rule's trigger word
+    prefilter: bool = True  # parse only files that contain a rule's trigger words
+    loose_prefilter: bool = False  # any one trigger word suffices (small config files)
     data_file: bool = False  # large data: analysed up to the size cap instead of refused
     comment_prefix: str | None = None
     binary_foreign_suffixes: tuple[

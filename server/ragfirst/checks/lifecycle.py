@@ -21,11 +21,11 @@ class LifecycleCheck:
             return "the lifecycle check takes no params; edit rules/lifecycle.yaml"
         return None
 
-    def triggers(self, params: dict[str, Any]) -> set[str]:
-        words: set[str] = set()
+    def triggers(self, params: dict[str, Any]) -> set[Any]:
+        words: set[Any] = set()
         for entry in lifecycle():
             for pattern in (*entry.calls, *entry.imports):
-                words.update(pattern.triggers)
+                words.add(pattern.triggers)
         return words
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:

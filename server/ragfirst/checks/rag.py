@@ -925,14 +925,14 @@ class RagCheck:
             return f"unknown params {sorted(unknown)}; the surfaces live in rules/packs/project-facts.yaml"
         return None
 
-    def triggers(self, params: dict[str, Any]) -> set[str]:
-        words: set[str] = set()
+    def triggers(self, params: dict[str, Any]) -> set[Any]:
+        words: set[Any] = set()
         for kind in KINDS_FOR.get(params.get("report", ""), ()):
             for fact in fact_definitions().get(kind, ()):
                 for matchers in fact.matchers.values():
                     for matcher in matchers:
                         for pattern in matcher.calls:
-                            words.update(pattern.triggers)
+                            words.add(pattern.triggers)
         return words
 
     def model(self, context: CheckContext) -> FileModel:

@@ -30,11 +30,11 @@ class SecretsCheck:
     def triggers(self, params: dict[str, Any]) -> set[str]:
         return set()
 
-    def trigger_patterns(self) -> list[str]:
-        """Regexes for the engine's prefilter: key shapes, and key-like names in any case."""
+    def trigger_substrings(self) -> tuple[list[str], list[str]]:
+        """For the engine's prefilter: key prefixes (`sk-`, `hf_`, ...) that must appear as
+        they are, and key-like names that must appear in the lower-cased text."""
         rules = secret_rules()
-        names = rules.context_names.pattern.removeprefix("(?i)")
-        return [*(f.regex.pattern for f in rules.formats), f"(?i:{names})"]
+        return [f.prefix for f in rules.formats], list(rules.context_words)
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = _known_formats(context.source)

@@ -64,10 +64,10 @@ class SpendCheck:
                 return f"sources: {exc}"
         return None
 
-    def triggers(self, params: dict[str, Any]) -> set[str]:
-        words: set[str] = set()
+    def triggers(self, params: dict[str, Any]) -> set[Any]:
+        words: set[Any] = set()
         for source in params["sources"]:
-            words.update(compile_pattern(source["amount"]).triggers)
+            words.add(compile_pattern(source["amount"]).triggers)
         return words
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:

@@ -103,11 +103,11 @@ class TrainingDataCheck:
             return "data-args must be a list of argument names"
         return None
 
-    def triggers(self, params: dict[str, Any]) -> set[str]:
-        words: set[str] = set()
+    def triggers(self, params: dict[str, Any]) -> set[Any]:
+        words: set[Any] = set()
         for target in params.get("targets", []):
             for text in target["calls"]:
-                words.update(compile_pattern(text).triggers)
+                words.add(compile_pattern(text).triggers)
         return words
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:

@@ -145,6 +145,7 @@ class Settings:
         return result
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -164,7 +165,11 @@ def read_config_table(path: Path) -> tuple[dict[str, Any] | None, str]:
     """The ragfirst table of a config file (None when a pyproject.toml has none)."""
     display = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(display, 1, 1, "config file larger than 1 MiB; not read")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(display, 1, 1, "config file is not valid UTF-8") from None
     except OSError as exc:
@@ -211,13 +216,23 @@ def settings_from_file(path: Path) -> Settings | None:
         severity=dict(table.get("severity", {})),
         exclude=exclude,
         respect_gitignore=table.get("respect-gitignore", True),
-        extra_rules=tuple((base / p).resolve() for p in table.get("rules", ())),
+        extra_rules=tuple(_inside_project(base, p, path, text) for p in table.get("rules", ())),
         require_reason=table.get("require-reason", False),
         guide_url=table.get("guide-url"),
         guide_urls=dict(table.get("guide-urls", {})),
         options={k: dict(v) for k, v in table.get("options", {}).items()},
         max_file_size=table.get("max-file-size", 8 * 1024 * 1024),
     )
+
+
+def _inside_project(base: Path, relative: str, config: Path, text: str) -> Path:
+    """Rule packs must live inside the config's directory tree: a repository's config can
+    never make ragfirst read (and echo) a file from elsewhere on the machine."""
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base.resolve()):
+        line, col = _key_position(text, "rules")
+        raise ConfigError(str(config), line, col, f"rule pack {relative!r} is outside this project; not read")
+    return target
 
 
 class ConfigResolver:
@@ -243,7 +258,8 @@ class ConfigResolver:
         found: Settings | None = None
         for name in CONFIG_FILES:
             candidate = directory / name
-            if candidate.is_file():
+            # A config linked to a file outside its directory is not this project's config.
+            if candidate.is_file() and candidate.resolve().parent == directory:
                 found = settings_from_file(candidate)
                 if found is not None:
                     break

@@ -34,6 +34,7 @@ class SecretRules:
     min_length: int
     min_entropy: float
     placeholders: re.Pattern[str]
+    context_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def secret_rules() -> SecretRules:
         min_length=int(data["context"]["min_length"]),
         min_entropy=float(data["context"]["min_entropy"]),
         placeholders=re.compile(data["placeholders"]),
+        context_words=tuple(data["context"].get("words", ())),
     )
 
 

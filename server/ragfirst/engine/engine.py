@@ -26,6 +26,7 @@ from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
+from ragfirst.rules.patterns import word_trigger
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 ANALYSIS_ERROR = "RF000"
@@ -55,13 +56,40 @@ class FileAnalysis:
 class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        words = ruleset.triggers() | {"ragfirst"}
-        alternation = [re.escape(word) for word in sorted(words, key=len, reverse=True)]
-        for rule in ruleset.rules:  # checks that look for shapes, not words (API keys)
+        self._requirements = list(ruleset.triggers() | {word_trigger("ragfirst")})
+        prefixes: set[str] = set()
+        lowered: set[str] = set()
+        for rule in ruleset.rules:  # checks that look for substrings, not tokens (API keys)
             check = CHECKS.get(rule.check.name) if rule.check else None
-            if check is not None and hasattr(check, "trigger_patterns"):
-                alternation += [f"(?:{pattern})" for pattern in check.trigger_patterns()]
-        self._prefilter = re.compile("|".join(alternation))
+            if check is not None and hasattr(check, "trigger_substrings"):
+                exact, lower = check.trigger_substrings()
+                prefixes.update(exact)
+                lowered.update(lower)
+        self._prefixes = re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(prefixes)})") if prefixes else None
+        self._lowered = re.compile(trie_regex(lowered)) if lowered else None
+        self._always = any(not trigger for trigger in self._requirements)
+        words = {word for trigger in self._requirements for group in trigger for word in group}
+        # Whole tokens only ("Trainer" is not in "SFTTrainer"); the word list is compiled as
+        # a trie so one pass over a file costs about the same as reading it.
+        self._words = re.compile(rf"(?<![\w-])(?:{trie_regex(words)})(?![\w-])")
+
+    def passes_prefilter(self, text: str, loose: bool = False) -> bool:
+        """Could any rule match in this text? Every group of some trigger must be present.
+
+        Trigger words are whole segments of qualified names or config keys, so they appear
+        in source as whole tokens (identifiers, or package names like `together-ai`)."""
+        if self._always:
+            return True
+        found = set(self._words.findall(text))
+        if found and loose:
+            return True
+        if found and any(
+            all(not found.isdisjoint(group) for group in trigger) for trigger in self._requirements
+        ):
+            return True
+        if self._prefixes is not None and self._prefixes.search(text):
+            return True
+        return self._lowered is not None and self._lowered.search(text.lower()) is not None
 
     # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
 
@@ -84,7 +112,7 @@ class Engine:
         except DecodeError as exc:
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
-        if spec.prefilter and not self._prefilter.search(text):
+        if spec.prefilter and not self.passes_prefilter(text, loose=spec.loose_prefilter):
             return analysis
         source = SourceText(text)
         try:
@@ -318,6 +346,26 @@ class Engine:
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def trie_regex(words: set[str]) -> str:
+    """An alternation of `words` factored by common prefixes (fast in Python's `re`)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if ends else "")
+
+    return render(trie)
 
 
 def internal_error(doing: str, exc: Exception) -> str:

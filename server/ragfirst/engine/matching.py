@@ -153,8 +153,14 @@ def match_calls(
             if any(p.matches(fact.module) or p.matches(fact.module.split(".")[0]) for p in matcher.imports):
                 yield fact.span, {"module": fact.module, **matcher.capture}, None
         return
+    last_names = _last_names(matcher)
     for call in facts.calls:
-        if call.qualname is None or not any(p.matches(call.qualname) for p in matcher.calls):
+        if call.qualname is None:
+            continue
+        # Most calls end in a name no pattern of this matcher ends in: skip the regexes.
+        if last_names is not None and call.qualname.rsplit(".", 1)[-1] not in last_names:
+            continue
+        if not any(p.matches(call.qualname) for p in matcher.calls):
             continue
         if not all(condition_holds(call, condition) for condition in matcher.args):
             continue
@@ -233,6 +239,15 @@ def match_dependencies(
                 **matcher.capture,
             },
         )
+
+
+def _last_names(matcher: CallMatcher) -> frozenset[str] | None:
+    names: set[str] = set()
+    for pattern in matcher.calls:
+        if pattern.last_names is None:
+            return None
+        names.update(pattern.last_names)
+    return frozenset(names)
 
 
 def _file_calls_any(facts: FileFacts, patterns: tuple) -> bool:

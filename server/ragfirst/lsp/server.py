@@ -27,6 +27,7 @@ from ragfirst import __version__
 from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, Settings
+from ragfirst.data.secrets import redact_text
 from ragfirst.docs_gen import render_rule_page
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis
@@ -226,10 +227,11 @@ class RagfirstServer(LanguageServer):
         try:
             findings, analysis, lines = await loop.run_in_executor(None, self.lint_text, uri, text)
         except Exception as exc:  # a bug of ours: log it, keep serving
-            log.exception("linting %s failed", uri)
+            log.error("linting %s failed: %s", uri, redact_text(f"{type(exc).__name__}: {exc}"))
             self.window_log_message(
                 types.LogMessageParams(
-                    type=types.MessageType.Error, message=f"ragfirst: linting {uri} failed: {exc}"
+                    type=types.MessageType.Error,
+                    message=redact_text(f"ragfirst: linting {uri} failed: {exc}"),
                 )
             )
             return

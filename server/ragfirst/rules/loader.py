@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from ragfirst.rules.model import (
     RuleOption,
     RuleSet,
 )
-from ragfirst.rules.patterns import NamePattern, PatternError, compile_pattern
+from ragfirst.rules.patterns import NamePattern, PatternError, Trigger, compile_pattern, word_trigger
 from ragfirst.rules.schema import PACK
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
@@ -74,9 +75,14 @@ def load_ruleset(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
 def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
     display = str(path)
     try:
-        if path.stat().st_size > MAX_RULE_FILE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # FIFOs and devices: never opened
+            raise RuleFileError(display, 1, 1, "a rule pack must be a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_RULE_FILE_BYTES + 1)
+        if len(data) > MAX_RULE_FILE_BYTES:
             raise RuleFileError(display, 1, 1, "rule file larger than 2 MiB")
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise RuleFileError(display, 1, 1, "rule file is not valid UTF-8") from None
     except OSError as exc:
@@ -116,6 +122,14 @@ def _schema_error(display: str, doc: PositionedYaml, error: jsonschema.Validatio
     if error.validator in ("oneOf", "anyOf") and error.context:
         message = "; ".join(sorted({sub.message for sub in error.context}))[:300]
     return RuleFileError(display, line, col + 1, f"{where}: {message}")
+
+
+def _check_triggers(check: object, params: dict[str, Any]) -> set[Trigger]:
+    """A check's triggers: full pattern triggers, or plain words (one group each)."""
+    found: set[Trigger] = set()
+    for item in check.triggers(params):  # type: ignore[attr-defined]
+        found.add(word_trigger(item) if isinstance(item, str) else item)
+    return found
 
 
 class _Compiler:
@@ -275,20 +289,20 @@ class _Compiler:
             if problem:
                 raise self.error((*path, "check", "params"), f"check {name!r}: {problem}")
             check = CheckSpec(name, params)
-        triggers: set[str] = set(raw.get("triggers", ()))
+        triggers: set[Trigger] = {word_trigger(word) for word in raw.get("triggers", ())}
         for language_matchers in matchers.values():
             for matcher in language_matchers:
                 for pattern in (*matcher.calls, *matcher.imports):
-                    triggers.update(pattern.triggers)
+                    triggers.add(pattern.triggers)
         if check is not None:
-            triggers.update(CHECKS[check.name].triggers(check.params))
+            triggers.update(_check_triggers(CHECKS[check.name], check.params))
         for config in raw.get("match", {}).get("config", []):
             for key in ("has-keys", "key"):
                 texts = [config[key]] if isinstance(config.get(key), str) else config.get(key, [])
                 for text in texts:
-                    triggers.update(compile_pattern(text).triggers)
+                    triggers.add(compile_pattern(text).triggers)
         for dependency in raw.get("match", {}).get("dependencies", []):
-            triggers.update(name for name in dependency["names"] if len(name) >= 2)
+            triggers.update(word_trigger(name) for name in dependency["names"] if len(name) >= 2)
         examples = raw.get("examples", {})
         project_message = None
         if "project-message" in raw:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ragfirst.model import Severity
-from ragfirst.rules.patterns import NamePattern
+from ragfirst.rules.patterns import NamePattern, Trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ class Rule:
     check: CheckSpec | None = None
     fire_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
-    triggers: tuple[str, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
     builtin: bool = True
 
 
@@ -144,13 +144,13 @@ class RuleSet:
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
 
-    def triggers(self) -> set[str]:
-        words: set[str] = set()
+    def triggers(self) -> set[Trigger]:
+        words: set[Trigger] = set()
         for rule in self.rules:
             words.update(rule.triggers)
         for fact in self.facts:
             for matchers in fact.matchers.values():
                 for matcher in matchers:
                     for pattern in (*matcher.calls, *matcher.imports):
-                        words.update(pattern.triggers)
+                        words.add(pattern.triggers)
         return words

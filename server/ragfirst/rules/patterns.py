@@ -11,17 +11,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class PatternError(ValueError):
     pass
 
 
+Trigger = tuple[tuple[str, ...], ...]
+"""What a file must contain for a pattern to match: every group (one per literal segment)
+must have one of its words in the text. `(("transformers",), ("Trainer", "Seq2SeqTrainer"))`."""
+
+# Segments that name something source text never spells out: `builtins.open` is written
+# `open`, JS default imports are `<module>.default`, SQL facts live under `sql.`.
+SYNTHETIC_SEGMENTS = frozenset({"**", "builtins", "default", "sql"})
+
+
+def word_trigger(word: str) -> Trigger:
+    return ((word,),)
+
+
 @dataclass(frozen=True, slots=True)
 class NamePattern:
     text: str
     regex: re.Pattern[str]
-    triggers: tuple[str, ...]
+    triggers: Trigger
+    last_names: frozenset[str] | None = None  # what the last segment can be; None: anything
 
     def matches(self, qualname: str) -> bool:
         return self.regex.fullmatch(qualname) is not None
@@ -86,6 +101,7 @@ def _segment_triggers(segment: str) -> tuple[str, ...]:
     return (bare,) if _WORD.fullmatch(bare) else ()
 
 
+@lru_cache(maxsize=8192)
 def compile_pattern(text: str) -> NamePattern:
     if not text or text.strip() != text:
         raise PatternError(f"empty pattern or surrounding whitespace: {text!r}")
@@ -101,9 +117,18 @@ def compile_pattern(text: str) -> NamePattern:
             raise PatternError(f"'**' must be a whole segment in {text!r}")
         parts.append(_segment_regex(segment) + (r"\." if position < len(segments) - 1 else ""))
     regex = re.compile("".join(parts))
-    # The most specific segment makes the best prefilter trigger: the longest literal one.
-    # `builtins.` is implicit in source text, so it never serves as a trigger.
-    candidates = [_segment_triggers(segment) for segment in segments if segment not in ("**", "builtins")]
-    candidates = [words for words in candidates if words]
-    triggers = max(candidates, key=lambda words: min(len(w) for w in words)) if candidates else ()
-    return NamePattern(text, regex, triggers)
+    # Every literal segment must appear in a file's text for the pattern to match there:
+    # requiring all of them (not just one) is what makes the prefilter skip most files.
+    groups = [_segment_triggers(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
+    last = segments[-1]
+    last_names = frozenset(_alternatives(last)) if last != "**" and "*" not in last else None
+    return NamePattern(text, regex, tuple(dict.fromkeys(g for g in groups if g)), last_names)
+
+
+def _alternatives(segment: str) -> list[str]:
+    """The exact texts a wildcard-free segment matches (`{create,resume}` -> 2 texts)."""
+    if "{" not in segment:
+        return [segment]
+    prefix, _, rest = segment.partition("{")
+    options, _, suffix = rest.partition("}")
+    return [prefix + option.strip() + tail for option in options.split(",") for tail in _alternatives(suffix)]
