@@ -18,10 +18,12 @@ import json, sys, urllib.parse, pathlib
 report = json.load(open(sys.argv[1]))
 rules = {f["rule"] for f in report["findings"]}
 assert {"RF101", "RF103", "RF104", "RF105", "RF106"} <= rules, rules
+from ragfirst.markdown_anchors import anchors
 for finding in report["findings"]:
     url = urllib.parse.urlparse(finding["guide"])
     page = pathlib.Path(urllib.parse.unquote(url.path))
     assert "site-packages" in str(page) and page.is_file(), finding["guide"]
+    assert url.fragment in anchors(page.read_text(encoding="utf-8")), finding["guide"]
 print(f"install-check: ok ({len(report['findings'])} findings, rules {sorted(rules)})")
 PY
 "$work/venv/bin/ragfirst" rule RF101 | grep -q "hosted-fine-tuning"

@@ -330,3 +330,21 @@ def test_console_entry_points(project):
     )
     assert result.returncode == 1
     assert result.stdout.startswith("train.py:4:1: RF101")
+
+
+def test_guide_command_lists_and_prints_pages(project, capsys):
+    code, out, _ = run(capsys, "guide")
+    assert code == 0 and "  rag-first" in out.splitlines()
+    code, out, _ = run(capsys, "guide", "when-to-fine-tune")
+    assert code == 0 and "## " in out and "10,000" in out
+    code, _, err = run(capsys, "guide", "no-such-page")
+    assert code == 2 and "no guide page 'no-such-page'" in err
+
+
+def test_rule_pages_show_the_data_tables_with_sources(project, capsys):
+    _, out, _ = run(capsys, "rule", "RF203")
+    assert "| gpt-4o-mini-2024-07-18 | 3.00 | 2026-08 | https://developers.openai.com/api/docs/pricing" in out
+    _, out, _ = run(capsys, "rule", "RF107")
+    assert "| OpenAI self-serve fine-tuning | winding down | 2027-01-06 |" in out
+    _, out, _ = run(capsys, "rule", "RF201")
+    assert "| OpenAI | 10 |" in out

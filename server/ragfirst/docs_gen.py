@@ -151,8 +151,54 @@ def render_rule_page(rule: Rule, source_label: str | None = None) -> str:
         out.append(f"[tool.ragfirst.options.{rule.id}]")
         for name, option in rule.options.items():
             out.append(f"{name} = {_toml_value(option.default)}   # {option.description}")
-    out += ["```", "", "## Read more", "", f"The guide: [{rule.guide}]({guide_link})", ""]
+    out += ["```", ""]
+    out += _data_tables(rule)
+    out += ["## Read more", "", f"The guide: [{rule.guide}]({guide_link})", ""]
     return "\n".join(out)
+
+
+def _data_tables(rule: Rule) -> list[str]:
+    """The facts a rule decides by, with their sources (prices, lifecycle dates)."""
+    from ragfirst.data.tables import lifecycle, pricing
+
+    if rule.check is None:
+        return []
+    if rule.check.name == "lifecycle":
+        lines = [
+            "## Lifecycle table (rules/lifecycle.yaml)",
+            "",
+            "| path | status | date | source |",
+            "| --- | --- | --- | --- |",
+        ]
+        for entry in lifecycle():
+            date = entry.date.isoformat() if entry.date else "-"
+            lines.append(f"| {entry.what} | {entry.status} | {date} | {entry.source} |")
+        return [*lines, ""]
+    if rule.check.name == "training-data" and rule.check.params.get("report") in ("cost", "count"):
+        table = pricing()
+        if rule.check.params["report"] == "count":
+            lines = [
+                "## Provider minimums (rules/pricing.yaml)",
+                "",
+                "| provider | minimum examples | source |",
+                "| --- | --- | --- |",
+            ]
+            for facts in table.providers.values():
+                if facts.minimum_examples:
+                    lines.append(f"| {facts.name} | {facts.minimum_examples} | {facts.minimum_source} |")
+            return [*lines, ""]
+        lines = [
+            "## Training prices (rules/pricing.yaml)",
+            "",
+            "| model | USD per 1M training tokens | as of | source |",
+            "| --- | --- | --- | --- |",
+        ]
+        for price in table.training:
+            lines.append(
+                f"| {price.model} | {price.usd_per_1m_tokens:.2f} | {price.as_of} | {price.source} |"
+            )
+        return [*lines, ""]
+    return []
 
 
 def _toml_value(value: object) -> str:

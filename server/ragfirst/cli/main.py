@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--config", type=Path)
 
+    guide = commands.add_parser("guide", help="print a page of the guide (no topic: list them)")
+    guide.add_argument("topic", nargs="?", help="a page name, e.g. rag-first or when-to-fine-tune")
+
     decisions = commands.add_parser("decisions", help="list every suppression and its reason")
     decisions.add_argument("paths", nargs="*", type=Path)
     decisions.add_argument("--format", choices=["text", "json"], default="text")
@@ -137,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ragfirst.cli.rules_command import run_rule, run_rules
 
             return run_rule(args) if args.command == "rule" else run_rules(args)
+        if args.command == "guide":
+            from ragfirst.cli.rules_command import run_guide
+
+            return run_guide(args)
         if args.command == "decisions":
             from ragfirst.cli.decisions_command import run_decisions
 

@@ -68,3 +68,21 @@ def run_rules(args: argparse.Namespace) -> int:
         state = "on " if row["enabled"] else "off"
         sys.stdout.write(f"{row['id']}  {state}  {row['severity']:<8} {row['name']}\n")
     return EXIT_CLEAN
+
+
+def run_guide(args: argparse.Namespace) -> int:
+    """`ragfirst guide [TOPIC]`: the guide shipped with the package, offline."""
+    from ragfirst.resources import package_data_dir
+
+    guide_dir = package_data_dir("docs") / "guide"
+    pages = sorted(p.stem for p in guide_dir.glob("*.md"))
+    if not args.topic:
+        sys.stdout.write("Guide pages (ragfirst guide TOPIC):\n" + "".join(f"  {page}\n" for page in pages))
+        return EXIT_CLEAN
+    topic = args.topic.removesuffix(".md").split("#", 1)[0]
+    if topic not in pages:
+        sys.stderr.write(f"ragfirst: error: no guide page {args.topic!r}; pages: {', '.join(pages)}\n")
+        return EXIT_ERROR
+    text = (guide_dir / f"{topic}.md").read_text(encoding="utf-8")
+    sys.stdout.write(_render_for_terminal(text) if sys.stdout.isatty() else text)
+    return EXIT_CLEAN
