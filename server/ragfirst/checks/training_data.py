@@ -240,10 +240,11 @@ class TrainingDataCheck:
             return None
         trained = summary.tokens * epochs
         cost = trained / 1_000_000 * price.usd_per_1m_tokens
+        cost_text = f"${cost:,.2f}" if cost >= 0.01 else "< $0.01"
         tokens_text = _millions(summary.tokens)
         lower = "at least " if summary.lower_bound else ""
         estimate = (
-            f"{lower}≈ {tokens_text} tokens x {epochs_text} x ${price.usd_per_1m_tokens:.2f}/1M ≈ {lower}${cost:,.2f}"
+            f"{lower}≈ {tokens_text} tokens x {epochs_text} x ${price.usd_per_1m_tokens:.2f}/1M ≈ {lower}{cost_text}"
             f" (tokens ≈ {summary.token_method}; {price.model} price as of {price.as_of})"
         )
         values.update({"estimate": estimate, "cost": f"${cost:,.2f}", "price_source": price.source})
