@@ -293,8 +293,10 @@ def test_a_file_that_does_not_parse_is_one_rf000():
 
 
 def test_a_broken_component_is_rf000_at_its_line_in_the_file():
+    # The component mentions a whole training call, so the prefilter parses it (a file that
+    # names no complete rule pattern is never parsed, and so never gets RF000).
     code = """\
-        <template><p>fineTuning</p></template>
+        <template><p>import OpenAI from "openai"; client.fineTuning.jobs.create()</p></template>
         <script lang="ts">
         const x: = 1;
         </script>
