@@ -53,7 +53,7 @@ from ragfirst.analyzers.facts import (
     ImportFact,
     StringFact,
 )
-from ragfirst.data.data_files import FILE_MARKER
+from ragfirst.data.data_files import FILE_MARKER, join_path
 from ragfirst.data.secrets import looks_like_context_secret
 from ragfirst.model import Span
 from ragfirst.source import SourceText
@@ -306,15 +306,6 @@ def literal_of(value: Value, _path: tuple[int, ...] = ()) -> Any:
 
 def _is_nullish(value: Value) -> bool:
     return value is None or (isinstance(value, Lit) and value.value is None)
-
-
-def _join_path(*parts: str) -> str:
-    joined = ""
-    for part in parts:
-        while part.startswith("./"):
-            part = part[2:]
-        joined = part if part.startswith("/") or not joined else joined.rstrip("/") + "/" + part
-    return joined
 
 
 def module_name(spec: str) -> str | None:
@@ -1345,7 +1336,7 @@ class JsAnalyzer:
             )
         elif self._is_file_url(func, scope, is_new, args):
             # `new URL("./data/train.jsonl", import.meta.url)`: a file next to this module.
-            return Lit(_join_path(FILE_MARKER + "/..", args[0].value))
+            return Lit(join_path(FILE_MARKER + "/..", args[0].value))
         return self._call_result(func, callee, qualname, index, args)
 
     @staticmethod
@@ -1384,7 +1375,7 @@ class JsAnalyzer:
             literals = [arg.value for arg in args]
             if qualname in PATH_JOINS:
                 if literals and all(isinstance(v, str) for v in literals):
-                    return Lit(_join_path(*literals))
+                    return Lit(join_path(*literals))
             elif qualname in PATH_DIRNAMES:
                 if literals and isinstance(literals[0], str):
                     first = literals[0]

@@ -33,7 +33,7 @@ from ragfirst.analyzers.facts import (
     ImportFact,
     StringFact,
 )
-from ragfirst.data.data_files import FILE_MARKER
+from ragfirst.data.data_files import FILE_MARKER, join_path
 from ragfirst.data.secrets import looks_like_context_secret
 from ragfirst.model import Span
 from ragfirst.source import SourceText
@@ -512,7 +512,7 @@ class PythonAnalyzer:
                 return Lit(left_literal + right_literal)
         is_path_join = isinstance(node.op, ast.Div) and isinstance(left, Sym) and left.path is not None
         if is_path_join and isinstance(right_literal, str):
-            return Sym(left.qualname, left.origin, _join_path(left.path, right_literal))
+            return Sym(left.qualname, left.origin, join_path(left.path, right_literal))
         return None
 
     def _attribute(self, owner: Value, attr: str) -> Value:
@@ -629,11 +629,11 @@ class PythonAnalyzer:
                     else [a.value for a in args]
                 )
                 if literals and all(isinstance(v, str) for v in literals):
-                    path = _join_path(*literals)
+                    path = join_path(*literals)
             elif callee.qualname == "os.path.join":
                 literals = [a.value for a in args]
                 if literals and all(isinstance(v, str) for v in literals):
-                    return Lit(_join_path(*literals))
+                    return Lit(join_path(*literals))
             return Sym(f"{qualname}()", index, path)
         return None
 
@@ -657,13 +657,6 @@ class PythonAnalyzer:
             if value.path is not None:
                 arg.value = value.path
         return arg
-
-
-def _join_path(*parts: str) -> str:
-    joined = ""
-    for part in parts:
-        joined = part if part.startswith("/") or not joined else joined.rstrip("/") + "/" + part
-    return joined
 
 
 def _callee_qualname(value: Value) -> str | None:

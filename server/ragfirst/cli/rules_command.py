@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from pathlib import Path
 
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR
 from ragfirst.config.settings import ConfigResolver
@@ -46,8 +47,6 @@ def run_rule(args: argparse.Namespace) -> int:
 
 def run_rules(args: argparse.Namespace) -> int:
     resolver = ConfigResolver(explicit=args.config)
-    from pathlib import Path
-
     settings = resolver.for_path(Path.cwd())
     ruleset = EngineCache().for_settings(settings).ruleset
     rows = [

@@ -21,6 +21,17 @@ DEFAULT_MAX_DATA_BYTES = 64 * 1024 * 1024
 FILE_MARKER = "@file"  # the analyzer's stand-in for `__file__`
 
 
+def join_path(*parts: str) -> str:
+    """Join path literals as the code would at runtime (`Path("data") / "x"`, `path.join`):
+    a later absolute part restarts the path; leading `./` is dropped."""
+    joined = ""
+    for part in parts:
+        while part.startswith("./"):
+            part = part[2:]
+        joined = part if part.startswith("/") or not joined else joined.rstrip("/") + "/" + part
+    return joined
+
+
 class OutsideRoot(Exception):
     """The path leads out of the project root; it was not read."""
 

@@ -28,7 +28,6 @@ class LintResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
     files_parsed: int = 0
-    engines: dict[tuple[Path, ...], Engine] = field(default_factory=dict)
 
     @property
     def active(self) -> list[Finding]:
