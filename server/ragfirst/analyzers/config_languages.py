@@ -14,9 +14,16 @@ from ragfirst.analyzers.registry_types import LanguageSpec
 
 CONFIG_LANGUAGES = [
     LanguageSpec(
-        "yaml", suffixes=(".yaml", ".yml"), analyze=analyze_yaml, comment_prefix="#", loose_prefilter=True
+        "yaml",
+        suffixes=(".yaml", ".yml"),
+        analyze=analyze_yaml,
+        comment_prefix="#",
+        loose_prefilter=True,
+        fact_language="config",
     ),
-    LanguageSpec("json", suffixes=(".json",), analyze=analyze_json, loose_prefilter=True),
+    LanguageSpec(
+        "json", suffixes=(".json",), analyze=analyze_json, loose_prefilter=True, fact_language="config"
+    ),
     LanguageSpec(
         "toml",
         suffixes=(".toml",),
@@ -24,22 +31,30 @@ CONFIG_LANGUAGES = [
         analyze=analyze_toml,
         comment_prefix="#",
         loose_prefilter=True,
+        fact_language="config",
     ),
     LanguageSpec(
         "dotenv",
         filenames=(".env", ".env.*", "*.env"),
         analyze=analyze_dotenv,
         comment_prefix="#",
+        fact_language="config",
         prefilter=False,
     ),
     LanguageSpec(
-        "ini", suffixes=(".ini", ".cfg"), analyze=analyze_ini, comment_prefix="#", loose_prefilter=True
+        "ini",
+        suffixes=(".ini", ".cfg"),
+        analyze=analyze_ini,
+        comment_prefix="#",
+        loose_prefilter=True,
+        fact_language="config",
     ),
     LanguageSpec(
         "requirements",
         filenames=("requirements*.txt", "*requirements*.in", "requirements/*.txt", "constraints*.txt"),
         analyze=analyze_requirements,
         comment_prefix="#",
+        fact_language="config",
         prefilter=False,
     ),
 ]

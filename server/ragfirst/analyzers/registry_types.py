@@ -25,6 +25,12 @@ class LanguageSpec:
     binary_foreign_suffixes: tuple[
         str, ...
     ] = ()  # binary files with these suffixes are another format (.ts video)
+    fact_language: str | None = None  # FileFacts.language it produces, when not `name`
+
+    @property
+    def facts_language(self) -> str:
+        """Which rule matchers apply to this kind of file (all config kinds share `config`)."""
+        return self.fact_language or self.name
 
     def claims(self, name: str) -> bool:
         lowered = name.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -73,3 +74,16 @@ class Check(Protocol):
         """Words a file must contain for this check to find anything (for the prefilter)."""
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SubstringTriggers:
+    """Prefilter words for checks that look for substrings rather than tokens (API keys):
+    a file passes when it contains one of `prefixes` (as they are) and `confirm` matches,
+    or one of `lowered` (in the lower-cased text) and, in code, `literal` matches (in
+    config files values need no quotes, so `literal` is not required there)."""
+
+    prefixes: tuple[str, ...]
+    confirm: re.Pattern[str] | None
+    lowered: tuple[str, ...]
+    literal: re.Pattern[str] | None

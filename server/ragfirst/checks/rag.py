@@ -925,14 +925,15 @@ class RagCheck:
             return f"unknown params {sorted(unknown)}; the surfaces live in rules/packs/project-facts.yaml"
         return None
 
-    def triggers(self, params: dict[str, Any]) -> set[Any]:
-        words: set[Any] = set()
+    def triggers(self, params: dict[str, Any]) -> dict[str, set[Any]]:
+        """By fact language: a Python file is parsed for the Python surfaces only."""
+        words: dict[str, set[Any]] = {}
         for kind in KINDS_FOR.get(params.get("report", ""), ()):
             for fact in fact_definitions().get(kind, ()):
-                for matchers in fact.matchers.values():
+                for language, matchers in fact.matchers.items():
                     for matcher in matchers:
                         for pattern in matcher.calls:
-                            words.add(pattern.triggers)
+                            words.setdefault(language, set()).add(pattern.triggers)
         return words
 
     def model(self, context: CheckContext) -> FileModel:

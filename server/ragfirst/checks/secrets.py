@@ -13,9 +13,10 @@ it to redact every snippet of the file and never stores it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ragfirst.checks.base import CheckContext, CheckMatch
+from ragfirst.checks.base import CheckContext, CheckMatch, SubstringTriggers
 from ragfirst.data.secrets import find_secrets, looks_like_context_secret, redact, secret_rules
 from ragfirst.model import Span
 from ragfirst.source import SourceText
@@ -30,11 +31,18 @@ class SecretsCheck:
     def triggers(self, params: dict[str, Any]) -> set[str]:
         return set()
 
-    def trigger_substrings(self) -> tuple[list[str], list[str]]:
-        """For the engine's prefilter: key prefixes (`sk-`, `hf_`, ...) that must appear as
-        they are, and key-like names that must appear in the lower-cased text."""
+    def trigger_substrings(self) -> SubstringTriggers:
+        """For the engine's prefilter: a key prefix (`sk-`, `hf_`, ...) confirmed by the full
+        key formats, or a key-like name (`api_key`) and, in code, a quoted literal long and
+        plain enough to be a key (`looks_like_context_secret` needs both)."""
         rules = secret_rules()
-        return [f.prefix for f in rules.formats], list(rules.context_words)
+        literal = re.compile(rf"[\"'`][A-Za-z0-9_\-+=]{{{rules.min_length},}}[\"'`]")
+        return SubstringTriggers(
+            prefixes=tuple(f.prefix for f in rules.formats),
+            confirm=rules.any_format,
+            lowered=rules.context_words,
+            literal=literal,
+        )
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = _known_formats(context.source)

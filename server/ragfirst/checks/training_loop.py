@@ -38,8 +38,13 @@ class TrainingLoopCheck:
             return f"optimizer-name is not a valid regular expression: {exc}"
         return None
 
-    def triggers(self, params: dict[str, Any]) -> set[str]:
-        return {"backward"}
+    def triggers(self, params: dict[str, Any]) -> set[Any]:
+        """`backward` and, when the rule names LLM signals, the words of one of them (the
+        check finds nothing in a file that calls none)."""
+        signals = [compile_pattern(p).triggers for p in params.get("llm-signals", [])]
+        if not signals:
+            return {"backward"}
+        return {(("backward",), *signal) for signal in signals}
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         signals = [compile_pattern(p) for p in params.get("llm-signals", [])]

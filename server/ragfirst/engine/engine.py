@@ -16,7 +16,7 @@ from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import FileFacts
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
 from ragfirst.analyzers.registry import language_spec
-from ragfirst.checks.base import CheckContext, ProjectContext, Resolution
+from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
@@ -26,7 +26,7 @@ from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
-from ragfirst.rules.patterns import word_trigger
+from ragfirst.rules.patterns import Trigger, word_trigger
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 ANALYSIS_ERROR = "RF000"
@@ -57,39 +57,63 @@ class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self._requirements = list(ruleset.triggers() | {word_trigger("ragfirst")})
-        prefixes: set[str] = set()
-        lowered: set[str] = set()
-        for rule in ruleset.rules:  # checks that look for substrings, not tokens (API keys)
+        self._requirements_by_language: dict[str, list[Trigger]] = {}
+        # Checks that look for substrings, not tokens (API keys); one entry per check.
+        self._substrings: list[tuple[re.Pattern[str] | None, SubstringTriggers, re.Pattern[str] | None]] = []
+        seen_checks: set[str] = set()
+        for rule in ruleset.rules:
             check = CHECKS.get(rule.check.name) if rule.check else None
-            if check is not None and hasattr(check, "trigger_substrings"):
-                exact, lower = check.trigger_substrings()
-                prefixes.update(exact)
-                lowered.update(lower)
-        self._prefixes = re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(prefixes)})") if prefixes else None
-        self._lowered = re.compile(trie_regex(lowered)) if lowered else None
+            if check is None or not hasattr(check, "trigger_substrings") or check.name in seen_checks:
+                continue
+            seen_checks.add(check.name)
+            found: SubstringTriggers = check.trigger_substrings()
+            prefixes = (
+                re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(set(found.prefixes))})")
+                if found.prefixes
+                else None
+            )
+            lowered = re.compile(trie_regex(set(found.lowered))) if found.lowered else None
+            self._substrings.append((prefixes, found, lowered))
         self._always = any(not trigger for trigger in self._requirements)
         words = {word for trigger in self._requirements for group in trigger for word in group}
         # Whole tokens only ("Trainer" is not in "SFTTrainer"); the word list is compiled as
         # a trie so one pass over a file costs about the same as reading it.
         self._words = re.compile(rf"(?<![\w-])(?:{trie_regex(words)})(?![\w-])")
 
-    def passes_prefilter(self, text: str, loose: bool = False) -> bool:
-        """Could any rule match in this text? Every group of some trigger must be present.
+    def requirements(self, language: str | None) -> list[Trigger]:
+        """The triggers that matter in files of one fact language (all when None); an
+        empty list means that something may match in any file."""
+        if language is None:
+            return [] if self._always else self._requirements
+        found = self._requirements_by_language.get(language)
+        if found is None:
+            found = list(self.ruleset.triggers(language) | {word_trigger("ragfirst")})
+            if any(not trigger for trigger in found):
+                found = []
+            self._requirements_by_language[language] = found
+        return found
+
+    def passes_prefilter(self, text: str, loose: bool = False, language: str | None = None) -> bool:
+        """Could any rule match in this text? Every group of some trigger of the file's
+        language must be present.
 
         Trigger words are whole segments of qualified names or config keys, so they appear
         in source as whole tokens (identifiers, or package names like `together-ai`)."""
-        if self._always:
+        requirements = self.requirements(language)
+        if not requirements:  # a trigger with no words: something may match anywhere
             return True
         found = set(self._words.findall(text))
         if found and loose:
             return True
-        if found and any(
-            all(not found.isdisjoint(group) for group in trigger) for trigger in self._requirements
-        ):
+        if found and any(all(not found.isdisjoint(group) for group in trigger) for trigger in requirements):
             return True
-        if self._prefixes is not None and self._prefixes.search(text):
-            return True
-        return self._lowered is not None and self._lowered.search(text.lower()) is not None
+        for prefixes, found, lowered in self._substrings:
+            if prefixes and prefixes.search(text) and (not found.confirm or found.confirm.search(text)):
+                return True
+            literal_ok = loose or found.literal is None or found.literal.search(text)
+            if lowered and literal_ok and lowered.search(text.lower()):
+                return True
+        return False
 
     # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
 
@@ -112,7 +136,9 @@ class Engine:
         except DecodeError as exc:
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
-        if spec.prefilter and not self.passes_prefilter(text, loose=spec.loose_prefilter):
+        if spec.prefilter and not self.passes_prefilter(
+            text, loose=spec.loose_prefilter, language=spec.facts_language
+        ):
             return analysis
         source = SourceText(text)
         try:

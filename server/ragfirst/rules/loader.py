@@ -20,6 +20,7 @@ from ragfirst.positioned_yaml import PositionedYaml, YamlError, load_positioned
 from ragfirst.resources import builtin_rules_dir
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.model import (
+    ANY_LANGUAGE,
     ArgCondition,
     CallMatcher,
     CheckSpec,
@@ -124,11 +125,23 @@ def _schema_error(display: str, doc: PositionedYaml, error: jsonschema.Validatio
     return RuleFileError(display, line, col + 1, f"{where}: {message}")
 
 
-def _check_triggers(check: object, params: dict[str, Any]) -> set[Trigger]:
-    """A check's triggers: full pattern triggers, or plain words (one group each)."""
-    found: set[Trigger] = set()
-    for item in check.triggers(params):  # type: ignore[attr-defined]
-        found.add(word_trigger(item) if isinstance(item, str) else item)
+def matcher_triggers(matcher: CallMatcher) -> set[Trigger]:
+    """What a file needs for `matcher` to match: one of its patterns' words and, when it
+    requires `file-calls`, also the words of one of those."""
+    own = {pattern.triggers for pattern in (*matcher.calls, *matcher.imports)}
+    if not matcher.file_calls:
+        return own
+    return {tuple(dict.fromkeys((*mine, *needed.triggers))) for mine in own for needed in matcher.file_calls}
+
+
+def _check_triggers(check: object, params: dict[str, Any]) -> dict[str, set[Trigger]]:
+    """A check's triggers by fact language: a check returns full pattern triggers or plain
+    words (one group each), either as one set (any language) or as a dict by language."""
+    returned = check.triggers(params)  # type: ignore[attr-defined]
+    by_language = returned if isinstance(returned, dict) else {ANY_LANGUAGE: returned}
+    found: dict[str, set[Trigger]] = {}
+    for language, items in by_language.items():
+        found[language] = {word_trigger(item) if isinstance(item, str) else item for item in items}
     return found
 
 
@@ -289,20 +302,25 @@ class _Compiler:
             if problem:
                 raise self.error((*path, "check", "params"), f"check {name!r}: {problem}")
             check = CheckSpec(name, params)
-        triggers: set[Trigger] = {word_trigger(word) for word in raw.get("triggers", ())}
-        for language_matchers in matchers.values():
+        by_language: dict[str, set[Trigger]] = {
+            ANY_LANGUAGE: {word_trigger(word) for word in raw.get("triggers", ())}
+        }
+        for language, language_matchers in matchers.items():
             for matcher in language_matchers:
-                for pattern in (*matcher.calls, *matcher.imports):
-                    triggers.add(pattern.triggers)
+                by_language.setdefault(language, set()).update(matcher_triggers(matcher))
         if check is not None:
-            triggers.update(_check_triggers(CHECKS[check.name], check.params))
+            for language, found in _check_triggers(CHECKS[check.name], check.params).items():
+                by_language.setdefault(language, set()).update(found)
         for config in raw.get("match", {}).get("config", []):
             for key in ("has-keys", "key"):
                 texts = [config[key]] if isinstance(config.get(key), str) else config.get(key, [])
                 for text in texts:
-                    triggers.add(compile_pattern(text).triggers)
+                    by_language.setdefault("config", set()).add(compile_pattern(text).triggers)
         for dependency in raw.get("match", {}).get("dependencies", []):
-            triggers.update(word_trigger(name) for name in dependency["names"] if len(name) >= 2)
+            by_language.setdefault("config", set()).update(
+                word_trigger(name) for name in dependency["names"] if len(name) >= 2
+            )
+        triggers = set().union(*by_language.values())
         examples = raw.get("examples", {})
         project_message = None
         if "project-message" in raw:
@@ -334,6 +352,9 @@ class _Compiler:
             fire_examples=self.examples(examples.get("fire", []), (*path, "examples", "fire")),
             pass_examples=self.examples(examples.get("pass", []), (*path, "examples", "pass")),
             triggers=tuple(sorted(triggers)),
+            language_triggers={
+                language: tuple(sorted(found)) for language, found in by_language.items() if found
+            },
             builtin=self.builtin,
         )
 

@@ -9,6 +9,8 @@ from typing import Any
 from ragfirst.model import Severity
 from ragfirst.rules.patterns import NamePattern, Trigger
 
+ANY_LANGUAGE = "*"
+
 
 @dataclass(frozen=True, slots=True)
 class ArgCondition:
@@ -119,6 +121,9 @@ class Rule:
     fire_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
     triggers: tuple[Trigger, ...] = ()
+    # The same triggers by the fact language they can match in (`python`, `javascript`,
+    # `sql`, `config`); ANY_LANGUAGE holds those that may match anywhere.
+    language_triggers: dict[str, tuple[Trigger, ...]] = field(default_factory=dict)
     builtin: bool = True
 
 
@@ -144,12 +149,21 @@ class RuleSet:
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
 
-    def triggers(self) -> set[Trigger]:
+    def triggers(self, language: str | None = None) -> set[Trigger]:
+        """What a file must contain for some rule or fact to match in it: for one fact
+        language (a Python file need not contain the words of SQL or config matchers), or
+        for any language when `language` is None."""
         words: set[Trigger] = set()
         for rule in self.rules:
-            words.update(rule.triggers)
+            if language is None:
+                words.update(rule.triggers)
+            else:
+                words.update(rule.language_triggers.get(language, ()))
+                words.update(rule.language_triggers.get(ANY_LANGUAGE, ()))
         for fact in self.facts:
-            for matchers in fact.matchers.values():
+            for fact_language, matchers in fact.matchers.items():
+                if language is not None and fact_language != language:
+                    continue
                 for matcher in matchers:
                     for pattern in (*matcher.calls, *matcher.imports):
                         words.add(pattern.triggers)
