@@ -379,3 +379,252 @@ async def test_language_server_lints_typescript_with_a_line_suppression_fix(clie
     (change,) = action.edit.document_changes
     inserted = [edit.new_text for edit in change.edits]
     assert inserted and inserted[0].startswith("  // ragfirst: ignore[RF101] -- "), inserted
+
+
+# ============================================================================================
+# RF401 uncapped-llm-output in JS/TS
+# ============================================================================================
+
+RF401_FIRES = {
+    "openai-chat": (
+        """\
+        import OpenAI from "openai";
+        const openai = new OpenAI();
+        await openai.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });
+        """,
+        "max_completion_tokens",
+    ),
+    "openai-chat-stream-helper": (
+        """\
+        const { OpenAI } = require("openai");
+        const stream = new OpenAI().chat.completions.stream({ model: "gpt-4.1-mini", messages: [] });
+        """,
+        "max_completion_tokens",
+    ),
+    "openai-parse": (
+        """\
+        import OpenAI from "openai";
+        const client = new OpenAI();
+        await client.chat.completions.parse({ model: "gpt-4.1-mini", messages: [], response_format: {} });
+        """,
+        "max_completion_tokens",
+    ),
+    "openai-beta-parse": (
+        """\
+        import OpenAI from "openai";
+        await new OpenAI().beta.chat.completions.parse({ model: "gpt-4o-mini", messages: [] });
+        """,
+        "max_completion_tokens",
+    ),
+    "openai-responses": (
+        """\
+        import OpenAI from "openai";
+        const client = new OpenAI();
+        await client.responses.create({ model: "gpt-4.1-mini", input: "Hi" });
+        """,
+        "max_output_tokens",
+    ),
+    "azure-class-field": (
+        """\
+        import { AzureOpenAI } from "openai";
+        export class Chat {
+          private client = new AzureOpenAI({ endpoint: "https://x.openai.azure.com", apiVersion: "2024-10-21" });
+          ask(q: string) {
+            return this.client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }] });
+          }
+        }
+        """,
+        "max_completion_tokens",
+    ),
+    "vercel-generate-text": (
+        """\
+        import { generateText } from "ai";
+        import { openai } from "@ai-sdk/openai";
+        const { text } = await generateText({ model: openai("gpt-4.1-mini"), prompt: "Hi" });
+        """,
+        "maxOutputTokens (AI SDK 5 and later; maxTokens in AI SDK 4)",
+    ),
+    "vercel-namespace-stream-object": (
+        """\
+        import * as ai from "ai";
+        const result = ai.streamObject({ model: "openai/gpt-4.1-mini", schema: {}, prompt: "Hi" });
+        """,
+        "maxOutputTokens (AI SDK 5 and later; maxTokens in AI SDK 4)",
+    ),
+    "vercel-aliased-stream-text": (
+        """\
+        import { streamText as stream } from "ai";
+        export const POST = async () => stream({ model: "anthropic/claude-haiku-4-5", prompt: "Hi" }).toTextStreamResponse();
+        """,
+        "maxOutputTokens (AI SDK 5 and later; maxTokens in AI SDK 4)",
+    ),
+    "google-genai-no-config": (
+        """\
+        import { GoogleGenAI } from "@google/genai";
+        const ai = new GoogleGenAI({});
+        await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Hi" });
+        """,
+        "config: { maxOutputTokens: ... }",
+    ),
+    "google-genai-config-without-cap": (
+        """\
+        import { GoogleGenAI } from "@google/genai";
+        const ai = new GoogleGenAI({});
+        await ai.models.generateContentStream({ model: "gemini-2.5-flash", contents: "Hi", config: { temperature: 0 } });
+        """,
+        "maxOutputTokens in config",
+    ),
+    "mistral": (
+        """\
+        import { Mistral } from "@mistralai/mistralai";
+        const mistral = new Mistral({ apiKey: process.env.MISTRAL_API_KEY ?? "" });
+        await mistral.chat.complete({ model: "mistral-small-latest", messages: [] });
+        """,
+        "maxTokens",
+    ),
+    "cohere-v2": (
+        """\
+        const { CohereClientV2 } = require("cohere-ai");
+        const cohere = new CohereClientV2({});
+        await cohere.chatStream({ model: "command-a-03-2025", messages: [] });
+        """,
+        "maxTokens",
+    ),
+    "together": (
+        """\
+        import Together from "together-ai";
+        await new Together().chat.completions.create({ model: "meta-llama/Llama-3.3-70B-Instruct-Turbo", messages: [] });
+        """,
+        "max_tokens",
+    ),
+    "langchain-chat-openai": (
+        """\
+        import { ChatOpenAI } from "@langchain/openai";
+        const llm = new ChatOpenAI({ model: "gpt-4.1-mini", temperature: 0 });
+        """,
+        "maxTokens",
+    ),
+}
+
+
+@pytest.mark.parametrize(("code", "cap"), RF401_FIRES.values(), ids=RF401_FIRES.keys())
+def test_rf401_fires_on_uncapped_js_calls(code, cap):
+    findings = [f for f in lint(code, path="chat.ts") if f.rule_id == "RF401"]
+    assert len(findings) == 1, [(f.rule_id, f.message) for f in lint(code, path="chat.ts")]
+    assert findings[0].message.endswith(f"Set {cap}."), findings[0].message
+
+
+def test_rf401_js_message_and_position():
+    code = """\
+        import OpenAI from "openai";
+
+        const openai = new OpenAI();
+
+        export async function POST() {
+          return openai.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });
+        }
+        """
+    (finding,) = [f for f in lint(code, path="app/api/chat/route.ts") if f.rule_id == "RF401"]
+    assert finding.message.startswith("openai.chat.completions.create has no output-token cap")
+    assert (finding.span.start_line, finding.span.start_col) == (6, 9)
+
+
+RF401_PASSES = {
+    "capped-everywhere": """\
+        import OpenAI from "openai";
+        import { generateText, streamObject } from "ai";
+        import { GoogleGenAI } from "@google/genai";
+        import { Mistral } from "@mistralai/mistralai";
+        import { CohereClientV2 } from "cohere-ai";
+        const openai = new OpenAI();
+        await openai.chat.completions.create({ model: "m", messages: [], max_completion_tokens: 300 });
+        await openai.chat.completions.create({ model: "m", messages: [], max_tokens: 300 });
+        await openai.responses.create({ model: "m", input: "Hi", max_output_tokens: 200 });
+        await generateText({ model: "openai/gpt-4.1-mini", prompt: "Hi", maxOutputTokens: 200 });
+        streamObject({ model: "openai/gpt-4.1-mini", schema: {}, prompt: "Hi", maxTokens: 200 });
+        await new GoogleGenAI({}).models.generateContent({ model: "g", contents: "Hi", config: { maxOutputTokens: 256 } });
+        await new Mistral().chat.stream({ model: "m", messages: [], maxTokens: 100 });
+        await new CohereClientV2({}).chat({ model: "c", messages: [], maxTokens: 100 });
+        """,
+    "spread-options": """\
+        import OpenAI from "openai";
+        import { generateText } from "ai";
+        const openai = new OpenAI();
+        export function ask(options: Record<string, unknown>) {
+          return openai.chat.completions.create({ model: "gpt-4.1-mini", messages: [], ...options });
+        }
+        export function text(settings: object) {
+          return generateText({ ...settings, prompt: "Hi" });
+        }
+        """,
+    "whole-options-variable": """\
+        import OpenAI from "openai";
+        export function ask(body: any) {
+          return new OpenAI().chat.completions.create(body);
+        }
+        """,
+    "known-spread-with-cap": """\
+        import OpenAI from "openai";
+        const defaults = { model: "gpt-4.1-mini", max_completion_tokens: 500 };
+        await new OpenAI().chat.completions.create({ ...defaults, messages: [] });
+        """,
+    "anthropic-required-cap": """\
+        import Anthropic from "@anthropic-ai/sdk";
+        const anthropic = new Anthropic();
+        await anthropic.messages.create({ model: "claude-haiku-4-5", max_tokens: 512, messages: [] });
+        await anthropic.messages.stream({ model: "claude-haiku-4-5", max_tokens: 512, messages: [] });
+        """,
+    "local-class-named-openai": """\
+        class OpenAI {
+          chat = { completions: { create: (params: object) => params } };
+        }
+        const client = new OpenAI();
+        client.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });
+        """,
+    "local-generate-text": """\
+        function generateText(options: { prompt: string }) {
+          return options.prompt;
+        }
+        generateText({ prompt: "Hi" });
+        """,
+    "create-of-another-library": """\
+        import { Queue } from "bullmq";
+        import Stripe from "stripe";
+        const stripe = new Stripe("sk_test_x");
+        await stripe.checkout.sessions.create({ mode: "payment" });
+        await new Queue("chat").add("completions", {});
+        const chat = { completions: { create: (x: object) => x } };
+        chat.completions.create({ model: "gpt-4.1-mini", messages: [] });
+        """,
+    "generate-text-of-another-package": """\
+        import { generateText } from "./lib/llm";
+        import { streamText } from "some-other-ai";
+        await generateText({ prompt: "Hi" });
+        streamText({ prompt: "Hi" });
+        """,
+    "comments-and-strings": """\
+        // openai.chat.completions.create({ model: "gpt-4.1-mini", messages: [] })
+        const NOTE = "generateText({ model }) without maxOutputTokens";
+        """,
+}
+
+
+@pytest.mark.parametrize("code", RF401_PASSES.values(), ids=RF401_PASSES.keys())
+def test_rf401_ignores_capped_calls_and_look_alikes(code):
+    assert "RF401" not in ids(lint(code, path="chat.ts"))
+
+
+def test_rf401_in_a_vue_component_and_suppressed_with_a_js_comment():
+    vue = """\
+        <template><p>{{ answer }}</p></template>
+
+        <script setup lang="ts">
+        import OpenAI from "openai";
+        const openai = new OpenAI({ dangerouslyAllowBrowser: true });
+        // ragfirst: ignore[RF401] -- the proxy caps output at 300 tokens (ADR-12)
+        const answer = await openai.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });
+        const other = await openai.responses.create({ model: "gpt-4.1-mini", input: "Hi" });
+        </script>
+        """
+    findings = [f for f in lint(vue, path="src/Chat.vue") if f.rule_id == "RF401"]
+    assert [(f.span.start_line, f.suppressed) for f in findings] == [(7, True), (8, False)]
