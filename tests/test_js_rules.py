@@ -628,3 +628,159 @@ def test_rf401_in_a_vue_component_and_suppressed_with_a_js_comment():
         """
     findings = [f for f in lint(vue, path="src/Chat.vue") if f.rule_id == "RF401"]
     assert [(f.span.start_line, f.suppressed) for f in findings] == [(7, True), (8, False)]
+
+
+# ============================================================================================
+# RF405 key-exposed-to-browser
+# ============================================================================================
+
+RF405_FIRES = {
+    "next-public-openai": (
+        "app/chat/page.tsx",
+        """\
+        "use client";
+        import OpenAI from "openai";
+        const openai = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY!, dangerouslyAllowBrowser: true });
+        """,
+        ("NEXT_PUBLIC_OPENAI_API_KEY", "Next.js", "OPENAI_API_KEY"),
+    ),
+    "vite-anthropic": (
+        "src/llm.ts",
+        "export const key = import.meta.env.VITE_ANTHROPIC_KEY;\n",
+        ("VITE_ANTHROPIC_KEY", "Vite", "ANTHROPIC_KEY"),
+    ),
+    "expo-token": (
+        "app/index.tsx",
+        "const token = process.env.EXPO_PUBLIC_GROQ_API_KEY;\n",
+        ("EXPO_PUBLIC_GROQ_API_KEY", "Expo", "GROQ_API_KEY"),
+    ),
+    "cra-subscript": (
+        "src/App.js",
+        'const token = process.env["REACT_APP_GITHUB_TOKEN"];\n',
+        ("REACT_APP_GITHUB_TOKEN", "Create React App", "GITHUB_TOKEN"),
+    ),
+    "stripe-secret-despite-vendor": (
+        "app/pay.tsx",
+        "const stripe = process.env.NEXT_PUBLIC_STRIPE_SECRET_KEY;\n",
+        ("NEXT_PUBLIC_STRIPE_SECRET_KEY", "Next.js", "STRIPE_SECRET_KEY"),
+    ),
+    "supabase-service-role": (
+        "lib/supabase.ts",
+        "const admin = process.env.NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY;\n",
+        ("NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "Next.js", "SUPABASE_SERVICE_ROLE_KEY"),
+    ),
+    "sveltekit-static-public": (
+        "src/routes/+page.ts",
+        'import { PUBLIC_OPENAI_API_KEY } from "$env/static/public";\n',
+        ("PUBLIC_OPENAI_API_KEY", "SvelteKit", "OPENAI_API_KEY"),
+    ),
+    "sveltekit-dynamic-public": (
+        "src/lib/client.ts",
+        'import { env } from "$env/dynamic/public";\nconst key = env.PUBLIC_MISTRAL_API_KEY;\n',
+        ("PUBLIC_MISTRAL_API_KEY", "SvelteKit", "MISTRAL_API_KEY"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("path", "code", "expected"), RF405_FIRES.values(), ids=RF405_FIRES.keys())
+def test_rf405_fires_on_secret_keys_read_in_browser_code(path, code, expected):
+    name, tool, server_name = expected
+    findings = [f for f in lint(code, path=path) if f.rule_id == "RF405"]
+    assert len(findings) == 1, [(f.rule_id, f.message) for f in lint(code, path=path)]
+    (finding,) = findings
+    assert finding.message.startswith(f"{name} is ")
+    assert f"{tool} copies every" in finding.message
+    assert f"(as `{server_name}`" in finding.message
+    assert finding.severity.name == "ERROR"
+
+
+def test_rf405_points_at_the_variable_name():
+    code = """\
+        const openai = new OpenAI({
+          apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY,
+        });
+        """
+    (finding,) = [f for f in lint(code, path="app/page.tsx") if f.rule_id == "RF405"]
+    assert (finding.span.start_line, finding.span.start_col, finding.span.end_col) == (2, 22, 48)
+    assert "read as `process.env.NEXT_PUBLIC_OPENAI_API_KEY`" in finding.message
+
+
+RF405_PASSES = {
+    "server-only-and-urls": """\
+        import OpenAI from "openai";
+        const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+        const site = process.env.NEXT_PUBLIC_SITE_URL;
+        const api = import.meta.env.VITE_API_URL;
+        const model = process.env.NEXT_PUBLIC_OPENAI_MODEL;
+        """,
+    "publishable-keys": """\
+        const a = process.env.NEXT_PUBLIC_POSTHOG_KEY;
+        const b = process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY;
+        const c = process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY;
+        const d = process.env.NEXT_PUBLIC_FIREBASE_API_KEY;
+        const e = process.env.NEXT_PUBLIC_MAPBOX_TOKEN;
+        const f = import.meta.env.VITE_RECAPTCHA_SITE_KEY;
+        const g = process.env.NEXT_PUBLIC_SENTRY_DSN;
+        const h = process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
+        """,
+    "prefix-of-another-tool": """\
+        const a = process.env.VITE_OPENAI_API_KEY;
+        const b = process.env.PUBLIC_OPENAI_API_KEY;
+        const c = import.meta.env.NEXT_PUBLIC_OPENAI_API_KEY;
+        """,
+    "sveltekit-private-modules": """\
+        import { OPENAI_API_KEY } from "$env/static/private";
+        import { env } from "$env/dynamic/private";
+        const key = env.ANTHROPIC_API_KEY;
+        """,
+    "process-shadowed": """\
+        export function read(process: { env: Record<string, string> }) {
+          return process.env.NEXT_PUBLIC_OPENAI_API_KEY;
+        }
+        """,
+    "comments-strings-and-tokenizers": """\
+        // never use process.env.NEXT_PUBLIC_OPENAI_API_KEY
+        const NOTE = "process.env.NEXT_PUBLIC_OPENAI_API_KEY is a mistake";
+        const tokenizer = process.env.NEXT_PUBLIC_TOKENIZER_URL;
+        const keyboard = process.env.NEXT_PUBLIC_KEYBOARD_LAYOUT;
+        """,
+}
+
+
+@pytest.mark.parametrize("code", RF405_PASSES.values(), ids=RF405_PASSES.keys())
+def test_rf405_ignores_server_variables_and_publishable_keys(code):
+    assert "RF405" not in ids(lint(code, path="src/app.ts"))
+
+
+def test_rf405_in_env_files_whatever_the_value():
+    env = """\
+        # Public values for the browser
+        NEXT_PUBLIC_SITE_URL=https://acme.example
+        NEXT_PUBLIC_POSTHOG_KEY=phc_abc
+        NEXT_PUBLIC_OPENAI_API_KEY=
+        VITE_GEMINI_API_KEY=changeme
+        OPENAI_API_KEY=
+        """
+    findings = [f for f in lint(env, path=".env.example") if f.rule_id == "RF405"]
+    assert [(f.span.start_line, f.message.split(" is ")[0]) for f in findings] == [
+        (4, "NEXT_PUBLIC_OPENAI_API_KEY"),
+        (5, "VITE_GEMINI_API_KEY"),
+    ]
+    assert "defined in .env.example" in findings[0].message
+    assert "Next.js copies every `NEXT_PUBLIC_` variable" in findings[0].message
+
+
+def test_rf405_in_a_svelte_component_and_with_a_real_key_also_rf404():
+    svelte = """\
+        <script lang="ts">
+          import { PUBLIC_OPENAI_API_KEY } from "$env/static/public";
+        </script>
+
+        <p>{PUBLIC_OPENAI_API_KEY.length}</p>
+        """
+    assert lines_of(lint(svelte, path="src/routes/+page.svelte"), "RF405") == [2]
+    env = (
+        "NEXT_PUBLIC_OPENAI_API_KEY=sk-proj-"
+        + "Zq3vN8rT1xLp0wKs7YbH2mJd5FcG9aRtQe4uW6yI8oP0aS2dF4gH6jK8lZ1xC3vB5nM7\n"
+    )
+    assert sorted(ids(lint(env, path=".env.local"))) == ["RF404", "RF405"]

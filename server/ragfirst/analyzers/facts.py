@@ -122,6 +122,16 @@ class StringFact:
 
 
 @dataclass(slots=True)
+class EnvReadFact:
+    """A read of a named environment variable in JS/TS: `process.env.NAME`,
+    `import.meta.env.NAME`, or a name imported from SvelteKit's `$env/...` modules."""
+
+    name: str
+    source: str  # `process.env`, `import.meta.env`, `$env/static/public`, ...
+    span: Span  # the variable's name
+
+
+@dataclass(slots=True)
 class FileFacts:
     language: str
     calls: list[CallFact] = field(default_factory=list)
@@ -131,4 +141,5 @@ class FileFacts:
     entries: list[ConfigEntry] = field(default_factory=list)  # config files
     dependencies: list[DependencyFact] = field(default_factory=list)  # manifests
     strings: list[StringFact] = field(default_factory=list)  # secret candidates in code
+    env_reads: list[EnvReadFact] = field(default_factory=list)  # JS/TS environment variables
     config_kind: str | None = None  # yaml, json, toml, dotenv, ini, requirements

@@ -49,6 +49,7 @@ from ragfirst.analyzers.facts import (
     ArgFact,
     CallFact,
     CommentFact,
+    EnvReadFact,
     FileFacts,
     ImportFact,
     StringFact,
@@ -96,6 +97,9 @@ PATH_JOINS = frozenset(
 )
 PATH_DIRNAMES = frozenset({"path.dirname", "path.posix.dirname", "path/posix.dirname"})
 FILE_URL_TO_PATH = frozenset({"url.fileURLToPath"})
+# SvelteKit modules whose every name is an environment variable (`$env/dynamic/*` export `env`).
+ENV_MODULES = frozenset({"$env/static/public", "$env/static/private"})
+ENV_OBJECT_MODULES = frozenset({"$env/dynamic/public", "$env/dynamic/private"})
 
 # Nodes that only carry types (or nothing) at runtime: never walked.
 _SKIP = frozenset(
@@ -976,6 +980,10 @@ class JsAnalyzer:
                             continue
                         imported_name = self._name_text(imported)
                         local = self._name_text(alias) if alias is not None else imported_name
+                        if module in ENV_MODULES:
+                            self.facts.env_reads.append(
+                                EnvReadFact(imported_name, module, self.span(imported))
+                            )
                         if module is None:
                             scope.names[local] = None
                         elif imported_name == "default":
@@ -1132,6 +1140,8 @@ class JsAnalyzer:
     def _member(self, node: tree_sitter.Node, scope: Scope) -> Value:
         obj = node.child_by_field_name("object")
         prop = node.child_by_field_name("property")
+        if obj is not None and prop is not None:
+            self._env_read(obj, prop.text.decode(), prop, scope)
         if obj is not None and obj.type == "meta_property" and prop is not None:
             name = prop.text.decode()  # import.meta.url / .dirname / .filename
             return {
@@ -1146,7 +1156,10 @@ class JsAnalyzer:
 
     def _subscript(self, node: tree_sitter.Node, scope: Scope) -> Value:
         owner = self.eval(node.child_by_field_name("object"), scope)
-        key = literal_of(self.eval(node.child_by_field_name("index"), scope))
+        index = node.child_by_field_name("index")
+        key = literal_of(self.eval(index, scope))
+        if isinstance(key, str) and index is not None:
+            self._env_read(node.child_by_field_name("object"), key, index, scope)
         if isinstance(key, str):
             return self._attribute(owner, key)
         if isinstance(owner, Arr) and isinstance(key, int) and not isinstance(key, bool):
@@ -1154,6 +1167,35 @@ class JsAnalyzer:
         if isinstance(owner, Sym):
             return Sym(f"{owner.qualname}[]", owner.origin, owner.path)
         return None
+
+    def _env_read(
+        self, obj: tree_sitter.Node | None, name: str, name_node: tree_sitter.Node, scope: Scope
+    ) -> None:
+        """Record `process.env.NAME`, `import.meta.env.NAME` and `env.NAME` of SvelteKit's
+        `$env/dynamic/*` (bundlers inline some of these into browser code by name)."""
+        while obj is not None and obj.type in ("parenthesized_expression", "non_null_expression"):
+            obj = obj.named_children[0] if obj.named_children else None
+        if obj is None:
+            return
+        source = None
+        if obj.type == "member_expression":
+            inner = obj.child_by_field_name("object")
+            prop = obj.child_by_field_name("property")
+            if inner is not None and prop is not None and prop.text == b"env":
+                if inner.type == "meta_property":
+                    source = "import.meta.env"
+                elif (
+                    inner.type == "identifier" and inner.text == b"process" and not scope.lookup("process")[0]
+                ):
+                    source = "process.env"
+        elif obj.type == "identifier":
+            value = scope.lookup(obj.text.decode())[1]
+            if isinstance(value, Sym) and value.qualname.endswith(".env"):
+                module = value.qualname[: -len(".env")]
+                if module in ENV_OBJECT_MODULES:
+                    source = module
+        if source is not None:
+            self.facts.env_reads.append(EnvReadFact(name, source, self.span(name_node)))
 
     def _attribute(self, owner: Value, attr: str | None) -> Value:
         if attr is None or owner is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ragfirst.checks.base import Check
+from ragfirst.checks.browser_keys import BrowserKeyCheck
 from ragfirst.checks.lifecycle import LifecycleCheck
 from ragfirst.checks.rag import RagCheck
 from ragfirst.checks.secrets import SecretsCheck
@@ -17,6 +18,7 @@ CHECKS: dict[str, Check] = {
         TrainingDataCheck(),
         LifecycleCheck(),
         SecretsCheck(),
+        BrowserKeyCheck(),
         SpendCheck(),
         RagCheck(),
     )

@@ -1,0 +1,133 @@
+"""RF405: a secret key in an environment variable that the build inlines into browser code.
+
+Front-end build tools copy every variable with a public prefix into the JavaScript they
+ship: Next.js `NEXT_PUBLIC_`, Vite `VITE_` (on `import.meta.env`), SvelteKit and Astro
+`PUBLIC_`, Expo `EXPO_PUBLIC_`, Create React App `REACT_APP_`. A variable with such a
+prefix whose name says it holds a secret (`NEXT_PUBLIC_OPENAI_API_KEY`) is therefore a
+key anyone can read from the page. Two places show it:
+
+- JS/TS reads (`process.env.NEXT_PUBLIC_X`, `import.meta.env.VITE_X`, names imported from
+  `$env/static/public`, `env.PUBLIC_X` of `$env/dynamic/public`), with the prefixes each
+  source inlines (a `PUBLIC_` variable read from `process.env` in Node is not bundled);
+- `.env*` files that define such a variable (any framework's prefix: a `.env` does not
+  say which tool reads it). The value does not matter: an empty `.env.example` entry is
+  the template every developer copies.
+
+Whether a name is a secret is decided on its underscore-separated words (all lists are
+rule params): a strong word (`SECRET`, `PRIVATE`, `PASSWORD`, `SERVICE_ROLE`,
+`AUTH_TOKEN`) always is; otherwise publishable keys are not (`PUBLISHABLE`, `ANON`,
+`SITE_KEY`, `DSN`, ... and vendors whose browser keys are public by design, like
+PostHog, Firebase, Mapbox); otherwise `API_KEY`, `ACCESS_KEY`, `TOKEN`, or `KEY` next to
+an LLM vendor's name (`OPENAI_KEY`) is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ragfirst.checks.base import CheckContext, CheckMatch
+
+_LIST_PARAMS = ("strong", "publishable", "browser-vendors", "secret", "llm-vendors")
+
+
+def _words(phrases: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(phrase.upper().split("_")) for phrase in phrases]
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(words[i : i + size] == phrase for i in range(len(words) - size + 1))
+
+
+class BrowserKeyCheck:
+    name = "browser-exposed-key"
+
+    def validate(self, params: dict[str, Any]) -> str | None:
+        sources = params.get("sources")
+        if not isinstance(sources, dict) or not sources:
+            return "sources must map a source (`process.env`, ...) to its inlined prefixes"
+        for source, prefixes in sources.items():
+            if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
+                return f"sources.{source} must be a list of prefixes"
+        frameworks = params.get("frameworks")
+        if not isinstance(frameworks, dict):
+            return "frameworks must map each prefix (or source) to the tool that inlines it"
+        for key in ("env-file-prefixes", *_LIST_PARAMS):
+            value = params.get(key)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return f"{key} must be a list of names"
+        return None
+
+    def triggers(self, params: dict[str, Any]) -> dict[str, set[str]]:
+        # `process.env.X`, `import.meta.env.X` and `$env/...` all contain the token `env`;
+        # .env files are always analysed (no prefilter).
+        return {"javascript": {"env"}}
+
+    def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
+        facts = context.facts
+        matches: list[CheckMatch] = []
+        frameworks: dict[str, str] = params["frameworks"]
+        for read in facts.env_reads:
+            prefixes = params["sources"].get(read.source)
+            if prefixes is None:
+                continue
+            prefix = _prefix(read.name, prefixes)
+            if prefix is None or not is_secret_name(read.name[len(prefix) :], params):
+                continue
+            # SvelteKit's `$env/*/public` modules name their tool; `process.env` does not.
+            tool = frameworks.get(read.source) or frameworks.get(prefix, "the build")
+            if read.source.startswith("$env"):
+                where = f"imported from `{read.source}`"
+            else:
+                where = f"read as `{read.source}.{read.name}`"
+            matches.append(_match(read.span, read.name, prefix, tool, where))
+        if facts.config_kind == "dotenv":
+            for entry in facts.entries:
+                if len(entry.path) != 1 or not isinstance(entry.path[0], str):
+                    continue
+                name = entry.path[0]
+                prefix = _prefix(name, params["env-file-prefixes"])
+                if prefix is None or not is_secret_name(name[len(prefix) :], params):
+                    continue
+                tool = frameworks.get(prefix, "the build")
+                matches.append(_match(entry.span, name, prefix, tool, f"defined in {context.path}"))
+        return matches
+
+
+def _prefix(name: str, prefixes: list[str]) -> str | None:
+    """The longest prefix `name` starts with (`EXPO_PUBLIC_` before `PUBLIC_`)."""
+    found = [p for p in prefixes if name.startswith(p) and len(name) > len(p)]
+    if "" in prefixes and not found:
+        return ""
+    return max(found, key=len) if found else None
+
+
+def is_secret_name(rest: str, params: dict[str, Any]) -> bool:
+    """Does a variable name (without its public prefix) name a secret?"""
+    words = tuple(part for part in rest.upper().split("_") if part)
+    if not words:
+        return False
+    if any(_contains(words, phrase) for phrase in _words(params["strong"])):
+        return True
+    if any(_contains(words, phrase) for phrase in _words(params["publishable"])):
+        return False
+    if any(_contains(words, phrase) for phrase in _words(params["browser-vendors"])):
+        return False
+    if any(_contains(words, phrase) for phrase in _words(params["secret"])):
+        return True
+    vendor = any(_contains(words, phrase) for phrase in _words(params["llm-vendors"]))
+    return vendor and any(word in ("KEY", "APIKEY", "TOKEN") for word in words)
+
+
+def _match(span: Any, name: str, prefix: str, tool: str, where: str) -> CheckMatch:
+    server_name = name[len(prefix) :] if prefix else name
+    return CheckMatch(
+        span,
+        {
+            "name": name,
+            "prefix": prefix or "public",
+            "tool": tool,
+            "where": where,
+            "server_name": server_name,
+        },
+    )
