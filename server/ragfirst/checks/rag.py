@@ -397,7 +397,36 @@ class FileModel:
             self._enrich_index(site)
         objects = {site.call.index: site for site in self.of(EMBEDDING) if site.is_object and site.call}
         for use in self.of(USE):
-            use.object_site = self._receiver(use, objects)
+            use.object_site = self._object_argument(use, objects) or self._receiver(use, objects)
+            if use.object_site is not None and use.caps.get("dimensions-arg") and use.call is not None:
+                use.object_site = self._resized(use, use.object_site)
+
+    def _object_argument(self, use: Site, objects: dict[int, Site]) -> Site | None:
+        """The embedding object a call takes as an argument (AI SDK `embed({model})`)."""
+        if use.call is None:
+            return None
+        for token in _tokens(use.caps.get("embedding-args")):
+            arg = CallValues(use.call, self.facts).arg(token)
+            if arg is None:
+                continue
+            if arg.origin in objects:
+                return objects[arg.origin]
+            inside = [s for i, s in objects.items() if _span_inside(self.facts.calls[i].full_span, arg.span)]
+            return inside[0] if len(inside) == 1 else None
+        return None
+
+    def _resized(self, use: Site, embedding: Site) -> Site:
+        """The object as this call uses it: a size argument on the call (AI SDK
+        `providerOptions.openai.dimensions`) shortens the model's output here only."""
+        assert use.call is not None
+        knob = use.caps["dimensions-arg"]
+        number = _int(CallValues(use.call, self.facts).get(knob))
+        caps = {**embedding.caps, "dimensions-arg": knob}
+        resized = Site(EMBEDDING, caps, embedding.path, embedding.line, embedding.label, embedding.call)
+        resized.span, resized.model, resized.implicit = embedding.span, embedding.model, embedding.implicit
+        resized.role, resized.knob = embedding.role, knob
+        resized.knob_value = number if number is not None else "?"
+        return resized
 
     def _sql_strings(self, seen: set[tuple[str, int]]) -> None:
         """pgvector through raw SQL in Python: `cur.execute("CREATE TABLE ... vector(3)")`,
@@ -719,8 +748,13 @@ class FileModel:
         # Embedding events without a data-flow link: the function, then the file.
         events: list[Site] = [s for s in self.of(EMBEDDING) if not s.is_object]
         events += [u for u in self.of(USE) if u.object_site is not None]
-        used_objects = {id(u.object_site) for u in self.of(USE) if u.object_site is not None}
-        events += [s for s in self.of(EMBEDDING) if s.is_object and id(s) not in used_objects]
+        # (by call: a use that resizes the object holds a resized copy of it)
+        used_objects = {
+            u.object_site.call.index for u in self.of(USE) if u.object_site and u.object_site.call
+        }
+        events += [
+            s for s in self.of(EMBEDDING) if s.is_object and s.call and s.call.index not in used_objects
+        ]
         linked_objects = {id(link.embedding) for link in self.links if link.embedding.is_object}
         for event in events:
             if id(event) in linked or (event.is_object and id(event) in linked_objects) or event.call is None:
@@ -856,7 +890,12 @@ def _file_links(by_kind: dict[str, list[Site]], known_tables: set[str]) -> list[
     file_role = _uniform_role(ops)
     links = []
     uses = by_kind.get(USE, [])
+    resizing_uses = any(use.caps.get("dimensions-arg") for use in uses)
     for embedding in by_kind.get(EMBEDDING, []):
+        if resizing_uses and embedding.is_object:
+            # A call in that file may shorten the object's output (AI SDK providerOptions):
+            # which object it uses is only known in that file, so its size is unknown here.
+            embedding.knob, embedding.knob_value = embedding.knob or "dimensions", "?"
         role = embedding.role
         if role is None and embedding.is_object:
             prefix = embedding.caps.get("call", "") + "()."
@@ -947,7 +986,7 @@ class RagCheck:
     # -- per file -------------------------------------------------------------------------
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
-        if context.facts.language not in ("python", "sql"):
+        if context.facts.language not in ("python", "sql", "javascript", "config"):
             return []
         model = self.model(context)
         report = params["report"]
@@ -1018,16 +1057,18 @@ class RagCheck:
             size = self._setting(values, site, "size")
             overlap = self._setting(values, site, "overlap")
             problems = []
+            size_name, overlap_name = self._setting_name(site, "size"), self._setting_name(site, "overlap")
             if overlap == 0:
                 problems.append(
-                    "chunk_overlap=0: a sentence cut at a chunk boundary matches no question about it"
+                    f"{overlap_name}=0: a sentence cut at a chunk boundary matches no question about it"
                 )
             if size is not None and overlap is not None and size > 0 and overlap >= size:
                 problems.append(
-                    f"chunk_overlap={overlap} is not smaller than chunk_size={size}: every chunk repeats the last"
+                    f"{overlap_name}={overlap} is not smaller than {size_name}={size}: every chunk repeats the last"
                 )
             data = {
                 "cls": site.label,
+                "size_name": size_name,
                 "unit": site.unit,
                 "size": size,
                 "overlap": overlap,
@@ -1035,6 +1076,14 @@ class RagCheck:
             }
             matches.append(CheckMatch(site.span, {"_split": json.dumps(data)}))
         return matches
+
+    @staticmethod
+    def _setting_name(site: Site, which: str) -> str:
+        """How the code spells a splitter setting: `chunk_overlap`, or JS `chunkOverlap`."""
+        tokens = _tokens(site.caps.get(f"{which}-args"))
+        if tokens and "." not in tokens[0] and tokens[0] != tokens[0].lower():
+            return tokens[0]
+        return f"chunk_{which}"
 
     @staticmethod
     def _setting(values: CallValues, site: Site, which: str) -> int | None:
@@ -1170,7 +1219,7 @@ class RagCheck:
                         else f"{size:,} characters (≈{tokens:,} tokens at {per_token} characters per token)"
                     )
                     problems.append(
-                        f"chunk_size={unit} is above the {entry.max_input_tokens:,}-token input limit of"
+                        f"{data.get('size_name', 'chunk_size')}={unit} is above the {entry.max_input_tokens:,}-token input limit of"
                         f" {entry.id} (embedding at {where}): the end of every chunk is cut off before embedding"
                     )
         if not problems:
