@@ -10,6 +10,7 @@ from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.tables import lifecycle
+from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity
 
 
@@ -31,8 +32,8 @@ class LifecycleCheck:
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = []
         for entry in lifecycle():
-            for call in context.facts.calls:
-                if call.qualname and any(p.matches(call.qualname) for p in entry.calls):
+            for call in candidate_calls(context.facts, entry.calls):
+                if any(p.matches(call.qualname) for p in entry.calls):
                     matches.append(CheckMatch(call.span, {"entry": entry.id}))
             for fact in context.facts.imports:
                 if any(p.matches(fact.module) for p in entry.imports):

@@ -15,6 +15,7 @@ from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, FileFacts
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.data_files import OutsideRoot
 from ragfirst.data.tables import pricing
+from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity, Span
 from ragfirst.rules.patterns import PatternError, compile_pattern
 
@@ -120,9 +121,7 @@ class TrainingDataCheck:
             for target in params["targets"]
         ]
         matches = []
-        for call in facts.calls:
-            if call.qualname is None:
-                continue
+        for call in candidate_calls(facts, [p for pats, _ in targets for p in pats]):
             provider = next(
                 (prov for pats, prov in targets if any(p.matches(call.qualname) for p in pats)), None
             )

@@ -12,6 +12,7 @@ from typing import Any
 
 from ragfirst.analyzers.facts import CallFact
 from ragfirst.checks.base import CheckContext, CheckMatch
+from ragfirst.engine.matching import candidate_calls
 from ragfirst.rules.patterns import PatternError, compile_pattern
 
 
@@ -52,7 +53,7 @@ class TrainingLoopCheck:
         optimizer_name = re.compile(params.get("optimizer-name", "optim"), re.IGNORECASE)
         calls = context.facts.calls
         if signals and not any(
-            call.qualname and any(p.matches(call.qualname) for p in signals) for call in calls
+            any(p.matches(call.qualname) for p in signals) for call in candidate_calls(context.facts, signals)
         ):
             return []
         by_scope: dict[str, list[CallFact]] = {}

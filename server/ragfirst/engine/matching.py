@@ -10,6 +10,7 @@ from typing import Any
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, ConfigEntry, FileFacts
 from ragfirst.model import Span
 from ragfirst.rules.model import ArgCondition, CallMatcher, ConfigMatcher, DependencyMatcher
+from ragfirst.rules.patterns import NamePattern
 
 _MISSING = object()
 
@@ -153,13 +154,7 @@ def match_calls(
             if any(p.matches(fact.module) or p.matches(fact.module.split(".")[0]) for p in matcher.imports):
                 yield fact.span, {"module": fact.module, **matcher.capture}, None
         return
-    last_names = _last_names(matcher)
-    for call in facts.calls:
-        if call.qualname is None:
-            continue
-        # Most calls end in a name no pattern of this matcher ends in: skip the regexes.
-        if last_names is not None and call.qualname.rsplit(".", 1)[-1] not in last_names:
-            continue
+    for call in candidate_calls(facts, matcher.calls):
         if not any(p.matches(call.qualname) for p in matcher.calls):
             continue
         if not all(condition_holds(call, condition) for condition in matcher.args):
@@ -241,17 +236,68 @@ def match_dependencies(
         )
 
 
-def _last_names(matcher: CallMatcher) -> frozenset[str] | None:
-    names: set[str] = set()
-    for pattern in matcher.calls:
-        if pattern.last_names is None:
-            return None
-        names.update(pattern.last_names)
-    return frozenset(names)
+class CallIndex:
+    """A file's resolved calls by the first and the last segment of their names, so that a
+    pattern is tested against the few calls that can match it instead of all of them."""
+
+    __slots__ = ("by_first", "by_last", "facts", "resolved", "size")
+
+    def __init__(self, facts: FileFacts) -> None:
+        self.facts = facts
+        self.size = len(facts.calls)
+        self.resolved: list[CallFact] = []
+        self.by_first: dict[str, list[CallFact]] = {}
+        self.by_last: dict[str, list[CallFact]] = {}
+        for call in facts.calls:
+            qualname = call.qualname
+            if qualname is None:
+                continue
+            self.resolved.append(call)
+            self.by_first.setdefault(qualname.split(".", 1)[0], []).append(call)
+            self.by_last.setdefault(qualname.rsplit(".", 1)[-1], []).append(call)
+
+    def candidates(self, patterns: tuple[NamePattern, ...] | list[NamePattern]) -> list[CallFact]:
+        """The calls that may match one of `patterns`, in source order."""
+        lists: list[list[CallFact]] = []
+        for pattern in patterns:
+            if pattern.last_names is not None:
+                lists.extend(self.by_last[name] for name in pattern.last_names if name in self.by_last)
+            elif pattern.first_names is not None:
+                lists.extend(self.by_first[name] for name in pattern.first_names if name in self.by_first)
+            else:
+                return self.resolved
+        if not lists:
+            return []
+        if len(lists) == 1:
+            return lists[0]
+        unique = {id(call): call for found in lists for call in found}
+        return sorted(unique.values(), key=lambda call: call.index)
+
+
+_last_index: list[CallIndex] = []
+
+
+def call_index(facts: FileFacts) -> CallIndex:
+    """The index of `facts`, built once per file (the engine matches one file at a time).
+
+    Facts are not changed once analysed; a changed call count still forces a rebuild."""
+    cached = _last_index[0] if _last_index else None  # one read: safe beside other threads
+    if cached is not None and cached.facts is facts and cached.size == len(facts.calls):
+        return cached
+    index = CallIndex(facts)
+    _last_index[:] = [index]
+    return index
+
+
+def candidate_calls(
+    facts: FileFacts, patterns: tuple[NamePattern, ...] | list[NamePattern]
+) -> list[CallFact]:
+    """Resolved calls of `facts` that may match one of `patterns` (a cheap superset)."""
+    return call_index(facts).candidates(patterns)
 
 
 def _file_calls_any(facts: FileFacts, patterns: tuple) -> bool:
-    return any(call.qualname and any(p.matches(call.qualname) for p in patterns) for call in facts.calls)
+    return any(any(p.matches(call.qualname) for p in patterns) for call in candidate_calls(facts, patterns))
 
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z0-9_][A-Za-z0-9_.\-]*)(?:\|([^{}]*))?\}")

@@ -37,6 +37,7 @@ class NamePattern:
     regex: re.Pattern[str]
     triggers: Trigger
     last_names: frozenset[str] | None = None  # what the last segment can be; None: anything
+    first_names: frozenset[str] | None = None  # what the first segment can be; None: anything
 
     def matches(self, qualname: str) -> bool:
         return self.regex.fullmatch(qualname) is not None
@@ -120,9 +121,10 @@ def compile_pattern(text: str) -> NamePattern:
     # Every literal segment must appear in a file's text for the pattern to match there:
     # requiring all of them (not just one) is what makes the prefilter skip most files.
     groups = [_segment_triggers(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
-    last = segments[-1]
-    last_names = frozenset(_alternatives(last)) if last != "**" and "*" not in last else None
-    return NamePattern(text, regex, tuple(dict.fromkeys(g for g in groups if g)), last_names)
+    last, first = segments[-1], segments[0]
+    last_names = frozenset(_alternatives(last)) if "*" not in last else None
+    first_names = frozenset(_alternatives(first)) if "*" not in first else None
+    return NamePattern(text, regex, tuple(dict.fromkeys(g for g in groups if g)), last_names, first_names)
 
 
 def _alternatives(segment: str) -> list[str]:
