@@ -14,10 +14,21 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.conftest import REPO_ROOT, ids, lines_of, lint
-from tests.lsp.test_server_e2e import push_capabilities, start, wait_for
+from tests.lsp.test_server_e2e import (
+    apply_edit,
+    change_doc,
+    code_actions,
+    codes,
+    open_doc,
+    push_capabilities,
+    start,
+    wait_for,
+)
 
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.engine.runner import lint_paths
+from ragfirst.lsp.edits import file_suppression_edit
+from ragfirst.source import SourceText
 
 OPENAI_ROUTE = """\
     import OpenAI from "openai";
@@ -784,3 +795,82 @@ def test_rf405_in_a_svelte_component_and_with_a_real_key_also_rf404():
         + "Zq3vN8rT1xLp0wKs7YbH2mJd5FcG9aRtQe4uW6yI8oP0aS2dF4gH6jK8lZ1xC3vB5nM7\n"
     )
     assert sorted(ids(lint(env, path=".env.local"))) == ["RF404", "RF405"]
+
+
+# ============================================================================================
+# "Suppress in this file" in Vue and Svelte components: inside the <script> block
+# ============================================================================================
+
+VUE_TUNE = """\
+<template>
+  <button @click="tune">Tune</button>
+</template>
+
+<script setup lang="ts">
+import OpenAI from "openai";
+const openai = new OpenAI({ dangerouslyAllowBrowser: true });
+const tune = () => openai.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: "f" });
+</script>
+"""
+
+SVELTE_TUNE = """\
+<!-- The tuning button -->
+<script context="module">export const prerender = false;</script>
+<script>
+  import OpenAI from "openai";
+  const tune = () => new OpenAI().fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: "f" });
+</script>
+
+<button on:click={tune}>Tune</button>
+"""
+
+
+def apply_internal_edit(text: str, edit: dict) -> str:
+    lines = text.split("\n")
+    line = lines[edit["line"]] if edit["line"] < len(lines) else ""
+    lines[edit["line"] : edit["line"] + 1] = [line[: edit["start"]] + edit["text"] + line[edit["end"] :]]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "comment_line", "script_tag_line"),
+    [("src/Tune.vue", VUE_TUNE, 5, 4), ("src/Tune.svelte", SVELTE_TUNE, 2, 1)],
+)
+def test_file_suppression_lands_in_the_script_block_and_is_honoured(
+    path, text, comment_line, script_tag_line
+):
+    assert ids(lint(text, path=path)) == ["RF101"]
+    edit = file_suppression_edit(SourceText(text).lines, "RF101", "javascript")
+    new_text = apply_internal_edit(text, edit)
+    new_lines = new_text.split("\n")
+    assert new_lines[script_tag_line].lstrip().startswith("<script")
+    assert (
+        new_lines[comment_line].strip() == "// ragfirst: ignore-file[RF101] -- TODO: why this is deliberate"
+    )
+    assert new_lines[0] == text.split("\n")[0]  # nothing before <template> / the first tag
+    findings = lint(new_text, path=path)
+    assert ids(findings) == []
+    assert [f.rule_id for f in findings if f.suppressed] == ["RF101"]
+
+
+def test_file_suppression_in_a_plain_module_stays_at_the_top():
+    lines = ['import OpenAI from "openai";', "const el = <script>{}</script>;"]
+    assert file_suppression_edit(lines, "RF101", "javascript")["line"] == 0
+
+
+async def test_language_server_suppresses_a_vue_file_inside_its_script_block(client, tmp_path):
+    await start(client, [tmp_path], capabilities=push_capabilities())
+    path = tmp_path / "src" / "Tune.vue"
+    path.parent.mkdir(parents=True)
+    path.write_text(VUE_TUNE, encoding="utf-8")
+    uri = open_doc(client, path)
+    await wait_for(lambda: "RF101" in codes(client, uri))
+    actions = {a.title: a for a in await code_actions(client, uri)}
+    new_text = apply_edit(VUE_TUNE, actions["Suppress RF101 in this file"].edit)
+    new_lines = new_text.split("\n")
+    assert new_lines[0] == "<template>"
+    assert new_lines[4] == '<script setup lang="ts">'
+    assert new_lines[5].startswith("// ragfirst: ignore-file[RF101] -- ")
+    change_doc(client, uri, 2, new_text)
+    # RF107 (OpenAI's self-serve fine-tuning winding down) is not suppressed: a re-lint.
+    await wait_for(lambda: codes(client, uri) == ["RF107"])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ragfirst.analyzers.js_analyzer import script_blocks
+
 COMMENT_PREFIX = {
     "python": "#",
     "yaml": "#",
@@ -46,10 +48,16 @@ def line_suppression_edit(lines: list[str], line: int, rule_id: str, language: s
 
 
 def file_suppression_edit(lines: list[str], rule_id: str, language: str) -> dict | None:
-    """A file-level suppression at the top (after a shebang or encoding line)."""
+    """A file-level suppression at the top (after a shebang or encoding line); in a Vue or
+    Svelte component, at the top of its first `<script>` block, where `//` is a comment."""
     prefix = COMMENT_PREFIX.get(language)
     if prefix is None:
         return None
+    text = f"{prefix} ragfirst: ignore-file[{rule_id}] -- {REASON_PLACEHOLDER}\n"
+    if language == "javascript":
+        in_script = _script_block_edit(lines, text)
+        if in_script is not None:
+            return in_script
     insert_at = 0
     while (
         insert_at < len(lines)
@@ -57,5 +65,31 @@ def file_suppression_edit(lines: list[str], rule_id: str, language: str) -> dict
         and (lines[insert_at].startswith("#!") or re.match(r"^#.*coding[:=]", lines[insert_at]))
     ):
         insert_at += 1
-    text = f"{prefix} ragfirst: ignore-file[{rule_id}] -- {REASON_PLACEHOLDER}\n"
     return {"line": insert_at, "start": 0, "end": 0, "text": text}
+
+
+def _script_block_edit(lines: list[str], text: str) -> dict | None:
+    """Insert `text` as the first line of the first `<script>` block of a component.
+
+    The language server knows a document by its language (`javascript` covers .vue and
+    .svelte too), so a component is told apart by its shape: its first line of content is
+    a tag (`<template>`, `<script setup>`, `<!-- ... -->`), which no JS/TS module starts with.
+    """
+    first = next((line for line in lines if line.strip()), "")
+    if not first.lstrip().startswith("<"):
+        return None
+    data = "\n".join(lines).encode("utf-8")
+    blocks = script_blocks(data)
+    if not blocks:
+        return None
+    start = blocks[0][0]  # the first byte after the opening tag's `>`
+    line = data.count(b"\n", 0, start)
+    line_start = data.rfind(b"\n", 0, start) + 1
+    col = len(data[line_start:start].decode("utf-8", errors="replace"))
+    rest = lines[line][col:] if line < len(lines) else ""
+    if not rest.strip() and line + 1 < len(lines):
+        below = lines[line + 1]
+        indent = below[: len(below) - len(below.lstrip())] if below.strip() else ""
+        return {"line": line + 1, "start": 0, "end": 0, "text": indent + text}
+    # `<script>code...` or `<script></script>` on one line: the comment gets its own line.
+    return {"line": line, "start": col, "end": col, "text": "\n" + text}
