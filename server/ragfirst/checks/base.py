@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -86,4 +87,11 @@ class SubstringTriggers:
     prefixes: tuple[str, ...]
     confirm: re.Pattern[str] | None
     lowered: tuple[str, ...]
-    literal: re.Pattern[str] | None
+    literal: re.Pattern[str] | None  # group 1 is the value
+    literal_test: Callable[[str], bool] | None = None  # a value `literal` found must pass it
+
+    def has_literal(self, text: str) -> bool:
+        if self.literal is None:
+            return True
+        test = self.literal_test
+        return any(test is None or test(found.group(1)) for found in self.literal.finditer(text))

@@ -17,7 +17,13 @@ import re
 from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch, SubstringTriggers
-from ragfirst.data.secrets import find_secrets, looks_like_context_secret, redact, secret_rules
+from ragfirst.data.secrets import (
+    could_be_context_secret,
+    find_secrets,
+    looks_like_context_secret,
+    redact,
+    secret_rules,
+)
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -36,12 +42,13 @@ class SecretsCheck:
         key formats, or a key-like name (`api_key`) and, in code, a quoted literal long and
         plain enough to be a key (`looks_like_context_secret` needs both)."""
         rules = secret_rules()
-        literal = re.compile(rf"[\"'`][A-Za-z0-9_\-+=]{{{rules.min_length},}}[\"'`]")
+        literal = re.compile(rf"[\"'`]([A-Za-z0-9_\-+=]{{{rules.min_length},}})[\"'`]")
         return SubstringTriggers(
             prefixes=tuple(f.prefix for f in rules.formats),
             confirm=rules.any_format,
             lowered=rules.context_words,
             literal=literal,
+            literal_test=could_be_context_secret,
         )
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:

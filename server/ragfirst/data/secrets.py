@@ -142,7 +142,15 @@ def looks_like_context_secret(name: str, value: str) -> bool:
     return (
         bool(rules.context_names.search(name))
         and not _NOT_A_KEY_NAME.search(name)
-        and len(value) >= rules.min_length
+        and could_be_context_secret(value)
+    )
+
+
+def could_be_context_secret(value: str) -> bool:
+    """The value half of `looks_like_context_secret` (the prefilter knows no names)."""
+    rules = secret_rules()
+    return (
+        len(value) >= rules.min_length
         and bool(_TOKEN.match(value))
         and not _ENV_NAME.match(value)
         and any(c.isdigit() for c in value)

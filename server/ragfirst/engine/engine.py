@@ -137,12 +137,7 @@ class Engine:
             confirm = substrings.confirm
             if prefixes and prefixes.search(distinct) and (confirm is None or confirm.search(text)):
                 return True
-            literal = substrings.literal
-            if (
-                lowered
-                and lowered.search(distinct.lower())
-                and (loose or not literal or literal.search(text))
-            ):
+            if lowered and lowered.search(distinct.lower()) and (loose or substrings.has_literal(text)):
                 return True
         return False
 
