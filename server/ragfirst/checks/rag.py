@@ -19,6 +19,7 @@ in a project that embeds text elsewhere is never compared with the text model.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,7 +121,7 @@ class Site:
     knob_value: Any = None  # int, "?" (given, unknown) or None (not given)
     role: str | None = None
     unit: str = ""
-    object_site: Site | None = None  # embedding-use: the object it calls
+    object_site: Site | None = None  # embedding-use: the object it calls; config index: its embedding
     sql: bool = False  # an operation read from SQL text (`INSERT INTO docs ...`)
     dim_note: str = ""  # where the dimension comes from, when not from a literal here
     identity: tuple[str, Any] | None = None
@@ -357,6 +358,9 @@ class FileModel:
         if self.sites.get(INDEX) or self.sites.get(OP):
             self._bind()
             self._link()
+            for site in self.of(INDEX):  # a config file's embedding section feeds its store
+                if site.object_site is not None and site.identity is not None:
+                    self.links.append(Link(site.object_site, site.object_site, site.identity, None))
 
     # -- collecting ---------------------------------------------------------------------
 
@@ -393,6 +397,9 @@ class FileModel:
         if self.facts.language == "python":
             self._sql_strings(seen)
             self._lancedb_models()
+        if self.facts.language == "config":
+            for site in config_sites(self.path, self.facts):
+                self._add(site)
         for site in self.of(INDEX):
             self._enrich_index(site)
         objects = {site.call.index: site for site in self.of(EMBEDDING) if site.is_object and site.call}
@@ -830,6 +837,177 @@ def mapping_dimension(value: Any, depth: int = 0) -> tuple[int, str | None] | No
 
 
 # ============================================================================================
+# Config files: index bodies, schemas and application configs (rules/rag-configs.yaml)
+# ============================================================================================
+
+
+@lru_cache(maxsize=1)
+def config_shapes() -> dict[str, Any]:
+    import yaml
+
+    with (builtin_rules_dir() / "rag-configs.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def config_trigger() -> tuple[tuple[str, ...], ...]:
+    """A config file needs a vector-ish word and a size word for any shape to be there."""
+    app = config_shapes()["app"]
+    vectors = ("dense_vector", "knn_vector", "vectors", *app["store-sections"], *app["stores"])
+    sizes = (*app["size-keys"], *app["store-size-keys"])
+    return (tuple(dict.fromkeys(vectors)), tuple(dict.fromkeys(sizes)))
+
+
+def _stem(path: str) -> str:
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
+def config_sites(path: str, facts: FileFacts) -> list[Site]:
+    """Index definitions and embedding + store pairs in one YAML/JSON file."""
+    sites: list[Site] = []
+    documents: dict[int, dict[tuple[Any, ...], Any]] = {}
+    for entry in facts.entries:
+        documents.setdefault(entry.document, {})[entry.path] = entry
+    for entries in documents.values():
+        found = _index_bodies(path, entries)
+        sites.extend(found if found else _app_config(path, entries))
+    return sites
+
+
+def _index_site(path: str, entry: Any, store: str, name: str, dimension: int, label: str) -> Site:
+    line = entry.span.start_line
+    return Site(
+        INDEX,
+        {"store": store},
+        path,
+        line,
+        label,
+        None,
+        entry.span,
+        store=store,
+        name=name,
+        dimension=dimension,
+    )
+
+
+def _index_bodies(path: str, entries: dict[tuple[Any, ...], Any]) -> list[Site]:
+    shapes = config_shapes()
+    root = {key[0]: entry.value for key, entry in entries.items() if len(key) == 1}
+    sites = []
+    for key, entry in entries.items():
+        value = entry.value
+        if not isinstance(value, dict) or len(key) < 3:
+            continue
+        # Elasticsearch / OpenSearch: ... mappings ... properties.<field>
+        if key[-2] == "properties" and "mappings" in key:
+            kind = str(value.get("type", "")).lower()
+            number = _int(value.get("dims" if kind == "dense_vector" else "dimension"))
+            if kind in ("dense_vector", "knn_vector") and number is not None:
+                store = "elasticsearch" if kind == "dense_vector" else "opensearch"
+                size_key = (*key, "dims" if kind == "dense_vector" else "dimension")
+                at = entries.get(size_key, entry)
+                label = f"{store} mapping field {key[-1]}"
+                sites.append(_index_site(path, at, store, _stem(path), number, label))
+    index = root.get("index")
+    if (
+        isinstance(index, dict)
+        and isinstance(index.get("name"), str)
+        and isinstance(root.get("fields"), list)
+    ):
+        for position, field in enumerate(root["fields"]):
+            if (
+                isinstance(field, dict)
+                and field.get("type") == "vector"
+                and isinstance(field.get("attrs"), dict)
+            ):
+                number = _int(field["attrs"].get("dims"))
+                at = entries.get(("fields", position, "attrs", "dims"))
+                if number is not None and at is not None:
+                    label = f"redisvl schema field {field.get('name', '?')}"
+                    sites.append(_index_site(path, at, "redis", index["name"], number, label))
+    distances = set(shapes["qdrant-distances"])
+    for key, entry in entries.items():
+        if not key or key[-1] != "vectors" or not isinstance(entry.value, dict):
+            continue
+        named = [((), entry.value)] + [((k,), v) for k, v in entry.value.items() if isinstance(v, dict)]
+        for sub, params in named:
+            number = _int(params.get("size"))
+            if number is None or params.get("distance") not in distances:
+                continue
+            at = entries.get((*key, *sub, "size"), entry)
+            given = root.get("collection_name") or root.get("name")
+            name = given if isinstance(given, str) else _stem(path)
+            sites.append(_index_site(path, at, "qdrant", name, number, "Qdrant collection config"))
+    return sites
+
+
+def _section(value: Any) -> dict[str, Any]:
+    """A section's settings, or those of its `config` child (mem0: `embedder.config.model`)."""
+    if not isinstance(value, dict):
+        return {}
+    inner = value.get("config")
+    return {**value, **inner} if isinstance(inner, dict) else value
+
+
+def _app_config(path: str, entries: dict[tuple[Any, ...], Any]) -> list[Site]:
+    app = config_shapes()["app"]
+    table = embedding_models()
+    embeddings: list[Site] = []
+    stores: list[tuple[tuple[Any, ...], Site]] = []
+    for key, entry in entries.items():
+        if len(key) > 3 or not isinstance(key[-1], str):
+            continue
+        section = key[-1].lower()
+        if section in app["embedding-sections"]:
+            settings = _section(entry.value)
+            model, at = (entry.value, entry) if isinstance(entry.value, str) else (None, entry)
+            for name in app["model-keys"]:
+                if model is None and isinstance(settings.get(name), str):
+                    model = settings[name]
+                    at = entries.get((*key, name)) or entries.get((*key, "config", name)) or entry
+            if model is None or table.lookup(model) is None:
+                continue
+            site = Site(
+                EMBEDDING, {"provider": "config"}, path, at.span.start_line, f"embedding model {model}"
+            )
+            site.span, site.model = at.span, model
+            for name in app["size-keys"]:
+                if name in settings:
+                    number = _int(settings[name])
+                    site.knob, site.knob_value = name, number if number is not None else "?"
+                    break
+            embeddings.append(site)
+        elif section in app["store-sections"] and isinstance(entry.value, dict):
+            settings = _section(entry.value)
+            size_name = next((name for name in app["store-size-keys"] if name in settings), None)
+            number = _int(settings.get(size_name)) if size_name else None
+            if number is None:
+                continue
+            provider = next(
+                (
+                    str(settings[k]).lower()
+                    for k in app["store-provider-keys"]
+                    if isinstance(settings.get(k), str)
+                ),
+                "",
+            )
+            store = app["stores"].get(provider) or app["stores"].get(section) or "vector-store"
+            name = next((settings[k] for k in app["store-name-keys"] if isinstance(settings.get(k), str)), "")
+            at = entries.get((*key, size_name)) or entries.get((*key, "config", size_name)) or entry
+            stores.append((key, _index_site(path, at, store, name, number, f"{key[-1]} {size_name}")))
+    models = {model_key(site) for site in embeddings}
+    if len(models) != 1 or not stores:
+        return []
+    embedding = embeddings[0]
+    sites: list[Site] = [embedding]
+    for key, store in stores:
+        if any(isinstance(part, str) and part.lower() in app["embedding-sections"] for part in key[:-1]):
+            continue
+        store.object_site = embedding
+        sites.append(store)
+    return sites
+
+
+# ============================================================================================
 # The project side: other files' sites, from the project index
 # ============================================================================================
 
@@ -905,6 +1083,15 @@ def _file_links(by_kind: dict[str, list[Site]], known_tables: set[str]) -> list[
     return links
 
 
+def _referenced_paths(source: str, reference: str) -> set[str]:
+    """Where a path literal in `source` may point, spelled as project paths are: relative
+    to the code file, or to the project root."""
+    if reference.startswith("/"):
+        return {posixpath.normpath(reference)}
+    beside = posixpath.normpath(posixpath.join(posixpath.dirname(source), reference))
+    return {beside, posixpath.normpath(reference)}
+
+
 def cross_file_links(context: ProjectContext, path: str, identity: tuple[str, ...]) -> list[dict[str, Any]]:
     if not is_named(identity):
         return []
@@ -916,6 +1103,11 @@ def cross_file_links(context: ProjectContext, path: str, identity: tuple[str, ..
     for other, by_kind in sorted(by_path.items()):
         if other == path:
             continue
+        for site in by_kind.get(OP, []):
+            # `SearchIndex.from_yaml("schema.yaml")`: the code uses the index this file defines
+            reference = _first(CaptureValues(site.caps), site.caps.get("schema-file-args"), str)
+            if reference and site.store == identity[0] and path in _referenced_paths(other, reference):
+                site.name = identity[1]
         links.extend(
             link.summary() for link in _file_links(by_kind, known_tables) if link.identity == identity
         )
@@ -973,6 +1165,8 @@ class RagCheck:
                     for matcher in matchers:
                         for pattern in matcher.calls:
                             words.setdefault(language, set()).add(pattern.triggers)
+        if params.get("report") in ("dimension", "model"):
+            words.setdefault("config", set()).add(config_trigger())
         return words
 
     def model(self, context: CheckContext) -> FileModel:
