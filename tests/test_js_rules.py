@@ -874,3 +874,142 @@ async def test_language_server_suppresses_a_vue_file_inside_its_script_block(cli
     change_doc(client, uri, 2, new_text)
     # RF107 (OpenAI's self-serve fine-tuning winding down) is not suppressed: a re-lint.
     await wait_for(lambda: codes(client, uri) == ["RF107"])
+
+
+# ============================================================================================
+# RF103 / RF106 / RF107 on JS SDKs
+# ============================================================================================
+
+RF103_FIRES = {
+    "openai-dpo": """\
+        import OpenAI from "openai";
+        await new OpenAI().fineTuning.jobs.create({ model: "gpt-4.1-mini-2025-04-14", training_file: "f", method: { type: "dpo" } });
+        """,
+    "openai-reinforcement": """\
+        const { AzureOpenAI } = require("openai");
+        const client = new AzureOpenAI({ endpoint: "https://x.openai.azure.com", apiVersion: "2025-04-01" });
+        client.fineTuning.jobs.create({ model: "o4-mini", training_file: "f", method: { type: "reinforcement", reinforcement: {} } });
+        """,
+    "together-dpo": """\
+        import Together from "together-ai";
+        await new Together().fineTuning.create({ model: "m", training_file: "f", training_method: { method: "dpo", dpo_beta: 0.1 } });
+        """,
+    "gemini-preference": """\
+        import { GoogleGenAI } from "@google/genai";
+        await new GoogleGenAI({ vertexai: true }).tunings.tune({ baseModel: "gemini-2.5-flash", trainingDataset: {}, config: { method: "PREFERENCE_TUNING" } });
+        """,
+    "bedrock-rft": """\
+        import { CreateModelCustomizationJobCommand } from "@aws-sdk/client-bedrock";
+        new CreateModelCustomizationJobCommand({ jobName: "j", customizationType: "REINFORCEMENT_FINE_TUNING" });
+        """,
+}
+
+RF103_PASSES = {
+    "openai-supervised": """\
+        import OpenAI from "openai";
+        await new OpenAI().fineTuning.jobs.create({ model: "m", training_file: "f", method: { type: "supervised" } });
+        """,
+    "together-sft": """\
+        import Together from "together-ai";
+        await new Together().fineTuning.create({ model: "m", training_file: "f", training_method: { method: "sft" } });
+        """,
+    "local-class-named-openai": """\
+        class OpenAI { fineTuning = { jobs: { create: (p: object) => p } }; }
+        new OpenAI().fineTuning.jobs.create({ model: "m", method: { type: "dpo" } });
+        """,
+    "method-from-a-variable": """\
+        import OpenAI from "openai";
+        export const tune = (method: object) => new OpenAI().fineTuning.jobs.create({ model: "m", training_file: "f", method });
+        """,
+}
+
+
+@pytest.mark.parametrize("code", RF103_FIRES.values(), ids=RF103_FIRES.keys())
+def test_rf103_fires_on_js_preference_methods(code):
+    assert ids(lint(code, path="tune.ts")).count("RF103") == 1
+
+
+@pytest.mark.parametrize("code", RF103_PASSES.values(), ids=RF103_PASSES.keys())
+def test_rf103_ignores_js_supervised_and_look_alikes(code):
+    assert "RF103" not in ids(lint(code, path="tune.ts"))
+
+
+RF106_FIRES = {
+    "openai-top-level": (
+        """\
+        import OpenAI from "openai";
+        await new OpenAI().fineTuning.jobs.create({ model: "m", training_file: "f", hyperparameters: { n_epochs: 8 } });
+        """,
+        "hyperparameters={n_epochs: 8}",
+    ),
+    "openai-method-dpo": (
+        """\
+        import OpenAI from "openai";
+        await new OpenAI().fineTuning.jobs.create({ model: "m", training_file: "f", method: { type: "dpo", dpo: { hyperparameters: { beta: 0.2 } } } });
+        """,
+        "method.dpo.hyperparameters",
+    ),
+    "together": (
+        """\
+        import Together from "together-ai";
+        await new Together().fineTuning.create({ model: "m", training_file: "f", n_epochs: 5, learning_rate: 0.0001 });
+        """,
+        "n_epochs=5, learning_rate=0.0001",
+    ),
+    "gemini-epochs": (
+        """\
+        import { GoogleGenAI } from "@google/genai";
+        await new GoogleGenAI({}).tunings.tune({ baseModel: "gemini-2.5-flash", trainingDataset: {}, config: { epochCount: 6 } });
+        """,
+        "config.epochCount",
+    ),
+    "bedrock": (
+        """\
+        import { BedrockClient, CreateModelCustomizationJobCommand } from "@aws-sdk/client-bedrock";
+        await new BedrockClient({}).send(new CreateModelCustomizationJobCommand({ jobName: "j", hyperParameters: { epochCount: "3" } }));
+        """,
+        "hyperParameters=",
+    ),
+}
+
+
+@pytest.mark.parametrize(("code", "shown"), RF106_FIRES.values(), ids=RF106_FIRES.keys())
+def test_rf106_fires_on_js_hand_set_hyperparameters(code, shown):
+    findings = [f for f in lint(code, path="tune.ts") if f.rule_id == "RF106"]
+    assert len(findings) == 1, [(f.rule_id, f.message) for f in lint(code, path="tune.ts")]
+    assert shown in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        """\
+        import OpenAI from "openai";
+        await new OpenAI().fineTuning.jobs.create({ model: "m", training_file: "f", hyperparameters: { n_epochs: "auto" } });
+        """,
+        """\
+        import { GoogleGenAI } from "@google/genai";
+        export const tune = (config: object) => new GoogleGenAI({}).tunings.tune({ baseModel: "g", trainingDataset: {}, config });
+        """,
+        """\
+        function fineTune(options: { n_epochs: number }) { return options; }
+        fineTune({ n_epochs: 3 });
+        """,
+    ],
+    ids=["auto", "config-from-a-variable", "local-function"],
+)
+def test_rf106_ignores_js_defaults_and_unknowns(code):
+    assert "RF106" not in ids(lint(code, path="tune.ts"))
+
+
+def test_rf107_cohere_typescript_fine_tuning_is_deprecated(monkeypatch):
+    monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-25")
+    code = """\
+        import { CohereClientV2 } from "cohere-ai";
+        const cohere = new CohereClientV2({});
+        await cohere.finetuning.createFinetunedModel({ name: "m", settings: { baseModel: { baseType: "BASE_TYPE_CHAT" }, datasetId: "d" } });
+        await cohere.finetuning.listFinetunedModels();
+        """
+    findings = [f for f in lint(code, path="tune.ts", lifecycle=True) if f.rule_id == "RF107"]
+    assert [f.span.start_line for f in findings] == [3]
+    assert findings[0].message.startswith("Cohere fine-tuning was deprecated")
