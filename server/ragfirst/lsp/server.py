@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -36,6 +37,7 @@ from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
 from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
+from ragfirst.lsp.protocol import FrameParser, FramingError, RagfirstProtocol, read_stdio
 from ragfirst.model import Finding
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.source import SourceText
@@ -56,7 +58,7 @@ class DocumentState:
 
 class RagfirstServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("ragfirst", __version__, max_workers=2)
+        super().__init__("ragfirst", __version__, protocol_cls=RagfirstProtocol, max_workers=2)
         self.engines = EngineCache()
         self.resolver = ConfigResolver()
         self.projects: dict[Path, ProjectIndex] = {}
@@ -71,6 +73,71 @@ class RagfirstServer(LanguageServer):
         self.indexed = asyncio.Event()
         self.index_task: asyncio.Future[None] | None = None
         self.stats: dict[str, list[float]] = {"lint_ms": []}
+
+    # -- transport --------------------------------------------------------------------
+    # pygls's own readers stop reading after one bad header and drop malformed requests
+    # unanswered; ragfirst frames and validates messages itself (lsp/protocol.py).
+
+    def on_stream_event(self, event: bytes | FramingError) -> None:
+        protocol: RagfirstProtocol = self.protocol  # type: ignore[assignment]
+        if isinstance(event, FramingError):
+            protocol.handle_framing_error(event)
+        else:
+            protocol.handle_body(event)
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> int:  # type: ignore[override]
+        """Serve LSP on stdio until `exit` or the end of stdin; returns the exit code."""
+        from pygls.io_ import StdoutWriter
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            closed = loop.create_future()
+            read_stdio(
+                stdin or sys.stdin.buffer,
+                loop,
+                self.on_stream_event,
+                lambda: closed.done() or closed.set_result(None),
+            )
+            await closed
+
+        code = 0
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except SystemExit as exc:  # the `exit` notification: 0 after shutdown, else 1
+            code = exc.code if isinstance(exc.code, int) else 0
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+        return code
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """One client over TCP, with the same framing and validation as stdio."""
+        self._stop_event = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            parser = FrameParser()
+            while not parser.closed:
+                chunk = await reader.read(64 * 1024)
+                if not chunk:
+                    break
+                for event in parser.feed(chunk):
+                    self.on_stream_event(event)
+            self.shutdown()
+
+        async def serve() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            asyncio.run(serve())
 
     # -- configuration ---------------------------------------------------------------
 
@@ -745,6 +812,5 @@ def run_server(args: argparse.Namespace) -> int:
             sys.stderr.write("ragfirst: error: --tcp expects HOST:PORT\n")
             return 2
         server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
-    return 0
+        return 0
+    return server.start_io()
