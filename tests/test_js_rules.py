@@ -354,8 +354,12 @@ def test_rf201_and_rf203_on_the_nextjs_sample(monkeypatch):
     assert "4 epochs" in by_rule["RF203"].message
     assert by_rule["RF101"].span.start_line == 13
     # The chat route imports its client from lib/openai.ts (not resolved across files)
-    # and caps its output; the page is plain React: no other file has a finding.
-    assert {f.path for f in findings} == {route}
+    # and caps its output; the page is plain React. The summarize route streams with no
+    # cap, and .env.example names a key that Next.js would ship to browsers.
+    summarize = "app/api/summarize/route.ts"
+    assert {f.path for f in findings} == {route, summarize, ".env.example"}
+    assert [(f.rule_id, f.span.start_line) for f in findings if f.path == summarize] == [("RF401", 8)]
+    assert [(f.rule_id, f.span.start_line) for f in findings if f.path == ".env.example"] == [("RF405", 5)]
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
