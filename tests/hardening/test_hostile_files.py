@@ -356,6 +356,33 @@ def test_unreadable_file_is_an_rf000_not_a_crash(tmp_path, monkeypatch):
     ]
 
 
+def test_unlistable_directory_is_an_rf000_and_the_rest_is_linted(tmp_path, monkeypatch):
+    """Simulated EACCES on listing a directory (as root, chmod 000 does not stop a listing;
+    the dropped-privileges test below does it for real): one RF000 naming the directory,
+    never a silent skip, and the rest of the tree is linted."""
+    (tmp_path / "ok.py").write_text(FINE_TUNE)
+    private = tmp_path / "private"
+    (private / "deeper").mkdir(parents=True)
+    (private / "inner.py").write_text(FINE_TUNE)
+    (tmp_path / "after").mkdir()
+    (tmp_path / "after" / "late.py").write_text(FINE_TUNE)
+    real_scandir = os.scandir
+
+    def guarded(path="."):
+        if Path(os.fsdecode(path)).name == "private":
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", guarded)
+    with Bound(seconds=20):
+        findings = lint_tree(tmp_path).findings
+    got = sorted((Path(f.path).name, f.rule_id) for f in findings if f.rule_id in ("RF000", "RF101"))
+    assert got == [("late.py", "RF101"), ("ok.py", "RF101"), ("private", "RF000")], got
+    error = only(findings, "RF000")
+    assert "cannot list directory: Permission denied" in error.message, error.message
+    assert "\n" not in error.message
+
+
 def _world_readable_tmpdir() -> Path:
     root = Path(tempfile.mkdtemp(prefix="ragfirst-perm-"))
     root.chmod(0o755)
@@ -404,6 +431,7 @@ def test_really_unreadable_file_with_dropped_privileges(tmp_path):
     by_file = {(Path(f["path"]).name, f["rule"]) for f in payload["findings"]}
     assert ("ok.py", "RF101") in by_file
     assert ("locked.py", "RF000") in by_file
+    assert ("private", "RF000") in by_file, by_file  # the unlistable directory is reported
     assert not any(name == "inner.py" for name, _ in by_file if (name, "RF101") in by_file)
 
 

@@ -7,6 +7,7 @@ one `ConfigError` line with file:line:col.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ import jsonschema
 
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
+from ragfirst.safe_read import ReadRefused, read_capped
 
 CONFIG_FILES = ("ragfirst.toml", ".ragfirst.toml", "pyproject.toml")
 DEFAULT_EXCLUDES = (
@@ -161,19 +163,20 @@ def _key_position(text: str, key: str) -> tuple[int, int]:
     return line, col + stripped
 
 
-def read_config_table(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """The ragfirst table of a config file (None when a pyproject.toml has none)."""
+def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str, Any] | None, str]:
+    """The ragfirst table of a config file (None when a pyproject.toml has none).
+
+    The file is read with a byte cap, only if it is a regular file, and a symlink only if
+    it stays inside `inside` (default: the config's own directory)."""
     display = str(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-        if len(data) > MAX_CONFIG_BYTES:
-            raise ConfigError(display, 1, 1, "config file larger than 1 MiB; not read")
-        text = data.decode("utf-8")
+        text = read_capped(path, MAX_CONFIG_BYTES, inside).decode("utf-8")
+    except ReadRefused as exc:
+        raise ConfigError(display, 1, 1, f"config file {exc.reason}") from None
     except UnicodeDecodeError:
         raise ConfigError(display, 1, 1, "config file is not valid UTF-8") from None
     except OSError as exc:
-        raise ConfigError(display, 1, 1, f"cannot read config file: {exc.strerror}") from None
+        raise ConfigError(display, 1, 1, f"cannot read config file: {exc.strerror or exc}") from None
     if path.name == "pyproject.toml" and "ragfirst" not in text:
         return None, text
     try:
@@ -191,8 +194,8 @@ def read_config_table(path: Path) -> tuple[dict[str, Any] | None, str]:
     return data, text
 
 
-def settings_from_file(path: Path) -> Settings | None:
-    table, text = read_config_table(path)
+def settings_from_file(path: Path, inside: Path | None = None) -> Settings | None:
+    table, text = read_config_table(path, inside)
     if table is None:
         return None
     errors = sorted(_VALIDATOR.iter_errors(table), key=lambda e: list(e.absolute_path))
@@ -228,11 +231,27 @@ def settings_from_file(path: Path) -> Settings | None:
 def _inside_project(base: Path, relative: str, config: Path, text: str) -> Path:
     """Rule packs must live inside the config's directory tree: a repository's config can
     never make ragfirst read (and echo) a file from elsewhere on the machine."""
-    target = (base / relative).resolve()
-    if not target.is_relative_to(base.resolve()):
+    target = Path(os.path.realpath(base / relative))  # never raises on a link loop
+    inside = Path(os.path.realpath(base))
+    if not target.is_relative_to(inside):
         line, col = _key_position(text, "rules")
         raise ConfigError(str(config), line, col, f"rule pack {relative!r} is outside this project; not read")
+    if target.is_dir():
+        # The loader reads every *.yaml / *.yml in a pack directory: none may link out.
+        for pack in sorted(target.glob("*.y*ml")):
+            if not Path(os.path.realpath(pack)).is_relative_to(inside):
+                line, col = _key_position(text, "rules")
+                raise ConfigError(
+                    str(config), line, col, f"rule pack {str(pack)!r} links outside this project; not read"
+                )
     return target
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a directory that cannot be searched (EACCES): no config to read there
+        return False
 
 
 class ConfigResolver:
@@ -258,9 +277,10 @@ class ConfigResolver:
         found: Settings | None = None
         for name in CONFIG_FILES:
             candidate = directory / name
-            # A config linked to a file outside its directory is not this project's config.
-            if candidate.is_file() and candidate.resolve().parent == directory:
-                found = settings_from_file(candidate)
+            # A config linked to a file outside its directory is refused (a ConfigError that
+            # names it): it is not this project's config, and reading it would read elsewhere.
+            if _is_file(candidate):
+                found = settings_from_file(candidate, inside=directory)
                 if found is not None:
                     break
         if found is None:

@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ragfirst.model import Finding
+from ragfirst.safe_read import ReadRefused, read_capped
+
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = Path(".ragfirst-baseline.json")
@@ -77,7 +80,10 @@ class Baseline:
     @classmethod
     def load(cls, baseline_file: Path) -> Baseline:
         try:
-            text = baseline_file.read_text(encoding="utf-8")
+            # The repository controls this file: capped, regular, no link out of its directory.
+            text = read_capped(baseline_file, MAX_BASELINE_BYTES).decode("utf-8")
+        except ReadRefused as exc:
+            raise BaselineError(f"baseline file {baseline_file} {exc.reason}") from None
         except FileNotFoundError:
             raise BaselineError(
                 f"baseline file {baseline_file} not found; create it with"

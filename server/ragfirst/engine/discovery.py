@@ -2,6 +2,9 @@
 
 Only regular files are returned: FIFOs, sockets and devices are never opened, and
 directory symlinks are not followed (no loops, no escapes from the scanned root).
+Directories that cannot be listed and .gitignore files that cannot be read (or that link
+out of their directory, or are over 1 MiB) are reported through `on_error`, not skipped
+silently.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 import pathspec
 
 from ragfirst.config.settings import Settings
+from ragfirst.safe_read import ReadRefused, read_capped
 
 
 def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
@@ -26,11 +30,16 @@ def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+MAX_GITIGNORE_BYTES = 1024 * 1024
+OnError = Callable[[Path, str], None]
+
+
 class _GitIgnores:
     """The .gitignore files from the scan root down, each applying below its directory."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_error: OnError | None = None) -> None:
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._on_error = on_error
 
     def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:
@@ -38,12 +47,22 @@ class _GitIgnores:
             ignore_file = directory / ".gitignore"
             try:
                 if ignore_file.is_file():
-                    lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                    # Capped, a regular file, and a link only if it stays in its directory.
+                    data = read_capped(ignore_file, MAX_GITIGNORE_BYTES)
+                    lines = data.decode("utf-8", errors="replace").splitlines()
                     spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            except OSError:
-                spec = None
+            except ReadRefused as exc:
+                self._report(ignore_file, f".gitignore {exc.reason}")
+            except OSError as exc:
+                self._report(ignore_file, f"cannot read .gitignore: {exc.strerror or exc}")
+            except ValueError as exc:  # pathspec: a pattern it cannot compile
+                self._report(ignore_file, f".gitignore not used: {exc}")
             self._specs[directory] = spec
         return self._specs[directory]
+
+    def _report(self, path: Path, message: str) -> None:
+        if self._on_error is not None:
+            self._on_error(path, message)
 
     def ignored(self, path: Path, is_dir: bool, chain: list[Path]) -> bool:
         for directory in chain:
@@ -60,10 +79,20 @@ def discover(
     paths: list[Path],
     settings_for: Callable[[Path], Settings],
     is_lintable: Callable[[str], bool],
+    on_error: OnError | None = None,
 ) -> Iterator[Path]:
-    """Yield lintable files under `paths`; explicitly named files are always yielded."""
+    """Yield lintable files under `paths`; explicitly named files are always yielded.
+
+    A directory that cannot be listed, or a .gitignore that cannot be read (or is refused:
+    a link out of its directory, too large), is passed to `on_error(path, message)` and
+    skipped; discovery goes on."""
     seen: set[Path] = set()
-    gitignores = _GitIgnores()
+    gitignores = _GitIgnores(on_error)
+
+    def unlistable(exc: OSError) -> None:
+        if on_error is not None and exc.filename is not None:
+            on_error(Path(os.fsdecode(exc.filename)), f"cannot list directory: {exc.strerror or exc}")
+
     for root in paths:
         if root.is_file() or (root.exists() and not root.is_dir()):
             if root.is_file() and is_lintable(root.as_posix()) and root not in seen:
@@ -72,7 +101,7 @@ def discover(
             continue
         root_real = root.resolve()
         top = _repository_top(_absolute(root))
-        for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        for directory, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
             current = Path(directory)
             settings = settings_for(current)
             chain = _ignore_chain(top, _absolute(current))

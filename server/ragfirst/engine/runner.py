@@ -5,6 +5,7 @@ The CLI calls this; the language server uses the same Engine directly per docume
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,14 @@ def display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _lexical_display_path(path: Path) -> str:
+    """Like display_path, without following links (for a path that links out of the root)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(os.getcwd())).as_posix()
+    except ValueError:
+        return display_path(path)
 
 
 class EngineCache:
@@ -81,11 +90,27 @@ def lint_paths(
     large ones. `cache` skips re-analysing files whose bytes and rules did not change."""
     engines = engines or EngineCache()
     result = LintResult()
-    planned = [
-        _plan(path, scan_root, resolver, adjust, engines)
-        for scan_root in paths
-        for path in discover([scan_root], resolver.for_path, lambda name: language_of(name) is not None)
-    ]
+    planned: list[_Planned] = []
+    unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
+    for scan_root in paths:
+
+        def on_error(path: Path, message: str, scan_root: Path = scan_root) -> None:
+            if any(item.path == path for item in unreadable):
+                return  # a .gitignore above two scanned paths: reported once
+            # The settings of the directory holding it (an unlistable one cannot be entered).
+            settings = adjust(resolver.for_path(path.parent))
+            shown = _lexical_display_path(path)  # a refused link is named, not followed
+            item = _Planned(path, scan_root, settings, engines.for_settings(settings), shown)
+            item.analysis = FileAnalysis(item.shown)
+            item.engine.record_error(item.analysis, message, 1, 0)
+            unreadable.append(item)
+
+        planned.extend(
+            _plan(path, scan_root, resolver, adjust, engines)
+            for path in discover(
+                [scan_root], resolver.for_path, lambda name: language_of(name) is not None, on_error
+            )
+        )
     _analyze_all(planned, jobs, cache)
     # One project per config root: samples/a and samples/b with their own pyproject.toml
     # are two projects, and one's retrieval set-up must not appear in the other's messages.
@@ -96,7 +121,9 @@ def lint_paths(
         result.files_parsed += item.analysis.parsed
         projects.setdefault(item.settings.root, ProjectIndex()).set_file(item.shown, item.analysis.fact_sites)
     base_dir = Path.cwd()
-    for item in planned:
+    for item in unreadable:
+        projects.setdefault(item.settings.root, ProjectIndex())
+    for item in [*planned, *unreadable]:
         assert item.analysis is not None
         # Data files a training call names are read only inside the project: the config
         # root, else the directory that was asked for.

@@ -345,7 +345,12 @@ class RagfirstServer(LanguageServer):
         files: list[Path] = []
         for folder in self.folders():
             files.extend(
-                discover([folder], lambda p: self.settings_for(p / "x"), lambda n: language_of(n) is not None)
+                discover(
+                    [folder],
+                    lambda p: self.settings_for(p / "x"),
+                    lambda n: language_of(n) is not None,
+                    lambda p, message: log.warning("ragfirst: %s: %s", p, message),
+                )
             )
         for count, path in enumerate(files, 1):
             uri = path.resolve().as_uri()

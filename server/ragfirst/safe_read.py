@@ -1,0 +1,51 @@
+"""Read a small file that the scanned repository controls: config, .gitignore, baseline.
+
+Every such read goes through `read_capped`, which refuses, with a one-line reason:
+- a symlink whose real path leaves the directory tree the file was found in (a pull
+  request cannot make ragfirst read, and echo, a file elsewhere on the machine);
+- anything but a regular file (a FIFO would block, `/dev/zero` would never end);
+- more than `limit` bytes (a 50 MB config costs one capped read, not 50 MB of memory).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class ReadRefused(Exception):
+    """The file was not read; `reason` is one line, e.g. "links outside its directory"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _size_text(limit: int) -> str:
+    if limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MiB"
+    if limit % 1024 == 0:
+        return f"{limit // 1024} KiB"
+    return f"{limit} bytes"
+
+
+def read_capped(path: Path, limit: int, inside: Path | None = None) -> bytes:
+    """The bytes of `path` (at most `limit`), whose real path must lie under `inside`
+    (default: the directory that holds `path`). Raises ReadRefused or OSError."""
+    real = Path(os.path.realpath(path))
+    base = Path(os.path.realpath(inside if inside is not None else Path(os.path.abspath(path)).parent))
+    if not real.is_relative_to(base):
+        raise ReadRefused("links outside its directory; not read")
+    if not stat.S_ISREG(os.stat(real).st_mode):
+        raise ReadRefused("not a regular file; not read")
+    # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it does
+    # not block, and fstat below refuses it.
+    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadRefused("not a regular file; not read")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ReadRefused(f"too large (over {_size_text(limit)}); not read")
+    return data
