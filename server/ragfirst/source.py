@@ -44,11 +44,13 @@ class SourceText:
 
     text: str
     lines: list[str] = field(init=False)
+    is_ascii: bool = field(init=False)  # then byte columns are character columns
 
     def __post_init__(self) -> None:
         # splitlines() also splits on form feeds and other separators that Python's
         # tokenizer does not treat as newlines; split only on \r\n, \r and \n.
         self.lines = self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.is_ascii = self.text.isascii()
 
     def line(self, lineno: int) -> str:
         """The 1-based line, or "" past the end."""

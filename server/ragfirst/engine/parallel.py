@@ -6,6 +6,7 @@ crosses the process boundary. Project facts are merged by the caller afterwards.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -18,25 +19,52 @@ from ragfirst.rules.loader import load_ruleset
 
 Item = tuple[str, bytes, int]  # display path, content, size cap
 CHUNK = 48
+COLLECT_EVERY = 200
 _ENGINES: dict[tuple[str, ...], Engine] = {}
+
+
+def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
+    """Analyse `items` in order with the cyclic garbage collector paused.
+
+    Parsing allocates millions of short-lived objects, and the collector's passes over them
+    cost 15-20% of a cold run while finding almost nothing: the analyzers break their own
+    reference cycles, so memory is freed by reference counting. A young-generation pass
+    every COLLECT_EVERY files still collects any cycle that is left."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        analyses = []
+        for count, (display, data, cap) in enumerate(items, 1):
+            analyses.append(engine.analyze(display, data, max_bytes=cap))
+            if count % COLLECT_EVERY == 0:
+                gc.collect(0)
+        return analyses
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _analyze_chunk(extra_rules: tuple[str, ...], items: list[Item]) -> list[dict[str, Any]]:
     engine = _ENGINES.get(extra_rules)
     if engine is None:
         engine = _ENGINES[extra_rules] = Engine(load_ruleset([Path(p) for p in extra_rules]))
-    return [dump_analysis(engine.analyze(display, data, max_bytes=cap)) for display, data, cap in items]
+    return [dump_analysis(analysis) for analysis in analyze_batch(engine, items)]
 
 
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def analyze_parallel(extra_rules: tuple[Path, ...], items: list[Item], jobs: int) -> list[FileAnalysis]:
-    """Same results, same order as analysing `items` one by one."""
+def analyze_parallel(
+    extra_rules: tuple[Path, ...], items: list[Item], jobs: int, engine: Engine | None = None
+) -> list[FileAnalysis]:
+    """Same results, same order as analysing `items` one by one. With `fork`, the workers
+    inherit `engine` (the caller's, already built) instead of loading the rules again."""
     key = tuple(str(p) for p in extra_rules)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork" and engine is not None:
+        _ENGINES[key] = engine
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
         results = pool.map(_analyze_chunk, [key] * len(chunks), chunks)
         return [load_analysis(data) for chunk in results for data in chunk]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ragfirst.analyzers.registry import language_of
@@ -18,7 +19,7 @@ from ragfirst.data.data_files import shared_data_files
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis
-from ragfirst.engine.parallel import analyze_parallel, cpu_count
+from ragfirst.engine.parallel import analyze_batch, analyze_parallel, cpu_count
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.model import Finding
 from ragfirst.rules.loader import load_ruleset
@@ -38,9 +39,14 @@ class LintResult:
 def display_path(path: Path) -> str:
     """Relative to the working directory when below it, POSIX separators either way."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(_resolved_cwd(os.getcwd())).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@lru_cache(maxsize=4)
+def _resolved_cwd(cwd: str) -> Path:
+    return Path(cwd).resolve()
 
 
 def _lexical_display_path(path: Path) -> str:
@@ -121,6 +127,7 @@ def lint_paths(
         result.files_parsed += item.analysis.parsed
         projects.setdefault(item.settings.root, ProjectIndex()).set_file(item.shown, item.analysis.fact_sites)
     base_dir = Path.cwd()
+    contexts: dict[tuple[int, Path], ProjectContext] = {}
     for item in unreadable:
         projects.setdefault(item.settings.root, ProjectIndex())
     for item in [*planned, *unreadable]:
@@ -129,7 +136,10 @@ def lint_paths(
         # root, else the directory that was asked for.
         scan_root = item.scan_root
         root = item.settings.root or (scan_root if scan_root.is_dir() else scan_root.parent)
-        context = project_context(item.settings, base_dir, root)
+        context_key = (id(item.settings), root)  # one context per settings and root
+        context = contexts.get(context_key)
+        if context is None:
+            context = contexts[context_key] = project_context(item.settings, base_dir, root)
         project = projects[item.settings.root]
         result.findings.extend(item.engine.finalize(item.analysis, project, item.settings, context))
     result.findings.sort(key=Finding.sort_key)
@@ -176,10 +186,10 @@ def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache
     for extra_rules, indexes in groups.items():
         items = [(planned[i].shown, contents[i], planned[i].settings.max_file_size) for i in indexes]
         if workers > 1 and len(items) > 1:
-            analyses = analyze_parallel(extra_rules, items, workers)
+            analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
         else:
             engine = planned[indexes[0]].engine
-            analyses = [engine.analyze(shown, data, max_bytes=cap) for shown, data, cap in items]
+            analyses = analyze_batch(engine, items)
         for index, analysis in zip(indexes, analyses, strict=True):
             planned[index].analysis = analysis
     if cache is not None:
