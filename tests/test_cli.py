@@ -192,6 +192,11 @@ def test_bad_rule_file_is_one_line_with_position_exit_two(project, capsys):
             " match: {python: [{call: 'a.b', args: [{name: x, matches: '(unclosed'}]}]}}\n",
             "bad regular expression '(unclosed'",
         ),
+        (  # rule regexes run on RE2 (linear time): no lookarounds, said in one line
+            "rules:\n  - {id: TEAM001, name: a, severity: info, summary: s, message: m, guide: g,"
+            " match: {python: [{call: 'a.b', args: [{name: x, matches: '(?<=a)b'}]}]}}\n",
+            "bad regular expression '(?<=a)b': invalid perl operator: (?<= (rule regexes use RE2 syntax",
+        ),
         (
             "rules:\n  - {id: TEAM001, name: a, severity: info, summary: s, message: m, guide: g,"
             " check: {name: no-such-check}}\n",

@@ -91,9 +91,6 @@ def test_internal_error_from_a_failing_check_is_redacted(monkeypatch):
         ]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="open bug: internal-error messages redact known key formats only, not context secrets"
-)
 def test_internal_error_redacts_keys_found_by_context(monkeypatch):
     """Keys with no known prefix (Cohere, Mistral, ...) are found by a key-like name; an
     internal-error message that quotes such a line must redact them as RF404 would."""

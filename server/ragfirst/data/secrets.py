@@ -161,8 +161,23 @@ def could_be_context_secret(value: str) -> bool:
 
 
 def redact_text(text: str) -> str:
-    """The text with every recognisable key redacted (used on all snippets and messages)."""
+    """The text with every recognisable key redacted (used on all snippets and messages):
+    keys of a known format, and long random values given to a key-like name."""
     secrets = find_secrets(text)
     for secret in sorted(secrets, key=lambda s: s.start, reverse=True):
         text = text[: secret.start] + secret.redacted + text[secret.end :]
+    if secret_rules().context_names.search(text):
+        text = _ASSIGNED_VALUE.sub(_redact_assigned, text)
     return text
+
+
+# `name = "value"`, `name: value`, `"name": "value"`, `name=value` (keyword arguments, .env).
+_ASSIGNED_VALUE = re.compile(r"(?P<name>[A-Za-z_][\w-]*)[\"']?\s*[:=]\s*[\"'`]?(?P<value>[A-Za-z0-9_\-+=]+)")
+
+
+def _redact_assigned(match: re.Match[str]) -> str:
+    name, value = match.group("name"), match.group("value")
+    if not looks_like_context_secret(name, value):
+        return match.group(0)
+    start = match.start("value") - match.start()
+    return match.group(0)[:start] + redact(value)

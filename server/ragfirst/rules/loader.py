@@ -35,6 +35,7 @@ from ragfirst.rules.model import (
 )
 from ragfirst.rules.patterns import NamePattern, PatternError, Trigger, compile_pattern, word_trigger
 from ragfirst.rules.schema import PACK
+from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 _VALIDATOR = jsonschema.Draft202012Validator(PACK)
@@ -166,10 +167,10 @@ class _Compiler:
                 raise self.error(item_path, f"bad name pattern: {exc}") from None
         return tuple(compiled)
 
-    def regex(self, text: str, path: tuple[str | int, ...]) -> re.Pattern[str]:
+    def regex(self, text: str, path: tuple[str | int, ...]) -> SearchPattern:
         try:
-            return re.compile(text)
-        except re.error as exc:
+            return compile_user_regex(text)
+        except UserRegexError as exc:
             raise self.error(path, f"bad regular expression {text!r}: {exc}") from None
 
     def call_matchers(

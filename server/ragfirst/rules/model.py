@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ragfirst.model import Severity
 from ragfirst.rules.patterns import NamePattern, Trigger
+from ragfirst.rules.user_regex import SearchPattern
 
 ANY_LANGUAGE = "*"
 
@@ -22,7 +22,7 @@ class ArgCondition:
     has_equals: bool = False
     one_of: tuple[Any, ...] | None = None
     not_one_of: tuple[Any, ...] | None = None
-    regex: re.Pattern[str] | None = None
+    regex: SearchPattern | None = None  # RE2: linear time on untrusted patterns
     other_than: tuple[Any, ...] | None = None
     gt: float | None = None
     gte: float | None = None

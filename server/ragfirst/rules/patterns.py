@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ragfirst.rules.glob_nfa import GlobAutomaton, needs_automaton
+
 
 class PatternError(ValueError):
     pass
@@ -38,8 +40,11 @@ class NamePattern:
     triggers: Trigger
     last_names: frozenset[str] | None = None  # what the last segment can be; None: anything
     first_names: frozenset[str] | None = None  # what the first segment can be; None: anything
+    automaton: GlobAutomaton | None = None  # set for patterns the regex could backtrack on
 
     def matches(self, qualname: str) -> bool:
+        if self.automaton is not None:
+            return self.automaton.matches(qualname)
         return self.regex.fullmatch(qualname) is not None
 
 
@@ -124,7 +129,9 @@ def compile_pattern(text: str) -> NamePattern:
     last, first = segments[-1], segments[0]
     last_names = frozenset(_alternatives(last)) if "*" not in last else None
     first_names = frozenset(_alternatives(first)) if "*" not in first else None
-    return NamePattern(text, regex, tuple(dict.fromkeys(g for g in groups if g)), last_names, first_names)
+    automaton = GlobAutomaton(segments) if needs_automaton(segments) else None
+    triggers = tuple(dict.fromkeys(g for g in groups if g))
+    return NamePattern(text, regex, triggers, last_names, first_names, automaton)
 
 
 def _alternatives(segment: str) -> list[str]:
