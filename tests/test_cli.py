@@ -285,6 +285,21 @@ def test_gitignore_and_excludes_are_honoured(project, capsys):
     assert [line.split(":")[0] for line in out.splitlines()] == ["src/train.py"]
 
 
+def test_exclude_patterns_with_paths_apply_relative_to_the_config_root(project, capsys):
+    write(
+        project,
+        "pyproject.toml",
+        "[tool.ragfirst]\nextend-exclude = ['src/gen/*', 'tools/old/', '*_tmp.py', 'a/b/c.py']\n",
+    )
+    for path in ("src/gen/x.py", "src/gen/deep/y.py", "tools/old/z.py", "src/w_tmp.py", "a/b/c.py"):
+        write(project, path, FINE_TUNE)
+    for path in ("src/keep.py", "src/general/x.py", "tools/older/z.py", "a/b/d.py", "x/src/gen/v.py"):
+        write(project, path, FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", ".")
+    shown = sorted({line.split(":")[0] for line in out.splitlines()})
+    assert shown == ["a/b/d.py", "src/general/x.py", "src/keep.py", "tools/older/z.py", "x/src/gen/v.py"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_and_symlink_loops_are_skipped(project, capsys):
     os.mkfifo(project / "pipe.py")

@@ -263,13 +263,16 @@ class ConfigResolver:
             raise ConfigError(str(explicit), 1, 1, "no [tool.ragfirst] table in this file")
         self._default = default or Settings()
         self._by_dir: dict[Path, Settings] = {}
+        self._by_raw_dir: dict[Path, Settings] = {}
 
     def for_path(self, path: Path) -> Settings:
         if self._explicit is not None:
             return self._explicit
         directory = path if path.is_dir() else path.parent
-        directory = directory.resolve()
-        return self._for_dir(directory)
+        found = self._by_raw_dir.get(directory)  # resolving every file's directory is costly
+        if found is None:
+            found = self._by_raw_dir[directory] = self._for_dir(directory.resolve())
+        return found
 
     def _for_dir(self, directory: Path) -> Settings:
         if directory in self._by_dir:
@@ -291,3 +294,4 @@ class ConfigResolver:
 
     def invalidate(self) -> None:
         self._by_dir.clear()
+        self._by_raw_dir.clear()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pathspec
@@ -22,12 +24,20 @@ from ragfirst.safe_read import ReadRefused, read_capped
 
 
 def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
-    for pattern in patterns:
-        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern):
-            return True
-        if "/" in pattern and fnmatch.fnmatch(relative, pattern.rstrip("/") + "/*"):
-            return True
-    return False
+    """Does an `exclude` pattern match the name, or the path relative to the config root
+    (a pattern with `/` also excludes everything below the directory it names)?"""
+    if not patterns:
+        return False
+    names, relatives = _exclude_regexes(patterns)
+    return names.match(name) is not None or relatives.match(relative) is not None
+
+
+@lru_cache(maxsize=64)
+def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One regex for names and one for relative paths: fnmatch's own translation, joined."""
+    names = [fnmatch.translate(pattern) for pattern in patterns]
+    relatives = names + [fnmatch.translate(p.rstrip("/") + "/*") for p in patterns if "/" in p]
+    return re.compile("|".join(names)), re.compile("|".join(relatives))
 
 
 MAX_GITIGNORE_BYTES = 1024 * 1024
@@ -106,21 +116,24 @@ def discover(
             settings = settings_for(current)
             chain = _ignore_chain(top, _absolute(current))
             base = settings.root or root
+            below = _relative(current, base)  # the directory's path relative to the root
+            prefix = "" if below in (".", "") else below + "/"
             keep = []
             for name in sorted(dirnames):
                 full = current / name
-                if _excluded(name, _relative(full, base), settings.exclude):
+                if _excluded(name, prefix + name, settings.exclude):
                     continue
                 if settings.respect_gitignore and gitignores.ignored(_absolute(full), True, chain):
                     continue
                 keep.append(name)
             dirnames[:] = keep
+            posix_directory = current.as_posix()
             for name in sorted(filenames):
-                if not is_lintable((current / name).as_posix()):
+                if not is_lintable(f"{posix_directory}/{name}"):
+                    continue
+                if _excluded(name, prefix + name, settings.exclude):
                     continue
                 full = current / name
-                if _excluded(name, _relative(full, base), settings.exclude):
-                    continue
                 try:
                     info = os.lstat(full)
                 except OSError:

@@ -38,15 +38,20 @@ class LintResult:
 
 def display_path(path: Path) -> str:
     """Relative to the working directory when below it, POSIX separators either way."""
+    cwd = os.getcwd()
+    # A file that is not a link resolves to its resolved directory plus its name: one
+    # lstat instead of resolving every component of every path.
+    resolved = path.resolve() if path.is_symlink() else _resolved(cwd, str(path.parent)) / path.name
     try:
-        return path.resolve().relative_to(_resolved_cwd(os.getcwd())).as_posix()
+        return resolved.relative_to(_resolved(cwd, cwd)).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-@lru_cache(maxsize=4)
-def _resolved_cwd(cwd: str) -> Path:
-    return Path(cwd).resolve()
+@lru_cache(maxsize=4096)
+def _resolved(cwd: str, directory: str) -> Path:
+    """`directory` (relative to `cwd`) with links resolved; cached per working directory."""
+    return Path(cwd, directory).resolve()
 
 
 def _lexical_display_path(path: Path) -> str:
