@@ -710,13 +710,21 @@ def bench(
     return results
 
 
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
 def compare_sites(rf: set[tuple[str, str, int]], sg: set[tuple[str, str, int]]) -> dict[str, Any]:
-    """Per rule: findings of each tool (file + line), how many agree, and examples of the rest."""
+    """Per rule: findings of each tool (file + line), how many agree, and examples of the rest.
+
+    The semgrep rules are generated from the rules' `python:` matchers, so only Python files
+    are compared; ragfirst's findings in the TypeScript sample copies are counted apart."""
     out: dict[str, Any] = {}
     for rule in TRAINING_RULES:
-        a = {(p, ln) for r, p, ln in rf if r == rule}
-        b = {(p, ln) for r, p, ln in sg if r == rule}
+        a = {(p, ln) for r, p, ln in rf if r == rule and p.endswith(PYTHON_SUFFIXES)}
+        b = {(p, ln) for r, p, ln in sg if r == rule and p.endswith(PYTHON_SUFFIXES)}
+        other = sum(1 for r, p, _ in rf if r == rule and not p.endswith(PYTHON_SUFFIXES))
         out[rule] = {
+            "ragfirst_other_languages": other,
             "ragfirst": len(a),
             "semgrep": len(b),
             "both": len(a & b),

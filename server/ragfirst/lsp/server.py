@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -369,6 +370,11 @@ class RagfirstServer(LanguageServer):
             self.project_for(settings, path).set_file(shown, analysis.fact_sites)
             if report is not None and (count % 25 == 0 or count == len(files)):
                 report(count, len(files))
+        # The index lives as long as the server: moved out of the collector's generations,
+        # later collections (during edits) no longer walk it. Reference counting still frees
+        # an entry when it is replaced.
+        gc.collect()
+        gc.freeze()
         return len(files)
 
     async def index_with_progress(self) -> None:
