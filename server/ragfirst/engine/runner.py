@@ -130,7 +130,9 @@ def lint_paths(
         assert item.analysis is not None
         result.files_checked += 1
         result.files_parsed += item.analysis.parsed
-        projects.setdefault(item.settings.root, ProjectIndex()).set_file(item.shown, item.analysis.fact_sites)
+        projects.setdefault(item.settings.root, ProjectIndex()).set_file(
+            item.shown, item.analysis.fact_sites, item.analysis.exports
+        )
     base_dir = Path.cwd()
     contexts: dict[tuple[int, Path], ProjectContext] = {}
     for item in unreadable:
@@ -177,7 +179,9 @@ def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache
         for index, data in contents.items():
             item = planned[index]
             extra = item.settings.extra_rules
-            tag = tags.setdefault(extra, rules_fingerprint(extra))
+            tag = tags.get(extra)
+            if tag is None:  # hashes every rule file: once per set of packs, not per file
+                tag = tags[extra] = rules_fingerprint(extra)
             keys[index] = content_key(data, f"{tag}\0{item.shown}", item.settings.max_file_size)
         hits = cache.get_many(list(keys.values()))
         for index, key in keys.items():
@@ -222,7 +226,7 @@ def lint_sources(
     for path, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
         analysis = engine.analyze(path, data, max_bytes=settings.max_file_size)
-        project.set_file(path, analysis.fact_sites)
+        project.set_file(path, analysis.fact_sites, analysis.exports)
         analyses.append(analysis)
     findings: list[Finding] = []
     for analysis in analyses:
