@@ -377,7 +377,9 @@ def test_local_shadowing_of_an_imported_name():
     assert lines(code, CREATE) == [11]
 
 
-def test_relative_and_alias_imports_stay_unresolved():
+def test_relative_and_alias_imports_are_rooted_at_the_project_module():
+    """Names from the project's own modules are `@local<k>.…` (resolved across files by the
+    engine, tests/test_js_local_modules.py); on their own they match no rule."""
     code = """\
         import { openai } from "./lib/openai";
         import client from "@/lib/openai";
@@ -388,8 +390,15 @@ def test_relative_and_alias_imports_stay_unresolved():
         new OpenAI().fineTuning.jobs.create({});
         """
     f = facts(code)
-    assert [c.qualname for c in f.calls] == [None, None, None]
+    assert [c.qualname for c in f.calls] == [
+        "@local0.openai.fineTuning.jobs.create",
+        "@local1.default.fineTuning.jobs.create",
+        "@local2.default",
+        "@local2.default().fineTuning.jobs.create",
+    ]
+    assert f.local_modules == ["./lib/openai", "@/lib/openai", "~/openai"]
     assert [i.module for i in f.imports] == ["./lib/openai", "@/lib/openai", "~/openai"]
+    assert lines(code, CREATE, "x.ts") == []
 
 
 def test_require_shadowed_by_a_local_function():

@@ -143,3 +143,20 @@ class FileFacts:
     strings: list[StringFact] = field(default_factory=list)  # secret candidates in code
     env_reads: list[EnvReadFact] = field(default_factory=list)  # JS/TS environment variables
     config_kind: str | None = None  # yaml, json, toml, dotenv, ini, requirements
+    # JS/TS modules of the project itself: what this file imports from them (a name bound
+    # to `@local<k>.<export>` refers to local_modules[k]) and what it exports to them.
+    local_modules: list[str] = field(default_factory=list)
+    exports: dict[str, str] = field(default_factory=dict)
+
+
+LOCAL_ROOT = "@local"
+"""Qualnames rooted at `@local<k>` name an export of the project's own module
+`FileFacts.local_modules[k]`; the engine resolves them across files (engine/local_modules.py)."""
+
+
+def local_module_index(qualname: str) -> int | None:
+    """k for a qualname rooted at `@local<k>`, else None."""
+    if not qualname.startswith(LOCAL_ROOT):
+        return None
+    root = qualname.split(".", 1)[0][len(LOCAL_ROOT) :]
+    return int(root) if root.isdigit() else None

@@ -16,8 +16,11 @@ both languages (`()` means "an instance of / the result of calling"):
 - scoped packages keep their spelling as the first segment
   (`@pinecone-database/pinecone.Pinecone()`); `node:` prefixes and the `.js` extension of
   a package subpath are dropped (`node:fs` -> `fs`);
-- relative imports and project aliases (`./lib/openai`, `@/lib/openai`, `~/x`, `#x`) stay
-  unresolved: they name the project's own modules;
+- relative imports and project aliases (`./lib/openai`, `@/lib/openai`, `~/x`, `#x`) name
+  the project's own modules: their bindings are rooted at `@local<k>` (k indexes
+  `FileFacts.local_modules`) and resolved across files by the engine, through what that
+  module exports (`FileFacts.exports`: `export const openai = new OpenAI()` records
+  `openai -> openai.default()`);
 - `new X()` and `X()` both give `<X>()`; `await`, parentheses, optional chaining and the
   TypeScript wrappers `as`, `satisfies`, `!` and `<T>x` are transparent.
 
@@ -45,6 +48,7 @@ import tree_sitter_typescript
 
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import (
+    LOCAL_ROOT,
     UNKNOWN,
     ArgFact,
     CallFact,
@@ -183,6 +187,13 @@ class Sym:
 @dataclass(slots=True)
 class Lit:
     value: Any
+
+
+@dataclass(slots=True)
+class _Deferred:
+    """An exported module-level name, looked up once the whole module has run."""
+
+    name: str
 
 
 @dataclass(slots=True)
@@ -455,6 +466,7 @@ class JsAnalyzer:
         self.facts = FileFacts(language="javascript")
         self.module_scope = Scope(None, "<module>", True)
         self._pending: deque[tuple[FuncVal, Value]] = deque()
+        self._exported: dict[str, Value | _Deferred] = {}  # exported name -> value (or local name)
         self._hoisted: set[int] = set()
         self._active = 0  # functions being analysed on demand (a call reached them)
         self._dispatch = {
@@ -523,6 +535,7 @@ class JsAnalyzer:
         else:
             self.run(self.data, 0, dialect_for(path))
         self._drain_pending()
+        self._record_exports()
         return self.facts
 
     def run(self, code: bytes, base: int, dialect: str) -> None:
@@ -960,16 +973,20 @@ class JsAnalyzer:
             return None
         self._record_import(spec, node)
         module = module_name(spec)
+        local_root = self._local_root(spec) if module is None else None
         for clause in node.named_children:
             if clause.type != "import_clause":
                 continue
             for item in clause.named_children:
                 if item.type == "identifier":
-                    scope.names[item.text.decode()] = _default_binding(module)
+                    scope.names[item.text.decode()] = (
+                        Sym(f"{local_root}.default") if local_root else _default_binding(module)
+                    )
                 elif item.type == "namespace_import":
                     for ident in item.named_children:
                         if ident.type == "identifier":
-                            scope.names[ident.text.decode()] = Sym(module) if module else None
+                            root = module or local_root
+                            scope.names[ident.text.decode()] = Sym(root) if root else None
                 elif item.type == "named_imports":
                     for spec_node in item.named_children:
                         if spec_node.type != "import_specifier":
@@ -985,7 +1002,8 @@ class JsAnalyzer:
                                 EnvReadFact(imported_name, module, self.span(imported))
                             )
                         if module is None:
-                            scope.names[local] = None
+                            root = self._local_root(spec)
+                            scope.names[local] = Sym(f"{root}.{imported_name}") if root else None
                         elif imported_name == "default":
                             scope.names[local] = _default_binding(module)
                         else:
@@ -998,16 +1016,93 @@ class JsAnalyzer:
             spec = self._string_text(source)
             if spec is not None:
                 self._record_import(spec, node)
+                root = module_name(spec) or self._local_root(spec)
+                for exported, imported in self._export_names(node):  # export { x as y } from "m"
+                    if root is not None and exported != "*":
+                        self._exported[exported] = Sym(f"{root}.{imported}")
             return None
         declaration = node.child_by_field_name("declaration")
         if declaration is not None:
-            return self.eval(declaration, scope)
+            value = self.eval(declaration, scope)
+            for name in self._declared_names(declaration):
+                self._exported[name] = _Deferred(name)
+            return value
         value = node.child_by_field_name("value")
         if value is not None:
             if value.type in _FUNCTIONS:
-                return self._function_value(value, scope, "default")
-            return self.eval(value, scope)
+                func = self._function_value(value, scope, "default")
+                self._exported["default"] = func
+                return func
+            result = self.eval(value, scope)
+            self._exported["default"] = result
+            return result
+        for exported, local in self._export_names(node):  # export { client as openai }
+            self._exported[exported] = _Deferred(local)
         return self._generic(node, scope)
+
+    def _export_names(self, node: tree_sitter.Node) -> list[tuple[str, str]]:
+        """(exported, local) pairs of an `export { a as b }` clause."""
+        pairs = []
+        for clause in node.named_children:
+            if clause.type != "export_clause":
+                continue
+            for spec_node in clause.named_children:
+                if spec_node.type != "export_specifier":
+                    continue
+                name = spec_node.child_by_field_name("name")
+                alias = spec_node.child_by_field_name("alias")
+                if name is not None:
+                    local = self._name_text(name)
+                    pairs.append((self._name_text(alias) if alias is not None else local, local))
+        return pairs
+
+    @staticmethod
+    def _declared_names(declaration: tree_sitter.Node) -> list[str]:
+        """Names an exported declaration binds (`const a = .., b = ..`, a function, a class)."""
+        if declaration.type in ("lexical_declaration", "variable_declaration"):
+            names = []
+            for declarator in declaration.named_children:
+                target = (
+                    declarator.child_by_field_name("name")
+                    if declarator.type == "variable_declarator"
+                    else None
+                )
+                if target is not None and target.type == "identifier":
+                    names.append(target.text.decode())
+            return names
+        name = declaration.child_by_field_name("name")
+        return [name.text.decode()] if name is not None else []
+
+    def _local_root(self, spec: str) -> str | None:
+        """`@local<k>` for a specifier naming the project's own module (relative or alias)."""
+        if not spec.startswith((".", "@/", "~/", "#")) or "://" in spec:
+            return None
+        if spec not in self.facts.local_modules:
+            self.facts.local_modules.append(spec)
+        return f"{LOCAL_ROOT}{self.facts.local_modules.index(spec)}"
+
+    def _record_exports(self) -> None:
+        """What this module exports, as qualnames other files can resolve their imports to."""
+        for name, value in self._exported.items():
+            if isinstance(value, _Deferred):
+                found, value = self.module_scope.lookup(value.name)
+                if not found:
+                    continue
+            if isinstance(value, FuncVal):
+                if not value.analyzed and not value.in_progress:
+                    self._analyze_function(value, None)
+                returned = _callee_qualname(value.returns)
+                if returned is not None:
+                    self.facts.exports[f"{name}()"] = returned
+                continue
+            if isinstance(value, InstVal):
+                base = value.cls.external_base()
+                if base is not None:
+                    self.facts.exports[name] = f"{base}()"
+                continue
+            qualname = _callee_qualname(value)
+            if qualname is not None:
+                self.facts.exports[name] = qualname
 
     def _record_import(self, spec: str, node: tree_sitter.Node) -> None:
         self.facts.imports.append(ImportFact(spec, self.span(node)))
@@ -1345,7 +1440,11 @@ class JsAnalyzer:
             spec = self._single_string_arg(args_node)
             if not found and spec is not None:
                 self._record_import(spec, node)
-                return _default_binding(module_name(spec))
+                module = module_name(spec)
+                if module is None:  # CommonJS: the exports object of the project's module
+                    root = self._local_root(spec)
+                    return Sym(root) if root else None
+                return _default_binding(module)
         receiver: Value = None
         if func.type == "member_expression" and func.child_by_field_name("object") is not None:
             obj = func.child_by_field_name("object")
@@ -1440,7 +1539,7 @@ class JsAnalyzer:
         if spec is None:
             return None
         self._record_import(spec, node)
-        module = module_name(spec)
+        module = module_name(spec) or self._local_root(spec)
         return Sym(module) if module else None
 
     def _single_string_arg(self, args_node: tree_sitter.Node | None) -> str | None:

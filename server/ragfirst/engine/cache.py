@@ -25,7 +25,7 @@ from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.resources import builtin_rules_dir
 
-SCHEMA = "v1"
+SCHEMA = "v2"  # v2: local calls and module exports (JS/TS project imports)
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 
 

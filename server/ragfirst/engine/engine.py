@@ -8,18 +8,19 @@ afterwards, and lets the language server re-analyze only the document that chang
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ragfirst.analyzers.errors import AnalysisError
-from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.facts import CallFact, FileFacts, local_module_index
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
 from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
+from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
@@ -33,6 +34,8 @@ ANALYSIS_ERROR = "RF000"
 # A token for the prefilter: a run of word characters and `-`. Starting at a letter or `_`
 # can split `2Trainer` into `Trainer`, which only lets more files through, never fewer.
 _TOKEN = re.compile(r"[A-Za-z_][\w-]*")
+# An import of the project's own JS/TS module (relative, or a `@/`, `~/` or `#` alias).
+_LOCAL_IMPORT = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](?:\.{1,2}/|@/|~/|#)""")
 UNUSED_SUPPRESSION = "RF001"
 SUPPRESSION_WITHOUT_REASON = "RF002"
 
@@ -54,6 +57,8 @@ class FileAnalysis:
     fact_sites: list[FactSite] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     parsed: bool = False  # False when the prefilter skipped the file or it failed to parse
+    local_calls: list[LocalCall] = field(default_factory=list)  # calls through project modules
+    exports: ModuleExports | None = None  # a JS/TS module's exports, for other files' imports
 
 
 class Engine:
@@ -128,6 +133,12 @@ class Engine:
                 for trigger in by_word.get(word, ()):
                     if all(not found.isdisjoint(group) for group in trigger):
                         return True
+            # A JS/TS file may reach an SDK through the project's own module (`import
+            # { openai } from "@/lib/openai"`): the package name need not appear in it.
+            if language == "javascript" and _LOCAL_IMPORT.search(text):
+                for trigger in self.requirements(language):
+                    if len(trigger) > 1 and all(not found.isdisjoint(group) for group in trigger[1:]):
+                        return True
         if not self._substrings:
             return False
         # Key prefixes and key-like names lie within tokens: search the distinct tokens (a
@@ -185,8 +196,12 @@ class Engine:
             self.record_error(analysis, internal_error("analysing this file", exc), 1, 0, source)
             return analysis
         analysis.parsed = True
-        self._match(analysis, facts, source)
+        secrets = self._match(analysis, facts, source)
         analysis.suppressions = parse_suppressions(facts.comments, source)
+        if facts.local_modules:
+            analysis.local_calls = local_calls(facts, lambda span: _snippet(source, span, secrets))
+        if facts.exports:
+            analysis.exports = ModuleExports(dict(facts.exports), list(facts.local_modules))
         return analysis
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
@@ -209,7 +224,9 @@ class Engine:
         snippet = redact_text(source.line(line).strip()) if source else ""
         analysis.matches.append(RawMatch(ANALYSIS_ERROR, Span.point(line, col), {"error": message}, snippet))
 
-    def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> None:
+    def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> set[str]:
+        """Rule hits and fact sites of one file; returns the secrets found in it (raw, for
+        redacting other snippets of the file; never stored)."""
         seen: set[tuple[str, Span]] = set()
         hits: list[tuple[str, Span, dict[str, str]]] = []
         for rule in self.ruleset.rules:
@@ -239,10 +256,7 @@ class Engine:
         # feed fingerprints, caches and some outputs), and the raw value is never kept.
         secrets = {captures.pop("_secret") for _, _, captures in hits if "_secret" in captures}
         for rule_id, span, captures in hits:
-            snippet = redact_text(source.line(span.start_line).strip())
-            for secret in secrets:
-                snippet = snippet.replace(secret, redact(secret))
-            analysis.matches.append(RawMatch(rule_id, span, captures, snippet))
+            analysis.matches.append(RawMatch(rule_id, span, captures, _snippet(source, span, secrets)))
         for fact in self.ruleset.facts:
             for matcher in fact.matchers.get(facts.language, ()):
                 for span, captures, _ in match_calls(matcher, facts):
@@ -252,6 +266,34 @@ class Engine:
                             fact.kind, analysis.path, span.start_line, label, tuple(sorted(captures.items()))
                         )
                     )
+        return secrets
+
+    def _local_matches(self, analysis: FileAnalysis, project: ProjectIndex) -> list[RawMatch]:
+        """Matches of the calls this file makes through project modules, resolved with the
+        exports the project index holds now (the language server's index changes)."""
+        if not analysis.local_calls or not project.modules:
+            return []
+        resolved: list[CallFact] = []
+        snippets: dict[int, str] = {}
+        for local in analysis.local_calls:
+            qualname = resolve_qualname(analysis.path, local.module, local.call.qualname, project.modules)
+            if qualname is None or local_module_index(qualname) is not None:
+                continue
+            snippets[len(resolved)] = local.snippet
+            resolved.append(replace(local.call, qualname=qualname, index=len(resolved)))
+        if not resolved:
+            return []
+        facts = FileFacts(language="javascript", calls=resolved)
+        matches: list[RawMatch] = []
+        seen = {(m.rule_id, m.span) for m in analysis.matches}
+        for rule in self.ruleset.rules:
+            for matcher in rule.matchers.get("javascript", ()):
+                for span, captures, call in match_calls(matcher, facts):
+                    if (rule.id, span) in seen or call is None:
+                        continue
+                    seen.add((rule.id, span))
+                    matches.append(RawMatch(rule.id, span, captures, snippets.get(call.index, "")))
+        return matches
 
     # -- finalize: config, project context, suppressions ------------------------------
 
@@ -263,7 +305,7 @@ class Engine:
         context: ProjectContext | None = None,
     ) -> list[Finding]:
         findings: list[Finding] = []
-        for match in analysis.matches:
+        for match in [*analysis.matches, *self._local_matches(analysis, project)]:
             rule = self.ruleset.get(match.rule_id)
             if rule is None or not settings.is_enabled(rule.id):
                 continue
@@ -398,6 +440,14 @@ class Engine:
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:
+    """The span's first line, stripped, with every key in it (or found in the file) redacted."""
+    snippet = redact_text(source.line(span.start_line).strip())
+    for secret in secrets:
+        snippet = snippet.replace(secret, redact(secret))
+    return snippet
 
 
 def trie_regex(words: set[str]) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ragfirst.engine.local_modules import ModuleExports
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class FactSite:
@@ -28,15 +30,19 @@ class FactSite:
 class ProjectIndex:
     def __init__(self) -> None:
         self._by_file: dict[str, list[FactSite]] = {}
+        self.modules: dict[str, ModuleExports] = {}  # JS/TS modules' exports, by file
 
-    def set_file(self, path: str, sites: list[FactSite]) -> bool:
-        """Replace one file's facts; True when the project's facts changed."""
+    def set_file(self, path: str, sites: list[FactSite], exports: ModuleExports | None = None) -> bool:
+        """Replace one file's facts (and exports); True when the project's facts changed."""
         old = self._by_file.get(path, [])
         if sites:
             self._by_file[path] = sorted(sites)
         else:
             self._by_file.pop(path, None)
-        return sorted(old) != sorted(sites)
+        old_exports = self.modules.pop(path, None)
+        if exports is not None:
+            self.modules[path] = exports
+        return sorted(old) != sorted(sites) or old_exports != exports
 
     def remove_file(self, path: str) -> bool:
         return self.set_file(path, [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ragfirst.engine.engine import FileAnalysis, RawMatch
+from ragfirst.engine.local_modules import ModuleExports, dump_local_call, load_local_call
 from ragfirst.engine.project import FactSite
 from ragfirst.engine.suppressions import Suppression
 from ragfirst.model import Span
@@ -38,6 +39,10 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
             ]
             for s in analysis.suppressions
         ],
+        "local_calls": [dump_local_call(local) for local in analysis.local_calls],
+        "exports": (
+            [analysis.exports.exports, analysis.exports.imports] if analysis.exports is not None else None
+        ),
     }
 
 
@@ -57,4 +62,11 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
         )
         for span, codes, reason, file_level, target, bad in data["suppressions"]
     ]
+    analysis.local_calls = [load_local_call(item) for item in data.get("local_calls", ())]
+    exports = data.get("exports")
+    if exports is not None:
+        names, imports = exports
+        analysis.exports = ModuleExports(
+            {str(k): str(v) for k, v in names.items()}, [str(i) for i in imports]
+        )
     return analysis

@@ -240,10 +240,18 @@ class RagfirstServer(LanguageServer):
         # A buffer with lone surrogates cannot be UTF-8: keep the bytes (surrogatepass), so
         # the engine reports the invalid text as RF000 instead of the request failing.
         data = text.encode("utf-8", errors="surrogatepass")
-        analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
-        project = self.project_for(settings, path)
-        project.set_file(shown, analysis.fact_sites)
-        findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
+        # No collector pauses in the middle of an edit's analysis (the analyzers break their
+        # own reference cycles); collections resume between edits.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
+            project = self.project_for(settings, path)
+            project.set_file(shown, analysis.fact_sites, analysis.exports)
+            findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
+        finally:
+            if was_enabled:
+                gc.enable()
         self.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
         return findings, analysis, lines
 
@@ -251,6 +259,7 @@ class RagfirstServer(LanguageServer):
         encoding = self.encoding()
         language = language_of(uri) or "python"
         result = []
+        file_edits: dict[str, Any] = {}  # the file-level suppression depends on the rule only
         for finding in findings:
             if finding.suppressed:
                 continue
@@ -260,12 +269,14 @@ class RagfirstServer(LanguageServer):
                 "fingerprint": finding.fingerprint,
             }
             if finding.rule_id != "RF000":
+                if finding.rule_id not in file_edits:
+                    file_edits[finding.rule_id] = file_suppression_edit(lines, finding.rule_id, language)
                 for key, edit in (
                     (
                         "suppress_line",
                         line_suppression_edit(lines, finding.span.start_line, finding.rule_id, language),
                     ),
-                    ("suppress_file", file_suppression_edit(lines, finding.rule_id, language)),
+                    ("suppress_file", file_edits[finding.rule_id]),
                 ):
                     if edit is not None:
                         data[key] = self.client_edit(edit, lines, encoding)
@@ -367,7 +378,7 @@ class RagfirstServer(LanguageServer):
             shown = self.display_path(path)
             analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
             self.disk[uri] = analysis
-            self.project_for(settings, path).set_file(shown, analysis.fact_sites)
+            self.project_for(settings, path).set_file(shown, analysis.fact_sites, analysis.exports)
             if report is not None and (count % 25 == 0 or count == len(files)):
                 report(count, len(files))
         # The index lives as long as the server: moved out of the collector's generations,
@@ -795,7 +806,7 @@ def _reindex_disk_file(ls: RagfirstServer, uri: str, change_type: types.FileChan
         return False
     analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
     ls.disk[uri] = analysis
-    return project.set_file(shown, analysis.fact_sites)
+    return project.set_file(shown, analysis.fact_sites, analysis.exports)
 
 
 def _watch_parent(pid: int) -> None:
