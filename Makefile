@@ -41,6 +41,7 @@ bench:
 	bash bench/setup.sh
 	bench/.venv/bin/python bench/run_bench.py --json bench/results/latest.json
 	bench/.venv/bin/python bench/lsp_latency.py --json bench/results/lsp.json
+	bench/.venv/bin/python bench/ts_bench.py --json bench/results/ts.json
 
 ## Fails when ragfirst is less than 3x faster than semgrep on the quick corpus.
 bench-check:
