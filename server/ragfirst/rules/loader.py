@@ -99,7 +99,9 @@ def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rul
         raise RuleFileError(display, exc.line, exc.col + 1, exc.message) from None
     if not isinstance(doc.data, dict):
         raise RuleFileError(display, 1, 1, "a rule pack is a mapping with a `rules:` list")
-    errors = sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    # The packs shipped with ragfirst are validated by its tests (tests/test_rule_packs.py),
+    # not on every start; every other pack is validated here.
+    errors = [] if builtin else sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
     if errors:
         raise _schema_error(display, doc, errors[0])
     compiler = _Compiler(display, doc, builtin)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ragfirst.rules.glob_nfa import GlobAutomaton, needs_automaton
 
@@ -36,7 +36,7 @@ def word_trigger(word: str) -> Trigger:
 @dataclass(frozen=True, slots=True)
 class NamePattern:
     text: str
-    regex: re.Pattern[str]
+    regex_source: str  # compiled on first use: most patterns of a run never see a candidate
     triggers: Trigger
     last_names: frozenset[str] | None = None  # what the last segment can be; None: anything
     first_names: frozenset[str] | None = None  # what the first segment can be; None: anything
@@ -46,6 +46,15 @@ class NamePattern:
         if self.automaton is not None:
             return self.automaton.matches(qualname)
         return self.regex.fullmatch(qualname) is not None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _compiled(self.regex_source)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _segment_regex(segment: str) -> str:
@@ -122,7 +131,7 @@ def compile_pattern(text: str) -> NamePattern:
         if "**" in segment:
             raise PatternError(f"'**' must be a whole segment in {text!r}")
         parts.append(_segment_regex(segment) + (r"\." if position < len(segments) - 1 else ""))
-    regex = re.compile("".join(parts))
+    regex = "".join(parts)
     # Every literal segment must appear in a file's text for the pattern to match there:
     # requiring all of them (not just one) is what makes the prefilter skip most files.
     groups = [_segment_triggers(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
