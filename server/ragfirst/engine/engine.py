@@ -27,7 +27,7 @@ from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
-from ragfirst.rules.patterns import Trigger, word_trigger
+from ragfirst.rules.patterns import ROOT_MARK, Trigger, word_trigger
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 ANALYSIS_ERROR = "RF000"
@@ -87,18 +87,22 @@ class Engine:
         # Whole tokens only ("Trainer" is not in "SFTTrainer"): a file's tokens are found
         # with one regex pass (runs of word characters and `-`, as in `together-ai`) and
         # looked up in this set, which is several times faster than searching for the words.
-        self._words = frozenset(word for trigger in self._requirements for group in trigger for word in group)
+        marked = {word for trigger in self._requirements for group in trigger for word in group}
+        self._words = frozenset(word.removeprefix(ROOT_MARK) for word in marked)
+        self._root_words = frozenset(w[len(ROOT_MARK) :] for w in marked if w.startswith(ROOT_MARK))
 
     def requirements(self, language: str | None) -> list[Trigger]:
         """The triggers that matter in files of one fact language (all when None); an
         empty list means that something may match in any file."""
         if language is None:
-            return [] if self._always else self._requirements
+            return [] if self._always else [_unmarked(t) for t in self._requirements]
         found = self._requirements_by_language.get(language)
         if found is None:
             found = list(self.ruleset.triggers(language) | {word_trigger("ragfirst")})
             if any(not trigger for trigger in found):
                 found = []
+            if language != "python":  # only Python's imports are checked for root words
+                found = list(dict.fromkeys(_unmarked(trigger) for trigger in found))
             self._requirements_by_language[language] = found
         return found
 
@@ -127,6 +131,10 @@ class Engine:
         found = self._words.intersection(tokens)
         if found and loose:
             return True
+        if language == "python" and not found.isdisjoint(self._root_words):
+            # A package name counts as a root only where the file imports it.
+            imported = _python_imported_words(text)
+            found |= {ROOT_MARK + word for word in found & self._root_words & imported}
         if found:
             by_word = self._triggers_by_word(language)
             for word in found:
@@ -440,6 +448,24 @@ class Engine:
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def _unmarked(trigger: Trigger) -> Trigger:
+    return tuple(tuple(word.removeprefix(ROOT_MARK) for word in group) for group in trigger)
+
+
+# `import a.b as c, d` and `from a.b import c` (also after `;` and indented, as in
+# `if TYPE_CHECKING:` blocks); the words of the module paths are what a name can be rooted at.
+_PYTHON_IMPORT = re.compile(
+    r"(?:^|;)[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M
+)
+
+
+def _python_imported_words(text: str) -> set[str]:
+    words: set[str] = set()
+    for module, modules in _PYTHON_IMPORT.findall(text):
+        words.update(re.findall(r"\w+", module or modules))
+    return words
 
 
 def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:

@@ -22,7 +22,13 @@ class PatternError(ValueError):
 
 Trigger = tuple[tuple[str, ...], ...]
 """What a file must contain for a pattern to match: every group (one per literal segment)
-must have one of its words in the text. `(("transformers",), ("Trainer", "Seq2SeqTrainer"))`."""
+must have one of its words in the text. `(("^transformers",), ("Trainer", "Seq2SeqTrainer"))`.
+
+A word marked with ROOT_MARK is the pattern's first segment, the package a name is
+imported from: in Python it must appear in an import statement, not just anywhere (a name
+can only be rooted at a package the file imports)."""
+
+ROOT_MARK = "^"
 
 # Segments that name something source text never spells out: `builtins.open` is written
 # `open`, JS default imports are `<module>.default`, SQL facts live under `sql.`.
@@ -135,6 +141,8 @@ def compile_pattern(text: str) -> NamePattern:
     # Every literal segment must appear in a file's text for the pattern to match there:
     # requiring all of them (not just one) is what makes the prefilter skip most files.
     groups = [_segment_triggers(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
+    if segments[0] not in SYNTHETIC_SEGMENTS and groups and groups[0]:
+        groups[0] = tuple(ROOT_MARK + word for word in groups[0])
     last, first = segments[-1], segments[0]
     last_names = frozenset(_alternatives(last)) if "*" not in last else None
     first_names = frozenset(_alternatives(first)) if "*" not in first else None
