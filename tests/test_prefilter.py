@@ -41,8 +41,14 @@ def test_files_that_cannot_match_are_not_parsed(code):
     ("code", "rule"),
     [
         ("import trl\ntrl.SFTTrainer(model='Qwen/Qwen2.5-0.5B', train_dataset=ds).train()\n", "RF102"),
-        ("from trl import SFTTrainer\nSFTTrainer(model='Qwen/Qwen2.5-0.5B', train_dataset=ds).train()\n", "RF102"),
-        ("import os; import openai\nopenai.OpenAI().fine_tuning.jobs.create(model='m', training_file='f')\n", "RF101"),
+        (
+            "from trl import SFTTrainer\nSFTTrainer(model='Qwen/Qwen2.5-0.5B', train_dataset=ds).train()\n",
+            "RF102",
+        ),
+        (
+            "import os; import openai\nopenai.OpenAI().fine_tuning.jobs.create(model='m', training_file='f')\n",
+            "RF101",
+        ),
         (
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from openai import OpenAI\n"
             "def tune(client: 'OpenAI'):\n    client.fine_tuning.jobs.create(model='m', training_file='f')\n",
