@@ -480,3 +480,34 @@ async def test_inlay_hints_can_be_turned_off(client, tmp_path):
         )
     )
     assert not hints
+
+
+SEARCH = """\
+import chromadb
+
+collection = chromadb.PersistentClient(path="./chroma").get_or_create_collection("docs")
+
+def search(question: str):
+    return collection.query(query_texts=[question], n_results=5)
+"""
+
+RERANK = """\
+import cohere
+
+co = cohere.ClientV2()
+
+def rerank(question: str, documents: list[str]):
+    return co.rerank(model="rerank-v3.5", query=question, documents=documents, top_n=5)
+"""
+
+
+async def test_a_document_that_changes_project_facts_relints_the_others(client, tmp_path):
+    """RF304 in search.py depends on the whole project: once another open document adds a
+    reranker, search.py's finding goes away without search.py being edited."""
+    await start(client, [tmp_path], capabilities=push_capabilities())
+    search = open_doc(client, write(tmp_path, "app/search.py", SEARCH))
+    await wait_for(lambda: "RF304" in codes(client, search))
+    rerank_path = write(tmp_path, "app/rerank.py", "")
+    rerank = open_doc(client, rerank_path, text="")
+    change_doc(client, rerank, 2, RERANK)
+    await wait_for(lambda: "RF304" not in codes(client, search) and search in client.diagnostics)

@@ -55,6 +55,7 @@ class DocumentState:
     analysis: FileAnalysis | None = None
     pending: asyncio.Task[None] | None = None
     published_version: int | None = None
+    lints_started: int = 0  # a lint publishes only if no later lint of the document started
 
 
 class RagfirstServer(LanguageServer):
@@ -74,6 +75,8 @@ class RagfirstServer(LanguageServer):
         self.indexed = asyncio.Event()
         self.index_task: asyncio.Future[None] | None = None
         self.stats: dict[str, list[float]] = {"lint_ms": []}
+        self._facts_changed_by: set[str] = set()  # documents whose lint changed project facts
+        self._relint_task: asyncio.Task[None] | None = None
 
     # -- transport --------------------------------------------------------------------
     # pygls's own readers stop reading after one bad header and drop malformed requests
@@ -247,7 +250,8 @@ class RagfirstServer(LanguageServer):
         try:
             analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
             project = self.project_for(settings, path)
-            project.set_file(shown, analysis.fact_sites, analysis.exports)
+            if project.set_file(shown, analysis.fact_sites, analysis.exports):
+                self._facts_changed_by.add(uri)  # other documents' findings may depend on it
             findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
         finally:
             if was_enabled:
@@ -303,6 +307,11 @@ class RagfirstServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         text = document.source
         loop = asyncio.get_running_loop()
+        started = self.documents.get(uri)
+        ticket = 0
+        if started is not None:
+            started.lints_started += 1
+            ticket = started.lints_started
         try:
             findings, analysis, lines = await loop.run_in_executor(None, self.lint_text, uri, text)
         except Exception as exc:  # a bug of ours: log it, keep serving
@@ -314,9 +323,14 @@ class RagfirstServer(LanguageServer):
                 )
             )
             return
+        self.after_lint(uri)
         state = self.documents.get(uri)
         if state is None or state.version != version:
             return  # closed, or a newer version arrived while we worked: drop stale results
+        if state is started and state.lints_started != ticket:
+            # A later lint of this version started (the project index changed meanwhile,
+            # e.g. indexing finished): its result is the one to show, whenever it ends.
+            return
         state.findings = findings
         state.analysis = analysis
         state.published_version = version
@@ -326,6 +340,25 @@ class RagfirstServer(LanguageServer):
                     uri=uri, version=version, diagnostics=self.diagnostics_for(uri, findings, lines)
                 )
             )
+
+    def after_lint(self, uri: str) -> None:
+        """When a document's facts changed the project (it added a retrieval site, a reranker,
+        an export), re-lint the open documents: their project-aware findings may change.
+        Coalesced: one pending re-lint however many documents change at once."""
+        if uri not in self._facts_changed_by:
+            return
+        self._facts_changed_by.discard(uri)
+        if self._relint_task is not None and not self._relint_task.done():
+            return
+
+        async def relint() -> None:
+            await asyncio.sleep(max(self.debounce, 0.05))
+            for other, state in list(self.documents.items()):
+                self.schedule(other, state.version, 0)
+            if self.pull_diagnostics and self._client_supports_refresh():
+                self.workspace_diagnostic_refresh(None)
+
+        self._relint_task = asyncio.ensure_future(relint())
 
     def schedule(self, uri: str, version: int | None, delay: float) -> None:
         state = self.documents.setdefault(uri, DocumentState())
@@ -599,6 +632,7 @@ def create_server() -> RagfirstServer:
         state.version = document.version
         loop = asyncio.get_running_loop()
         findings, analysis, lines = await loop.run_in_executor(None, ls.lint_text, uri, document.source)
+        ls.after_lint(uri)
         state.findings, state.analysis, state.published_version = findings, analysis, document.version
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_for(uri, findings, lines))
 
