@@ -7,34 +7,14 @@ Snippets are dedented; the first code line is line 1.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from tests.test_rag_rules import hits, message, project
 
-from ragfirst.config.settings import Settings
-from ragfirst.engine.runner import EngineCache, lint_sources
 from ragfirst.model import Finding
-
-_ENGINES = EngineCache()
-
-
-def project(files: dict[str, str]) -> list[Finding]:
-    settings = Settings()
-    sources = {name: textwrap.dedent(text) for name, text in files.items()}
-    return [f for f in lint_sources(sources, settings, _ENGINES.for_settings(settings)) if not f.suppressed]
 
 
 def one(code: str, path: str = "app.ts") -> list[Finding]:
     return project({path: code})
-
-
-def hits(findings: list[Finding], rule_id: str) -> list[tuple[str, int]]:
-    return [(f.path, f.span.start_line) for f in findings if f.rule_id == rule_id]
-
-
-def message(findings: list[Finding], rule_id: str) -> str:
-    (found,) = [f.message for f in findings if f.rule_id == rule_id]
-    return found
 
 
 PINECONE_OPENAI = """\
