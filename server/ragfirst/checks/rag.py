@@ -60,9 +60,9 @@ _LANCE_VECTOR = re.compile(r"^\s*(?P<field>\w+)\s*:\s*(?:\w+\.)?Vector\(\s*(?P<d
 @lru_cache(maxsize=1)
 def fact_definitions() -> dict[str, tuple[Any, ...]]:
     """The built-in fact definitions by kind (imported lazily: the loader imports checks)."""
-    from ragfirst.rules.loader import load_pack
+    from ragfirst.rules.loader import load_builtin_pack
 
-    _, facts = load_pack(builtin_rules_dir() / "packs" / "project-facts.yaml", builtin=True)
+    _, facts = load_builtin_pack(builtin_rules_dir() / "packs" / "project-facts.yaml")
     by_kind: dict[str, list[Any]] = {}
     for fact in facts:
         by_kind.setdefault(fact.kind, []).append(fact)

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def load_ruleset(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
             pack_files.append((extra_path, False))
     seen: dict[str, Rule] = {}
     for path, builtin in pack_files:
-        pack_rules, pack_facts = load_pack(path, builtin=builtin)
+        pack_rules, pack_facts = load_builtin_pack(path) if builtin else load_pack(path)
         for rule in pack_rules:
             if rule.id in seen:
                 first = seen[rule.id]
@@ -72,6 +73,13 @@ def load_ruleset(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
         rules.extend(pack_rules)
         facts.extend(pack_facts)
     return RuleSet(rules, facts)
+
+
+@lru_cache(maxsize=32)
+def load_builtin_pack(path: Path) -> tuple[list[Rule], list[FactDefinition]]:
+    """A pack shipped with ragfirst, parsed once per process (the rule set and the RAG
+    check's fact definitions both read project-facts.yaml). Treat the result as read-only."""
+    return load_pack(path, builtin=True)
 
 
 def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
