@@ -793,3 +793,33 @@ def test_key_like_string_literals_are_secret_candidates():
         """
     found = [(s.context, s.span.start_line, s.span.start_col) for s in facts(code).strings]
     assert found == [("COHERE_API_KEY", 1, 6), ("voyageApiKey", 2, 31), ("apiKey", 4, 10)]
+
+
+def test_first_use_from_several_threads_at_once():
+    """The language server analyses in worker threads: the grammar and comment query are
+    created on first use, and a thread must never see one without the other (it did: a
+    KeyError turned into an RF000 on a Vue file opened while the workspace was indexed)."""
+    import threading
+
+    from ragfirst.analyzers import js_analyzer
+
+    code = "// ragfirst: ignore[RF401] -- capped upstream\nimport OpenAI from 'openai';\nnew OpenAI();\n"
+    errors: list[BaseException] = []
+    for _ in range(20):
+        js_analyzer._LANGUAGES.clear()
+        js_analyzer._COMMENT_QUERIES.clear()
+        barrier = threading.Barrier(6)
+
+        def work(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                js_analyzer.analyze_js(SourceText(code), "x.ts")
+            except BaseException as exc:  # collected: an exception in a thread is silent
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []

@@ -366,16 +366,22 @@ _INIT_LOCK = threading.Lock()
 
 def _language(dialect: str) -> tree_sitter.Language:
     language = _LANGUAGES.get(dialect)
-    if language is None:
-        with _INIT_LOCK:
+    if language is not None:
+        return language
+    with _INIT_LOCK:
+        language = _LANGUAGES.get(dialect)  # another thread may have finished meanwhile
+        if language is None:
             if dialect == "typescript":
                 capsule = tree_sitter_typescript.language_typescript()
             elif dialect == "tsx":
                 capsule = tree_sitter_typescript.language_tsx()
             else:
                 capsule = tree_sitter_javascript.language()
-            language = _LANGUAGES[dialect] = tree_sitter.Language(capsule)
+            language = tree_sitter.Language(capsule)
+            # The query first: a thread that finds the language without the lock also
+            # reads its comment query (a KeyError in a language-server worker otherwise).
             _COMMENT_QUERIES[dialect] = tree_sitter.Query(language, "(comment) @comment")
+            _LANGUAGES[dialect] = language
     return language
 
 
