@@ -385,6 +385,15 @@ def _language(dialect: str) -> tree_sitter.Language:
     return language
 
 
+def _comment_query(dialect: str) -> tree_sitter.Query:
+    """The comment query of a dialect (created with its grammar on first use)."""
+    query = _COMMENT_QUERIES.get(dialect)
+    if query is None:
+        _language(dialect)
+        query = _COMMENT_QUERIES[dialect]
+    return query
+
+
 def _parser(dialect: str) -> tree_sitter.Parser:
     # Parsers are not thread-safe; the language server analyses in worker threads.
     parsers = getattr(_LOCAL, "parsers", None)
@@ -584,7 +593,7 @@ class JsAnalyzer:
         return Span(start_line, start_col, end_line, end_col)
 
     def _collect_comments(self, root: tree_sitter.Node, dialect: str) -> None:
-        cursor = tree_sitter.QueryCursor(_COMMENT_QUERIES[dialect])
+        cursor = tree_sitter.QueryCursor(_comment_query(dialect))
         nodes = cursor.captures(root).get("comment", [])
         for node in sorted(nodes, key=lambda n: n.start_byte):
             raw = (node.text or b"").decode("utf-8", errors="replace")
