@@ -337,7 +337,12 @@ try {
       JSON.stringify(init?.params?.initializationOptions) === JSON.stringify({ inlayHints: false, severityOverrides: { RF101: 'warning' } }),
       `initializationOptions ${JSON.stringify(init?.params?.initializationOptions)}`,
     );
-    check(commands.has('ragfirst.internalFix'), 'other server commands are still registered by the client');
+    // The client registers the server's commands once it has read initialize's result,
+    // which may be a moment after the status bar turns to running.
+    check(
+      await waitFor(() => commands.has('ragfirst.internalFix')),
+      'other server commands are still registered by the client',
+    );
   }
   check(!messages.some((m) => m.startsWith('error')), `no error notifications (${messages.join(' | ')})`);
 
