@@ -61,6 +61,64 @@ def test_a_changed_file_is_analysed_again(tree, capsys, tmp_path_factory):
     assert len(after["findings"]) == 58
 
 
+@pytest.fixture
+def hashed(monkeypatch):
+    """The files whose bytes a run hashes (that is: reads), by content-key context."""
+    import ragfirst.engine.runner as runner
+
+    seen: list[str] = []
+    real = runner.content_key
+
+    def counting(data: bytes, display: str, max_bytes: int) -> str:
+        seen.append(display.rsplit("\0", 1)[-1])
+        return real(data, display, max_bytes)
+
+    monkeypatch.setattr(runner, "content_key", counting)
+    return seen
+
+
+def test_a_warm_run_reads_no_unchanged_file(tree, capsys, tmp_path_factory, monkeypatch, hashed):
+    # Files settled for longer than the racy window are trusted by their stat signature.
+    monkeypatch.setattr("ragfirst.engine.cache.RACY_SECONDS", 0)
+    cache_dir = tmp_path_factory.mktemp("cache")
+    cold = check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    assert len(hashed) == 61  # 60 Python files and ragfirst.toml
+    hashed.clear()
+    warm = check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    assert hashed == []
+    assert warm == cold
+    # The same size, other bytes: the signature (mtime, ctime) changes, the file is read.
+    (tree / "pkg1" / "plain_1.py").write_text("VALUE = 7\n")
+    (tree / "pkg0" / "train_0.py").write_text("x = 1\n")
+    after = check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    assert sorted(hashed) == ["pkg0/train_0.py", "pkg1/plain_1.py"]
+    assert len(after["findings"]) == 58
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_read_again(tree, capsys, tmp_path_factory, hashed):
+    # Every file was written moments ago: within the racy window its signature could hide a
+    # later write with the same mtime, so the next run reads it again rather than trust it.
+    cache_dir = tmp_path_factory.mktemp("cache")
+    check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    hashed.clear()
+    check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    assert len(hashed) == 61
+
+
+def test_stat_signatures_are_trusted_only_when_settled(tmp_path):
+    cache = AnalysisCache(tmp_path, namespace="n")
+    now = 1_000 * 10**9
+    settled = (10, now - 5 * 10**9, now - 5 * 10**9, 1, 1)
+    racy = (10, now - 10**9, now - 5 * 10**9, 2, 1)
+    cache.record_stats([("a", settled, now, "key-a", None), ("b", racy, now, "key-b", 1)])
+    assert cache.keys_by_stat({"a": settled, "b": racy}) == {"a": ("key-a", None)}
+    moved = (10, now - 5 * 10**9, now - 5 * 10**9, 3, 1)  # replaced: another inode
+    assert cache.keys_by_stat({"a": moved}) == {}
+    cache.record_stats([("b", settled, now, "key-b", 1)])
+    assert cache.keys_by_stat({"b": settled}) == {"b": ("key-b", 1)}
+    cache.close()
+
+
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tree, capsys, tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("cache")
     reference = check_json(capsys, "--no-cache", ".")

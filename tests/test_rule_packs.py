@@ -9,7 +9,7 @@ import pytest
 
 from ragfirst.positioned_yaml import load_positioned
 from ragfirst.rules.errors import RuleFileError
-from ragfirst.rules.loader import _VALIDATOR, builtin_pack_paths, parse_pack
+from ragfirst.rules.loader import _validator, builtin_pack_paths, parse_pack
 
 PACKS = builtin_pack_paths()
 
@@ -21,7 +21,7 @@ def test_there_are_builtin_packs():
 @pytest.mark.parametrize("path", PACKS, ids=lambda p: p.name)
 def test_builtin_pack_passes_the_schema(path):
     doc = load_positioned(path.read_text(encoding="utf-8"))
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in _VALIDATOR.iter_errors(doc.data)]
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in _validator().iter_errors(doc.data)]
     assert errors == []
 
 

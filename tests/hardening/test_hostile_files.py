@@ -335,21 +335,22 @@ def test_utf16_columns_and_line_endings_through_the_language_server(tmp_path):
 # -- unreadable and special files ------------------------------------------------------------------
 
 
-def test_unreadable_file_is_an_rf000_not_a_crash(tmp_path, monkeypatch):
-    """Simulated EACCES (the tests run as root, where chmod 000 does not stop reads)."""
+@pytest.mark.parametrize("jobs", [None, 2], ids=["parent-reads", "workers-read"])
+def test_unreadable_file_is_an_rf000_not_a_crash(tmp_path, monkeypatch, jobs):
+    """Simulated EACCES (the tests run as root, where chmod 000 does not stop reads). With
+    a pool and no cache the workers read the files: the same RF000 comes back from them."""
     (tmp_path / "ok.py").write_text(FINE_TUNE)
     secret = tmp_path / "locked.py"
     secret.write_text(FINE_TUNE)
-    real_open = Path.open
+    def guarded(file, *args, **kwargs):
+        if os.path.basename(os.fspath(file)) == "locked.py":
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return open(file, *args, **kwargs)
 
-    def guarded(self, *args, **kwargs):
-        if self.name == "locked.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "open", guarded)
+    # Files are read with the built-in open: shadow it in that module only.
+    monkeypatch.setattr("ragfirst.engine.parallel.open", guarded, raising=False)
     with Bound(seconds=20):
-        findings = lint_tree(tmp_path).findings
+        findings = lint_paths([tmp_path], ConfigResolver(), jobs=jobs).findings
     assert sorted((Path(f.path).name, f.rule_id) for f in findings if f.rule_id in ("RF000", "RF101")) == [
         ("locked.py", "RF000"),
         ("ok.py", "RF101"),
@@ -521,15 +522,15 @@ def test_symlink_loops_and_links_out_of_the_root(tmp_path):
 def test_files_deleted_during_the_scan(tmp_path, monkeypatch):
     for index in range(20):
         (tmp_path / f"f{index}.py").write_text(FINE_TUNE)
-    real_discover = runner_module.discover
+    real_discover = runner_module.discover_files
 
     def deleting(*args, **kwargs):
-        for path in real_discover(*args, **kwargs):
-            if path.name.endswith(("1.py", "3.py", "5.py")):
-                path.unlink()
-            yield path
+        for found in real_discover(*args, **kwargs):
+            if found.name.endswith(("1.py", "3.py", "5.py")):
+                Path(found.path).unlink()
+            yield found
 
-    monkeypatch.setattr(runner_module, "discover", deleting)
+    monkeypatch.setattr(runner_module, "discover_files", deleting)
     with Bound(seconds=20):
         findings = lint_tree(tmp_path).findings
     by_rule = {}

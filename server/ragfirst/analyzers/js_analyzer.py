@@ -58,14 +58,12 @@ from ragfirst.analyzers.facts import (
     ImportFact,
     StringFact,
 )
+from ragfirst.analyzers.js_suffixes import EMBEDDED_SUFFIXES
 from ragfirst.data.data_files import FILE_MARKER, join_path
 from ragfirst.data.secrets import looks_like_context_secret
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
-JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-EMBEDDED_SUFFIXES = (".vue", ".svelte")
-SUFFIXES = JS_SUFFIXES + EMBEDDED_SUFFIXES
 # Declaration files hold types only: nothing runs, so there is nothing to analyse.
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 MAX_LITERAL_DEPTH = 16

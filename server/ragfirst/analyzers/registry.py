@@ -7,14 +7,25 @@ the language server all ask this registry, so every front end covers the same fi
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
 
 from ragfirst.analyzers.config_languages import CONFIG_LANGUAGES
-from ragfirst.analyzers.js_analyzer import SUFFIXES as JS_SUFFIXES
-from ragfirst.analyzers.js_analyzer import analyze_js
+from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.js_suffixes import SUFFIXES as JS_SUFFIXES
 from ragfirst.analyzers.manifests import is_requirements_file
 from ragfirst.analyzers.python_analyzer import analyze_python
 from ragfirst.analyzers.registry_types import LanguageSpec, TextAnalyzer
 from ragfirst.analyzers.sql_analyzer import analyze_sql
+from ragfirst.source import SourceText
+
+
+def analyze_js(source: SourceText, filename: str) -> FileFacts:
+    """The JS/TS analyzer, imported (with tree-sitter) when the first such file is analysed."""
+    from ragfirst.analyzers.js_analyzer import analyze_js as analyze
+
+    return analyze(source, filename)
+
 
 __all__ = ["LANGUAGES", "LanguageSpec", "TextAnalyzer", "language_of", "language_spec", "register"]
 
@@ -38,6 +49,18 @@ def register(spec: LanguageSpec) -> None:
     """Add (or replace) a language; later registrations win for the same name."""
     LANGUAGES[:] = [existing for existing in LANGUAGES if existing.name != spec.name]
     LANGUAGES.append(spec)
+    _FILENAME_PATTERNS.clear()
+
+
+_FILENAME_PATTERNS: list[re.Pattern[str]] = []
+"""Every language's exact-name patterns as one regex: most files match none of them."""
+
+
+def _any_filename_pattern() -> re.Pattern[str]:
+    if not _FILENAME_PATTERNS:
+        patterns = [fnmatch.translate(p) for spec in LANGUAGES for p in spec.filenames]
+        _FILENAME_PATTERNS.append(re.compile("|".join(patterns) if patterns else r"(?!)"))
+    return _FILENAME_PATTERNS[0]
 
 
 def language_spec(path: str) -> LanguageSpec | None:
@@ -45,11 +68,13 @@ def language_spec(path: str) -> LanguageSpec | None:
     if is_requirements_file(path):  # also requirements/train.txt and dev-requirements.txt
         return next((spec for spec in LANGUAGES if spec.name == "requirements"), None)
     # Exact file names (package.json, requirements.txt) win over suffixes (.json, .txt).
+    if _any_filename_pattern().match(os.path.normcase(name)):
+        for spec in LANGUAGES:
+            if spec.filenames and any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
+                return spec
+    lowered = name.lower()
     for spec in LANGUAGES:
-        if spec.filenames and any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
-            return spec
-    for spec in LANGUAGES:
-        if spec.suffixes and name.lower().endswith(spec.suffixes):
+        if spec.suffixes and lowered.endswith(spec.suffixes):
             return spec
     return None
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
+from ragfirst.real_paths import RealDirectories
 from ragfirst.safe_read import ReadRefused, read_capped
+from ragfirst.schema_check import conforms
 
 CONFIG_FILES = ("ragfirst.toml", ".ragfirst.toml", "pyproject.toml")
 DEFAULT_EXCLUDES = (
@@ -90,7 +90,6 @@ _SCHEMA: dict[str, Any] = {
         "max-file-size": {"type": "integer", "minimum": 1024},
     },
 }
-_VALIDATOR = jsonschema.Draft202012Validator(_SCHEMA)
 
 
 class ConfigError(LocatedError):
@@ -111,10 +110,11 @@ class Settings:
     guide_urls: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 8 * 1024 * 1024
+    root: Path | None = field(init=False, compare=False, repr=False)
+    """The config file's directory: computed once, asked for per file."""
 
-    @property
-    def root(self) -> Path | None:
-        return self.config_path.parent if self.config_path else None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", self.config_path.parent if self.config_path else None)
 
     def is_enabled(self, rule_id: str) -> bool:
         """Longest matching prefix wins between select and ignore (ruff's semantics)."""
@@ -194,11 +194,19 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
     return data, text
 
 
+def _schema_errors(table: dict[str, Any]) -> list[Any]:
+    """jsonschema's errors, first by key path; imported only for a config that needs them."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_SCHEMA)
+    return sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
+
+
 def settings_from_file(path: Path, inside: Path | None = None) -> Settings | None:
     table, text = read_config_table(path, inside)
     if table is None:
         return None
-    errors = sorted(_VALIDATOR.iter_errors(table), key=lambda e: list(e.absolute_path))
+    errors = [] if conforms(table, _SCHEMA) else _schema_errors(table)
     if errors:
         error = errors[0]
         key_path = [str(p) for p in error.absolute_path]
@@ -264,6 +272,7 @@ class ConfigResolver:
         self._default = default or Settings()
         self._by_dir: dict[Path, Settings] = {}
         self._by_raw_dir: dict[Path, Settings] = {}
+        self._real = RealDirectories()
 
     def for_path(self, path: Path) -> Settings:
         if self._explicit is not None:
@@ -271,7 +280,17 @@ class ConfigResolver:
         directory = path if path.is_dir() else path.parent
         found = self._by_raw_dir.get(directory)  # resolving every file's directory is costly
         if found is None:
-            found = self._by_raw_dir[directory] = self._for_dir(directory.resolve())
+            found = self._by_raw_dir[directory] = self._for_dir(Path(self._real(str(directory))))
+        return found
+
+    def for_file(self, path: Path) -> Settings:
+        """for_path for a path known to be a file (from discovery): no `stat` call."""
+        if self._explicit is not None:
+            return self._explicit
+        directory = path.parent
+        found = self._by_raw_dir.get(directory)
+        if found is None:
+            found = self._by_raw_dir[directory] = self._for_dir(Path(self._real(str(directory))))
         return found
 
     def _for_dir(self, directory: Path) -> Settings:
@@ -295,3 +314,4 @@ class ConfigResolver:
     def invalidate(self) -> None:
         self._by_dir.clear()
         self._by_raw_dir.clear()
+        self._real.clear()

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import jsonschema
-
 from ragfirst.positioned_yaml import YamlError, load_positioned
 from ragfirst.resources import builtin_rules_dir
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.patterns import NamePattern, compile_pattern
+from ragfirst.schema_check import conforms
 
 _PRICING_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -108,6 +107,10 @@ def _load(name: str, schema: dict[str, Any]) -> Any:
         doc = load_positioned(path.read_text(encoding="utf-8"))
     except YamlError as exc:
         raise RuleFileError(str(path), exc.line, exc.col + 1, exc.message) from None
+    if conforms(doc.data, schema):
+        return doc.data
+    import jsonschema  # only for a broken table: its message
+
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc.data))
     if errors:
         where = tuple(errors[0].absolute_path)

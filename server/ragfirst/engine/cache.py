@@ -4,6 +4,12 @@ Key: the file's bytes (SHA-256), its display path and size cap; namespace: ragfi
 version plus a hash of every rule pack and data table in use. Storage: one SQLite file
 (WAL mode, so parallel runs do not corrupt it) in the user cache directory, or wherever
 `--cache-dir` / RAGFIRST_CACHE_DIR points. A damaged cache is deleted and rebuilt.
+
+A second table remembers each file's `stat` signature (size, mtime, ctime, inode, device)
+with the content key its bytes had, so a warm run does not read or hash files that have
+not changed. As git does for its index, a signature is trusted only if the file had not
+been modified for RACY_SECONDS before it was taken: a write within the file system's
+timestamp granularity cannot hide behind an unchanged mtime.
 """
 
 from __future__ import annotations
@@ -27,6 +33,16 @@ from ragfirst.resources import builtin_rules_dir
 
 SCHEMA = "v2"  # v2: local calls and module exports (JS/TS project imports)
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
+TOUCH_AFTER_SECONDS = 24 * 3600  # an entry's last use is recorded at most once a day
+RACY_SECONDS = 2  # coarsest common mtime granularity (FAT); ext4/APFS/NTFS are finer
+
+StatSignature = tuple[int, int, int, int, int]
+"""(st_size, st_mtime_ns, st_ctime_ns, st_ino, st_dev) of a file."""
+
+
+def stat_signature(path: str | os.PathLike[str]) -> StatSignature:
+    info = os.stat(path)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
 def default_cache_dir() -> Path:
@@ -72,7 +88,13 @@ class AnalysisCache:
             "CREATE TABLE IF NOT EXISTS analysis (namespace TEXT, key TEXT, value TEXT, used REAL,"
             " PRIMARY KEY (namespace, key))"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS stat (namespace TEXT, id TEXT, size INTEGER, mtime INTEGER,"
+            " ctime INTEGER, inode INTEGER, device INTEGER, checked INTEGER, key TEXT, empty INTEGER,"
+            " PRIMARY KEY (namespace, id))"
+        )
         self._db.execute("SELECT count(*) FROM analysis LIMIT 1").fetchone()
+        self._db.execute("SELECT count(*) FROM stat LIMIT 1").fetchone()
 
     def _reset(self) -> None:
         """A corrupt or unreadable cache is dropped; if it cannot be rebuilt, run without one."""
@@ -104,14 +126,16 @@ class AnalysisCache:
                         found[key] = load_analysis(json.loads(value))
                     except (ValueError, KeyError, TypeError):
                         continue  # a damaged entry is a miss
-            if found:  # keep what is used from being pruned
+            if found:  # keep what is used from being pruned (a write only once a day)
+                now = time.time()
                 with self._db:
                     for start in range(0, len(found), 500):
                         chunk = list(found)[start : start + 500]
                         marks = ",".join("?" * len(chunk))
                         self._db.execute(
-                            f"UPDATE analysis SET used = ? WHERE namespace = ? AND key IN ({marks})",
-                            [time.time(), self.namespace, *chunk],
+                            f"UPDATE analysis SET used = ? WHERE namespace = ? AND used < ?"
+                            f" AND key IN ({marks})",
+                            [now, self.namespace, now - TOUCH_AFTER_SECONDS, *chunk],
                         )
         except sqlite3.DatabaseError:
             self._reset()
@@ -119,6 +143,51 @@ class AnalysisCache:
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found
+
+    def keys_by_stat(self, signatures: dict[str, StatSignature]) -> dict[str, tuple[str, int | None]]:
+        """The content keys of files (by id) whose signature is the one recorded when their
+        bytes were hashed, and was already settled then (see RACY_SECONDS); with each, the
+        `empty` mark recorded with it (see `record_stats`)."""
+        if self._db is None or not signatures:
+            return {}
+        found: dict[str, tuple[str, int | None]] = {}
+        ids = list(signatures)
+        racy_ns = RACY_SECONDS * 1_000_000_000
+        try:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT id, size, mtime, ctime, inode, device, checked, key, empty FROM stat"
+                    f" WHERE namespace = ? AND id IN ({marks})",
+                    [self.namespace, *chunk],
+                ).fetchall()
+                for file_id, size, mtime, ctime, inode, device, checked, key, empty in rows:
+                    if signatures.get(file_id) != (size, mtime, ctime, inode, device):
+                        continue
+                    if max(mtime, ctime) >= checked - racy_ns:
+                        continue  # changed just before it was hashed: maybe again since
+                    found[file_id] = (key, empty)
+        except sqlite3.DatabaseError:
+            self._reset()
+            return {}
+        return found
+
+    def record_stats(self, rows: list[tuple[str, StatSignature, int, str, int | None]]) -> None:
+        """Remember (id, signature, when it was taken in ns, content key, empty mark) of files
+        just read. The mark is 0 or 1 when the file's analysis is empty (nothing matched,
+        no facts, no suppressions; 1 if it was parsed): a warm run rebuilds such an analysis
+        without fetching it. None: fetch it."""
+        if self._db is None or not rows:
+            return
+        values = [(self.namespace, file_id, *signature, *rest) for file_id, signature, *rest in rows]
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+                )
+        except sqlite3.DatabaseError:
+            self._reset()
 
     def put_many(self, items: list[tuple[str, FileAnalysis]]) -> None:
         if self._db is None or not items:
@@ -139,7 +208,9 @@ class AnalysisCache:
             return
         try:
             with self._db:
-                self._db.execute("DELETE FROM analysis WHERE used < ?", (time.time() - PRUNE_AFTER_SECONDS,))
+                cutoff = time.time() - PRUNE_AFTER_SECONDS
+                self._db.execute("DELETE FROM analysis WHERE used < ?", (cutoff,))
+                self._db.execute("DELETE FROM stat WHERE checked < ?", (int(cutoff * 1_000_000_000),))
         except sqlite3.DatabaseError:
             pass
         self._db.close()

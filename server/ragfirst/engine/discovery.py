@@ -12,10 +12,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pathspec
 
@@ -48,13 +48,14 @@ class _GitIgnores:
     """The .gitignore files from the scan root down, each applying below its directory."""
 
     def __init__(self, on_error: OnError | None = None) -> None:
-        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
         self._on_error = on_error
 
-    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+    def spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
+        """The compiled .gitignore of `directory` (an absolute path), read once."""
         if directory not in self._specs:
             spec = None
-            ignore_file = directory / ".gitignore"
+            ignore_file = Path(directory, ".gitignore")
             try:
                 if ignore_file.is_file():
                     # Capped, a regular file, and a link only if it stays in its directory.
@@ -74,15 +75,30 @@ class _GitIgnores:
         if self._on_error is not None:
             self._on_error(path, message)
 
-    def ignored(self, path: Path, is_dir: bool, chain: list[Path]) -> bool:
-        for directory in chain:
-            spec = self._spec(directory)
-            if spec is None:
-                continue
-            relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-            if spec.match_file(relative):
-                return True
-        return False
+
+_Chain = tuple[tuple[int, pathspec.GitIgnoreSpec], ...]
+"""The .gitignore specs that apply in a directory: (length of the prefix to cut, spec)."""
+
+
+def _ignored(absolute: str, is_dir: bool, chain: _Chain) -> bool:
+    for cut, spec in chain:
+        relative = absolute[cut:]
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
+        if spec.match_file(relative + "/" if is_dir else relative):
+            return True
+    return False
+
+
+class FoundFile(NamedTuple):
+    """A file discovery yields, with what it learnt on the way (so callers need no more
+    `stat` calls or path parsing): the directory's settings and whether it is a link."""
+
+    path: str  # as walked: the scan root joined with the names below it
+    directory: str
+    name: str
+    is_link: bool
+    settings: Settings
 
 
 def discover(
@@ -96,95 +112,146 @@ def discover(
     A directory that cannot be listed, or a .gitignore that cannot be read (or is refused:
     a link out of its directory, too large), is passed to `on_error(path, message)` and
     skipped; discovery goes on."""
-    seen: set[Path] = set()
+    for found in discover_files(paths, settings_for, is_lintable, on_error):
+        yield Path(found.path)
+
+
+def discover_files(
+    paths: list[Path],
+    settings_for: Callable[[Path], Settings],
+    is_lintable: Callable[[str], bool],
+    on_error: OnError | None = None,
+) -> Iterator[FoundFile]:
+    """`discover`, yielding FoundFile records. Directories are walked with `os.scandir` on
+    plain strings: the entry types come with the listing, so a regular file costs no
+    `stat` call."""
+    seen: set[str] = set()
     gitignores = _GitIgnores(on_error)
-
-    def unlistable(exc: OSError) -> None:
-        if on_error is not None and exc.filename is not None:
-            on_error(Path(os.fsdecode(exc.filename)), f"cannot list directory: {exc.strerror or exc}")
-
     for root in paths:
         if root.is_file() or (root.exists() and not root.is_dir()):
-            if root.is_file() and is_lintable(root.as_posix()) and root not in seen:
-                seen.add(root)
-                yield root
+            if root.is_file() and is_lintable(root.as_posix()) and str(root) not in seen:
+                seen.add(str(root))
+                directory, name = os.path.split(str(root))
+                yield FoundFile(str(root), directory, name, root.is_symlink(), settings_for(root))
             continue
-        root_real = root.resolve()
-        top = _repository_top(_absolute(root))
-        for directory, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
-            current = Path(directory)
-            settings = settings_for(current)
-            chain = _ignore_chain(top, _absolute(current))
-            base = settings.root or root
-            below = _relative(current, base)  # the directory's path relative to the root
-            prefix = "" if below in (".", "") else below + "/"
-            keep = []
-            for name in sorted(dirnames):
-                full = current / name
-                if _excluded(name, prefix + name, settings.exclude):
+        yield from _walk(root, settings_for, is_lintable, gitignores, seen, on_error)
+
+
+def _walk(
+    root: Path,
+    settings_for: Callable[[Path], Settings],
+    is_lintable: Callable[[str], bool],
+    gitignores: _GitIgnores,
+    seen: set[str],
+    on_error: OnError | None,
+) -> Iterator[FoundFile]:
+    """Depth first, files of a directory before its subdirectories, names sorted (the order
+    `os.walk` gives); directory links are never entered. An explicit stack, so a deep tree
+    cannot exhaust the recursion limit."""
+    root_real = os.path.realpath(root)
+    root_absolute = os.path.abspath(root)
+    top = _repository_top(root_absolute)
+    # The directories from the repository top down to the root, then one more per level.
+    above = [top]
+    if root_absolute != top:
+        below_top = root_absolute[len(_with_sep(top)) :]
+        for part in below_top.split(os.sep):
+            above.append(os.path.join(above[-1], part))
+    # (the path as walked, its lexical absolute path, its real path, its .gitignore chain):
+    # directory links are not entered, so a child's real path is its parent's plus its name.
+    stack: list[tuple[str, str, str, tuple[str, ...]]] = [
+        (os.fspath(root), root_absolute, root_real, tuple(above))
+    ]
+    while stack:
+        directory, absolute, real, chain_dirs = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            if on_error is not None:
+                name = os.fsdecode(exc.filename) if exc.filename is not None else directory
+                on_error(Path(name), f"cannot list directory: {exc.strerror or exc}")
+            continue
+        settings = settings_for(Path(directory))
+        chain: _Chain = ()
+        if settings.respect_gitignore:
+            chain = tuple(
+                (len(_with_sep(d)), spec) for d in chain_dirs if (spec := gitignores.spec(d)) is not None
+            )
+        base = os.fspath(settings.root) if settings.root is not None else root_real
+        prefix = _relative_prefix(real, base, directory)
+        exclude = settings.exclude
+        subdirectories: list[tuple[str, str, str, tuple[str, ...]]] = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if _excluded(name, prefix + name, exclude):
                     continue
-                if settings.respect_gitignore and gitignores.ignored(_absolute(full), True, chain):
+                child = os.path.join(absolute, name)
+                if chain and _ignored(child, True, chain):
                     continue
-                keep.append(name)
-            dirnames[:] = keep
-            posix_directory = current.as_posix()
-            for name in sorted(filenames):
-                if not is_lintable(f"{posix_directory}/{name}"):
-                    continue
-                if _excluded(name, prefix + name, settings.exclude):
-                    continue
-                full = current / name
+                subdirectories.append(
+                    (os.path.join(directory, name), child, os.path.join(real, name), (*chain_dirs, child))
+                )
+                continue
+            full = os.path.join(directory, name)
+            if not is_lintable(full if os.sep == "/" else full.replace(os.sep, "/")):
+                continue
+            if _excluded(name, prefix + name, exclude):
+                continue
+            if is_link:
+                # A link is followed only to a regular file inside the scanned root.
                 try:
-                    info = os.lstat(full)
+                    target = os.path.realpath(full, strict=True)
+                except (OSError, RuntimeError):
+                    continue  # dangling or looping link
+                if not _is_under(target, root_real) or not os.path.isfile(target):
+                    continue
+            else:
+                try:
+                    if not entry.is_file(follow_symlinks=False):
+                        continue  # FIFOs, sockets, devices: never opened
                 except OSError:
                     continue
-                if stat.S_ISLNK(info.st_mode):
-                    try:
-                        target = full.resolve(strict=True)
-                    except (OSError, RuntimeError):
-                        continue  # dangling or looping link
-                    if not _is_under(target, root_real) or not target.is_file():
-                        continue
-                elif not stat.S_ISREG(info.st_mode):
-                    continue  # FIFOs, sockets, devices: never opened
-                if settings.respect_gitignore and gitignores.ignored(_absolute(full), False, chain):
-                    continue
-                if full not in seen:
-                    seen.add(full)
-                    yield full
+            if chain and _ignored(os.path.join(absolute, name), False, chain):
+                continue
+            if full not in seen:
+                seen.add(full)
+                yield FoundFile(full, directory, name, is_link, settings)
+        stack.extend(reversed(subdirectories))
 
 
-def _repository_top(root: Path) -> Path:
+def _with_sep(directory: str) -> str:
+    return directory if directory.endswith(os.sep) else directory + os.sep
+
+
+def _repository_top(root: str) -> str:
     """Where .gitignore files start to apply: the git work tree's top, else the scan root."""
-    for candidate in (root, *root.parents):
-        if (candidate / ".git").exists():
+    candidate = root
+    while True:
+        if os.path.exists(os.path.join(candidate, ".git")):
             return candidate
-    return root
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return root
+        candidate = parent
 
 
-def _ignore_chain(top: Path, directory: Path) -> list[Path]:
-    """Directories from `top` down to `directory`, each of which may hold a .gitignore."""
-    if not _is_under(directory, top):
-        return [directory]
-    chain = [directory, *(p for p in directory.parents if _is_under(p, top))]
-    return list(reversed(chain))
+def _is_under(path: str, root: str) -> bool:
+    return path == root or path.startswith(_with_sep(root))
 
 
-def _is_under(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
-
-
-def _absolute(path: Path) -> Path:
-    """Lexical absolute path: never follows links, so a link loop cannot raise here."""
-    return Path(os.path.abspath(path))
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return _absolute(path).relative_to(_absolute(base)).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _relative_prefix(real: str, base: str, walked: str) -> str:
+    """The directory relative to the config root `base` (both real paths) as a POSIX prefix
+    for `exclude` patterns: "" for the root itself, "a/b/" below it; outside it, the path
+    as walked."""
+    if real == base:
+        return ""
+    relative = real[len(_with_sep(base)) :] if real.startswith(_with_sep(base)) else walked
+    relative = relative.replace(os.sep, "/")
+    return "" if relative in (".", "") else relative + "/"

@@ -1,7 +1,8 @@
 """Analyze many files in a process pool; each worker builds its engine once.
 
-Workers receive bytes and return JSON-able analyses (serialize.py): nothing but data
-crosses the process boundary. Project facts are merged by the caller afterwards.
+Workers receive bytes, or the path to read them from, and return JSON-able analyses
+(serialize.py): nothing but data crosses the process boundary. Project facts are merged by
+the caller afterwards.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
 
-Item = tuple[str, bytes, int]  # display path, content, size cap
+Item = tuple[str, bytes | str, int]
+"""(display path, content or the file's path to read it from, size cap). A run without a
+cache lets the workers read, so the files are read in parallel and not sent through pipes."""
 CHUNK = 48
 COLLECT_EVERY = 200
 _ENGINES: dict[tuple[str, ...], Engine] = {}
@@ -35,6 +38,12 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
     try:
         analyses = []
         for count, (display, data, cap) in enumerate(items, 1):
+            if isinstance(data, str):
+                try:
+                    data = read_capped_file(data, cap)
+                except OSError as exc:
+                    analyses.append(unreadable(engine, display, exc))
+                    continue
             analyses.append(engine.analyze(display, data, max_bytes=cap))
             if count % COLLECT_EVERY == 0:
                 gc.collect(0)
@@ -42,6 +51,19 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def read_capped_file(path: str | os.PathLike[str], cap: int) -> bytes:
+    """At most `cap + 1` bytes: enough to tell a file over the size cap without reading it all."""
+    with open(path, "rb") as handle:
+        return handle.read(cap + 1)
+
+
+def unreadable(engine: Engine, display: str, exc: OSError) -> FileAnalysis:
+    """The analysis of a file that could not be read: one RF000 saying why."""
+    analysis = FileAnalysis(display)
+    engine.record_error(analysis, f"cannot read file: {exc.strerror or exc}", 1, 0)
+    return analysis
 
 
 def _analyze_chunk(extra_rules: tuple[str, ...], items: list[Item]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ The CLI calls this; the language server uses the same Engine directly per docume
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,12 +17,19 @@ from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.data.data_files import shared_data_files
-from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
-from ragfirst.engine.discovery import discover
+from ragfirst.engine.cache import AnalysisCache, StatSignature, content_key, rules_fingerprint, stat_signature
+from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.engine import Engine, FileAnalysis
-from ragfirst.engine.parallel import analyze_batch, analyze_parallel, cpu_count
+from ragfirst.engine.parallel import (
+    analyze_batch,
+    analyze_parallel,
+    cpu_count,
+    read_capped_file,
+    unreadable,
+)
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.model import Finding
+from ragfirst.real_paths import RealDirectories
 from ragfirst.rules.loader import load_ruleset
 
 
@@ -39,19 +47,49 @@ class LintResult:
 def display_path(path: Path) -> str:
     """Relative to the working directory when below it, POSIX separators either way."""
     cwd = os.getcwd()
+    text = os.fspath(path)
     # A file that is not a link resolves to its resolved directory plus its name: one
     # lstat instead of resolving every component of every path.
-    resolved = path.resolve() if path.is_symlink() else _resolved(cwd, str(path.parent)) / path.name
-    try:
-        return resolved.relative_to(_resolved(cwd, cwd)).as_posix()
-    except ValueError:
-        return path.as_posix()
+    if os.path.islink(text):
+        resolved = os.path.realpath(text)
+    else:
+        directory, name = os.path.split(text)
+        resolved = os.path.join(_resolved(cwd, directory), name)
+    base = _resolved(cwd, cwd)
+    base = base if base.endswith(os.sep) else base + os.sep
+    if resolved.startswith(base):
+        return resolved[len(base) :].replace(os.sep, "/")
+    return path.as_posix()
+
+
+_REAL_DIRECTORIES = RealDirectories()
 
 
 @lru_cache(maxsize=4096)
-def _resolved(cwd: str, directory: str) -> Path:
+def _display_prefix(cwd: str, directory: str) -> str | None:
+    """What display_path puts before the name of a file (not a link) in `directory`: its
+    resolved path relative to the working directory, with a trailing "/" ("" for the
+    working directory itself); None when it is not below the working directory."""
+    resolved = _resolved(cwd, directory) + os.sep
+    base = _resolved(cwd, cwd)
+    base = base if base.endswith(os.sep) else base + os.sep
+    if not resolved.startswith(base):
+        return None
+    return resolved[len(base) :].replace(os.sep, "/")
+
+
+def _display_found(cwd: str, found: FoundFile) -> str:
+    """display_path for a discovered file, from its directory's cached prefix."""
+    prefix = None if found.is_link else _display_prefix(cwd, found.directory)
+    if prefix is None:
+        return display_path(Path(found.path))
+    return prefix + found.name
+
+
+@lru_cache(maxsize=4096)
+def _resolved(cwd: str, directory: str) -> str:
     """`directory` (relative to `cwd`) with links resolved; cached per working directory."""
-    return Path(cwd, directory).resolve()
+    return _REAL_DIRECTORIES(os.path.join(cwd, directory))
 
 
 def _lexical_display_path(path: Path) -> str:
@@ -67,11 +105,16 @@ class EngineCache:
 
     def __init__(self) -> None:
         self._engines: dict[tuple[Path, ...], Engine] = {}
+        self._by_settings: dict[int, tuple[Settings, Engine]] = {}  # holds the settings: ids stay
 
     def for_settings(self, settings: Settings) -> Engine:
+        known = self._by_settings.get(id(settings))
+        if known is not None:
+            return known[1]
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
+        self._by_settings[id(settings)] = (settings, self._engines[key])
         return self._engines[key]
 
 
@@ -81,7 +124,7 @@ PARALLEL_MIN_FILES = 200
 
 @dataclass(slots=True)
 class _Planned:
-    path: Path
+    path: str | Path  # as discovered (a str), or a Path reported by discovery
     scan_root: Path
     settings: Settings
     engine: Engine
@@ -100,6 +143,7 @@ def lint_paths(
     """Lint files and trees. `jobs=None` picks: one process for small runs, all cores for
     large ones. `cache` skips re-analysing files whose bytes and rules did not change."""
     engines = engines or EngineCache()
+    adjust = _per_settings(adjust)
     result = LintResult()
     planned: list[_Planned] = []
     unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
@@ -116,33 +160,37 @@ def lint_paths(
             item.engine.record_error(item.analysis, message, 1, 0)
             unreadable.append(item)
 
-        planned.extend(
-            _plan(path, scan_root, resolver, adjust, engines)
-            for path in discover(
-                [scan_root], resolver.for_path, lambda name: language_of(name) is not None, on_error
-            )
-        )
+        cwd = os.getcwd()
+        for found in discover_files(
+            [scan_root], resolver.for_path, lambda name: language_of(name) is not None, on_error
+        ):
+            settings = adjust(found.settings)
+            engine = engines.for_settings(settings)
+            planned.append(_Planned(found.path, scan_root, settings, engine, _display_found(cwd, found)))
     _analyze_all(planned, jobs, cache)
     # One project per config root: samples/a and samples/b with their own pyproject.toml
     # are two projects, and one's retrieval set-up must not appear in the other's messages.
     projects: dict[Path | None, ProjectIndex] = {}
     for item in planned:
-        assert item.analysis is not None
+        analysis = item.analysis
+        assert analysis is not None
         result.files_checked += 1
-        result.files_parsed += item.analysis.parsed
-        projects.setdefault(item.settings.root, ProjectIndex()).set_file(
-            item.shown, item.analysis.fact_sites, item.analysis.exports
-        )
+        result.files_parsed += analysis.parsed
+        project = projects.get(item.settings.root)
+        if project is None:
+            project = projects[item.settings.root] = ProjectIndex()
+        if analysis.fact_sites or analysis.exports is not None:
+            project.set_file(item.shown, analysis.fact_sites, analysis.exports)
     base_dir = Path.cwd()
     contexts: dict[tuple[int, Path], ProjectContext] = {}
     for item in unreadable:
         projects.setdefault(item.settings.root, ProjectIndex())
+    scan_dirs = {root: root if root.is_dir() else root.parent for root in paths}
     for item in [*planned, *unreadable]:
         assert item.analysis is not None
         # Data files a training call names are read only inside the project: the config
         # root, else the directory that was asked for.
-        scan_root = item.scan_root
-        root = item.settings.root or (scan_root if scan_root.is_dir() else scan_root.parent)
+        root = item.settings.root or scan_dirs[item.scan_root]
         context_key = (id(item.settings), root)  # one context per settings and root
         context = contexts.get(context_key)
         if context is None:
@@ -153,42 +201,70 @@ def lint_paths(
     return result
 
 
-def _plan(
-    path: Path,
-    scan_root: Path,
-    resolver: ConfigResolver,
-    adjust: Callable[[Settings], Settings],
-    engines: EngineCache,
-) -> _Planned:
-    settings = adjust(resolver.for_path(path))
-    return _Planned(path, scan_root, settings, engines.for_settings(settings), display_path(path))
+def _per_settings(adjust: Callable[[Settings], Settings]) -> Callable[[Settings], Settings]:
+    """`adjust` once per settings object: every file of a directory shares one result (and
+    so one engine lookup and one project context)."""
+    done: dict[int, tuple[Settings, Settings]] = {}
+
+    def adjusted(settings: Settings) -> Settings:
+        known = done.get(id(settings))
+        if known is None:
+            known = done[id(settings)] = (settings, adjust(settings))
+        return known[1]
+
+    return adjusted
 
 
 def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache | None) -> None:
-    contents: dict[int, bytes] = {}
-    for index, item in enumerate(planned):
-        try:
-            with item.path.open("rb") as handle:
-                contents[index] = handle.read(item.settings.max_file_size + 1)
-        except OSError as exc:
-            item.analysis = FileAnalysis(item.shown)
-            item.engine.record_error(item.analysis, f"cannot read file: {exc.strerror or exc}", 1, 0)
-    keys: dict[int, str] = {}
+    keys: dict[int, str] = {}  # content keys of the files the cache is asked about
+    stat_ids: dict[int, str] = {}
+    signatures: dict[int, StatSignature] = {}
+    checked_ns = time.time_ns()  # before any stat: see cache.RACY_SECONDS
     if cache is not None:
         tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
-        for index, data in contents.items():
-            item = planned[index]
+        for index, item in enumerate(planned):
             extra = item.settings.extra_rules
             tag = tags.get(extra)
             if tag is None:  # hashes every rule file: once per set of packs, not per file
                 tag = tags[extra] = rules_fingerprint(extra)
-            keys[index] = content_key(data, f"{tag}\0{item.shown}", item.settings.max_file_size)
-        hits = cache.get_many(list(keys.values()))
-        for index, key in keys.items():
-            if key in hits:
-                planned[index].analysis = hits[key]
+            keys[index] = f"{tag}\0{item.shown}"  # the key's context until the bytes are hashed
+            try:
+                signatures[index] = stat_signature(item.path)
+            except OSError:
+                continue  # reading it will fail too, and say why
+            stat_ids[index] = f"{keys[index]}\0{item.settings.max_file_size}\0{os.path.abspath(item.path)}"
+        # Unchanged files (same stat signature as when hashed): neither read nor hashed.
+        known = cache.keys_by_stat({stat_ids[i]: signatures[i] for i in stat_ids})
+        fetch: dict[int, str] = {}
+        for index, file_id in stat_ids.items():
+            if file_id not in known:
+                continue
+            key, empty = known[file_id]
+            if empty is None:
+                fetch[index] = key
+            else:  # nothing in it but whether it parsed: no need to fetch it
+                planned[index].analysis = FileAnalysis(planned[index].shown, parsed=bool(empty))
+        _take_hits(planned, cache, fetch)
+    todo = [index for index, item in enumerate(planned) if item.analysis is None]
+    # Without a cache nothing needs the bytes before analysis: a pool's workers read them.
+    contents: dict[int, bytes | str] = {}
+    read_in_workers = cache is None and _workers(jobs, len(todo)) > 1
+    for index in todo:
+        item = planned[index]
+        if read_in_workers:
+            contents[index] = os.fspath(item.path)
+            continue
+        try:
+            contents[index] = read_capped_file(item.path, item.settings.max_file_size)
+        except OSError as exc:
+            item.analysis = unreadable(item.engine, item.shown, exc)
+    if cache is not None:
+        for index, data in contents.items():
+            assert isinstance(data, bytes)
+            keys[index] = content_key(data, keys[index], planned[index].settings.max_file_size)
+        _take_hits(planned, cache, {index: keys[index] for index in contents})
     pending = [index for index in contents if planned[index].analysis is None]
-    workers = jobs if jobs is not None else (cpu_count() if len(pending) >= PARALLEL_MIN_FILES else 1)
+    workers = _workers(jobs, len(pending))
     groups: dict[tuple[Path, ...], list[int]] = {}
     for index in pending:
         groups.setdefault(planned[index].settings.extra_rules, []).append(index)
@@ -203,6 +279,37 @@ def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache
             planned[index].analysis = analysis
     if cache is not None:
         cache.put_many([(keys[index], planned[index].analysis) for index in pending if index in keys])  # type: ignore[misc]
+        cache.record_stats(
+            [
+                (stat_ids[i], signatures[i], checked_ns, keys[i], _empty_mark(planned[i].analysis))
+                for i in contents
+                if i in stat_ids
+            ]
+        )
+
+
+def _workers(jobs: int | None, files: int) -> int:
+    """`--jobs`, else all cores for a large run and one process for a small one."""
+    if jobs is not None:
+        return jobs
+    return cpu_count() if files >= PARALLEL_MIN_FILES else 1
+
+
+def _empty_mark(analysis: FileAnalysis | None) -> int | None:
+    """1 or 0 (parsed or not) for an analysis with nothing in it, else None."""
+    if analysis is None or analysis.matches or analysis.fact_sites or analysis.suppressions:
+        return None
+    if analysis.local_calls or analysis.exports is not None:
+        return None
+    return int(analysis.parsed)
+
+
+def _take_hits(planned: list[_Planned], cache: AnalysisCache, keys: dict[int, str]) -> None:
+    """Give each planned file whose key the cache holds its cached analysis."""
+    hits = cache.get_many(list(keys.values()))
+    for index, key in keys.items():
+        if key in hits:
+            planned[index].analysis = hits[key]
 
 
 def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectContext:

@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from ragfirst.checks.registry import CHECKS
 from ragfirst.model import Severity
 from ragfirst.positioned_yaml import PositionedYaml, YamlError, load_positioned
@@ -39,7 +37,14 @@ from ragfirst.rules.schema import PACK
 from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
 
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
-_VALIDATOR = jsonschema.Draft202012Validator(PACK)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The pack validator, built (and jsonschema imported) only when a team's pack is read."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(PACK)
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -109,7 +114,9 @@ def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rul
         raise RuleFileError(display, 1, 1, "a rule pack is a mapping with a `rules:` list")
     # The packs shipped with ragfirst are validated by its tests (tests/test_rule_packs.py),
     # not on every start; every other pack is validated here.
-    errors = [] if builtin else sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    errors = (
+        [] if builtin else sorted(_validator().iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    )
     if errors:
         raise _schema_error(display, doc, errors[0])
     compiler = _Compiler(display, doc, builtin)
@@ -118,7 +125,7 @@ def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rul
     return rules, facts
 
 
-def _schema_error(display: str, doc: PositionedYaml, error: jsonschema.ValidationError) -> RuleFileError:
+def _schema_error(display: str, doc: PositionedYaml, error: Any) -> RuleFileError:
     path = tuple(error.absolute_path)
     # Unknown keys: point at the offending key itself.
     if error.validator == "additionalProperties":
