@@ -6,6 +6,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ragfirst.engine.engine import Engine
 from ragfirst.rules.loader import load_ruleset
@@ -73,3 +75,142 @@ def test_files_that_import_the_package_are_parsed_and_match(code, rule):
 def test_key_like_name_without_a_key_shaped_literal_is_not_parsed():
     assert not parsed("api_key = os.environ['OPENAI_API_KEY']\n")
     assert parsed('api_key = "a8F3kd92LmQp0xZr7TyV1bN4cW6eH5jU"\n')
+
+
+# -- later segments: spelt as an attribute, an imported name or a string -------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # peft's own sources: the class is defined here, not reached through the package
+        "from peft.utils import PeftType\nclass LoraConfig:\n    pass\nLoraConfig(r=8)\n",
+        # a local variable named like the SDK's attribute
+        "import openai\nfine_tuning = 3\njobs = [fine_tuning]\ncreate = len(jobs)\n",
+    ],
+    ids=["class-of-that-name", "local-names"],
+)
+def test_a_name_never_reached_through_the_package_does_not_let_a_file_through(code):
+    assert not parsed(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        (
+            "import openai\nclient = openai.OpenAI()\njob = (client\n    .fine_tuning\n    .jobs.create(model='m', training_file='f'))\n",
+            "RF101",
+        ),
+        (
+            "import openai\nclient = openai.OpenAI()\nft = getattr(client, 'fine_tuning')\n"
+            "ft.jobs.create(model='m', training_file='f')\n",
+            "RF101",
+        ),
+        (
+            "from openai import (\n    OpenAI as Client,\n)\nc = Client()\nc.fine_tuning.jobs.create(model='m', training_file='f')\n",
+            "RF101",
+        ),
+        (
+            "from openai import \\\n    OpenAI\nOpenAI().fine_tuning.jobs.create(model='m', training_file='f')\n",
+            "RF101",
+        ),
+    ],
+    ids=["chain-across-lines", "getattr-string", "aliased-in-parentheses", "backslash-continued"],
+)
+def test_every_way_to_spell_a_later_segment_lets_the_file_through(code, rule):
+    assert parsed(code)
+    assert rule in codes(code)
+
+
+# -- the RE2 gate: only ever says "certainly not" -----------------------------------------------
+
+
+def _without_gate(text: str) -> bool:
+    engine = Engine(ENGINE.ruleset)
+    engine._gate = None  # no gate: the exact token test alone
+    return engine.passes_prefilter(text, language="python")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import openai\nopenai.OpenAI().fine_tuning.jobs.create(model='m', training_file='f')\n",
+        "x = 1;  from trl import SFTTrainer\nSFTTrainer(model='m').train()\n",
+        "from ä.openai import x\nimport openai\n",
+        "9Trainer = 1\nimport transformers\n",
+        'KEY = "hf_' + "a" * 34 + '"\n',
+        'token = "a8F3kd92LmQp0xZr7TyV1bN4cW6eH5jU"\n',
+        "VECTOR(1536)\n",
+        "9VECTOR(1536)\n",  # a token may start after a digit
+        "éHALFVEC(3)\n",
+        "# ragfirst: ignore[RF101]\n",
+        "print('nothing to see')\n",
+    ],
+)
+def test_the_gate_agrees_with_the_exact_test(code):
+    assert ENGINE.passes_prefilter(code, language="python") == _without_gate(code)
+
+
+TRIGGERS = sorted(ENGINE.requirements("python"))
+SECRETS = [
+    "sk-",
+    "hf_",
+    "AIza",
+    "gsk_",
+    "r8_",
+    "api_key",
+    "API_KEY",
+    "Auth_Token",
+    "a8F3kd92LmQp0xZr7TyV1bN4cW6eH5jU",
+]
+NOISE = [
+    "import ",
+    "from ",
+    " import ",
+    ".",
+    ",",
+    ";",
+    "\n",
+    "    ",
+    "'",
+    '"',
+    "(",
+    ")",
+    "9",
+    "é",
+    "-",
+    "_",
+    "x",
+]
+
+
+@st.composite
+def near_misses(draw) -> str:
+    """Text built from one trigger's words (an import of its root, spelt in varied ways,
+    and its other words decorated), plus key-like fragments and noise: the exact test
+    passes often, and fails often by a small margin."""
+    trigger = draw(st.sampled_from(TRIGGERS))
+    parts = []
+    for group in trigger:
+        word = draw(st.sampled_from(group)).lstrip("^.")
+        if group[0].startswith("^"):
+            spelling = draw(
+                st.sampled_from(
+                    ["import {}\n", "x = 1;  from {}.sub import y\n", "    import a, {}\n", "# {}\n"]
+                )
+            )
+        else:
+            spelling = draw(
+                st.sampled_from(["{}", ".{}", "'{}'", "9{}", "é{}", "{}_x", "-{}", "from m import {}\n"])
+            )
+        parts.append(spelling.format(word))
+    parts.extend(draw(st.lists(st.sampled_from(SECRETS + NOISE), max_size=6)))
+    parts.append(draw(st.text(alphabet="abcXYZ_019 .-\n", max_size=40)))
+    return "".join(draw(st.permutations(parts)))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(near_misses())
+def test_the_gate_never_stops_a_file_the_exact_test_passes(text):
+    if _without_gate(text):
+        assert ENGINE.passes_prefilter(text, language="python")

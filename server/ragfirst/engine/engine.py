@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,18 @@ from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
+from ragfirst.engine.python_prefilter import (
+    attribute_pattern,
+    attribute_words,
+    build_gate,
+    imported_words,
+    substring_pattern,
+)
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
-from ragfirst.rules.patterns import ROOT_MARK, Trigger, word_trigger
+from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_trigger
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 ANALYSIS_ERROR = "RF000"
@@ -67,8 +75,10 @@ class Engine:
         self._requirements = list(ruleset.triggers() | {word_trigger("ragfirst")})
         self._requirements_by_language: dict[str, list[Trigger]] = {}
         self._trigger_index: dict[str | None, dict[str, list[Trigger]]] = {}
+        self._gate: Any = _UNBUILT
+        self._attributes: re.Pattern[str] | None = None
         # Checks that look for substrings, not tokens (API keys); one entry per check.
-        self._substrings: list[tuple[re.Pattern[str] | None, SubstringTriggers, re.Pattern[str] | None]] = []
+        self._substrings: list[tuple[Any, SubstringTriggers, Any]] = []
         seen_checks: set[str] = set()
         for rule in ruleset.rules:
             check = CHECKS.get(rule.check.name) if rule.check else None
@@ -76,20 +86,19 @@ class Engine:
                 continue
             seen_checks.add(check.name)
             found: SubstringTriggers = check.trigger_substrings()
-            prefixes = (
-                re.compile(rf"(?<![A-Za-z0-9])(?:{trie_regex(set(found.prefixes))})")
-                if found.prefixes
-                else None
-            )
-            lowered = re.compile(trie_regex(set(found.lowered))) if found.lowered else None
+            # RE2 (linear, no per-position retries); for a yes/no search `(?:^|[^A-Za-z0-9])P`
+            # is `(?<![A-Za-z0-9])P`, which RE2 cannot express.
+            prefixes = substring_pattern(found.prefixes, r"(?:^|[^A-Za-z0-9])") if found.prefixes else None
+            lowered = substring_pattern(found.lowered) if found.lowered else None
             self._substrings.append((prefixes, found, lowered))
         self._always = any(not trigger for trigger in self._requirements)
         # Whole tokens only ("Trainer" is not in "SFTTrainer"): a file's tokens are found
         # with one regex pass (runs of word characters and `-`, as in `together-ai`) and
         # looked up in this set, which is several times faster than searching for the words.
         marked = {word for trigger in self._requirements for group in trigger for word in group}
-        self._words = frozenset(word.removeprefix(ROOT_MARK) for word in marked)
+        self._words = frozenset(word.lstrip(MARKS) for word in marked)
         self._root_words = frozenset(w[len(ROOT_MARK) :] for w in marked if w.startswith(ROOT_MARK))
+        self._attr_words = frozenset(w[len(ATTR_MARK) :] for w in marked if w.startswith(ATTR_MARK))
 
     def requirements(self, language: str | None) -> list[Trigger]:
         """The triggers that matter in files of one fact language (all when None); an
@@ -105,6 +114,26 @@ class Engine:
                 found = list(dict.fromkeys(_unmarked(trigger) for trigger in found))
             self._requirements_by_language[language] = found
         return found
+
+    def _any_trigger(self, found: set[str], language: str | None) -> bool:
+        """Does some trigger of the language have a word of every group in `found`?"""
+        by_word = self._triggers_by_word(language)
+        for word in found:
+            for trigger in by_word.get(word, ()):
+                if all(not found.isdisjoint(group) for group in trigger):
+                    return True
+        return False
+
+    def _attribute_pattern(self) -> re.Pattern[str]:
+        if self._attributes is None:
+            self._attributes = attribute_pattern(self._attr_words)
+        return self._attributes
+
+    def _python_gate(self) -> Any:
+        """The RE2 pattern every Python file the exact test could pass matches (built once)."""
+        if self._gate is _UNBUILT:
+            self._gate = build_gate(self.requirements("python"), [found for _, found, _ in self._substrings])
+        return self._gate
 
     def _triggers_by_word(self, language: str | None) -> dict[str, list[Trigger]]:
         """A language's triggers filed under each word of their first group: a file needs
@@ -127,20 +156,28 @@ class Engine:
         requirements = self.requirements(language)
         if not requirements:  # a trigger with no words: something may match anywhere
             return True
+        if language == "python" and not loose:
+            gate = self._python_gate()
+            if gate is not None and gate.search(text) is None:
+                return False  # nothing any trigger needs: no need to tokenize the file
         tokens = set(_TOKEN.findall(text))
         found = self._words.intersection(tokens)
         if found and loose:
             return True
         if language == "python" and not found.isdisjoint(self._root_words):
-            # A package name counts as a root only where the file imports it.
-            imported = _python_imported_words(text)
+            # A package name counts as a root only where the file imports it, and a later
+            # segment only where it is spelt as an attribute, an imported name or a string.
+            imported = imported_words(text)
             found |= {ROOT_MARK + word for word in found & self._root_words & imported}
+            attributes = found & self._attr_words
+            # Assume every attribute word is spelt so; look only if some trigger passes then.
+            if attributes and self._any_trigger(found | {ATTR_MARK + word for word in attributes}, language):
+                found |= {
+                    ATTR_MARK + word for word in attribute_words(text, attributes, self._attribute_pattern())
+                }
         if found:
-            by_word = self._triggers_by_word(language)
-            for word in found:
-                for trigger in by_word.get(word, ()):
-                    if all(not found.isdisjoint(group) for group in trigger):
-                        return True
+            if self._any_trigger(found, language):
+                return True
             # A JS/TS file may reach an SDK through the project's own module (`import
             # { openai } from "@/lib/openai"`): the package name need not appear in it.
             if language == "javascript" and _LOCAL_IMPORT.search(text):
@@ -312,6 +349,8 @@ class Engine:
         settings: Settings,
         context: ProjectContext | None = None,
     ) -> list[Finding]:
+        if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
+            return []  # most files of a large tree
         findings: list[Finding] = []
         for match in [*analysis.matches, *self._local_matches(analysis, project)]:
             rule = self.ruleset.get(match.rule_id)
@@ -450,22 +489,11 @@ class Engine:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
 
 
+_UNBUILT = object()
+
+
 def _unmarked(trigger: Trigger) -> Trigger:
-    return tuple(tuple(word.removeprefix(ROOT_MARK) for word in group) for group in trigger)
-
-
-# `import a.b as c, d` and `from a.b import c` (also after `;` and indented, as in
-# `if TYPE_CHECKING:` blocks); the words of the module paths are what a name can be rooted at.
-_PYTHON_IMPORT = re.compile(
-    r"(?:^|;)[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M
-)
-
-
-def _python_imported_words(text: str) -> set[str]:
-    words: set[str] = set()
-    for module, modules in _PYTHON_IMPORT.findall(text):
-        words.update(re.findall(r"\w+", module or modules))
-    return words
+    return tuple(tuple(word.lstrip(MARKS) for word in group) for group in trigger)
 
 
 def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:
@@ -474,26 +502,6 @@ def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:
     for secret in secrets:
         snippet = snippet.replace(secret, redact(secret))
     return snippet
-
-
-def trie_regex(words: set[str]) -> str:
-    """An alternation of `words` factored by common prefixes (fast in Python's `re`)."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def render(node: dict[str, dict]) -> str:
-        ends = "" in node
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-        return body + ("?" if ends else "")
-
-    return render(trie)
 
 
 def internal_error(doing: str, exc: Exception) -> str:
@@ -516,6 +524,7 @@ def default_context(settings: Settings, base_dir: Path | None = None) -> Project
     )
 
 
+@lru_cache(maxsize=256)
 def docs_uri(guide: str) -> str:
     """A file URI into the docs shipped with the package (works offline after install)."""
     page, _, anchor = guide.partition("#")

@@ -26,9 +26,18 @@ must have one of its words in the text. `(("^transformers",), ("Trainer", "Seq2S
 
 A word marked with ROOT_MARK is the pattern's first segment, the package a name is
 imported from: in Python it must appear in an import statement, not just anywhere (a name
-can only be rooted at a package the file imports)."""
+can only be rooted at a package the file imports).
+
+A word marked with ATTR_MARK is a later segment of a pattern rooted at a package. Python
+source reaches such a name only as an attribute (`client.fine_tuning`, `peft.LoraConfig`),
+as a name imported from the package (`from peft import LoraConfig`), or as a string
+(`getattr(client, "fine_tuning")`): a file that spells it only otherwise (`class
+LoraConfig:`, a local variable) cannot have the package's name there. Other languages
+ignore both marks."""
 
 ROOT_MARK = "^"
+ATTR_MARK = "."
+MARKS = ROOT_MARK + ATTR_MARK
 
 # Segments that name something source text never spells out: `builtins.open` is written
 # `open`, JS default imports are `<module>.default`, SQL facts live under `sql.`.
@@ -143,6 +152,7 @@ def compile_pattern(text: str) -> NamePattern:
     groups = [_segment_triggers(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
     if segments[0] not in SYNTHETIC_SEGMENTS and groups and groups[0]:
         groups[0] = tuple(ROOT_MARK + word for word in groups[0])
+        groups[1:] = [tuple(ATTR_MARK + word for word in group) for group in groups[1:]]
     last, first = segments[-1], segments[0]
     last_names = frozenset(_alternatives(last)) if "*" not in last else None
     first_names = frozenset(_alternatives(first)) if "*" not in first else None

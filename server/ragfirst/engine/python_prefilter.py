@@ -1,0 +1,139 @@
+"""The Python side of the prefilter: what a file's text must hold for a rule to match.
+
+Three cheap questions, asked before or instead of tokenizing a whole file:
+
+* the gate: does the text contain anything a trigger needs? One RE2 scan (a DFA, linear
+  in the text and independent of how many words there are). It answers only "certainly
+  not" or "maybe": a "maybe" goes on to the exact token test in `Engine.passes_prefilter`.
+  In a tree of library code about half the files stop here.
+* which words of module paths does the file import (`import a.b`, `from a.b import c`)?
+* which candidate names does it spell as an attribute, an imported name or a string?
+
+Python's `re` finds a pattern that starts with a literal (`from`, `import`) with a fast
+scan for that literal; a leading `^`, `\\b` or alternation makes it try every position,
+ten to twenty times slower on a large file. The patterns here start with literals and
+check what precedes a match in Python.
+"""
+
+from __future__ import annotations
+
+import re
+
+import re2
+
+from ragfirst.checks.base import SubstringTriggers
+from ragfirst.rules.patterns import MARKS, ROOT_MARK, Trigger
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+
+
+def build_gate(triggers: list[Trigger], substrings: list[SubstringTriggers]) -> re2._Regexp | None:
+    """One RE2 pattern that matches every text the exact prefilter could let through: per
+    trigger, its root words in an import statement (or, without a root, the words of one
+    group anywhere), every key prefix, every key-like name in any case. None when a
+    trigger has no words (anything may match)."""
+    roots: set[str] = set()
+    anywhere: set[str] = set()
+    for trigger in triggers:
+        if not trigger:
+            return None
+        rooted = [group for group in trigger if any(word.startswith(ROOT_MARK) for word in group)]
+        if rooted:
+            roots.update(word.lstrip(MARKS) for word in rooted[0])
+        else:  # any group will do (all must be present); the longest words are the rarest
+            group = max(trigger, key=lambda g: min(len(word) for word in g))
+            anywhere.update(word.lstrip(MARKS) for word in group)
+    parts: list[str] = []
+    if roots:
+        names = _alternation(roots)
+        # `[^\s;]*`, not `[\w.]*`: RE2's \w is ASCII, Python's is not (`from ä.peft import`).
+        parts.append(rf"(?m)(?:^|;)[ \t]*(?:from|import)[ \t]+[^\n;]*\b(?:{names})\b")
+    if anywhere:
+        # No \b before: the token test finds `Trainer` in `9Trainer` (a token starts at a
+        # letter), and RE2's \b is ASCII-only.
+        parts.append(rf"(?:{_alternation(anywhere)})\b")
+    prefixes = {prefix for found in substrings for prefix in found.prefixes}
+    if prefixes:
+        parts.append(_alternation(prefixes))
+    lowered = {word for found in substrings for word in found.lowered}
+    if lowered:
+        parts.append(rf"(?i:{_alternation(lowered)})")
+    if not parts:
+        return None
+    return re2.compile("|".join(f"(?:{part})" for part in parts), _OPTIONS)
+
+
+def _alternation(words: set[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
+
+
+# `from a.b import` and `import a.b as c, d`; a match counts only at the start of a
+# statement (after indentation, as in `if TYPE_CHECKING:` blocks, or after `;`).
+_FROM = re.compile(r"from[ \t]+([\w.]+)[ \t]+import\b")
+_IMPORT = re.compile(r"import[ \t]+([\w., \t]+)")
+_WORD = re.compile(r"\w+")
+
+
+def imported_words(text: str) -> set[str]:
+    """The words of the module paths the file imports: what a name can be rooted at."""
+    words: set[str] = set()
+    for pattern in (_FROM, _IMPORT):
+        for found in pattern.finditer(text):
+            if _starts_statement(text, found.start()):
+                words.update(_WORD.findall(found.group(1)))
+    return words
+
+
+def _starts_statement(text: str, at: int) -> bool:
+    line_start = text.rfind("\n", 0, at) + 1
+    before = text[line_start:at].rstrip(" \t")
+    return before == "" or before.endswith(";")
+
+
+# Every name of a `from ... import` statement, also a parenthesised or continued one.
+_FROM_IMPORT_NAMES = re.compile(r"from[ \t]+[\w.]+[ \t]+import[ \t]*(\([^)]*\)|[^\n;]*(?:\\\n[^\n;]*)*)")
+
+
+def attribute_words(text: str, candidates: set[str] | frozenset[str], pattern: re.Pattern[str]) -> set[str]:
+    """The candidates the text spells as an attribute (`.jobs`, also after a line break
+    in a parenthesised chain), as a string (`getattr(client, "jobs")`) or as a name in a
+    `from ... import` statement. `pattern` is `attribute_pattern` of every word that may
+    be asked about."""
+    found = set(candidates.intersection(pattern.findall(text)))
+    missing = candidates - found
+    if missing:
+        for names in _FROM_IMPORT_NAMES.findall(text):
+            found.update(missing.intersection(_WORD.findall(names)))
+    return found
+
+
+def attribute_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """A dot or quote, then one of `words` (factored by prefix: Python's `re` tries an
+    alternation one branch at a time)."""
+    return re.compile(rf"""[."'][\s\\]*({trie_regex(set(words))})\b""")
+
+
+def substring_pattern(words: tuple[str, ...], before: str = "") -> re2._Regexp:
+    """An RE2 search for any of `words` (as they are), after `before` if given."""
+    return re2.compile(f"{before}(?:{_alternation(set(words))})", _OPTIONS)
+
+
+def trie_regex(words: set[str]) -> str:
+    """An alternation of `words` factored by common prefixes (fast in Python's `re`)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if ends else "")
+
+    return render(trie)
