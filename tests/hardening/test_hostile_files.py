@@ -342,6 +342,7 @@ def test_unreadable_file_is_an_rf000_not_a_crash(tmp_path, monkeypatch, jobs):
     (tmp_path / "ok.py").write_text(FINE_TUNE)
     secret = tmp_path / "locked.py"
     secret.write_text(FINE_TUNE)
+
     def guarded(file, *args, **kwargs):
         if os.path.basename(os.fspath(file)) == "locked.py":
             raise PermissionError(13, "Permission denied", os.fspath(file))
