@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from ragfirst.analyzers.config_analyzer import (
-    analyze_dotenv,
-    analyze_ini,
-    analyze_json,
-    analyze_requirements,
-    analyze_toml,
-    analyze_yaml,
-)
-from ragfirst.analyzers.registry_types import LanguageSpec
+from ragfirst.analyzers.registry_types import LanguageSpec, LazyAnalyzer
+
+
+def _config(name: str) -> LazyAnalyzer:
+    return LazyAnalyzer("ragfirst.analyzers.config_analyzer", name)
+
+
+analyze_dotenv = _config("analyze_dotenv")
+analyze_ini = _config("analyze_ini")
+analyze_json = _config("analyze_json")
+analyze_requirements = _config("analyze_requirements")
+analyze_toml = _config("analyze_toml")
+analyze_yaml = _config("analyze_yaml")
 
 CONFIG_LANGUAGES = [
     LanguageSpec(

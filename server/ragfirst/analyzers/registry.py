@@ -11,20 +11,15 @@ import os
 import re
 
 from ragfirst.analyzers.config_languages import CONFIG_LANGUAGES
-from ragfirst.analyzers.facts import FileFacts
 from ragfirst.analyzers.js_suffixes import SUFFIXES as JS_SUFFIXES
 from ragfirst.analyzers.manifests import is_requirements_file
-from ragfirst.analyzers.python_analyzer import analyze_python
-from ragfirst.analyzers.registry_types import LanguageSpec, TextAnalyzer
-from ragfirst.analyzers.sql_analyzer import analyze_sql
-from ragfirst.source import SourceText
+from ragfirst.analyzers.registry_types import LanguageSpec, LazyAnalyzer, TextAnalyzer
 
-
-def analyze_js(source: SourceText, filename: str) -> FileFacts:
-    """The JS/TS analyzer, imported (with tree-sitter) when the first such file is analysed."""
-    from ragfirst.analyzers.js_analyzer import analyze_js as analyze
-
-    return analyze(source, filename)
+# Imported when the first file of their kind is analysed: a warm run analyses none, and
+# the JS analyzer brings tree-sitter.
+analyze_python = LazyAnalyzer("ragfirst.analyzers.python_analyzer", "analyze_python")
+analyze_js = LazyAnalyzer("ragfirst.analyzers.js_analyzer", "analyze_js")
+analyze_sql = LazyAnalyzer("ragfirst.analyzers.sql_analyzer", "analyze_sql")
 
 
 __all__ = ["LANGUAGES", "LanguageSpec", "TextAnalyzer", "language_of", "language_spec", "register"]
@@ -50,9 +45,30 @@ def register(spec: LanguageSpec) -> None:
     LANGUAGES[:] = [existing for existing in LANGUAGES if existing.name != spec.name]
     LANGUAGES.append(spec)
     _FILENAME_PATTERNS.clear()
+    _SUFFIX_TABLE.clear()
 
 
 _FILENAME_PATTERNS: list[re.Pattern[str]] = []
+_SUFFIX_TABLE: list[dict[str, LanguageSpec] | None] = []
+"""The spec of each suffix, when every suffix is one `.xyz` (then a name's last suffix
+decides); None when some suffix has two dots and the specs must be tried in order."""
+
+
+def _suffix_table() -> dict[str, LanguageSpec] | None:
+    if not _SUFFIX_TABLE:
+        table: dict[str, LanguageSpec] | None = {}
+        for spec in LANGUAGES:
+            for suffix in spec.suffixes:
+                if not suffix.startswith(".") or suffix.count(".") != 1:
+                    table = None
+                    break
+                table.setdefault(suffix.lower(), spec)  # the first spec wins, as in the loop
+            if table is None:
+                break
+        _SUFFIX_TABLE.append(table)
+    return _SUFFIX_TABLE[0]
+
+
 """Every language's exact-name patterns as one regex: most files match none of them."""
 
 
@@ -73,6 +89,10 @@ def language_spec(path: str) -> LanguageSpec | None:
             if spec.filenames and any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
                 return spec
     lowered = name.lower()
+    table = _suffix_table()
+    if table is not None:
+        dot = lowered.rfind(".")
+        return table.get(lowered[dot:]) if dot >= 0 else None
     for spec in LANGUAGES:
         if spec.suffixes and lowered.endswith(spec.suffixes):
             return spec

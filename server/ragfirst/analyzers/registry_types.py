@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import fnmatch
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ragfirst.analyzers.facts import FileFacts
 from ragfirst.source import SourceText
 
 TextAnalyzer = Callable[[SourceText, str], FileFacts]
+
+
+class LazyAnalyzer:
+    """An analyzer function imported on its first call (module and name, so it pickles)."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._function: Any = None
+
+    def __call__(self, source: SourceText, filename: str) -> FileFacts:
+        if self._function is None:
+            self._function = getattr(importlib.import_module(self.module), self.name)
+        return self._function(source, filename)
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"module": self.module, "name": self.name}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__init__(state["module"], state["name"])  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,13 +24,7 @@ from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.runner import EngineCache, display_path, lint_paths
 from ragfirst.model import Severity
-from ragfirst.reporters.github import render_github
-from ragfirst.reporters.gitlab import render_gitlab
-from ragfirst.reporters.json_report import render_json
-from ragfirst.reporters.junit import render_junit
 from ragfirst.reporters.report import Report, RuleInfo
-from ragfirst.reporters.sarif import render_sarif
-from ragfirst.reporters.text import write_statistics, write_text
 
 
 class _RecordingEngines(EngineCache):
@@ -75,16 +69,29 @@ def _rule_infos(engines: _RecordingEngines, project_settings: Settings) -> list[
 
 
 def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
+    # Each reporter is imported when its format is asked for (XML alone costs a run 10 ms).
     if args.format == "json":
+        from ragfirst.reporters.json_report import render_json
+
         return render_json(report.findings, report.files_checked)
     if args.format == "sarif":
+        from ragfirst.reporters.sarif import render_sarif
+
         return render_sarif(report)
     if args.format == "github":
+        from ragfirst.reporters.github import render_github
+
         return render_github(report)
     if args.format == "junit":
+        from ragfirst.reporters.junit import render_junit
+
         return render_junit(report)
     if args.format == "gitlab":
+        from ragfirst.reporters.gitlab import render_gitlab
+
         return render_gitlab(report)
+    from ragfirst.reporters.text import write_statistics, write_text
+
     out = io.StringIO()
     if args.statistics:
         write_statistics(report.findings, out)

@@ -256,10 +256,8 @@ def _inside_project(base: Path, relative: str, config: Path, text: str) -> Path:
 
 
 def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # a directory that cannot be searched (EACCES): no config to read there
-        return False
+    # False also when the directory cannot be searched (EACCES): no config to read there.
+    return os.path.isfile(path)
 
 
 class ConfigResolver:
@@ -277,18 +275,16 @@ class ConfigResolver:
     def for_path(self, path: Path) -> Settings:
         if self._explicit is not None:
             return self._explicit
-        directory = path if path.is_dir() else path.parent
-        found = self._by_raw_dir.get(directory)  # resolving every file's directory is costly
-        if found is None:
-            found = self._by_raw_dir[directory] = self._for_dir(Path(self._real(str(directory))))
-        return found
+        found = self._by_raw_dir.get(path)  # a directory asked about before: no stat
+        if found is not None:
+            return found
+        return self.for_directory(path if path.is_dir() else path.parent)
 
-    def for_file(self, path: Path) -> Settings:
-        """for_path for a path known to be a file (from discovery): no `stat` call."""
+    def for_directory(self, directory: Path) -> Settings:
+        """for_path for a path known to be a directory (discovery's): no stat to find out."""
         if self._explicit is not None:
             return self._explicit
-        directory = path.parent
-        found = self._by_raw_dir.get(directory)
+        found = self._by_raw_dir.get(directory)  # resolving every file's directory is costly
         if found is None:
             found = self._by_raw_dir[directory] = self._for_dir(Path(self._real(str(directory))))
         return found

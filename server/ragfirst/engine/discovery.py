@@ -15,26 +15,19 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
-
-import pathspec
+from typing import Any, NamedTuple
 
 from ragfirst.config.settings import Settings
 from ragfirst.safe_read import ReadRefused, read_capped
 
-
-def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
-    """Does an `exclude` pattern match the name, or the path relative to the config root
-    (a pattern with `/` also excludes everything below the directory it names)?"""
-    if not patterns:
-        return False
-    names, relatives = _exclude_regexes(patterns)
-    return names.match(name) is not None or relatives.match(relative) is not None
+_NOTHING = (re.compile(r"(?!)"), re.compile(r"(?!)"))
 
 
 @lru_cache(maxsize=64)
 def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One regex for names and one for relative paths: fnmatch's own translation, joined."""
+    """`exclude` as one regex for names and one for paths relative to the config root (a
+    pattern with `/` also excludes everything below the directory it names): fnmatch's own
+    translation, joined."""
     names = [fnmatch.translate(pattern) for pattern in patterns]
     relatives = names + [fnmatch.translate(p.rstrip("/") + "/*") for p in patterns if "/" in p]
     return re.compile("|".join(names)), re.compile("|".join(relatives))
@@ -48,11 +41,12 @@ class _GitIgnores:
     """The .gitignore files from the scan root down, each applying below its directory."""
 
     def __init__(self, on_error: OnError | None = None) -> None:
-        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._specs: dict[str, Any] = {}
         self._on_error = on_error
 
-    def spec(self, directory: str) -> pathspec.GitIgnoreSpec | None:
-        """The compiled .gitignore of `directory` (an absolute path), read once."""
+    def spec(self, directory: str) -> Any:
+        """The compiled .gitignore of `directory` (an absolute path), read once; pathspec is
+        imported for the first .gitignore found."""
         if directory not in self._specs:
             spec = None
             ignore_file = Path(directory, ".gitignore")
@@ -61,6 +55,8 @@ class _GitIgnores:
                     # Capped, a regular file, and a link only if it stays in its directory.
                     data = read_capped(ignore_file, MAX_GITIGNORE_BYTES)
                     lines = data.decode("utf-8", errors="replace").splitlines()
+                    import pathspec
+
                     spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except ReadRefused as exc:
                 self._report(ignore_file, f".gitignore {exc.reason}")
@@ -76,7 +72,7 @@ class _GitIgnores:
             self._on_error(path, message)
 
 
-_Chain = tuple[tuple[int, pathspec.GitIgnoreSpec], ...]
+_Chain = tuple[tuple[int, Any], ...]
 """The .gitignore specs that apply in a directory: (length of the prefix to cut, spec)."""
 
 
@@ -122,7 +118,8 @@ def discover_files(
     is_lintable: Callable[[str], bool],
     on_error: OnError | None = None,
 ) -> Iterator[FoundFile]:
-    """`discover`, yielding FoundFile records. Directories are walked with `os.scandir` on
+    """`discover`, yielding FoundFile records. `settings_for` is only ever given a
+    directory (for a named file, its parent). Directories are walked with `os.scandir` on
     plain strings: the entry types come with the listing, so a regular file costs no
     `stat` call."""
     seen: set[str] = set()
@@ -132,7 +129,7 @@ def discover_files(
             if root.is_file() and is_lintable(root.as_posix()) and str(root) not in seen:
                 seen.add(str(root))
                 directory, name = os.path.split(str(root))
-                yield FoundFile(str(root), directory, name, root.is_symlink(), settings_for(root))
+                yield FoundFile(str(root), directory, name, root.is_symlink(), settings_for(root.parent))
             continue
         yield from _walk(root, settings_for, is_lintable, gitignores, seen, on_error)
 
@@ -180,7 +177,11 @@ def _walk(
             )
         base = os.fspath(settings.root) if settings.root is not None else root_real
         prefix = _relative_prefix(real, base, directory)
-        exclude = settings.exclude
+        excluded_name, excluded_relative = (
+            _exclude_regexes(settings.exclude) if settings.exclude else _NOTHING
+        )
+        # Joined by hand (os.path.join costs more than the rest of a file's checks).
+        walked, absolute_dir, real_dir = _with_sep(directory), _with_sep(absolute), _with_sep(real)
         subdirectories: list[tuple[str, str, str, tuple[str, ...]]] = []
         for entry in entries:
             name = entry.name
@@ -189,20 +190,16 @@ def _walk(
                 is_dir = not is_link and entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
+            if excluded_name.match(name) or excluded_relative.match(prefix + name):
+                continue
             if is_dir:
-                if _excluded(name, prefix + name, exclude):
-                    continue
-                child = os.path.join(absolute, name)
+                child = absolute_dir + name
                 if chain and _ignored(child, True, chain):
                     continue
-                subdirectories.append(
-                    (os.path.join(directory, name), child, os.path.join(real, name), (*chain_dirs, child))
-                )
+                subdirectories.append((walked + name, child, real_dir + name, (*chain_dirs, child)))
                 continue
-            full = os.path.join(directory, name)
+            full = walked + name
             if not is_lintable(full if os.sep == "/" else full.replace(os.sep, "/")):
-                continue
-            if _excluded(name, prefix + name, exclude):
                 continue
             if is_link:
                 # A link is followed only to a regular file inside the scanned root.
@@ -218,7 +215,7 @@ def _walk(
                         continue  # FIFOs, sockets, devices: never opened
                 except OSError:
                     continue
-            if chain and _ignored(os.path.join(absolute, name), False, chain):
+            if chain and _ignored(absolute_dir + name, False, chain):
                 continue
             if full not in seen:
                 seen.add(full)

@@ -8,9 +8,7 @@ the caller afterwards.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +80,9 @@ def analyze_parallel(
 ) -> list[FileAnalysis]:
     """Same results, same order as analysing `items` one by one. With `fork`, the workers
     inherit `engine` (the caller's, already built) instead of loading the rules again."""
+    import multiprocessing  # only for a run large enough to need a pool
+    from concurrent.futures import ProcessPoolExecutor
+
     key = tuple(str(p) for p in extra_rules)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

@@ -162,7 +162,7 @@ def lint_paths(
 
         cwd = os.getcwd()
         for found in discover_files(
-            [scan_root], resolver.for_path, lambda name: language_of(name) is not None, on_error
+            [scan_root], resolver.for_directory, lambda name: language_of(name) is not None, on_error
         ):
             settings = adjust(found.settings)
             engine = engines.for_settings(settings)
@@ -220,6 +220,7 @@ def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache
     stat_ids: dict[int, str] = {}
     signatures: dict[int, StatSignature] = {}
     checked_ns = time.time_ns()  # before any stat: see cache.RACY_SECONDS
+    cwd = os.getcwd() + os.sep
     if cache is not None:
         tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
         for index, item in enumerate(planned):
@@ -232,7 +233,10 @@ def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache
                 signatures[index] = stat_signature(item.path)
             except OSError:
                 continue  # reading it will fail too, and say why
-            stat_ids[index] = f"{keys[index]}\0{item.settings.max_file_size}\0{os.path.abspath(item.path)}"
+            # Any spelling that names this file from this directory will do: it keys a cache.
+            path = os.fspath(item.path)
+            where = path if os.path.isabs(path) else cwd + path
+            stat_ids[index] = f"{keys[index]}\0{item.settings.max_file_size}\0{where}"
         # Unchanged files (same stat signature as when hashed): neither read nor hashed.
         known = cache.keys_by_stat({stat_ids[i]: signatures[i] for i in stat_ids})
         fetch: dict[int, str] = {}
