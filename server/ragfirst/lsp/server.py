@@ -26,6 +26,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ragfirst import __version__
+from ragfirst.analyzers.python_chunks import ChunkedParser, reusing_unchanged_statements
 from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, Settings
@@ -75,6 +76,8 @@ class RagfirstServer(LanguageServer):
         self.indexed = asyncio.Event()
         self.index_task: asyncio.Future[None] | None = None
         self.stats: dict[str, list[float]] = {"lint_ms": []}
+        # Open documents' top-level statements, parsed: an edit re-parses the one it changed.
+        self.statements = ChunkedParser()
         self._facts_changed_by: set[str] = set()  # documents whose lint changed project facts
         self._relint_task: asyncio.Task[None] | None = None
 
@@ -248,7 +251,8 @@ class RagfirstServer(LanguageServer):
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
+            with reusing_unchanged_statements(self.statements):
+                analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
             project = self.project_for(settings, path)
             if project.set_file(shown, analysis.fact_sites, analysis.exports):
                 self._facts_changed_by.add(uri)  # other documents' findings may depend on it
