@@ -255,11 +255,6 @@ def _inside_project(base: Path, relative: str, config: Path, text: str) -> Path:
     return target
 
 
-def _is_file(path: Path) -> bool:
-    # False also when the directory cannot be searched (EACCES): no config to read there.
-    return os.path.isfile(path)
-
-
 class ConfigResolver:
     """Finds and caches the settings that apply to each directory."""
 
@@ -268,7 +263,7 @@ class ConfigResolver:
         if explicit and self._explicit is None:
             raise ConfigError(str(explicit), 1, 1, "no [tool.ragfirst] table in this file")
         self._default = default or Settings()
-        self._by_dir: dict[Path, Settings] = {}
+        self._by_dir: dict[str, Settings] = {}
         self._by_raw_dir: dict[Path, Settings] = {}
         self._real = RealDirectories()
 
@@ -286,23 +281,26 @@ class ConfigResolver:
             return self._explicit
         found = self._by_raw_dir.get(directory)  # resolving every file's directory is costly
         if found is None:
-            found = self._by_raw_dir[directory] = self._for_dir(Path(self._real(str(directory))))
+            found = self._by_raw_dir[directory] = self._for_dir(self._real(str(directory)))
         return found
 
-    def _for_dir(self, directory: Path) -> Settings:
-        if directory in self._by_dir:
-            return self._by_dir[directory]
-        found: Settings | None = None
+    def _for_dir(self, directory: str) -> Settings:
+        """The settings of a resolved directory: its own config, else its parent's. Plain
+        strings: a large tree asks for thousands of directories."""
+        found = self._by_dir.get(directory)
+        if found is not None:
+            return found
+        prefix = directory if directory.endswith(os.sep) else directory + os.sep
         for name in CONFIG_FILES:
-            candidate = directory / name
+            candidate = prefix + name
             # A config linked to a file outside its directory is refused (a ConfigError that
             # names it): it is not this project's config, and reading it would read elsewhere.
-            if _is_file(candidate):
-                found = settings_from_file(candidate, inside=directory)
+            if os.path.isfile(candidate):  # False too for a directory we may not search
+                found = settings_from_file(Path(candidate), inside=Path(directory))
                 if found is not None:
                     break
         if found is None:
-            parent = directory.parent
+            parent = os.path.dirname(directory)
             found = self._default if parent == directory else self._for_dir(parent)
         self._by_dir[directory] = found
         return found

@@ -84,6 +84,9 @@ class AnalysisCache:
     def _open(self) -> None:
         self._db = sqlite3.connect(self.path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # A cache may lose its last writes on a power cut (they are recomputed), never its
+        # integrity: WAL with NORMAL sync, no fsync per commit.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS analysis (namespace TEXT, key TEXT, value TEXT, used REAL,"
             " PRIMARY KEY (namespace, key))"

@@ -187,7 +187,10 @@ def lint_paths(
         projects.setdefault(item.settings.root, ProjectIndex())
     scan_dirs = {root: root if root.is_dir() else root.parent for root in paths}
     for item in [*planned, *unreadable]:
-        assert item.analysis is not None
+        analysis = item.analysis
+        assert analysis is not None
+        if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
+            continue  # nothing to finalize (most files of a large tree)
         # Data files a training call names are read only inside the project: the config
         # root, else the directory that was asked for.
         root = item.settings.root or scan_dirs[item.scan_root]
