@@ -152,6 +152,31 @@ rules:
     assert len([f for f in second["findings"] if f["rule"] == "TEAM001"]) == 30
 
 
+def test_a_change_in_a_pack_directory_invalidates_the_cache(tree, capsys, tmp_path_factory):
+    """`rules = ["team"]` names a directory of packs: its files are part of the rules' key."""
+    cache_dir = tmp_path_factory.mktemp("cache")
+    (tree / "ragfirst.toml").write_text('rules = ["team"]\n')
+    (tree / "team").mkdir()
+    rule = """\
+rules:
+  - id: TEAM002
+    name: team-{call}
+    severity: info
+    summary: s
+    message: "team rule"
+    guide: guide/index.md
+    match:
+      python:
+        - call: "openai.AzureOpenAI().fine_tuning.jobs.{call}"
+"""
+    (tree / "team" / "pack.yaml").write_text(rule.format(call="list"))
+    first = check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    assert not [f for f in first["findings"] if f["rule"] == "TEAM002"]
+    (tree / "team" / "pack.yaml").write_text(rule.format(call="create"))
+    second = check_json(capsys, "--cache-dir", str(cache_dir), ".")
+    assert len([f for f in second["findings"] if f["rule"] == "TEAM002"]) == 30
+
+
 def test_jobs_give_the_same_findings_as_one_process(tree, capsys):
     one = check_json(capsys, "--no-cache", "--jobs", "1", ".")
     two = check_json(capsys, "--no-cache", "--jobs", "2", ".")

@@ -191,6 +191,8 @@ def run_check(args: argparse.Namespace) -> int:
         baselined=baselined,
     )
     if args.format == "sarif":
+        for settings in result.settings:  # a run answered by its snapshot loaded no rules
+            engines.for_settings(settings)
         report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
     if args.output_file is not None:
         try:

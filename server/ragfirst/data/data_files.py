@@ -12,8 +12,10 @@ import posixpath
 import stat
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ragfirst.data.training_data import DataSummary, summarize_lines
 
@@ -60,6 +62,45 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+FileState = tuple[tuple[int, int, int, int, int] | None, tuple[int, int, int, int, int] | None]
+"""(stat, lstat) signatures of a path: (size, mtime, ctime, inode, device), None if absent."""
+
+_RECORDING = threading.local()
+
+
+def file_state(path: str) -> FileState:
+    def signature(function: Any) -> tuple[int, int, int, int, int] | None:
+        try:
+            info = function(path)
+        except (OSError, ValueError):
+            return None
+        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+    return signature(os.stat), signature(os.lstat)
+
+
+@contextmanager
+def recording_reads() -> Iterator[dict[str, FileState]]:
+    """Within the block (in this thread), every path a data-file lookup looks at, found or
+    not, is recorded with its state: a result computed from them is current while those
+    states are (run_snapshot)."""
+    previous = getattr(_RECORDING, "paths", None)
+    paths: dict[str, FileState] = {}
+    _RECORDING.paths = paths
+    try:
+        yield paths
+    finally:
+        _RECORDING.paths = previous
+
+
+def _record(path: Path | str) -> None:
+    paths = getattr(_RECORDING, "paths", None)
+    if paths is not None:
+        text = os.fspath(path)
+        if text not in paths:
+            paths[text] = file_state(text)
+
+
 class DataFiles:
     def __init__(self, max_bytes: int = DEFAULT_MAX_DATA_BYTES) -> None:
         self.max_bytes = max_bytes
@@ -72,6 +113,7 @@ class DataFiles:
         escaped = False
         for candidate in candidate_paths(reference, source_file, real_root):
             lexical = Path(os.path.normpath(candidate))
+            _record(lexical)
             if not _inside(lexical, real_root):
                 escaped = True
                 continue
@@ -93,6 +135,7 @@ class DataFiles:
         return None
 
     def summary(self, data: ResolvedData, max_example_tokens: int | None = None) -> DataSummary | None:
+        _record(data.path)
         try:
             info = os.stat(data.path)
         except OSError:

@@ -30,6 +30,8 @@ from ragfirst import __version__
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.resources import builtin_rules_dir
+from ragfirst.rules.loader import MAX_RULE_FILE_BYTES
+from ragfirst.safe_read import ReadRefused, read_capped
 
 SCHEMA = "v2"  # v2: local calls and module exports (JS/TS project imports)
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
@@ -51,14 +53,18 @@ def default_cache_dir() -> Path:
 
 
 def rules_fingerprint(extra_rules: Iterable[Path] = ()) -> str:
-    """Changes whenever a rule, a table or ragfirst itself changes."""
+    """Changes whenever a rule, a table or ragfirst itself changes. A team's pack may be a
+    directory (its *.yaml files, as the loader reads them). Files are read as the loader
+    reads them (regular files only, capped), so a FIFO named as a pack cannot block."""
     digest = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
     files = sorted(p for p in builtin_rules_dir().rglob("*.y*ml") if p.is_file())
-    for path in [*files, *sorted(Path(p) for p in extra_rules)]:
+    for extra in sorted(Path(p) for p in extra_rules):
+        files.extend(sorted(extra.glob("*.y*ml")) if extra.is_dir() else [extra])
+    for path in files:
         try:
-            digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
-        except OSError:
-            digest.update(b"missing:" + str(path).encode())
+            digest.update(str(path.name).encode() + b"\0" + read_capped(path, MAX_RULE_FILE_BYTES, Path("/")))
+        except (OSError, ReadRefused):
+            digest.update(b"unreadable:" + str(path).encode())
     return digest.hexdigest()[:24]
 
 
@@ -95,6 +101,10 @@ class AnalysisCache:
             "CREATE TABLE IF NOT EXISTS stat (namespace TEXT, id TEXT, size INTEGER, mtime INTEGER,"
             " ctime INTEGER, inode INTEGER, device INTEGER, checked INTEGER, key TEXT, empty INTEGER,"
             " PRIMARY KEY (namespace, id))"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS runs (namespace TEXT, scope TEXT, value TEXT, used REAL,"
+            " PRIMARY KEY (namespace, scope))"
         )
         self._db.execute("SELECT count(*) FROM analysis LIMIT 1").fetchone()
         self._db.execute("SELECT count(*) FROM stat LIMIT 1").fetchone()
@@ -192,6 +202,31 @@ class AnalysisCache:
         except sqlite3.DatabaseError:
             self._reset()
 
+    def get_run(self, scope: str) -> str | None:
+        """The last run's snapshot (run_snapshot) for this working directory and paths."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT value FROM runs WHERE namespace = ? AND scope = ?", (self.namespace, scope)
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            self._reset()
+            return None
+        return str(row[0]) if row else None
+
+    def put_run(self, scope: str, value: str) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
+                    (self.namespace, scope, value, time.time()),
+                )
+        except sqlite3.DatabaseError:
+            self._reset()
+
     def put_many(self, items: list[tuple[str, FileAnalysis]]) -> None:
         if self._db is None or not items:
             return
@@ -213,6 +248,7 @@ class AnalysisCache:
             with self._db:
                 cutoff = time.time() - PRUNE_AFTER_SECONDS
                 self._db.execute("DELETE FROM analysis WHERE used < ?", (cutoff,))
+                self._db.execute("DELETE FROM runs WHERE used < ?", (cutoff,))
                 self._db.execute("DELETE FROM stat WHERE checked < ?", (int(cutoff * 1_000_000_000),))
         except sqlite3.DatabaseError:
             pass

@@ -5,6 +5,7 @@ The CLI calls this; the language server uses the same Engine directly per docume
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -16,8 +17,15 @@ from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
-from ragfirst.data.data_files import shared_data_files
-from ragfirst.engine.cache import AnalysisCache, StatSignature, content_key, rules_fingerprint, stat_signature
+from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
+from ragfirst.engine.cache import (
+    RACY_SECONDS,
+    AnalysisCache,
+    StatSignature,
+    content_key,
+    rules_fingerprint,
+    stat_signature,
+)
 from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.parallel import (
@@ -28,6 +36,7 @@ from ragfirst.engine.parallel import (
     unreadable,
 )
 from ragfirst.engine.project import ProjectIndex
+from ragfirst.engine.run_snapshot import RunSnapshot, inputs_digest
 from ragfirst.model import Finding
 from ragfirst.real_paths import RealDirectories
 from ragfirst.rules.loader import load_ruleset
@@ -38,6 +47,7 @@ class LintResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
     files_parsed: int = 0
+    settings: list[Settings] = field(default_factory=list)  # each distinct one the files used
 
     @property
     def active(self) -> list[Finding]:
@@ -127,9 +137,41 @@ class _Planned:
     path: str | Path  # as discovered (a str), or a Path reported by discovery
     scan_root: Path
     settings: Settings
-    engine: Engine
+    engine: Engine | None  # None until needed: a run answered by its snapshot loads no rules
     shown: str
     analysis: FileAnalysis | None = None
+
+
+@dataclass(slots=True)
+class _FileIds:
+    """What the cache knows each planned file by (by index): its key context (rules tag and
+    display path, until the bytes are hashed), its stat id and its stat signature."""
+
+    keys: dict[int, str] = field(default_factory=dict)
+    stat_ids: dict[int, str] = field(default_factory=dict)
+    signatures: dict[int, StatSignature] = field(default_factory=dict)
+    checked_ns: int = 0  # taken before any stat: see cache.RACY_SECONDS
+
+
+def _file_ids(planned: list[_Planned]) -> _FileIds:
+    ids = _FileIds(checked_ns=time.time_ns())
+    cwd = os.getcwd() + os.sep
+    tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
+    for index, item in enumerate(planned):
+        extra = item.settings.extra_rules
+        tag = tags.get(extra)
+        if tag is None:  # hashes every rule file: once per set of packs, not per file
+            tag = tags[extra] = rules_fingerprint(extra)
+        ids.keys[index] = f"{tag}\0{item.shown}"
+        try:
+            ids.signatures[index] = stat_signature(item.path)
+        except OSError:
+            continue  # reading it will fail too, and say why
+        # Any spelling that names this file from this directory will do: it keys a cache.
+        path = os.fspath(item.path)
+        where = path if os.path.isabs(path) else cwd + path
+        ids.stat_ids[index] = f"{ids.keys[index]}\0{item.settings.max_file_size}\0{where}"
+    return ids
 
 
 def lint_paths(
@@ -165,9 +207,19 @@ def lint_paths(
             [scan_root], resolver.for_directory, lambda name: language_of(name) is not None, on_error
         ):
             settings = adjust(found.settings)
-            engine = engines.for_settings(settings)
-            planned.append(_Planned(found.path, scan_root, settings, engine, _display_found(cwd, found)))
-    _analyze_all(planned, jobs, cache)
+            planned.append(_Planned(found.path, scan_root, settings, None, _display_found(cwd, found)))
+    result.settings = list({id(item.settings): item.settings for item in planned}.values())
+    ids = _file_ids(planned) if cache is not None else None
+    snapshot = (
+        _Snapshotting(cache, ids, planned, paths)
+        if cache is not None and ids is not None and not unreadable
+        else None
+    )
+    if snapshot is not None and snapshot.answer(result):
+        return result
+    for item in planned:
+        item.engine = engines.for_settings(item.settings)
+    _analyze_all(planned, jobs, cache, ids)
     # One project per config root: samples/a and samples/b with their own pyproject.toml
     # are two projects, and one's retrieval set-up must not appear in the other's messages.
     projects: dict[Path | None, ProjectIndex] = {}
@@ -181,12 +233,26 @@ def lint_paths(
             project = projects[item.settings.root] = ProjectIndex()
         if analysis.fact_sites or analysis.exports is not None:
             project.set_file(item.shown, analysis.fact_sites, analysis.exports)
-    base_dir = Path.cwd()
-    contexts: dict[tuple[int, Path], ProjectContext] = {}
     for item in unreadable:
         projects.setdefault(item.settings.root, ProjectIndex())
     scan_dirs = {root: root if root.is_dir() else root.parent for root in paths}
-    for item in [*planned, *unreadable]:
+    with recording_reads() as reads:  # the data files finalizing looked at, for the snapshot
+        _finalize_all([*planned, *unreadable], projects, scan_dirs, result)
+    result.findings.sort(key=Finding.sort_key)
+    if snapshot is not None:
+        snapshot.store(result, reads)
+    return result
+
+
+def _finalize_all(
+    items: list[_Planned],
+    projects: dict[Path | None, ProjectIndex],
+    scan_dirs: dict[Path, Path],
+    result: LintResult,
+) -> None:
+    base_dir = Path.cwd()
+    contexts: dict[tuple[int, Path], ProjectContext] = {}
+    for item in items:
         analysis = item.analysis
         assert analysis is not None
         if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
@@ -199,9 +265,61 @@ def lint_paths(
         if context is None:
             context = contexts[context_key] = project_context(item.settings, base_dir, root)
         project = projects[item.settings.root]
-        result.findings.extend(item.engine.finalize(item.analysis, project, item.settings, context))
-    result.findings.sort(key=Finding.sort_key)
-    return result
+        assert item.engine is not None
+        result.findings.extend(item.engine.finalize(analysis, project, item.settings, context))
+
+
+class _Snapshotting:
+    """The run's snapshot (run_snapshot): answer from the last one, or store this one."""
+
+    def __init__(
+        self, cache: AnalysisCache, ids: _FileIds, planned: list[_Planned], paths: list[Path]
+    ) -> None:
+        self.cache = cache
+        self.ids = ids
+        self.eligible = len(ids.stat_ids) == len(planned)  # every file has a signature
+        where = "\0".join([os.getcwd(), *(os.fspath(path) for path in paths)])
+        self.scope = hashlib.sha256(where.encode()).hexdigest()
+        fingerprints: dict[int, str] = {}
+        files = []
+        for index, item in enumerate(planned):
+            fingerprint = fingerprints.get(id(item.settings))
+            if fingerprint is None:
+                fingerprint = fingerprints[id(item.settings)] = repr(item.settings)
+            if index in ids.stat_ids:
+                files.append((ids.stat_ids[index], ids.signatures[index], fingerprint))
+        self.digest = inputs_digest(files, today().isoformat())
+        signatures = ids.signatures.values()
+        self.newest_ns = max((max(s[1], s[2]) for s in signatures), default=0)
+
+    def answer(self, result: LintResult) -> bool:
+        if not self.eligible:
+            return False
+        stored = self.cache.get_run(self.scope)
+        snapshot = RunSnapshot.loads(stored) if stored is not None else None
+        if snapshot is None or not snapshot.current(self.digest):
+            return False
+        result.findings = snapshot.findings
+        result.files_checked = snapshot.files_checked
+        result.files_parsed = snapshot.files_parsed
+        return True
+
+    def store(self, result: LintResult, reads: dict[str, FileState]) -> None:
+        settled = self.newest_ns < self.ids.checked_ns - RACY_SECONDS * 1_000_000_000
+        if not self.eligible or not settled:
+            return  # it could never be answered from
+        snapshot = RunSnapshot(
+            self.digest,
+            self.ids.checked_ns,
+            self.newest_ns,
+            dict(reads),
+            result.findings,
+            result.files_checked,
+            result.files_parsed,
+        )
+        text = snapshot.dumps()
+        if text is not None:
+            self.cache.put_run(self.scope, text)
 
 
 def _per_settings(adjust: Callable[[Settings], Settings]) -> Callable[[Settings], Settings]:
@@ -218,28 +336,12 @@ def _per_settings(adjust: Callable[[Settings], Settings]) -> Callable[[Settings]
     return adjusted
 
 
-def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache | None) -> None:
+def _analyze_all(
+    planned: list[_Planned], jobs: int | None, cache: AnalysisCache | None, ids: _FileIds | None
+) -> None:
     keys: dict[int, str] = {}  # content keys of the files the cache is asked about
-    stat_ids: dict[int, str] = {}
-    signatures: dict[int, StatSignature] = {}
-    checked_ns = time.time_ns()  # before any stat: see cache.RACY_SECONDS
-    cwd = os.getcwd() + os.sep
-    if cache is not None:
-        tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
-        for index, item in enumerate(planned):
-            extra = item.settings.extra_rules
-            tag = tags.get(extra)
-            if tag is None:  # hashes every rule file: once per set of packs, not per file
-                tag = tags[extra] = rules_fingerprint(extra)
-            keys[index] = f"{tag}\0{item.shown}"  # the key's context until the bytes are hashed
-            try:
-                signatures[index] = stat_signature(item.path)
-            except OSError:
-                continue  # reading it will fail too, and say why
-            # Any spelling that names this file from this directory will do: it keys a cache.
-            path = os.fspath(item.path)
-            where = path if os.path.isabs(path) else cwd + path
-            stat_ids[index] = f"{keys[index]}\0{item.settings.max_file_size}\0{where}"
+    if cache is not None and ids is not None:
+        keys, stat_ids, signatures, checked_ns = dict(ids.keys), ids.stat_ids, ids.signatures, ids.checked_ns
         # Unchanged files (same stat signature as when hashed): neither read nor hashed.
         known = cache.keys_by_stat({stat_ids[i]: signatures[i] for i in stat_ids})
         fetch: dict[int, str] = {}
@@ -264,6 +366,7 @@ def _analyze_all(planned: list[_Planned], jobs: int | None, cache: AnalysisCache
         try:
             contents[index] = read_capped_file(item.path, item.settings.max_file_size)
         except OSError as exc:
+            assert item.engine is not None
             item.analysis = unreadable(item.engine, item.shown, exc)
     if cache is not None:
         for index, data in contents.items():
