@@ -210,3 +210,31 @@ def test_bad_jobs_value_is_a_usage_error(tree, capsys):
         main(["check", "--jobs", "0", "."])
     assert exit_info.value.code == 2
     assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_old_entries_are_pruned_at_most_once_a_day(tmp_path, monkeypatch):
+    from ragfirst.engine import cache as cache_module
+    from ragfirst.engine.engine import FileAnalysis
+
+    cache = AnalysisCache(tmp_path, namespace="n")
+    cache.put_many([("old", FileAnalysis("a.py")), ("new", FileAnalysis("b.py"))])
+    assert cache._db is not None
+    cache._db.execute("UPDATE analysis SET used = 0 WHERE key = 'old'")
+    cache._db.commit()
+    cache.close()  # first close of the day: prunes
+    cache = AnalysisCache(tmp_path, namespace="n")
+    assert set(cache.get_many(["old", "new"])) == {"new"}
+    cache.put_many([("old", FileAnalysis("a.py"))])
+    assert cache._db is not None
+    cache._db.execute("UPDATE analysis SET used = 0 WHERE key = 'old'")
+    cache._db.commit()
+    cache.close()  # pruned less than a day ago: no scan
+    cache = AnalysisCache(tmp_path, namespace="n")
+    assert set(cache.get_many(["old", "new"])) == {"old", "new"}
+    monkeypatch.setattr(cache_module, "TOUCH_AFTER_SECONDS", -1)  # a day has passed
+    cache._db.execute("UPDATE analysis SET used = 0 WHERE key = 'old'")
+    cache._db.commit()
+    cache.close()
+    cache = AnalysisCache(tmp_path, namespace="n")
+    assert set(cache.get_many(["old", "new"])) == {"new"}
+    cache.close()

@@ -70,3 +70,31 @@ def test_hostile_pattern_on_a_long_name_is_fast():
     assert pattern.matches("lib." + "a" * 50 + "b")
     # Linear: a generous bound (the regex takes longer than a test run).
     assert time.perf_counter() - started < 5
+
+
+literal_piece = st.sampled_from(["a", "b", "ab", "{a,b}", "{ab, b}", "()", "a()", "{a,ab}()"])
+literal_pattern = st.lists(
+    st.lists(literal_piece, min_size=1, max_size=3).map("".join), min_size=1, max_size=4
+).map(".".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(literal_pattern, name)
+def test_the_name_set_of_a_pattern_without_wildcards_agrees_with_the_regex(text, qualname):
+    """Wildcard-free patterns match by set lookup (no regex compiled): the same names."""
+    pattern = compile_pattern(text)
+    if pattern.exact is None:  # only when the alternatives expand past the cap
+        assert text.count("{") >= 9, text  # 2 options each: over 256 names
+        return
+    assert pattern.matches(qualname) == (pattern.regex.fullmatch(qualname) is not None), (text, qualname)
+    for expected in pattern.exact:  # every name of the set is one the regex accepts
+        assert pattern.regex.fullmatch(expected), (text, expected)
+
+
+def test_patterns_with_wildcards_have_no_name_set():
+    assert compile_pattern("openai.*.create").exact is None
+    assert compile_pattern("transformers.**.Trainer").exact is None
+    assert compile_pattern("openai.{OpenAI,AsyncOpenAI}().fine_tuning.jobs.create").exact == {
+        "openai.OpenAI().fine_tuning.jobs.create",
+        "openai.AsyncOpenAI().fine_tuning.jobs.create",
+    }

@@ -106,6 +106,7 @@ class AnalysisCache:
             "CREATE TABLE IF NOT EXISTS runs (namespace TEXT, scope TEXT, value TEXT, used REAL,"
             " PRIMARY KEY (namespace, scope))"
         )
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         self._db.execute("SELECT count(*) FROM analysis LIMIT 1").fetchone()
         self._db.execute("SELECT count(*) FROM stat LIMIT 1").fetchone()
 
@@ -245,12 +246,16 @@ class AnalysisCache:
         if self._db is None:
             return
         try:
-            with self._db:
-                cutoff = time.time() - PRUNE_AFTER_SECONDS
-                self._db.execute("DELETE FROM analysis WHERE used < ?", (cutoff,))
-                self._db.execute("DELETE FROM runs WHERE used < ?", (cutoff,))
-                self._db.execute("DELETE FROM stat WHERE checked < ?", (int(cutoff * 1_000_000_000),))
-        except sqlite3.DatabaseError:
+            now = time.time()
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'pruned'").fetchone()
+            if row is None or float(row[0]) < now - TOUCH_AFTER_SECONDS:  # a scan, once a day
+                with self._db:
+                    cutoff = now - PRUNE_AFTER_SECONDS
+                    self._db.execute("DELETE FROM analysis WHERE used < ?", (cutoff,))
+                    self._db.execute("DELETE FROM runs WHERE used < ?", (cutoff,))
+                    self._db.execute("DELETE FROM stat WHERE checked < ?", (int(cutoff * 1_000_000_000),))
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (str(now),))
+        except (sqlite3.DatabaseError, ValueError):
             pass
         self._db.close()
         self._db = None

@@ -56,8 +56,11 @@ class NamePattern:
     last_names: frozenset[str] | None = None  # what the last segment can be; None: anything
     first_names: frozenset[str] | None = None  # what the first segment can be; None: anything
     automaton: GlobAutomaton | None = None  # set for patterns the regex could backtrack on
+    exact: frozenset[str] | None = None  # every name it matches, when it has no wildcard
 
     def matches(self, qualname: str) -> bool:
+        if self.exact is not None:  # no regex to compile for a pattern without wildcards
+            return qualname in self.exact
         if self.automaton is not None:
             return self.automaton.matches(qualname)
         return self.regex.fullmatch(qualname) is not None
@@ -158,7 +161,24 @@ def compile_pattern(text: str) -> NamePattern:
     first_names = frozenset(_alternatives(first)) if "*" not in first else None
     automaton = GlobAutomaton(segments) if needs_automaton(segments) else None
     triggers = tuple(dict.fromkeys(g for g in groups if g))
-    return NamePattern(text, regex, triggers, last_names, first_names, automaton)
+    return NamePattern(text, regex, triggers, last_names, first_names, automaton, _exact_names(segments))
+
+
+MAX_EXACT_NAMES = 256
+
+
+def _exact_names(segments: list[str]) -> frozenset[str] | None:
+    """The names a wildcard-free pattern matches (its `{a,b}` alternatives expanded), or
+    None when it has a wildcard or too many alternatives."""
+    if any("*" in segment for segment in segments):
+        return None
+    names = [""]
+    for position, segment in enumerate(segments):
+        options = _alternatives(segment)
+        names = [name + ("." if position else "") + option for name in names for option in options]
+        if len(names) > MAX_EXACT_NAMES:
+            return None
+    return frozenset(names)
 
 
 def _alternatives(segment: str) -> list[str]:
