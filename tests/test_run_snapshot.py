@@ -35,7 +35,6 @@ def tree(tmp_path, monkeypatch, tmp_path_factory):
     """A project whose data/ is excluded from checking (so the data file is read only by the
     training-data lookup), with the racy window off: files count as settled at once."""
     monkeypatch.setattr("ragfirst.engine.cache.RACY_SECONDS", 0)
-    monkeypatch.setattr("ragfirst.engine.runner.RACY_SECONDS", 0)
     monkeypatch.setattr("ragfirst.engine.run_snapshot.RACY_SECONDS", 0)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-20")
@@ -86,13 +85,52 @@ def test_an_unchanged_run_is_answered_from_the_snapshot(tree, capsys, finalized)
     assert "has 7 examples" in rf201(warm)
 
 
+def uncached(capsys, *paths: str) -> dict:
+    assert main(["check", "--format", "json", "--exit-zero", "--no-cache", *(paths or ("app",))]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
 def test_a_changed_file_is_finalized_again(tree, capsys, finalized):
     root, cache = tree
     check(capsys, cache)
-    (root / "app" / "util.py").write_text("VALUE = 22\n")
+    (root / "app" / "train.py").write_text(TRAIN.replace("gpt-4o-mini-2024-07-18", "gpt-4.1-mini-2025-04-14"))
     finalized.clear()
+    after = check(capsys, cache)
+    assert finalized == ["app/train.py"]
+    assert after == uncached(capsys)
+
+
+def test_files_beside_a_changed_file_keep_their_findings(tree, capsys, finalized):
+    root, cache = tree
     check(capsys, cache)
-    assert finalized
+    (root / "app" / "util.py").write_text("VALUE = 22\n")  # no facts: the project is the same
+    finalized.clear()
+    after = check(capsys, cache)
+    assert finalized == []
+    assert after == uncached(capsys)
+
+
+RETRIEVAL = """\
+from pinecone import Pinecone
+
+index = Pinecone().Index("docs")
+hits = index.query(vector=[0.1] * 1536, top_k=5)
+"""
+
+
+def test_a_new_project_fact_finalizes_the_project_again(tree, capsys, finalized):
+    """Retrieval set up in another file changes RF101's message in train.py."""
+    root, cache = tree
+    before = check(capsys, cache)
+    assert "No retrieval found" in next(f["message"] for f in before["findings"] if f["rule"] == "RF101")
+    (root / "app" / "rag.py").write_text(RETRIEVAL)
+    finalized.clear()
+    after = check(capsys, cache)
+    assert "app/train.py" in finalized
+    assert "Retrieval is already set up" in next(
+        f["message"] for f in after["findings"] if f["rule"] == "RF101"
+    )
+    assert after == uncached(capsys)
 
 
 def test_a_data_file_that_is_not_checked_still_counts(tree, capsys, finalized):
@@ -135,7 +173,7 @@ def test_another_day_is_finalized_again(tree, capsys, finalized, monkeypatch):
 def test_files_changed_just_before_the_run_are_not_trusted(tree, capsys, finalized, monkeypatch):
     # With the racy window back on, files written a moment ago never yield a snapshot.
     _, cache = tree
-    for module in ("cache", "runner", "run_snapshot"):
+    for module in ("cache", "run_snapshot"):
         monkeypatch.setattr(f"ragfirst.engine.{module}.RACY_SECONDS", 2)
     check(capsys, cache)
     finalized.clear()

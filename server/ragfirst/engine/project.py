@@ -7,6 +7,7 @@ the language server.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from ragfirst.engine.local_modules import ModuleExports
@@ -31,6 +32,16 @@ class ProjectIndex:
     def __init__(self) -> None:
         self._by_file: dict[str, list[FactSite]] = {}
         self.modules: dict[str, ModuleExports] = {}  # JS/TS modules' exports, by file
+
+    def fingerprint(self) -> str:
+        """Changes whenever a fact or an export that any file's findings may use changes."""
+        digest = hashlib.sha256()
+        for path in sorted(self._by_file):
+            digest.update(repr((path, self._by_file[path])).encode())
+        for path in sorted(self.modules):
+            module = self.modules[path]
+            digest.update(repr((path, sorted(module.exports.items()), module.imports)).encode())
+        return digest.hexdigest()
 
     def set_file(self, path: str, sites: list[FactSite], exports: ModuleExports | None = None) -> bool:
         """Replace one file's facts (and exports); True when the project's facts changed."""

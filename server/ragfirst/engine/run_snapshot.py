@@ -17,6 +17,11 @@ paths, with a digest of everything they were computed from:
 
 Anything else a finding depends on is in one of those files. A run with a discovery
 error (an unlistable directory, an unreadable .gitignore) is never snapshotted.
+
+When some files changed, the snapshot still answers for each other file whose own inputs
+(its signature, settings and data-file reads) and whose project's facts and exports are
+as they were: only the changed files, and the files of a project whose facts changed,
+are finalized again.
 """
 
 from __future__ import annotations
@@ -42,33 +47,72 @@ def inputs_digest(files: list[tuple[str, StatSignature, str]], today: str) -> st
 
 
 @dataclass(slots=True)
-class RunSnapshot:
-    digest: str
-    taken_ns: int  # when the files were stat'ed
-    newest_ns: int  # the latest mtime/ctime among them
+class FileEntry:
+    """One file's part of a snapshot: what its findings were computed from, and them."""
+
+    signature: StatSignature
+    settings: str  # the settings fingerprint
+    project: str  # the fingerprint of its project's facts and exports
     reads: dict[str, FileState]
     findings: list[Finding]
-    files_checked: int
-    files_parsed: int
+
+
+@dataclass(slots=True)
+class RunSnapshot:
+    digest: str
+    today: str
+    taken_ns: int  # when the files were stat'ed
+    newest_ns: int  # the latest mtime/ctime among them
+    files: dict[str, FileEntry]  # by stat id; only files with something to finalize
+    files_checked: int = 0
+    files_parsed: int = 0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted((f for entry in self.files.values() for f in entry.findings), key=Finding.sort_key)
 
     def current(self, digest: str) -> bool:
         """Same inputs, settled when taken, and every path read still in the same state."""
         if digest != self.digest or self.newest_ns >= self.taken_ns - RACY_SECONDS * 1_000_000_000:
             return False
-        return all(file_state(path) == state for path, state in self.reads.items())
+        return all(_unchanged(entry.reads) for entry in self.files.values())
+
+    def reusable(
+        self, file_id: str, signature: StatSignature, settings: str, project: str, today: str
+    ) -> list[Finding] | None:
+        """One file's findings, when the file, its settings, its project's facts, the day and
+        what its lookups read are all as they were (a run where other files changed)."""
+        entry = self.files.get(file_id)
+        if entry is None or today != self.today:
+            return None
+        if (entry.signature, entry.settings, entry.project) != (signature, settings, project):
+            return None
+        if max(signature[1], signature[2]) >= self.taken_ns - RACY_SECONDS * 1_000_000_000:
+            return None  # it may have changed again within the same timestamp
+        return entry.findings if _unchanged(entry.reads) else None
 
     def dumps(self) -> str | None:
         """JSON, or None when a finding carries something JSON cannot (then no snapshot)."""
-        if any(finding.fix is not None for finding in self.findings):
+        if any(f.fix is not None for entry in self.files.values() for f in entry.findings):
             return None
         try:
             return json.dumps(
                 {
                     "digest": self.digest,
+                    "today": self.today,
                     "taken_ns": self.taken_ns,
                     "newest_ns": self.newest_ns,
-                    "reads": [[path, _state(state)] for path, state in self.reads.items()],
-                    "findings": [_dump_finding(f) for f in self.findings],
+                    "files": [
+                        [
+                            file_id,
+                            list(entry.signature),
+                            entry.settings,
+                            entry.project,
+                            [[path, _state(state)] for path, state in entry.reads.items()],
+                            [_dump_finding(f) for f in entry.findings],
+                        ]
+                        for file_id, entry in self.files.items()
+                    ],
                     "files_checked": self.files_checked,
                     "files_parsed": self.files_parsed,
                 },
@@ -82,17 +126,31 @@ class RunSnapshot:
         """None for anything damaged: a damaged snapshot is a miss."""
         try:
             data = json.loads(text)
+            files = {
+                str(file_id): FileEntry(
+                    tuple(int(x) for x in signature),  # type: ignore[arg-type]
+                    str(settings),
+                    str(project),
+                    {str(path): _load_state(state) for path, state in reads},
+                    [_load_finding(item) for item in findings],
+                )
+                for file_id, signature, settings, project, reads, findings in data["files"]
+            }
             return cls(
                 digest=str(data["digest"]),
+                today=str(data["today"]),
                 taken_ns=int(data["taken_ns"]),
                 newest_ns=int(data["newest_ns"]),
-                reads={str(path): _load_state(state) for path, state in data["reads"]},
-                findings=[_load_finding(item) for item in data["findings"]],
+                files=files,
                 files_checked=int(data["files_checked"]),
                 files_parsed=int(data["files_parsed"]),
             )
         except (ValueError, KeyError, TypeError, IndexError):
             return None
+
+
+def _unchanged(reads: dict[str, FileState]) -> bool:
+    return all(file_state(path) == state for path, state in reads.items())
 
 
 def _state(state: FileState) -> list[list[int] | None]:

@@ -19,7 +19,6 @@ from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
 from ragfirst.engine.cache import (
-    RACY_SECONDS,
     AnalysisCache,
     StatSignature,
     content_key,
@@ -36,7 +35,7 @@ from ragfirst.engine.parallel import (
     unreadable,
 )
 from ragfirst.engine.project import ProjectIndex
-from ragfirst.engine.run_snapshot import RunSnapshot, inputs_digest
+from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.model import Finding
 from ragfirst.real_paths import RealDirectories
 from ragfirst.rules.loader import load_ruleset
@@ -236,11 +235,10 @@ def lint_paths(
     for item in unreadable:
         projects.setdefault(item.settings.root, ProjectIndex())
     scan_dirs = {root: root if root.is_dir() else root.parent for root in paths}
-    with recording_reads() as reads:  # the data files finalizing looked at, for the snapshot
-        _finalize_all([*planned, *unreadable], projects, scan_dirs, result)
+    _finalize_all([*planned, *unreadable], projects, scan_dirs, result, snapshot)
     result.findings.sort(key=Finding.sort_key)
     if snapshot is not None:
-        snapshot.store(result, reads)
+        snapshot.store(result)
     return result
 
 
@@ -249,14 +247,28 @@ def _finalize_all(
     projects: dict[Path | None, ProjectIndex],
     scan_dirs: dict[Path, Path],
     result: LintResult,
+    snapshot: _Snapshotting | None,
 ) -> None:
+    """Finalize every file with something to finalize, or take its findings from the
+    snapshot when nothing they depend on changed."""
     base_dir = Path.cwd()
     contexts: dict[tuple[int, Path], ProjectContext] = {}
-    for item in items:
+    fingerprints: dict[Path | None, str] = {}
+    for index, item in enumerate(items):
         analysis = item.analysis
         assert analysis is not None
         if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
             continue  # nothing to finalize (most files of a large tree)
+        project = projects[item.settings.root]
+        project_fingerprint = ""
+        if snapshot is not None:
+            project_fingerprint = fingerprints.get(item.settings.root) or fingerprints.setdefault(
+                item.settings.root, project.fingerprint()
+            )
+            reused = snapshot.reusable(index, project_fingerprint)
+            if reused is not None:
+                result.findings.extend(reused)
+                continue
         # Data files a training call names are read only inside the project: the config
         # root, else the directory that was asked for.
         root = item.settings.root or scan_dirs[item.scan_root]
@@ -264,13 +276,17 @@ def _finalize_all(
         context = contexts.get(context_key)
         if context is None:
             context = contexts[context_key] = project_context(item.settings, base_dir, root)
-        project = projects[item.settings.root]
         assert item.engine is not None
-        result.findings.extend(item.engine.finalize(analysis, project, item.settings, context))
+        with recording_reads() as reads:  # the data files its findings come from
+            findings = item.engine.finalize(analysis, project, item.settings, context)
+        result.findings.extend(findings)
+        if snapshot is not None:
+            snapshot.remember(index, project_fingerprint, reads, findings)
 
 
 class _Snapshotting:
-    """The run's snapshot (run_snapshot): answer from the last one, or store this one."""
+    """The run's snapshot (run_snapshot): answer from the last one, take unchanged files'
+    findings from it, and store this run's."""
 
     def __init__(
         self, cache: AnalysisCache, ids: _FileIds, planned: list[_Planned], paths: list[Path]
@@ -280,40 +296,62 @@ class _Snapshotting:
         self.eligible = len(ids.stat_ids) == len(planned)  # every file has a signature
         where = "\0".join([os.getcwd(), *(os.fspath(path) for path in paths)])
         self.scope = hashlib.sha256(where.encode()).hexdigest()
+        self.today = today().isoformat()
         fingerprints: dict[int, str] = {}
+        self.settings: dict[int, str] = {}  # each file's settings fingerprint, by index
         files = []
         for index, item in enumerate(planned):
             fingerprint = fingerprints.get(id(item.settings))
             if fingerprint is None:
                 fingerprint = fingerprints[id(item.settings)] = repr(item.settings)
+            self.settings[index] = fingerprint
             if index in ids.stat_ids:
                 files.append((ids.stat_ids[index], ids.signatures[index], fingerprint))
-        self.digest = inputs_digest(files, today().isoformat())
+        self.digest = inputs_digest(files, self.today)
         signatures = ids.signatures.values()
         self.newest_ns = max((max(s[1], s[2]) for s in signatures), default=0)
+        self.previous: RunSnapshot | None = None
+        self.entries: dict[str, FileEntry] = {}
 
     def answer(self, result: LintResult) -> bool:
         if not self.eligible:
             return False
         stored = self.cache.get_run(self.scope)
-        snapshot = RunSnapshot.loads(stored) if stored is not None else None
-        if snapshot is None or not snapshot.current(self.digest):
+        self.previous = RunSnapshot.loads(stored) if stored is not None else None
+        if self.previous is None or not self.previous.current(self.digest):
             return False
-        result.findings = snapshot.findings
-        result.files_checked = snapshot.files_checked
-        result.files_parsed = snapshot.files_parsed
+        result.findings = self.previous.findings
+        result.files_checked = self.previous.files_checked
+        result.files_parsed = self.previous.files_parsed
         return True
 
-    def store(self, result: LintResult, reads: dict[str, FileState]) -> None:
-        settled = self.newest_ns < self.ids.checked_ns - RACY_SECONDS * 1_000_000_000
-        if not self.eligible or not settled:
-            return  # it could never be answered from
+    def reusable(self, index: int, project: str) -> list[Finding] | None:
+        if self.previous is None or not self.eligible:
+            return None
+        file_id = self.ids.stat_ids[index]
+        signature = self.ids.signatures[index]
+        found = self.previous.reusable(file_id, signature, self.settings[index], project, self.today)
+        if found is not None:
+            self.entries[file_id] = self.previous.files[file_id]
+        return found
+
+    def remember(
+        self, index: int, project: str, reads: dict[str, FileState], findings: list[Finding]
+    ) -> None:
+        if self.eligible:
+            file_id = self.ids.stat_ids[index]
+            signature = self.ids.signatures[index]
+            self.entries[file_id] = FileEntry(signature, self.settings[index], project, dict(reads), findings)
+
+    def store(self, result: LintResult) -> None:
+        if not self.eligible:
+            return
         snapshot = RunSnapshot(
             self.digest,
+            self.today,
             self.ids.checked_ns,
             self.newest_ns,
-            dict(reads),
-            result.findings,
+            self.entries,
             result.files_checked,
             result.files_parsed,
         )
