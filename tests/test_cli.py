@@ -300,6 +300,29 @@ def test_exclude_patterns_with_paths_apply_relative_to_the_config_root(project, 
     assert shown == ["a/b/d.py", "src/general/x.py", "src/keep.py", "tools/older/z.py", "x/src/gen/v.py"]
 
 
+@pytest.mark.parametrize(
+    "how", [["--config", "pyproject.toml", "."], ["."]], ids=["explicit-config", "found-config"]
+)
+@pytest.mark.parametrize("scan", ["relative", "absolute"])
+def test_path_excludes_hold_however_the_config_and_the_tree_are_named(project, capsys, how, scan):
+    """An explicit --config names its root as typed (`.`): excludes with a `/` still apply."""
+    write(project, "pyproject.toml", "[tool.ragfirst]\nextend-exclude = ['app/ingest.py']\n")
+    write(project, "app/ingest.py", FINE_TUNE)
+    write(project, "app/keep.py", FINE_TUNE)
+    args = [str(project) if arg == "." and scan == "absolute" else arg for arg in how]
+    _, out, _ = run(capsys, "check", "-q", *args)
+    assert sorted({Path(line.split(":")[0]).name for line in out.splitlines()}) == ["keep.py"]
+
+
+def test_an_unreadable_gitignore_where_nothing_is_checked_is_not_reported(project, capsys):
+    (project / ".git").mkdir()
+    write(project, "docs/readme.md", "# docs\n")
+    (project / "docs" / ".gitignore").symlink_to("/etc/hostname")  # refused: links out
+    write(project, "src/train.py", FINE_TUNE)
+    _, out, _ = run(capsys, "check", "-q", ".")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["src/train.py"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_and_symlink_loops_are_skipped(project, capsys):
     os.mkfifo(project / "pipe.py")

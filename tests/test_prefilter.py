@@ -122,6 +122,27 @@ def test_every_way_to_spell_a_later_segment_lets_the_file_through(code, rule):
     assert rule in codes(code)
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from peft import (  # see docs (v0.10)\n    LoraConfig,\n)\nconfig = LoraConfig(r=16)\n",
+        "from peft import get_peft_model, \\\r\n    LoraConfig\r\nconfig = LoraConfig(r=16)\r\n",
+        "from peft \\\n    import LoraConfig\nconfig = LoraConfig(r=16)\n",
+        "from \\\n    peft import LoraConfig\nconfig = LoraConfig(r=16)\n",
+        "import os, \\\n    peft\nconfig = peft.LoraConfig(r=16)\n",
+    ],
+    ids=[
+        "comment-with-brackets",
+        "crlf-continuation",
+        "continued-before-import",
+        "continued-module",
+        "continued-import",
+    ],
+)
+def test_imports_spelt_across_lines_let_the_file_through(code):
+    assert "RF104" in codes(code)
+
+
 # -- the RE2 gate: only ever says "certainly not" -----------------------------------------------
 
 
@@ -196,7 +217,14 @@ def near_misses(draw) -> str:
         if group[0].startswith("^"):
             spelling = draw(
                 st.sampled_from(
-                    ["import {}\n", "x = 1;  from {}.sub import y\n", "    import a, {}\n", "# {}\n"]
+                    [
+                        "import {}\n",
+                        "x = 1;  from {}.sub import y\n",
+                        "    import a, {}\n",
+                        "# {}\n",
+                        "from \\\n {} import y\n",
+                        "import a, \\\r\n    {}\r\n",
+                    ]
                 )
             )
         else:

@@ -27,6 +27,10 @@ EDGE_CASES = {
     "single-statement": "x = 1\n",
     "empty": "",
     "crlf": "import os\r\ndef f():\r\n    return os\r\nx = f()\r\n",
+    "form-feed-line": "x = 1\n\f\ndef f():\n    return 1\ny = 2\n",
+    "line-separator-in-comment": "import os\n# note\u2028x = os.system('boom')\ny = 2\n",
+    "other-splitlines-breaks": "a = 1  # \x0b \x1c \x85 \u2029\nb = 2\n",
+    "closing-bracket-at-column-0": "__all__ = [\n    'a',\n]\nx = call(\n    1,\n)\ny = 2\n",
 }
 
 
@@ -103,6 +107,14 @@ def test_an_edit_parses_only_the_statement_it_changed():
     assert parser.parsed == chunks
     parser.parse(DOCUMENT.replace("return x + 1", "return x + 2"))
     assert parser.parsed == chunks + 1
+
+
+def test_closing_brackets_in_column_0_do_not_split_statements():
+    text = "__all__ = [\n    'a',\n]\nx = call(\n    1,\n)\ny = 2\n"
+    assert [start for start, _ in top_level_chunks(text)] == [1, 4, 7]
+    parser = ChunkedParser()
+    parser.parse(text)
+    assert parser.parsed == 3  # every piece parsed on its own: no whole-text fallback
 
 
 def test_the_cache_is_bounded():

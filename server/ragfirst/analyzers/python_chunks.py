@@ -23,7 +23,11 @@ from contextlib import contextmanager
 
 # A column-0 line starting with one of these continues the statement above it.
 _CONTINUATIONS = ("else", "elif", "except", "finally")
-_NOT_A_START = ("", " ", "\t", "\n", "\r", "\f", "#")
+# Closing brackets too: `]` in column 0 ends a bracketed expression, not a statement.
+_NOT_A_START = ("", " ", "\t", "\n", "\r", "\f", "#", ")", "]", "}")
+# Lines as Python's tokenizer ends them (str.splitlines also splits at \f, \v, \x1c-\x1e,
+# \x85, \u2028 and \u2029, which Python source treats as ordinary characters).
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 MAX_CHUNKS = 20_000
 
 
@@ -56,7 +60,7 @@ def top_level_chunks(text: str) -> list[tuple[int, str]]:
     strings = _triple_quoted(text)
     next_string = 0
     offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    for number, line in enumerate(_LINES.findall(text), 1):
         at = offset
         offset += len(line)
         while next_string < len(strings) and strings[next_string][1] <= at:

@@ -74,7 +74,8 @@ def _suffix_table() -> dict[str, LanguageSpec] | None:
 
 def _any_filename_pattern() -> re.Pattern[str]:
     if not _FILENAME_PATTERNS:
-        patterns = [fnmatch.translate(p) for spec in LANGUAGES for p in spec.filenames]
+        # fnmatch.fnmatch normalises the case of both sides (on Windows): so must this.
+        patterns = [fnmatch.translate(os.path.normcase(p)) for spec in LANGUAGES for p in spec.filenames]
         _FILENAME_PATTERNS.append(re.compile("|".join(patterns) if patterns else r"(?!)"))
     return _FILENAME_PATTERNS[0]
 

@@ -42,9 +42,20 @@ StatSignature = tuple[int, int, int, int, int]
 """(st_size, st_mtime_ns, st_ctime_ns, st_ino, st_dev) of a file."""
 
 
+_SQLITE_INT = (1 << 63) - 1
+
+
 def stat_signature(path: str | os.PathLike[str]) -> StatSignature:
+    """Inode and device folded to 63 bits: SQLite integers are signed 64-bit, and some file
+    systems (ReFS, some network and FUSE mounts) report larger file ids."""
     info = os.stat(path)
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+    return (
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino & _SQLITE_INT,
+        info.st_dev & _SQLITE_INT,
+    )
 
 
 def default_cache_dir() -> Path:

@@ -76,6 +76,22 @@ _Chain = tuple[tuple[int, Any], ...]
 """The .gitignore specs that apply in a directory: (length of the prefix to cut, spec)."""
 
 
+class _DirectoryIgnores:
+    """The .gitignore specs that apply in one directory, read on the first question (a
+    directory with nothing to check never reads them, nor reports them unreadable)."""
+
+    def __init__(self, chain_dirs: tuple[str, ...], gitignores: _GitIgnores, enabled: bool) -> None:
+        self._dirs = chain_dirs
+        self._gitignores = gitignores
+        self._chain: _Chain | None = None if enabled else ()
+
+    def ignored(self, absolute: str, is_dir: bool) -> bool:
+        if self._chain is None:
+            specs = ((len(_with_sep(d)), self._gitignores.spec(d)) for d in self._dirs)
+            self._chain = tuple((cut, spec) for cut, spec in specs if spec is not None)
+        return bool(self._chain) and _ignored(absolute, is_dir, self._chain)
+
+
 def _ignored(absolute: str, is_dir: bool, chain: _Chain) -> bool:
     for cut, spec in chain:
         relative = absolute[cut:]
@@ -126,8 +142,8 @@ def discover_files(
     gitignores = _GitIgnores(on_error)
     for root in paths:
         if root.is_file() or (root.exists() and not root.is_dir()):
-            if root.is_file() and is_lintable(root.as_posix()) and str(root) not in seen:
-                seen.add(str(root))
+            if root.is_file() and is_lintable(root.as_posix()) and os.path.normpath(root) not in seen:
+                seen.add(os.path.normpath(root))
                 directory, name = os.path.split(str(root))
                 yield FoundFile(str(root), directory, name, root.is_symlink(), settings_for(root.parent))
             continue
@@ -159,6 +175,11 @@ def _walk(
     stack: list[tuple[str, str, str, tuple[str, ...]]] = [
         (os.fspath(root), root_absolute, root_real, tuple(above))
     ]
+    bases: dict[Path, str] = {}
+    # Names below the root are plain, so a file's normal path is the root's plus the rest.
+    cut = len(_with_sep(os.fspath(root)))
+    normal_root = os.path.normpath(root)
+    lead = "" if normal_root == "." else _with_sep(normal_root)
     while stack:
         directory, absolute, real, chain_dirs = stack.pop()
         try:
@@ -170,12 +191,16 @@ def _walk(
                 on_error(Path(name), f"cannot list directory: {exc.strerror or exc}")
             continue
         settings = settings_for(Path(directory))
-        chain: _Chain = ()
-        if settings.respect_gitignore:
-            chain = tuple(
-                (len(_with_sep(d)), spec) for d in chain_dirs if (spec := gitignores.spec(d)) is not None
+        # The .gitignore files that apply here are read when something here needs them.
+        ignores = _DirectoryIgnores(chain_dirs, gitignores, settings.respect_gitignore)
+
+        # The config root as a real path (an explicit --config names it as typed).
+        if settings.root is None:
+            base = root_real
+        else:
+            base = bases.get(settings.root) or bases.setdefault(
+                settings.root, os.path.realpath(settings.root)
             )
-        base = os.fspath(settings.root) if settings.root is not None else root_real
         prefix = _relative_prefix(real, base, directory)
         excluded_name, excluded_relative = (
             _exclude_regexes(settings.exclude) if settings.exclude else _NOTHING
@@ -194,7 +219,7 @@ def _walk(
                 continue
             if is_dir:
                 child = absolute_dir + name
-                if chain and _ignored(child, True, chain):
+                if ignores.ignored(child, True):
                     continue
                 subdirectories.append((walked + name, child, real_dir + name, (*chain_dirs, child)))
                 continue
@@ -215,10 +240,10 @@ def _walk(
                         continue  # FIFOs, sockets, devices: never opened
                 except OSError:
                     continue
-            if chain and _ignored(absolute_dir + name, False, chain):
+            if ignores.ignored(absolute_dir + name, False):
                 continue
-            if full not in seen:
-                seen.add(full)
+            if (normal := lead + full[cut:]) not in seen:  # `./a.py` and `a.py` are one file
+                seen.add(normal)
                 yield FoundFile(full, directory, name, is_link, settings)
         stack.extend(reversed(subdirectories))
 

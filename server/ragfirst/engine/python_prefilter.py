@@ -48,7 +48,8 @@ def build_gate(triggers: list[Trigger], substrings: list[SubstringTriggers]) -> 
     if roots:
         names = _alternation(roots)
         # `[^\s;]*`, not `[\w.]*`: RE2's \w is ASCII, Python's is not (`from ä.peft import`).
-        parts.append(rf"(?m)(?:^|;)[ \t]*(?:from|import)[ \t]+[^\n;]*\b(?:{names})\b")
+        # A backslash may continue the statement onto the next line (also after `from`).
+        parts.append(rf"(?m)(?:^|;)[ \t]*(?:from|import)(?:[^\n;\\]|\\\r?\n|\\)*\b(?:{names})\b")
     if anywhere:
         # No \b before: the token test finds `Trainer` in `9Trainer` (a token starts at a
         # letter), and RE2's \b is ASCII-only.
@@ -70,8 +71,9 @@ def _alternation(words: set[str]) -> str:
 
 # `from a.b import` and `import a.b as c, d`; a match counts only at the start of a
 # statement (after indentation, as in `if TYPE_CHECKING:` blocks, or after `;`).
-_FROM = re.compile(r"from[ \t]+([\w.]+)[ \t]+import\b")
-_IMPORT = re.compile(r"import[ \t]+([\w., \t]+)")
+_GAP = r"(?:[ \t]|\\\r?\n)"  # blanks, or a backslash continuing the line
+_FROM = re.compile(rf"from{_GAP}+([\w.]+){_GAP}+import\b")
+_IMPORT = re.compile(rf"import{_GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _WORD = re.compile(r"\w+")
 
 
@@ -92,7 +94,10 @@ def _starts_statement(text: str, at: int) -> bool:
 
 
 # Every name of a `from ... import` statement, also a parenthesised or continued one.
-_FROM_IMPORT_NAMES = re.compile(r"from[ \t]+[\w.]+[ \t]+import[ \t]*(\([^)]*\)|[^\n;]*(?:\\\n[^\n;]*)*)")
+# A parenthesised list may hold comments (with brackets of their own) and CRLF lines.
+_FROM_IMPORT_NAMES = re.compile(
+    rf"from{_GAP}+[\w.]+{_GAP}+import{_GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
+)
 
 
 def attribute_words(text: str, candidates: set[str] | frozenset[str], pattern: re.Pattern[str]) -> set[str]:

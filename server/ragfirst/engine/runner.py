@@ -38,6 +38,7 @@ from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.model import Finding
 from ragfirst.real_paths import RealDirectories
+from ragfirst.resources import package_data_dir
 from ragfirst.rules.loader import load_ruleset
 
 
@@ -182,7 +183,8 @@ def lint_paths(
     cache: AnalysisCache | None = None,
 ) -> LintResult:
     """Lint files and trees. `jobs=None` picks: one process for small runs, all cores for
-    large ones. `cache` skips re-analysing files whose bytes and rules did not change."""
+    large ones. `cache` skips re-analysing files whose bytes and rules did not change, and
+    re-finalizing files none of whose inputs changed (run_snapshot)."""
     engines = engines or EngineCache()
     adjust = _per_settings(adjust)
     result = LintResult()
@@ -294,7 +296,8 @@ class _Snapshotting:
         self.cache = cache
         self.ids = ids
         self.eligible = len(ids.stat_ids) == len(planned)  # every file has a signature
-        where = "\0".join([os.getcwd(), *(os.fspath(path) for path in paths)])
+        # The docs directory too: default guide links are file URIs into this install.
+        where = "\0".join([os.getcwd(), str(package_data_dir("docs")), *(os.fspath(path) for path in paths)])
         self.scope = hashlib.sha256(where.encode()).hexdigest()
         self.today = today().isoformat()
         fingerprints: dict[int, str] = {}
