@@ -349,7 +349,7 @@ def test_unreadable_file_is_an_rf000_not_a_crash(tmp_path, monkeypatch, jobs):
         return open(file, *args, **kwargs)
 
     # Files are read with the built-in open: shadow it in that module only.
-    monkeypatch.setattr("ragfirst.engine.parallel.open", guarded, raising=False)
+    monkeypatch.setattr("ragfirst.engine.engine.open", guarded, raising=False)
     with Bound(seconds=20):
         findings = lint_paths([tmp_path], ConfigResolver(), jobs=jobs).findings
     assert sorted((Path(f.path).name, f.rule_id) for f in findings if f.rule_id in ("RF000", "RF101")) == [

@@ -7,6 +7,7 @@ afterwards, and lets the language server re-analyze only the document that chang
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -535,7 +536,7 @@ def docs_uri(guide: str) -> str:
     return f"{uri}#{anchor}" if anchor else uri
 
 
-def read_file_bytes(path: Path, limit: int) -> bytes:
+def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
     """Read at most `limit + 1` bytes so an oversized file is detected without loading it."""
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         return handle.read(limit + 1)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
 
@@ -38,7 +38,7 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
         for count, (display, data, cap) in enumerate(items, 1):
             if isinstance(data, str):
                 try:
-                    data = read_capped_file(data, cap)
+                    data = read_file_bytes(data, cap)
                 except OSError as exc:
                     analyses.append(unreadable(engine, display, exc))
                     continue
@@ -49,12 +49,6 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def read_capped_file(path: str | os.PathLike[str], cap: int) -> bytes:
-    """At most `cap + 1` bytes: enough to tell a file over the size cap without reading it all."""
-    with open(path, "rb") as handle:
-        return handle.read(cap + 1)
 
 
 def unreadable(engine: Engine, display: str, exc: OSError) -> FileAnalysis:

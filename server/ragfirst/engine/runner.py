@@ -26,12 +26,11 @@ from ragfirst.engine.cache import (
     stat_signature,
 )
 from ragfirst.engine.discovery import FoundFile, discover_files
-from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.parallel import (
     analyze_batch,
     analyze_parallel,
     cpu_count,
-    read_capped_file,
     unreadable,
 )
 from ragfirst.engine.project import ProjectIndex
@@ -405,7 +404,7 @@ def _analyze_all(
             contents[index] = os.fspath(item.path)
             continue
         try:
-            contents[index] = read_capped_file(item.path, item.settings.max_file_size)
+            contents[index] = read_file_bytes(item.path, item.settings.max_file_size)
         except OSError as exc:
             assert item.engine is not None
             item.analysis = unreadable(item.engine, item.shown, exc)
