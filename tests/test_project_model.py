@@ -433,3 +433,32 @@ def test_typescript_user_class_exported_as_openai_is_not_the_sdk(tmp_path, capsy
         'import { openai } from "@/lib/openai";\nopenai.fineTuning.jobs.create({ model: "x", training_file: "y" });\n',
     )
     assert check_json(capsys, ".") == []
+
+
+# -- parity over the samples ------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = sorted(p for p in (REPO / "samples").iterdir() if p.is_dir())
+
+
+def comparable(findings: list[dict], path: str) -> list[tuple]:
+    return sorted(
+        (f["rule"], f["start"]["line"], f["start"]["column"], f["message"], f["suppressed"])
+        for f in findings
+        if f["path"] == path
+    )
+
+
+@pytest.mark.parametrize("project", SAMPLES, ids=lambda p: p.name)
+def test_check_file_equals_check_project_on_every_sample_file(project, capsys, monkeypatch):
+    """`ragfirst check FILE` reports exactly what `ragfirst check PROJECT` reports on FILE."""
+    from ragfirst.analyzers.registry import language_of
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("RAGFIRST_TODAY", "2026-12-01")
+    whole = check_json(capsys, project.relative_to(REPO).as_posix())
+    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
+    assert files
+    for file in files:
+        shown = file.relative_to(REPO).as_posix()
+        assert comparable(check_json(capsys, shown), shown) == comparable(whole, shown), shown
