@@ -127,6 +127,8 @@ def render_rule_page(rule: Rule, source_label: str | None = None) -> str:
         out += ["## Examples that do not fire", "", *_examples(rule.pass_examples)]
     if rule.fix:
         out += ["## How to fix", "", rule.fix, ""]
+    if _looks_across_files(rule):
+        out += ["## Across files", "", ACROSS_FILES, ""]
     out += [
         "## Suppressing it, with a reason",
         "",
@@ -240,6 +242,23 @@ def write_pages(target: Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+ACROSS_FILES = (
+    "A call is checked the same whether its client, model name, index name or data path is"
+    " set in the file or imported from another module of the project, and the facts this"
+    " rule links (a retrieval set-up, an index and the models that fill it, a reranker)"
+    " come from every file of the project, whichever paths were checked. They are shared"
+    " only within one project: a ragfirst configuration or a manifest marks one"
+    " application; in a repository marked only by its VCS root, files share facts only"
+    " when one can reach the other (same directory, same package, an import). See"
+    " [the project model](../project-model.md)."
+)
+
+
+def _looks_across_files(rule: Rule) -> bool:
+    """Rules whose findings depend on other files: project-aware messages, RAG links."""
+    return rule.project_message is not None or (rule.check is not None and rule.check.name == "rag")
 
 
 if __name__ == "__main__":

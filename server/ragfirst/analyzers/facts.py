@@ -151,6 +151,8 @@ class FileFacts:
     # or "" for `import module`), and what this module offers importers (python_exports.py).
     project_imports: list[tuple[str, str]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
+    used_imports: list[tuple[str, str]] = field(default_factory=list)  # of project_imports, read
 
 
 LOCAL_ROOT = "@local"

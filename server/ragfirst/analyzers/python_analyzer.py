@@ -32,7 +32,7 @@ from ragfirst.analyzers.facts import (
     StringFact,
 )
 from ragfirst.analyzers.python_chunks import current_parser
-from ragfirst.analyzers.python_exports import Environment, decode, summarize
+from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
 from ragfirst.analyzers.python_values import (
     ClassVal,
     ExternalFunc,
@@ -69,14 +69,23 @@ class PythonAnalyzer:
         source: SourceText,
         module_name: str = "__main__",
         environment: Environment | None = None,
-        roots: frozenset[str] = frozenset(),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.source = source
         self.module_name = module_name
         self.environment = environment or {}
-        self.roots = roots  # packages rules name: the SDK values a summary exports
+        self.vocabulary = vocabulary  # what rules name: which SDK values a summary exports
         self.facts = FileFacts(language="python")
         self._seen_imports: set[tuple[str, str]] = set()
+        # Module-level names bound by importing another package (`import torch`): not this
+        # module's to export. And names bound by importing a project module: re-exports
+        # the link step completes from that module's summary.
+        self._external_names: set[str] = set()
+        self._reexports: dict[str, tuple[str, str]] = {}
+        # Which names bound by possible project imports the code reads: only those can
+        # change what a rule sees when the link binds them.
+        self._import_keys: dict[str, tuple[str, str]] = {}
+        self._used: set[tuple[str, str]] = set()
         self._scopes: list[Scope] = []
         self._classes: list[ClassVal] = []
         self.module_scope = self._new_scope(None, "<module>")
@@ -95,7 +104,11 @@ class PythonAnalyzer:
         self.module_scope.names["__file__"] = Lit(FILE_MARKER)
         self._block(tree.body, self.module_scope)
         self._drain_pending()
-        self.facts.summary = summarize(self.module_scope.names, self.roots)
+        self.facts.used_imports = sorted(self._used)
+        if self.vocabulary is not None:
+            names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
+            self.facts.summary = summarize(names, self.vocabulary)
+            self.facts.reexports = {name: list(origin) for name, origin in self._reexports.items()}
         if _SUPPRESSION_MARKER.search(self.source.text):
             self.facts.comments = collect_comments(self.source)
         # Functions and their defining scopes refer to each other; breaking the cycles here
@@ -156,6 +169,10 @@ class PythonAnalyzer:
                 self.facts.imports.append(ImportFact(alias.name, self.span(node)))
                 self._project_import(alias.name, "")
                 imported = self._imported(alias.name, "")
+                local = alias.asname or alias.name.split(".")[0]
+                self._import_keys[local] = (alias.name, "")
+                if scope is self.module_scope:
+                    self._note_import(local, alias.name, "" if alias.asname else None, imported)
                 if alias.asname:
                     scope.names[alias.asname] = imported if imported is not None else Sym(alias.name)
                 else:
@@ -175,6 +192,9 @@ class PythonAnalyzer:
                 local = alias.asname or alias.name
                 self._project_import(module, alias.name)
                 imported = self._imported(module, alias.name)
+                self._import_keys[local] = (module, alias.name)
+                if scope is self.module_scope:
+                    self._note_import(local, module, alias.name, imported)
                 if imported is not None:  # a name of the project's own module, from its summary
                     scope.names[local] = imported
                 else:
@@ -239,12 +259,29 @@ class PythonAnalyzer:
             self._seen_imports.add((module, name))
             self.facts.project_imports.append((module, name))
 
+    def _note_import(self, local: str, module: str, name: str | None, imported: Value) -> None:
+        """Remember how a module-level name was imported, for the module's summary."""
+        self._reexports.pop(local, None)
+        self._external_names.discard(local)
+        if imported is not None:
+            return  # bound from the project's summary: exported like a value of its own
+        if name is not None and (module, name) in self._seen_imports:
+            self._reexports[local] = (module, name)
+        self._external_names.add(local)
+
     def _imported(self, module: str, name: str) -> Value:
         descriptor = self.environment.get((module, name))
         return decode(descriptor) if descriptor is not None else None
 
+    def _rebound(self, name: str, scope: Scope) -> None:
+        """A module-level name assigned or defined: no longer what an import bound."""
+        if scope is self.module_scope:
+            self._reexports.pop(name, None)
+            self._external_names.discard(name)
+
     def _bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
+            self._rebound(target.id, scope)
             if (
                 isinstance(value, Lit)
                 and isinstance(value.value, str)
@@ -278,6 +315,7 @@ class PythonAnalyzer:
         prefix = "" if scope.qualname == "<module>" else scope.qualname + "."
         func = FuncVal(node, scope, prefix + node.name, owner=owner)
         if owner is None:
+            self._rebound(node.name, scope)
             scope.names[node.name] = func
             self._pending.append((func, None))
         return func
@@ -301,6 +339,7 @@ class PythonAnalyzer:
             else:
                 self._stmt(stmt, class_scope)
         cls.attrs.update(class_scope.names)
+        self._rebound(node.name, scope)
         scope.names[node.name] = cls
         # `__init__` first, so attributes it sets are known in the other methods.
         ordered = sorted(cls.methods.values(), key=lambda m: m.node.name != "__init__")
@@ -420,6 +459,9 @@ class PythonAnalyzer:
         if isinstance(node, ast.Name):
             found, value = scope.lookup(node.id)
             if found:
+                key = self._import_keys.get(node.id)
+                if key is not None:
+                    self._used.add(key)
                 return value
             if node.id in _BUILTIN_NAMES:
                 return Sym(f"builtins.{node.id}")
@@ -718,10 +760,10 @@ def analyze_python(
     source: SourceText,
     filename: str,
     environment: Environment | None = None,
-    roots: frozenset[str] = frozenset(),
+    vocabulary: Vocabulary | None = None,
 ) -> FileFacts:
     tree = parse_python(source, filename)
-    return PythonAnalyzer(source, environment=environment, roots=roots).analyze(tree)
+    return PythonAnalyzer(source, environment=environment, vocabulary=vocabulary).analyze(tree)
 
 
 def _module_chain(existing: Value, dotted: str, module: Value) -> Value:

@@ -23,6 +23,7 @@ they travel through the cache and the process pool as JSON.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from ragfirst.analyzers.facts import UNKNOWN
@@ -49,53 +50,92 @@ MAX_ITEMS = 64  # elements of one literal list or dict
 _KEY_LIKE = ("key", "token", "secret", "password", "passwd", "credential")
 
 
-def summarize(names: dict[str, Value], roots: frozenset[str]) -> Summary:
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """What the rules name: a value is worth exporting only if a rule's call pattern can
+    reach it. `names` holds every exact call a pattern names (`trl.SFTTrainer`,
+    `openai.OpenAI().chat.completions.create`) and each of their dotted prefixes
+    (`openai.OpenAI()`, `openai.OpenAI().chat`)."""
+
+    names_: frozenset[str]
+    roots: frozenset[str] = frozenset()  # the packages (`openai`, `trl`)
+    entry_names: frozenset[str] = frozenset()  # what code takes from them (`OpenAI`, `SFTTrainer`)
+
+    @classmethod
+    def of(cls, exact_calls: set[str]) -> Vocabulary:
+        names: set[str] = set()
+        for call in exact_calls:
+            parts = call.split(".")
+            names.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
+        split = [call.split(".") for call in exact_calls]
+        roots = frozenset(parts[0] for parts in split)
+        entries = frozenset(parts[1].removesuffix("()") for parts in split if len(parts) > 1)
+        return cls(frozenset(names), roots, entries)
+
+    def names(self, qualname: str) -> bool:
+        """Could a rule's pattern reach this SDK value (a client, a factory's result, a
+        class to construct)? `torch.device()` or a module alias: no."""
+        return qualname in self.names_
+
+
+def summarize(names: dict[str, Value], vocabulary: Vocabulary) -> Summary:
     """The module-level names worth exporting: those whose value a rule could use (an SDK
-    value rooted at one of `roots`, a path, a literal, or something that leads to one)."""
+    value rules name, a path, a literal, or something that leads to one)."""
     summary: Summary = {}
+    memo: dict[int, Descriptor | None] = {}
     for name, value in names.items():
         if name.startswith("__") or any(word in name.lower() for word in _KEY_LIKE):
             continue  # dunders; and key-like names: an exported value must never be a key
-        described = describe(value, roots, 0)
+        described = describe(value, vocabulary, 0, memo)
         if described is not None:
             summary[name] = described
     return summary
 
 
-def describe(value: Value, roots: frozenset[str], depth: int) -> Descriptor | None:
+def describe(
+    value: Value, vocabulary: Vocabulary, depth: int, memo: dict[int, Descriptor | None] | None = None
+) -> Descriptor | None:
     if depth > MAX_DEPTH or value is None:
         return None
     if isinstance(value, Sym):
         if value.path is not None:
             return {"s": value.qualname, "p": value.path}
-        root = value.qualname.split(".", 1)[0]
-        return {"s": value.qualname} if root in roots else None
+        return {"s": value.qualname} if vocabulary.names(value.qualname) else None
     if isinstance(value, Lit):
         return {"l": value.value} if _exportable(value.value, 0) else None
+    memo = {} if memo is None else memo
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    memo[key] = None  # a value that refers to itself describes as unknown
+    found: Descriptor | None = None
     if isinstance(value, (FuncVal, ExternalFunc)):
-        returns = describe(value.returns, roots, depth + 1)
-        return {"f": returns} if returns is not None else None
-    if isinstance(value, ClassVal):
-        described = _describe_class(value, roots, depth)
-        return {"c": described} if described is not None else None
-    if isinstance(value, InstVal):
-        described = _describe_class(value.cls, roots, depth)
-        return {"i": described} if described is not None else None
-    return None  # modules are not re-exported
+        returns = describe(value.returns, vocabulary, depth + 1, memo)
+        found = {"f": returns} if returns is not None else None
+    elif isinstance(value, ClassVal):
+        described = _describe_class(value, vocabulary, depth, memo)
+        found = {"c": described} if described is not None else None
+    elif isinstance(value, InstVal):
+        described = _describe_class(value.cls, vocabulary, depth, memo)
+        found = {"i": described} if described is not None else None
+    memo[key] = found
+    return found  # modules are not re-exported
 
 
-def _describe_class(cls: ClassVal, roots: frozenset[str], depth: int) -> dict[str, Any] | None:
+def _describe_class(
+    cls: ClassVal, vocabulary: Vocabulary, depth: int, memo: dict[int, Descriptor | None]
+) -> dict[str, Any] | None:
     attrs: dict[str, Descriptor] = {}
     members: dict[str, Value] = {}
     _collect_members(cls, members, 0)
     for name, member in members.items():
         if name.startswith("__") or any(word in name.lower() for word in _KEY_LIKE):
             continue
-        described = describe(member, roots, depth + 1)
+        described = describe(member, vocabulary, depth + 1, memo)
         if described is not None:
             attrs[name] = described
     base = cls.external_base()
-    if base is not None and base.split(".", 1)[0] not in roots:
+    if base is not None and not vocabulary.names(base):
         base = None
     if not attrs and base is None:
         return None
@@ -115,6 +155,19 @@ def _collect_members(cls: ClassVal, members: dict[str, Value], depth: int) -> No
     members.update(cls.methods)
     members.update(cls.attrs)
     members.update(cls.instance_attrs)
+
+
+def has_sdk_value(descriptor: Any) -> bool:
+    """Does a descriptor lead to an SDK value (not only to literals)?"""
+    if not isinstance(descriptor, dict):
+        return False
+    if "s" in descriptor or "b" in descriptor:
+        return True
+    return any(
+        has_sdk_value(value) if key in ("f", "i", "c") else any(has_sdk_value(v) for v in value.values())
+        for key, value in descriptor.items()
+        if key in ("f", "i", "c") or (key in ("a", "m") and isinstance(value, dict))
+    )
 
 
 def _exportable(value: Any, depth: int) -> bool:
@@ -166,7 +219,3 @@ def _decode_class(data: Any, depth: int) -> ClassVal | None:
     if isinstance(attrs, dict):
         cls.attrs = {str(k): decode(v, depth + 1) for k, v in attrs.items()}
     return cls
-
-
-def is_module_key(key: tuple[str, str]) -> bool:
-    return key[1] == ""

@@ -49,7 +49,7 @@ from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_t
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 if TYPE_CHECKING:
-    from ragfirst.analyzers.python_exports import Environment
+    from ragfirst.analyzers.python_exports import Environment, Vocabulary
 
 ANALYSIS_ERROR = "RF000"
 # A token for the prefilter: a run of word characters and `-`. Starting at a letter or `_`
@@ -87,6 +87,8 @@ class FileAnalysis:
     # modules (module as written, name); the link step (python_link.py) joins them.
     summary: dict[str, Any] | None = None
     project_imports: list[tuple[str, str]] = field(default_factory=list)
+    reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
+    used_imports: list[tuple[str, str]] = field(default_factory=list)  # imports the code reads
 
 
 class Engine:
@@ -98,6 +100,8 @@ class Engine:
         self._gate: Any = _UNBUILT
         self._attributes: re.Pattern[str] | None = None
         self._project_gate: Any = _UNBUILT
+        self._vocabulary: Vocabulary | None = None
+        self._export_gate: Any = _UNBUILT
         self._project_groups: list[tuple[frozenset[str], ...]] = []
         # Checks that look for substrings, not tokens (API keys); one entry per check.
         self._substrings: list[tuple[Any, SubstringTriggers, Any]] = []
@@ -170,19 +174,45 @@ class Engine:
         return index
 
     def sdk_roots(self) -> frozenset[str]:
-        """The packages rules and facts name (`openai`, `trl`, ...): a Python module exports
-        the values rooted at them."""
+        """The packages rules and facts name (`openai`, `trl`, ...)."""
         return self._root_words
 
-    def passes_prefilter(self, text: str, loose: bool = False, language: str | None = None) -> bool:
+    def vocabulary(self) -> Vocabulary:
+        """What rules and facts name (packages, name segments): a Python module's summary
+        exports the SDK values a rule could reach."""
+        if self._vocabulary is None:
+            from ragfirst.analyzers.python_exports import Vocabulary
+
+            exact: set[str] = set()
+            for item in (*self.ruleset.rules, *self.ruleset.facts):
+                for matcher in item.matchers.get("python", ()):
+                    for pattern in matcher.calls:
+                        exact.update(pattern.exact or ())
+            self._vocabulary = Vocabulary.of(exact)
+        return self._vocabulary
+
+    def passes_prefilter(
+        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
+    ) -> bool:
         """Could any rule match in this text, directly or through the project's modules?"""
         if self._passes_prefilter(text, loose, language):
             return True
-        return language == "python" and not loose and self._may_reach_project(text)
+        return language == "python" and not loose and self._may_reach_project(text, path)
 
-    def _may_reach_project(self, text: str) -> bool:
+    def _may_export_sdk_value(self, text: str) -> bool:
+        """Could this module hold a value a rule reaches (a client, an SDK class)? It must
+        name what code takes from a package rules name (`OpenAI`, `SFTTrainer`)."""
+        if self._export_gate is _UNBUILT:
+            entries = self.vocabulary().entry_names
+            self._export_gate = substring_pattern(tuple(entries)) if entries else None
+        return self._export_gate is not None and self._export_gate.search(text) is not None
+
+    def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,
-        every group of some trigger (`chat`, `completions`, `create`)."""
+        every group of some trigger (`chat`, `completions`, `create`). Not one inside a
+        package that rules name (the library's own code is not a user of it)."""
+        if self._root_words.intersection(path.split("/")[:-1]):
+            return False
         if self._project_gate is _UNBUILT:
             self._project_groups = project_trigger_groups(self.requirements("python"))
             self._project_gate = build_project_gate(self._project_groups)
@@ -252,11 +282,12 @@ class Engine:
         data: bytes,
         max_bytes: int | None = None,
         environment: Environment | None = None,
-        force: bool = False,
+        force: bool | str = False,
     ) -> FileAnalysis:
         """One file's analysis. `environment` binds the names it imports from the project's
         modules (Python; from the link step); `force` parses it even when the prefilter
-        finds nothing (a module others import: its summary is wanted)."""
+        finds nothing (a module others import: its summary is wanted), or with "sdk" only
+        if it imports a package rules name (it may export a client)."""
         analysis = FileAnalysis(path)
         spec = language_spec(path)
         if spec is None:
@@ -275,18 +306,22 @@ class Engine:
         except DecodeError as exc:
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
+        if force == "sdk":
+            force = self._may_export_sdk_value(text)
         if (
             spec.prefilter
             and not force
             and not environment
-            and not self.passes_prefilter(text, loose=spec.loose_prefilter, language=spec.facts_language)
+            and not self.passes_prefilter(
+                text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
+            )
         ):
             return analysis
         source = SourceText(text)
         try:
             assert spec.analyze is not None
             if spec.facts_language == "python":
-                facts = spec.analyze(source, path, environment=environment, roots=self._root_words)
+                facts = spec.analyze(source, path, environment=environment, vocabulary=self.vocabulary())
             else:
                 facts = spec.analyze(source, path)
         except AnalysisError as exc:
@@ -313,6 +348,8 @@ class Engine:
         if facts.language == "python":
             analysis.summary = facts.summary
             analysis.project_imports = facts.project_imports
+            analysis.reexports = facts.reexports
+            analysis.used_imports = facts.used_imports
         return analysis
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:

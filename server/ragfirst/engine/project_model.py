@@ -68,11 +68,13 @@ def link_project(
     root: str,
     reanalyze: Reanalyze,
     locations: dict[str, str] | None = None,
+    libraries: frozenset[str] = frozenset(),
 ) -> LinkResult:
     """Link one project's files, keyed by display path; `locations` gives each one's real
     path (absolute, POSIX) and `root` is the project root's (without them, display paths
-    stand for both: an in-memory project)."""
-    index = ModuleIndex(analyses, root, locations)
+    stand for both: an in-memory project). Files inside packages named in `libraries` (the
+    packages rules name) are a library's own code: not linked."""
+    index = ModuleIndex(analyses, root, locations, libraries)
     result = PythonLinker(dict(analyses), index, reanalyze).link()
     modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}
     for path, analysis in analyses.items():  # JS/TS imports of the project's modules

@@ -25,16 +25,16 @@ import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ragfirst.analyzers.python_exports import Descriptor, Environment
+from ragfirst.analyzers.python_exports import Descriptor, Environment, has_sdk_value
 from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
 
-Reanalyze = Callable[[str, "Environment | None", bool], "FileAnalysis | None"]
+Reanalyze = Callable[[str, "Environment | None", "bool | str"], "FileAnalysis | None"]
 """(path, environment, force) -> the file's analysis with that environment, or None when it
-cannot be read any more."""
+cannot be read any more. `force` as in `Engine.analyze`."""
 
 
 class ModuleIndex:
@@ -44,8 +44,15 @@ class ModuleIndex:
     real path (`locations`; absolute, POSIX), so that resolution does not depend on where
     the command was run from or which paths were passed."""
 
-    def __init__(self, paths: Iterable[str], root: str, locations: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        paths: Iterable[str],
+        root: str,
+        locations: dict[str, str] | None = None,
+        libraries: frozenset[str] = frozenset(),
+    ) -> None:
         locations = locations or {}
+        self.libraries = libraries  # packages rules name: code inside them is not linked
         self._shown: dict[str, str] = {}  # real path -> display path
         for path in paths:
             if path.endswith(PYTHON_SUFFIXES):
@@ -53,6 +60,12 @@ class ModuleIndex:
         self._real = {shown: real for real, shown in self._shown.items()}
         self.root = posixpath.normpath(root) if root else ""
         self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
+
+    def is_library_code(self, shown: str) -> bool:
+        """A file inside a package that rules name (`trl/trainer/sft.py`): the library's own
+        implementation, which is not a user of it."""
+        real = self._real.get(shown, shown)
+        return bool(self.libraries) and not self.libraries.isdisjoint(real.split("/")[:-1])
 
     def resolve(self, importer: str, module: str) -> str | None:
         """The display path of the file `import module` in `importer` loads, or None (not
@@ -114,6 +127,8 @@ class PythonLinker:
         self.reanalyze = reanalyze
         self.result = LinkResult()
         self._final: dict[str, FileAnalysis] = {}
+        self._summaries: dict[tuple[str, bool], dict[str, Descriptor]] = {}
+        self._sdk_only: set[str] = set()  # looked at for SDK values only (constants not read)
         self._visiting: set[str] = set()
 
     @classmethod
@@ -121,81 +136,128 @@ class PythonLinker:
         """A linker over the final summaries of an earlier link: for the environment of one
         edited file, without relinking the project."""
         linker = cls({}, index, lambda *_: None)
-        linker._final = {path: FileAnalysis(path, summary=summary) for path, summary in summaries.items()}
+        for path, summary in summaries.items():
+            linker._summaries[(path, True)] = linker._summaries[(path, False)] = summary
         return linker
 
     def link(self) -> LinkResult:
         for path, analysis in list(self.analyses.items()):
-            if analysis.project_imports:
+            if analysis.used_imports:
                 self.final(path, 0)
+        for path, analysis in self.analyses.items():  # which files reach which (boundaries)
+            for module, _ in analysis.project_imports:
+                target = self.index.resolve(path, module)
+                if target is not None:
+                    self.result.edges.append((path, target))
         return self.result
 
-    def final(self, path: str, depth: int) -> FileAnalysis | None:
-        """The file's analysis with its environment (linking what it imports first)."""
+    def final(self, path: str, depth: int, constants: bool = False) -> FileAnalysis | None:
+        """The file's analysis with its environment (linking what it imports first).
+        `constants`: an importer wants its literal constants too, not only SDK values."""
         done = self._final.get(path)
-        if done is not None:
+        if done is not None and not (constants and path in self._sdk_only):
             return done
         analysis = self.analyses.get(path)
-        if path in self._visiting or depth > MAX_DEPTH:
-            return analysis  # an import cycle: the module as analysed on its own
+        if path in self._visiting or depth > MAX_DEPTH or self.index.is_library_code(path):
+            return analysis  # an import cycle, or a library's own code: as analysed alone
         if analysis is None or (not analysis.parsed and not _failed(analysis)):
             # Imported by another module but skipped by the prefilter: its summary is wanted
             # (its findings stay those of the file on its own: the prefilter found nothing).
-            analysis = self.reanalyze(path, None, True)
+            # Only a module that imports an SDK can export a client; constants are read only
+            # for an importer whose calls they can fill in.
+            analysis = self.reanalyze(path, None, "all" if constants else "sdk")
             if analysis is None:
                 return None
+            if not analysis.parsed:
+                self._sdk_only.add(path)
+                self._final[path] = analysis
+                return analysis
+            self._sdk_only.discard(path)
         self._visiting.add(path)
         try:
-            environment = self.environment(path, analysis.project_imports, depth)
+            wants_constants = bool(analysis.matches or analysis.fact_sites)
+            environment = self.environment(path, analysis.used_imports, depth, wants_constants)
         finally:
             self._visiting.discard(path)
-        if environment:
+        if environment and _worth_reanalysing(analysis, environment):
             linked = self.reanalyze(path, environment, False)
             if linked is not None:
                 analysis = linked
                 self.result.analyses[path] = linked
                 self.result.environments[path] = environment_digest(environment)
         self._final[path] = analysis
-        if analysis.summary:
-            self.result.summaries[path] = analysis.summary
         return analysis
 
-    def environment(self, path: str, imports: list[tuple[str, str]], depth: int = 0) -> Environment:
+    def environment(
+        self, path: str, imports: list[tuple[str, str]], depth: int = 0, constants: bool = True
+    ) -> Environment:
         """What `path`'s imports of project modules bind (from their final summaries)."""
         environment: Environment = {}
         for module, name in imports:
-            target = self.index.resolve(path, module)
-            descriptor: Descriptor | None = None
-            if target is not None and name == "":
-                descriptor = self._module(path, target, depth)
-            elif target is not None:
-                descriptor = self._name(path, target, name, depth)
-            if descriptor is None and name:  # `from app import deps`: a submodule
-                submodule = self.index.resolve(
-                    path, f"{module}.{name}" if module.strip(".") else module + name
-                )
-                if submodule is not None:
-                    target = submodule
-                    descriptor = self._module(path, submodule, depth)
-            if target is not None:
-                self.result.edges.append((path, target))
+            descriptor = self._imported(path, module, name, depth, constants)
             if descriptor is not None:
                 environment[(module, name)] = descriptor
         return environment
 
-    def _summary(self, target: str, depth: int) -> dict[str, Descriptor]:
-        linked = self.final(target, depth + 1)
-        return (linked.summary or {}) if linked is not None else {}
+    def _imported(
+        self, importer: str, module: str, name: str, depth: int, constants: bool
+    ) -> Descriptor | None:
+        target = self.index.resolve(importer, module)
+        if target is not None and self.index.is_library_code(target):
+            return None  # the SDK's own package, vendored or being checked: it stays the SDK
+        descriptor: Descriptor | None = None
+        if target is not None and name == "":
+            descriptor = self._module(importer, target, depth, constants)
+        elif target is not None:
+            found = self._summary(target, depth, constants).get(name)
+            descriptor = _rebased(found, target, importer) if found is not None else None
+        if descriptor is None and name:  # `from app import deps`: a submodule
+            submodule = self.index.resolve(
+                importer, f"{module}.{name}" if module.strip(".") else module + name
+            )
+            if submodule is not None:
+                descriptor = self._module(importer, submodule, depth, constants)
+        return descriptor
 
-    def _name(self, importer: str, target: str, name: str, depth: int) -> Descriptor | None:
-        descriptor = self._summary(target, depth).get(name)
-        return _rebased(descriptor, target, importer) if descriptor is not None else None
+    def _summary(self, target: str, depth: int, constants: bool) -> dict[str, Descriptor]:
+        """The target module's final summary, with the names it re-exports."""
+        key = (target, constants)
+        known = self._summaries.get(key)
+        if known is not None:
+            return known
+        if target in self._visiting:
+            return {}
+        linked = self.final(target, depth + 1, constants)
+        summary = dict(linked.summary or {}) if linked is not None else {}
+        if linked is not None and linked.reexports:
+            self._visiting.add(target)
+            try:
+                for name, (module, imported) in linked.reexports.items():
+                    if name not in summary:
+                        found = self._imported(target, module, imported, depth + 1, constants)
+                        if found is not None:
+                            summary[name] = found
+            finally:
+                self._visiting.discard(target)
+        self._summaries[key] = summary
+        if summary and (constants or target not in self.result.summaries):
+            self.result.summaries[target] = summary
+        return summary
 
-    def _module(self, importer: str, target: str, depth: int) -> Descriptor | None:
-        summary = self._summary(target, depth)
+    def _module(self, importer: str, target: str, depth: int, constants: bool) -> Descriptor | None:
+        summary = self._summary(target, depth, constants)
         if not summary:
             return None
         return {"m": {name: _rebased(value, target, importer) for name, value in summary.items()}}
+
+
+def _worth_reanalysing(analysis: FileAnalysis, environment: Environment) -> bool:
+    """An environment changes a file's findings only if it binds an SDK value (a client,
+    a factory, a class) or if the file already has calls a rule or fact matched, whose
+    arguments the imported constants fill in (a model name, a dimension, a data path)."""
+    if analysis.matches or analysis.fact_sites:
+        return True
+    return any(has_sdk_value(descriptor) for descriptor in environment.values())
 
 
 def _failed(analysis: FileAnalysis) -> bool:

@@ -155,16 +155,25 @@ def trie_regex(words: set[str]) -> str:
 
 
 def project_trigger_groups(triggers: list[Trigger]) -> list[tuple[frozenset[str], ...]]:
-    """The groups after the root group of each rooted trigger that has some (unmarked)."""
+    """The method chain each rooted trigger asks for on an imported client: its groups after
+    the package and the name taken from it (`openai` `OpenAI` | `chat` `completions`
+    `create`), when two or more. The file that uses a shared client names neither the
+    package nor the class; one word alone (`query`, `train`) is too common to let files
+    through. (Trigger groups follow the pattern's segments in order.)"""
     found = set()
     for trigger in triggers:
         rooted = [i for i, group in enumerate(trigger) if any(w.startswith(ROOT_MARK) for w in group)]
+        if not rooted:
+            continue
+        entry = rooted[-1] + 1  # the class or function taken from the package
         rest = tuple(
             frozenset(word.lstrip(MARKS) for word in group)
             for i, group in enumerate(trigger)
-            if i not in rooted
+            if i not in rooted and i != entry
         )
-        if rooted and rest:
+        # A call on an instance ends in a method (`create`, `query`), not a class name
+        # (`transformers.trainer.Trainer` is a module path, not a chain on a client).
+        if len(rest) >= 2 and all(word[:1].islower() for word in rest[-1]):
             found.add(rest)
     return sorted(found, key=lambda groups: sorted(map(sorted, groups)))
 

@@ -312,7 +312,7 @@ def _link(
     by_shown = {planned[i].shown: i for i in indexes}
     analyses = {planned[i].shown: planned[i].analysis for i in indexes}
 
-    def reanalyze(shown: str, environment: Environment | None, force: bool) -> FileAnalysis | None:
+    def reanalyze(shown: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
         index = by_shown.get(shown)
         if index is None:
             return None
@@ -324,7 +324,7 @@ def _link(
             return None
         key = None
         if cache is not None and ids is not None:
-            tag = "force" if force else environment_digest(environment or {})
+            tag = f"force:{force}" if force else environment_digest(environment or {})
             key = content_key(data, f"{ids.keys[index]}\0link:{tag}", cap)
             hit = cache.get_many([key]).get(key)
             if hit is not None:
@@ -336,7 +336,9 @@ def _link(
         return analysis
 
     locations = {planned[i].shown: _posix_abspath(planned[i].path) for i in indexes}
-    linked = link_project(analyses, _posix_abspath(root), reanalyze, locations)  # type: ignore[arg-type]
+    engine = planned[indexes[0]].engine
+    libraries = engine.sdk_roots() if engine is not None else frozenset()
+    linked = link_project(analyses, _posix_abspath(root), reanalyze, locations, libraries)  # type: ignore[arg-type]
     for shown, analysis in linked.analyses.items():
         planned[by_shown[shown]].analysis = analysis
     final = {planned[i].shown: planned[i].analysis for i in indexes}
@@ -555,7 +557,7 @@ def _empty_mark(analysis: FileAnalysis | None) -> int | None:
         return None
     if analysis.local_calls or analysis.exports is not None:
         return None
-    if analysis.summary or analysis.project_imports:
+    if analysis.summary or analysis.project_imports or analysis.reexports:
         return None
     return int(analysis.parsed)
 

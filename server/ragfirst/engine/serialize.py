@@ -45,6 +45,8 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         ),
         "summary": analysis.summary,
         "project_imports": [list(pair) for pair in analysis.project_imports],
+        "reexports": analysis.reexports,
+        "used_imports": [list(pair) for pair in analysis.used_imports],
     }
 
 
@@ -74,4 +76,7 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     summary = data.get("summary")
     analysis.summary = summary if isinstance(summary, dict) else None
     analysis.project_imports = [(str(m), str(n)) for m, n in data.get("project_imports", ())]
+    reexports = data.get("reexports") or {}
+    analysis.reexports = {str(k): [str(v[0]), str(v[1])] for k, v in reexports.items() if len(v) == 2}
+    analysis.used_imports = [(str(m), str(n)) for m, n in data.get("used_imports", ())]
     return analysis

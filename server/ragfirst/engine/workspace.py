@@ -86,11 +86,11 @@ class Workspace:
         state = self.project(project, root)
         self.locations[shown] = location or shown
         previous = self.files.get(shown)
-        imports = previous.analysis.project_imports if previous is not None else []
+        imports = previous.analysis.used_imports if previous is not None else []
         environment = self._environment(state, shown, imports)
         analysis = self._analyse(engine, settings, shown, data, environment)
-        if analysis.project_imports != imports:  # an import was added or removed
-            changed = self._environment(state, shown, analysis.project_imports)
+        if analysis.used_imports != imports:  # an import was added, removed or first read
+            changed = self._environment(state, shown, analysis.used_imports)
             if changed != environment:
                 environment = changed
                 analysis = self._analyse(engine, settings, shown, data, environment)
@@ -101,6 +101,7 @@ class Workspace:
             previous is None
             or previous.project != project
             or previous.analysis.project_imports != analysis.project_imports
+            or previous.analysis.used_imports != analysis.used_imports
             or previous.analysis.summary != analysis.summary
         )
         return analysis, relink or facts_changed
@@ -132,7 +133,7 @@ class Workspace:
     def _relink(self, key: Path, state: ProjectState) -> None:
         members = {shown: entry for shown, entry in self.files.items() if entry.project == key}
 
-        def reanalyze(shown: str, environment: Environment | None, force: bool) -> FileAnalysis | None:
+        def reanalyze(shown: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
             entry = members.get(shown)
             data = self.read(shown)
             if entry is None or data is None:
@@ -149,21 +150,23 @@ class Workspace:
             found = reanalyze(shown, None, False)
             alone[shown] = found if found is not None else entry.analysis
         locations = {shown: self.locations.get(shown, shown) for shown in members}
-        result = link_project(alone, state.root, reanalyze, locations)
+        engine = next(iter(members.values())).engine if members else None
+        libraries = engine.sdk_roots() if engine is not None else frozenset()
+        result = link_project(alone, state.root, reanalyze, locations, libraries)
         for shown, entry in members.items():
             entry.analysis = result.analyses.get(shown, alone[shown])
             entry.environment = result.environments.get(shown, "")
-        state.modules = ModuleIndex(alone, state.root, locations)
+        state.modules = ModuleIndex(alone, state.root, locations, libraries)
         state.summaries = result.summaries
         state.index = build_index(
             {shown: entry.analysis for shown, entry in members.items()}, result.edges, state.one_project
         )
 
     def _remembered(
-        self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool
+        self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool | str
     ) -> FileAnalysis:
         """An analysis with an environment, remembered by content and environment."""
-        tag = "force" if force else environment_digest(environment or {})
+        tag = f"force:{force}" if force else environment_digest(environment or {})
         key = (entry.shown, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
         if found is None:
