@@ -1029,13 +1029,87 @@ def test_rf107_torchtune_without_a_date_is_info(tmp_path, code):
         assert "lifecycle" not in finding.data
 
 
-def test_rf107_azure_openai_fine_tuning_is_not_winding_down(tmp_path):
+def test_rf107_azure_openai_fine_tuning_retires_per_base_model(tmp_path):
     code = """\
     from openai import AzureOpenAI
 
     AzureOpenAI().fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
     """
-    assert lifecycle_findings(tmp_path, code, dt.date(2027, 6, 1)) == []
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2027, 6, 1))
+    assert finding.severity == Severity.INFO  # no confirmed date: never louder than info
+    assert finding.message.startswith("Azure OpenAI fine-tuning retires in two phases")
+    assert "(status: retiring)" in finding.message
+    assert "2027-04" not in finding.message  # the reported date is not confirmed
+
+
+BEDROCK_JOB = """\
+import boto3
+
+bedrock = boto3.client("bedrock")
+bedrock.create_model_customization_job(jobName="j", customModelName="m", roleArn="arn", baseModelIdentifier="BASE", trainingDataConfig={"s3Uri": "s3://b/t.jsonl"}, outputDataConfig={"s3Uri": "s3://b/o"})
+"""
+
+
+def test_rf107_bedrock_claude_3_haiku_fine_tuning_ended(tmp_path):
+    code = BEDROCK_JOB.replace("BASE", "anthropic.claude-3-haiku-20240307-v1:0:200k")
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert (finding.span.start_line, finding.severity) == (4, Severity.ERROR)
+    assert finding.message.startswith("Claude 3 Haiku fine-tuning on Amazon Bedrock reached end of life")
+    assert "(on 2026-09-10, 87 days ago)" in finding.message
+    (before,) = lifecycle_findings(tmp_path, code, dt.date(2026, 8, 1))
+    assert before.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize("base", ["amazon.nova-micro-v1:0", "meta.llama3-1-8b-instruct-v1:0"])
+def test_rf107_bedrock_customization_of_other_models_is_not_on_that_path(tmp_path, base):
+    assert lifecycle_findings(tmp_path, BEDROCK_JOB.replace("BASE", base), dt.date(2026, 12, 6)) == []
+
+
+def test_rf107_mistral_fine_tuning_deprecated(tmp_path):
+    code = """\
+    from mistralai import Mistral
+
+    Mistral().fine_tuning.jobs.create(model="open-mistral-7b", training_files=[{"file_id": "f"}])
+    """
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert finding.severity == Severity.INFO
+    assert finding.message.startswith(
+        "Mistral's fine-tuning API is deprecated, with no replacement documented"
+    )
+    assert "docs.mistral.ai/resources/deprecated" in finding.message
+
+
+def test_rf107_vertex_tuning_module_was_removed(tmp_path):
+    code = """\
+    from vertexai.tuning import sft
+
+    sft.train(source_model="gemini-2.0-flash-001", train_dataset="gs://b/train.jsonl")
+    """
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert finding.severity == Severity.ERROR
+    assert "were removed from the Vertex AI SDK (deprecated 2025-06-24) (on 2026-06-24" in finding.message
+    assert "scheduled" not in finding.message
+
+
+def test_rf107_retracted_entry_never_fires(tmp_path, monkeypatch):
+    """A shutdown the provider withdrew stays in the table for the record, silently."""
+    import dataclasses
+
+    from ragfirst.checks import lifecycle as lifecycle_check
+
+    entries = lifecycle_check.lifecycle()
+    retracted = tuple(
+        dataclasses.replace(e, status="retracted") if e.id == "cohere-fine-tuning" else e for e in entries
+    )
+    monkeypatch.setattr(lifecycle_check, "lifecycle", lambda: retracted)
+    code = """\
+    import cohere
+
+    cohere.ClientV2().finetuning.create_finetuned_model(request={"name": "support"})
+    """
+    assert lifecycle_findings(tmp_path, code, dt.date(2026, 6, 1)) == []
+    monkeypatch.setattr(lifecycle_check, "lifecycle", lambda: entries)
+    assert len(lifecycle_findings(tmp_path, code, dt.date(2026, 6, 1))) == 1
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ No price, date or model name lives in Python code; they live in these tables.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,8 +41,9 @@ _LIFECYCLE_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "provider", "what", "status", "event", "source"],
+                "required": ["id", "provider", "what", "status", "event", "source", "as_of"],
                 "anyOf": [{"required": ["calls"]}, {"required": ["imports"]}],
+                "properties": {"models": {"type": "array", "items": {"type": "string"}}},
             },
         }
     },
@@ -94,6 +96,17 @@ class LifecycleEntry:
     date: dt.date | None = None
     instead: str = ""
     history: tuple[tuple[dt.date, str], ...] = field(default_factory=tuple)
+    models: tuple[re.Pattern[str], ...] = ()  # the call must pass a base model matching one
+    as_of: str = ""
+
+    @property
+    def retracted(self) -> bool:
+        """An announcement the provider withdrew: kept for the record, never reported."""
+        return self.status == "retracted"
+
+    def applies_to(self, literals: list[str]) -> bool:
+        """Whether a call with these literal string arguments is on this path."""
+        return not self.models or any(p.search(value) for p in self.models for value in literals)
 
 
 def load_table(name: str, schema: dict[str, Any] | None = None) -> Any:
@@ -169,6 +182,8 @@ def lifecycle() -> tuple[LifecycleEntry, ...]:
             date=_date(item.get("date")),
             instead=item.get("instead", ""),
             history=tuple((_date(h["date"]), h["event"]) for h in item.get("history", ())),  # type: ignore[misc]
+            models=tuple(re.compile(p) for p in item.get("models", ())),
+            as_of=str(item["as_of"]),
         )
         for item in data["entries"]
     )
