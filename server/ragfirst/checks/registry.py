@@ -6,6 +6,7 @@ from ragfirst.checks.base import Check
 from ragfirst.checks.browser_keys import BrowserKeyCheck
 from ragfirst.checks.lifecycle import LifecycleCheck
 from ragfirst.checks.rag import RagCheck
+from ragfirst.checks.retiring_models import RetiringModelCheck
 from ragfirst.checks.secrets import SecretsCheck
 from ragfirst.checks.spend import SpendCheck
 from ragfirst.checks.training_data import TrainingDataCheck
@@ -21,5 +22,6 @@ CHECKS: dict[str, Check] = {
         BrowserKeyCheck(),
         SpendCheck(),
         RagCheck(),
+        RetiringModelCheck(),
     )
 }
