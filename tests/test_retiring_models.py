@@ -139,10 +139,12 @@ def test_config_file(tmp_path):
         'import tiktoken\nenc = tiktoken.encoding_for_model("gpt-4")\n',
         # a string that mentions a model is not a use
         'import logging\nlogging.info("migrated from gpt-3.5-turbo")\n',
+        # an Azure OpenAI deployment: Azure retires models on its own schedule
+        'from openai import AzureOpenAI\nAzureOpenAI().chat.completions.create(model="gpt-4o-mini-2024-07-18", messages=[], max_completion_tokens=9)\n',
         # another keyword
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.4-mini", user="o4-mini", messages=[], max_completion_tokens=9)\n',
     ],
-    ids=["retracted", "alias", "longer-id", "tiktoken", "log-string", "other-keyword"],
+    ids=["retracted", "alias", "longer-id", "tiktoken", "log-string", "azure", "other-keyword"],
 )
 def test_lookalikes_are_silent(tmp_path, code):
     assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6))) == []

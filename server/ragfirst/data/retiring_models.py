@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ragfirst.data.tables import _date, _load
+from ragfirst.rules.patterns import NamePattern, compile_pattern
 
 _SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -37,6 +38,7 @@ _SCHEMA: dict[str, Any] = {
                     "replacement_fine_tunable": {"type": "boolean"},
                     "fine_tune_note": {"type": "string"},
                     "lifecycle": {"type": "string"},
+                    "not_calls": {"type": "array", "items": {"type": "string"}},
                     "source": {"type": "string", "minLength": 1},
                     "as_of": {},
                     "confidence": {"enum": ["high", "medium", "low"]},
@@ -63,6 +65,7 @@ class RetiringModels:
     replacement_fine_tunable: bool | None = None
     fine_tune_note: str = ""
     lifecycle: str = ""  # the rules/lifecycle.yaml entry for the same event
+    not_calls: tuple[NamePattern, ...] = ()  # clients whose model ids mean something else
     confidence: str = "high"
 
     @property
@@ -117,6 +120,7 @@ def retiring_models() -> RetiringTable:
             replacement_fine_tunable=item.get("replacement_fine_tunable"),
             fine_tune_note=item.get("fine_tune_note", ""),
             lifecycle=item.get("lifecycle", ""),
+            not_calls=tuple(compile_pattern(p) for p in item.get("not_calls", ())),
             confidence=item.get("confidence", "high"),
         )
         rows.append(row)
