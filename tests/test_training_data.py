@@ -1035,11 +1035,13 @@ def test_rf107_azure_openai_fine_tuning_retires_per_base_model(tmp_path):
 
     AzureOpenAI().fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
     """
-    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2027, 6, 1))
-    assert finding.severity == Severity.INFO  # no confirmed date: never louder than info
-    assert finding.message.startswith("Azure OpenAI fine-tuning retires in two phases")
-    assert "(status: retiring)" in finding.message
-    assert "2027-04" not in finding.message  # the reported date is not confirmed
+    # The row records Microsoft's policy, but the reported dates are not confirmed: kept
+    # for the record, not reported (no date to grade, nothing to act on yet).
+    assert lifecycle_findings(tmp_path, code, dt.date(2027, 6, 1)) == []
+    from ragfirst.data.tables import lifecycle
+
+    (row,) = [e for e in lifecycle() if e.id == "azure-openai-fine-tuning"]
+    assert row.retracted and not row.reported and row.date is None
 
 
 BEDROCK_JOB = """\

@@ -98,11 +98,13 @@ class LifecycleEntry:
     history: tuple[tuple[dt.date, str], ...] = field(default_factory=tuple)
     models: tuple[re.Pattern[str], ...] = ()  # the call must pass a base model matching one
     as_of: str = ""
+    reported: bool = True  # False: kept for the record until a date is confirmed
 
     @property
     def retracted(self) -> bool:
-        """An announcement the provider withdrew: kept for the record, never reported."""
-        return self.status == "retracted"
+        """An announcement the provider withdrew, or a row not to report: kept for the
+        record, never reported."""
+        return self.status == "retracted" or not self.reported
 
     def applies_to(self, literals: list[str]) -> bool:
         """Whether a call with these literal string arguments is on this path."""
@@ -184,6 +186,7 @@ def lifecycle() -> tuple[LifecycleEntry, ...]:
             history=tuple((_date(h["date"]), h["event"]) for h in item.get("history", ())),  # type: ignore[misc]
             models=tuple(re.compile(p) for p in item.get("models", ())),
             as_of=str(item["as_of"]),
+            reported=bool(item.get("reported", True)),
         )
         for item in data["entries"]
     )
