@@ -5,6 +5,7 @@ from __future__ import annotations
 from ragfirst.checks.base import Check
 from ragfirst.checks.browser_keys import BrowserKeyCheck
 from ragfirst.checks.lifecycle import LifecycleCheck
+from ragfirst.checks.output_caps import OutputCapsCheck
 from ragfirst.checks.rag import RagCheck
 from ragfirst.checks.retiring_models import RetiringModelCheck
 from ragfirst.checks.secrets import SecretsCheck
@@ -21,6 +22,7 @@ CHECKS: dict[str, Check] = {
         SecretsCheck(),
         BrowserKeyCheck(),
         SpendCheck(),
+        OutputCapsCheck(),
         RagCheck(),
         RetiringModelCheck(),
     )
