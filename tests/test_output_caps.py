@@ -235,3 +235,127 @@ def test_remote_and_lookalike_hosts_stay_warnings(tmp_path, url):
     (finding,) = rf401(run(tmp_path, code))
     assert finding.severity == Severity.WARNING
     assert "has no output-token cap: a long or looping answer is billed in full" in finding.message
+
+
+# -- entry points RF401 covers since issue 21 (signatures read in each SDK's source) ------
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "line"),
+    [
+        (
+            "app.py",
+            'from langchain.chat_models import init_chat_model\n\nmodel = init_chat_model("gpt-4.1-mini", model_provider="openai")\n',
+            3,
+        ),
+        (
+            "app.py",
+            'from openai import OpenAI\n\nclient = OpenAI()\nrun = client.beta.threads.runs.create(thread_id="t", assistant_id="a")\n',
+            4,
+        ),
+        (
+            "app.py",
+            'from openai import OpenAI\n\nclient = OpenAI()\nwith client.beta.threads.runs.stream(thread_id="t", assistant_id="a") as s:\n    pass\n',
+            4,
+        ),
+        (
+            "app.ts",
+            'import { OpenAI } from "llamaindex";\n\nconst llm = new OpenAI({ model: "gpt-4.1-mini", temperature: 0.1 });\n',
+            3,
+        ),
+        (
+            "app.ts",
+            'import { ChatOpenAI } from "langchain/chat_models/openai";\n\nconst chat = new ChatOpenAI({ temperature: 0 });\n',
+            3,
+        ),
+        (
+            "app.ts",
+            'import { GoogleGenerativeAI } from "@google/generative-ai";\n\n'
+            'const model = new GoogleGenerativeAI(key).getGenerativeModel({ model: "gemini-2.0-flash" });\n'
+            'const result = await model.generateContent("Tell me a story");\n',
+            4,
+        ),
+        (
+            "app.ts",
+            'import OpenAI from "openai";\n\nconst client = new OpenAI();\nawait client.beta.threads.runs.create("t", { assistant_id: "a" });\n',
+            4,
+        ),
+        (
+            "app.ts",
+            'import { ToolLoopAgent } from "ai";\n\nconst agent = new ToolLoopAgent({ model: "openai/gpt-5", tools: {} });\n',
+            3,
+        ),
+    ],
+    ids=[
+        "init_chat_model",
+        "runs.create",
+        "runs.stream",
+        "llamaindex-ts",
+        "langchain-legacy",
+        "generative-ai",
+        "runs-js",
+        "ToolLoopAgent",
+    ],
+)
+def test_new_entry_points_fire(tmp_path, path, code, line):
+    (finding,) = rf401(run(tmp_path, code, path))
+    assert finding.span.start_line == line
+    assert "has no output-token cap" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (
+            "app.py",
+            'from langchain.chat_models import init_chat_model\n\nmodel = init_chat_model("gpt-4.1-mini", max_tokens=800)\n',
+        ),
+        (
+            "app.py",
+            'from langchain.chat_models import init_chat_model\n\nmodel = init_chat_model(configurable_fields=("model", "max_tokens"))\n',
+        ),
+        (
+            "app.py",
+            'from openai import OpenAI\n\nOpenAI().beta.threads.runs.create(thread_id="t", assistant_id="a", max_completion_tokens=2000)\n',
+        ),
+        (
+            "app.ts",
+            'import { OpenAI } from "llamaindex";\n\nconst llm = new OpenAI({ model: "gpt-4.1-mini", maxTokens: 512 });\n',
+        ),
+        (
+            "app.ts",
+            'import { GoogleGenerativeAI } from "@google/generative-ai";\n\n'
+            'const model = new GoogleGenerativeAI(key).getGenerativeModel({ model: "gemini-2.0-flash", generationConfig: { maxOutputTokens: 512 } });\n'
+            'const result = await model.generateContent("Tell me a story");\n',
+        ),
+        (
+            "app.ts",
+            'import { GoogleGenerativeAI } from "@google/generative-ai";\n\n'
+            'const model = new GoogleGenerativeAI(key).getGenerativeModel({ model: "gemini-2.0-flash" });\n'
+            "await model.generateContent({ contents, generationConfig: { maxOutputTokens: 256 } });\n",
+        ),
+        (
+            "app.ts",
+            'import { ToolLoopAgent } from "ai";\n\nconst agent = new ToolLoopAgent({ model, tools: {}, maxOutputTokens: 1000 });\n',
+        ),
+        # look-alikes: a class of the project's own named like the SDK's
+        ("app.ts", 'import { OpenAI } from "./llm";\n\nconst llm = new OpenAI({ model: "x" });\n'),
+        (
+            "app.py",
+            'def init_chat_model(name):\n    return name\n\nmodel = init_chat_model("gpt-4.1-mini")\n',
+        ),
+    ],
+    ids=[
+        "init-capped",
+        "init-configurable",
+        "runs-capped",
+        "llamaindex-capped",
+        "genai-model-config",
+        "genai-request-config",
+        "agent-capped",
+        "own-OpenAI",
+        "own-init",
+    ],
+)
+def test_new_entry_points_capped_or_lookalike_are_silent(tmp_path, path, code):
+    assert rf401(run(tmp_path, code, path)) == []
