@@ -321,8 +321,22 @@ def test_rf201_warns_well_below_the_default(tmp_path, monkeypatch):
     assert finding.severity == Severity.WARNING
     assert finding.message == (
         "Training data data/train.jsonl has 20 examples: 10,000+ high-quality pairs are the bar for "
-        "fine-tuning to beat retrieval; 1,000 is the floor."
+        "fine-tuning to beat retrieval; 1,000 is the floor (OpenAI's own minimum is 10)."
     )
+
+
+def test_rf201_local_trainer_names_no_provider_minimum(tmp_path, monkeypatch):
+    """The guide's numbers stay; a provider minimum is stated only where there is one."""
+    code = """\
+    from datasets import load_dataset
+    from trl import SFTTrainer
+
+    SFTTrainer(model="Qwen/Qwen2.5-0.5B", train_dataset=load_dataset("json", data_files="data/train.jsonl"))
+    """
+    findings = run_project(tmp_path, monkeypatch, {"train.py": code, "data/train.jsonl": chat_file(20)})
+    finding = one(findings, "RF201", "train.py")
+    assert finding.message.endswith("1,000 is the floor.")
+    assert "own minimum" not in finding.message
 
 
 @pytest.mark.parametrize(("count", "expected"), [(4, Severity.WARNING), (5, None), (6, None)])
@@ -895,6 +909,23 @@ def test_rf203_model_alias_is_priced_as_the_snapshot(tmp_path, monkeypatch):
     assert rf203.message.startswith(
         "Estimated training cost for gpt-4.1 on data/train.jsonl (1,000 examples)"
     )
+
+
+@pytest.mark.parametrize("model", ["gpt-4.1-nano-2025-04-14", "gpt-4.1-nano", "gpt-3.5-turbo"])
+def test_rf203_says_a_retired_base_model_can_no_longer_be_trained(tmp_path, monkeypatch, model):
+    code = _job(model, ', hyperparameters={"n_epochs": 2}')
+    findings = run_project(tmp_path, monkeypatch, {"train.py": code, "data/train.jsonl": _priced_file()})
+    estimate = one(findings, "RF203", "train.py").data["estimate"]
+    assert (
+        "can no longer be trained (its base model shut down on 2026-10-23), so this job would fail"
+        in estimate
+    )
+
+
+def test_rf203_trainable_model_has_no_retirement_note(tmp_path, monkeypatch):
+    code = _job("gpt-4.1-mini-2025-04-14", ', hyperparameters={"n_epochs": 2}')
+    findings = run_project(tmp_path, monkeypatch, {"train.py": code, "data/train.jsonl": _priced_file()})
+    assert "no longer be trained" not in one(findings, "RF203", "train.py").data["estimate"]
 
 
 def test_rf203_unpriced_model_has_no_estimate(tmp_path, monkeypatch):

@@ -28,7 +28,21 @@ _PRICING_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["provider", "model", "usd_per_1m_tokens", "as_of", "source"],
-                "properties": {"usd_per_1m_tokens": {"type": "number", "minimum": 0}},
+                "properties": {
+                    "usd_per_1m_tokens": {"type": "number", "minimum": 0},
+                    "trainable": {"type": "boolean"},
+                },
+            },
+        },
+        "size_rates": {
+            "type": "array",
+            "items": {"type": "object", "required": ["provider", "usd_per_1m_tokens", "as_of", "source"]},
+        },
+        "hardware": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["provider", "hardware", "usd_per_second", "as_of", "source"],
             },
         },
     },
@@ -58,6 +72,8 @@ class TrainingPrice:
     usd_per_1m_tokens: float
     as_of: str
     source: str
+    trainable: bool = True  # False: the base model shut down; no job can be started
+    retired: dt.date | None = None
 
     def matches(self, model: str) -> bool:
         """`gpt-4o-mini-2024-07-18` and `gpt-4o-mini` both price as gpt-4o-mini-2024-07-18."""
@@ -162,6 +178,8 @@ def pricing() -> Pricing:
             usd_per_1m_tokens=float(item["usd_per_1m_tokens"]),
             as_of=str(item["as_of"]),
             source=item["source"],
+            trainable=bool(item.get("trainable", True)),
+            retired=_date(item.get("retired")),
         )
         for item in data["training"]
     )
