@@ -179,3 +179,33 @@ def test_every_row_is_dated_and_sourced():
     for row in table.rows:
         assert row.source and row.as_of and row.date
     assert any(row.retracted for row in table.rows)
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (
+            "route.ts",
+            'import { generateText } from "ai";\nimport { openai } from "@ai-sdk/openai";\n\n'
+            'await generateText({ model: openai("gpt-4o-mini-2024-07-18"), prompt: "x", maxOutputTokens: 9 });\n',
+        ),
+        (
+            "embed.ts",
+            'import { embed } from "ai";\nimport { google } from "@ai-sdk/google";\n\n'
+            'await embed({ model: google.textEmbeddingModel("text-embedding-004"), value: "x" });\n',
+        ),
+        (
+            "app.py",
+            'from langchain.chat_models import init_chat_model\n\n\nllm = init_chat_model("o4-mini", max_tokens=900)\n',
+        ),
+    ],
+    ids=["ai-sdk-openai", "ai-sdk-google-embedding", "init_chat_model"],
+)
+def test_positional_model_ids_of_provider_functions(tmp_path, path, code):
+    (finding,) = rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path=path))
+    assert finding.span.start_line == 4
+
+
+def test_positional_ids_of_other_calls_are_silent(tmp_path):
+    code = 'import { useModel } from "./models";\n\nuseModel("gpt-3.5-turbo");\n'
+    assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="app.ts")) == []

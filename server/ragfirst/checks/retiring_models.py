@@ -50,8 +50,13 @@ class RetiringModelCheck:
     name = "retiring-model"
 
     def validate(self, params: dict[str, Any]) -> str | None:
-        if params:
-            return "the retiring-model check takes no params; edit rules/retiring-models.yaml"
+        unknown = set(params) - {"positional"}
+        if unknown:
+            return f"unknown params {sorted(unknown)}; the ids live in rules/retiring-models.yaml"
+        try:
+            _positional(params)
+        except Exception as exc:  # a bad pattern in the rule file
+            return f"positional: {exc}"
         return None
 
     def triggers(self, params: dict[str, Any]) -> set[Any]:
@@ -76,9 +81,18 @@ class RetiringModelCheck:
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         table = retiring_models()
         matches = []
+        positional = _positional(params)
         for call in context.facts.calls:
-            for name, arg in call.kwargs.items():
-                if name not in MODEL_NAMES or not isinstance(arg.value, str):
+            named = [(name, arg) for name, arg in call.kwargs.items() if name in MODEL_NAMES]
+            if (
+                positional
+                and call.args
+                and call.qualname
+                and any(p.matches(call.qualname) for p in positional)
+            ):
+                named.append(("0", call.args[0]))  # `openai("gpt-4o-...")`, `init_chat_model("...")`
+            for _name, arg in named:
+                if not isinstance(arg.value, str):
                     continue
                 found = table.lookup(arg.value)
                 if found is None or found[0].retracted or _reported_by_rf107(found[0], call):
@@ -119,6 +133,14 @@ class RetiringModelCheck:
         }
         data = {"retiring": {"row": row.id, "date": row.date.isoformat(), "days": days}}
         return Resolution(values, severity, data)
+
+
+def _positional(params: dict[str, Any]) -> tuple[Any, ...]:
+    """Calls whose first positional argument is a model id (AI SDK provider functions,
+    LangChain `init_chat_model`), from the rule's params."""
+    from ragfirst.rules.patterns import compile_pattern
+
+    return tuple(compile_pattern(p) for p in params.get("positional", ()))
 
 
 def _match(span: Any, row: RetiringModels, value: str) -> CheckMatch:
