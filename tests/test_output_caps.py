@@ -359,3 +359,15 @@ def test_new_entry_points_fire(tmp_path, path, code, line):
 )
 def test_new_entry_points_capped_or_lookalike_are_silent(tmp_path, path, code):
     assert rf401(run(tmp_path, code, path)) == []
+
+
+def test_init_chat_model_with_model_kwargs_may_carry_the_cap(tmp_path):
+    """Regression from langchain-ai/open_deep_research (src/legacy/graph.py): the kwargs come
+    from configuration and may hold max_tokens, so the call is not provably uncapped."""
+    code = (
+        "from langchain.chat_models import init_chat_model\n\n"
+        "model = init_chat_model(model=name, model_provider=provider, model_kwargs=kwargs)\n"
+    )
+    assert rf401(run(tmp_path, code)) == []
+    bare = "from langchain.chat_models import init_chat_model\n\nmodel = init_chat_model(model=name)\n"
+    assert len(rf401(run(tmp_path, bare))) == 1
