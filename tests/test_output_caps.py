@@ -371,3 +371,17 @@ def test_init_chat_model_with_model_kwargs_may_carry_the_cap(tmp_path):
     assert rf401(run(tmp_path, code)) == []
     bare = "from langchain.chat_models import init_chat_model\n\nmodel = init_chat_model(model=name)\n"
     assert len(rf401(run(tmp_path, bare))) == 1
+
+
+def test_localhost_only_through_the_client_that_was_built_with_it(tmp_path):
+    """Two clients in one file: only calls on the local one are the local kind."""
+    code = """\
+    from openai import OpenAI
+
+    local = OpenAI(base_url="http://localhost:11434/v1", api_key="ollama")
+    remote = OpenAI()
+    a = local.chat.completions.create(model="llama3.1", messages=[])
+    b = remote.chat.completions.create(model="gpt-4.1-mini", messages=[])
+    """
+    found = {f.span.start_line: f.severity for f in rf401(run(tmp_path, code))}
+    assert found == {5: Severity.INFO, 6: Severity.WARNING}

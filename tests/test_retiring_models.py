@@ -209,3 +209,15 @@ def test_positional_model_ids_of_provider_functions(tmp_path, path, code):
 def test_positional_ids_of_other_calls_are_silent(tmp_path):
     code = 'import { useModel } from "./models";\n\nuseModel("gpt-3.5-turbo");\n'
     assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="app.ts")) == []
+
+
+def test_litellm_alias_name_is_not_the_model(tmp_path):
+    """`model_name` in a LiteLLM model_list is the name clients ask for; the upstream model is
+    `litellm_params.model`. Only the latter is a use of the model."""
+    code = """\
+    model_list:
+      - model_name: gpt-3.5-turbo
+        litellm_params:
+          model: openai/gpt-4.1-mini
+    """
+    assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="litellm/config.yaml")) == []

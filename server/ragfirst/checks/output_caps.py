@@ -27,7 +27,7 @@ from typing import Any
 from ragfirst.analyzers.facts import CallFact, FileFacts
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.tables import load_table
-from ragfirst.engine.matching import candidate_calls
+from ragfirst.engine.matching import candidate_calls, receiver_builder
 from ragfirst.model import Severity
 from ragfirst.rules.patterns import NamePattern, compile_pattern
 from ragfirst.safe_read import ReadRefused, read_capped
@@ -204,8 +204,9 @@ def _match(call: CallFact, kind: str, cap: str, **extra: str) -> CheckMatch:
 def _local_url(call: CallFact, facts: FileFacts, args: tuple[str, ...], local: re.Pattern[str]) -> str | None:
     """The localhost base URL the call, or the client it is made on, was given."""
     builders = [call]
-    if call.receiver_origin is not None and 0 <= call.receiver_origin < len(facts.calls):
-        builders.append(facts.calls[call.receiver_origin])
+    builder = receiver_builder(call, facts)
+    if builder is not None:
+        builders.append(builder)
     for builder in builders:
         for name in args:
             value = _value(builder, name)

@@ -102,7 +102,9 @@ class RetiringModelCheck:
                 matches.append(_match(arg.span, found[0], arg.value))
         for entry in context.facts.entries:
             key = entry.path[-1] if entry.path else None
-            if key not in MODEL_NAMES or not isinstance(entry.value, str):
+            # In a config file `model_name` is often an alias clients ask for (LiteLLM's
+            # model_list), not the upstream model; the model itself sits under `model`.
+            if key not in MODEL_NAMES or key == "model_name" or not isinstance(entry.value, str):
                 continue
             found = table.lookup(entry.value)
             if found is None or found[0].retracted:

@@ -123,13 +123,27 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
     return value_holds(condition, value)
 
 
+def receiver_builder(call: CallFact, facts: FileFacts) -> CallFact | None:
+    """The call that built the object `call` is made on (`OpenAI(...)` for
+    `client.chat.completions.create`), only when its qualified name is where the
+    receiver's starts: an index from another file's facts never matches by accident."""
+    origin = call.receiver_origin
+    if origin is None or not 0 <= origin < len(facts.calls):
+        return None
+    builder = facts.calls[origin]
+    receiver = call.receiver_qualname or ""
+    if builder.qualname is None or not receiver.startswith(builder.qualname + "()"):
+        return None
+    return builder
+
+
 def built_with(call: CallFact, facts: FileFacts, conditions: tuple[ArgCondition, ...]) -> bool:
     """Whether the call, or the call that built its receiver (the client constructor),
     passes an argument meeting one of `conditions` (a base URL on localhost, say)."""
     calls = [call]
-    origin = call.receiver_origin
-    if origin is not None and 0 <= origin < len(facts.calls):
-        calls.append(facts.calls[origin])
+    builder = receiver_builder(call, facts)
+    if builder is not None:
+        calls.append(builder)
     return any(
         condition.present is not False and condition_holds(each, condition)
         for each in calls
