@@ -1116,6 +1116,84 @@ def test_rf302_roles_unknown_is_silent():
     assert hits(findings, "RF302") == []
 
 
+VOYAGE_ASYMMETRIC = """\
+    import voyageai
+    from qdrant_client import QdrantClient
+
+    vo = voyageai.Client()
+    db = QdrantClient()
+
+    def add(texts):
+        vectors = vo.embed(texts, model="DOC_MODEL", input_type="document").embeddings
+        db.upload_collection(collection_name="kb", vectors=vectors)
+
+    def search(question):
+        emb = vo.embed([question], model="QUERY_MODEL", input_type="query").embeddings[0]
+        return db.query_points(collection_name="kb", query=emb, limit=5)
+    """
+
+
+@pytest.mark.parametrize(
+    ("documents", "queries"), [("voyage-4-large", "voyage-4-lite"), ("voyage-4", "voyage-4-large")]
+)
+def test_rf302_voyage_4_family_shares_one_space(documents, queries):
+    code = VOYAGE_ASYMMETRIC.replace("DOC_MODEL", documents).replace("QUERY_MODEL", queries)
+    assert hits(one(code), "RF302") == []
+
+
+def test_rf302_across_voyage_generations_still_fires():
+    """voyage-3.5 is not in the Voyage 4 space: the look-alike family must fire."""
+    code = VOYAGE_ASYMMETRIC.replace("DOC_MODEL", "voyage-4-large").replace("QUERY_MODEL", "voyage-3.5")
+    findings = one(code)
+    assert hits(findings, "RF302") == [("app.py", 12)]
+    assert "voyage-3.5" in message(findings, "RF302")
+
+
+def test_rf302_same_family_other_size_still_fires():
+    code = VOYAGE_ASYMMETRIC.replace("DOC_MODEL", "voyage-4-large").replace("QUERY_MODEL", "voyage-4-lite")
+    code = code.replace('input_type="document")', 'input_type="document", output_dimension=512)')
+    assert hits(one(code), "RF302") == [("app.py", 12)]
+
+
+@pytest.mark.parametrize(
+    ("name", "inside", "outside"),
+    [
+        ("gemini-embedding-2", [128, 768, 1536, 3072], [64, 4096]),
+        ("nomic-embed-text", [64, 256, 768], [32, 1024]),
+        ("jina-embeddings-v3", [32, 256, 1024], [48, 2048]),
+        ("jina-embeddings-v4", [128, 1024, 2048], [64, 3072]),
+        ("amazon.titan-embed-text-v2:0", [256, 512, 1024], [384, 768]),
+        ("voyage-context-4", [256, 2048], [384]),
+    ],
+)
+def test_shortened_sizes_from_the_table(name, inside, outside):
+    model = embedding_models().lookup(name)
+    assert model is not None and model.can_shorten
+    assert all(model.accepts(size) for size in inside)
+    assert not any(model.accepts(size) for size in outside)
+
+
+def test_rf301_gemini_embedding_2_shortened_to_the_index_is_silent():
+    code = """\
+    from google import genai
+    from google.genai import types
+    from pinecone import Pinecone
+
+    pc = Pinecone()
+    pc.create_index(name="docs", dimension=DIM)
+    index = pc.Index("docs")
+    client = genai.Client()
+
+    def add(doc_id, text):
+        result = client.models.embed_content(
+            model="gemini-embedding-2", contents=text, config=types.EmbedContentConfig(output_dimensionality=768)
+        )
+        index.upsert(vectors=[(doc_id, result.embeddings[0].values)])
+    """
+    assert hits(one(code.replace("DIM", "768")), "RF301") == []
+    assert hits(one(code.replace("DIM", "1536")), "RF301") == [("app.py", 6)]
+
+
 # ============================================================================================
 # RF303 chunking-config
 # ============================================================================================

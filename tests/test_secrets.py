@@ -95,6 +95,16 @@ KEY_FORMATS = [
     KeyFormat("perplexity", "Perplexity", "pplx" + "-", lambda: "pplx" + "-" + chars(48)),
     KeyFormat("pinecone", "Pinecone", "pcsk" + "_", lambda: "pcsk" + "_" + chars(5) + "_" + chars(63)),
     KeyFormat("langsmith", "LangSmith", "lsv2" + "_", lambda: "lsv2" + "_" + "pt" + "_" + hexchars(32) + "_" + hexchars(10)),
+    # issue 21: formats the detector sets did not know
+    KeyFormat("openai", "OpenAI", "sk-" + "None-", lambda: "sk-" + "None-" + chars(20) + MARKER + chars(20)),
+    KeyFormat("openai", "OpenAI", "sk-" + "None-", lambda: "sk-" + "None-" + chars(74, URLSAFE) + MARKER + chars(74, URLSAFE)),
+    KeyFormat("anthropic-oauth", "Anthropic OAuth", "sk-" + "ant-" + "oat01-", lambda: "sk-" + "ant-" + "oat01-" + chars(95, URLSAFE)),
+    KeyFormat("anthropic-oauth", "Anthropic OAuth", "sk-" + "ant-" + "ort01-", lambda: "sk-" + "ant-" + "ort01-" + chars(95, URLSAFE)),
+    KeyFormat("google-auth", "Gemini", "AQ" + ".", lambda: "AQ" + "." + "Ab" + chars(48, URLSAFE)),
+    KeyFormat("groq", "Groq", "gsk" + "_", lambda: "gsk" + "_" + chars(48)),
+    KeyFormat("groq", "Groq", "gsk" + "_", lambda: "gsk" + "_" + chars(50)),
+    KeyFormat("bedrock", "Amazon Bedrock", "ABSK", lambda: "ABSK" + "QmVkcm9ja0FQSUtleS" + chars(100, ALNUM + "+/") + "="),
+    KeyFormat("bedrock-short-term", "Amazon Bedrock", "bedrock-api-key-", lambda: "bedrock-api-key-" + "YmVkcm9jay" + chars(300, ALNUM + "+/") + "=="),
 ]  # fmt: skip
 FORMAT_IDS = [f"{f.id}-{f.shown.strip('_-')}" for f in KEY_FORMATS]
 
@@ -359,6 +369,45 @@ def test_placeholders_never_fire(name, path, template):
     value = PLACEHOLDER_VALUES[name]()
     findings = lint(template.format(value=value, value_json=json.dumps(value)), path)
     assert rf404(findings) == []
+
+
+# Look-alikes of the issue-21 formats: the right prefix, the wrong shape. None is a key.
+LOOKALIKES = {
+    "aq-short": lambda: "AQ" + "." + "Ab" + chars(30, URLSAFE),
+    "aq-long": lambda: "AQ" + "." + "Ab" + chars(60, URLSAFE),
+    "aq-not-ab": lambda: "AQ" + "." + "Zz" + chars(48, URLSAFE),
+    "aq-dotless": lambda: "AQ" + "x" + "Ab" + chars(48, URLSAFE),
+    "oat-short": lambda: "sk-" + "ant-" + "oat01-" + chars(20, URLSAFE),
+    "oat-other-version": lambda: "sk-" + "ant-" + "oat02-" + chars(95, URLSAFE),
+    "sk-none-no-marker": lambda: "sk-" + "None-" + chars(48),
+    "groq-47": lambda: "gsk" + "_" + chars(47),
+    "groq-53": lambda: "gsk" + "_" + chars(53),
+    "absk-not-bedrock": lambda: "ABSK" + chars(100),
+    "bedrock-key-not-base64-url": lambda: "bedrock-api-key-" + "Zm9v" + chars(100),
+}
+
+
+@pytest.mark.parametrize("name", list(LOOKALIKES), ids=list(LOOKALIKES))
+@pytest.mark.parametrize(
+    ("path", "template"),
+    [
+        ("app.py", 'from sdk import connect\n\nclient = connect("{value}")\n'),
+        ("config.yaml", "token: {value}\n"),
+    ],
+    ids=["python", "yaml"],
+)
+def test_lookalikes_of_new_formats_never_fire(name, path, template):
+    value = LOOKALIKES[name]()
+    assert not any(regex.search(f'"{value}"') for regex in REGEXES.values())
+    assert rf404(lint(template.format(value=value), path)) == []
+
+
+def test_new_formats_redact_to_their_kind():
+    for key_format in KEY_FORMATS[-9:]:
+        key = make_key(key_format)
+        [message] = messages(lint(f'KEY = connect("{key}")\n', "k.py"))
+        assert f"({key_format.shown}…{key[-4:]})" in message
+        assert key not in message
 
 
 def test_environment_lookups_are_silent():

@@ -321,8 +321,22 @@ def test_rf201_warns_well_below_the_default(tmp_path, monkeypatch):
     assert finding.severity == Severity.WARNING
     assert finding.message == (
         "Training data data/train.jsonl has 20 examples: 10,000+ high-quality pairs are the bar for "
-        "fine-tuning to beat retrieval; 1,000 is the floor."
+        "fine-tuning to beat retrieval; 1,000 is the floor (OpenAI's own minimum is 10)."
     )
+
+
+def test_rf201_local_trainer_names_no_provider_minimum(tmp_path, monkeypatch):
+    """The guide's numbers stay; a provider minimum is stated only where there is one."""
+    code = """\
+    from datasets import load_dataset
+    from trl import SFTTrainer
+
+    SFTTrainer(model="Qwen/Qwen2.5-0.5B", train_dataset=load_dataset("json", data_files="data/train.jsonl"))
+    """
+    findings = run_project(tmp_path, monkeypatch, {"train.py": code, "data/train.jsonl": chat_file(20)})
+    finding = one(findings, "RF201", "train.py")
+    assert finding.message.endswith("1,000 is the floor.")
+    assert "own minimum" not in finding.message
 
 
 @pytest.mark.parametrize(("count", "expected"), [(4, Severity.WARNING), (5, None), (6, None)])
@@ -897,6 +911,23 @@ def test_rf203_model_alias_is_priced_as_the_snapshot(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.parametrize("model", ["gpt-4.1-nano-2025-04-14", "gpt-4.1-nano", "gpt-3.5-turbo"])
+def test_rf203_says_a_retired_base_model_can_no_longer_be_trained(tmp_path, monkeypatch, model):
+    code = _job(model, ', hyperparameters={"n_epochs": 2}')
+    findings = run_project(tmp_path, monkeypatch, {"train.py": code, "data/train.jsonl": _priced_file()})
+    estimate = one(findings, "RF203", "train.py").data["estimate"]
+    assert (
+        "can no longer be trained (its base model shut down on 2026-10-23), so this job would fail"
+        in estimate
+    )
+
+
+def test_rf203_trainable_model_has_no_retirement_note(tmp_path, monkeypatch):
+    code = _job("gpt-4.1-mini-2025-04-14", ', hyperparameters={"n_epochs": 2}')
+    findings = run_project(tmp_path, monkeypatch, {"train.py": code, "data/train.jsonl": _priced_file()})
+    assert "no longer be trained" not in one(findings, "RF203", "train.py").data["estimate"]
+
+
 def test_rf203_unpriced_model_has_no_estimate(tmp_path, monkeypatch):
     findings = run_project(
         tmp_path, monkeypatch, {"train.py": _job("my-unpriced-model"), "data/train.jsonl": _priced_file(20)}
@@ -1029,13 +1060,89 @@ def test_rf107_torchtune_without_a_date_is_info(tmp_path, code):
         assert "lifecycle" not in finding.data
 
 
-def test_rf107_azure_openai_fine_tuning_is_not_winding_down(tmp_path):
+def test_rf107_azure_openai_fine_tuning_retires_per_base_model(tmp_path):
     code = """\
     from openai import AzureOpenAI
 
     AzureOpenAI().fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
     """
+    # The row records Microsoft's policy, but the reported dates are not confirmed: kept
+    # for the record, not reported (no date to grade, nothing to act on yet).
     assert lifecycle_findings(tmp_path, code, dt.date(2027, 6, 1)) == []
+    from ragfirst.data.tables import lifecycle
+
+    (row,) = [e for e in lifecycle() if e.id == "azure-openai-fine-tuning"]
+    assert row.retracted and not row.reported and row.date is None
+
+
+BEDROCK_JOB = """\
+import boto3
+
+bedrock = boto3.client("bedrock")
+bedrock.create_model_customization_job(jobName="j", customModelName="m", roleArn="arn", baseModelIdentifier="BASE", trainingDataConfig={"s3Uri": "s3://b/t.jsonl"}, outputDataConfig={"s3Uri": "s3://b/o"})
+"""
+
+
+def test_rf107_bedrock_claude_3_haiku_fine_tuning_ended(tmp_path):
+    code = BEDROCK_JOB.replace("BASE", "anthropic.claude-3-haiku-20240307-v1:0:200k")
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert (finding.span.start_line, finding.severity) == (4, Severity.ERROR)
+    assert finding.message.startswith("Claude 3 Haiku fine-tuning on Amazon Bedrock reached end of life")
+    assert "(on 2026-09-10, 87 days ago)" in finding.message
+    (before,) = lifecycle_findings(tmp_path, code, dt.date(2026, 8, 1))
+    assert before.severity == Severity.WARNING
+
+
+@pytest.mark.parametrize("base", ["amazon.nova-micro-v1:0", "meta.llama3-1-8b-instruct-v1:0"])
+def test_rf107_bedrock_customization_of_other_models_is_not_on_that_path(tmp_path, base):
+    assert lifecycle_findings(tmp_path, BEDROCK_JOB.replace("BASE", base), dt.date(2026, 12, 6)) == []
+
+
+def test_rf107_mistral_fine_tuning_deprecated(tmp_path):
+    code = """\
+    from mistralai import Mistral
+
+    Mistral().fine_tuning.jobs.create(model="open-mistral-7b", training_files=[{"file_id": "f"}])
+    """
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert finding.severity == Severity.INFO
+    assert finding.message.startswith(
+        "Mistral's fine-tuning API is deprecated, with no replacement documented"
+    )
+    assert "docs.mistral.ai/resources/deprecated" in finding.message
+
+
+def test_rf107_vertex_tuning_module_was_removed(tmp_path):
+    code = """\
+    from vertexai.tuning import sft
+
+    sft.train(source_model="gemini-2.0-flash-001", train_dataset="gs://b/train.jsonl")
+    """
+    (finding,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert finding.severity == Severity.ERROR
+    assert "were removed from the Vertex AI SDK (deprecated 2025-06-24) (on 2026-06-24" in finding.message
+    assert "scheduled" not in finding.message
+
+
+def test_rf107_retracted_entry_never_fires(tmp_path, monkeypatch):
+    """A shutdown the provider withdrew stays in the table for the record, silently."""
+    import dataclasses
+
+    from ragfirst.checks import lifecycle as lifecycle_check
+
+    entries = lifecycle_check.lifecycle()
+    retracted = tuple(
+        dataclasses.replace(e, status="retracted") if e.id == "cohere-fine-tuning" else e for e in entries
+    )
+    monkeypatch.setattr(lifecycle_check, "lifecycle", lambda: retracted)
+    code = """\
+    import cohere
+
+    cohere.ClientV2().finetuning.create_finetuned_model(request={"name": "support"})
+    """
+    assert lifecycle_findings(tmp_path, code, dt.date(2026, 6, 1)) == []
+    monkeypatch.setattr(lifecycle_check, "lifecycle", lambda: entries)
+    assert len(lifecycle_findings(tmp_path, code, dt.date(2026, 6, 1))) == 1
 
 
 @pytest.mark.parametrize(

@@ -1482,6 +1482,51 @@ def test_rf103_fires_on_dpo_trainer():
     assert message_of(findings, "RF103").startswith("Preference training with DPOTrainer:")
 
 
+def test_rf103_dpo_still_names_human_feedback():
+    findings = lint(
+        """\
+        from trl import DPOTrainer
+
+        DPOTrainer(model="m", args=None, train_dataset=None)
+        """
+    )
+    assert "hundreds of hours of human feedback" in message_of(findings, "RF103")
+
+
+def test_rf103_grpo_does_not_ask_for_human_feedback():
+    """GRPO learns from reward functions: telling its user to collect human feedback is wrong."""
+    findings = lint(
+        """\
+        from trl import GRPOConfig, GRPOTrainer
+
+        GRPOTrainer(model="Qwen/Qwen2.5-0.5B", reward_funcs=[lambda completions, **kw: [0.0] * len(completions)], args=GRPOConfig(output_dir="out"), train_dataset=None)
+        """
+    )
+    assert lines_of(findings, "RF103") == [3]
+    message = message_of(findings, "RF103")
+    assert message.startswith("Preference training with GRPOTrainer: rewards come from code here")
+    assert "no human feedback is needed" in message and "hundreds of hours" not in message
+
+
+def test_rf103_openai_reinforcement_uses_a_grader_not_human_feedback():
+    findings = lint(
+        """\
+        from openai import OpenAI
+
+        OpenAI().fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file="f", method={"type": "reinforcement", "reinforcement": {"grader": {}}})
+        """
+    )
+    assert "rewards come from code here" in message_of(findings, "RF103")
+    dpo = lint(
+        """\
+        from openai import OpenAI
+
+        OpenAI().fine_tuning.jobs.create(model="gpt-4.1-mini-2025-04-14", training_file="f", method={"type": "dpo"})
+        """
+    )
+    assert "hundreds of hours of human feedback" in message_of(dpo, "RF103")
+
+
 def test_rf103_fires_on_experimental_ppo_trainer():
     findings = lint(
         """\
@@ -2153,6 +2198,30 @@ def test_rf106_fires_on_training_arguments():
     )
     assert lines_of(findings, "RF106") == [3]
     assert "(num_train_epochs=5, learning_rate=0.0003)" in message_of(findings, "RF106")
+
+
+def test_rf106_local_trainer_does_not_mention_provider_defaults():
+    findings = lint(
+        """\
+        from transformers import TrainingArguments
+
+        args = TrainingArguments(output_dir="out", learning_rate=3e-4)
+        """
+    )
+    message = message_of(findings, "RF106")
+    assert "provider's defaults" not in message
+    assert "start from the library's defaults or the model's published fine-tuning recipe" in message
+
+
+def test_rf106_hosted_job_keeps_provider_defaults():
+    findings = lint(
+        """\
+        from together import Together
+
+        Together().fine_tuning.create(model="m", training_file="f", n_epochs=5)
+        """
+    )
+    assert "start from the provider's defaults" in message_of(findings, "RF106")
 
 
 def test_rf106_fires_on_trl_configs():

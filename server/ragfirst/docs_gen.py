@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ragfirst.data.table_age import STALE_AFTER_DAYS
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.loader import load_ruleset
 from ragfirst.rules.model import ArgCondition, CallMatcher, Example, Rule, RuleSet
@@ -222,6 +223,20 @@ def render_index(ruleset: RuleSet) -> str:
     for rule in sorted(ruleset.rules, key=lambda r: r.id):
         summary = rule.summary.replace("|", "\\|")
         lines.append(f"| [{rule.id}]({rule.id}.md) | {rule.name} | {rule.severity.label} | {summary} |")
+    lines.extend(
+        [
+            "",
+            "## Data tables",
+            "",
+            "Prices, lifecycle and shutdown dates, embedding models, key formats and output-cap facts",
+            "live in tables under `rules/` (`pricing.yaml`, `lifecycle.yaml`, `retiring-models.yaml`,",
+            "`embedding-models.yaml`, `secret-formats.yaml`, `output-caps.yaml`). Every row names its",
+            "`source` and `as_of`, the date it was read. `ragfirst rules --data` lists each table with its",
+            f"newest `as_of`; when a table is older than {STALE_AFTER_DAYS} days, `ragfirst check` prints one",
+            "line to stderr suggesting an upgrade. That note is never a finding and never changes the exit",
+            "code.",
+        ]
+    )
     lines.append("")
     return "\n".join(lines)
 

@@ -199,7 +199,7 @@ def test_hook_fails_on_a_finding_and_passes_after_the_fix(tmp_path, request, pre
 
     # The fix: the decision is recorded with a reason, so the finding is suppressed.
     fixed = FINE_TUNE.replace(
-        '"file-abc")', '"file-abc")  # ragfirst: ignore[RF101,RF107] -- 48k pairs, ADR-7'
+        '"file-abc")', '"file-abc")  # ragfirst: ignore[RF101,RF107,RF406] -- 48k pairs, ADR-7'
     )
     write(project, "train.py", fixed)
     _git(project, env, "add", "-A")

@@ -69,6 +69,7 @@ class CallFact:
     star_kwargs: bool = False
     scope: str = "<module>"  # the enclosing function, for checks that group by function
     receiver_qualname: str | None = None
+    receiver_origin: int | None = None  # CallFact index that built the receiver (the client)
 
 
 @dataclass(slots=True)

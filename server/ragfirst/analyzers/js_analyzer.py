@@ -1486,6 +1486,7 @@ class JsAnalyzer:
                     star_kwargs=star_kwargs,
                     scope=scope.function_scope().qualname,
                     receiver_qualname=_callee_qualname(receiver),
+                    receiver_origin=getattr(receiver, "origin", None),
                 )
             )
         elif self._is_file_url(func, scope, is_new, args):

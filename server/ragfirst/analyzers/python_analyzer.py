@@ -610,6 +610,7 @@ class PythonAnalyzer:
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)
         receiver = self.eval_receiver_quietly(node.func, scope)
+        receiver_origin = self._receiver_origin(node.func, scope) if receiver else None
         if qualname is not None or isinstance(node.func, ast.Attribute):
             self.facts.calls.append(
                 CallFact(
@@ -624,6 +625,7 @@ class PythonAnalyzer:
                     star_kwargs=star_kwargs,
                     scope=scope.qualname,
                     receiver_qualname=receiver,
+                    receiver_origin=receiver_origin,
                 )
             )
         return self._call_result(node, callee, qualname, index, args, scope)
@@ -632,6 +634,12 @@ class PythonAnalyzer:
         if isinstance(func, ast.Attribute):
             value = self._resolve_quietly_expr(func.value, scope)
             return _callee_qualname(value)
+        return None
+
+    def _receiver_origin(self, func: ast.expr, scope: Scope) -> int | None:
+        """The call that built the receiver (`OpenAI(base_url=...)` for `client.chat...`)."""
+        if isinstance(func, ast.Attribute):
+            return getattr(self._resolve_quietly_expr(func.value, scope), "origin", None)
         return None
 
     def _resolve_quietly_expr(self, node: ast.expr, scope: Scope) -> Value:

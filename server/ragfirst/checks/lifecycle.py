@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ragfirst.analyzers.facts import CallFact
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.tables import lifecycle
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity
+
+
+def string_literals(call: CallFact) -> list[str]:
+    """The call's literal string arguments (a base model id is one of them)."""
+    return [arg.value for arg in (*call.args, *call.kwargs.values()) if isinstance(arg.value, str)]
 
 
 class LifecycleCheck:
@@ -33,8 +39,12 @@ class LifecycleCheck:
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = []
         for entry in lifecycle():
+            if entry.retracted:
+                continue
             for call in candidate_calls(context.facts, entry.calls):
-                if any(p.matches(call.qualname) for p in entry.calls):
+                if any(p.matches(call.qualname) for p in entry.calls) and entry.applies_to(
+                    string_literals(call)
+                ):
                     matches.append(CheckMatch(call.span, {"entry": entry.id}))
             for fact in context.facts.imports:
                 if any(p.matches(fact.module) for p in entry.imports):
@@ -45,7 +55,7 @@ class LifecycleCheck:
         self, rule: Any, captures: dict[str, str], path: str, context: ProjectContext
     ) -> Resolution | None:
         entry = next((e for e in lifecycle() if e.id == captures.get("entry")), None)
-        if entry is None:
+        if entry is None or entry.retracted:
             return None
         option = rule.options.get("warn-days")
         warn_days = int(context.settings.option(rule.id, "warn-days", option.default if option else 90))

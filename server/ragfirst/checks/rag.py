@@ -285,6 +285,12 @@ def model_key(site: Site) -> tuple[str, int | None]:
     return name, dimension
 
 
+def _one_space(first: str, second: str) -> bool:
+    """Two models whose table entries share an embedding space (rules/embedding-models.yaml)."""
+    a, b = embedding_models().lookup(first), embedding_models().lookup(second)
+    return a is not None and b is not None and a.shares_space_with(b)
+
+
 def model_text(site: Site) -> str:
     entry = model_entry(site)
     name = entry.id if entry else site.model or "?"
@@ -1371,6 +1377,8 @@ class RagCheck:
                 d_name, d_dim = document["key"]
                 if q_name == d_name and (q_dim is None or d_dim is None or q_dim == d_dim):
                     continue
+                if _one_space(q_name, d_name) and (q_dim is None or d_dim is None or q_dim == d_dim):
+                    continue  # a compatible family (Voyage 4): documents and queries compare
                 index = _index_text(
                     {"store": identity[0].lstrip("~"), "name": identity[1] if is_named(identity) else ""}
                 )

@@ -213,6 +213,9 @@ class TrainingDataCheck:
             values["advice"] = (
                 f"{threshold:,}+ high-quality pairs are the bar for fine-tuning to beat retrieval; 1,000 is the floor"
             )
+            if minimum is not None:
+                # The provider's own minimum is evidence, not the bar: say it beside the guide's numbers.
+                values["advice"] += f" ({facts.name}'s own minimum is {minimum:,})"
             return Resolution(values, None, {"inlay": inlay})
         if report == "problems":
             if summary.problem_count == 0:
@@ -247,6 +250,9 @@ class TrainingDataCheck:
             f"{lower}≈ {tokens_text} tokens x {epochs_text} x ${price.usd_per_1m_tokens:.2f}/1M ≈ {lower}{cost_text}"
             f" (tokens ≈ {summary.token_method}; {price.model} price as of {price.as_of})"
         )
+        if not price.trainable:
+            retired = f" (its base model shut down on {price.retired.isoformat()})" if price.retired else ""
+            estimate += f"; {price.model} can no longer be trained{retired}, so this job would fail"
         values.update({"estimate": estimate, "cost": f"${cost:,.2f}", "price_source": price.source})
         return Resolution(
             values, None, {"estimate": estimate, "inlay": f"≈ {lower}${cost:,.2f} to train · {inlay}"}

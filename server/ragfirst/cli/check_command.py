@@ -141,6 +141,16 @@ def _checked_files(
     return sorted({display_path(p) for p in (files if files is not None else _discover(paths, resolver))})
 
 
+def _note_table_age() -> None:
+    """One stderr line when the data tables are old (issue 21): never a finding or a failure."""
+    from ragfirst.clock import today
+    from ragfirst.data.table_age import staleness_notice
+
+    notice = staleness_notice(today())
+    if notice:
+        sys.stderr.write(notice + "\n")
+
+
 def run_check(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
@@ -203,6 +213,7 @@ def run_check(args: argparse.Namespace) -> int:
             return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
     else:
         sys.stdout.write(_render(args, report, colour=sys.stdout.isatty()))
+    _note_table_age()
 
     # `check` applies no fixes yet, so --exit-non-zero-on-fix has nothing to report.
     threshold = Severity.parse(args.severity_threshold)

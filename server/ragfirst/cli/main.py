@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list all rules")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--config", type=Path)
+    rules.add_argument(
+        "--data", action="store_true", help="list the data tables under rules/ with their newest as_of date"
+    )
 
     guide = commands.add_parser("guide", help="print a page of the guide (no topic: list them)")
     guide.add_argument("topic", nargs="?", help="a page name, e.g. rag-first or when-to-fine-tune")

@@ -45,7 +45,38 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_data_tables(args: argparse.Namespace) -> int:
+    """`ragfirst rules --data`: each fact table, its rows and its newest `as_of`."""
+    from ragfirst.clock import today
+    from ragfirst.data.table_age import STALE_AFTER_DAYS, table_ages
+
+    now = today()
+    rows = [
+        {
+            "table": f"rules/{age.table}",
+            "rows": age.rows,
+            "newest_as_of": age.newest.isoformat() if age.newest else None,
+            "age_days": (now - age.newest).days if age.newest else None,
+            "stale": age.stale(now),
+            "undated_rows": list(age.undated),
+        }
+        for age in table_ages()
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return EXIT_CLEAN
+    for row in rows:
+        note = f"  older than {STALE_AFTER_DAYS} days: upgrade ragfirst" if row["stale"] else ""
+        undated = f"  ({len(row['undated_rows'])} rows without source/as_of)" if row["undated_rows"] else ""
+        sys.stdout.write(
+            f"{row['table']:<28} {row['rows']:>4} rows  newest as_of {row['newest_as_of']}{note}{undated}\n"
+        )
+    return EXIT_CLEAN
+
+
 def run_rules(args: argparse.Namespace) -> int:
+    if getattr(args, "data", False):
+        return run_data_tables(args)
     resolver = ConfigResolver(explicit=args.config)
     settings = resolver.for_path(Path.cwd())
     ruleset = EngineCache().for_settings(settings).ruleset

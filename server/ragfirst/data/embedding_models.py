@@ -52,6 +52,7 @@ _SCHEMA: dict[str, Any] = {
                         "oneOf": [{"required": ["values"]}, {"required": ["max"]}],
                     },
                     "max_input_tokens": {"type": ["integer", "null"], "minimum": 1},
+                    "space": {"type": "string", "minLength": 1},
                     "source": {"type": "string", "minLength": 1},
                     "as_of": {},
                     "confidence": {"enum": ["high", "medium", "low"]},
@@ -75,6 +76,11 @@ class EmbeddingModel:
     shorten_min: int | None = None
     shorten_max: int | None = None
     confidence: str = "high"
+    space: str | None = None  # models sharing one embedding space (Voyage 4) compare fine
+
+    def shares_space_with(self, other: EmbeddingModel) -> bool:
+        """True when vectors of both models live in one space (the same model, or one family)."""
+        return self.id == other.id or (self.space is not None and self.space == other.space)
 
     @property
     def can_shorten(self) -> bool:
@@ -160,6 +166,7 @@ def embedding_models() -> EmbeddingModels:
             shorten_min=shorten.get("min"),
             shorten_max=shorten.get("max"),
             confidence=item.get("confidence", "high"),
+            space=item.get("space"),
         )
         models.append(model)
         # Exact spellings first; the bare name after the organisation (`bge-small-en-v1.5`)

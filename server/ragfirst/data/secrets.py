@@ -68,7 +68,7 @@ def secret_rules() -> SecretRules:
 def _prefix_gate(formats: tuple[SecretFormat, ...]) -> re.Pattern[str]:
     """A fast search that every key of `formats` matches: their prefixes, when each format
     is written `\b(<prefix>...`; else a pattern that matches any text (no gate)."""
-    if all(f.regex.pattern.startswith(rf"\b({f.prefix}") for f in formats):
+    if all(f.regex.pattern.startswith((rf"\b({f.prefix}", rf"\b({re.escape(f.prefix)}")) for f in formats):
         return re.compile(r"\b(?:" + "|".join(re.escape(f.prefix) for f in formats) + ")")
     return re.compile("")
 

@@ -6,6 +6,7 @@ No price, date or model name lives in Python code; they live in these tables.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -27,7 +28,21 @@ _PRICING_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["provider", "model", "usd_per_1m_tokens", "as_of", "source"],
-                "properties": {"usd_per_1m_tokens": {"type": "number", "minimum": 0}},
+                "properties": {
+                    "usd_per_1m_tokens": {"type": "number", "minimum": 0},
+                    "trainable": {"type": "boolean"},
+                },
+            },
+        },
+        "size_rates": {
+            "type": "array",
+            "items": {"type": "object", "required": ["provider", "usd_per_1m_tokens", "as_of", "source"]},
+        },
+        "hardware": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["provider", "hardware", "usd_per_second", "as_of", "source"],
             },
         },
     },
@@ -40,8 +55,9 @@ _LIFECYCLE_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "provider", "what", "status", "event", "source"],
+                "required": ["id", "provider", "what", "status", "event", "source", "as_of"],
                 "anyOf": [{"required": ["calls"]}, {"required": ["imports"]}],
+                "properties": {"models": {"type": "array", "items": {"type": "string"}}},
             },
         }
     },
@@ -56,6 +72,8 @@ class TrainingPrice:
     usd_per_1m_tokens: float
     as_of: str
     source: str
+    trainable: bool = True  # False: the base model shut down; no job can be started
+    retired: dt.date | None = None
 
     def matches(self, model: str) -> bool:
         """`gpt-4o-mini-2024-07-18` and `gpt-4o-mini` both price as gpt-4o-mini-2024-07-18."""
@@ -94,6 +112,19 @@ class LifecycleEntry:
     date: dt.date | None = None
     instead: str = ""
     history: tuple[tuple[dt.date, str], ...] = field(default_factory=tuple)
+    models: tuple[re.Pattern[str], ...] = ()  # the call must pass a base model matching one
+    as_of: str = ""
+    reported: bool = True  # False: kept for the record until a date is confirmed
+
+    @property
+    def retracted(self) -> bool:
+        """An announcement the provider withdrew, or a row not to report: kept for the
+        record, never reported."""
+        return self.status == "retracted" or not self.reported
+
+    def applies_to(self, literals: list[str]) -> bool:
+        """Whether a call with these literal string arguments is on this path."""
+        return not self.models or any(p.search(value) for p in self.models for value in literals)
 
 
 def load_table(name: str, schema: dict[str, Any] | None = None) -> Any:
@@ -147,6 +178,8 @@ def pricing() -> Pricing:
             usd_per_1m_tokens=float(item["usd_per_1m_tokens"]),
             as_of=str(item["as_of"]),
             source=item["source"],
+            trainable=bool(item.get("trainable", True)),
+            retired=_date(item.get("retired")),
         )
         for item in data["training"]
     )
@@ -169,6 +202,9 @@ def lifecycle() -> tuple[LifecycleEntry, ...]:
             date=_date(item.get("date")),
             instead=item.get("instead", ""),
             history=tuple((_date(h["date"]), h["event"]) for h in item.get("history", ())),  # type: ignore[misc]
+            models=tuple(re.compile(p) for p in item.get("models", ())),
+            as_of=str(item["as_of"]),
+            reported=bool(item.get("reported", True)),
         )
         for item in data["entries"]
     )

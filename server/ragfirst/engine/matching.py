@@ -96,6 +96,9 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
         # An enum member (`types.TuningMethod.PREFERENCE_TUNING`) compares by its name.
         value = arg.qualname.rsplit(".", 1)[-1]
     unknowable = call.star_kwargs or (condition.position is not None and call.star_args)
+    if condition.null_is_absent and value is None:
+        value = _MISSING  # `max_tokens=None`, `maxTokens: undefined`: no value given
+        arg = None
     if value is _MISSING:
         if unknowable and arg is None:
             return False  # `**kwargs` may carry it: neither present nor absent is provable
@@ -118,6 +121,34 @@ def condition_holds(call: CallFact, condition: ArgCondition) -> bool:
     if not has_value_test:
         return True
     return value_holds(condition, value)
+
+
+def receiver_builder(call: CallFact, facts: FileFacts) -> CallFact | None:
+    """The call that built the object `call` is made on (`OpenAI(...)` for
+    `client.chat.completions.create`), only when its qualified name is where the
+    receiver's starts: an index from another file's facts never matches by accident."""
+    origin = call.receiver_origin
+    if origin is None or not 0 <= origin < len(facts.calls):
+        return None
+    builder = facts.calls[origin]
+    receiver = call.receiver_qualname or ""
+    if builder.qualname is None or not receiver.startswith(builder.qualname + "()"):
+        return None
+    return builder
+
+
+def built_with(call: CallFact, facts: FileFacts, conditions: tuple[ArgCondition, ...]) -> bool:
+    """Whether the call, or the call that built its receiver (the client constructor),
+    passes an argument meeting one of `conditions` (a base URL on localhost, say)."""
+    calls = [call]
+    builder = receiver_builder(call, facts)
+    if builder is not None:
+        calls.append(builder)
+    return any(
+        condition.present is not False and condition_holds(each, condition)
+        for each in calls
+        for condition in conditions
+    )
 
 
 def display_value(value: Any) -> str:
@@ -158,6 +189,8 @@ def match_calls(
         if not any(p.matches(call.qualname) for p in matcher.calls):
             continue
         if not all(condition_holds(call, condition) for condition in matcher.args):
+            continue
+        if matcher.unless_built_with and built_with(call, facts, matcher.unless_built_with):
             continue
         captures = call_captures(call)
         if matcher.any_arg:

@@ -212,6 +212,10 @@ class _Compiler:
                     if "not-file-calls" in item
                     else (),
                     capture={str(k): str(v) for k, v in item.get("capture", {}).items()},
+                    unless_built_with=tuple(
+                        self.arg_condition(cond, (*here, "unless-built-with", n))
+                        for n, cond in enumerate(item.get("unless-built-with", []))
+                    ),
                 )
             )
         return tuple(matchers)
@@ -288,6 +292,7 @@ class _Compiler:
             resolves_to=self.patterns(raw["resolves-to"], (*path, "resolves-to"))
             if "resolves-to" in raw
             else (),
+            null_is_absent=bool(raw.get("null-is-absent", False)),
         )
 
     def examples(self, raw: list[Any], path: tuple[str | int, ...]) -> tuple[Example, ...]:

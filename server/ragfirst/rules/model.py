@@ -29,6 +29,7 @@ class ArgCondition:
     lt: float | None = None
     lte: float | None = None
     resolves_to: tuple[NamePattern, ...] = ()
+    null_is_absent: bool = False  # `max_tokens=None` / `maxTokens: undefined` is no value
 
     @property
     def label(self) -> str:
@@ -46,6 +47,9 @@ class CallMatcher:
     file_calls: tuple[NamePattern, ...] = ()
     not_file_calls: tuple[NamePattern, ...] = ()
     capture: dict[str, str] = field(default_factory=dict)
+    # Skip a call when it, or the call that built its receiver (`OpenAI(base_url=...)` for
+    # `client.chat.completions.create`), passes an argument that meets one of these.
+    unless_built_with: tuple[ArgCondition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

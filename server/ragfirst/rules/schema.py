@@ -30,6 +30,7 @@ ARG_CONDITION: dict[str, Any] = {
         "lt": {"type": "number"},
         "lte": {"type": "number"},
         "resolves-to": _STRINGS,
+        "null-is-absent": {"type": "boolean"},
     },
     "anyOf": [{"required": ["name"]}, {"required": ["position"]}],
 }
@@ -45,6 +46,7 @@ CALL_MATCHER: dict[str, Any] = {
         "file-calls": _STRINGS,
         "not-file-calls": _STRINGS,
         "capture": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+        "unless-built-with": {"type": "array", "items": ARG_CONDITION, "minItems": 1},
     },
     "oneOf": [{"required": ["call"]}, {"required": ["import"]}],
 }
