@@ -15,7 +15,9 @@ from typing import Any
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CommentFact, ConfigEntry, FileFacts
 from ragfirst.analyzers.json_positions import parse_json
+from ragfirst.analyzers.jsonc import blank_comments, is_jsonc
 from ragfirst.analyzers.manifests import extract_dependencies
+from ragfirst.analyzers.templated_yaml import detemplate, is_templated
 from ragfirst.model import Span
 from ragfirst.positioned_yaml import YamlError, load_positioned_documents
 from ragfirst.source import SourceText
@@ -81,9 +83,19 @@ def analyze_yaml(source: SourceText, path: str) -> FileFacts:
     try:
         # PyYAML counts NEL, U+2028 and U+2029 as line breaks; editors do not. Spaces of the
         # same length keep every other position where the editor sees it.
-        documents = load_positioned_documents(source.text.translate(_YAML_ONLY_LINE_BREAKS))
+        documents = load_positioned_documents(
+            source.text.translate(_YAML_ONLY_LINE_BREAKS), unknown_tags=True
+        )
     except YamlError as exc:
-        raise AnalysisError(exc.message, exc.line, exc.col) from None
+        if not is_templated(source.text):
+            raise AnalysisError(exc.message, exc.line, exc.col) from None
+        # A Helm or Jinja template: not YAML until rendered. Read what can be read.
+        try:
+            documents = load_positioned_documents(
+                detemplate(source.text).translate(_YAML_ONLY_LINE_BREAKS), unknown_tags=True
+            )
+        except YamlError:
+            return facts
     for number, document in enumerate(documents):
 
         def position(p: Path, document=document) -> tuple[int, int]:
@@ -102,7 +114,8 @@ def analyze_json(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="json")
     if not source.text.strip():
         return facts
-    data, doc = parse_json(source.text)
+    text = blank_comments(source.text) if is_jsonc(path) else source.text
+    data, doc = parse_json(text)
 
     def position(p: Path) -> tuple[int, int]:
         offset = doc.keys.get(p, doc.values.get(p, 0))

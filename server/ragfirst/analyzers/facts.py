@@ -132,6 +132,15 @@ class EnvReadFact:
 
 
 @dataclass(slots=True)
+class SyntaxErrorFact:
+    """A syntax error the parser recovered from: RF000 here, the rest of the file analysed."""
+
+    message: str
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
 class FileFacts:
     language: str
     calls: list[CallFact] = field(default_factory=list)
@@ -147,6 +156,7 @@ class FileFacts:
     # to `@local<k>.<export>` refers to local_modules[k]) and what it exports to them.
     local_modules: list[str] = field(default_factory=list)
     exports: dict[str, str] = field(default_factory=dict)
+    syntax_errors: list[SyntaxErrorFact] = field(default_factory=list)  # recovered from
 
 
 LOCAL_ROOT = "@local"

@@ -245,6 +245,8 @@ class Engine:
             self.record_error(analysis, internal_error("analysing this file", exc), 1, 0, source)
             return analysis
         analysis.parsed = True
+        for error in facts.syntax_errors:  # recovered from: reported, the rest still analysed
+            self.record_error(analysis, error.message, error.line, error.col, source)
         secrets = self._match(analysis, facts, source)
         analysis.suppressions = parse_suppressions(facts.comments, source)
         if facts.local_modules:
