@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ragfirst.engine.test_code import DEFAULT_TEST_CODE_RULES, DEFAULT_TEST_PATHS
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
 from ragfirst.real_paths import RealDirectories
@@ -88,6 +89,10 @@ _SCHEMA: dict[str, Any] = {
             "additionalProperties": {"type": "object"},
         },
         "max-file-size": {"type": "integer", "minimum": 1024},
+        "test-paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "extend-test-paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "report-test-code": {"type": "boolean"},
+        "test-code-rules": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
     },
 }
 
@@ -110,6 +115,9 @@ class Settings:
     guide_urls: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 8 * 1024 * 1024
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS  # engine/test_code.py: the policy
+    report_test_code: bool = False
+    test_code_rules: tuple[str, ...] = DEFAULT_TEST_CODE_RULES
     root: Path | None = field(init=False, compare=False, repr=False)
     """The config file's directory: computed once, asked for per file."""
 
@@ -233,6 +241,10 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
         guide_urls=dict(table.get("guide-urls", {})),
         options={k: dict(v) for k, v in table.get("options", {}).items()},
         max_file_size=table.get("max-file-size", 8 * 1024 * 1024),
+        test_paths=tuple(table.get("test-paths", DEFAULT_TEST_PATHS))
+        + tuple(table.get("extend-test-paths", ())),
+        report_test_code=table.get("report-test-code", False),
+        test_code_rules=tuple(table.get("test-code-rules", DEFAULT_TEST_CODE_RULES)),
     )
 
 

@@ -32,6 +32,7 @@ from ragfirst.engine.python_prefilter import (
     imported_words,
     substring_pattern,
 )
+from ragfirst.engine import test_code
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
@@ -383,6 +384,7 @@ class Engine:
                     continue
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
+        findings = test_code.policy(findings, analysis.path, settings)  # tests are no decisions
         findings.sort(key=Finding.sort_key)
         return findings
 
