@@ -22,6 +22,7 @@ from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, Subst
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
+from ragfirst.engine import test_code
 from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
@@ -32,7 +33,6 @@ from ragfirst.engine.python_prefilter import (
     imported_words,
     substring_pattern,
 )
-from ragfirst.engine import test_code
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
