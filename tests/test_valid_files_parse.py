@@ -227,3 +227,49 @@ def test_a_helm_template_is_read_where_it_can_be():
 def test_a_template_that_is_no_yaml_even_without_tags_is_skipped_not_rf000():
     text = "{% for m in models %}\n- {{ m }}: [\n{% endfor %}\nopenai: x\n"
     assert ids(lint(text, path="templates/models.yaml")) == []
+
+
+# -- Python 3.12 f-strings on an older Python ---------------------------------------------
+
+
+def test_pep701_fstrings_are_not_rf000_on_any_supported_python():
+    code = """\
+        from openai import OpenAI
+        row = {"question": "q"}
+        prompt = f"{row["question"]}, answer between {row['a']!r:>{10}} and {row["b"]}"
+        OpenAI().fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-1")
+        """
+    assert "RF000" not in ids(lint(code, path="grpo.py"))
+    assert "RF101" in ids(lint(code, path="grpo.py"))
+
+
+def test_a_broken_fstring_is_still_rf000():
+    code = 'from openai import OpenAI\nprompt = f"{row["question"}"\nOpenAI().fine_tuning.jobs.create()\n'
+    assert ids(lint(code, path="broken.py")) == ["RF000"]
+
+
+def test_requoting_keeps_length_and_values():
+    import ast
+
+    from ragfirst.analyzers.newer_fstrings import with_older_quotes
+
+    text = 'x = f"{d["q"]} {y:>{w}}"  # f"{d["c"]}"\ns = "plain"\n'
+    rewritten = with_older_quotes(text)
+    assert rewritten is not None and len(rewritten) == len(text)
+    assert rewritten.splitlines()[1] == 's = "plain"'
+    ast.parse(rewritten)  # valid on 3.11 too
+    assert with_older_quotes('x = f"{a}" + "b"\n') is None
+
+
+def test_import_types_in_interfaces_are_not_errors():
+    code = """\
+        export interface MessageRecord {
+          id: string;
+          role: import("@assistant-ui/react").ThreadMessage["role"];
+          attachments?: import("@assistant-ui/react").ThreadMessage["attachments"];
+          settings?:
+            | import("./utils/settings").ThreadScopedSettings
+            | null;
+        }
+        """
+    assert js_errors(code, "types.ts") == []

@@ -161,19 +161,17 @@ def _tagged_template_escape(node: tree_sitter.Node, code: bytes) -> list[Rewrite
     return [(start + index, start + index + 1, b"/") for index, byte in enumerate(text) if byte == 0x5C]
 
 
-def _import_type(node: tree_sitter.Node, code: bytes) -> list[Rewrite]:
-    """`(a: import("./x").T<U>)`: a type the grammar cannot read in every position. The
-    `import("./x")` part becomes an identifier of the same length (types are not analysed;
-    a dynamic `import()` in an expression follows `=`, `(` or `await`, never these)."""
-    start, end = _region(node)
-    text = code[start:end]
+def _import_types(code: bytes) -> list[Rewrite]:
+    """`role: import("./x").T["role"]`, `(a: import("./x").T<U>)`: types the grammar cannot
+    read in every position, and its recovery may put the error lines away from them. In a
+    file that has errors, each `import("./x")` in a type position (after `:`, `<`, `,`,
+    `|`, `&`) becomes an identifier of the same length (types are not analysed; a dynamic
+    `import()` in an expression follows `=`, `(`, `await` or `return`, never these)."""
     rewrites = []
-    for match in _IMPORT_TYPE.finditer(text):
-        before = text[: match.start()].rstrip()
-        if before.endswith((b":", b"<", b",", b"|", b"&")):
-            rewrites.append(
-                (start + match.start(), start + match.end(), b"_" * (match.end() - match.start()))
-            )
+    for match in _IMPORT_TYPE.finditer(code):
+        before = code[max(0, match.start() - 200) : match.start()].rstrip()
+        if before.endswith((b":", b"<", b",", b"|", b"&")) and not before.endswith((b"||", b"&&", b"?:")):
+            rewrites.append((match.start(), match.end(), b"_" * (match.end() - match.start())))
     return rewrites
 
 
@@ -182,7 +180,6 @@ _GAPS: tuple[Callable[[tree_sitter.Node, bytes], list[Rewrite]], ...] = (
     _keyword_jsx_names,
     _import_attributes,
     _tagged_template_escape,
-    _import_type,
 )
 
 
@@ -193,9 +190,9 @@ def rewrites_for(root: tree_sitter.Node, code: bytes, dialect: str) -> list[Rewr
         for gap in _GAPS:
             if gap in (_bare_ampersand, _keyword_jsx_names) and dialect == "typescript":
                 continue  # .ts files have no JSX
-            if gap is _import_type and dialect not in ("typescript", "tsx"):
-                continue
             found.extend(gap(node, code))
+    if dialect in ("typescript", "tsx") and root.has_error:
+        found.extend(_import_types(code))
     return found
 
 
