@@ -19,11 +19,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ragfirst.analyzers.registry import language_of
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.engine.discovery import discover_files
 from ragfirst.engine.engine import read_file_bytes
 from ragfirst.engine.runner import EngineCache
-from ragfirst.analyzers.registry import language_of
 
 
 def run_check(repo: Path, out: Path) -> list[dict]:
@@ -98,8 +98,13 @@ def main() -> int:
         print(f"\nslowest ten of {len(timings)} files:")
         for seconds, path in slowest:
             print(f"  {seconds:.3f} s  {path}")
-    summary = {"per_rule": dict(sorted(per_rule.items())), "per_repo": per_repo, "rf000": errors,
-               "slowest": slowest, "files_timed": len(timings)}
+    summary = {
+        "per_rule": dict(sorted(per_rule.items())),
+        "per_repo": per_repo,
+        "rf000": errors,
+        "slowest": slowest,
+        "files_timed": len(timings),
+    }
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
     return 0
 
