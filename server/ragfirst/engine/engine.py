@@ -22,7 +22,7 @@ from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, Subst
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
-from ragfirst.engine import test_code
+from ragfirst.engine import own_package, test_code
 from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.project import FactSite, ProjectIndex
@@ -385,6 +385,8 @@ class Engine:
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
         findings = test_code.policy(findings, analysis.path, settings)  # tests are no decisions
+        base_dir = context.base_dir if context is not None else Path.cwd()
+        findings = own_package.policy(findings, analysis.path, base_dir, self.ruleset)  # a library's own code
         findings.sort(key=Finding.sort_key)
         return findings
 

@@ -1,0 +1,153 @@
+"""A library is not its user: findings about the checked project's own package are dropped.
+
+Run on trl, peft, unsloth, torchtune or the openai SDK, the rules about those packages
+would report the library's own implementation and examples as "calls" to it, and its
+own extras (`unsloth[cu121]` inside unsloth's pyproject.toml) as dependencies on it. The
+project's own names come from the manifests at its root (pyproject.toml `[project]` and
+`[tool.poetry]`, setup.cfg `[metadata]`, package.json). A finding is dropped when:
+
+- its call is rooted in the project's own package (`trl.SFTTrainer` inside trl), or
+- it is a dependency on the project itself (RF501 `unsloth` in unsloth's manifests), a
+  lifecycle note about it (RF107 "torchtune is unmaintained" in torchtune) or a config
+  of its own kind (RF502 axolotl configs in axolotl's examples), or
+- the project is itself a training library (a package RF501 is about) and the finding is
+  a training finding inside the library's own package directory (its trainer classes
+  are its product, not a decision to train).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ragfirst.analyzers.manifests import normalise
+
+if TYPE_CHECKING:
+    from ragfirst.model import Finding
+    from ragfirst.rules.model import RuleSet
+
+TRAINING_RULES = frozenset({"RF102", "RF103", "RF104", "RF105", "RF106", "RF107", "RF501", "RF502"})
+_SETUP_PY_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']""")
+_SETUP_CFG_NAME = re.compile(r"(?ms)^\[metadata\][^\[]*?^name\s*=\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+
+def _read(path: Path) -> str | None:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def own_names(root: str) -> frozenset[str]:
+    """The project's own package names (normalised), from the manifests at its root."""
+    names: set[str] = set()
+    base = Path(root)
+    text = _read(base / "pyproject.toml")
+    if text is not None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            data = {}
+        for table in (data.get("project"), data.get("tool", {}).get("poetry")):
+            if isinstance(table, dict) and isinstance(table.get("name"), str):
+                names.add(table["name"])
+    text = _read(base / "setup.cfg")
+    if text is not None and (match := _SETUP_CFG_NAME.search(text)):
+        names.add(match.group(1))
+    text = _read(base / "setup.py")
+    if text is not None and (match := _SETUP_PY_NAME.search(text)):
+        names.add(match.group(1))
+    text = _read(base / "package.json")
+    if text is not None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = {}
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            names.add(data["name"])
+    return frozenset(normalise(name) for name in names if name)
+
+
+def _import_name(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def _training_packages(ruleset: RuleSet) -> frozenset[str]:
+    rule = ruleset.get("RF501")
+    if rule is None:
+        return frozenset()
+    return frozenset(name for matcher in rule.dependencies for name in matcher.names)
+
+
+def _about_own_package(finding: Finding, own: frozenset[str]) -> bool:
+    captures = finding.data.get("captures", {}) if isinstance(finding.data, dict) else {}
+    call = captures.get("call") or captures.get("module") or ""
+    if call:
+        root = call.split(".", 1)[0].split("(", 1)[0]
+        if normalise(root) in own:
+            return True
+    if finding.rule_id == "RF107" and normalise(captures.get("what", "")) in own:
+        return True  # "torchtune is no longer maintained", inside torchtune
+    if finding.rule_id == "RF502" and normalise(captures.get("kind", "")) in own:
+        return True  # axolotl's own example configs are its product
+    name = captures.get("name")
+    return finding.rule_id == "RF501" and isinstance(name, str) and normalise(name) in own
+
+
+def _in_own_package(absolute: Path, root: Path, own: frozenset[str]) -> bool:
+    """Is the file in the project's own import package, `<name>/` or `src/<name>/`?"""
+    try:
+        parts = absolute.relative_to(root).parts
+    except ValueError:
+        return False
+    packages = {_import_name(name) for name in own}
+    if len(parts) > 1 and parts[0] in packages:
+        return True
+    return len(parts) > 2 and parts[0] == "src" and parts[1] in packages
+
+
+MAX_LEVELS = 32
+
+
+@lru_cache(maxsize=4096)
+def names_above(directory: str) -> tuple[frozenset[str], str | None]:
+    """The own names of every manifest from `directory` up to the repository's top (a
+    `.git`) or the filesystem root, and the directory of the nearest named one (where the
+    project's package directories are). Only names are read: nothing is echoed or run."""
+    names: set[str] = set()
+    nearest = None
+    current = Path(directory)
+    for _ in range(MAX_LEVELS):
+        found = own_names(str(current))
+        if found:
+            names |= found
+            nearest = nearest or str(current)
+        if (current / ".git").exists() or current.parent == current:
+            break
+        current = current.parent
+    return frozenset(names), nearest
+
+
+def policy(findings: list[Finding], path: str, base_dir: Path, ruleset: RuleSet) -> list[Finding]:
+    """The findings of one file (`path` relative to `base_dir`) that are not about the
+    project's own package (named by the manifests above the file)."""
+    if not findings:
+        return findings
+    absolute = (base_dir / path).resolve()
+    own, nearest = names_above(str(absolute.parent))
+    if not own or nearest is None:
+        return findings
+    library = bool(own & _training_packages(ruleset)) and _in_own_package(absolute, Path(nearest), own)
+    return [
+        finding
+        for finding in findings
+        if not _about_own_package(finding, own) and not (library and finding.rule_id in TRAINING_RULES)
+    ]
