@@ -131,6 +131,17 @@ def display_value(value: Any) -> str:
     return repr(value)
 
 
+def _sets(value: Any) -> bool:
+    """A value written in the code: a literal, or a literal dict/list with one literal leaf."""
+    if value is UNKNOWN:
+        return False
+    if isinstance(value, dict):
+        return any(_sets(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_sets(item) for item in value)
+    return True
+
+
 def call_captures(call: CallFact) -> dict[str, str]:
     qualname = call.qualname or call.tail
     short = qualname.rstrip("()").rsplit(".", 1)[-1].rstrip("()")
@@ -163,7 +174,10 @@ def match_calls(
             continue
         captures = call_captures(call)
         if matcher.any_arg:
-            present = [name for name in matcher.any_arg if name in call.kwargs]
+            # Only values the code sets: `epochs=args.epochs` forwards someone else's choice.
+            present = [
+                name for name in matcher.any_arg if name in call.kwargs and _sets(call.kwargs[name].value)
+            ]
             if not present:
                 continue
             captures["args"] = ", ".join(

@@ -1,0 +1,76 @@
+"""Rule logic that was wrong on real code (issue 19), each case from a minimal file."""
+
+from __future__ import annotations
+
+from tests.conftest import ids, lint
+
+# -- RF104 needs a language model, or says it could not tell ------------------------------
+
+
+def rf104(code: str) -> list[str]:
+    return [f.message for f in lint(code, path="adapter.py") if f.rule_id == "RF104"]
+
+
+def test_rf104_with_a_language_model_in_the_file():
+    code = """\
+        from peft import LoraConfig
+        from transformers import AutoModelForCausalLM
+        model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B")
+        config = LoraConfig(r=16)
+        """
+    [message] = rf104(code)
+    assert "no language model found" not in message
+
+
+def test_rf104_with_a_tokenizer_or_a_causal_lm_task_type():
+    tokenizer = """\
+        from peft import LoraConfig
+        from transformers import AutoTokenizer
+        tok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.2-1B")
+        config = LoraConfig(r=16)
+        """
+    task = """\
+        from peft import LoraConfig, TaskType
+        config = LoraConfig(r=16, task_type=TaskType.CAUSAL_LM)
+        """
+    assert ["no language model found" in m for m in rf104(tokenizer) + rf104(task)] == [False, False]
+
+
+def test_rf104_without_evidence_says_it_could_not_tell():
+    code = """\
+        from peft import LoraConfig
+        config = LoraConfig(r=16, target_modules=["q_proj"])
+        """
+    [message] = rf104(code)
+    assert "no language model found in this file" in message
+
+
+def test_rf104_is_silent_next_to_a_diffusion_or_vision_model():
+    diffusion = """\
+        from diffusers import UNet2DConditionModel
+        from peft import LoraConfig
+        unet = UNet2DConditionModel.from_pretrained("stabilityai/sd-turbo", subfolder="unet")
+        config = LoraConfig(r=4, target_modules=["to_q", "to_v"])
+        """
+    vision = """\
+        import torchvision
+        from peft import LoraConfig
+        net = torchvision.models.resnet18()
+        config = LoraConfig(r=4, target_modules=["fc"])
+        """
+    assert rf104(diffusion) == [] and rf104(vision) == []
+
+
+# -- RF106 only on values the code sets ---------------------------------------------------
+
+
+def test_rf106_ignores_forwarded_values_and_names_only_the_set_ones():
+    code = """\
+        from transformers import TrainingArguments
+        def build(cli):
+            return TrainingArguments(output_dir="o", num_train_epochs=3, learning_rate=cli.lr)
+        """
+    [finding] = [f for f in lint(code, path="args.py") if f.rule_id == "RF106"]
+    assert "num_train_epochs=3" in finding.message and "?" not in finding.message
+    forwarded = code.replace("num_train_epochs=3", "num_train_epochs=cli.epochs")
+    assert "RF106" not in ids(lint(forwarded, path="args.py"))
