@@ -74,3 +74,29 @@ def test_rf106_ignores_forwarded_values_and_names_only_the_set_ones():
     assert "num_train_epochs=3" in finding.message and "?" not in finding.message
     forwarded = code.replace("num_train_epochs=3", "num_train_epochs=cli.epochs")
     assert "RF106" not in ids(lint(forwarded, path="args.py"))
+
+
+# -- RF202: RL prompt sets end with the user by design -------------------------------------
+
+PROMPT = '{"messages": [{"role": "system", "content": "Think step by step."}, {"role": "user", "content": "2+%d?"}]}'
+ANSWERED = '{"messages": [{"role": "user", "content": "Hi %d"}, {"role": "assistant", "content": "Hello"}]}'
+
+
+def test_rf202_accepts_a_prompt_set_read_alone():
+    prompts = "\n".join(PROMPT % i for i in range(3)) + "\n"
+    assert "RF202" not in ids(lint(prompts, path="data/grpo_prompts.jsonl"))
+
+
+def test_rf202_still_flags_a_prompt_inside_supervised_data():
+    mixed = ANSWERED % 1 + "\n" + PROMPT % 2 + "\n"
+    findings = [f for f in lint(mixed, path="data/train.jsonl") if f.rule_id == "RF202"]
+    assert [f.span.start_line for f in findings] == [2]
+
+
+def test_rf202_a_hosted_sft_job_reads_prompts_strictly():
+    from ragfirst.data.training_data import summarize_lines
+
+    lines = [(PROMPT % i).encode() for i in range(2)]
+    assert summarize_lines(lines, prompts=True).problem_count == 0
+    strict = summarize_lines(lines)  # what a fine-tuning job's data file gets
+    assert "the last message must be from the assistant" in strict.problems[0].message
