@@ -100,3 +100,37 @@ def test_rf202_a_hosted_sft_job_reads_prompts_strictly():
     assert summarize_lines(lines, prompts=True).problem_count == 0
     strict = summarize_lines(lines)  # what a fine-tuning job's data file gets
     assert "the last message must be from the assistant" in strict.problems[0].message
+
+
+# -- RF304: hosted stores rank their own results ------------------------------------------
+
+OPENAI_STORE = """\
+    from openai import OpenAI
+    client = OpenAI()
+    store = client.vector_stores.create(name="docs")
+    tools = [{"type": "file_search", "vector_store_ids": [store.id]}]
+    client.responses.create(model="gpt-4o", input="q", tools=tools, max_output_tokens=300)
+    """
+
+
+def test_rf304_not_on_openai_vector_stores():
+    assert "RF304" not in ids(lint(OPENAI_STORE, path="app.py"))
+    js = """\
+        import OpenAI from "openai";
+        const store = await new OpenAI().vectorStores.create({ name: "docs" });
+        """
+    assert "RF304" not in ids(lint(js, path="store.ts"))
+
+
+def test_rf304_still_on_a_self_hosted_store_next_to_it():
+    code = (
+        OPENAI_STORE.rstrip(" ")
+        + '    import chromadb\n    docs = chromadb.PersistentClient(path="x").get_or_create_collection("d")\n'
+    )
+
+    findings = [f for f in lint(code, path="app.py") if f.rule_id == "RF304"]
+    assert (
+        len(findings) == 1
+        and "Chroma" in findings[0].message
+        and "OpenAI vector store" not in findings[0].message
+    )
