@@ -134,3 +134,30 @@ def test_rf304_still_on_a_self_hosted_store_next_to_it():
         and "Chroma" in findings[0].message
         and "OpenAI vector store" not in findings[0].message
     )
+
+
+# -- RF405 only on names and values that look like secrets --------------------------------
+
+
+def test_rf405_not_on_flags_about_a_key():
+    code = """\
+        export const hideKeyInput = process.env.NEXT_PUBLIC_NO_API_KEY_INPUT === "true";
+        export const showField = import.meta.env.VITE_SHOW_API_KEY_FIELD;
+        export const required = process.env.NEXT_PUBLIC_OPENAI_API_KEY_REQUIRED;
+        """
+    assert "RF405" not in ids(lint(code, path="flags.ts"))
+
+
+def test_rf405_still_on_a_key_and_on_a_key_next_to_a_flag():
+    code = """\
+        export const key = process.env.NEXT_PUBLIC_OPENAI_API_KEY;
+        export const secret = process.env.NEXT_PUBLIC_NO_SECRET_INPUT;
+        """
+    findings = [f for f in lint(code, path="keys.ts") if f.rule_id == "RF405"]
+    assert [f.span.start_line for f in findings] == [1, 2]  # a strong word always counts
+
+
+def test_rf405_env_file_switches_are_not_keys():
+    env = "NEXT_PUBLIC_OPENAI_API_KEY=true\nNEXT_PUBLIC_ANTHROPIC_API_KEY=\n"
+    findings = [f for f in lint(env, path=".env.example") if f.rule_id == "RF405"]
+    assert [f.span.start_line for f in findings] == [2]  # an empty template entry is still a key
