@@ -161,3 +161,30 @@ def test_rf405_env_file_switches_are_not_keys():
     env = "NEXT_PUBLIC_OPENAI_API_KEY=true\nNEXT_PUBLIC_ANTHROPIC_API_KEY=\n"
     findings = [f for f in lint(env, path=".env.example") if f.rule_id == "RF405"]
     assert [f.span.start_line for f in findings] == [2]  # an empty template entry is still a key
+
+
+# -- RF107 uses the project's pinned version ----------------------------------------------
+
+PPO = "from trl import PPOConfig, PPOTrainer\ntrainer = PPOTrainer(args=PPOConfig(output_dir='o'))\n"
+
+
+def rf107_lines(tmp_path, requirements: str) -> list[int]:
+    from ragfirst.config.settings import ConfigResolver
+    from ragfirst.engine.runner import lint_paths
+
+    (tmp_path / "requirements.txt").write_text(requirements)
+    (tmp_path / "train.py").write_text(PPO)
+    result = lint_paths([tmp_path], ConfigResolver())
+    return [f.span.start_line for f in result.active if f.rule_id == "RF107"]
+
+
+def test_rf107_not_when_the_project_pins_the_old_version(tmp_path):
+    assert rf107_lines(tmp_path, "trl==0.28.0\n") == []
+
+
+def test_rf107_when_the_pin_allows_the_new_version(tmp_path):
+    assert rf107_lines(tmp_path, "trl>=0.20\n") != []
+
+
+def test_rf107_when_nothing_is_pinned(tmp_path):
+    assert rf107_lines(tmp_path, "openai\n") != []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
+from ragfirst.data.pinned_versions import below
 from ragfirst.data.tables import lifecycle
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity
@@ -46,6 +47,8 @@ class LifecycleCheck:
         entry = next((e for e in lifecycle() if e.id == captures.get("entry")), None)
         if entry is None:
             return None
+        if entry.package and entry.since_version and below(context.root, entry.package, entry.since_version):
+            return None  # the project pins the package below the version the entry is about
         option = rule.options.get("warn-days")
         warn_days = int(context.settings.option(rule.id, "warn-days", option.default if option else 90))
         values = {**captures, "what": entry.what, "event": entry.event, "source": entry.source}

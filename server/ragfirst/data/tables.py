@@ -94,6 +94,10 @@ class LifecycleEntry:
     date: dt.date | None = None
     instead: str = ""
     history: tuple[tuple[dt.date, str], ...] = field(default_factory=tuple)
+    # The entry applies from this version of `package` on (a project pinned below it has
+    # the old path still): e.g. trl 0.29.0 moved trainers under trl.experimental.
+    package: str | None = None
+    since_version: str | None = None
 
 
 def load_table(name: str, schema: dict[str, Any] | None = None) -> Any:
@@ -169,6 +173,8 @@ def lifecycle() -> tuple[LifecycleEntry, ...]:
             date=_date(item.get("date")),
             instead=item.get("instead", ""),
             history=tuple((_date(h["date"]), h["event"]) for h in item.get("history", ())),  # type: ignore[misc]
+            package=item.get("package"),
+            since_version=str(item["since-version"]) if "since-version" in item else None,
         )
         for item in data["entries"]
     )
