@@ -47,15 +47,26 @@ def test_own_package_is_found_from_a_single_file_too(tmp_path: Path):
 def test_own_extras_are_not_dependencies_and_each_package_is_one_finding(tmp_path: Path):
     pyproject = """\
 [project]
-name = "unsloth"
+name = "support-bot"
 dependencies = ["trl>=0.18"]
 
 [project.optional-dependencies]
-colab = ["unsloth[huggingface]", "trl", "peft"]
-kaggle = ["unsloth[colab]", "trl", "peft"]
+colab = ["support-bot[train]", "trl", "peft"]
+kaggle = ["support-bot[colab]", "trl", "peft"]
+train = ["support_bot[colab]"]
 """
     findings = check(tmp_path, {"pyproject.toml": pyproject})
     assert findings == [("RF501", "pyproject.toml", 3), ("RF501", "pyproject.toml", 6)]  # trl, peft
+
+
+def test_a_training_library_is_not_training_in_its_own_repo(tmp_path: Path):
+    files = {
+        "pyproject.toml": '[project]\nname = "unsloth"\ndependencies = ["trl", "peft"]\n',
+        "examples/finetune.py": SFT,
+        "unsloth/trainer.py": SFT,
+        "studio/app.ts": 'import OpenAI from "openai";\nawait new OpenAI().chat.completions.create({ model: "gpt-4o" });\n',
+    }
+    assert check(tmp_path, files) == [("RF401", "app.ts", 2)]  # not training: still reported
 
 
 def test_a_package_json_names_its_project_too(tmp_path: Path):

@@ -11,8 +11,8 @@ project's own names come from the manifests at its root (pyproject.toml `[projec
   lifecycle note about it (RF107 "torchtune is unmaintained" in torchtune) or a config
   of its own kind (RF502 axolotl configs in axolotl's examples), or
 - the project is itself a training library (a package RF501 is about) and the finding is
-  a training finding inside the library's own package directory (its trainer classes
-  are its product, not a decision to train).
+  a training finding: its trainer classes, recipes and examples are its product, not a
+  decision to train. Other findings (keys, uncapped LLM calls) are still reported.
 """
 
 from __future__ import annotations
@@ -102,38 +102,21 @@ def _about_own_package(finding: Finding, own: frozenset[str]) -> bool:
     return finding.rule_id == "RF501" and isinstance(name, str) and normalise(name) in own
 
 
-def _in_own_package(absolute: Path, root: Path, own: frozenset[str]) -> bool:
-    """Is the file in the project's own import package, `<name>/` or `src/<name>/`?"""
-    try:
-        parts = absolute.relative_to(root).parts
-    except ValueError:
-        return False
-    packages = {_import_name(name) for name in own}
-    if len(parts) > 1 and parts[0] in packages:
-        return True
-    return len(parts) > 2 and parts[0] == "src" and parts[1] in packages
-
-
 MAX_LEVELS = 32
 
 
 @lru_cache(maxsize=4096)
-def names_above(directory: str) -> tuple[frozenset[str], str | None]:
+def names_above(directory: str) -> frozenset[str]:
     """The own names of every manifest from `directory` up to the repository's top (a
-    `.git`) or the filesystem root, and the directory of the nearest named one (where the
-    project's package directories are). Only names are read: nothing is echoed or run."""
+    `.git`) or the filesystem root. Only names are read: nothing is echoed or run."""
     names: set[str] = set()
-    nearest = None
     current = Path(directory)
     for _ in range(MAX_LEVELS):
-        found = own_names(str(current))
-        if found:
-            names |= found
-            nearest = nearest or str(current)
+        names |= own_names(str(current))
         if (current / ".git").exists() or current.parent == current:
             break
         current = current.parent
-    return frozenset(names), nearest
+    return frozenset(names)
 
 
 def policy(findings: list[Finding], path: str, base_dir: Path, ruleset: RuleSet) -> list[Finding]:
@@ -141,11 +124,10 @@ def policy(findings: list[Finding], path: str, base_dir: Path, ruleset: RuleSet)
     project's own package (named by the manifests above the file)."""
     if not findings:
         return findings
-    absolute = (base_dir / path).resolve()
-    own, nearest = names_above(str(absolute.parent))
-    if not own or nearest is None:
+    own = names_above(str((base_dir / path).resolve().parent))
+    if not own:
         return findings
-    library = bool(own & _training_packages(ruleset)) and _in_own_package(absolute, Path(nearest), own)
+    library = bool(own & _training_packages(ruleset))
     return [
         finding
         for finding in findings
