@@ -78,8 +78,20 @@ def hash_comments(source: SourceText) -> list[CommentFact]:
 _YAML_ONLY_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A JSON or YAML file larger than this is data (an OpenAPI schema, saved retrieval
+results, a dataset dump), not a config anyone writes by hand: it is not analysed. A
+2.8 MB OpenAPI schema took 7-11 s to read as config and could only produce noise."""
+
+
+def _is_data(source: SourceText) -> bool:
+    return len(source.text) > MAX_CONFIG_BYTES  # characters: at most as many as bytes
+
+
 def analyze_yaml(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="yaml")
+    if _is_data(source):
+        return facts
     try:
         # PyYAML counts NEL, U+2028 and U+2029 as line breaks; editors do not. Spaces of the
         # same length keep every other position where the editor sees it.
@@ -112,7 +124,7 @@ def analyze_yaml(source: SourceText, path: str) -> FileFacts:
 
 def analyze_json(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="json")
-    if not source.text.strip():
+    if not source.text.strip() or _is_data(source):
         return facts
     text = blank_comments(source.text) if is_jsonc(path) else source.text
     data, doc = parse_json(text)
