@@ -87,9 +87,16 @@ def test_rf202_accepts_a_prompt_set_read_alone():
     assert "RF202" not in ids(lint(prompts, path="data/grpo_prompts.jsonl"))
 
 
-def test_rf202_still_flags_a_prompt_inside_supervised_data():
+def test_rf202_an_evaluation_set_mixing_answers_and_prompts_is_not_broken():
     mixed = ANSWERED % 1 + "\n" + PROMPT % 2 + "\n"
-    findings = [f for f in lint(mixed, path="data/train.jsonl") if f.rule_id == "RF202"]
+    assert "RF202" not in ids(lint(mixed, path="data/eval.jsonl"))
+
+
+def test_rf202_still_flags_a_conversation_cut_off_after_an_answer():
+    cut = '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "c"}]}'
+    findings = [
+        f for f in lint(ANSWERED % 1 + "\n" + cut + "\n", path="data/train.jsonl") if f.rule_id == "RF202"
+    ]
     assert [f.span.start_line for f in findings] == [2]
 
 
@@ -188,3 +195,15 @@ def test_rf107_when_the_pin_allows_the_new_version(tmp_path):
 
 def test_rf107_when_nothing_is_pinned(tmp_path):
     assert rf107_lines(tmp_path, "openai\n") != []
+
+
+def test_rf107_once_per_file_for_one_retiring_path(tmp_path):
+    from ragfirst.config.settings import ConfigResolver
+    from ragfirst.engine.runner import lint_paths
+
+    code = (
+        "from trl import ORPOConfig, ORPOTrainer\nargs = ORPOConfig(output_dir='o')\nORPOTrainer(args=args)\n"
+    )
+    (tmp_path / "orpo.py").write_text(code)
+    result = lint_paths([tmp_path], ConfigResolver())
+    assert [f.span.start_line for f in result.active if f.rule_id == "RF107"] == [2]

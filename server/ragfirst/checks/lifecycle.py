@@ -33,12 +33,21 @@ class LifecycleCheck:
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = []
         for entry in lifecycle():
-            for call in candidate_calls(context.facts, entry.calls):
-                if any(p.matches(call.qualname) for p in entry.calls):
-                    matches.append(CheckMatch(call.span, {"entry": entry.id}))
-            for fact in context.facts.imports:
-                if any(p.matches(fact.module) for p in entry.imports):
-                    matches.append(CheckMatch(fact.span, {"entry": entry.id}))
+            # One finding per entry per file, at its first site: `ORPOConfig` and
+            # `ORPOTrainer` from one retiring import path are one decision, not two.
+            sites = [
+                call.span
+                for call in candidate_calls(context.facts, entry.calls)
+                if any(p.matches(call.qualname) for p in entry.calls)
+            ]
+            sites += [
+                fact.span
+                for fact in context.facts.imports
+                if any(p.matches(fact.module) for p in entry.imports)
+            ]
+            if sites:
+                first = min(sites, key=lambda span: (span.start_line, span.start_col))
+                matches.append(CheckMatch(first, {"entry": entry.id}))
         return matches
 
     def resolve(

@@ -130,8 +130,9 @@ def is_prompt_record(messages: Any) -> bool:
 
 def validate_record(record: Any, expected: str | None, prompts: bool = False) -> tuple[str, list[str], int]:
     """The record's format, its problems and its character count. With `prompts`, a chat
-    record that is a prompt (no answer yet) is valid: the file is a prompt set for an RL
-    trainer or an evaluation, not supervised data."""
+    record that is a prompt (no answer yet) is valid: read alone, the file may be a prompt
+    set for an RL trainer or an evaluation set, not supervised data. A conversation that
+    has answers but ends with the user is still reported (a cut-off example)."""
     if not isinstance(record, dict):
         return "invalid", ["each line must be a JSON object"], 0
     kind = detect_format(record)
@@ -192,7 +193,6 @@ def summarize_lines(
     or evaluation set) is valid as such; a hosted SFT job's file is checked strictly."""
     summary = DataSummary(lower_bound=lower_bound)
     seen: dict[bytes, int] = {}
-    prompt_set = False
     for number, raw in enumerate(lines, 1):
         summary.bytes_read += len(raw)
         stripped = raw.strip()
@@ -205,13 +205,7 @@ def summarize_lines(
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
             summary.add_problem(number, f"invalid JSON: {reason}", max_problems)
             continue
-        if prompts and summary.format is None:
-            # The first example decides: a file that starts with a prompt is a prompt set
-            # (every RL prompt ends with the user); one that starts with an answered
-            # conversation is supervised data, and a prompt later in it is a broken example.
-            messages = record.get("messages") if isinstance(record, dict) else None
-            prompt_set = is_prompt_record(messages)
-        kind, problems, chars = validate_record(record, summary.format, prompts and prompt_set)
+        kind, problems, chars = validate_record(record, summary.format, prompts)
         if summary.format is None and kind not in ("invalid", "unknown"):
             summary.format = kind
         for problem in problems:
