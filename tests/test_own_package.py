@@ -40,8 +40,19 @@ def test_the_same_code_in_an_application_is_reported(tmp_path: Path):
 
 
 def test_own_package_is_found_from_a_single_file_too(tmp_path: Path):
-    files = {"pyproject.toml": '[project]\nname = "trl"\n', "examples/sft.py": SFT}
+    # The project root is the config's directory (else the directory checked): manifests
+    # between the file and it are read, never any above it.
+    files = {
+        "pyproject.toml": '[project]\nname = "trl"\n\n[tool.ragfirst]\nselect = ["RF"]\n',
+        "examples/sft.py": SFT,
+    }
     assert check(tmp_path, files, "examples/sft.py") == []
+
+
+def test_manifests_above_the_project_root_are_not_read(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "trl"\n')
+    files = {"app/train.py": SFT}
+    assert ("RF102", "train.py", 2) in check(tmp_path / "app", files)
 
 
 def test_own_extras_are_not_dependencies_and_each_package_is_one_finding(tmp_path: Path):

@@ -385,8 +385,12 @@ class Engine:
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
         findings = test_code.policy(findings, analysis.path, settings)  # tests are no decisions
-        base_dir = context.base_dir if context is not None else Path.cwd()
-        findings = own_package.policy(findings, analysis.path, base_dir, self.ruleset)  # a library's own code
+        base_dir, root = (
+            (context.base_dir, context.root) if context else (Path.cwd(), settings.root or Path.cwd())
+        )
+        findings = own_package.policy(
+            findings, analysis.path, base_dir, root, self.ruleset
+        )  # a library's own
         findings.sort(key=Finding.sort_key)
         return findings
 

@@ -3,7 +3,7 @@
 Run on trl, peft, unsloth, torchtune or the openai SDK, the rules about those packages
 would report the library's own implementation and examples as "calls" to it, and its
 own extras (`unsloth[cu121]` inside unsloth's pyproject.toml) as dependencies on it. The
-project's own names come from the manifests at its root (pyproject.toml `[project]` and
+project's own names come from the manifests between the file and the project root (pyproject.toml `[project]` and
 `[tool.poetry]`, setup.cfg `[metadata]`, package.json). A finding is dropped when:
 
 - its call is rooted in the project's own package (`trl.SFTTrainer` inside trl), or
@@ -106,25 +106,28 @@ MAX_LEVELS = 32
 
 
 @lru_cache(maxsize=4096)
-def names_above(directory: str) -> frozenset[str]:
-    """The own names of every manifest from `directory` up to the repository's top (a
-    `.git`) or the filesystem root. Only names are read: nothing is echoed or run."""
+def names_above(directory: str, root: str) -> frozenset[str]:
+    """The own names of every manifest from `directory` up to the project root. Never
+    above the root: nothing outside the project is read (the root is the config's
+    directory, else the directory that was checked)."""
     names: set[str] = set()
-    current = Path(directory)
+    current, top = Path(directory), Path(root)
+    if current != top and top not in current.parents:
+        return frozenset()
     for _ in range(MAX_LEVELS):
         names |= own_names(str(current))
-        if (current / ".git").exists() or current.parent == current:
+        if current == top or current.parent == current:
             break
         current = current.parent
     return frozenset(names)
 
 
-def policy(findings: list[Finding], path: str, base_dir: Path, ruleset: RuleSet) -> list[Finding]:
+def policy(findings: list[Finding], path: str, base_dir: Path, root: Path, ruleset: RuleSet) -> list[Finding]:
     """The findings of one file (`path` relative to `base_dir`) that are not about the
-    project's own package (named by the manifests above the file)."""
+    project's own package (named by the manifests between the file and the root)."""
     if not findings:
         return findings
-    own = names_above(str((base_dir / path).resolve().parent))
+    own = names_above(str((base_dir / path).resolve().parent), str(root.resolve()))
     if not own:
         return findings
     library = bool(own & _training_packages(ruleset))
