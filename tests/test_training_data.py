@@ -547,9 +547,14 @@ def test_rf202_schema_error_on_its_line_and_on_the_call(kind, tmp_path, monkeypa
         tmp_path, monkeypatch, {"train.py": OPENAI_UPLOAD, "data/train.jsonl": jsonl(lines)}
     )
     in_file = where(findings, "RF202", "data/train.jsonl")
-    assert len(in_file) == 1, in_file
-    assert in_file[0][0] == line
-    assert fragment in in_file[0][1]
+    if kind == "no-assistant-message":
+        # Read alone, a prompt with no answer may belong to an RL or evaluation set (issue
+        # 19): the file does not report it; the SFT job that names the file does.
+        assert in_file == []
+    else:
+        assert len(in_file) == 1, in_file
+        assert in_file[0][0] == line
+        assert fragment in in_file[0][1]
     on_call = one(findings, "RF202", "train.py")
     assert on_call.span.start_line == 5
     assert on_call.severity == Severity.ERROR
@@ -577,7 +582,12 @@ def test_rf202_several_problems_on_one_line_are_joined(tmp_path, monkeypatch):
 
 def test_rf202_in_file_without_a_training_call(tmp_path, monkeypatch):
     """The data file gets its diagnostics even when no code uses it (opened in the editor)."""
-    data = jsonl([GOOD, _messages({"role": "user", "content": "What now?"})])
+    cut_off = _messages(
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Yo"},
+        {"role": "user", "content": "What now?"},
+    )
+    data = jsonl([GOOD, cut_off])
     findings = run_project(tmp_path, monkeypatch, {"data/train.jsonl": data})
     assert [(f.span.start_line, f.severity) for f in of(findings, "RF202", "data/train.jsonl")] == [
         (2, Severity.ERROR)
@@ -586,7 +596,7 @@ def test_rf202_in_file_without_a_training_call(tmp_path, monkeypatch):
     assert (span.start_col, span.end_line, span.end_col) == (
         0,
         2,
-        len(_messages({"role": "user", "content": "What now?"})),
+        len(cut_off),
     )
 
 

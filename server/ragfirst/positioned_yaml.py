@@ -17,6 +17,24 @@ try:  # the C loader is much faster where available; identical safety
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+
+def _plain_data(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A node with a tag the safe loader does not know (`!Ref`, `!include`, `!function`,
+    `!!python/name:x.y`) read as the plain data it is written as: never constructed."""
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+class _TolerantLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader, reading unknown tags as plain data: config files of real projects
+    (CloudFormation, lm-eval task files, mkdocs) use tags of their own tools."""
+
+
+_TolerantLoader.add_constructor(None, _plain_data)
+
 MAX_EXPANSION = 100_000
 """Alias bombs ("billion laughs"): a document whose aliases expand it by more than this
 many nodes beyond its own size (and more than tenfold) is refused. Large plain files pass."""
@@ -89,9 +107,11 @@ def load_positioned(text: str) -> PositionedYaml:
     return documents[0]
 
 
-def load_positioned_documents(text: str) -> list[PositionedYaml]:
-    """Every document of a multi-document stream (`---`), each with its own positions."""
-    loader = _Loader(text)
+def load_positioned_documents(text: str, unknown_tags: bool = False) -> list[PositionedYaml]:
+    """Every document of a multi-document stream (`---`), each with its own positions.
+    With `unknown_tags`, tags the safe loader does not know are read as plain data (config
+    files); without, they are an error (rule packs: a typo must not pass silently)."""
+    loader = (_TolerantLoader if unknown_tags else _Loader)(text)
     documents: list[PositionedYaml] = []
     try:
         while loader.check_node():

@@ -15,7 +15,9 @@ from typing import Any
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CommentFact, ConfigEntry, FileFacts
 from ragfirst.analyzers.json_positions import parse_json
+from ragfirst.analyzers.jsonc import blank_comments, is_jsonc
 from ragfirst.analyzers.manifests import extract_dependencies
+from ragfirst.analyzers.templated_yaml import detemplate, is_templated
 from ragfirst.model import Span
 from ragfirst.positioned_yaml import YamlError, load_positioned_documents
 from ragfirst.source import SourceText
@@ -76,14 +78,36 @@ def hash_comments(source: SourceText) -> list[CommentFact]:
 _YAML_ONLY_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A JSON or YAML file larger than this is data (an OpenAPI schema, saved retrieval
+results, a dataset dump), not a config anyone writes by hand: it is not analysed. A
+2.8 MB OpenAPI schema took 7-11 s to read as config and could only produce noise."""
+
+
+def _is_data(source: SourceText) -> bool:
+    return len(source.text) > MAX_CONFIG_BYTES  # characters: at most as many as bytes
+
+
 def analyze_yaml(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="yaml")
+    if _is_data(source):
+        return facts
     try:
         # PyYAML counts NEL, U+2028 and U+2029 as line breaks; editors do not. Spaces of the
         # same length keep every other position where the editor sees it.
-        documents = load_positioned_documents(source.text.translate(_YAML_ONLY_LINE_BREAKS))
+        documents = load_positioned_documents(
+            source.text.translate(_YAML_ONLY_LINE_BREAKS), unknown_tags=True
+        )
     except YamlError as exc:
-        raise AnalysisError(exc.message, exc.line, exc.col) from None
+        if not is_templated(source.text):
+            raise AnalysisError(exc.message, exc.line, exc.col) from None
+        # A Helm or Jinja template: not YAML until rendered. Read what can be read.
+        try:
+            documents = load_positioned_documents(
+                detemplate(source.text).translate(_YAML_ONLY_LINE_BREAKS), unknown_tags=True
+            )
+        except YamlError:
+            return facts
     for number, document in enumerate(documents):
 
         def position(p: Path, document=document) -> tuple[int, int]:
@@ -100,9 +124,10 @@ def analyze_yaml(source: SourceText, path: str) -> FileFacts:
 
 def analyze_json(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="json")
-    if not source.text.strip():
+    if not source.text.strip() or _is_data(source):
         return facts
-    data, doc = parse_json(source.text)
+    text = blank_comments(source.text) if is_jsonc(path) else source.text
+    data, doc = parse_json(text)
 
     def position(p: Path) -> tuple[int, int]:
         offset = doc.keys.get(p, doc.values.get(p, 0))

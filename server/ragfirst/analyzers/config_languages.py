@@ -26,7 +26,11 @@ CONFIG_LANGUAGES = [
         fact_language="config",
     ),
     LanguageSpec(
-        "json", suffixes=(".json",), analyze=analyze_json, loose_prefilter=True, fact_language="config"
+        "json",
+        suffixes=(".json", ".jsonc"),
+        analyze=analyze_json,
+        loose_prefilter=True,
+        fact_language="config",
     ),
     LanguageSpec(
         "toml",

@@ -46,7 +46,6 @@ import tree_sitter
 import tree_sitter_javascript
 import tree_sitter_typescript
 
-from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import (
     LOCAL_ROOT,
     UNKNOWN,
@@ -57,7 +56,9 @@ from ragfirst.analyzers.facts import (
     FileFacts,
     ImportFact,
     StringFact,
+    SyntaxErrorFact,
 )
+from ragfirst.analyzers.js_grammar_gaps import parse_filling_gaps
 from ragfirst.analyzers.js_suffixes import EMBEDDED_SUFFIXES
 from ragfirst.data.data_files import FILE_MARKER, join_path
 from ragfirst.data.secrets import looks_like_context_secret
@@ -555,10 +556,12 @@ class JsAnalyzer:
         """Parse one piece of code (the file or a script block at byte `base`) and walk it."""
         self.base = base
         self._hoisted.clear()  # node ids are only unique within one tree
-        tree = _parser(dialect).parse(code)
+        tree, code = parse_filling_gaps(_parser(dialect), code, dialect)
         root = tree.root_node
         bad = _syntax_error(root) if root.has_error else None
         if bad is not None:
+            # tree-sitter recovers: the error is reported where it is and the rest of the
+            # tree is still analysed (one typo must not hide the file's other findings).
             line, col = self.position(bad.start_byte)
             if bad.is_missing:
                 message = f"syntax error: missing {bad.type!r}"
@@ -566,7 +569,7 @@ class JsAnalyzer:
                 snippet = (bad.text or b"").decode("utf-8", errors="replace").strip().splitlines()
                 shown = snippet[0][:40] if snippet else ""
                 message = f"syntax error: unexpected {shown!r}" if shown else "syntax error"
-            raise AnalysisError(message, line, col)
+            self.facts.syntax_errors.append(SyntaxErrorFact(message, line, col))
         self._collect_comments(root, dialect)
         self.eval(root, self.module_scope)
         self._drain_pending()
@@ -1687,5 +1690,5 @@ def _dotted_text(node: tree_sitter.Node) -> str:
 def analyze_js(source: SourceText, filename: str) -> FileFacts:
     """Facts of one JS/TS file, or of a .vue/.svelte file's script blocks.
 
-    Raises AnalysisError (RF000) at the first syntax error."""
+    A syntax error becomes a `SyntaxErrorFact` (RF000 at the error); the rest is analysed."""
     return JsAnalyzer(source).analyze(filename)

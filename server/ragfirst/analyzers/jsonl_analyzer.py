@@ -23,7 +23,9 @@ def analyze_jsonl(data: bytes, truncated: bool) -> FileFacts:
         record = None
     if record is not None and not looks_like_training_data(record):
         return facts
+    # Read alone, a file may be an RL or evaluation prompt set: prompts are valid here; a
+    # hosted SFT job that names the file checks it strictly (RF202 on the call).
     facts.data_summary = summarize_lines(
-        lines, lower_bound=truncated, max_example_tokens=DEFAULT_MAX_EXAMPLE_TOKENS
+        lines, lower_bound=truncated, max_example_tokens=DEFAULT_MAX_EXAMPLE_TOKENS, prompts=True
     )
     return facts

@@ -14,6 +14,10 @@ _PEP508_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 _CONDA_NAME = re.compile(r"^\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
+CONSTRAINTS = "constraints"
+"""The group of a constraints file's entries: versions pinned, nothing added."""
+
+
 def normalise(name: str) -> str:
     """PEP 503 normalisation; npm names are already lower-case."""
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -26,7 +30,7 @@ def is_requirements_file(name: str) -> bool:
     )
 
 
-def _requirements_lines(source: SourceText) -> Iterator[DependencyFact]:
+def _requirements_lines(source: SourceText, group: str = "dependencies") -> Iterator[DependencyFact]:
     for number, line in enumerate(source.lines, 1):
         text = line.split(" #", 1)[0].strip()
         if not text or text.startswith(("#", "-", "git+", "http:", "https:", ".", "/")):
@@ -34,9 +38,8 @@ def _requirements_lines(source: SourceText) -> Iterator[DependencyFact]:
         match = _PEP508_NAME.match(text)
         if match:
             col = line.index(match.group(1))
-            yield DependencyFact(
-                normalise(match.group(1)), text, Span(number, col, number, col + len(match.group(1)))
-            )
+            span = Span(number, col, number, col + len(match.group(1)))
+            yield DependencyFact(normalise(match.group(1)), text, span, group)
 
 
 def _from_entry(
@@ -90,7 +93,9 @@ def extract_dependencies(path: str, entries: list[ConfigEntry], source: SourceTe
     lowered = name.lower()
     found: list[DependencyFact] = []
     if is_requirements_file(path):
-        return list(_requirements_lines(source))
+        # A constraints file pins versions of what something else installs; it adds nothing.
+        group = CONSTRAINTS if lowered.startswith("constraints") else "dependencies"
+        return list(_requirements_lines(source, group))
     if lowered == "pyproject.toml":
         found += _list_items(entries, ("project", "dependencies"), "dependencies")
         for group in _groups(entries, ("project", "optional-dependencies")):

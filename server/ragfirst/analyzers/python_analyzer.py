@@ -31,6 +31,7 @@ from ragfirst.analyzers.facts import (
     ImportFact,
     StringFact,
 )
+from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings
 from ragfirst.analyzers.python_chunks import current_parser
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
 from ragfirst.analyzers.python_values import (
@@ -759,9 +760,12 @@ def parse_python(source: SourceText, filename: str) -> ast.Module:
     """Parse or raise SyntaxError (with lineno/offset) for RF000. In the language server's
     edits, unchanged top-level statements are not parsed again (python_chunks)."""
     parser = current_parser()
-    if parser is not None:
-        return parser.parse(source.text, filename=filename)
-    return ast.parse(source.text, filename=filename)
+    try:
+        if parser is not None:
+            return parser.parse(source.text, filename=filename)
+        return ast.parse(source.text, filename=filename)
+    except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
+        return parse_newer_fstrings(source.text, filename, exc)
 
 
 def analyze_python(

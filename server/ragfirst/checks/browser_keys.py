@@ -28,6 +28,9 @@ from typing import Any
 from ragfirst.checks.base import CheckContext, CheckMatch
 
 _LIST_PARAMS = ("strong", "publishable", "browser-vendors", "secret", "llm-vendors")
+_FLAG_PARAMS = ("flag-words-before", "flag-words-after")
+_FLAG_VALUES = frozenset({"true", "false", "0", "1", "yes", "no", "on", "off"})
+"""A .env value like these is a switch, not a key (`NEXT_PUBLIC_SHOW_API_KEY=true`)."""
 
 
 def _words(phrases: list[str]) -> list[tuple[str, ...]]:
@@ -54,6 +57,10 @@ class BrowserKeyCheck:
             return "frameworks must map each prefix (or source) to the tool that inlines it"
         for key in ("env-file-prefixes", *_LIST_PARAMS):
             value = params.get(key)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return f"{key} must be a list of names"
+        for key in _FLAG_PARAMS:  # optional: packs written before they existed still load
+            value = params.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 return f"{key} must be a list of names"
         return None
@@ -89,6 +96,8 @@ class BrowserKeyCheck:
                 prefix = _prefix(name, params["env-file-prefixes"])
                 if prefix is None or not is_secret_name(name[len(prefix) :], params):
                     continue
+                if isinstance(entry.value, str) and entry.value.strip().lower() in _FLAG_VALUES:
+                    continue
                 tool = frameworks.get(prefix, "the build")
                 matches.append(_match(entry.span, name, prefix, tool, f"defined in {context.path}"))
         return matches
@@ -113,10 +122,20 @@ def is_secret_name(rest: str, params: dict[str, Any]) -> bool:
         return False
     if any(_contains(words, phrase) for phrase in _words(params["browser-vendors"])):
         return False
+    if _is_flag(words, params):
+        return False
     if any(_contains(words, phrase) for phrase in _words(params["secret"])):
         return True
     vendor = any(_contains(words, phrase) for phrase in _words(params["llm-vendors"]))
     return vendor and any(word in ("KEY", "APIKEY", "TOKEN") for word in words)
+
+
+def _is_flag(words: tuple[str, ...], params: dict[str, Any]) -> bool:
+    """A name about a key (a switch or UI setting): it starts with a flag word (`NO_`,
+    `SHOW_`) or ends with one (`_INPUT`, `_REQUIRED`). Strong words were decided before."""
+    before = {w.upper() for w in params.get("flag-words-before", [])}
+    after = {w.upper() for w in params.get("flag-words-after", [])}
+    return len(words) > 1 and (words[0] in before or words[-1] in after)
 
 
 def _match(span: Any, name: str, prefix: str, tool: str, where: str) -> CheckMatch:

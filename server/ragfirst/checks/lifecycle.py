@@ -10,6 +10,7 @@ from typing import Any
 
 from ragfirst.analyzers.facts import CallFact
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
+from ragfirst.data.pinned_versions import below
 from ragfirst.data.tables import lifecycle
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity
@@ -41,14 +42,22 @@ class LifecycleCheck:
         for entry in lifecycle():
             if entry.retracted:
                 continue
-            for call in candidate_calls(context.facts, entry.calls):
-                if any(p.matches(call.qualname) for p in entry.calls) and entry.applies_to(
-                    string_literals(call)
-                ):
-                    matches.append(CheckMatch(call.span, {"entry": entry.id}))
-            for fact in context.facts.imports:
-                if any(p.matches(fact.module) for p in entry.imports):
-                    matches.append(CheckMatch(fact.span, {"entry": entry.id}))
+            # One finding per entry per file, at its first site: `ORPOConfig` and
+            # `ORPOTrainer` from one retiring import path are one decision, not two.
+            sites = [
+                call.span
+                for call in candidate_calls(context.facts, entry.calls)
+                if any(p.matches(call.qualname) for p in entry.calls)
+                and entry.applies_to(string_literals(call))
+            ]
+            sites += [
+                fact.span
+                for fact in context.facts.imports
+                if any(p.matches(fact.module) for p in entry.imports)
+            ]
+            if sites:
+                first = min(sites, key=lambda span: (span.start_line, span.start_col))
+                matches.append(CheckMatch(first, {"entry": entry.id}))
         return matches
 
     def resolve(
@@ -57,6 +66,8 @@ class LifecycleCheck:
         entry = next((e for e in lifecycle() if e.id == captures.get("entry")), None)
         if entry is None or entry.retracted:
             return None
+        if entry.package and entry.since_version and below(context.root, entry.package, entry.since_version):
+            return None  # the project pins the package below the version the entry is about
         option = rule.options.get("warn-days")
         warn_days = int(context.settings.option(rule.id, "warn-days", option.default if option else 90))
         values = {**captures, "what": entry.what, "event": entry.event, "source": entry.source}

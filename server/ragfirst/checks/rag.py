@@ -1299,7 +1299,10 @@ class RagCheck:
         return found
 
     def _reranking_matches(self, model: FileModel) -> list[CheckMatch]:
-        sites = sorted((s for s in model.of(RETRIEVAL) if s.span is not None), key=lambda s: s.line)
+        sites = sorted(
+            (s for s in model.of(RETRIEVAL) if s.span is not None and not s.caps.get("reranks")),
+            key=lambda s: s.line,
+        )  # a hosted store that ranks its own results (`reranks: hosted`) needs no reranker
         if not sites:
             return []
         first = sites[0]
@@ -1454,7 +1457,7 @@ class RagCheck:
             return None
         if project.sites(RERANKER) or project.sites(HYBRID):
             return None
-        sites = project.sites(RETRIEVAL)
+        sites = [site for site in project.sites(RETRIEVAL) if not site.value("reranks")]
         if not sites:
             return None
         first = sites[0]

@@ -104,6 +104,7 @@ def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
             quiet=args.quiet,
             show_suppressed=args.show_suppressed,
             baselined=report.baselined,
+            skipped=report.skipped,
         )
     return out.getvalue()
 
@@ -200,6 +201,7 @@ def run_check(args: argparse.Namespace) -> int:
         files_checked=result.files_checked,
         checked_files=_checked_files(args, files, paths, resolver),
         baselined=baselined,
+        skipped=result.skipped.summary(),
     )
     if args.format == "sarif":
         for settings in result.settings:  # a run answered by its snapshot loaded no rules

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ragfirst.engine.test_code import DEFAULT_TEST_CODE_RULES, DEFAULT_TEST_PATHS
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
 from ragfirst.real_paths import RealDirectories
@@ -56,6 +57,14 @@ DEFAULT_EXCLUDES = (
     ".vercel",
     "storybook-static",
     "coverage",
+    # Build output, vendored packages and bundles (issue 19): not the team's code.
+    "out",
+    "_next",
+    ".yarn",
+    "*.min.mjs",
+    "*.min.cjs",
+    "*.bundle.js",
+    "*.standalone.js",
 )
 
 _RULE_ID = r"^[A-Z][A-Z0-9]*[0-9]{0,3}$"
@@ -88,6 +97,11 @@ _SCHEMA: dict[str, Any] = {
             "additionalProperties": {"type": "object"},
         },
         "max-file-size": {"type": "integer", "minimum": 1024},
+        "test-paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "extend-test-paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "report-test-code": {"type": "boolean"},
+        "skip-minified": {"type": "boolean"},
+        "test-code-rules": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
     },
 }
 
@@ -110,6 +124,10 @@ class Settings:
     guide_urls: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 8 * 1024 * 1024
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS  # engine/test_code.py: the policy
+    report_test_code: bool = False
+    skip_minified: bool = True  # engine/skipped.py: JS files of very long lines
+    test_code_rules: tuple[str, ...] = DEFAULT_TEST_CODE_RULES
     root: Path | None = field(init=False, compare=False, repr=False)
     """The config file's directory: computed once, asked for per file."""
 
@@ -233,6 +251,11 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
         guide_urls=dict(table.get("guide-urls", {})),
         options={k: dict(v) for k, v in table.get("options", {}).items()},
         max_file_size=table.get("max-file-size", 8 * 1024 * 1024),
+        test_paths=tuple(table.get("test-paths", DEFAULT_TEST_PATHS))
+        + tuple(table.get("extend-test-paths", ())),
+        report_test_code=table.get("report-test-code", False),
+        skip_minified=table.get("skip-minified", True),
+        test_code_rules=tuple(table.get("test-code-rules", DEFAULT_TEST_CODE_RULES)),
     )
 
 

@@ -160,9 +160,25 @@ def could_be_context_secret(value: str) -> bool:
     )
 
 
+LONG_LINE = 2000
+"""Texts longer than this are redacted once and remembered: every finding on a minified
+100k-character line asks for the same line (once per finding was quadratic)."""
+
+
 def redact_text(text: str) -> str:
     """The text with every recognisable key redacted (used on all snippets and messages):
     keys of a known format, and long random values given to a key-like name."""
+    if len(text) > LONG_LINE:
+        return _redact_long_text(text)
+    return _redact_text(text)
+
+
+@lru_cache(maxsize=8)
+def _redact_long_text(text: str) -> str:
+    return _redact_text(text)
+
+
+def _redact_text(text: str) -> str:
     secrets = find_secrets(text)
     for secret in sorted(secrets, key=lambda s: s.start, reverse=True):
         text = text[: secret.start] + secret.redacted + text[secret.end :]

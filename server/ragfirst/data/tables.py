@@ -126,6 +126,11 @@ class LifecycleEntry:
         """Whether a call with these literal string arguments is on this path."""
         return not self.models or any(p.search(value) for p in self.models for value in literals)
 
+    # The entry applies from this version of `package` on (a project pinned below it has
+    # the old path still): e.g. trl 0.29.0 moved trainers under trl.experimental.
+    package: str | None = None
+    since_version: str | None = None
+
 
 def load_table(name: str, schema: dict[str, Any] | None = None) -> Any:
     """A data table from rules/, schema-checked; a broken table is a RuleFileError."""
@@ -205,6 +210,8 @@ def lifecycle() -> tuple[LifecycleEntry, ...]:
             models=tuple(re.compile(p) for p in item.get("models", ())),
             as_of=str(item["as_of"]),
             reported=bool(item.get("reported", True)),
+            package=item.get("package"),
+            since_version=str(item["since-version"]) if "since-version" in item else None,
         )
         for item in data["entries"]
     )

@@ -115,8 +115,24 @@ def _check_messages(messages: Any, where: str, require_final_assistant: bool) ->
     return problems, chars
 
 
-def validate_record(record: Any, expected: str | None) -> tuple[str, list[str], int]:
-    """The record's format, its problems and its character count."""
+def is_prompt_record(messages: Any) -> bool:
+    """Messages with no assistant turn that end with the user's: a prompt for RL (GRPO,
+    PPO, RLOO, OpenAI reinforcement fine-tuning) or evaluation, where the model writes the
+    answer. Malformed as supervised data, valid as a prompt dataset."""
+    return (
+        isinstance(messages, list)
+        and bool(messages)
+        and isinstance(messages[-1], dict)
+        and messages[-1].get("role") == "user"
+        and not any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages)
+    )
+
+
+def validate_record(record: Any, expected: str | None, prompts: bool = False) -> tuple[str, list[str], int]:
+    """The record's format, its problems and its character count. With `prompts`, a chat
+    record that is a prompt (no answer yet) is valid: read alone, the file may be a prompt
+    set for an RL trainer or an evaluation set, not supervised data. A conversation that
+    has answers but ends with the user is still reported (a cut-off example)."""
     if not isinstance(record, dict):
         return "invalid", ["each line must be a JSON object"], 0
     kind = detect_format(record)
@@ -125,7 +141,8 @@ def validate_record(record: Any, expected: str | None) -> tuple[str, list[str], 
     if expected is not None and kind != expected and kind != "unknown":
         problems.append(f"{kind} example in a {expected} file: one file must use one format")
     if kind == "chat":
-        found, chars = _check_messages(record["messages"], "messages", require_final_assistant=True)
+        final = not (prompts and is_prompt_record(record["messages"]))
+        found, chars = _check_messages(record["messages"], "messages", require_final_assistant=final)
         problems += found
     elif kind == "preference":
         inner = record.get("input")
@@ -170,7 +187,10 @@ def summarize_lines(
     max_problems: int = 20,
     max_example_tokens: int | None = None,
     lower_bound: bool = False,
+    prompts: bool = False,
 ) -> DataSummary:
+    """Count and validate. `prompts`: the file is read alone, so a file of prompts (an RL
+    or evaluation set) is valid as such; a hosted SFT job's file is checked strictly."""
     summary = DataSummary(lower_bound=lower_bound)
     seen: dict[bytes, int] = {}
     for number, raw in enumerate(lines, 1):
@@ -185,7 +205,7 @@ def summarize_lines(
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
             summary.add_problem(number, f"invalid JSON: {reason}", max_problems)
             continue
-        kind, problems, chars = validate_record(record, summary.format)
+        kind, problems, chars = validate_record(record, summary.format, prompts)
         if summary.format is None and kind not in ("invalid", "unknown"):
             summary.format = kind
         for problem in problems:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ragfirst.config.settings import Settings
+from ragfirst.engine.skipped import SkipTally, looks_minified
 from ragfirst.safe_read import ReadRefused, read_capped
 
 _NOTHING = (re.compile(r"(?!)"), re.compile(r"(?!)"))
@@ -133,8 +134,10 @@ def discover_files(
     settings_for: Callable[[Path], Settings],
     is_lintable: Callable[[str], bool],
     on_error: OnError | None = None,
+    skipped: SkipTally | None = None,
 ) -> Iterator[FoundFile]:
-    """`discover`, yielding FoundFile records. `settings_for` is only ever given a
+    """`discover`, yielding FoundFile records; what is left out is counted in `skipped`.
+    `settings_for` is only ever given a
     directory (for a named file, its parent). Directories are walked with `os.scandir` on
     plain strings: the entry types come with the listing, so a regular file costs no
     `stat` call."""
@@ -147,7 +150,7 @@ def discover_files(
                 directory, name = os.path.split(str(root))
                 yield FoundFile(str(root), directory, name, root.is_symlink(), settings_for(root.parent))
             continue
-        yield from _walk(root, settings_for, is_lintable, gitignores, seen, on_error)
+        yield from _walk(root, settings_for, is_lintable, gitignores, seen, on_error, skipped)
 
 
 def _walk(
@@ -157,6 +160,7 @@ def _walk(
     gitignores: _GitIgnores,
     seen: set[str],
     on_error: OnError | None,
+    skipped: SkipTally | None = None,
 ) -> Iterator[FoundFile]:
     """Depth first, files of a directory before its subdirectories, names sorted (the order
     `os.walk` gives); directory links are never entered. An explicit stack, so a deep tree
@@ -216,10 +220,14 @@ def _walk(
             except OSError:
                 continue
             if excluded_name.match(name) or excluded_relative.match(prefix + name):
+                if skipped is not None and (is_dir or is_lintable(name)):
+                    skipped.excluded(name, prefix + name, settings.exclude)
                 continue
             if is_dir:
                 child = absolute_dir + name
                 if ignores.ignored(child, True):
+                    if skipped is not None:
+                        skipped.add("gitignored")
                     continue
                 subdirectories.append((walked + name, child, real_dir + name, (*chain_dirs, child)))
                 continue
@@ -241,6 +249,12 @@ def _walk(
                 except OSError:
                     continue
             if ignores.ignored(absolute_dir + name, False):
+                if skipped is not None:
+                    skipped.add("gitignored")
+                continue
+            if settings.skip_minified and looks_minified(full):
+                if skipped is not None:
+                    skipped.add("minified")
                 continue
             if (normal := lead + full[cut:]) not in seen:  # `./a.py` and `a.py` are one file
                 seen.add(normal)

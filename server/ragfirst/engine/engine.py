@@ -22,6 +22,7 @@ from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, Subst
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
+from ragfirst.engine import own_package, test_code
 from ragfirst.engine.local_modules import (
     LocalCall,
     ModuleExports,
@@ -339,6 +340,8 @@ class Engine:
             self.record_error(analysis, internal_error("analysing this file", exc), 1, 0, source)
             return analysis
         analysis.parsed = True
+        for error in facts.syntax_errors:  # recovered from: reported, the rest still analysed
+            self.record_error(analysis, error.message, error.line, error.col, source)
         secrets = self._match(analysis, facts, source)
         analysis.suppressions = parse_suppressions(facts.comments, source)
         if facts.local_modules:
@@ -499,6 +502,13 @@ class Engine:
                     continue
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
+        findings = test_code.policy(findings, analysis.path, settings)  # tests are no decisions
+        base_dir, root = (
+            (context.base_dir, context.root) if context else (Path.cwd(), settings.root or Path.cwd())
+        )
+        findings = own_package.policy(
+            findings, analysis.path, base_dir, root, self.ruleset
+        )  # a library's own
         findings.sort(key=Finding.sort_key)
         return findings
 

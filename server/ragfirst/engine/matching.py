@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, ConfigEntry, FileFacts
+from ragfirst.analyzers.manifests import CONSTRAINTS
 from ragfirst.model import Span
 from ragfirst.rules.model import ArgCondition, CallMatcher, ConfigMatcher, DependencyMatcher
 from ragfirst.rules.patterns import NamePattern
@@ -161,6 +162,17 @@ def display_value(value: Any) -> str:
     return repr(value)
 
 
+def _sets(value: Any) -> bool:
+    """A value written in the code: a literal, or a literal dict/list with one literal leaf."""
+    if value is UNKNOWN:
+        return False
+    if isinstance(value, dict):
+        return any(_sets(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_sets(item) for item in value)
+    return True
+
+
 def call_captures(call: CallFact) -> dict[str, str]:
     qualname = call.qualname or call.tail
     short = qualname.rstrip("()").rsplit(".", 1)[-1].rstrip("()")
@@ -184,6 +196,7 @@ def match_calls(
         for fact in facts.imports:
             if any(p.matches(fact.module) or p.matches(fact.module.split(".")[0]) for p in matcher.imports):
                 yield fact.span, {"module": fact.module, **matcher.capture}, None
+                return  # one decision per file: its second `from torchtune...` is the same one
         return
     for call in candidate_calls(facts, matcher.calls):
         if not any(p.matches(call.qualname) for p in matcher.calls):
@@ -194,7 +207,10 @@ def match_calls(
             continue
         captures = call_captures(call)
         if matcher.any_arg:
-            present = [name for name in matcher.any_arg if name in call.kwargs]
+            # Only values the code sets: `epochs=args.epochs` forwards someone else's choice.
+            present = [
+                name for name in matcher.any_arg if name in call.kwargs and _sets(call.kwargs[name].value)
+            ]
             if not present:
                 continue
             captures["args"] = ", ".join(
@@ -252,11 +268,15 @@ def match_dependencies(
     names = {dependency.name for dependency in facts.dependencies}
     if matcher.requires_any and not (names & matcher.requires_any):
         return
+    reported: set[str] = set()  # one decision per package per manifest, however many extras list it
     for dependency in facts.dependencies:
-        if dependency.name not in matcher.names:
+        if dependency.name not in matcher.names or dependency.name in reported:
             continue
+        if dependency.group == CONSTRAINTS:
+            continue  # pins a version; adds nothing
         if matcher.ecosystems and dependency.ecosystem not in matcher.ecosystems:
             continue
+        reported.add(dependency.name)
         yield (
             dependency.span,
             {

@@ -38,6 +38,7 @@ from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import ProjectRoots, build_index, link_project
 from ragfirst.engine.python_link import environment_digest
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
+from ragfirst.engine.skipped import SkipTally
 from ragfirst.model import Finding
 from ragfirst.real_paths import RealDirectories
 from ragfirst.resources import package_data_dir
@@ -53,6 +54,7 @@ class LintResult:
     files_checked: int = 0
     files_parsed: int = 0
     settings: list[Settings] = field(default_factory=list)  # each distinct one the files used
+    skipped: SkipTally = field(default_factory=SkipTally)  # generated, vendored, gitignored
 
     @property
     def active(self) -> list[Finding]:
@@ -213,7 +215,11 @@ def lint_paths(
 
         cwd = os.getcwd()
         for found in discover_files(
-            [scan_root], resolver.for_directory, lambda name: language_of(name) is not None, on_error
+            [scan_root],
+            resolver.for_directory,
+            lambda name: language_of(name) is not None,
+            on_error,
+            result.skipped,
         ):
             settings = adjust(found.settings)
             item = _Planned(found.path, scan_root, settings, None, _display_found(cwd, found))

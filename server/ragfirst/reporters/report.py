@@ -35,6 +35,8 @@ class Report:
     rules: list[RuleInfo] = field(default_factory=list)
     # Findings left out because the baseline already lists them.
     baselined: int = 0
+    # What discovery left out and why (generated, vendored, gitignored): one line, or "".
+    skipped: str = ""
     # The directory that relative `Finding.path` values are relative to.
     root: Path = field(default_factory=Path.cwd)
 

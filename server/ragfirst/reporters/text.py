@@ -29,6 +29,7 @@ def write_text(
     quiet: bool = False,
     show_suppressed: bool = False,
     baselined: int = 0,
+    skipped: str = "",
 ) -> None:
     active = [f for f in findings if not f.suppressed]
     shown = findings if show_suppressed else active
@@ -48,6 +49,8 @@ def write_text(
         tail += f"; {baselined} in baseline"
     if not active:
         out.write(f"All checks passed ({_plural(files_checked, 'file')} checked{tail}).\n")
+        if skipped:
+            out.write(skipped + "\n")
         return
     by_severity = Counter(f.severity for f in active)
     parts = [_plural(by_severity[s], s.label) for s in sorted(by_severity, reverse=True)]
@@ -57,6 +60,8 @@ def write_text(
         f"Found {_plural(len(active), 'finding')} ({', '.join(parts)}) in {_plural(files, 'file')}"
         f" ({files_checked} checked{tail}).\n"
     )
+    if skipped:
+        out.write(skipped + "\n")
 
 
 def write_statistics(findings: list[Finding], out: TextIO) -> None:

@@ -1,0 +1,73 @@
+"""JSON with comments (JSONC): files that are JSONC by convention, read as such.
+
+TypeScript, VS Code, dev containers and .NET read `tsconfig.json`, `.vscode/*.json`,
+`devcontainer.json` and `launchSettings.json` with comments and trailing commas allowed;
+a strict JSON error there is a false alarm. Comments and trailing commas are blanked with
+spaces (newlines kept), so every position of the rest stays where it was.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+_BY_NAME = (
+    "tsconfig*.json",
+    "jsconfig*.json",
+    "devcontainer.json",
+    ".devcontainer.json",
+    "launchsettings.json",
+)
+_BY_FOLDER = (".vscode", ".devcontainer")
+
+
+def is_jsonc(path: str) -> bool:
+    """Is this file JSONC by convention (or by its `.jsonc` suffix)?"""
+    parts = path.replace("\\", "/").lower().split("/")
+    name = parts[-1]
+    if name.endswith(".jsonc"):
+        return True
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in _BY_NAME):
+        return True
+    return len(parts) > 1 and parts[-2] in _BY_FOLDER and name.endswith(".json")
+
+
+def blank_comments(text: str) -> str:
+    """`//` and `/* */` comments and trailing commas replaced by spaces (strings untouched)."""
+    out = list(text)
+    index, length = 0, len(text)
+    last_comma = -1  # a comma not yet followed by anything but space and comments
+    while index < length:
+        char = text[index]
+        if char == '"':
+            last_comma = -1
+            index += 1
+            while index < length and text[index] != '"':
+                index += 2 if text[index] == "\\" else 1
+            index += 1
+        elif text.startswith("//", index):
+            end = text.find("\n", index)
+            end = length if end < 0 else end
+            for blank in range(index, end):
+                if out[blank] != "\r":
+                    out[blank] = " "
+            index = end
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = length if end < 0 else end + 2
+            for blank in range(index, end):
+                if out[blank] not in "\r\n":
+                    out[blank] = " "
+            index = end
+        elif char == ",":
+            last_comma = index
+            index += 1
+        elif char in "}]":
+            if last_comma >= 0:
+                out[last_comma] = " "
+            last_comma = -1
+            index += 1
+        else:
+            if char not in " \t\r\n":
+                last_comma = -1
+            index += 1
+    return "".join(out)

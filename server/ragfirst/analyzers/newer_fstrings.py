@@ -1,0 +1,164 @@
+"""Python 3.12 f-strings (PEP 701) read on Python 3.11.
+
+Since 3.12 an f-string may reuse its own quote inside a replacement field:
+`f"{row["question"]}"`. That is valid Python, so it must not be RF000 when ragfirst runs
+on 3.11. Such inner strings are given the other quote (same length, same value: every
+position stays) and the file is parsed again; a file that is wrong for 3.12 too keeps
+its error.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+_PREFIX = frozenset("rRbBuUfF")
+_OTHER = {'"': "'", "'": '"'}
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out = list(text)
+        self.changed = False
+
+    def code(self, index: int) -> None:
+        """Top-level code: find each string literal and scan it."""
+        text, length = self.text, len(self.text)
+        while index < length:
+            char = text[index]
+            if char == "#":
+                end = text.find("\n", index)
+                index = length if end < 0 else end
+            elif char in "'\"":
+                index = self.string(index, None)
+            else:
+                index += 1
+
+    def _prefix(self, index: int) -> str:
+        start = index
+        while start > 0 and text_at(self.text, start - 1) in _PREFIX and index - start < 2:
+            start -= 1
+        if start > 0 and (self.text[start - 1].isalnum() or self.text[start - 1] == "_"):
+            return ""
+        return self.text[start:index].lower()
+
+    def string(self, index: int, enclosing: str | None) -> int:
+        """A literal starting at its quote; returns the index after it. `enclosing` is the
+        quote of the single-quoted f-string whose replacement field holds it."""
+        text = self.text
+        prefix = self._prefix(index)
+        quote = text[index]
+        triple = text.startswith(quote * 3, index)
+        delimiter = quote * 3 if triple else quote
+        body = index + len(delimiter)
+        if "f" in prefix:
+            end = self.fstring_body(body, delimiter, "r" in prefix)
+        else:
+            end = _plain_end(text, body, delimiter, "r" in prefix)
+        if enclosing == quote and not triple and end <= len(text):
+            inner = text[body : end - 1]
+            other = _OTHER[quote]
+            if other not in inner and "\\" not in inner:
+                self.out[index] = other
+                self.out[end - 1] = other
+                self.changed = True
+        return end
+
+    def fstring_body(self, index: int, delimiter: str, raw: bool) -> int:
+        text, length = self.text, len(self.text)
+        single = delimiter if len(delimiter) == 1 else None
+        while index < length:
+            if text.startswith(delimiter, index):
+                return index + len(delimiter)
+            char = text[index]
+            if char == "\\" and not raw:
+                index += 2
+            elif char == "{":
+                if text.startswith("{{", index):
+                    index += 2
+                else:
+                    index = self.field(index + 1, single)
+            elif char == "\n" and single:
+                return index  # unterminated: let the parser say so
+            else:
+                index += 1
+        return length
+
+    def field(self, index: int, enclosing: str | None) -> int:
+        """A replacement field after its `{`; returns the index after its `}`."""
+        text, length = self.text, len(self.text)
+        depth = 0
+        while index < length:
+            char = text[index]
+            if char in "'\"":
+                index = self.string(index, enclosing)
+                continue
+            if char in "([{":
+                depth += 1
+            elif char in ")]":
+                depth -= 1
+            elif char == "}":
+                if depth == 0:
+                    return index + 1
+                depth -= 1
+            elif char == ":" and depth == 0 and not text.startswith(":=", index):
+                return self.format_spec(index + 1, enclosing)
+            elif char == "#":
+                end = text.find("\n", index)
+                index = length if end < 0 else end
+                continue
+            index += 1
+        return length
+
+    def format_spec(self, index: int, enclosing: str | None) -> int:
+        text, length = self.text, len(self.text)
+        while index < length:
+            char = text[index]
+            if char == "{":
+                index = self.field(index + 1, enclosing)
+            elif char == "}":
+                return index + 1
+            else:
+                index += 1
+        return length
+
+
+def text_at(text: str, index: int) -> str:
+    return text[index] if 0 <= index < len(text) else ""
+
+
+def _plain_end(text: str, index: int, delimiter: str, raw: bool) -> int:
+    length = len(text)
+    while index < length:
+        if text.startswith(delimiter, index):
+            return index + len(delimiter)
+        char = text[index]
+        if char == "\\":
+            index += 2  # even in a raw string, `\"` does not end it
+        elif char == "\n" and len(delimiter) == 1:
+            return index
+        else:
+            index += 1
+    return length
+
+
+def with_older_quotes(text: str) -> str | None:
+    """The text with PEP 701 same-quote strings in f-strings re-quoted, or None if none."""
+    scanner = _Scanner(text)
+    scanner.code(0)
+    return "".join(scanner.out) if scanner.changed else None
+
+
+def parse_newer_fstrings(text: str, filename: str, error: SyntaxError) -> ast.Module:
+    """After `error`: on Python < 3.12, parse again with PEP 701 f-strings re-quoted;
+    re-raise `error` when that is not the problem (or does not help)."""
+    if sys.version_info >= (3, 12) or "f-string" not in (error.msg or ""):
+        raise error
+    rewritten = with_older_quotes(text)
+    if rewritten is None:
+        raise error
+    try:
+        return ast.parse(rewritten, filename=filename)
+    except SyntaxError:
+        raise error from None

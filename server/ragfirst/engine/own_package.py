@@ -1,0 +1,138 @@
+"""A library is not its user: findings about the checked project's own package are dropped.
+
+Run on trl, peft, unsloth, torchtune or the openai SDK, the rules about those packages
+would report the library's own implementation and examples as "calls" to it, and its
+own extras (`unsloth[cu121]` inside unsloth's pyproject.toml) as dependencies on it. The
+project's own names come from the manifests between the file and the project root (pyproject.toml `[project]` and
+`[tool.poetry]`, setup.cfg `[metadata]`, package.json). A finding is dropped when:
+
+- its call is rooted in the project's own package (`trl.SFTTrainer` inside trl), or
+- it is a dependency on the project itself (RF501 `unsloth` in unsloth's manifests), a
+  lifecycle note about it (RF107 "torchtune is unmaintained" in torchtune) or a config
+  of its own kind (RF502 axolotl configs in axolotl's examples), or
+- the project is itself a training library (a package RF501 is about) and the finding is
+  a training finding: its trainer classes, recipes and examples are its product, not a
+  decision to train. Other findings (keys, uncapped LLM calls) are still reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ragfirst.analyzers.manifests import normalise
+
+if TYPE_CHECKING:
+    from ragfirst.model import Finding
+    from ragfirst.rules.model import RuleSet
+
+TRAINING_RULES = frozenset({"RF102", "RF103", "RF104", "RF105", "RF106", "RF107", "RF501", "RF502"})
+_SETUP_PY_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']""")
+_SETUP_CFG_NAME = re.compile(r"(?ms)^\[metadata\][^\[]*?^name\s*=\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+
+def _read(path: Path) -> str | None:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def own_names(root: str) -> frozenset[str]:
+    """The project's own package names (normalised), from the manifests at its root."""
+    names: set[str] = set()
+    base = Path(root)
+    text = _read(base / "pyproject.toml")
+    if text is not None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            data = {}
+        for table in (data.get("project"), data.get("tool", {}).get("poetry")):
+            if isinstance(table, dict) and isinstance(table.get("name"), str):
+                names.add(table["name"])
+    text = _read(base / "setup.cfg")
+    if text is not None and (match := _SETUP_CFG_NAME.search(text)):
+        names.add(match.group(1))
+    text = _read(base / "setup.py")
+    if text is not None and (match := _SETUP_PY_NAME.search(text)):
+        names.add(match.group(1))
+    text = _read(base / "package.json")
+    if text is not None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = {}
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            names.add(data["name"])
+    return frozenset(normalise(name) for name in names if name)
+
+
+def _import_name(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def _training_packages(ruleset: RuleSet) -> frozenset[str]:
+    rule = ruleset.get("RF501")
+    if rule is None:
+        return frozenset()
+    return frozenset(name for matcher in rule.dependencies for name in matcher.names)
+
+
+def _about_own_package(finding: Finding, own: frozenset[str]) -> bool:
+    captures = finding.data.get("captures", {}) if isinstance(finding.data, dict) else {}
+    call = captures.get("call") or captures.get("module") or ""
+    if call:
+        root = call.split(".", 1)[0].split("(", 1)[0]
+        if normalise(root) in own:
+            return True
+    if finding.rule_id == "RF107" and normalise(captures.get("what", "")) in own:
+        return True  # "torchtune is no longer maintained", inside torchtune
+    if finding.rule_id == "RF502" and normalise(captures.get("kind", "")) in own:
+        return True  # axolotl's own example configs are its product
+    name = captures.get("name")
+    return finding.rule_id == "RF501" and isinstance(name, str) and normalise(name) in own
+
+
+MAX_LEVELS = 32
+
+
+@lru_cache(maxsize=4096)
+def names_above(directory: str, root: str) -> frozenset[str]:
+    """The own names of every manifest from `directory` up to the project root. Never
+    above the root: nothing outside the project is read (the root is the config's
+    directory, else the directory that was checked)."""
+    names: set[str] = set()
+    current, top = Path(directory), Path(root)
+    if current != top and top not in current.parents:
+        return frozenset()
+    for _ in range(MAX_LEVELS):
+        names |= own_names(str(current))
+        if current == top or current.parent == current:
+            break
+        current = current.parent
+    return frozenset(names)
+
+
+def policy(findings: list[Finding], path: str, base_dir: Path, root: Path, ruleset: RuleSet) -> list[Finding]:
+    """The findings of one file (`path` relative to `base_dir`) that are not about the
+    project's own package (named by the manifests between the file and the root)."""
+    if not findings:
+        return findings
+    own = names_above(str((base_dir / path).resolve().parent), str(root.resolve()))
+    if not own:
+        return findings
+    library = bool(own & _training_packages(ruleset))
+    return [
+        finding
+        for finding in findings
+        if not _about_own_package(finding, own) and not (library and finding.rule_id in TRAINING_RULES)
+    ]

@@ -1,0 +1,59 @@
+"""Positions on very long lines (minified bundles) cost O(1) each (issue 19: 47.6 of 75 s
+of one run went to re-encoding a 1.37 MB line for every position)."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from tests.conftest import lint
+
+from ragfirst.data.secrets import redact_text
+from ragfirst.source import SourceText
+
+
+def test_char_col_matches_decoding_the_prefix():
+    rng = random.Random(19)
+    for _ in range(300):
+        line = "".join(rng.choice("aé—😀\t") for _ in range(rng.randint(1, 30))) + "é"
+        source = SourceText(f"first\n{line}\n")
+        data = line.encode("utf-8")
+        for byte_col in range(len(data) + 3):
+            assert source.char_col(2, byte_col) == len(data[:byte_col].decode("utf-8", errors="ignore"))
+
+
+def test_ascii_lines_keep_byte_columns():
+    assert SourceText("abc\n").char_col(1, 7) == 7
+
+
+def test_ten_thousand_positions_on_a_100k_character_line_are_fast():
+    line = "é" + "x" * 100_000
+    source = SourceText(line)
+    start = time.perf_counter()
+    columns = [source.char_col(1, byte) for byte in range(0, 100_000, 10)]
+    assert time.perf_counter() - start < 0.5  # re-encoding the line each time took 2.4 s
+    assert columns[1] == 9  # byte 10 = `é` (2 bytes) + 8 x
+
+
+def test_a_minified_file_with_many_findings_is_analysed_quickly():
+    calls = "".join(
+        f'function f{i}(){{return c.chat.completions.create({{model:"gpt-4o",messages:[{{content:"ü {i}"}}]}})}};'
+        for i in range(1100)
+    )
+    code = 'import OpenAI from "openai";const c=new OpenAI();' + calls + "\n"
+    assert len(code) > 100_000
+    start = time.perf_counter()
+    findings = lint(code, path="bundle.js")
+    elapsed = time.perf_counter() - start
+    assert len([f for f in findings if f.rule_id == "RF401"]) == 1100
+    assert elapsed < 5  # 12 s before: each finding re-encoded and re-redacted the line
+
+
+def test_long_text_redaction_is_remembered_but_still_redacts():
+    rng = random.Random(7)
+    part = "".join(rng.choice("ABCDEFGHabcdefgh0123456789") for _ in range(20))
+    key = f"sk-{part}T3BlbkFJ{part[::-1]}"
+    assert key not in redact_text(f'key="{key}"')
+    text = "x" * 5000 + f' key="{key}"'
+    assert key not in redact_text(text)
+    assert redact_text(text) == redact_text(text)

@@ -1,0 +1,98 @@
+"""A library is not its user, and one decision is one finding (issue 19): findings about
+the checked project's own package are dropped; RF501 fires once per package per manifest;
+an import-matched rule once per file; a constraints file adds nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ragfirst.config.settings import ConfigResolver
+from ragfirst.engine.runner import lint_paths
+
+SFT = """\
+from trl import SFTConfig, SFTTrainer
+trainer = SFTTrainer(model="Qwen/Qwen2.5-0.5B", train_dataset=[], args=SFTConfig(output_dir="o"))
+"""
+
+
+def check(root: Path, files: dict[str, str], *paths: str) -> list[tuple[str, str, int]]:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    (root / ".git").mkdir(exist_ok=True)
+    targets = [root / p for p in paths] if paths else [root]
+    result = lint_paths(targets, ConfigResolver())
+    return sorted((f.rule_id, Path(f.path).name, f.span.start_line) for f in result.active)
+
+
+def test_the_library_itself_is_not_a_user_of_it(tmp_path: Path):
+    files = {
+        "pyproject.toml": '[project]\nname = "trl"\ndependencies = ["accelerate>=1.4"]\n',
+        "examples/sft.py": SFT,
+        "trl/trainer/loop.py": "import accelerate\nacc = accelerate.Accelerator()\nacc.backward(loss)\n",
+    }
+    assert [r for r, _, _ in check(tmp_path, files)] == []
+
+
+def test_the_same_code_in_an_application_is_reported(tmp_path: Path):
+    files = {"pyproject.toml": '[project]\nname = "support-bot"\n', "train.py": SFT}
+    assert ("RF102", "train.py", 2) in check(tmp_path, files)
+
+
+def test_own_package_is_found_from_a_single_file_too(tmp_path: Path):
+    # The project root is the config's directory (else the directory checked): manifests
+    # between the file and it are read, never any above it.
+    files = {
+        "pyproject.toml": '[project]\nname = "trl"\n\n[tool.ragfirst]\nselect = ["RF"]\n',
+        "examples/sft.py": SFT,
+    }
+    assert check(tmp_path, files, "examples/sft.py") == []
+
+
+def test_manifests_above_the_project_root_are_not_read(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "trl"\n')
+    files = {"app/train.py": SFT}
+    assert ("RF102", "train.py", 2) in check(tmp_path / "app", files)
+
+
+def test_own_extras_are_not_dependencies_and_each_package_is_one_finding(tmp_path: Path):
+    pyproject = """\
+[project]
+name = "support-bot"
+dependencies = ["trl>=0.18"]
+
+[project.optional-dependencies]
+colab = ["support-bot[train]", "trl", "peft"]
+kaggle = ["support-bot[colab]", "trl", "peft"]
+train = ["support_bot[colab]"]
+"""
+    findings = check(tmp_path, {"pyproject.toml": pyproject})
+    assert findings == [("RF501", "pyproject.toml", 3), ("RF501", "pyproject.toml", 6)]  # trl, peft
+
+
+def test_a_training_library_is_not_training_in_its_own_repo(tmp_path: Path):
+    files = {
+        "pyproject.toml": '[project]\nname = "unsloth"\ndependencies = ["trl", "peft"]\n',
+        "examples/finetune.py": SFT,
+        "unsloth/trainer.py": SFT,
+        "studio/app.ts": 'import OpenAI from "openai";\nawait new OpenAI().chat.completions.create({ model: "gpt-4o" });\n',
+    }
+    assert check(tmp_path, files) == [("RF401", "app.ts", 2)]  # not training: still reported
+
+
+def test_a_package_json_names_its_project_too(tmp_path: Path):
+    from ragfirst.engine.own_package import own_names
+
+    (tmp_path / "package.json").write_text('{"name": "openai", "version": "5.0.0"}')
+    assert own_names(str(tmp_path)) == frozenset({"openai"})
+
+
+def test_constraints_files_add_nothing(tmp_path: Path):
+    files = {"constraints.txt": "trl==0.29.0\n", "requirements.txt": "trl==0.29.0\n"}
+    assert check(tmp_path, files) == [("RF501", "requirements.txt", 1)]
+
+
+def test_an_import_matched_rule_fires_once_per_file(tmp_path: Path):
+    code = "from torchtune.training import a\nfrom torchtune.training import b\n"
+    findings = check(tmp_path, {"pyproject.toml": '[project]\nname = "app"\n', "recipe.py": code})
+    assert [(rule, line) for rule, _, line in findings if rule == "RF102"] == [("RF102", 1)]
