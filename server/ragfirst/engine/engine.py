@@ -17,6 +17,7 @@ from typing import Any
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CallFact, FileFacts, local_module_index
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
+from ragfirst.analyzers.notebook_module import CellMap
 from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
 from ragfirst.checks.registry import CHECKS
@@ -24,6 +25,7 @@ from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
+from ragfirst.engine.notebooks import analyze_notebook, place_in_cells
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
@@ -71,6 +73,7 @@ class FileAnalysis:
     parsed: bool = False  # False when the prefilter skipped the file or it failed to parse
     local_calls: list[LocalCall] = field(default_factory=list)  # calls through project modules
     exports: ModuleExports | None = None  # a JS/TS module's exports, for other files' imports
+    notebook: CellMap | None = None  # a notebook's module lines -> cells (engine/notebooks.py)
 
 
 class Engine:
@@ -222,6 +225,8 @@ class Engine:
         except DecodeError as exc:
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
+        if spec.name == "notebook":
+            return analyze_notebook(self, analysis, text)
         if spec.prefilter and not self.passes_prefilter(
             text, loose=spec.loose_prefilter, language=spec.facts_language
         ):
@@ -381,6 +386,8 @@ class Engine:
                     continue
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
+        if analysis.notebook is not None:
+            place_in_cells(findings, analysis.notebook)
         findings.sort(key=Finding.sort_key)
         return findings
 
