@@ -158,8 +158,12 @@ def _code_part(text: str) -> str:
         elif char == "\\":
             escaped = True
         elif quote:
-            if char == quote:
+            if text.startswith(quote, index):
                 quote = None
+        elif text.startswith(('"""', "'''"), index):
+            if text.find(text[index : index + 3], index + 3) < 0:
+                return text[:index].strip()  # a string that goes on below: not code to judge
+            quote = text[index : index + 3]
         elif char in "'\"":
             quote = char
         elif char == "#":

@@ -86,13 +86,42 @@ class _Positions:
 
     def place(self, offset: int) -> FilePos:
         if self._starts is None:
-            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+            self._starts = _line_starts(self.text)
         line = bisect.bisect_right(self._starts, offset)
         return FilePos(line, offset - self._starts[line - 1])
 
     def error(self, message: str, offset: int) -> AnalysisError:
         place = self.place(min(offset, len(self.text)))
         return AnalysisError(f"invalid notebook JSON: {message}", place.line, place.col)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where lines start. `str.find` jumps over a megabyte of base64 in C; the
+    regex (needed only for CR line ends) steps through it character by character."""
+    if "\r" in text:
+        return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    starts = [0]
+    found = text.find("\n")
+    while found >= 0:
+        starts.append(found + 1)
+        found = text.find("\n", found + 1)
+    return starts
+
+
+def _string_end(pos: _Positions, index: int) -> int:
+    """The end of the JSON string at `index`, found without decoding it (a megabyte of
+    base64 is skipped with a few `str.find` calls)."""
+    text = pos.text
+    end = index
+    while True:
+        end = text.find('"', end + 1)
+        if end < 0:
+            raise pos.error("unterminated string", index)
+        backslashes = 0
+        while text[end - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return end + 1
 
 
 def _wanted(path: tuple[Any, ...]) -> bool:
@@ -114,7 +143,11 @@ def _value(pos: _Positions, index: int, path: tuple[Any, ...], depth: int = 0) -
     char = text[index]
     if depth > 12 or not _wanted(path) or char not in "[{":
         if char == '"':
+            if len(path) >= 2 and path[-2] == "data":  # an image or HTML output: not read
+                return None, _string_end(pos, index)
             pos.offsets[path] = index + 1
+        else:
+            pos.offsets[path] = index
         try:
             return _decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
