@@ -423,3 +423,31 @@ def test_cli_decisions_name_the_cell(project, capsys):
     )
     _, out = run(capsys, "decisions", ".")
     assert "train.ipynb:cell 2:1: RF501 training-dependency: training repo" in out
+
+
+# -- the samples -------------------------------------------------------------------------------------
+
+
+def test_the_notebook_samples_show_what_samples_readme_says(monkeypatch):
+    from ragfirst.config.settings import ConfigResolver
+    from ragfirst.engine.runner import lint_paths
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    monkeypatch.chdir(samples)
+    result = lint_paths([Path("colab-lora-notebook"), Path("openai-finetune-notebook")], ConfigResolver())
+    found = sorted(
+        (f.path.split("/")[0], f.rule_id, f.cell.cell if f.cell else 0, f.suppressed) for f in result.findings
+    )
+    lora, oai = "colab-lora-notebook", "openai-finetune-notebook"
+    assert found == sorted(
+        [
+            *[(lora, "RF501", 2, False)] * 5,  # unsloth, trl, peft, accelerate, bitsandbytes
+            (lora, "RF104", 6, False),
+            (lora, "RF404", 9, False),
+            (lora, "RF102", 10, False),
+            (lora, "RF106", 10, True),
+            (oai, "RF202", 0, False),  # data/support.jsonl itself
+            (oai, "RF401", 7, False),
+            *[(oai, rule, 9, False) for rule in ("RF101", "RF106", "RF107", "RF201", "RF202", "RF203")],
+        ]
+    )
