@@ -10,6 +10,7 @@ import secrets
 import string
 import textwrap
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,14 @@ def test_a_cell_with_a_syntax_error_costs_only_itself():
     assert where(findings, "RF000") == [(1, 1, 12)]
     assert "cell 1" in next(f.message for f in findings if f.rule_id == "RF000")
     assert where(findings, "RF102") == [(2, 2, 11)]
+
+
+def test_invalid_escapes_in_a_cell_print_no_warning(capfd):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning the parse lets out fails the test
+        findings = lint_nb(notebook(code('import re\npattern = re.compile("\\d+\\.")\n' + SFT)))
+    assert where(findings, "RF102") == [(1, 4, 11)]
+    assert "Warning" not in capfd.readouterr().err
 
 
 def test_a_notebook_of_another_language_is_not_read_as_python():

@@ -14,6 +14,7 @@ but they are never parsed.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, field
 
 from ragfirst.analyzers.errors import AnalysisError
@@ -138,7 +139,10 @@ def parse_cells(module: NotebookModule) -> tuple[ast.Module, list[tuple[str, int
     for number, first, count in module.python_cells:
         text = "\n".join(module.code[first - 1 : first - 1 + count])
         try:
-            tree = ast.parse(text, filename=f"<cell {number}>")
+            with warnings.catch_warnings():  # `"\d"` warns on stderr (3.12+): not ours to print
+                warnings.simplefilter("ignore", SyntaxWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                tree = ast.parse(text, filename=f"<cell {number}>")
         except SyntaxError as exc:
             line = first + max((exc.lineno or 1) - 1, 0)
             errors.append((f"syntax error in cell {number}: {exc.msg}", line, max((exc.offset or 1) - 1, 0)))
