@@ -379,6 +379,8 @@ def test_cli_json_gives_the_cell_apart(project, capsys):
     start = findings["RF102"]["file_start"]
     assert lines[start["line"] - 1][start["column"] - 1 :].startswith("SFTTrainer(")
     assert findings["RF404"]["in_output"] is True
+    key_at = findings["RF404"]["file_start"]  # the printed line in the JSON text
+    assert (project / "key.txt").read_text() in lines[key_at["line"] - 1]
     assert (project / "key.txt").read_text() not in out
 
 
@@ -460,3 +462,39 @@ def test_the_notebook_samples_show_what_samples_readme_says(monkeypatch):
             *[(oai, rule, 9, False) for rule in ("RF101", "RF106", "RF107", "RF201", "RF202", "RF203")],
         ]
     )
+
+
+# -- the line rewriting itself ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("files = !ls\n", ["files = None"]),
+        ("a, b = %sx echo 1 2\n", ["a, b = None"]),
+        ("%timeit -n 3 f()\n", ["pass"]),
+        ("%time f()\n", ["if 1: f()"]),  # columns kept: f() is where it was
+        ("!pip install a \\\n    b\nx = 1\n", ["pass", "", "x = 1"]),
+        ('s = "a\\"(" + f(\n    "?",\n)\n', ['s = "a\\"(" + f(', '    "?",', ")"]),
+        ("x = 1  # what?\n", ["x = 1  # what?"]),
+        ("obj.method?  # help\n", ["pass         # help"]),  # the comment keeps its column
+        ("%%bash\npip install trl\n", ["", ""]),
+        ("%%time\nx = 1\n", ["", "x = 1"]),
+    ],
+)
+def test_ipython_lines_are_rewritten_in_place(cell, expected):
+    from ragfirst.analyzers.ipython_syntax import rewrite_cell
+
+    assert rewrite_cell(cell.splitlines()).lines == expected
+
+
+def test_a_key_deep_in_a_long_printout_is_placed_on_its_json_line():
+    key = openai_key()
+    log = [f"step {i}: loss 0.{i}\n" for i in range(50)] + [f"OPENAI_API_KEY={key}\n", "done\n"]
+    text = notebook(
+        markdown("x"), code("print(os.environ)\n", [{"name": "stdout", "output_type": "stream", "text": log}])
+    )
+    [finding] = [f for f in lint_nb(text) if f.rule_id == "RF404"]
+    assert finding.cell.cell == 2 and finding.cell.output
+    json_line = text.splitlines()[finding.cell.file_span.start_line - 1]
+    assert key in json_line and json_line.index(key) == finding.cell.file_span.start_col

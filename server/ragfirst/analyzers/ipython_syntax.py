@@ -99,7 +99,7 @@ def _rewrite_line(line: str, number: int, installs: list[Install]) -> str | None
                     return indent + "if 1:".ljust(head) + rest
         installs.extend(_installs(stripped, number, len(indent)))
         return _keep_comment(line, indent + "pass")
-    code = _code_part(stripped)
+    code = _code_part(stripped) if "?" in stripped else ""
     if code.startswith("?") or code.endswith("?"):
         return _keep_comment(line, indent + "pass")
     assigned = _ASSIGNED_ESCAPE.match(line)
@@ -187,17 +187,17 @@ class _Scanner:
         index = 0
         length = len(line)
         while index < length:
-            char = line[index]
             if self.triple is not None:
-                if char == "\\":
-                    index += 2
-                    continue
-                if line.startswith(self.triple, index):
-                    self.triple = None
-                    index += 3
-                    continue
-                index += 1
+                end = _past(_TRIPLE_END[self.triple], line, index)
+                if end is None:
+                    break  # the string goes on below
+                self.triple = None
+                index = end
                 continue
+            found = _INTERESTING.search(line, index)
+            if found is None:
+                break
+            char, index = found.group(), found.start()
             if char == "#":
                 break
             if char in "'\"":
@@ -205,10 +205,8 @@ class _Scanner:
                     self.triple = char * 3
                     index += 3
                     continue
-                index += 1
-                while index < length and line[index] != char:
-                    index += 2 if line[index] == "\\" else 1
-                index += 1
+                end = _past(_QUOTE_END[char], line, index + 1)
+                index = length if end is None else end
                 continue
             if char in "([{":
                 self.depth += 1
@@ -216,3 +214,16 @@ class _Scanner:
                 self.depth = max(self.depth - 1, 0)
             index += 1
         self.continued = self.triple is None and line.rstrip().endswith("\\") and "#" not in line
+
+
+_INTERESTING = re.compile(r"""[#'"()\[\]{}]""")
+_TRIPLE_END = {quote: re.compile(r"\\.|" + quote) for quote in ('"""', "'''")}
+_QUOTE_END = {quote: re.compile(r"\\.|" + quote) for quote in ('"', "'")}
+
+
+def _past(pattern: re.Pattern[str], line: str, index: int) -> int | None:
+    """The index after the closing quote (escaped characters skipped), or None."""
+    found = pattern.search(line, index)
+    while found is not None and found.group().startswith("\\"):
+        found = pattern.search(line, found.end())
+    return None if found is None else found.end()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,6 @@ MAX_OUTPUT_CHARS = 200_000
 """Text kept per output (a training log can be huge; keys sit near the top of printouts)."""
 
 _decoder = json.JSONDecoder()
-_WS = " \t\r\n"
 _ANY = -1  # a list index in a wanted path
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -34,12 +34,16 @@ _WANTED: tuple[tuple[Any, ...], ...] = tuple(
     for tail in (
         ("source", _ANY),
         ("input", _ANY),
-        ("outputs", _ANY, "text", _ANY),
-        ("outputs", _ANY, "data", "text/plain", _ANY),
-        ("outputs", _ANY, "text/plain", _ANY),  # v3 keeps mime data on the output itself
+        # Printed output is decoded in one piece (a training log has thousands of lines):
+        # where each of its lines is comes from Jupyter's layout, one list item per line.
+        ("outputs", _ANY, "text"),
+        ("outputs", _ANY, "data", "text/plain"),
+        ("outputs", _ANY, "text/plain"),  # v3 keeps mime data on the output itself
     )
 )
-_PREFIXES = frozenset(wanted[:n] for wanted in _WANTED for n in range(len(wanted) + 1))
+# Containers on these paths are walked value by value; anything else is decoded in one call.
+_PREFIXES = frozenset(wanted[:n] for wanted in _WANTED for n in range(len(wanted)))
+_SPACE = re.compile(r"[ \t\r\n]*")
 
 
 @dataclass(slots=True)
@@ -59,12 +63,27 @@ class CellText:
     places: list[FilePos]
 
 
+class PrintedOutput:
+    """A cell's printed text (a stream or a `text/plain` result). Its lines are placed in
+    the file only when asked: most outputs are never reported, and a long training log
+    would cost more to place than the notebook's code costs to analyse."""
+
+    __slots__ = ("_path", "_pos", "_value", "text")
+
+    def __init__(self, pos: _Positions, path: tuple[Any, ...], value: str | list[str]) -> None:
+        self._pos, self._path, self._value = pos, path, value
+        self.text = (_joined(value) or "")[:MAX_OUTPUT_CHARS]
+
+    def located(self) -> CellText:
+        return _located(self._pos, self._path, self._value, MAX_OUTPUT_CHARS)
+
+
 @dataclass(slots=True)
 class NotebookCell:
     number: int  # 1-based among all cells, markdown included (as ruff and Jupyter count)
     kind: str  # code, markdown, raw, heading (v3)
     source: CellText
-    outputs: list[CellText] = field(default_factory=list)
+    outputs: list[PrintedOutput] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -82,13 +101,23 @@ class _Positions:
     def __init__(self, text: str) -> None:
         self.text = text
         self.offsets: dict[tuple[Any, ...], int] = {}
+        self._crlf = "\r" in text  # then line ends need the full table
         self._starts: list[int] | None = None
+        self._last = (0, 1, 0)  # (offset, its line, that line's start): places come in order
 
     def place(self, offset: int) -> FilePos:
-        if self._starts is None:
-            self._starts = _line_starts(self.text)
-        line = bisect.bisect_right(self._starts, offset)
-        return FilePos(line, offset - self._starts[line - 1])
+        if self._crlf:
+            if self._starts is None:
+                self._starts = _line_starts(self.text)
+            line = bisect.bisect_right(self._starts, offset)
+            return FilePos(line, offset - self._starts[line - 1])
+        last, line, start = self._last
+        if offset < last:
+            last, line, start = 0, 1, 0
+        line += self.text.count("\n", last, offset)
+        start = self.text.rfind("\n", start, offset) + 1 or start
+        self._last = (offset, line, start)
+        return FilePos(line, offset - start)
 
     def error(self, message: str, offset: int) -> AnalysisError:
         place = self.place(min(offset, len(self.text)))
@@ -96,16 +125,9 @@ class _Positions:
 
 
 def _line_starts(text: str) -> list[int]:
-    """Offsets where lines start. `str.find` jumps over a megabyte of base64 in C; the
-    regex (needed only for CR line ends) steps through it character by character."""
-    if "\r" in text:
-        return [0, *(m.end() for m in _NEWLINE.finditer(text))]
-    starts = [0]
-    found = text.find("\n")
-    while found >= 0:
-        starts.append(found + 1)
-        found = text.find("\n", found + 1)
-    return starts
+    """Offsets where lines start, for a file with CR line ends (rare); LF-only files are
+    counted with `str.count` between the places asked for, which is far cheaper."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
 def _string_end(pos: _Positions, index: int) -> int:
@@ -130,9 +152,7 @@ def _wanted(path: tuple[Any, ...]) -> bool:
 
 
 def _skip(text: str, index: int) -> int:
-    while index < len(text) and text[index] in _WS:
-        index += 1
-    return index
+    return _SPACE.match(text, index).end()  # type: ignore[union-attr]
 
 
 def _value(pos: _Positions, index: int, path: tuple[Any, ...], depth: int = 0) -> tuple[Any, int]:
@@ -143,7 +163,7 @@ def _value(pos: _Positions, index: int, path: tuple[Any, ...], depth: int = 0) -
     char = text[index]
     if depth > 12 or not _wanted(path) or char not in "[{":
         if char == '"':
-            if len(path) >= 2 and path[-2] == "data":  # an image or HTML output: not read
+            if len(path) >= 2 and path[-2] == "data" and path[-1] != "text/plain":  # an image, HTML
                 return None, _string_end(pos, index)
             pos.offsets[path] = index + 1
         else:
@@ -279,7 +299,7 @@ def _cell(
                 (("text/plain",), output.get("text/plain")),
             ):
                 if _joined(value) is not None and value:
-                    cell.outputs.append(_located(pos, (*path, "outputs", k, *tail), value, MAX_OUTPUT_CHARS))
+                    cell.outputs.append(PrintedOutput(pos, (*path, "outputs", k, *tail), value))
     return cell
 
 
@@ -297,21 +317,15 @@ def _located(
     """Split into lines (CRLF, CR and LF end a line, as in SourceText) and place each line at
     the JSON string it starts in (a line split over two list items starts in the first)."""
     parts = [value] if isinstance(value, str) else value
-    offsets = (
-        [pos.offsets.get(path)]
-        if isinstance(value, str)
-        else [pos.offsets.get((*path, i)) for i in range(len(parts))]
-    )
     lines: list[str] = []
     places: list[FilePos] = []
     pending = ""
     pending_place: FilePos | None = None
     used = 0
-    for part, offset in zip(parts, offsets, strict=True):
+    for place, part in zip(_part_places(pos, path, value), parts, strict=True):
         if cap is not None and used > cap:
             break
         used += len(part)
-        place = pos.place(offset) if offset is not None else FilePos(1, 0)
         pieces = _NEWLINE.split(part)
         consumed = 0  # characters of `part` before this piece
         for index, piece in enumerate(pieces):
@@ -323,11 +337,35 @@ def _located(
                 pending_place = FilePos(place.line, place.col + shift)
             consumed += len(piece) + (2 if part.startswith("\r\n", consumed + len(piece)) else 1)
             pending += piece
-            if index < len(pieces) - 1:  # a line ended inside this part
+            if not last:  # a line ended inside this part
                 lines.append(pending)
-                places.append(pending_place)
+                places.append(pending_place or place)
                 pending, pending_place = "", None
     if pending or not lines:
         lines.append(pending)
         places.append(pending_place or FilePos(1, 0))
     return CellText(lines, places)
+
+
+def _part_places(pos: _Positions, path: tuple[Any, ...], value: str | list[str]) -> Iterator[FilePos]:
+    """Where each string of a source or output starts in the file (lazily, in order)."""
+    if isinstance(value, str):
+        offset = pos.offsets.get(path)
+        yield pos.place(offset) if offset is not None else FilePos(1, 0)
+        return
+    if not value or (*path, 0) in pos.offsets:  # a list walked item by item (cell source)
+        for index in range(len(value)):
+            offset = pos.offsets.get((*path, index))
+            yield pos.place(offset) if offset is not None else FilePos(1, 0)
+        return
+    # A list decoded in one piece (printed output), laid out as Jupyter writes it: one item
+    # per line, each indented like the first; a compact list keeps all on the first's line.
+    start = pos.offsets.get(path)
+    if start is None:
+        yield from (FilePos(1, 0) for _ in value)
+        return
+    first = pos.text.find('"', start) + 1
+    place = pos.place(first)
+    one_per_line = len(value) > 1 and "\n" in pos.text[start:first]
+    for index in range(len(value)):
+        yield FilePos(place.line + index, place.col) if one_per_line else place

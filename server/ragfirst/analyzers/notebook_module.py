@@ -6,23 +6,25 @@ and their statements joined into one module for the Python analyzer. Every line 
 module is a line of some cell, unchanged in its columns (ipython_syntax rewrites IPython
 lines in place), so positions map back with a table, never a search.
 
-Lines after the code stand for other places of the notebook (a printed output line, a cell
-that could not be read): the checks see them in the "display" text (RF404 scans printouts)
-but they are never parsed.
+Lines after the code stand for other places of the notebook (the printed output that shows
+a key, a cell that could not be read): the checks see them in the "display" text (RF404
+scans printouts) but they are never parsed.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass, field
 
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.ipython_syntax import Install, rewrite_cell
-from ragfirst.analyzers.notebook_json import CellText, FilePos, Notebook
+from ragfirst.analyzers.notebook_json import FilePos, Notebook, PrintedOutput
+from ragfirst.data.secrets import find_secrets
 from ragfirst.model import Span
 
-_JSON_ESCAPED = frozenset('"\\\t\b\f')
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # characters JSON writes as two or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ class NotebookModule:
 def build_module(notebook: Notebook) -> NotebookModule:
     module = NotebookModule([], [], CellMap(), [], [], [])
     python_kernel = notebook.language in ("python", "python3", "ipython", "")
-    outputs: list[tuple[int, CellText]] = []
+    outputs: list[tuple[int, PrintedOutput]] = []
     for cell in notebook.cells:
         if cell.kind != "code":
             continue  # markdown and raw cells are never code
@@ -114,7 +116,10 @@ def build_module(notebook: Notebook) -> NotebookModule:
                 module.python_cells.append((cell.number, first, len(cell.source.lines)))
         outputs.extend((cell.number, output) for output in cell.outputs)
     for number, output in outputs:
-        for line, place in zip(output.lines, output.places, strict=True):
+        if not find_secrets(output.text):
+            continue  # printed text matters only where it shows a key (RF404)
+        located = output.located()
+        for line, place in zip(located.lines, located.places, strict=True):
             module.display.append(line)
             module.code.append("")
             module.cell_map.lines.append(_place(number, 1, place, line, output=True))
@@ -127,7 +132,7 @@ def build_module(notebook: Notebook) -> NotebookModule:
 
 
 def _place(cell: int, line_number: int, place: FilePos, text: str, output: bool = False) -> LinePlace:
-    escapes = tuple(i for i, char in enumerate(text) if char in _JSON_ESCAPED or ord(char) < 0x20)
+    escapes = tuple(match.start() for match in _JSON_ESCAPED.finditer(text))
     return LinePlace(cell, line_number, place.line, place.col, escapes, output)
 
 
