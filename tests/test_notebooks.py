@@ -498,3 +498,18 @@ def test_a_key_deep_in_a_long_printout_is_placed_on_its_json_line():
     assert finding.cell.cell == 2 and finding.cell.output
     json_line = text.splitlines()[finding.cell.file_span.start_line - 1]
     assert key in json_line and json_line.index(key) == finding.cell.file_span.start_col
+
+
+def test_a_notebook_over_the_size_cap_is_one_rf000_not_a_crash():
+    image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "A" * 2_000_000}}
+    settings = Settings(max_file_size=1_000_000)
+    findings = lint_nb(notebook(code(SFT, [image])), settings=settings)
+    assert [f.rule_id for f in findings] == ["RF000"] and "too large" in findings[0].message
+
+
+def test_crlf_line_ends_in_the_json_keep_file_positions():
+    text = notebook(markdown("x"), code(SFT)).replace("\n", "\r\n")
+    [finding] = [f for f in lint_nb(text) if f.rule_id == "RF102"]
+    assert (finding.cell.cell, finding.span.start_line) == (2, 2)
+    json_line = text.split("\r\n")[finding.cell.file_span.start_line - 1]
+    assert json_line[finding.cell.file_span.start_col :].startswith("SFTTrainer(")
