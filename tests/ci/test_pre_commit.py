@@ -48,7 +48,7 @@ def test_manifest(hook):
     assert hook["entry"] == "ragfirst check"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
-    assert hook["require_serial"] is False
+    assert hook["require_serial"] is True  # a file's findings must not depend on its batch
     expected = {"python", "yaml", "json", "toml", "javascript", "jsx", "ts", "tsx", "vue", "svelte"}
     assert expected <= set(hook["types_or"])
 
@@ -218,3 +218,68 @@ def test_hook_fails_on_a_finding_and_passes_after_the_fix(tmp_path, request, pre
         skipped.stdout
     )
     subprocess.run([str(pre_commit), "gc"], env=env, capture_output=True, check=False)
+
+
+FINDING_LINE = re.compile(r"^(?P<where>\S+?:\d+:\d+): (?P<rule>RF\d{3}) ", re.MULTILINE)
+
+
+def _findings(text: str) -> set[tuple[str, str]]:
+    return {(m["where"], m["rule"]) for m in FINDING_LINE.finditer(text)}
+
+
+def test_hook_agrees_with_check_whatever_files_it_is_given(tmp_path, request, pre_commit, hook_repo):
+    """The FastAPI sample (client and settings in shared modules) in a git repository: the
+    hook on a staged subset and with --all-files reports, for each file, exactly what
+    `ragfirst check .` reports, and never a false unused-suppression (RF001)."""
+    cache = _cache_dir(request)
+    env = _git_env(tmp_path)
+    env["PRE_COMMIT_HOME"] = str(cache / "home")
+    project = tmp_path / "project"
+    shutil.copytree(REPO_ROOT / "samples" / "fastapi-service", project)
+    # A valid suppression in a file the route's findings do not come from.
+    summarize = project / "app" / "routes" / "summarize.py"
+    summarize.write_text(
+        "from app.deps import client\n\n"
+        "client.responses.create(model='gpt-4o-mini', input='x')"
+        "  # ragfirst: ignore[RF401] -- capped by the gateway, ADR-3\n",
+        encoding="utf-8",
+    )
+    _git(project, env, "init", "-q", "-b", "main")
+    config = {"repos": [{"repo": str(hook_repo[0]), "rev": hook_repo[1], "hooks": [{"id": "ragfirst"}]}]}
+    write(project, ".pre-commit-config.yaml", yaml.safe_dump(config))
+    _git(project, env, "add", ".pre-commit-config.yaml", "app/routes/chat.py", "app/routes/summarize.py")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(pre_commit), "run", "--color", "never", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    expected_run = subprocess.run(
+        [sys.executable, "-m", "ragfirst", "check", "--no-cache", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    expected = _findings(expected_run.stdout)
+    assert ("app/routes/chat.py:12:19", "RF401") in expected, expected_run.stdout
+
+    staged = run()
+    if staged.returncode not in (0, 1):
+        pytest.fail(f"pre-commit could not run the hook:\n{staged.stdout}\n{staged.stderr}")
+    assert staged.returncode == 1, staged.stdout
+    # The staged route's uncapped call goes through the client built in app/deps.py.
+    staged_files = ("app/routes/chat.py", "app/routes/summarize.py")
+    assert _findings(staged.stdout) == {f for f in expected if f[0].startswith(staged_files)}
+
+    _git(project, env, "add", "-A")
+    everything = run("--all-files")
+    assert everything.returncode == 1, everything.stdout
+    assert _findings(everything.stdout) == expected
+    assert "RF001" not in everything.stdout

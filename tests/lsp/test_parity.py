@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.lsp.test_server_e2e import open_doc, push_capabilities, start, wait_for
 
@@ -77,3 +78,34 @@ async def test_server_matches_cli_on_samples(client, project):
         )
     for uri, relative in uris.items():
         assert got(uri) == sorted(expected.get(relative, [])), relative
+
+
+@pytest.mark.parametrize(
+    "project", [REPO / "samples" / "fastapi-service", REPO / "samples" / "rag-app"], ids=lambda p: p.name
+)
+async def test_server_with_one_file_open_matches_cli(client, project):
+    """The project model, not the set of open documents, decides a file's findings: each file
+    opened alone (its client, settings and retrieval in files that are not open) gets what
+    `ragfirst check .` reports on it."""
+    expected = cli_findings(project)
+    await start(client, [project], capabilities=push_capabilities())
+    await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
+    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
+    assert any(expected.values())
+    for path in files:
+        relative = path.relative_to(project).as_posix()
+        uri = open_doc(client, path)
+
+        def got(uri: str = uri) -> list[tuple]:
+            return sorted(
+                (str(d.code), d.range.start.line, d.range.start.character, int(d.severity), d.message)
+                for d in client.diagnostics.get(uri, [])
+            )
+
+        want = sorted(expected.get(relative, []))
+        with contextlib.suppress(AssertionError):
+            await wait_for(lambda want=want: got() == want, 15)
+        assert got() == want, relative
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )

@@ -147,6 +147,10 @@ class FileFacts:
     # to `@local<k>.<export>` refers to local_modules[k]) and what it exports to them.
     local_modules: list[str] = field(default_factory=list)
     exports: dict[str, str] = field(default_factory=dict)
+    # Python: imports that may name the project's own modules, as (module as written, name
+    # or "" for `import module`), and what this module offers importers (python_exports.py).
+    project_imports: list[tuple[str, str]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
 
 
 LOCAL_ROOT = "@local"

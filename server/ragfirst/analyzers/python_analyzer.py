@@ -5,13 +5,11 @@ its qualified-name metadata 295 s (issue 2's measurements). The resolution this 
 is narrow (imports, aliases, assignments, `self.` attributes, factory functions), so it is
 done in this module's own single pass. libcst stays the tool for anything that edits code.
 
-Resolution model: every expression evaluates to a `Value`:
-- `Sym`: something from outside the file, by qualified name. `()` marks "an instance of /
-  the result of calling": `openai.OpenAI().fine_tuning.jobs.create`.
-- `Lit`: a Python literal (constants, and dicts/lists of them) - argument values for rules.
-- `FuncVal`, `ClassVal`, `InstVal`: the file's own functions, classes and their instances,
-  so that a client built in a factory or stored on `self` resolves where it is used, while
-  a user's own class named `Trainer` never becomes `transformers.Trainer`.
+Resolution model: every expression evaluates to a value (python_values.py): a symbol from
+outside the project, a literal, or the file's own functions, classes and instances. Names
+imported from the project's other modules are bound from their summaries (the `environment`
+the link step computes, python_exports.py), so a client built in `app/deps.py` resolves in
+the route that imports it exactly as if it were built there.
 """
 
 from __future__ import annotations
@@ -20,8 +18,8 @@ import ast
 import builtins
 import io
 import re
+import sys
 import tokenize
-from dataclasses import dataclass, field
 from typing import Any
 
 from ragfirst.analyzers.facts import (
@@ -34,6 +32,19 @@ from ragfirst.analyzers.facts import (
     StringFact,
 )
 from ragfirst.analyzers.python_chunks import current_parser
+from ragfirst.analyzers.python_exports import Environment, decode, summarize
+from ragfirst.analyzers.python_values import (
+    ClassVal,
+    ExternalFunc,
+    FuncVal,
+    InstVal,
+    Lit,
+    ModuleVal,
+    Scope,
+    Sym,
+    Value,
+    literal_of,
+)
 from ragfirst.data.data_files import FILE_MARKER, join_path
 from ragfirst.data.secrets import looks_like_context_secret
 from ragfirst.model import Span
@@ -50,108 +61,22 @@ PATH_PRESERVING_METHODS = frozenset({"resolve", "absolute", "expanduser", "open"
 _SUPPRESSION_MARKER = re.compile(r"ragfirst\s*:", re.IGNORECASE)
 
 
-@dataclass(slots=True)
-class Sym:
-    qualname: str
-    origin: int | None = None  # CallFact index that produced this value
-    path: str | None = None  # a literal filesystem path carried by pathlib values
-
-
-@dataclass(slots=True)
-class Lit:
-    value: Any
-
-
-@dataclass(slots=True)
-class FuncVal:
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    scope: Scope
-    qualname: str
-    owner: ClassVal | None = None
-    analyzed: bool = False
-    in_progress: bool = False
-    returns: Value = None
-
-
-@dataclass(slots=True)
-class ClassVal:
-    name: str
-    bases: list[Value]
-    attrs: dict[str, Value] = field(default_factory=dict)
-    instance_attrs: dict[str, Value] = field(default_factory=dict)
-    methods: dict[str, FuncVal] = field(default_factory=dict)
-
-    def external_base(self) -> str | None:
-        """The first base class that comes from outside the file (for subclasses of SDK types)."""
-        for base in self.bases:
-            if isinstance(base, Sym):
-                return base.qualname
-            if isinstance(base, ClassVal):
-                found = base.external_base()
-                if found:
-                    return found
-        return None
-
-    def lookup(self, name: str) -> Value:
-        if name in self.instance_attrs:
-            return self.instance_attrs[name]
-        if name in self.attrs:
-            return self.attrs[name]
-        for base in self.bases:
-            if isinstance(base, ClassVal):
-                found = base.lookup(name)
-                if found is not None:
-                    return found
-        return None
-
-    def find_method(self, name: str) -> FuncVal | None:
-        if name in self.methods:
-            return self.methods[name]
-        for base in self.bases:
-            if isinstance(base, ClassVal):
-                found = base.find_method(name)
-                if found is not None:
-                    return found
-        return None
-
-
-@dataclass(slots=True)
-class InstVal:
-    cls: ClassVal
-
-
-Value = Sym | Lit | FuncVal | ClassVal | InstVal | None
-
-
-class Scope:
-    __slots__ = ("names", "parent", "qualname", "returns")
-
-    def __init__(self, parent: Scope | None, qualname: str) -> None:
-        self.parent = parent
-        self.names: dict[str, Value] = {}
-        self.qualname = qualname
-        self.returns: list[Value] = []
-
-    def lookup(self, name: str) -> tuple[bool, Value]:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.names:
-                return True, scope.names[name]
-            scope = scope.parent
-        return False, None
-
-
-def literal_of(value: Value) -> Any:
-    return value.value if isinstance(value, Lit) else UNKNOWN
-
-
 class PythonAnalyzer:
     """Walks one module. Create one per file; `analyze` returns its facts."""
 
-    def __init__(self, source: SourceText, module_name: str = "__main__") -> None:
+    def __init__(
+        self,
+        source: SourceText,
+        module_name: str = "__main__",
+        environment: Environment | None = None,
+        roots: frozenset[str] = frozenset(),
+    ) -> None:
         self.source = source
         self.module_name = module_name
+        self.environment = environment or {}
+        self.roots = roots  # packages rules name: the SDK values a summary exports
         self.facts = FileFacts(language="python")
+        self._seen_imports: set[tuple[str, str]] = set()
         self._scopes: list[Scope] = []
         self._classes: list[ClassVal] = []
         self.module_scope = self._new_scope(None, "<module>")
@@ -170,6 +95,7 @@ class PythonAnalyzer:
         self.module_scope.names["__file__"] = Lit(FILE_MARKER)
         self._block(tree.body, self.module_scope)
         self._drain_pending()
+        self.facts.summary = summarize(self.module_scope.names, self.roots)
         if _SUPPRESSION_MARKER.search(self.source.text):
             self.facts.comments = collect_comments(self.source)
         # Functions and their defining scopes refer to each other; breaking the cycles here
@@ -228,11 +154,16 @@ class PythonAnalyzer:
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 self.facts.imports.append(ImportFact(alias.name, self.span(node)))
+                self._project_import(alias.name, "")
+                imported = self._imported(alias.name, "")
                 if alias.asname:
-                    scope.names[alias.asname] = Sym(alias.name)
+                    scope.names[alias.asname] = imported if imported is not None else Sym(alias.name)
                 else:
                     root = alias.name.split(".")[0]
-                    scope.names[root] = Sym(root)
+                    if imported is None:
+                        scope.names[root] = Sym(root)
+                    else:  # `import app.deps`: `app` leads to the project module
+                        scope.names[root] = _module_chain(scope.names.get(root), alias.name, imported)
         elif isinstance(node, ast.ImportFrom):
             module = ("." * node.level) + (node.module or "")
             self.facts.imports.append(ImportFact(module, self.span(node)))
@@ -242,8 +173,14 @@ class PythonAnalyzer:
                 if node.level == 0:  # `from torchtune import training` imports a submodule
                     self.facts.imports.append(ImportFact(f"{module}.{alias.name}", self.span(node)))
                 local = alias.asname or alias.name
-                # Relative imports stay unresolved: they name the user's own modules.
-                scope.names[local] = Sym(f"{module}.{alias.name}") if node.level == 0 else None
+                self._project_import(module, alias.name)
+                imported = self._imported(module, alias.name)
+                if imported is not None:  # a name of the project's own module, from its summary
+                    scope.names[local] = imported
+                else:
+                    # Relative imports the link could not resolve stay unknown: they name the
+                    # user's own modules.
+                    scope.names[local] = Sym(f"{module}.{alias.name}") if node.level == 0 else None
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._define_function(node, scope, owner=None)
         elif isinstance(node, ast.ClassDef):
@@ -292,6 +229,19 @@ class PythonAnalyzer:
         file's text itself; this catches keys with no known prefix)."""
         if looks_like_context_secret(name, text):
             self.facts.strings.append(StringFact(text, self.span(node), name))
+
+    def _project_import(self, module: str, name: str) -> None:
+        """Record an import that may name a module of the project (the link resolves it)."""
+        root = module.split(".", 1)[0]
+        if root and (root in sys.stdlib_module_names or root == "__future__"):
+            return
+        if (module, name) not in self._seen_imports:
+            self._seen_imports.add((module, name))
+            self.facts.project_imports.append((module, name))
+
+    def _imported(self, module: str, name: str) -> Value:
+        descriptor = self.environment.get((module, name))
+        return decode(descriptor) if descriptor is not None else None
 
     def _bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
         if isinstance(target, ast.Name):
@@ -368,11 +318,22 @@ class PythonAnalyzer:
         is_classmethod = any(
             isinstance(d, ast.Name) and d.id == "classmethod" for d in func.node.decorator_list
         )
+        defaults: dict[str, ast.expr] = {}
+        for arg, default in zip(
+            positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
+        ):
+            defaults[arg.arg] = default
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if kw_default is not None:
+                defaults[arg.arg] = kw_default
         for position, arg in enumerate([*positional, *args.kwonlyargs]):
             if position == 0 and func.owner is not None and not is_static:
                 scope.names[arg.arg] = func.owner if is_classmethod else (self_value or InstVal(func.owner))
             else:
-                scope.names[arg.arg] = self._from_annotation(arg.annotation, scope)
+                value = self._from_annotation(arg.annotation, scope)
+                if value is None and arg.arg in defaults:
+                    value = self._injected(defaults[arg.arg], func.scope)
+                scope.names[arg.arg] = value
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 scope.names[extra.arg] = None
@@ -381,6 +342,26 @@ class PythonAnalyzer:
         func.analyzed = True
         func.in_progress = False
         return func.returns
+
+    def _injected(self, default: ast.expr, scope: Scope) -> Value:
+        """`client = Depends(get_client)`: FastAPI passes what the provider returns."""
+        if not (isinstance(default, ast.Call) and default.args):
+            return None
+        marker = (
+            self._resolve_quietly(default.func, scope)
+            if isinstance(default.func, (ast.Name, ast.Attribute))
+            else None
+        )
+        if not (isinstance(marker, Sym) and marker.qualname.rsplit(".", 1)[-1] == "Depends"):
+            return None
+        if not marker.qualname.startswith("fastapi."):
+            return None
+        provider = self._resolve_quietly_expr(default.args[0], scope)
+        if isinstance(provider, FuncVal):
+            return self._analyze_function(provider, None)
+        if isinstance(provider, ExternalFunc):
+            return provider.returns
+        return None
 
     def _from_annotation(self, annotation: ast.expr | None, scope: Scope) -> Value:
         """`client: OpenAI` makes `client` an OpenAI instance (dependency-injected clients)."""
@@ -536,6 +517,8 @@ class PythonAnalyzer:
         return None
 
     def _attribute(self, owner: Value, attr: str) -> Value:
+        if isinstance(owner, ModuleVal):
+            return owner.names.get(attr)
         if isinstance(owner, Sym):
             if attr in TRANSPARENT_ATTRIBUTES:
                 return owner
@@ -623,6 +606,8 @@ class PythonAnalyzer:
         args: list[ArgFact],
         scope: Scope,
     ) -> Value:
+        if isinstance(callee, ExternalFunc):
+            return callee.returns
         if isinstance(callee, FuncVal):
             if callee.owner is not None and not callee.analyzed:
                 return self._analyze_function(callee, InstVal(callee.owner))
@@ -729,6 +714,28 @@ def parse_python(source: SourceText, filename: str) -> ast.Module:
     return ast.parse(source.text, filename=filename)
 
 
-def analyze_python(source: SourceText, filename: str) -> FileFacts:
+def analyze_python(
+    source: SourceText,
+    filename: str,
+    environment: Environment | None = None,
+    roots: frozenset[str] = frozenset(),
+) -> FileFacts:
     tree = parse_python(source, filename)
-    return PythonAnalyzer(source).analyze(tree)
+    return PythonAnalyzer(source, environment=environment, roots=roots).analyze(tree)
+
+
+def _module_chain(existing: Value, dotted: str, module: Value) -> Value:
+    """The value `import a.b.c` binds to `a`: modules down to `c`, merged with what `a`
+    already holds from another `import a.x`."""
+    parts = dotted.split(".")
+    root = existing if isinstance(existing, ModuleVal) else ModuleVal()
+    node = root
+    for part in parts[1:-1]:
+        child = node.names.get(part)
+        if not isinstance(child, ModuleVal):
+            child = node.names[part] = ModuleVal()
+        node = child
+    if len(parts) == 1:
+        return module
+    node.names[parts[-1]] = module
+    return root

@@ -22,10 +22,10 @@ class LazyAnalyzer:
         self.name = name
         self._function: Any = None
 
-    def __call__(self, source: SourceText, filename: str) -> FileFacts:
+    def __call__(self, source: SourceText, filename: str, **options: Any) -> FileFacts:
         if self._function is None:
             self._function = getattr(importlib.import_module(self.module), self.name)
-        return self._function(source, filename)
+        return self._function(source, filename, **options)
 
     def __getstate__(self) -> dict[str, str]:
         return {"module": self.module, "name": self.name}

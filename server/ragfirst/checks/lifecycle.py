@@ -16,6 +16,7 @@ from ragfirst.model import Severity
 
 class LifecycleCheck:
     name = "lifecycle"
+    runs_on_calls = True  # needs the calls only: also runs on calls resolved across files
 
     def validate(self, params: dict[str, Any]) -> str | None:
         if params:

@@ -85,6 +85,7 @@ def _epochs(call: CallFact) -> str | None:
 
 class TrainingDataCheck:
     name = "training-data"
+    runs_on_calls = True  # needs the calls only: also runs on calls resolved across files
 
     def validate(self, params: dict[str, Any]) -> str | None:
         if params.get("report") not in REPORTS:

@@ -122,8 +122,9 @@ def _changed_files(
 ) -> list[Path] | None:
     """With --diff, the files under `paths` that changed since the ref (else None: lint `paths`).
 
-    Only these files are linted, as when pre-commit passes the staged files: project-wide
-    facts (is retrieval set up?) then come from the files checked.
+    Only these files are reported, as when pre-commit passes the staged files; their
+    projects' other files still give their facts (runner: project context), so the
+    findings are those `check .` reports on them.
     """
     if not args.diff:
         return None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CallFact, FileFacts, local_module_index
@@ -23,7 +23,13 @@ from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, Subst
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
-from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
+from ragfirst.engine.local_modules import (
+    LocalCall,
+    ModuleExports,
+    calls_by_index,
+    local_calls,
+    resolve_qualname,
+)
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.notebooks import analyze_notebook, place_in_cells
 from ragfirst.engine.project import FactSite, ProjectIndex
@@ -31,7 +37,10 @@ from ragfirst.engine.python_prefilter import (
     attribute_pattern,
     attribute_words,
     build_gate,
+    build_project_gate,
     imported_words,
+    imports_project_candidate,
+    project_trigger_groups,
     substring_pattern,
 )
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
@@ -40,6 +49,9 @@ from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
 from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_trigger
 from ragfirst.source import DecodeError, SourceText, decode_source
+
+if TYPE_CHECKING:
+    from ragfirst.analyzers.python_exports import Environment
 
 ANALYSIS_ERROR = "RF000"
 # A token for the prefilter: a run of word characters and `-`. Starting at a letter or `_`
@@ -73,6 +85,10 @@ class FileAnalysis:
     parsed: bool = False  # False when the prefilter skipped the file or it failed to parse
     local_calls: list[LocalCall] = field(default_factory=list)  # calls through project modules
     exports: ModuleExports | None = None  # a JS/TS module's exports, for other files' imports
+    # Python: what the module offers its importers, and the imports that may name project
+    # modules (module as written, name); the link step (python_link.py) joins them.
+    summary: dict[str, Any] | None = None
+    project_imports: list[tuple[str, str]] = field(default_factory=list)
     notebook: CellMap | None = None  # a notebook's module lines -> cells (engine/notebooks.py)
 
 
@@ -84,6 +100,8 @@ class Engine:
         self._trigger_index: dict[str | None, dict[str, list[Trigger]]] = {}
         self._gate: Any = _UNBUILT
         self._attributes: re.Pattern[str] | None = None
+        self._project_gate: Any = _UNBUILT
+        self._project_groups: list[tuple[frozenset[str], ...]] = []
         # Checks that look for substrings, not tokens (API keys); one entry per check.
         self._substrings: list[tuple[Any, SubstringTriggers, Any]] = []
         seen_checks: set[str] = set()
@@ -154,7 +172,32 @@ class Engine:
             self._trigger_index[language] = index
         return index
 
+    def sdk_roots(self) -> frozenset[str]:
+        """The packages rules and facts name (`openai`, `trl`, ...): a Python module exports
+        the values rooted at them."""
+        return self._root_words
+
     def passes_prefilter(self, text: str, loose: bool = False, language: str | None = None) -> bool:
+        """Could any rule match in this text, directly or through the project's modules?"""
+        if self._passes_prefilter(text, loose, language):
+            return True
+        return language == "python" and not loose and self._may_reach_project(text)
+
+    def _may_reach_project(self, text: str) -> bool:
+        """A Python file that imports a possible project module and holds, after the root,
+        every group of some trigger (`chat`, `completions`, `create`)."""
+        if self._project_gate is _UNBUILT:
+            self._project_groups = project_trigger_groups(self.requirements("python"))
+            self._project_gate = build_project_gate(self._project_groups)
+        gate = self._project_gate
+        if gate is None or gate.search(text) is None:
+            return False
+        tokens = set(_TOKEN.findall(text))
+        if not any(all(not tokens.isdisjoint(group) for group in groups) for groups in self._project_groups):
+            return False
+        return imports_project_candidate(text, self._root_words)
+
+    def _passes_prefilter(self, text: str, loose: bool = False, language: str | None = None) -> bool:
         """Could any rule match in this text? Every group of some trigger of the file's
         language must be present.
 
@@ -206,7 +249,17 @@ class Engine:
 
     # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
 
-    def analyze(self, path: str, data: bytes, max_bytes: int | None = None) -> FileAnalysis:
+    def analyze(
+        self,
+        path: str,
+        data: bytes,
+        max_bytes: int | None = None,
+        environment: Environment | None = None,
+        force: bool = False,
+    ) -> FileAnalysis:
+        """One file's analysis. `environment` binds the names it imports from the project's
+        modules (Python; from the link step); `force` parses it even when the prefilter
+        finds nothing (a module others import: its summary is wanted)."""
         analysis = FileAnalysis(path)
         spec = language_spec(path)
         if spec is None:
@@ -227,14 +280,20 @@ class Engine:
             return analysis
         if spec.name == "notebook":
             return analyze_notebook(self, analysis, text)
-        if spec.prefilter and not self.passes_prefilter(
-            text, loose=spec.loose_prefilter, language=spec.facts_language
+        if (
+            spec.prefilter
+            and not force
+            and not environment
+            and not self.passes_prefilter(text, loose=spec.loose_prefilter, language=spec.facts_language)
         ):
             return analysis
         source = SourceText(text)
         try:
             assert spec.analyze is not None
-            facts = spec.analyze(source, path)
+            if spec.facts_language == "python":
+                facts = spec.analyze(source, path, environment=environment, roots=self._root_words)
+            else:
+                facts = spec.analyze(source, path)
         except AnalysisError as exc:
             self.record_error(analysis, exc.message, exc.line, exc.col, source)
             return analysis
@@ -256,6 +315,9 @@ class Engine:
             analysis.local_calls = local_calls(facts, lambda span: _snippet(source, span, secrets))
         if facts.exports:
             analysis.exports = ModuleExports(dict(facts.exports), list(facts.local_modules))
+        if facts.language == "python":
+            analysis.summary = facts.summary
+            analysis.project_imports = facts.project_imports
         return analysis
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
@@ -328,25 +390,43 @@ class Engine:
         if not analysis.local_calls or not project.modules:
             return []
         resolved: list[CallFact] = []
+        context: list[CallFact] = []  # the calls resolved calls' arguments come from
         snippets: dict[int, str] = {}
         for local in analysis.local_calls:
+            if not local.module:
+                context.append(local.call)
+                continue
             qualname = resolve_qualname(analysis.path, local.module, local.call.qualname, project.modules)
             if qualname is None or local_module_index(qualname) is not None:
                 continue
-            snippets[len(resolved)] = local.snippet
-            resolved.append(replace(local.call, qualname=qualname, index=len(resolved)))
+            snippets[local.call.index] = local.snippet
+            resolved.append(replace(local.call, qualname=qualname))
         if not resolved:
             return []
-        facts = FileFacts(language="javascript", calls=resolved)
+        facts = FileFacts(language="javascript", calls=calls_by_index([*context, *resolved]))
         matches: list[RawMatch] = []
         seen = {(m.rule_id, m.span) for m in analysis.matches}
         for rule in self.ruleset.rules:
-            for matcher in rule.matchers.get("javascript", ()):
-                for span, captures, call in match_calls(matcher, facts):
-                    if (rule.id, span) in seen or call is None:
-                        continue
-                    seen.add((rule.id, span))
-                    matches.append(RawMatch(rule.id, span, captures, snippets.get(call.index, "")))
+            hits = [
+                (span, captures, call.index)
+                for matcher in rule.matchers.get("javascript", ())
+                for span, captures, call in match_calls(matcher, facts)
+                if call is not None and call.index in snippets
+            ]
+            check = CHECKS.get(rule.check.name) if rule.check else None
+            if check is not None and getattr(check, "runs_on_calls", False):
+                # Checks that read only the calls (lifecycle, training data) judge a call
+                # resolved through a project module exactly as one built in the file.
+                check_context = CheckContext(analysis.path, SourceText(""), facts)
+                for found in check.run(check_context, rule.check.params):
+                    call_index = next((c.index for c in resolved if c.span == found.span), -1)
+                    if call_index in snippets:
+                        hits.append((found.span, {**found.captures, "_check": "1"}, call_index))
+            for span, captures, call_index in hits:
+                if (rule.id, span) in seen:
+                    continue
+                seen.add((rule.id, span))
+                matches.append(RawMatch(rule.id, span, captures, snippets.get(call_index, "")))
         return matches
 
     # -- finalize: config, project context, suppressions ------------------------------
@@ -360,6 +440,7 @@ class Engine:
     ) -> list[Finding]:
         if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
             return []  # most files of a large tree
+        project = project.view(analysis.path)  # the facts this file may share (boundaries)
         findings: list[Finding] = []
         for match in [*analysis.matches, *self._local_matches(analysis, project)]:
             rule = self.ruleset.get(match.rule_id)

@@ -28,7 +28,11 @@ MAX_CHAIN = 4  # re-exports followed (lib/index.ts re-exporting lib/openai.ts, .
 @dataclass(slots=True)
 class LocalCall:
     """A call whose callee is reached through a project module: `module` as imported, and
-    the call with its qualname relative to that module (`openai.chat.completions.create`)."""
+    the call with its qualname relative to that module (`openai.chat.completions.create`).
+
+    With `module` empty it is a call of the file that such a call's arguments come from
+    (`fs.createReadStream("data/train.jsonl")` behind `training_file: upload.id`), kept at
+    its index so checks can follow arguments back to a data file as in the file itself."""
 
     module: str
     call: CallFact
@@ -41,8 +45,12 @@ class ModuleExports:
     imports: list[str] = field(default_factory=list)  # what `@local<k>` in exports refers to
 
 
+MAX_ORIGIN_DEPTH = 4  # producers of producers of arguments kept with the local calls
+
+
 def local_calls(facts: FileFacts, snippet_of: Any) -> list[LocalCall]:
-    """The calls of `facts` rooted at a project module, with their source line's snippet."""
+    """The calls of `facts` rooted at a project module, with their source line's snippet,
+    and the calls their arguments come from."""
     found = []
     for call in facts.calls:
         if call.qualname is None:
@@ -56,7 +64,33 @@ def local_calls(facts: FileFacts, snippet_of: Any) -> list[LocalCall]:
         found.append(
             LocalCall(facts.local_modules[index], replace(call, qualname=relative), snippet_of(call.span))
         )
+    kept = {local.call.index for local in found}
+    frontier = [local.call for local in found]
+    for _ in range(MAX_ORIGIN_DEPTH):
+        producers = []
+        for call in frontier:
+            for arg in (*call.args, *call.kwargs.values()):
+                origin = arg.origin
+                if origin is not None and origin not in kept and 0 <= origin < len(facts.calls):
+                    kept.add(origin)
+                    producer = facts.calls[origin]
+                    producers.append(producer)
+                    found.append(LocalCall("", producer, ""))
+        frontier = producers
     return found
+
+
+def calls_by_index(calls: list[CallFact]) -> list[CallFact]:
+    """`calls` placed at their original indexes (argument origins point there); the gaps
+    hold calls that match nothing."""
+    size = max((call.index for call in calls), default=-1) + 1
+    placed = [
+        CallFact(index=i, qualname=None, tail="", span=Span.point(1, 0), full_span=Span.point(1, 0))
+        for i in range(size)
+    ]
+    for call in calls:
+        placed[call.index] = call
+    return placed
 
 
 def resolve_module(importer: str, spec: str, modules: dict[str, ModuleExports]) -> str | None:
@@ -156,12 +190,12 @@ def _span(span: Span) -> list[int]:
 
 
 def _arg(arg: ArgFact) -> list[Any]:
-    return [_span(arg.span), _value(arg.value), arg.qualname]
+    return [_span(arg.span), _value(arg.value), arg.qualname, arg.origin]
 
 
 def _unarg(data: list[Any]) -> ArgFact:
-    span, value, qualname = data
-    return ArgFact(Span(*span), _unvalue(value), qualname)
+    span, value, qualname, *origin = data
+    return ArgFact(Span(*span), _unvalue(value), qualname, origin[0] if origin else None)
 
 
 def dump_local_call(local: LocalCall) -> dict[str, Any]:
@@ -177,12 +211,13 @@ def dump_local_call(local: LocalCall) -> dict[str, Any]:
         "kwargs": [[name, _arg(a)] for name, a in call.kwargs.items()],
         "star": [call.star_args, call.star_kwargs],
         "scope": call.scope,
+        "index": call.index,
     }
 
 
 def load_local_call(data: dict[str, Any]) -> LocalCall:
     call = CallFact(
-        index=0,
+        index=int(data.get("index", 0)),
         qualname=data["qualname"],
         tail=data["tail"],
         span=Span(*data["span"]),

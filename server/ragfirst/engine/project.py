@@ -29,13 +29,41 @@ class FactSite:
 
 
 class ProjectIndex:
+    """Every file's facts; `components` (project_model.py) says which files may share them:
+    a file's checks see the facts of its own component only (`view`)."""
+
     def __init__(self) -> None:
         self._by_file: dict[str, list[FactSite]] = {}
         self.modules: dict[str, ModuleExports] = {}  # JS/TS modules' exports, by file
+        self.components: dict[str, int] | None = None  # None: every file shares every fact
+        self._sites: dict[str, list[FactSite]] = {}
+        self._views: dict[int, ProjectIndex] = {}
+
+    def set_components(self, components: dict[str, int] | None) -> None:
+        self.components = components
+        self._views.clear()
+
+    def view(self, path: str) -> ProjectIndex:
+        """The facts `path` may use: its component's (the whole project without boundaries)."""
+        if self.components is None:
+            return self
+        number = self.components.get(path)
+        if number is None:
+            number = -1  # a file the boundaries do not know (an unsaved buffer): alone
+        view = self._views.get(number)
+        if view is None:
+            view = ProjectIndex()
+            view.modules = self.modules
+            for other, sites in self._by_file.items():
+                if self.components.get(other, -2) == number:
+                    view._by_file[other] = sites
+            self._views[number] = view
+        return view
 
     def fingerprint(self) -> str:
         """Changes whenever a fact or an export that any file's findings may use changes."""
         digest = hashlib.sha256()
+        digest.update(repr(sorted((self.components or {}).items())).encode())
         for path in sorted(self._by_file):
             digest.update(repr((path, self._by_file[path])).encode())
         for path in sorted(self.modules):
@@ -46,6 +74,8 @@ class ProjectIndex:
     def set_file(self, path: str, sites: list[FactSite], exports: ModuleExports | None = None) -> bool:
         """Replace one file's facts (and exports); True when the project's facts changed."""
         old = self._by_file.get(path, [])
+        self._sites.clear()
+        self._views.clear()
         if sites:
             self._by_file[path] = sorted(sites)
         else:
@@ -59,7 +89,12 @@ class ProjectIndex:
         return self.set_file(path, [])
 
     def sites(self, kind: str) -> list[FactSite]:
-        return sorted(site for sites in self._by_file.values() for site in sites if site.kind == kind)
+        found = self._sites.get(kind)
+        if found is None:
+            found = self._sites[kind] = sorted(
+                site for sites in self._by_file.values() for site in sites if site.kind == kind
+            )
+        return list(found)
 
     def kinds(self) -> set[str]:
         return {site.kind for sites in self._by_file.values() for site in sites}

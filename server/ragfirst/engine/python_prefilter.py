@@ -18,6 +18,7 @@ check what precedes a match in Python.
 from __future__ import annotations
 
 import re
+import sys
 
 import re2
 
@@ -142,3 +143,51 @@ def trie_regex(words: set[str]) -> str:
         return body + ("?" if ends else "")
 
     return render(trie)
+
+
+# -- files that reach an SDK through the project's own modules ---------------------------
+#
+# `from app.deps import client` then `client.chat.completions.create(...)`: the file names no
+# SDK package, so the gate above rejects it. It is let through when it imports something
+# that may be the project's own module (a relative import, or a package that is neither the
+# standard library nor one any rule names) and holds the other words of some trigger; the
+# link step then decides, with the imported module's summary, whether it reaches an SDK.
+
+
+def project_trigger_groups(triggers: list[Trigger]) -> list[tuple[frozenset[str], ...]]:
+    """The groups after the root group of each rooted trigger that has some (unmarked)."""
+    found = set()
+    for trigger in triggers:
+        rooted = [i for i, group in enumerate(trigger) if any(w.startswith(ROOT_MARK) for w in group)]
+        rest = tuple(
+            frozenset(word.lstrip(MARKS) for word in group)
+            for i, group in enumerate(trigger)
+            if i not in rooted
+        )
+        if rooted and rest:
+            found.add(rest)
+    return sorted(found, key=lambda groups: sorted(map(sorted, groups)))
+
+
+def build_project_gate(groups: list[tuple[frozenset[str], ...]]) -> re2._Regexp | None:
+    """RE2: the rarest group's words of every such trigger (a "certainly not" test)."""
+    words: set[str] = set()
+    for trigger in groups:
+        words.update(max(trigger, key=lambda group: min(len(word) for word in group)))
+    return re2.compile(rf"(?:{_alternation(words)})\b", _OPTIONS) if words else None
+
+
+_IMPORT_ROOT = re.compile(rf"(?:from{_GAP}+(\.+|[A-Za-z_]\w*)|import{_GAP}+([A-Za-z_]\w*))")
+
+
+def imports_project_candidate(text: str, sdk_roots: frozenset[str]) -> bool:
+    """Does the file import something that may be a module of the project itself?"""
+    for found in _IMPORT_ROOT.finditer(text):
+        if not _starts_statement(text, found.start()):
+            continue
+        root = found.group(1) or found.group(2)
+        if root.startswith("."):
+            return True
+        if root not in sdk_roots and root not in sys.stdlib_module_names and root != "__future__":
+            return True
+    return False

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
@@ -26,7 +27,7 @@ from ragfirst.engine.cache import (
     stat_signature,
 )
 from ragfirst.engine.discovery import FoundFile, discover_files
-from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.engine import Engine, FileAnalysis, default_context, read_file_bytes
 from ragfirst.engine.parallel import (
     analyze_batch,
     analyze_parallel,
@@ -34,11 +35,16 @@ from ragfirst.engine.parallel import (
     unreadable,
 )
 from ragfirst.engine.project import ProjectIndex
+from ragfirst.engine.project_model import ProjectRoots, build_index, link_project
+from ragfirst.engine.python_link import environment_digest
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.model import Finding
 from ragfirst.real_paths import RealDirectories
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.loader import load_ruleset
+
+if TYPE_CHECKING:
+    from ragfirst.analyzers.python_exports import Environment
 
 
 @dataclass(slots=True)
@@ -139,6 +145,8 @@ class _Planned:
     engine: Engine | None  # None until needed: a run answered by its snapshot loads no rules
     shown: str
     analysis: FileAnalysis | None = None
+    project: Path | None = None  # the project root (project_model.ProjectRoots)
+    context_only: bool = False  # in the project but not asked for: facts, never findings
 
 
 @dataclass(slots=True)
@@ -187,6 +195,7 @@ def lint_paths(
     engines = engines or EngineCache()
     adjust = _per_settings(adjust)
     result = LintResult()
+    roots = ProjectRoots()
     planned: list[_Planned] = []
     unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
     for scan_root in paths:
@@ -207,8 +216,11 @@ def lint_paths(
             [scan_root], resolver.for_directory, lambda name: language_of(name) is not None, on_error
         ):
             settings = adjust(found.settings)
-            planned.append(_Planned(found.path, scan_root, settings, None, _display_found(cwd, found)))
+            item = _Planned(found.path, scan_root, settings, None, _display_found(cwd, found))
+            item.project = roots.root_of(Path(found.directory), settings.root)
+            planned.append(item)
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
+    planned.extend(_project_context(planned, paths, resolver, adjust, roots))
     ids = _file_ids(planned) if cache is not None else None
     snapshot = (
         _Snapshotting(cache, ids, planned, paths)
@@ -220,32 +232,125 @@ def lint_paths(
     for item in planned:
         item.engine = engines.for_settings(item.settings)
     _analyze_all(planned, jobs, cache, ids)
-    # One project per config root: samples/a and samples/b with their own pyproject.toml
-    # are two projects, and one's retrieval set-up must not appear in the other's messages.
-    projects: dict[Path | None, ProjectIndex] = {}
-    for item in planned:
-        analysis = item.analysis
-        assert analysis is not None
-        result.files_checked += 1
-        result.files_parsed += analysis.parsed
-        project = projects.get(item.settings.root)
-        if project is None:
-            project = projects[item.settings.root] = ProjectIndex()
-        if analysis.fact_sites or analysis.exports is not None:
-            project.set_file(item.shown, analysis.fact_sites, analysis.exports)
-    for item in unreadable:
-        projects.setdefault(item.settings.root, ProjectIndex())
     scan_dirs = {root: root if root.is_dir() else root.parent for root in paths}
-    _finalize_all([*planned, *unreadable], projects, scan_dirs, result, snapshot)
+    # One project per root: samples/a and samples/b with their own pyproject.toml are two
+    # projects, and one's retrieval set-up must not appear in the other's messages.
+    members: dict[Path, list[int]] = {}
+    for index, item in enumerate(planned):
+        members.setdefault(_project_key(item, scan_dirs), []).append(index)
+    projects: dict[Path, ProjectIndex] = {}
+    for key, indexes in members.items():
+        projects[key] = _link(planned, indexes, key, cache, ids)
+    for item in planned:
+        if not item.context_only:
+            result.files_checked += 1
+            result.files_parsed += item.analysis.parsed  # type: ignore[union-attr]
+    for item in unreadable:
+        item.project = roots.root_of(Path(item.path).parent, item.settings.root)
+        projects.setdefault(_project_key(item, scan_dirs), ProjectIndex())
+    asked = [item for item in planned if not item.context_only]
+    _finalize_all([*asked, *unreadable], projects, scan_dirs, result, snapshot)
     result.findings.sort(key=Finding.sort_key)
     if snapshot is not None:
         snapshot.store(result)
     return result
 
 
+def _project_key(item: _Planned, scan_dirs: dict[Path, Path]) -> Path:
+    """The project a file belongs to: its root, else (nothing marks one) the directory
+    that was asked for."""
+    return item.project if item.project is not None else scan_dirs[item.scan_root]
+
+
+def _project_context(
+    planned: list[_Planned],
+    paths: list[Path],
+    resolver: ConfigResolver,
+    adjust: Callable[[Settings], Settings],
+    roots: ProjectRoots,
+) -> list[_Planned]:
+    """The other files of the projects of the files asked for, when a project reaches beyond
+    the scanned directories (`check app/routes.py`): their facts and exports count exactly
+    as in `check .`, so a file's findings do not depend on which paths were passed."""
+    scanned = [os.path.abspath(path) for path in paths if path.is_dir()]
+    seen = {os.path.abspath(item.path) for item in planned}
+    outside: dict[Path, Path] = {}
+    for item in planned:
+        root = item.project
+        if root is None or root in outside:
+            continue
+        text = os.path.abspath(root)
+        if not any(text == scan or text.startswith(scan.rstrip(os.sep) + os.sep) for scan in scanned):
+            outside[root] = item.scan_root
+    extra: list[_Planned] = []
+    cwd = os.getcwd()
+    for root, scan_root in outside.items():
+        for found in discover_files(
+            [root], resolver.for_directory, lambda name: language_of(name) is not None
+        ):
+            if os.path.abspath(found.path) in seen:
+                continue
+            seen.add(os.path.abspath(found.path))
+            settings = adjust(found.settings)
+            item = _Planned(
+                found.path, scan_root, settings, None, _display_found(cwd, found), context_only=True
+            )
+            item.project = roots.root_of(Path(found.directory), settings.root)
+            if item.project == root:
+                extra.append(item)
+    return extra
+
+
+def _link(
+    planned: list[_Planned],
+    indexes: list[int],
+    root: Path,
+    cache: AnalysisCache | None,
+    ids: _FileIds | None,
+) -> ProjectIndex:
+    """Link one project's analyses (project_model) and build its index of facts."""
+    by_shown = {planned[i].shown: i for i in indexes}
+    analyses = {planned[i].shown: planned[i].analysis for i in indexes}
+
+    def reanalyze(shown: str, environment: Environment | None, force: bool) -> FileAnalysis | None:
+        index = by_shown.get(shown)
+        if index is None:
+            return None
+        item = planned[index]
+        cap = item.settings.max_file_size
+        try:
+            data = read_file_bytes(item.path, cap)
+        except OSError:
+            return None
+        key = None
+        if cache is not None and ids is not None:
+            tag = "force" if force else environment_digest(environment or {})
+            key = content_key(data, f"{ids.keys[index]}\0link:{tag}", cap)
+            hit = cache.get_many([key]).get(key)
+            if hit is not None:
+                return hit
+        assert item.engine is not None
+        analysis = item.engine.analyze(shown, data, max_bytes=cap, environment=environment, force=force)
+        if key is not None and cache is not None:
+            cache.put_many([(key, analysis)])
+        return analysis
+
+    locations = {planned[i].shown: _posix_abspath(planned[i].path) for i in indexes}
+    linked = link_project(analyses, _posix_abspath(root), reanalyze, locations)  # type: ignore[arg-type]
+    for shown, analysis in linked.analyses.items():
+        planned[by_shown[shown]].analysis = analysis
+    final = {planned[i].shown: planned[i].analysis for i in indexes}
+    one_project = ProjectRoots.is_one_project(planned[indexes[0]].project)
+    return build_index(final, linked.edges, one_project)  # type: ignore[arg-type]
+
+
+def _posix_abspath(path: str | Path) -> str:
+    return Path(os.path.abspath(path)).as_posix()
+
+
 def _finalize_all(
     items: list[_Planned],
-    projects: dict[Path | None, ProjectIndex],
+    projects: dict[Path, ProjectIndex],
     scan_dirs: dict[Path, Path],
     result: LintResult,
     snapshot: _Snapshotting | None,
@@ -254,25 +359,24 @@ def _finalize_all(
     snapshot when nothing they depend on changed."""
     base_dir = Path.cwd()
     contexts: dict[tuple[int, Path], ProjectContext] = {}
-    fingerprints: dict[Path | None, str] = {}
+    fingerprints: dict[Path, str] = {}
     for index, item in enumerate(items):
         analysis = item.analysis
         assert analysis is not None
         if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
             continue  # nothing to finalize (most files of a large tree)
-        project = projects[item.settings.root]
+        key = _project_key(item, scan_dirs)
+        project = projects[key]
         project_fingerprint = ""
         if snapshot is not None:
-            project_fingerprint = fingerprints.get(item.settings.root) or fingerprints.setdefault(
-                item.settings.root, project.fingerprint()
-            )
+            project_fingerprint = fingerprints.get(key) or fingerprints.setdefault(key, project.fingerprint())
             reused = snapshot.reusable(index, project_fingerprint)
             if reused is not None:
                 result.findings.extend(reused)
                 continue
-        # Data files a training call names are read only inside the project: the config
-        # root, else the directory that was asked for.
-        root = item.settings.root or scan_dirs[item.scan_root]
+        # Data files a training call names are read only inside the project: its root, else
+        # the directory that was asked for.
+        root = key
         context_key = (id(item.settings), root)  # one context per settings and root
         context = contexts.get(context_key)
         if context is None:
@@ -451,6 +555,8 @@ def _empty_mark(analysis: FileAnalysis | None) -> int | None:
         return None
     if analysis.local_calls or analysis.exports is not None:
         return None
+    if analysis.summary or analysis.project_imports:
+        return None
     return int(analysis.parsed)
 
 
@@ -475,17 +581,23 @@ def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectCo
 def lint_sources(
     files: dict[str, str | bytes], settings: Settings | None = None, engine: Engine | None = None
 ) -> list[Finding]:
-    """Lint in-memory files as one project (tests, rule examples, editor buffers)."""
+    """Lint in-memory files as one project (tests, rule examples, editor buffers), through
+    the same workspace and link step as the language server."""
+    from ragfirst.engine.workspace import Workspace
+
     settings = settings or Settings()
     engine = engine or EngineCache().for_settings(settings)
-    project = ProjectIndex()
-    analyses = []
-    for path, content in files.items():
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        analysis = engine.analyze(path, data, max_bytes=settings.max_file_size)
-        project.set_file(path, analysis.fact_sites, analysis.exports)
-        analyses.append(analysis)
+    contents = {
+        path: content.encode("utf-8") if isinstance(content, str) else content
+        for path, content in files.items()
+    }
+    workspace = Workspace(contents.get)
+    root = Path(".")
+    for path, data in contents.items():
+        workspace.update(path, data, settings, engine, root, "")
+    workspace.relink()
+    context = default_context(settings)
     findings: list[Finding] = []
-    for analysis in analyses:
-        findings.extend(engine.finalize(analysis, project, settings))
+    for path in contents:
+        findings.extend(workspace.findings_for(path, context))
     return sorted(findings, key=Finding.sort_key)

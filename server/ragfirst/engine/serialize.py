@@ -45,6 +45,8 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         "exports": (
             [analysis.exports.exports, analysis.exports.imports] if analysis.exports is not None else None
         ),
+        "summary": analysis.summary,
+        "project_imports": [list(pair) for pair in analysis.project_imports],
     }
 
 
@@ -73,4 +75,7 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
         analysis.exports = ModuleExports(
             {str(k): str(v) for k, v in names.items()}, [str(i) for i in imports]
         )
+    summary = data.get("summary")
+    analysis.summary = summary if isinstance(summary, dict) else None
+    analysis.project_imports = [(str(m), str(n)) for m, n in data.get("project_imports", ())]
     return analysis

@@ -102,9 +102,11 @@ class NotebookSync:
         engine = ls.engine_for(settings)
         shown = ls.display_path(path)
         started = time.perf_counter()
-        analysis = engine.analyze(shown, text.encode("utf-8", errors="surrogatepass"), settings.max_file_size)
-        project = ls.project_for(settings, path)
-        project.set_file(shown, analysis.fact_sites, analysis.exports)
+        # The same steps as RagfirstServer.lint_text, with the notebook's cells as its bytes.
+        data = text.encode("utf-8", errors="surrogatepass")
+        analysis, _ = ls.update_model(path, data, settings, engine)
+        with ls._model_lock:
+            project = ls.model.index_for(shown)
         findings = engine.finalize(analysis, project, settings, ls.context_for(settings, path))
         ls.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
         by_cell: dict[str, list[Finding]] = {cell: [] for cell in cells}

@@ -33,9 +33,10 @@ from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, 
 from ragfirst.data.secrets import redact_text
 from ragfirst.docs_gen import render_rule_page
 from ragfirst.engine.discovery import discover
-from ragfirst.engine.engine import Engine, FileAnalysis
-from ragfirst.engine.project import ProjectIndex
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.project_model import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
+from ragfirst.engine.workspace import Workspace
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
 from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
@@ -72,9 +73,14 @@ class RagfirstServer(LanguageServer):
         )
         self.engines = EngineCache()
         self.resolver = ConfigResolver()
-        self.projects: dict[Path, ProjectIndex] = {}
         self.documents: dict[str, DocumentState] = {}
-        self.disk: dict[str, FileAnalysis] = {}  # workspace files indexed from disk
+        self.disk: set[str] = set()  # uris of workspace files indexed from disk
+        # The project model the CLI's runner also links with: analyses keyed by display
+        # path, linked across modules, one index of facts per project root.
+        self.roots = ProjectRoots()
+        self.paths: dict[str, Path] = {}  # display path -> file
+        self.model = Workspace(self.current_bytes)
+        self._model_lock = threading.RLock()  # lints run in two worker threads
         self.last_good: dict[Path, Settings] = {}
         self.debounce = 0.15
         self.inlay_hints_enabled = True
@@ -234,11 +240,43 @@ class RagfirstServer(LanguageServer):
     def context_for(self, settings: Settings, path: Path) -> ProjectContext:
         """The same project context the CLI builds when run from the workspace folder."""
         folder = self.folder_for(path) or path.parent
-        return project_context(settings, folder, settings.root or folder)
+        return project_context(settings, folder, self.project_root(settings, path))
 
-    def project_for(self, settings: Settings, path: Path) -> ProjectIndex:
-        key = settings.root or self.folder_for(path) or path.parent
-        return self.projects.setdefault(key, ProjectIndex())
+    def project_root(self, settings: Settings, path: Path) -> Path:
+        """The file's project root, as the CLI finds it (project_model.ProjectRoots); with
+        nothing to mark one, the workspace folder (the CLI: the directory asked for)."""
+        return self.roots.root_of(path.parent, settings.root) or self.folder_for(path) or path.parent
+
+    def current_bytes(self, shown: str) -> bytes | None:
+        """A file's bytes as the editor sees them: its open buffer, else the disk."""
+        path = self.paths.get(shown)
+        if path is None:
+            return None
+        uri = path.resolve().as_uri()
+        if uri in self.documents:
+            return self.workspace.get_text_document(uri).source.encode("utf-8", errors="surrogatepass")
+        try:
+            return read_file_bytes(path, self.settings_for(path).max_file_size)
+        except OSError:
+            return None
+
+    def update_model(
+        self, path: Path, data: bytes, settings: Settings, engine: Engine
+    ) -> tuple[FileAnalysis, bool]:
+        """Put a file's bytes in the project model; True when the project needs relinking."""
+        shown = self.display_path(path)
+        root = self.project_root(settings, path)
+        real_root = Path(os.path.abspath(root)).as_posix()
+        with self._model_lock:
+            self.paths[shown] = path
+            marked = self.roots.root_of(path.parent, settings.root)
+            self.model.project(root, real_root, ProjectRoots.is_one_project(marked))
+            location = Path(os.path.abspath(path)).as_posix()
+            return self.model.update(shown, data, settings, engine, root, real_root, location)
+
+    def relink(self) -> None:
+        with self._model_lock:
+            self.model.relink()
 
     # -- linting ----------------------------------------------------------------------
 
@@ -261,10 +299,11 @@ class RagfirstServer(LanguageServer):
         gc.disable()
         try:
             with reusing_unchanged_statements(self.statements):
-                analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
-            project = self.project_for(settings, path)
-            if project.set_file(shown, analysis.fact_sites, analysis.exports):
+                analysis, changed = self.update_model(path, data, settings, engine)
+            if changed:
                 self._facts_changed_by.add(uri)  # other documents' findings may depend on it
+            with self._model_lock:
+                project = self.model.index_for(shown)
             findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
         finally:
             if was_enabled:
@@ -368,6 +407,7 @@ class RagfirstServer(LanguageServer):
 
         async def relint() -> None:
             await asyncio.sleep(max(self.debounce, 0.05))
+            await asyncio.get_running_loop().run_in_executor(None, self.relink)
             for other, state in list(self.documents.items()):
                 self.schedule(other, state.version, 0)
             if self.pull_diagnostics and self._client_supports_refresh():
@@ -423,12 +463,11 @@ class RagfirstServer(LanguageServer):
                     data = handle.read(settings.max_file_size + 1)
             except OSError:
                 continue
-            shown = self.display_path(path)
-            analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
-            self.disk[uri] = analysis
-            self.project_for(settings, path).set_file(shown, analysis.fact_sites, analysis.exports)
+            self.update_model(path, data, settings, engine)
+            self.disk.add(uri)
             if report is not None and (count % 25 == 0 or count == len(files)):
                 report(count, len(files))
+        self.relink()
         # The index lives as long as the server: moved out of the collector's generations,
         # later collections (during edits) no longer walk it. Reference counting still frees
         # an entry when it is replaced.
@@ -474,15 +513,13 @@ class RagfirstServer(LanguageServer):
         """Publish diagnostics for every workspace file (push clients)."""
         await self.index_with_progress()
         count = 0
-        for uri, analysis in list(self.disk.items()):
+        for uri in sorted(self.disk):
             if uri in self.documents:
                 continue
             path = Path(uri_to_path(uri))
             settings = self.settings_for(path)
-            engine = self.engine_for(settings)
-            findings = engine.finalize(
-                analysis, self.project_for(settings, path), settings, self.context_for(settings, path)
-            )
+            with self._model_lock:
+                findings = self.model.findings_for(self.display_path(path), self.context_for(settings, path))
             try:
                 lines = SourceText(path.read_text(encoding="utf-8", errors="replace")).lines
             except OSError:
@@ -846,21 +883,26 @@ def _is_rule_pack(uri: str) -> bool:
 
 
 def _reindex_disk_file(ls: RagfirstServer, uri: str, change_type: types.FileChangeType) -> bool:
+    """Re-read a changed file into the project model; True when the project changed."""
     path = Path(uri_to_path(uri))
     settings = ls.settings_for(path)
-    project = ls.project_for(settings, path)
-    shown = ls.display_path(path)
     if change_type == types.FileChangeType.Deleted or not path.is_file():
-        ls.disk.pop(uri, None)
-        return project.remove_file(shown)
+        ls.disk.discard(uri)
+        with ls._model_lock:
+            removed = ls.model.remove(ls.display_path(path))
+        if removed:
+            ls.relink()
+        return removed
     engine = ls.engine_for(settings)
     try:
-        data = path.read_bytes()[: settings.max_file_size + 1]
+        data = read_file_bytes(path, settings.max_file_size)
     except OSError:
         return False
-    analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
-    ls.disk[uri] = analysis
-    return project.set_file(shown, analysis.fact_sites, analysis.exports)
+    ls.disk.add(uri)
+    _, changed = ls.update_model(path, data, settings, engine)
+    if changed:
+        ls.relink()
+    return changed
 
 
 def _watch_parent(pid: int) -> None:

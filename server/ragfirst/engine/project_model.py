@@ -1,0 +1,136 @@
+"""The project model: where a project starts, which files share facts, and the link step.
+
+- **Root.** A file's project is the directory of its ragfirst config when it has one, else
+  the nearest directory above it holding a manifest (`pyproject.toml`, `setup.py`,
+  `setup.cfg`, `package.json`, `requirements.txt`) or a VCS root (`.git`). Every file under
+  that root contributes facts, whichever paths were asked for.
+- **Boundaries.** Inside a project marked by a ragfirst config or a manifest every file
+  shares facts (the migrations in `db/` and the code in `app/` are one application). A
+  project marked only by its VCS root (a repository of loose folders, such as a cookbook of
+  independent examples) is several: two files share a client, an index or a retrieval
+  set-up only when one can reach the other: the same directory, the same top-level Python
+  package, or an import (Python or JS/TS) between them, followed transitively.
+- **Link.** Python imports of the project's own modules (python_link.py) and JS/TS ones
+  (local_modules.py) are resolved over the per-file analyses, before any file is finalized.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path
+
+from ragfirst.engine.engine import FileAnalysis
+from ragfirst.engine.local_modules import resolve_module
+from ragfirst.engine.project import ProjectIndex
+from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze
+
+MANIFESTS = ("ragfirst.toml", "pyproject.toml", "setup.py", "setup.cfg", "package.json", "requirements.txt")
+VCS_MARKERS = (".git", ".hg", ".svn")
+
+
+class ProjectRoots:
+    """Finds (and remembers, per directory) the root of the project a directory is in."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, Path | None] = {}
+
+    def root_of(self, directory: Path, config_root: Path | None) -> Path | None:
+        """The config root when there is one, else the nearest manifest or VCS root; None
+        when nothing above marks a project."""
+        if config_root is not None:
+            return config_root
+        return self._marked(os.path.abspath(directory))
+
+    @staticmethod
+    def is_one_project(root: Path | None) -> bool:
+        """Do all files under `root` share facts (a config or manifest marks it, or nothing
+        does and the directory asked for is the project), or only files that reach each
+        other (a bare VCS root)?"""
+        return root is None or any((root / name).exists() for name in MANIFESTS)
+
+    def _marked(self, directory: str) -> Path | None:
+        if directory in self._known:
+            return self._known[directory]
+        found: Path | None = None
+        if any(os.path.exists(os.path.join(directory, name)) for name in (*MANIFESTS, *VCS_MARKERS)):
+            found = Path(directory)
+        else:
+            parent = os.path.dirname(directory)
+            found = self._marked(parent) if parent != directory else None
+        self._known[directory] = found
+        return found
+
+
+def link_project(
+    analyses: dict[str, FileAnalysis],
+    root: str,
+    reanalyze: Reanalyze,
+    locations: dict[str, str] | None = None,
+) -> LinkResult:
+    """Link one project's files, keyed by display path; `locations` gives each one's real
+    path (absolute, POSIX) and `root` is the project root's (without them, display paths
+    stand for both: an in-memory project)."""
+    index = ModuleIndex(analyses, root, locations)
+    result = PythonLinker(dict(analyses), index, reanalyze).link()
+    modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}
+    for path, analysis in analyses.items():  # JS/TS imports of the project's modules
+        specs = {local.module for local in analysis.local_calls}
+        if analysis.exports is not None:
+            specs.update(analysis.exports.imports)
+        for spec in specs:
+            target = resolve_module(path, spec, modules)
+            if target is not None:
+                result.edges.append((path, target))
+    return result
+
+
+def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Which files can reach each other: same directory, same top-level Python package, or
+    an import between them (transitively). path -> component number."""
+    paths = list(paths)
+    parent: dict[str, str] = {}
+
+    def find(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(a: str, b: str) -> None:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[root_a] = root_b
+
+    packages = {
+        posixpath.dirname(p) for p in paths if posixpath.basename(p) in ("__init__.py", "__init__.pyi")
+    }
+    for path in paths:
+        directory = posixpath.dirname(path)
+        union(path, "dir:" + directory)
+        top = directory
+        while top in packages:
+            union(path, "package:" + top)
+            parent = posixpath.dirname(top)
+            if parent == top:
+                break
+            top = parent
+    for importer, imported in edges:
+        union(importer, imported)
+    numbers: dict[str, int] = {}
+    return {path: numbers.setdefault(find(path), len(numbers)) for path in paths}
+
+
+def build_index(
+    analyses: dict[str, FileAnalysis], edges: Iterable[tuple[str, str]], one_project: bool
+) -> ProjectIndex:
+    """The project index of linked analyses, with its boundaries."""
+    index = ProjectIndex()
+    for path, analysis in analyses.items():
+        if analysis.fact_sites or analysis.exports is not None:
+            index.set_file(path, analysis.fact_sites, analysis.exports)
+    if not one_project:
+        index.set_components(components(analyses, edges))
+    return index

@@ -1,0 +1,229 @@
+"""The link step for Python: names imported from the project's own modules, resolved.
+
+Each file's analysis (pure, cached) records the imports that may name project modules and
+a summary of what the module offers (python_exports.py). Linking:
+
+1. maps each import to a project file as Python would find it: relative imports from the
+   importing file's package; absolute ones from the importing file's directory (a script's
+   `sys.path[0]`), the directory above its top package, the project root and `src/`;
+2. builds each importing file's *environment* from the summaries of the modules it
+   imports, in dependency order (a module that itself imports from the project is linked
+   first; an import cycle is cut where it closes);
+3. re-analyses a file with its environment when that binds anything, so its calls and
+   arguments resolve exactly as if the client or constant were defined in it; every rule,
+   check and project fact then works unchanged.
+
+A module imported by others but skipped by the prefilter (a settings module names no SDK)
+is analysed for its summary on demand. Unknown or ambiguous imports bind nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ragfirst.analyzers.python_exports import Descriptor, Environment
+from ragfirst.data.data_files import FILE_MARKER
+from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
+
+Reanalyze = Callable[[str, "Environment | None", bool], "FileAnalysis | None"]
+"""(path, environment, force) -> the file's analysis with that environment, or None when it
+cannot be read any more."""
+
+
+class ModuleIndex:
+    """Which project file an import names, from the set of the project's Python files.
+
+    Files are known by their display path (the key of their analysis) and located by their
+    real path (`locations`; absolute, POSIX), so that resolution does not depend on where
+    the command was run from or which paths were passed."""
+
+    def __init__(self, paths: Iterable[str], root: str, locations: dict[str, str] | None = None) -> None:
+        locations = locations or {}
+        self._shown: dict[str, str] = {}  # real path -> display path
+        for path in paths:
+            if path.endswith(PYTHON_SUFFIXES):
+                self._shown[posixpath.normpath(locations.get(path, path))] = path
+        self._real = {shown: real for real, shown in self._shown.items()}
+        self.root = posixpath.normpath(root) if root else ""
+        self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
+
+    def resolve(self, importer: str, module: str) -> str | None:
+        """The display path of the file `import module` in `importer` loads, or None (not
+        the project's)."""
+        real = self._real.get(importer, importer)
+        if module.startswith("."):
+            level = len(module) - len(module.lstrip("."))
+            base = posixpath.dirname(real)
+            for _ in range(level - 1):
+                base = posixpath.dirname(base)
+            rest = module[level:]
+            return self._find(posixpath.join(base, *rest.split(".")) if rest else base)
+        for search_root in self.search_roots(real):
+            found = self._find(posixpath.join(search_root, *module.split(".")))
+            if found is not None:
+                return found
+        return None
+
+    def search_roots(self, real: str) -> list[str]:
+        directory = posixpath.dirname(real)
+        top = directory
+        while top in self._packages:
+            parent = posixpath.dirname(top)
+            if parent == top:
+                break
+            top = parent
+        roots = [directory, top, self.root, posixpath.join(self.root, "src")]
+        return list(dict.fromkeys(roots))
+
+    def _find(self, target: str) -> str | None:
+        target = posixpath.normpath(target) if target else target
+        for candidate in (f"{target}.py", f"{target}/__init__.py", f"{target}.pyi", f"{target}/__init__.pyi"):
+            shown = self._shown.get(posixpath.normpath(candidate))
+            if shown is not None:
+                return shown
+        return None
+
+
+def _is_init(path: str) -> bool:
+    return posixpath.basename(path) in ("__init__.py", "__init__.pyi")
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """The linked analyses (those that changed) and the project's import edges."""
+
+    analyses: dict[str, FileAnalysis] = field(default_factory=dict)
+    edges: list[tuple[str, str]] = field(default_factory=list)  # (importer, imported file)
+    environments: dict[str, str] = field(default_factory=dict)  # path -> environment digest
+    summaries: dict[str, dict[str, Descriptor]] = field(default_factory=dict)  # final, by module
+
+
+class PythonLinker:
+    """Links one project's Python files (see the module docstring)."""
+
+    def __init__(self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze) -> None:
+        self.analyses = analyses
+        self.index = index
+        self.reanalyze = reanalyze
+        self.result = LinkResult()
+        self._final: dict[str, FileAnalysis] = {}
+        self._visiting: set[str] = set()
+
+    @classmethod
+    def over_summaries(cls, summaries: dict[str, dict[str, Descriptor]], index: ModuleIndex) -> PythonLinker:
+        """A linker over the final summaries of an earlier link: for the environment of one
+        edited file, without relinking the project."""
+        linker = cls({}, index, lambda *_: None)
+        linker._final = {path: FileAnalysis(path, summary=summary) for path, summary in summaries.items()}
+        return linker
+
+    def link(self) -> LinkResult:
+        for path, analysis in list(self.analyses.items()):
+            if analysis.project_imports:
+                self.final(path, 0)
+        return self.result
+
+    def final(self, path: str, depth: int) -> FileAnalysis | None:
+        """The file's analysis with its environment (linking what it imports first)."""
+        done = self._final.get(path)
+        if done is not None:
+            return done
+        analysis = self.analyses.get(path)
+        if path in self._visiting or depth > MAX_DEPTH:
+            return analysis  # an import cycle: the module as analysed on its own
+        if analysis is None or (not analysis.parsed and not _failed(analysis)):
+            # Imported by another module but skipped by the prefilter: its summary is wanted
+            # (its findings stay those of the file on its own: the prefilter found nothing).
+            analysis = self.reanalyze(path, None, True)
+            if analysis is None:
+                return None
+        self._visiting.add(path)
+        try:
+            environment = self.environment(path, analysis.project_imports, depth)
+        finally:
+            self._visiting.discard(path)
+        if environment:
+            linked = self.reanalyze(path, environment, False)
+            if linked is not None:
+                analysis = linked
+                self.result.analyses[path] = linked
+                self.result.environments[path] = environment_digest(environment)
+        self._final[path] = analysis
+        if analysis.summary:
+            self.result.summaries[path] = analysis.summary
+        return analysis
+
+    def environment(self, path: str, imports: list[tuple[str, str]], depth: int = 0) -> Environment:
+        """What `path`'s imports of project modules bind (from their final summaries)."""
+        environment: Environment = {}
+        for module, name in imports:
+            target = self.index.resolve(path, module)
+            descriptor: Descriptor | None = None
+            if target is not None and name == "":
+                descriptor = self._module(path, target, depth)
+            elif target is not None:
+                descriptor = self._name(path, target, name, depth)
+            if descriptor is None and name:  # `from app import deps`: a submodule
+                submodule = self.index.resolve(
+                    path, f"{module}.{name}" if module.strip(".") else module + name
+                )
+                if submodule is not None:
+                    target = submodule
+                    descriptor = self._module(path, submodule, depth)
+            if target is not None:
+                self.result.edges.append((path, target))
+            if descriptor is not None:
+                environment[(module, name)] = descriptor
+        return environment
+
+    def _summary(self, target: str, depth: int) -> dict[str, Descriptor]:
+        linked = self.final(target, depth + 1)
+        return (linked.summary or {}) if linked is not None else {}
+
+    def _name(self, importer: str, target: str, name: str, depth: int) -> Descriptor | None:
+        descriptor = self._summary(target, depth).get(name)
+        return _rebased(descriptor, target, importer) if descriptor is not None else None
+
+    def _module(self, importer: str, target: str, depth: int) -> Descriptor | None:
+        summary = self._summary(target, depth)
+        if not summary:
+            return None
+        return {"m": {name: _rebased(value, target, importer) for name, value in summary.items()}}
+
+
+def _failed(analysis: FileAnalysis) -> bool:
+    return any(match.rule_id == ANALYSIS_ERROR for match in analysis.matches)
+
+
+def _rebased(descriptor: Descriptor, module_file: str, importer: str) -> Descriptor:
+    """A path relative to `__file__` in the module, made relative to the importer's file."""
+    if not isinstance(descriptor, dict):
+        return descriptor
+    path = descriptor.get("p")
+    if isinstance(path, str) and path.startswith(FILE_MARKER):
+        target = posixpath.normpath(module_file + path[len(FILE_MARKER) :])
+        relative = posixpath.relpath(target, importer) if target else target
+        return {**descriptor, "p": f"{FILE_MARKER}/{relative}"}
+    rebased = {}
+    for key, value in descriptor.items():
+        if key in ("f", "i", "c") and isinstance(value, dict):
+            rebased[key] = _rebased(value, module_file, importer)
+        elif key in ("a", "m") and isinstance(value, dict):
+            rebased[key] = {k: _rebased(v, module_file, importer) for k, v in value.items()}
+        else:
+            rebased[key] = value
+    return rebased
+
+
+def environment_digest(environment: Environment) -> str:
+    """A stable key for an environment (part of the cache key of a linked analysis)."""
+    items = sorted([list(key), value] for key, value in environment.items())
+    text = json.dumps(items, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
