@@ -47,6 +47,17 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class CellPlace:
+    """Where a finding sits in a notebook: `Finding.span` is then inside cell `cell` (1-based
+    among all cells, as ruff counts), and `file_span` is the same text in the .ipynb's JSON,
+    for viewers that only show file lines (SARIF, GitHub, GitLab, JUnit)."""
+
+    cell: int
+    file_span: Span
+    output: bool = False  # found in the cell's printed output, not its code
+
+
+@dataclass(frozen=True, slots=True)
 class TextEdit:
     """Replace `span` with `new_text`; an insertion has an empty span."""
 
@@ -87,6 +98,7 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)
     # The source text of the flagged line, stripped; feeds the line-independent fingerprint.
     snippet: str = ""
+    cell: CellPlace | None = None  # set for notebooks: `span` is then cell-relative
 
     @property
     def fingerprint(self) -> str:
@@ -94,5 +106,6 @@ class Finding:
         digest = hashlib.sha256(f"{self.rule_id}\0{self.path}\0{self.snippet}".encode())
         return digest.hexdigest()[:20]
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.span.start_line, self.span.start_col, self.rule_id)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        cell = self.cell.cell if self.cell is not None else 0
+        return (self.path, cell, self.span.start_line, self.span.start_col, self.rule_id)

@@ -78,6 +78,18 @@ def test_documented_json_schema_accepts_real_output(project, capsys, json_schema
     jsonschema.validate(report, json_schema)
 
 
+def test_documented_json_schema_accepts_notebook_output(project, capsys, json_schema):
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": FINE_TUNE.splitlines(True)}
+    write(project, "train.ipynb", json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4}, indent=1))
+    _, out, _ = run(capsys, "check", "--format", "json", ".")
+    report = json.loads(out)
+    assert report["findings"][0]["cell"] == 1 and "file_start" in report["findings"][0]
+    jsonschema.validate(report, json_schema)
+    section = FORMATS_DOC.split("## json", 1)[1].split("<!-- json-schema-v1 -->", 1)[0]
+    for key in report["findings"][0]:
+        assert f"`{key}`" in section, f"JSON field {key!r} is not described in docs/output-formats.md"
+
+
 def test_documented_json_schema_covers_fixes(json_schema):
     fix = Fix("Cap the output", (TextEdit(Span(1, 10, 1, 10), ", max_tokens=512"),), FixSafety.SAFE)
     finding = Finding(

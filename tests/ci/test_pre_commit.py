@@ -58,6 +58,7 @@ def test_manifest(hook):
     [
         ("app.py", True),
         ("pkg/stubs.pyi", True),
+        ("notebooks/train.ipynb", True),
         ("config/litellm.yaml", True),
         ("deepspeed.yml", True),
         ("package.json", True),

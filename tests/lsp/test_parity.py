@@ -1,5 +1,6 @@
 """One engine, thin front ends: for every file in samples/, the language server's
-diagnostics equal `ragfirst check --format json` findings (run from the same folder)."""
+diagnostics equal `ragfirst check --format json` findings (run from the same folder);
+notebooks, opened here as plain documents, at their `file_start`."""
 
 from __future__ import annotations
 
@@ -41,14 +42,14 @@ def cli_findings(project: Path) -> dict[str, list[tuple]]:
     for f in json.loads(result.stdout)["findings"]:
         if f["suppressed"]:
             continue
+        start, message = f["start"], f["message"]
+        if f.get("cell") is not None:
+            # A notebook opened as a plain document: the place in its JSON text, and the
+            # cell position in the message (docs/output-formats.md, Notebooks).
+            message = f"{message} [cell {f['cell']}:{start['line']}:{start['column']}]"
+            start = f["file_start"]
         by_file.setdefault(f["path"], []).append(
-            (
-                f["rule"],
-                f["start"]["line"] - 1,
-                f["start"]["column"] - 1,
-                SEVERITY[f["severity"]],
-                f["message"],
-            )
+            (f["rule"], start["line"] - 1, start["column"] - 1, SEVERITY[f["severity"]], message)
         )
     return by_file
 

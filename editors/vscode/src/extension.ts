@@ -11,7 +11,7 @@ import {
   ruleIdOf,
   summarizeRules,
 } from './rules';
-import { buildDocumentSelector } from './selector';
+import { buildEditorSelector } from './selector';
 import { readCurrentSettings, ServerManager } from './serverManager';
 import { configChangeAction } from './settings';
 
@@ -194,7 +194,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(RULE_DOC_SCHEME, explanations),
-    vscode.languages.registerCodeActionsProvider(buildDocumentSelector(), new ExplainRuleCodeActions(), {
+    vscode.languages.registerCodeActionsProvider(buildEditorSelector(), new ExplainRuleCodeActions(), {
       providedCodeActionKinds: ExplainRuleCodeActions.kinds,
     }),
     vscode.commands.registerCommand(Commands.restartServer, async () => {

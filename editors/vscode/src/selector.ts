@@ -4,7 +4,7 @@
 // are structurally compatible with vscode's `DocumentFilter`.
 
 export interface PlainDocumentFilter {
-  /** Always set: 'file' or 'untitled' (never git:, output:, vscode-notebook-cell: ...). */
+  /** Always set: 'file' or 'untitled' (never git:, output: ...; notebook cells: NotebookCellFilter). */
   scheme: string;
   language?: string;
   pattern?: string;
@@ -43,6 +43,21 @@ export const LINTED_PATTERNS: readonly string[] = [
 ];
 
 /**
+ * Python cells of Jupyter notebooks. The server advertises notebook document sync
+ * for `jupyter-notebook` with Python cells; this filter (vscode-languageclient's
+ * notebook cell filter) routes the cells' hovers and code actions to it, and the
+ * client syncs the notebook with `notebookDocument/*`.
+ */
+export interface NotebookCellFilter {
+  notebook: string;
+  language: string;
+  scheme?: never; // so code can read `filter.scheme` of either kind
+  pattern?: never;
+}
+
+export const NOTEBOOK_CELLS: NotebookCellFilter = { notebook: 'jupyter-notebook', language: 'python' };
+
+/**
  * Untitled (never saved) documents only carry a language id, so only the
  * language filters apply to them; patterns need a real file name.
  */
@@ -50,8 +65,8 @@ const UNTITLED_LANGUAGES: readonly string[] = LINTED_LANGUAGES.filter(
   (lang) => lang !== 'pip-requirements' && lang !== 'dotenv',
 );
 
-export function buildDocumentSelector(): PlainDocumentFilter[] {
-  const selector: PlainDocumentFilter[] = [];
+export function buildDocumentSelector(): (PlainDocumentFilter | NotebookCellFilter)[] {
+  const selector: (PlainDocumentFilter | NotebookCellFilter)[] = [NOTEBOOK_CELLS];
   for (const language of LINTED_LANGUAGES) {
     selector.push({ scheme: 'file', language });
   }
@@ -84,9 +99,30 @@ export function matchesPattern(pattern: string, filePath: string): boolean {
   return new RegExp(`^${re}$`).test(normalized);
 }
 
-/** Whether a document (by scheme, language id and path) would be sent to the server. */
-export function isLintedDocument(doc: { scheme: string; languageId: string; path: string }): boolean {
+/**
+ * The same documents for vscode's own APIs (`languages.register...`), whose
+ * filters name a cell's notebook with `notebookType`.
+ */
+export function buildEditorSelector(): (PlainDocumentFilter | { notebookType: string; language: string })[] {
+  return buildDocumentSelector().map((filter) =>
+    'notebook' in filter ? { notebookType: filter.notebook, language: filter.language } : filter,
+  );
+}
+
+/**
+ * Whether a document (by scheme, language id, path and, for a notebook cell, the
+ * notebook's type) would be sent to the server.
+ */
+export function isLintedDocument(doc: {
+  scheme: string;
+  languageId: string;
+  path: string;
+  notebookType?: string;
+}): boolean {
   return buildDocumentSelector().some((filter) => {
+    if ('notebook' in filter) {
+      return doc.notebookType === filter.notebook && doc.languageId === filter.language;
+    }
     if (filter.scheme !== doc.scheme) {
       return false;
     }

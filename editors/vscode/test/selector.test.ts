@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDocumentSelector, isLintedDocument, matchesPattern } from '../src/selector';
+import { buildDocumentSelector, buildEditorSelector, isLintedDocument, matchesPattern } from '../src/selector';
 
 describe('document selector', () => {
   const selector = buildDocumentSelector();
@@ -23,8 +23,23 @@ describe('document selector', () => {
     assert.ok(!selector.some((f) => f.pattern !== undefined && f.scheme !== 'file'), 'patterns only for file:');
   });
 
-  it('every filter has a scheme (no accidental matching of git:, output:, ... documents)', () => {
-    assert.ok(selector.every((f) => f.scheme === 'file' || f.scheme === 'untitled'));
+  it('every plain filter has a scheme (no accidental matching of git:, output:, ... documents)', () => {
+    const plain = selector.filter((f) => !('notebook' in f));
+    assert.ok(plain.every((f) => 'scheme' in f && (f.scheme === 'file' || f.scheme === 'untitled')));
+  });
+
+  it('selects the Python cells of Jupyter notebooks, and only those', () => {
+    assert.ok(selector.some((f) => 'notebook' in f && f.notebook === 'jupyter-notebook' && f.language === 'python'));
+    const cell = (languageId: string, notebookType?: string) => ({
+      scheme: 'vscode-notebook-cell', languageId, path: '/w/train.ipynb', notebookType,
+    });
+    assert.ok(isLintedDocument(cell('python', 'jupyter-notebook')));
+    assert.ok(!isLintedDocument(cell('markdown', 'jupyter-notebook')));
+    assert.ok(!isLintedDocument(cell('python', 'interactive')));
+    assert.ok(!isLintedDocument(cell('python')));
+    const editor = buildEditorSelector();
+    assert.ok(editor.some((f) => 'notebookType' in f && f.notebookType === 'jupyter-notebook'));
+    assert.ok(!editor.some((f) => 'notebook' in f));
   });
 
   it('matchesPattern understands **/ and *', () => {

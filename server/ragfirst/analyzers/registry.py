@@ -26,6 +26,8 @@ __all__ = ["LANGUAGES", "LanguageSpec", "TextAnalyzer", "language_of", "language
 
 LANGUAGES: list[LanguageSpec] = [
     LanguageSpec("python", suffixes=(".py", ".pyi"), analyze=analyze_python, comment_prefix="#"),
+    # Jupyter notebooks: their code cells are one Python module (engine/notebooks.py).
+    LanguageSpec("notebook", suffixes=(".ipynb",), comment_prefix="#", fact_language="python"),
     LanguageSpec("jsonl", suffixes=(".jsonl",), prefilter=False, data_file=True),
     # JavaScript and TypeScript, incl. .vue/.svelte <script> blocks: one fact language.
     LanguageSpec(

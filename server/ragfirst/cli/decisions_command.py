@@ -22,6 +22,7 @@ def run_decisions(args: argparse.Namespace) -> int:
                 "rule": f.rule_id,
                 "path": f.path,
                 "line": f.span.start_line,
+                "cell": f.cell.cell if f.cell is not None else None,
                 "reason": f.suppression_reason,
                 "code": f.snippet,
             }
@@ -34,7 +35,8 @@ def run_decisions(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     for f in decisions:
         reason = f.suppression_reason or "(no reason given)"
-        sys.stdout.write(f"{f.path}:{f.span.start_line}: {f.rule_id} {f.rule_name}: {reason}\n")
+        cell = f"cell {f.cell.cell}:" if f.cell is not None else ""
+        sys.stdout.write(f"{f.path}:{cell}{f.span.start_line}: {f.rule_id} {f.rule_name}: {reason}\n")
     missing = sum(1 for f in decisions if not f.suppression_reason)
     sys.stdout.write(f"{len(decisions)} decision(s); {missing} without a reason.\n")
     return EXIT_CLEAN

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CallFact, FileFacts, local_module_index
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
+from ragfirst.analyzers.notebook_module import CellMap
 from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
 from ragfirst.checks.registry import CHECKS
@@ -31,6 +32,7 @@ from ragfirst.engine.local_modules import (
     resolve_qualname,
 )
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
+from ragfirst.engine.notebooks import analyze_notebook, place_in_cells
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
@@ -90,6 +92,7 @@ class FileAnalysis:
     project_imports: list[tuple[str, str]] = field(default_factory=list)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # imports the code reads
+    notebook: CellMap | None = None  # a notebook's module lines -> cells (engine/notebooks.py)
 
 
 class Engine:
@@ -309,6 +312,8 @@ class Engine:
             return analysis
         if force == "sdk":
             force = self._may_export_sdk_value(text)
+        if spec.name == "notebook":
+            return analyze_notebook(self, analysis, text)
         if (
             spec.prefilter
             and not force
@@ -509,6 +514,8 @@ class Engine:
         findings = own_package.policy(
             findings, analysis.path, base_dir, root, self.ruleset
         )  # a library's own
+        if analysis.notebook is not None:
+            place_in_cells(findings, analysis.notebook)
         findings.sort(key=Finding.sort_key)
         return findings
 

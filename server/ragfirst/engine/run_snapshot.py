@@ -33,7 +33,7 @@ from typing import Any
 
 from ragfirst.data.data_files import FileState, file_state
 from ragfirst.engine.cache import RACY_SECONDS, StatSignature
-from ragfirst.model import Finding, Severity, Span
+from ragfirst.model import CellPlace, Finding, Severity, Span
 
 SNAPSHOT_VERSION = "1"
 
@@ -179,7 +179,22 @@ def _dump_finding(finding: Finding) -> dict[str, Any]:
         "suppression_reason": finding.suppression_reason,
         "data": finding.data,
         "snippet": finding.snippet,
+        "cell": _dump_cell(finding.cell),
     }
+
+
+def _dump_cell(cell: CellPlace | None) -> list[Any] | None:
+    if cell is None:
+        return None
+    span = cell.file_span
+    return [cell.cell, [span.start_line, span.start_col, span.end_line, span.end_col], cell.output]
+
+
+def _load_cell(item: Any) -> CellPlace | None:
+    if item is None:
+        return None
+    number, span, output = item
+    return CellPlace(int(number), Span(*(int(x) for x in span)), bool(output))
 
 
 def _load_finding(item: dict[str, Any]) -> Finding:
@@ -195,4 +210,5 @@ def _load_finding(item: dict[str, Any]) -> Finding:
         suppression_reason=item["suppression_reason"],
         data=dict(item["data"]),
         snippet=str(item["snippet"]),
+        cell=_load_cell(item.get("cell")),
     )

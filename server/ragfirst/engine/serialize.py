@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ragfirst.analyzers.notebook_module import CellMap
 from ragfirst.engine.engine import FileAnalysis, RawMatch
 from ragfirst.engine.local_modules import ModuleExports, dump_local_call, load_local_call
 from ragfirst.engine.project import FactSite
@@ -40,6 +41,7 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
             for s in analysis.suppressions
         ],
         "local_calls": [dump_local_call(local) for local in analysis.local_calls],
+        "notebook": analysis.notebook.dump() if analysis.notebook is not None else None,
         "exports": (
             [analysis.exports.exports, analysis.exports.imports] if analysis.exports is not None else None
         ),
@@ -67,6 +69,8 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
         for span, codes, reason, file_level, target, bad in data["suppressions"]
     ]
     analysis.local_calls = [load_local_call(item) for item in data.get("local_calls", ())]
+    if data.get("notebook") is not None:
+        analysis.notebook = CellMap.load(data["notebook"])
     exports = data.get("exports")
     if exports is not None:
         names, imports = exports

@@ -40,6 +40,8 @@ from ragfirst.engine.workspace import Workspace
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
 from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
+from ragfirst.lsp.notebooks import NOTEBOOK_SYNC, NotebookSync, in_file_positions
+from ragfirst.lsp.notebooks import register as register_notebook_handlers
 from ragfirst.lsp.protocol import FrameParser, FramingError, RagfirstProtocol, read_stdio
 from ragfirst.model import Finding
 from ragfirst.rules.errors import RuleFileError
@@ -62,7 +64,13 @@ class DocumentState:
 
 class RagfirstServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("ragfirst", __version__, protocol_cls=RagfirstProtocol, max_workers=2)
+        super().__init__(
+            "ragfirst",
+            __version__,
+            notebook_document_sync=NOTEBOOK_SYNC,
+            protocol_cls=RagfirstProtocol,
+            max_workers=2,
+        )
         self.engines = EngineCache()
         self.resolver = ConfigResolver()
         self.documents: dict[str, DocumentState] = {}
@@ -86,6 +94,7 @@ class RagfirstServer(LanguageServer):
         self.statements = ChunkedParser()
         self._facts_changed_by: set[str] = set()  # documents whose lint changed project facts
         self._relint_task: asyncio.Task[None] | None = None
+        self.notebooks = NotebookSync()  # notebook document sync (lsp/notebooks.py)
 
     # -- transport --------------------------------------------------------------------
     # pygls's own readers stop reading after one bad header and drop malformed requests
@@ -300,6 +309,8 @@ class RagfirstServer(LanguageServer):
             if was_enabled:
                 gc.enable()
         self.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
+        if analysis.notebook is not None:  # an .ipynb opened as JSON: positions in its text
+            findings = in_file_positions(findings)
         return findings, analysis, lines
 
     def diagnostics_for(self, uri: str, findings: list[Finding], lines: list[str]) -> list[types.Diagnostic]:
@@ -668,6 +679,8 @@ def create_server() -> RagfirstServer:
     )
     async def pull_diagnostics(ls: RagfirstServer, params: types.DocumentDiagnosticParams):
         uri = params.text_document.uri
+        if ls.notebooks.owns(uri):  # a cell of a synced notebook
+            return types.RelatedFullDocumentDiagnosticReport(items=await ls.notebooks.pull(ls, uri))
         state = ls.documents.setdefault(uri, DocumentState())
         document = ls.workspace.get_text_document(uri)
         state.version = document.version
@@ -679,7 +692,8 @@ def create_server() -> RagfirstServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: RagfirstServer, params: types.HoverParams) -> types.Hover | None:
-        state = ls.documents.get(params.text_document.uri)
+        uri = params.text_document.uri
+        state = ls.documents.get(uri) or ls.notebooks.cell_state(uri)
         if state is None or not state.findings:
             return None
         document = ls.workspace.get_text_document(params.text_document.uri)
@@ -765,7 +779,8 @@ def create_server() -> RagfirstServer:
     def inlay_hint(ls: RagfirstServer, params: types.InlayHintParams) -> list[types.InlayHint]:
         if not ls.inlay_hints_enabled:
             return []
-        state = ls.documents.get(params.text_document.uri)
+        uri = params.text_document.uri
+        state = ls.documents.get(uri) or ls.notebooks.cell_state(uri)
         if state is None:
             return []
         document = ls.workspace.get_text_document(params.text_document.uri)
@@ -818,6 +833,7 @@ def create_server() -> RagfirstServer:
         result = await ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True))
         return {"success": bool(result and result.success)}
 
+    register_notebook_handlers(server)
     return server
 
 

@@ -12,6 +12,7 @@ several lines gives `line` and `endLine` alone. Suppressed findings are not anno
 from __future__ import annotations
 
 from ragfirst.model import Finding, Severity
+from ragfirst.reporters.positions import file_span, with_cell
 from ragfirst.reporters.report import Report
 
 COMMANDS = {
@@ -31,7 +32,7 @@ def escape_property(text: str) -> str:
 
 
 def annotation(finding: Finding) -> str:
-    span = finding.span
+    span = file_span(finding)
     start_line = max(span.start_line, 1)
     end_line = max(span.end_line, start_line)
     properties = [("file", finding.path), ("line", str(start_line))]
@@ -46,7 +47,7 @@ def annotation(finding: Finding) -> str:
         properties.append(("endLine", str(end_line)))
     properties.append(("title", f"{finding.rule_id} {finding.rule_name}"))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    message = finding.message
+    message = with_cell(finding, finding.message)
     if finding.guide_url.startswith(("https://", "http://")):
         message = f"{message}\nGuide: {finding.guide_url}"
     return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message)}"

@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any
 
 from ragfirst.model import Severity
+from ragfirst.reporters.positions import file_span, with_cell
 from ragfirst.reporters.report import Report
 
 SEVERITIES = {
@@ -34,17 +35,18 @@ def build_gitlab(report: Report) -> list[dict[str, Any]]:
         seen[fingerprint] += 1
         if occurrence:
             fingerprint = hashlib.sha256(f"{fingerprint}\0{occurrence}".encode()).hexdigest()[:20]
-        begin = max(finding.span.start_line, 1)
+        span = file_span(finding)  # a notebook's JSON lines: what the MR diff shows
+        begin = max(span.start_line, 1)
         issues.append(
             {
                 "type": "issue",
-                "description": f"{finding.rule_id} {finding.message}",
+                "description": f"{finding.rule_id} {with_cell(finding, finding.message)}",
                 "check_name": finding.rule_id,
                 "fingerprint": fingerprint,
                 "severity": SEVERITIES[finding.severity],
                 "location": {
                     "path": finding.path,
-                    "lines": {"begin": begin, "end": max(finding.span.end_line, begin)},
+                    "lines": {"begin": begin, "end": max(span.end_line, begin)},
                 },
             }
         )

@@ -25,6 +25,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "path": finding.path,
         "start": {"line": span.start_line, "column": span.start_col + 1},
         "end": {"line": span.end_line, "column": span.end_col + 1},
+        # Notebooks: `start`/`end` are inside cell `cell` (1-based among all cells, markdown
+        # included); `file_start` is the same place in the .ipynb's JSON text.
+        "cell": finding.cell.cell if finding.cell is not None else None,
         "guide": finding.guide_url,
         "fingerprint": finding.fingerprint,
         "suppressed": finding.suppressed,
@@ -43,6 +46,17 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
                 for e in finding.fix.edits
             ],
         },
+        **_notebook_fields(finding),
+    }
+
+
+def _notebook_fields(finding: Finding) -> dict[str, Any]:
+    if finding.cell is None:
+        return {}
+    file_span = finding.cell.file_span
+    return {
+        "file_start": {"line": file_span.start_line, "column": file_span.start_col + 1},
+        "in_output": finding.cell.output,
     }
 
 

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ragfirst.model import Finding
+from ragfirst.reporters.positions import cell_label, file_span
 from ragfirst.reporters.report import Report
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -24,7 +25,7 @@ def _clean(text: str) -> str:
 
 
 def _location(finding: Finding) -> str:
-    return f"{finding.span.start_line}:{finding.span.start_col + 1}"
+    return cell_label(finding) or f"{finding.span.start_line}:{finding.span.start_col + 1}"
 
 
 def build_junit(report: Report) -> ET.Element:
@@ -40,14 +41,15 @@ def build_junit(report: Report) -> ET.Element:
             classname=_clean(finding.path),
             name=_clean(f"{finding.rule_id} {finding.rule_name} at {_location(finding)}"),
             file=_clean(finding.path),
-            line=str(finding.span.start_line),
+            line=str(file_span(finding).start_line),  # a notebook's JSON line
         )
         failure = ET.SubElement(case, "failure", message=_clean(finding.message), type=finding.rule_id)
         body = f"{finding.path}:{_location(finding)}: {finding.rule_id} [{finding.severity.label}] {finding.message}"
         if finding.guide_url:
             body += f"\nGuide: {finding.guide_url}"
         failure.text = _clean(body)
-        cases.append(((finding.path, finding.span.start_line, finding.span.start_col), case))
+        start = file_span(finding)
+        cases.append(((finding.path, start.start_line, start.start_col), case))
     for path in passing:
         case = ET.Element("testcase", classname=_clean(path), name="ragfirst", file=_clean(path))
         cases.append(((path, 0, 0), case))

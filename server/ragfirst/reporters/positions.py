@@ -10,7 +10,27 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from ragfirst.model import Finding, Span
 from ragfirst.source import SourceText, utf16_col
+
+
+def file_span(finding: Finding) -> Span:
+    """Where the finding is in the file's own lines: for a notebook, in its JSON text
+    (what a viewer of the .ipynb file shows), else the finding's span."""
+    return finding.cell.file_span if finding.cell is not None else finding.span
+
+
+def cell_label(finding: Finding) -> str:
+    """`cell 3:2:5` (ruff's notebook position) for a notebook finding, else ""."""
+    if finding.cell is None:
+        return ""
+    return f"cell {finding.cell.cell}:{finding.span.start_line}:{finding.span.start_col + 1}"
+
+
+def with_cell(finding: Finding, message: str) -> str:
+    """The message, with the cell position for viewers that can only show file lines."""
+    label = cell_label(finding)
+    return f"{message} [{label}]" if label else message
 
 
 def utf16_offset(line_text: str, code_points: int) -> int:

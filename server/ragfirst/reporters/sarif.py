@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from ragfirst import __version__
 from ragfirst.model import Finding, Severity
-from ragfirst.reporters.positions import SourceLines
+from ragfirst.reporters.positions import SourceLines, file_span, with_cell
 from ragfirst.reporters.report import Report, RuleInfo
 
 SARIF_VERSION = "2.1.0"
@@ -89,7 +89,7 @@ def _artifact_location(path: str) -> dict[str, Any]:
 
 
 def _region(finding: Finding, lines: SourceLines) -> dict[str, int]:
-    span = finding.span
+    span = file_span(finding)  # a notebook's JSON lines: what code scanning shows
     start_line = max(span.start_line, 1)
     end_line = max(span.end_line, start_line)
     start_col = lines.utf16_column(finding.path, start_line, span.start_col) + 1
@@ -104,7 +104,7 @@ def _result(finding: Finding, rule_index: int, lines: SourceLines) -> dict[str, 
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": with_cell(finding, finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -118,6 +118,14 @@ def _result(finding: Finding, rule_index: int, lines: SourceLines) -> dict[str, 
     }
     if finding.guide_url:
         result["properties"]["ragfirst/guide"] = finding.guide_url
+    if finding.cell is not None:
+        result["properties"]["ragfirst/cell"] = finding.cell.cell
+        result["properties"]["ragfirst/cellRegion"] = {
+            "startLine": finding.span.start_line,
+            "startColumn": finding.span.start_col + 1,
+            "endLine": finding.span.end_line,
+            "endColumn": finding.span.end_col + 1,
+        }
     if finding.suppressed:
         suppression: dict[str, Any] = {"kind": "inSource"}
         if finding.suppression_reason:

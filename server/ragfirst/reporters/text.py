@@ -34,7 +34,8 @@ def write_text(
     active = [f for f in findings if not f.suppressed]
     shown = findings if show_suppressed else active
     for finding in shown:
-        location = f"{finding.path}:{finding.span.start_line}:{finding.span.start_col + 1}:"
+        cell = f"cell {finding.cell.cell}:" if finding.cell is not None else ""  # as ruff prints it
+        location = f"{finding.path}:{cell}{finding.span.start_line}:{finding.span.start_col + 1}:"
         code = finding.rule_id
         if colour:
             location = f"{_BOLD}{location}{_RESET}"

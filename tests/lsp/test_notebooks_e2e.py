@@ -1,0 +1,227 @@
+"""Notebooks in the language server, end to end through pytest-lsp: LSP notebook document
+sync (`notebookDocument/didOpen` with cells), per-cell diagnostics, hovers and code actions
+in cells, and an .ipynb opened as plain JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import attrs
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+from tests.lsp.test_server_e2e import (
+    open_doc,
+    pull_capabilities,
+    push_capabilities,
+    start,
+    wait_for,
+    write,
+)
+
+CLIENT_CELL = "from openai import OpenAI\nclient = OpenAI()\n"
+JOB_CELL = 'job = client.fine_tuning.jobs.create(training_file="file-abc", model="gpt-4o-mini-2024-07-18")\n'
+MAGIC_CELL = "!pip install openai\n%matplotlib inline\nclient.models.list?\n"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
+async def client(lsp_client: LanguageClient):
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+def with_notebooks(caps: types.ClientCapabilities) -> types.ClientCapabilities:
+    return attrs.evolve(
+        caps,
+        notebook_document=types.NotebookDocumentClientCapabilities(
+            synchronization=types.NotebookDocumentSyncClientCapabilities(execution_summary_support=False)
+        ),
+    )
+
+
+def cell_uri(path: Path, index: int) -> str:
+    return f"vscode-notebook-cell:{path.as_posix()}#cell{index}"
+
+
+def open_notebook(
+    client: LanguageClient, path: Path, cells: list[tuple[str, str]], version: int = 1
+) -> list[str]:
+    """Open a notebook of (kind, text) cells; returns the cell URIs."""
+    uris = [cell_uri(path, i) for i in range(len(cells))]
+    client.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=path.as_uri(),
+                notebook_type="jupyter-notebook",
+                version=version,
+                cells=[
+                    types.NotebookCell(
+                        kind=types.NotebookCellKind.Code if kind == "code" else types.NotebookCellKind.Markup,
+                        document=uri,
+                    )
+                    for uri, (kind, _) in zip(uris, cells, strict=True)
+                ],
+            ),
+            cell_text_documents=[
+                types.TextDocumentItem(
+                    uri=uri, language_id="python" if kind == "code" else "markdown", version=1, text=text
+                )
+                for uri, (kind, text) in zip(uris, cells, strict=True)
+            ],
+        )
+    )
+    return uris
+
+
+def change_cell(client: LanguageClient, path: Path, uri: str, notebook_version: int, version: int, text: str):
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(
+                version=notebook_version, uri=path.as_uri()
+            ),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    text_content=[
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                            changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                        )
+                    ]
+                )
+            ),
+        )
+    )
+
+
+def codes(client: LanguageClient, uri: str) -> list[str]:
+    return [str(d.code) for d in client.diagnostics.get(uri, [])]
+
+
+CELLS = [
+    ("markdown", "# Fine-tune\nWe call `client.fine_tuning.jobs.create()` and `SFTTrainer(model)` below.\n"),
+    ("code", CLIENT_CELL),
+    ("code", MAGIC_CELL),
+    ("code", JOB_CELL),
+]
+
+
+async def test_the_server_advertises_notebook_sync_for_python_cells(client, tmp_path):
+    result = await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    sync = result.capabilities.notebook_document_sync
+    [selector] = sync.notebook_selector
+    assert selector.notebook == "jupyter-notebook"
+    assert [cell.language for cell in selector.cells] == ["python"]
+    assert sync.save is True
+
+
+async def test_diagnostics_land_on_the_right_cell(client, tmp_path):
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    path = tmp_path / "train.ipynb"
+    uris = open_notebook(client, path, CELLS)
+    await wait_for(lambda: all(uri in client.diagnostics for uri in uris[1:]))
+    assert codes(client, uris[3]) == ["RF101", "RF107"]
+    assert codes(client, uris[1]) == [] and codes(client, uris[2]) == []  # magics break nothing
+    assert codes(client, uris[0]) == []  # markdown naming the API
+    diagnostic = client.diagnostics[uris[3]][0]
+    assert diagnostic.range.start == types.Position(line=0, character=6)
+
+
+async def test_hover_and_code_actions_work_inside_a_cell(client, tmp_path):
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    path = tmp_path / "train.ipynb"
+    uris = open_notebook(client, path, CELLS)
+    await wait_for(lambda: "RF101" in codes(client, uris[3]))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uris[3]),
+            position=types.Position(line=0, character=10),
+        )
+    )
+    assert hover is not None and "RF101" in hover.contents.value
+    diagnostic = next(d for d in client.diagnostics[uris[3]] if d.code == "RF101")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uris[3]),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    titles = [action.title for action in actions]
+    assert "Open guide for RF101" in titles
+    suppress = next(a for a in actions if a.title.startswith("Suppress RF101 on this line"))
+    [change] = suppress.edit.document_changes
+    assert change.text_document.uri == uris[3]  # the edit goes into the cell, not the .ipynb
+    [edit] = change.edits
+    assert edit.range.start == types.Position(line=0, character=0)
+    assert edit.new_text.startswith("# ragfirst: ignore[RF101] -- ")
+    # Applying it silences RF101 in that cell.
+    change_cell(client, path, uris[3], 2, 2, edit.new_text + JOB_CELL)
+    await wait_for(lambda: "RF101" not in codes(client, uris[3]))
+
+
+async def test_a_client_made_in_one_cell_and_an_edit_that_removes_it(client, tmp_path):
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    path = tmp_path / "train.ipynb"
+    uris = open_notebook(client, path, CELLS)
+    await wait_for(lambda: "RF101" in codes(client, uris[3]))
+    # Cell 2 no longer makes an OpenAI client: cell 4's call resolves to nothing.
+    change_cell(client, path, uris[1], 2, 2, "client = object()\n")
+    await wait_for(lambda: codes(client, uris[3]) == [])
+
+
+async def test_save_and_close(client, tmp_path):
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    path = tmp_path / "train.ipynb"
+    uris = open_notebook(client, path, CELLS)
+    await wait_for(lambda: "RF101" in codes(client, uris[3]))
+    client.notebook_document_did_save(
+        types.DidSaveNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=path.as_uri())
+        )
+    )
+    client.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=path.as_uri()),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri in uris],
+        )
+    )
+    await wait_for(lambda: codes(client, uris[3]) == [])
+
+
+async def test_a_pull_client_gets_each_cells_diagnostics(client, tmp_path):
+    await start(client, [tmp_path], capabilities=with_notebooks(pull_capabilities()))
+    path = tmp_path / "train.ipynb"
+    uris = open_notebook(client, path, CELLS)
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uris[3]))
+    )
+    assert [d.code for d in report.items] == ["RF101", "RF107"]
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uris[1]))
+    )
+    assert list(report.items) == []
+
+
+async def test_an_ipynb_opened_as_json_gets_findings_at_their_json_line(client, tmp_path):
+    await start(client, [tmp_path], capabilities=push_capabilities())
+    cells = [
+        {
+            "cell_type": "markdown" if kind == "markdown" else "code",
+            "metadata": {},
+            "source": text.splitlines(True),
+        }
+        | ({"outputs": [], "execution_count": None} if kind == "code" else {})
+        for kind, text in CELLS
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    path = write(tmp_path, "train.ipynb", text)
+    uri = open_doc(client, path)
+    await wait_for(lambda: uri in client.diagnostics)
+    rf101 = next(d for d in client.diagnostics[uri] if d.code == "RF101")
+    line = text.splitlines()[rf101.range.start.line]
+    assert line[rf101.range.start.character :].startswith("client.fine_tuning.jobs.create(")
+    assert rf101.message.endswith("[cell 4:1:7]")
+    # No suppression comment is offered inside JSON, where it would break the file.
+    assert "suppress_line" not in rf101.data and "suppress_file" not in rf101.data
