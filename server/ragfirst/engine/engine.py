@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CallFact, FileFacts, local_module_index
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
-from ragfirst.analyzers.notebook_module import CellMap
 from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
 from ragfirst.checks.registry import CHECKS
@@ -32,7 +31,6 @@ from ragfirst.engine.local_modules import (
     resolve_qualname,
 )
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
-from ragfirst.engine.notebooks import analyze_notebook, place_in_cells
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
@@ -52,6 +50,7 @@ from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_t
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 if TYPE_CHECKING:
+    from ragfirst.analyzers.notebook_module import CellMap
     from ragfirst.analyzers.python_exports import Environment, Vocabulary
 
 ANALYSIS_ERROR = "RF000"
@@ -313,6 +312,8 @@ class Engine:
         if force == "sdk":
             force = self._may_export_sdk_value(text)
         if spec.name == "notebook":
+            from ragfirst.engine.notebooks import analyze_notebook  # only runs that meet a notebook
+
             return analyze_notebook(self, analysis, text)
         if (
             spec.prefilter
@@ -515,6 +516,8 @@ class Engine:
             findings, analysis.path, base_dir, root, self.ruleset
         )  # a library's own
         if analysis.notebook is not None:
+            from ragfirst.engine.notebooks import place_in_cells
+
             place_in_cells(findings, analysis.notebook)
         findings.sort(key=Finding.sort_key)
         return findings

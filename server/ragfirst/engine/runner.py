@@ -35,8 +35,7 @@ from ragfirst.engine.parallel import (
     unreadable,
 )
 from ragfirst.engine.project import ProjectIndex
-from ragfirst.engine.project_model import ProjectRoots, build_index, link_project
-from ragfirst.engine.python_link import environment_digest
+from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.model import Finding
@@ -147,7 +146,7 @@ class _Planned:
     engine: Engine | None  # None until needed: a run answered by its snapshot loads no rules
     shown: str
     analysis: FileAnalysis | None = None
-    project: Path | None = None  # the project root (project_model.ProjectRoots)
+    project: Path | None = None  # the project root (project_roots.ProjectRoots)
     context_only: bool = False  # in the project but not asked for: facts, never findings
 
 
@@ -330,6 +329,8 @@ def _link(
             return None
         key = None
         if cache is not None and ids is not None:
+            from ragfirst.engine.python_link import environment_digest
+
             tag = f"force:{force}" if force else environment_digest(environment or {})
             key = content_key(data, f"{ids.keys[index]}\0link:{tag}", cap)
             hit = cache.get_many([key]).get(key)
@@ -344,6 +345,11 @@ def _link(
     locations = {planned[i].shown: _posix_abspath(planned[i].path) for i in indexes}
     engine = planned[indexes[0]].engine
     libraries = engine.sdk_roots() if engine is not None else frozenset()
+    from ragfirst.engine.project_model import (
+        build_index,
+        link_project,
+    )  # a run its snapshot answers needs none
+
     linked = link_project(analyses, _posix_abspath(root), reanalyze, locations, libraries)  # type: ignore[arg-type]
     for shown, analysis in linked.analyses.items():
         planned[by_shown[shown]].analysis = analysis

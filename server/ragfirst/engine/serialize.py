@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ragfirst.analyzers.notebook_module import CellMap
 from ragfirst.engine.engine import FileAnalysis, RawMatch
 from ragfirst.engine.local_modules import ModuleExports, dump_local_call, load_local_call
 from ragfirst.engine.project import FactSite
@@ -70,6 +69,8 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     ]
     analysis.local_calls = [load_local_call(item) for item in data.get("local_calls", ())]
     if data.get("notebook") is not None:
+        from ragfirst.analyzers.notebook_module import CellMap  # only for notebooks
+
         analysis.notebook = CellMap.load(data["notebook"])
     exports = data.get("exports")
     if exports is not None:

@@ -34,7 +34,7 @@ from ragfirst.data.secrets import redact_text
 from ragfirst.docs_gen import render_rule_page
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
-from ragfirst.engine.project_model import ProjectRoots
+from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.engine.workspace import Workspace
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
@@ -243,7 +243,7 @@ class RagfirstServer(LanguageServer):
         return project_context(settings, folder, self.project_root(settings, path))
 
     def project_root(self, settings: Settings, path: Path) -> Path:
-        """The file's project root, as the CLI finds it (project_model.ProjectRoots); with
+        """The file's project root, as the CLI finds it (project_roots.ProjectRoots); with
         nothing to mark one, the workspace folder (the CLI: the directory asked for)."""
         return self.roots.root_of(path.parent, settings.root) or self.folder_for(path) or path.parent
 
