@@ -121,7 +121,7 @@ async def test_diagnostics_land_on_the_right_cell(client, tmp_path):
     path = tmp_path / "train.ipynb"
     uris = open_notebook(client, path, CELLS)
     await wait_for(lambda: all(uri in client.diagnostics for uri in uris[1:]))
-    assert codes(client, uris[3]) == ["RF101", "RF107"]
+    assert codes(client, uris[3]) == ["RF101", "RF107", "RF406"]  # RF406: the retiring model id
     assert codes(client, uris[1]) == [] and codes(client, uris[2]) == []  # magics break nothing
     assert codes(client, uris[0]) == []  # markdown naming the API
     diagnostic = client.diagnostics[uris[3]][0]
@@ -166,9 +166,10 @@ async def test_a_client_made_in_one_cell_and_an_edit_that_removes_it(client, tmp
     path = tmp_path / "train.ipynb"
     uris = open_notebook(client, path, CELLS)
     await wait_for(lambda: "RF101" in codes(client, uris[3]))
-    # Cell 2 no longer makes an OpenAI client: cell 4's call resolves to nothing.
+    # Cell 2 no longer makes an OpenAI client: cell 4's call resolves to nothing (the model
+    # id it names is still a retiring model: RF406 stays).
     change_cell(client, path, uris[1], 2, 2, "client = object()\n")
-    await wait_for(lambda: codes(client, uris[3]) == [])
+    await wait_for(lambda: codes(client, uris[3]) == ["RF406"])
 
 
 async def test_save_and_close(client, tmp_path):
@@ -197,7 +198,7 @@ async def test_a_pull_client_gets_each_cells_diagnostics(client, tmp_path):
     report = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uris[3]))
     )
-    assert [d.code for d in report.items] == ["RF101", "RF107"]
+    assert [d.code for d in report.items] == ["RF101", "RF107", "RF406"]
     report = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uris[1]))
     )
