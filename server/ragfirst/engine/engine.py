@@ -7,8 +7,10 @@ afterwards, and lets the language server re-analyze only the document that chang
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -537,6 +539,12 @@ def docs_uri(guide: str) -> str:
 
 
 def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
-    """Read at most `limit + 1` bytes so an oversized file is detected without loading it."""
-    with open(path, "rb") as handle:
+    """Read at most `limit + 1` bytes so an oversized file is detected without loading it.
+
+    Opened without blocking and type-checked after opening (as `safe_read` does): a file
+    swapped for a FIFO or a device after discovery raises OSError, never blocks."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
         return handle.read(limit + 1)

@@ -33,7 +33,7 @@ from ragfirst.config.settings import CONFIG_FILES, ConfigError, ConfigResolver, 
 from ragfirst.data.secrets import redact_text
 from ragfirst.docs_gen import render_rule_page
 from ragfirst.engine.discovery import discover
-from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
@@ -408,8 +408,7 @@ class RagfirstServer(LanguageServer):
             settings = self.settings_for(path)
             engine = self.engine_for(settings)
             try:
-                with path.open("rb") as handle:
-                    data = handle.read(settings.max_file_size + 1)
+                data = read_file_bytes(path, settings.max_file_size)  # no FIFO can block
             except OSError:
                 continue
             shown = self.display_path(path)
