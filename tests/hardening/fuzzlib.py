@@ -719,6 +719,8 @@ def run_cli_in_process(args: list[str]) -> tuple[int | None, str, str, str | Non
             code = exc.code if isinstance(exc.code, int) else 2
         except BaseException:
             trace = traceback.format_exc()
+    if trace is None and "ragfirst: internal error:" in err.getvalue():
+        trace = err.getvalue()  # main() turns a bug into exit 2 and one line: still a crash
     return code, out.getvalue(), err.getvalue(), trace
 
 

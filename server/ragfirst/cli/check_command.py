@@ -25,6 +25,7 @@ from ragfirst.engine.engine import Engine
 from ragfirst.engine.runner import EngineCache, display_path, lint_paths
 from ragfirst.model import Severity
 from ragfirst.reporters.report import Report, RuleInfo
+from ragfirst.reporters.terminal_text import escape_controls
 
 
 class _RecordingEngines(EngineCache):
@@ -42,7 +43,7 @@ class _RecordingEngines(EngineCache):
 
 
 def _error(message: str) -> int:
-    sys.stderr.write(f"ragfirst: error: {message}\n")
+    sys.stderr.write(f"ragfirst: error: {escape_controls(message)}\n")  # it may quote a file name
     return EXIT_ERROR
 
 

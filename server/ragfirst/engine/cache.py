@@ -75,13 +75,13 @@ def rules_fingerprint(extra_rules: Iterable[Path] = ()) -> str:
         try:
             digest.update(str(path.name).encode() + b"\0" + read_capped(path, MAX_RULE_FILE_BYTES, Path("/")))
         except (OSError, ReadRefused):
-            digest.update(b"unreadable:" + str(path).encode())
+            digest.update(b"unreadable:" + str(path).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
 
 
 def content_key(data: bytes, display: str, max_bytes: int) -> str:
     digest = hashlib.sha256(data)
-    digest.update(f"\0{display}\0{max_bytes}".encode())
+    digest.update(f"\0{display}\0{max_bytes}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

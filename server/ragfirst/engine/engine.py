@@ -26,6 +26,7 @@ from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine.local_modules import LocalCall, ModuleExports, local_calls, resolve_qualname
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
+from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
@@ -253,7 +254,7 @@ class Engine:
             analysis.local_calls = local_calls(facts, lambda span: _snippet(source, span, secrets))
         if facts.exports:
             analysis.exports = ModuleExports(dict(facts.exports), list(facts.local_modules))
-        return analysis
+        return clean_analysis(analysis, secrets)  # the one outbound boundary (outbound.py)
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
         """Training data can be large: analyse the first `max_bytes` instead of refusing it."""
@@ -266,14 +267,17 @@ class Engine:
         if facts.data_summary is None:
             return analysis
         analysis.parsed = True
-        self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
-        return analysis
+        secrets = self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
+        return clean_analysis(analysis, secrets)
 
     def record_error(
         self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None
     ) -> None:
         snippet = redact_text(source.line(line).strip()) if source else ""
-        analysis.matches.append(RawMatch(ANALYSIS_ERROR, Span.point(line, col), {"error": message}, snippet))
+        error = {"error": clean_text(message)}
+        analysis.matches.append(
+            RawMatch(ANALYSIS_ERROR, Span.point(line, col), error, escape_surrogates(snippet))
+        )
 
     def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> set[str]:
         """Rule hits and fact sites of one file; returns the secrets found in it (raw, for
@@ -383,6 +387,8 @@ class Engine:
                     continue
             findings.append(self._finding(rule, match, analysis.path, project, settings, resolution))
         self._apply_suppressions(analysis, findings, settings)
+        for finding in findings:
+            clean_finding(finding)  # the one outbound boundary (outbound.py)
         findings.sort(key=Finding.sort_key)
         return findings
 

@@ -1,0 +1,97 @@
+"""The one boundary every string crosses on its way out of the engine.
+
+What the engine keeps about a file (match captures, snippets, fact labels and captures,
+suppression reasons, the literal arguments of calls through project modules) and what it
+reports (messages, reasons, finding data, paths) passes through here once:
+
+- API keys are redacted: keys of a known format and long random values given to key-like
+  names (`redact_text`), plus every raw key the file's own check found (`secrets`), which
+  catches a key wherever it is quoted (a model argument, a suppression reason).
+- Lone surrogates (`"\\ud83d"` in a Python or TS string, a non-UTF-8 file name decoded
+  with surrogateescape) are written as the escape `\\ud83d`: no output format can encode
+  them, and the cache's JSON would join a pair into one character, so a cached run would
+  differ from an uncached one.
+
+Front ends then only escape for their medium (terminal control characters in
+`reporters/terminal_text.py`). The cache stores analyses after this boundary, so it holds
+no key either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from ragfirst.data.secrets import redact, redact_text
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """`text` with every lone surrogate written as its `\\uXXXX` escape."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def clean_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Redacted (known formats, key-like names, and `secrets`) and encodable."""
+    text = redact_text(text)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, redact(secret))
+    return escape_surrogates(text)
+
+
+def clean_value(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """A literal (str, list, dict, number) with every string in it cleaned."""
+    if isinstance(value, str):
+        return clean_text(value, secrets)
+    if isinstance(value, dict):
+        return {clean_value(k, secrets): clean_value(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_value(v, secrets) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clean_value(v, secrets) for v in value)
+    return value
+
+
+def clean_analysis(analysis: Any, secrets: Iterable[str] = ()) -> Any:
+    """A FileAnalysis with every string it will store or report cleaned (in place)."""
+    keys = tuple(secrets)
+    for index, match in enumerate(analysis.matches):
+        analysis.matches[index] = replace(
+            match,
+            captures={k: clean_text(v, keys) for k, v in match.captures.items()},
+            snippet=clean_text(match.snippet, keys),
+        )
+    for index, site in enumerate(analysis.fact_sites):
+        analysis.fact_sites[index] = replace(
+            site,
+            label=clean_text(site.label, keys),
+            captures=tuple((k, clean_text(v, keys)) for k, v in site.captures),
+        )
+    for suppression in analysis.suppressions:
+        if suppression.reason is not None:
+            suppression.reason = clean_text(suppression.reason, keys)
+    for local in analysis.local_calls:
+        local.snippet = clean_text(local.snippet, keys)
+        for arg in [*local.call.args, *local.call.kwargs.values()]:
+            arg.value = clean_value(arg.value, keys)
+    return analysis
+
+
+def clean_finding(finding: Any) -> Any:
+    """A Finding ready for any front end (in place)."""
+    finding.message = clean_text(finding.message)
+    finding.path = escape_surrogates(finding.path)
+    finding.snippet = clean_text(finding.snippet)
+    if finding.suppression_reason is not None:
+        finding.suppression_reason = clean_text(finding.suppression_reason)
+    if finding.data:
+        finding.data = clean_value(finding.data)
+    if finding.fix is not None:
+        finding.fix = replace(finding.fix, title=clean_text(finding.fix.title))
+    return finding
