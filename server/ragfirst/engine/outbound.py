@@ -36,12 +36,28 @@ def escape_surrogates(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# A run of 24+ letters and digits with upper case, lower case and digits all in it: the
+# body of a key, never a model or deployment name (those are words joined by `-`, `.`,
+# `_`, `/` or `:`). Messages print captured values (`{arg.model}`): a key passed where a
+# model name goes must not be printed whole, nor kept in the cache.
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9]{24,}")
+
+
+def _redact_random_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if any(c.isupper() for c in run) and any(c.islower() for c in run) and any(c.isdigit() for c in run):
+        return redact(run)
+    return run
+
+
 def clean_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Redacted (known formats, key-like names, and `secrets`) and encodable."""
+    """Redacted (known formats, key-like names, `secrets`, random runs) and encodable."""
     text = redact_text(text)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, redact(secret))
+    if len(text) >= 24:
+        text = _RANDOM_RUN.sub(_redact_random_run, text)
     return escape_surrogates(text)
 
 

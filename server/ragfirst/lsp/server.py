@@ -14,6 +14,7 @@ import contextlib
 import gc
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from ragfirst import __version__
@@ -236,10 +238,14 @@ class RagfirstServer(LanguageServer):
     def lint_text(self, uri: str, text: str) -> tuple[list[Finding], FileAnalysis | None, list[str]]:
         """Analyze and finalize one document (runs in a worker thread)."""
         path = Path(uri_to_path(uri))
+        settings = self.settings_for(path)
+        if len(text) > settings.max_file_size:
+            # As in the CLI: a document over max-file-size is one RF000, and is neither
+            # split into lines nor encoded whole (a 300 MB buffer peaked at 2.5 GB).
+            text = text[: settings.max_file_size + 1]
         lines = SourceText(text).lines
         if language_of(path.name) is None:
             return [], None, lines
-        settings = self.settings_for(path)
         engine = self.engine_for(settings)
         shown = self.display_path(path)
         started = time.perf_counter()
@@ -764,8 +770,9 @@ def create_server() -> RagfirstServer:
     def explain_rule(ls: RagfirstServer, *arguments: Any) -> str:
         rule_id = _rule_argument(list(arguments))
         rule = ls.engine_for(Settings()).ruleset.get(rule_id.upper()) if rule_id else None
-        if rule is None:
-            raise ValueError(f"unknown rule {rule_id!r}")
+        if rule is None:  # an InvalidParams answer: no traceback, the argument not echoed
+            shown = rule_id if rule_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,15}", rule_id) else "given"
+            raise JsonRpcInvalidParams(f"unknown rule {shown} (expected a rule id such as RF101)")
         return render_rule_page(rule)
 
     @server.command("ragfirst.lintWorkspace")
@@ -838,7 +845,7 @@ def _reindex_disk_file(ls: RagfirstServer, uri: str, change_type: types.FileChan
         return project.remove_file(shown)
     engine = ls.engine_for(settings)
     try:
-        data = path.read_bytes()[: settings.max_file_size + 1]
+        data = read_file_bytes(path, settings.max_file_size)  # capped; no FIFO can block
     except OSError:
         return False
     analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size)
