@@ -38,8 +38,9 @@ from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.runner import EngineCache, project_context
+from ragfirst.lsp.comment_positions import UNKNOWN, line_breaks
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
-from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
+from ragfirst.lsp.edits import document_lines, file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
 from ragfirst.lsp.protocol import FrameParser, FramingError, RagfirstProtocol, read_stdio
 from ragfirst.model import Finding
@@ -243,7 +244,7 @@ class RagfirstServer(LanguageServer):
             # As in the CLI: a document over max-file-size is one RF000, and is neither
             # split into lines nor encoded whole (a 300 MB buffer peaked at 2.5 GB).
             text = text[: settings.max_file_size + 1]
-        lines = SourceText(text).lines
+        lines = document_lines(text)  # keeps the line ending for quick-fix edits
         if language_of(path.name) is None:
             return [], None, lines
         engine = self.engine_for(settings)
@@ -274,6 +275,8 @@ class RagfirstServer(LanguageServer):
         language = language_of(uri) or "python"
         result = []
         file_edits: dict[str, Any] = {}  # the file-level suppression depends on the rule only
+        commentable = [f for f in findings if not f.suppressed and f.rule_id != "RF000"]
+        breaks = line_breaks(lines, language) if commentable else UNKNOWN  # legal comment lines
         for finding in findings:
             if finding.suppressed:
                 continue
@@ -288,7 +291,9 @@ class RagfirstServer(LanguageServer):
                 for key, edit in (
                     (
                         "suppress_line",
-                        line_suppression_edit(lines, finding.span.start_line, finding.rule_id, language),
+                        line_suppression_edit(
+                            lines, finding.span.start_line, finding.rule_id, language, breaks
+                        ),
                     ),
                     ("suppress_file", file_edits[finding.rule_id]),
                 ):
@@ -478,7 +483,8 @@ class RagfirstServer(LanguageServer):
                 analysis, self.project_for(settings, path), settings, self.context_for(settings, path)
             )
             try:
-                lines = SourceText(path.read_text(encoding="utf-8", errors="replace")).lines
+                data = read_file_bytes(path, settings.max_file_size)
+                lines = document_lines(data.decode("utf-8", errors="replace"))
             except OSError:
                 continue
             self.text_document_publish_diagnostics(
