@@ -3,6 +3,7 @@ line, never a traceback (issue 25, "Time and memory" and "Never a traceback").""
 
 from __future__ import annotations
 
+import json
 import textwrap
 import time
 import tracemalloc
@@ -118,3 +119,34 @@ def test_a_pyproject_with_a_ragfirst_table_still_must_be_readable(project, conte
     (project / "pyproject.toml").write_bytes(content)
     code, _, err, trace = run_cli_in_process(["check", "."])
     _one_line_error(code, err, trace, "pyproject.toml")
+
+
+def _regex_pack(count: int) -> str:
+    rules = []
+    for index in range(count):
+        rules.append(
+            f"  - id: TEAM{index:04d}\n    name: team-rule-{index}\n    severity: warning\n"
+            "    summary: A team rule.\n    message: team rule\n    guide: guide/llm-spend.md#output-token-caps\n"
+            "    match:\n      python:\n        - call: mylib.run\n"
+            f'          args:\n            - {{name: model, matches: "[a-z]{{1,1000}}Q{index}"}}\n'
+        )
+    return "version: 1\nrules:\n" + "".join(rules)
+
+
+def test_regex_fan_out_is_budgeted_per_pack_and_file(project):
+    """3,000 regexes against one 100 KB string ran over 120 s: now a budget stops the pack
+    on that file, and one RF000 names the pack; other files and rules are still checked."""
+    (project / "team.yaml").write_text(_regex_pack(600))  # the issue had 3,000; 600 show it
+    (project / "pyproject.toml").write_text('[tool.ragfirst]\nrules = ["team.yaml"]\n')
+    (project / "big.py").write_text('import mylib\nmylib.run(model="' + "a" * 100_000 + '")\n')
+    (project / "small.py").write_text('import mylib\nmylib.run(model="abcQ7")\n')
+    started = time.perf_counter()
+    code, out, err, trace = run_cli_in_process(["check", "--no-cache", "--format", "json", "."])
+    elapsed = time.perf_counter() - started
+    assert trace is None, trace
+    assert code == 1, err
+    findings = json.loads(out)["findings"]
+    budget = [f for f in findings if f["rule"] == "RF000" and f["path"] == "big.py"]
+    assert len(budget) == 1 and "team.yaml" in budget[0]["message"] and "budget" in budget[0]["message"]
+    assert any(f["rule"] == "TEAM0007" and f["path"] == "small.py" for f in findings)
+    assert elapsed < 60, elapsed

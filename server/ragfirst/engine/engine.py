@@ -40,6 +40,7 @@ from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
 from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_trigger
+from ragfirst.rules.user_regex import REGEX_BUDGET_MESSAGE, regex_budget
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 ANALYSIS_ERROR = "RF000"
@@ -248,7 +249,10 @@ class Engine:
             self.record_error(analysis, internal_error("analysing this file", exc), 1, 0, source)
             return analysis
         analysis.parsed = True
-        secrets = self._match(analysis, facts, source)
+        with regex_budget() as budget:  # a pack's regexes get a work budget per file
+            secrets = self._match(analysis, facts, source)
+        for pack in budget.exceeded:
+            self.record_error(analysis, f"rule pack {pack}: {REGEX_BUDGET_MESSAGE}", 1, 0)
         analysis.suppressions = parse_suppressions(facts.comments, source)
         if facts.local_modules:
             analysis.local_calls = local_calls(facts, lambda span: _snippet(source, span, secrets))
@@ -267,7 +271,10 @@ class Engine:
         if facts.data_summary is None:
             return analysis
         analysis.parsed = True
-        secrets = self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
+        with regex_budget() as budget:
+            secrets = self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
+        for pack in budget.exceeded:
+            self.record_error(analysis, f"rule pack {pack}: {REGEX_BUDGET_MESSAGE}", 1, 0)
         return clean_analysis(analysis, secrets)
 
     def record_error(
