@@ -199,3 +199,17 @@ def test_fuzzers_count_an_internal_error_exit_as_a_crash(project, monkeypatch):
     (project / "a.py").write_text("x = 1\n")
     problems = fuzzlib.check_cli_batch(project)
     assert [p.what for p in problems] == ["crash"]
+
+
+def test_rf000_for_syntax_errors_only_in_files_ragfirst_must_analyse(project):
+    """The documented RF000 contract (docs/security.md, promise 5): a file is parsed only
+    when its text holds a word some enabled rule looks for; a syntax error elsewhere is the
+    compiler's business, not a finding. Unreadable, oversized, undecodable and binary files
+    are RF000s whatever they contain."""
+    (project / "unrelated.py").write_text("def broken(:\n    pass\n")
+    (project / "related.py").write_text("from openai import OpenAI\nOpenAI().fine_tuning.jobs.create\ndef broken(:\n")
+    (project / "undecodable.py").write_bytes(b"x = '\xff\xfe'\n")
+    code, out, err, trace = run_cli_in_process(["check", "--format", "json", "."])
+    assert trace is None and code == 1, err
+    rf000 = sorted(f["path"] for f in json.loads(out)["findings"] if f["rule"] == "RF000")
+    assert rf000 == ["related.py", "undecodable.py"]
