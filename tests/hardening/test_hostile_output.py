@@ -207,7 +207,9 @@ def test_rf000_for_syntax_errors_only_in_files_ragfirst_must_analyse(project):
     compiler's business, not a finding. Unreadable, oversized, undecodable and binary files
     are RF000s whatever they contain."""
     (project / "unrelated.py").write_text("def broken(:\n    pass\n")
-    (project / "related.py").write_text("from openai import OpenAI\nOpenAI().fine_tuning.jobs.create\ndef broken(:\n")
+    (project / "related.py").write_text(
+        "from openai import OpenAI\nOpenAI().fine_tuning.jobs.create\ndef broken(:\n"
+    )
     (project / "undecodable.py").write_bytes(b"x = '\xff\xfe'\n")
     code, out, err, trace = run_cli_in_process(["check", "--format", "json", "."])
     assert trace is None and code == 1, err
