@@ -136,11 +136,11 @@ def test_no_key_leaves_through_any_output(tmp_path):
                     )
                 )
         for key in keys[:3]:
-            traffic.append(
-                client.request(
-                    "workspace/executeCommand", {"command": "ragfirst.explainRule", "arguments": [key]}
-                )
+            answer = client.request(
+                "workspace/executeCommand", {"command": "ragfirst.explainRule", "arguments": [key]}
             )
+            assert answer["error"]["code"] == -32602 and "traceback" not in json.dumps(answer), answer
+            traffic.append(answer)
     finally:
         client.close()
     outputs["lsp responses"] = json.dumps(traffic, ensure_ascii=False)
