@@ -152,6 +152,13 @@ def run_tree_cases(args, workdir, watchdog, counts, slowest, record) -> None:
         if not problems:
             shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
+        if (index + 1) % 500 == 0:  # progress, so a run stopped early still has exact counts
+            print(
+                f"tree: {index + 1} cases, {time.monotonic() - started:.0f}s, crashes {counter['crash']},"
+                f" internal-errors {counter['internal-error']}, cache-mismatches {counter['cache-mismatch']},"
+                f" other {counter['cli']}",
+                flush=True,
+            )
     seconds, slow_index, _ = slowest.get("tree", (0.0, 0, []))
     print(
         f"{'tree':13} {counter['cases']:6} cases in {time.monotonic() - started:7.1f}s  crashes {counter['crash']}"
