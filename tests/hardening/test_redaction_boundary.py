@@ -216,3 +216,15 @@ def test_a_key_given_as_a_model_is_not_printed(tmp_path, monkeypatch, model):
         assert model in messages[0]  # a model name is still named
     else:
         assert model[8:-4] not in out
+
+
+def test_camel_case_identifiers_with_digits_stay_readable():
+    from ragfirst.engine.outbound import clean_text
+
+    for name in (
+        "MyCustomEmbeddings2024Provider",
+        "GPT4oMiniTranslationClient2024",
+        "HuggingFaceEmbeddings384Dim",
+    ):
+        assert clean_text(f"calls {name}.create") == f"calls {name}.create"
+    assert "G2iM" not in clean_text("aB3dE5gH7jK9mN2pQ4sT6vW8yZ1cF3hJ5kL7nP9rS2uX4wY6zA8bD0eG2iM4oQ6x")
