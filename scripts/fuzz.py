@@ -35,7 +35,16 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from tests.hardening import fuzzlib  # noqa: E402
 
-SEVERE = ("crash", "internal-error", "nondeterministic", "rf000-count", "cli", "lsp", "hang")
+SEVERE = (
+    "crash",
+    "internal-error",
+    "nondeterministic",
+    "rf000-count",
+    "cli",
+    "lsp",
+    "hang",
+    "cache-mismatch",
+)
 
 
 class Watchdog:
@@ -113,6 +122,52 @@ def grammar_cases(count: int, seed: int) -> list[bytes]:
     return out[:count]
 
 
+def run_tree_cases(args, workdir, watchdog, counts, slowest, record) -> None:
+    """Multi-file trees (mixed kinds, a local module, a .gitignore and a config, each maybe
+    mutated) through the CLI three times: no cache, cold cache, warm cache; the three
+    results must be identical."""
+    import shutil
+
+    count = args.trees if args.trees is not None else args.cases
+    counter: collections.Counter[str] = collections.Counter()
+    counts["tree"] = counter
+    started = time.monotonic()
+    for index in range(count):
+        rng = fuzzlib.case_rng("tree", args.seed, index)
+        root = workdir / "trees" / f"t{index:06d}"
+        cache = workdir / "tree-caches" / f"t{index:06d}"
+        root.mkdir(parents=True)
+        applied = fuzzlib.make_tree(root, rng)
+        watchdog.begin("tree", index, "\n".join(applied).encode())
+        case_started = time.monotonic()
+        problems = fuzzlib.check_tree(root, cache)
+        seconds = time.monotonic() - case_started
+        watchdog.end()
+        counter["cases"] += 1
+        for problem in problems:
+            problem.data = "\n".join(applied).encode()
+        record("tree", index, problems, counter)
+        if seconds > slowest.get("tree", (-1.0, 0, []))[0]:
+            slowest["tree"] = (seconds, index, applied[:3])
+        if not problems:
+            shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        if (index + 1) % 500 == 0:  # progress, so a run stopped early still has exact counts
+            print(
+                f"tree: {index + 1} cases, {time.monotonic() - started:.0f}s, crashes {counter['crash']},"
+                f" internal-errors {counter['internal-error']}, cache-mismatches {counter['cache-mismatch']},"
+                f" other {counter['cli']}",
+                flush=True,
+            )
+    seconds, slow_index, _ = slowest.get("tree", (0.0, 0, []))
+    print(
+        f"{'tree':13} {counter['cases']:6} cases in {time.monotonic() - started:7.1f}s  crashes {counter['crash']}"
+        f"  internal-errors {counter['internal-error']}  cache-mismatches {counter['cache-mismatch']}"
+        f"  slowest {seconds * 1000:.1f} ms (case {slow_index})",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore", SyntaxWarning)  # ast.parse of generated code warns a lot
     parser = argparse.ArgumentParser(
@@ -133,10 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--save-dir", type=Path, default=Path(tempfile.gettempdir()) / "ragfirst-fuzz-failures"
     )
+    parser.add_argument(
+        "--trees", type=int, default=None, help="multi-file tree cases (default: --cases; kind `tree`)"
+    )
     args = parser.parse_args(argv)
 
     available = fuzzlib.available_kinds()
-    wanted = [k for k in args.kinds.split(",") if k] or list(fuzzlib.KINDS)
+    wanted = [k for k in args.kinds.split(",") if k] or [*fuzzlib.KINDS, "tree"]
+    run_trees = "tree" in wanted
+    wanted = [k for k in wanted if k != "tree"]
     skipped = [k for k in wanted if k not in available]
     kinds = [k for k in wanted if k in available]
     for kind in skipped:
@@ -220,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  bad-positions {counter['bad-position']}  slowest {seconds * 1000:.1f} ms (case {slow_index}: {'+'.join(slow_applied)})",
                 flush=True,
             )
+        if run_trees:
+            run_tree_cases(args, workdir, watchdog, counts, slowest, record)
     finally:
         if lsp is not None:
             lsp.close()
@@ -238,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         "lsp",
         "slow",
         "bad-pos",
+        "cache≠",
     )
     print("  ".join(f"{h:>10}" for h in header))
     totals: collections.Counter[str] = collections.Counter()
@@ -256,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             counter["lsp"],
             counter["slow"],
             counter["bad-position"],
+            counter["cache-mismatch"],
         ]
         print("  ".join(f"{v!s:>10}" for v in row))
     slowest_overall = max(((s, k, i, a) for k, (s, i, a) in slowest.items()), default=None)

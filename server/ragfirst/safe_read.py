@@ -33,6 +33,15 @@ def _size_text(limit: int) -> str:
 def read_capped(path: Path, limit: int, inside: Path | None = None) -> bytes:
     """The bytes of `path` (at most `limit`), whose real path must lie under `inside`
     (default: the directory that holds `path`). Raises ReadRefused or OSError."""
+    data = read_head(path, limit, inside)
+    if len(data) > limit:
+        raise ReadRefused(f"too large (over {_size_text(limit)}); not read")
+    return data
+
+
+def read_head(path: Path, limit: int, inside: Path | None = None) -> bytes:
+    """Like `read_capped`, but a file over `limit` gives its first `limit + 1` bytes instead
+    of an error (a caller that only needs to know whether a word is there)."""
     real = Path(os.path.realpath(path))
     base = Path(os.path.realpath(inside if inside is not None else Path(os.path.abspath(path)).parent))
     if not real.is_relative_to(base):
@@ -45,7 +54,4 @@ def read_capped(path: Path, limit: int, inside: Path | None = None) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ReadRefused("not a regular file; not read")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise ReadRefused(f"too large (over {_size_text(limit)}); not read")
-    return data
+        return handle.read(limit + 1)

@@ -57,14 +57,16 @@ def test_original_is_intact_when_the_write_fails(tmp_path, monkeypatch, failing)
     assert leftovers(tmp_path) == []
 
 
-def test_a_symlink_keeps_pointing_at_the_replaced_file(tmp_path):
+def test_a_symlink_is_refused_not_followed(tmp_path):
+    """Issue 25: a planted link must not redirect a write (docs/security.md, promise 7)."""
     real = tmp_path / "real.json"
     real.write_text("old")
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    write_atomic(link, "new")
+    with pytest.raises(atomic_write.LinkRefused):
+        write_atomic(link, "new")
     assert link.is_symlink()
-    assert real.read_text() == "new"
+    assert real.read_text() == "old"
 
 
 def test_cli_write_failure_is_one_line_exit_two_and_keeps_the_old_report(project, capsys, monkeypatch):

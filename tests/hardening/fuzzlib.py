@@ -262,6 +262,87 @@ _COMMON_TOKENS = (
     "null",
 )
 
+SQL_SEEDS = [
+    """\
+-- documents and their embeddings
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE documents (
+    id bigserial PRIMARY KEY,
+    body text,
+    embedding vector(1536)
+);
+CREATE INDEX ON documents USING hnsw (embedding vector_cosine_ops);
+SELECT ai.openai_embed('text-embedding-3-small', body) FROM documents; /* a
+block comment */ INSERT INTO t VALUES ('it''s', $$dollar
+quoted$$, E'\\n');
+""",
+]
+
+INI_SEEDS = [
+    """\
+[metadata]
+name = demo
+; a comment
+[options]
+install_requires =
+    openai>=1.40
+    trl==0.29
+    peft
+
+[options.extras_require]
+train =
+    deepspeed>=0.15
+[tool:pytest]
+addopts = -q
+""",
+]
+
+VUE_SEED = """\
+<template>
+  <button @click="tune">Tune {{ label }}</button>
+</template>
+
+<script setup lang="ts">
+import OpenAI from "openai";
+const openai = new OpenAI({ apiKey: "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", dangerouslyAllowBrowser: true });
+const tune = () => openai.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: `f${1}` });
+</script>
+
+<style scoped>
+button { color: red; }
+</style>
+"""
+
+TSX_SEED = """\
+import OpenAI from "openai";
+import { useState } from "react";
+
+const client = new OpenAI({ dangerouslyAllowBrowser: true });
+
+export function Tune<T extends object>(props: { label: string } & T) {
+  const [busy, setBusy] = useState<boolean>(false);
+  const run = async () => {
+    setBusy(true);
+    await client.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: "f" });
+    await client.chat.completions.create({ model: "gpt-4o", messages: [] });
+  };
+  return <button disabled={busy} onClick={run}>{props.label}{`x${1}`}</button>;
+}
+"""
+
+_MARKUP_TOKENS = (
+    "<script>",
+    "</script>",
+    '<script setup lang="ts">',
+    "<template>",
+    "{{",
+    "}}",
+    "<!--",
+    "-->",
+    "`${",
+    "<style>",
+)
+
 KINDS: dict[str, Kind] = {
     "python": Kind(
         "python",
@@ -413,6 +494,28 @@ KINDS: dict[str, Kind] = {
             '"weight": 0',
             "\\ud800",
         ),
+    ),
+    "sql": Kind(
+        "sql",
+        "fuzz_case.sql",
+        tuple(SQL_SEEDS),
+        ("--", "/*", "*/", "'", "''", "$$", "$tag$", "E'\\", "vector(", "CREATE TABLE ", ";", "(", ")", '"'),
+    ),
+    "ini": Kind(
+        "ini",
+        "setup.cfg",
+        tuple(INI_SEEDS),
+        ("[", "]", "=", ":", ";", "#", "    ", "\t", "%(name)s", "[options]", "install_requires =\n    "),
+    ),
+    "vue": Kind("vue", "FuzzCase.vue", (VUE_SEED,), _MARKUP_TOKENS),
+    "svelte": Kind(
+        "svelte",
+        "FuzzCase.svelte",
+        (VUE_SEED.replace('<script setup lang="ts">', "<script>").replace("@click", "on:click"),),
+        (*_MARKUP_TOKENS, "{#if x}", "{/if}", "$:"),
+    ),
+    "tsx": Kind(
+        "tsx", "fuzz_case.tsx", (TSX_SEED,), ("<", ">", "</", "/>", "{", "}", "<T,>", "`${", "=>", "as any")
     ),
 }
 
@@ -719,6 +822,8 @@ def run_cli_in_process(args: list[str]) -> tuple[int | None, str, str, str | Non
             code = exc.code if isinstance(exc.code, int) else 2
         except BaseException:
             trace = traceback.format_exc()
+    if trace is None and "ragfirst: internal error:" in err.getvalue():
+        trace = err.getvalue()  # main() turns a bug into exit 2 and one line: still a crash
     return code, out.getvalue(), err.getvalue(), trace
 
 
@@ -968,3 +1073,113 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+# -- multi-file trees: configs, .gitignore, cross-file links; no cache vs cold vs warm --------
+
+GITIGNORE_KIND = Kind(
+    "gitignore",
+    ".gitignore",
+    ("*.log\n/build/\n!keep.py\nsecret*.py\n[abc]x.py\n**/gen/**\ndocs/*.md\n# comment\n\\#hash\n",),
+    ("*", "**", "?", "[", "]", "[!", "[z-a]", "!", "/", "\\", "\\ ", " ", "#", "\n"),
+)
+CONFIG_KIND = Kind(
+    "config",
+    "ragfirst.toml",
+    (
+        'select = ["RF1", "RF3", "RF4", "RF5"]\nignore = ["RF107"]\nexclude = ["vendor/**"]\n'
+        'max-file-size = 1048576\nrequire-reason = false\nrespect-gitignore = true\n[severity]\nRF404 = "error"\n',
+    ),
+    ("[", "]", "=", '"', "'", "RF", "ALL", "[[", "{", "}", "\n", "exclude = [", 'rules = ["x.yaml"]'),
+)
+TREE_KINDS = (
+    "python",
+    "typescript",
+    "yaml",
+    "json",
+    "toml",
+    "dotenv",
+    "requirements",
+    "jsonl",
+    "sql",
+    "ini",
+    "vue",
+    "tsx",
+)
+TREE_DIRS = ("", "src/", "web/", "db/migrations/", "tests/", "vendor/", "gen/deep/")
+LOCAL_MODULE = "import litellm\n\ndef complete(**kwargs):\n    return litellm.completion(**kwargs)\n"
+LOCAL_CALLER = "from llm import complete\n\ncomplete(model='gpt-4o', messages=[], api_key='sk-test')\n"
+
+
+def make_tree(root: Path, rng: random.Random) -> list[str]:
+    """A small project: 2-6 files of mixed kinds (mutated or not) in a few folders, a
+    local module and its caller, a .gitignore and a ragfirst.toml or pyproject.toml (each
+    mutated half of the time). Returns what was applied, for the report."""
+    applied: list[str] = []
+    for _ in range(rng.randint(2, 6)):
+        kind = KINDS[rng.choice(TREE_KINDS)]
+        if rng.random() < 0.5:
+            data, how = mutate(kind, rng)
+        else:
+            data, how = rng.choice(kind.seeds).encode(), ["seed"]
+        name = rng.choice(TREE_DIRS) + f"{rng.randint(0, 9)}_{kind.filename.lstrip('.')}"
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        applied.append(f"{name}:{'+'.join(how)}")
+    (root / "llm.py").write_text(LOCAL_MODULE)
+    (root / "app.py").write_text(LOCAL_CALLER)
+    for kind, chance in ((GITIGNORE_KIND, 0.8), (CONFIG_KIND, 0.7)):
+        if rng.random() < chance:
+            # Mutated a third of the time: a broken config ends the run (exit 2) before any
+            # file is linted, and the trees are here to compare findings.
+            data, how = mutate(kind, rng) if rng.random() < 0.35 else (kind.seeds[0].encode(), ["seed"])
+            if kind is CONFIG_KIND and rng.random() < 0.3:
+                data = b"[tool.ragfirst]\n" + data
+                (root / "pyproject.toml").write_bytes(data)
+            else:
+                (root / kind.filename).write_bytes(data)
+            applied.append(f"{kind.name}:{'+'.join(how)}")
+    return applied
+
+
+def _tree_result(code: int | None, out: str, err: str) -> Any:
+    """What must agree between runs: the exit code and the findings (or the error line)."""
+    if code == 2:
+        return (2, err.strip().splitlines()[-1:] if err.strip() else [])
+    try:
+        payload = json.loads(out)
+    except ValueError:
+        return (code, "not JSON", out[:200])
+    return (code, payload.get("files_checked"), payload.get("findings"))
+
+
+def check_tree(root: Path, cache_dir: Path) -> list[Problem]:
+    """The CLI on a tree without cache, with a cold cache and with a warm one: no crash,
+    exit 0/1/2, no internal error, and the three results identical."""
+    problems: list[Problem] = []
+    results = []
+    for label, extra in (
+        ("no cache", ["--no-cache"]),
+        ("cold", ["--cache-dir", str(cache_dir)]),
+        ("warm", ["--cache-dir", str(cache_dir)]),
+    ):
+        code, out, err, trace = run_cli_in_process(["check", "--format", "json", *extra, str(root)])
+        if trace is not None:
+            return [Problem("tree", "crash", f"{label}: {trace}")]
+        if code not in (0, 1, 2):
+            problems.append(Problem("tree", "cli", f"{label}: exit code {code!r}; stderr: {err[-500:]}"))
+        if INTERNAL_ERROR_MARK in out:
+            problems.append(Problem("tree", "internal-error", f"{label}: {out[:500]}"))
+        results.append((label, _tree_result(code, out, err)))
+    first = results[0][1]
+    for label, result in results[1:]:
+        if result != first:
+            problems.append(
+                Problem(
+                    "tree",
+                    "cache-mismatch",
+                    f"{label} differs from no cache: {str(result)[:300]} vs {str(first)[:300]}",
+                )
+            )
+    return problems

@@ -115,6 +115,11 @@ _TRIGGER_PREFIX = {
     "dotenv": "OPENAI_API_KEY=x\n",
     "requirements": "trl>=0.29\n",
     "jsonl": '{"messages": [{"role": "user", "content": "hi"}]}\n',
+    "sql": "CREATE TABLE documents (embedding vector(1536));\n",
+    "ini": "[options]\ninstall_requires =\n    trl\n",
+    "vue": '<script setup lang="ts">\nimport OpenAI from "openai";\nconst c = new OpenAI({ apiKey: "k" });\n',
+    "svelte": '<script>\nimport OpenAI from "openai";\nconst c = new OpenAI({ apiKey: "k" });\n',
+    "tsx": 'import OpenAI from "openai";\nconst c = new OpenAI({ apiKey: "k" });\nconst x = <div>',
 }
 
 
@@ -338,6 +343,17 @@ def test_cli_exit_code_on_a_fuzzed_tree(tmp_path, monkeypatch):
         code, _, err, trace = fuzzlib.run_cli_in_process(["check", "--format", fmt, "."])
         assert trace is None, trace
         assert code in (0, 1, 2), (fmt, code, err[-500:])
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_multi_file_trees_agree_without_cache_cold_and_warm(tmp_path, index):
+    """Mixed kinds, a local module and its caller, a mutated .gitignore and config: the CLI
+    gives the same exit code and findings with no cache, a cold cache and a warm one."""
+    root = tmp_path / "tree"
+    root.mkdir()
+    fuzzlib.make_tree(root, fuzzlib.case_rng("tree", CI_SEED, index))
+    problems = fuzzlib.check_tree(root, tmp_path / "cache")
+    assert not problems, _describe(problems)
 
 
 def test_cli_subprocess_exit_code_on_a_fuzzed_tree(tmp_path):

@@ -343,13 +343,16 @@ def test_unreadable_file_is_an_rf000_not_a_crash(tmp_path, monkeypatch, jobs):
     secret = tmp_path / "locked.py"
     secret.write_text(FINE_TUNE)
 
+    real_open = os.open
+
     def guarded(file, *args, **kwargs):
         if os.path.basename(os.fspath(file)) == "locked.py":
             raise PermissionError(13, "Permission denied", os.fspath(file))
-        return open(file, *args, **kwargs)
+        return real_open(file, *args, **kwargs)
 
-    # Files are read with the built-in open: shadow it in that module only.
-    monkeypatch.setattr("ragfirst.engine.engine.open", guarded, raising=False)
+    # The engine's reader opens with os.open (non-blocking, then a type check): deny that
+    # one file (forked pool workers inherit the patch).
+    monkeypatch.setattr(os, "open", guarded)
     with Bound(seconds=20):
         findings = lint_paths([tmp_path], ConfigResolver(), jobs=jobs).findings
     assert sorted((Path(f.path).name, f.rule_id) for f in findings if f.rule_id in ("RF000", "RF101")) == [

@@ -29,6 +29,7 @@ from tests.hardening import fuzzlib
 from tests.hardening.fuzzlib import REPO_ROOT, run_cli_in_process
 
 from ragfirst.config.settings import ConfigResolver
+from ragfirst.engine.cache import default_cache_dir
 from ragfirst.engine.runner import lint_paths
 
 FINE_TUNE = textwrap.dedent(
@@ -235,6 +236,8 @@ class ReadRecorder:
             str(REPO_ROOT / "docs"),
             "/dev/null",
             "/dev/urandom",
+            # ragfirst's own cache (its database file is created 0600 with os.open first)
+            str(default_cache_dir()),
         ]
         allowed += [p for p in sys.path if p and os.path.isdir(p) and "site-packages" in p]
         allowed = [os.path.realpath(a) for a in allowed]

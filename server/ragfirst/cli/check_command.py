@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ragfirst import __version__
 from ragfirst.analyzers.registry import language_of
-from ragfirst.atomic_write import write_atomic
+from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
@@ -25,6 +25,7 @@ from ragfirst.engine.engine import Engine
 from ragfirst.engine.runner import EngineCache, display_path, lint_paths
 from ragfirst.model import Severity
 from ragfirst.reporters.report import Report, RuleInfo
+from ragfirst.reporters.terminal_text import escape_controls
 
 
 class _RecordingEngines(EngineCache):
@@ -42,7 +43,7 @@ class _RecordingEngines(EngineCache):
 
 
 def _error(message: str) -> int:
-    sys.stderr.write(f"ragfirst: error: {message}\n")
+    sys.stderr.write(f"ragfirst: error: {escape_controls(message)}\n")  # it may quote a file name
     return EXIT_ERROR
 
 
@@ -190,6 +191,8 @@ def run_check(args: argparse.Namespace) -> int:
         written = Baseline.from_findings(result.findings, baseline_file)
         try:
             write_atomic(baseline_file, written.dumps())
+        except LinkRefused as exc:
+            return _error(f"cannot write baseline file {exc}")
         except OSError as exc:
             return _error(f"cannot write baseline file {baseline_file}: {exc.strerror or exc}")
         sys.stderr.write(f"ragfirst: wrote {len(written)} finding(s) to baseline {baseline_file}\n")
@@ -209,8 +212,10 @@ def run_check(args: argparse.Namespace) -> int:
         report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
     if args.output_file is not None:
         try:
-            args.output_file.parent.mkdir(parents=True, exist_ok=True)
+            make_parents(args.output_file)
             write_atomic(args.output_file, _render(args, report, colour=False))
+        except LinkRefused as exc:
+            return _error(f"cannot write {exc}")
         except OSError as exc:
             return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
     else:

@@ -6,7 +6,10 @@ Exit codes: 0 clean, 1 findings, 2 usage, config or rule-file error.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,8 +29,17 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_ERROR)
 
 
+_CODE = re.compile(r"[A-Z][A-Z0-9]*")
+
+
 def _codes(text: str) -> list[str]:
-    return [part.strip().upper() for part in text.split(",") if part.strip()]
+    """Comma-separated rule ids or prefixes; anything else is a usage error (exit 2), not a
+    selection that silently matches nothing (`--select 'RF1;x'`)."""
+    codes = [part.strip().upper() for part in text.split(",") if part.strip()]
+    for code in codes:
+        if not _CODE.fullmatch(code):
+            raise argparse.ArgumentTypeError(f"not a rule id or prefix: {code!r} (e.g. RF1, RF101, ALL)")
+    return codes
 
 
 def _positive_int(text: str) -> int:
@@ -156,13 +168,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_server(args)
     except (ConfigError, RuleFileError) as exc:
-        sys.stderr.write(f"ragfirst: error: {exc}\n")
+        from ragfirst.reporters.terminal_text import escape_controls
+
+        sys.stderr.write(f"ragfirst: error: {escape_controls(str(exc))}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_CLEAN
+    except Exception as exc:  # a bug of ours: exit 2 (never 1, which CI reads as "findings")
+        return _internal_error(exc)
     parser.error(f"unknown command {args.command}")
+    return EXIT_ERROR
+
+
+def _internal_error(exc: Exception) -> int:
+    """One redacted line saying it is ragfirst's bug; the traceback with RAGFIRST_DEBUG=1."""
+    from ragfirst.engine.outbound import clean_text
+    from ragfirst.reporters.terminal_text import escape_controls
+
+    if os.environ.get("RAGFIRST_DEBUG") == "1":
+        sys.stderr.write(escape_controls(clean_text(traceback.format_exc()), keep_newlines=True))
+    detail = escape_controls(clean_text(f"{type(exc).__name__}: {exc}"))
+    sys.stderr.write(
+        f"ragfirst: internal error: {detail} (a ragfirst bug, not a finding; please report it;"
+        " RAGFIRST_DEBUG=1 shows the traceback)\n"
+    )
     return EXIT_ERROR
 
 

@@ -18,7 +18,7 @@ from ragfirst.engine.test_code import DEFAULT_TEST_CODE_RULES, DEFAULT_TEST_PATH
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
 from ragfirst.real_paths import RealDirectories
-from ragfirst.safe_read import ReadRefused, read_capped
+from ragfirst.safe_read import ReadRefused, read_capped, read_head
 from ragfirst.schema_check import conforms
 
 CONFIG_FILES = ("ragfirst.toml", ".ragfirst.toml", "pyproject.toml")
@@ -187,6 +187,8 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
     The file is read with a byte cap, only if it is a regular file, and a symlink only if
     it stays inside `inside` (default: the config's own directory)."""
     display = str(path)
+    if path.name == "pyproject.toml" and _not_ours(path, inside):
+        return None, ""
     try:
         text = read_capped(path, MAX_CONFIG_BYTES, inside).decode("utf-8")
     except ReadRefused as exc:
@@ -199,6 +201,8 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
         return None, text
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(display, 1, 1, "invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         position = _TOML_POSITION.search(message)
@@ -210,6 +214,16 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
         table = data.get("tool", {}).get("ragfirst")
         return (table if isinstance(table, dict) else None), text
     return data, text
+
+
+def _not_ours(path: Path, inside: Path | None) -> bool:
+    """A pyproject.toml whose first MAX_CONFIG_BYTES + 1 bytes never say "ragfirst" has no
+    ragfirst table for us: it is not an error for being big or not UTF-8 (that is another
+    tool's business). Refusals (a link out, a FIFO) are left to `read_capped` to report."""
+    try:
+        return b"ragfirst" not in read_head(path, MAX_CONFIG_BYTES, inside)
+    except (ReadRefused, OSError):
+        return False
 
 
 def _schema_errors(table: dict[str, Any]) -> list[Any]:

@@ -75,13 +75,13 @@ def rules_fingerprint(extra_rules: Iterable[Path] = ()) -> str:
         try:
             digest.update(str(path.name).encode() + b"\0" + read_capped(path, MAX_RULE_FILE_BYTES, Path("/")))
         except (OSError, ReadRefused):
-            digest.update(b"unreadable:" + str(path).encode())
+            digest.update(b"unreadable:" + str(path).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
 
 
 def content_key(data: bytes, display: str, max_bytes: int) -> str:
     digest = hashlib.sha256(data)
-    digest.update(f"\0{display}\0{max_bytes}".encode())
+    digest.update(f"\0{display}\0{max_bytes}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -93,12 +93,34 @@ class AnalysisCache:
         self.hits = 0
         self.misses = 0
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            # The cache holds what code says (redacted, but still the user's code): its
+            # folder is 0700 when ragfirst creates it, its files 0600 (WAL and SHM files
+            # take the database's mode).
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._open()
         except (OSError, sqlite3.DatabaseError):
             self._reset()
 
+    def _create_private(self) -> None:
+        """Create (or tighten) the database file 0600, never through a symlink: a cache
+        folder inside a repository may hold a planted link to a file elsewhere."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            info = os.fstat(fd)
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                companion = Path(str(self.path) + suffix)
+                if companion.is_symlink():
+                    companion.unlink()  # SQLite would follow it
+                elif companion.stat().st_mode & 0o077:
+                    companion.chmod(0o600)
+
     def _open(self) -> None:
+        self._create_private()
         self._db = sqlite3.connect(self.path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         # A cache may lose its last writes on a power cut (they are recomputed), never its
@@ -128,7 +150,7 @@ class AnalysisCache:
             self._db = None
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(OSError):
-                Path(str(self.path) + suffix).unlink()
+                Path(str(self.path) + suffix).unlink()  # a planted link goes, not its target
         try:
             self._open()
         except (OSError, sqlite3.DatabaseError):

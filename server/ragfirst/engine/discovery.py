@@ -63,8 +63,10 @@ class _GitIgnores:
                 self._report(ignore_file, f".gitignore {exc.reason}")
             except OSError as exc:
                 self._report(ignore_file, f"cannot read .gitignore: {exc.strerror or exc}")
-            except ValueError as exc:  # pathspec: a pattern it cannot compile
-                self._report(ignore_file, f".gitignore not used: {exc}")
+            except (ValueError, re.error) as exc:  # pathspec: a pattern it cannot compile
+                self._report(ignore_file, f".gitignore not used: {str(exc)[:200]}")
+            except Exception as exc:  # its regex backend refusing a pattern (RE2: too big)
+                self._report(ignore_file, f".gitignore not used: {type(exc).__name__}: {str(exc)[:200]}")
             self._specs[directory] = spec
         return self._specs[directory]
 

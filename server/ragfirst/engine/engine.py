@@ -7,8 +7,10 @@ afterwards, and lets the language server re-analyze only the document that chang
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +33,7 @@ from ragfirst.engine.local_modules import (
     resolve_qualname,
 )
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
+from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
@@ -47,6 +50,7 @@ from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
 from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_trigger
+from ragfirst.rules.user_regex import REGEX_BUDGET_MESSAGE, regex_budget
 from ragfirst.source import DecodeError, SourceText, decode_source
 
 if TYPE_CHECKING:
@@ -348,7 +352,10 @@ class Engine:
         analysis.parsed = True
         for error in facts.syntax_errors:  # recovered from: reported, the rest still analysed
             self.record_error(analysis, error.message, error.line, error.col, source)
-        secrets = self._match(analysis, facts, source)
+        with regex_budget() as budget:  # a pack's regexes get a work budget per file
+            secrets = self._match(analysis, facts, source)
+        for pack in budget.exceeded:
+            self.record_error(analysis, f"rule pack {pack}: {REGEX_BUDGET_MESSAGE}", 1, 0)
         analysis.suppressions = parse_suppressions(facts.comments, source)
         if facts.local_modules:
             analysis.local_calls = local_calls(facts, lambda span: _snippet(source, span, secrets))
@@ -359,7 +366,7 @@ class Engine:
             analysis.project_imports = facts.project_imports
             analysis.reexports = facts.reexports
             analysis.used_imports = facts.used_imports
-        return analysis
+        return clean_analysis(analysis, secrets)  # the one outbound boundary (outbound.py)
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
         """Training data can be large: analyse the first `max_bytes` instead of refusing it."""
@@ -372,14 +379,20 @@ class Engine:
         if facts.data_summary is None:
             return analysis
         analysis.parsed = True
-        self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
-        return analysis
+        with regex_budget() as budget:
+            secrets = self._match(analysis, facts, SourceText(chunk.decode("utf-8", errors="replace")))
+        for pack in budget.exceeded:
+            self.record_error(analysis, f"rule pack {pack}: {REGEX_BUDGET_MESSAGE}", 1, 0)
+        return clean_analysis(analysis, secrets)
 
     def record_error(
         self, analysis: FileAnalysis, message: str, line: int, col: int, source: SourceText | None = None
     ) -> None:
         snippet = redact_text(source.line(line).strip()) if source else ""
-        analysis.matches.append(RawMatch(ANALYSIS_ERROR, Span.point(line, col), {"error": message}, snippet))
+        error = {"error": clean_text(message)}
+        analysis.matches.append(
+            RawMatch(ANALYSIS_ERROR, Span.point(line, col), error, escape_surrogates(snippet))
+        )
 
     def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> set[str]:
         """Rule hits and fact sites of one file; returns the secrets found in it (raw, for
@@ -519,6 +532,8 @@ class Engine:
             from ragfirst.engine.notebooks import place_in_cells
 
             place_in_cells(findings, analysis.notebook)
+        for finding in findings:
+            clean_finding(finding)  # the one outbound boundary (outbound.py)
         findings.sort(key=Finding.sort_key)
         return findings
 
@@ -675,6 +690,12 @@ def docs_uri(guide: str) -> str:
 
 
 def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
-    """Read at most `limit + 1` bytes so an oversized file is detected without loading it."""
-    with open(path, "rb") as handle:
+    """Read at most `limit + 1` bytes so an oversized file is detected without loading it.
+
+    Opened without blocking and type-checked after opening (as `safe_read` does): a file
+    swapped for a FIFO or a device after discovery raises OSError, never blocks."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
         return handle.read(limit + 1)

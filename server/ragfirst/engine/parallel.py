@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,23 @@ def _analyze_chunk(extra_rules: tuple[str, ...], items: list[Item]) -> list[dict
     return [dump_analysis(analysis) for analysis in analyze_batch(engine, items)]
 
 
+PARENT_POLL_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each worker: exit once the run that started it is gone. A SIGTERM (or SIGKILL)
+    to `ragfirst check -j N` ends the parent without a shutdown of the pool, and the
+    workers would otherwise wait on their queue forever."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ragfirst-parent-watch", daemon=True).start()
+
+
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -82,6 +100,11 @@ def analyze_parallel(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork" and engine is not None:
         _ENGINES[key] = engine
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         results = pool.map(_analyze_chunk, [key] * len(chunks), chunks)
         return [load_analysis(data) for chunk in results for data in chunk]

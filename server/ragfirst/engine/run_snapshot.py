@@ -42,7 +42,7 @@ def inputs_digest(files: list[tuple[str, StatSignature, str]], today: str) -> st
     """Over (file id, stat signature, settings fingerprint) of every file, in order."""
     digest = hashlib.sha256(f"{SNAPSHOT_VERSION}\0{today}".encode())
     for file_id, signature, settings in files:
-        digest.update(f"\0{file_id}\0{signature}\0{settings}".encode())
+        digest.update(f"\0{file_id}\0{signature}\0{settings}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -28,6 +28,7 @@ from ragfirst.engine.cache import (
 )
 from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context, read_file_bytes
+from ragfirst.engine.outbound import escape_surrogates
 from ragfirst.engine.parallel import (
     analyze_batch,
     analyze_parallel,
@@ -74,8 +75,8 @@ def display_path(path: Path) -> str:
     base = _resolved(cwd, cwd)
     base = base if base.endswith(os.sep) else base + os.sep
     if resolved.startswith(base):
-        return resolved[len(base) :].replace(os.sep, "/")
-    return path.as_posix()
+        return escape_surrogates(resolved[len(base) :].replace(os.sep, "/"))
+    return escape_surrogates(path.as_posix())  # a non-UTF-8 name: printable, storable
 
 
 _REAL_DIRECTORIES = RealDirectories()
@@ -99,7 +100,7 @@ def _display_found(cwd: str, found: FoundFile) -> str:
     prefix = None if found.is_link else _display_prefix(cwd, found.directory)
     if prefix is None:
         return display_path(Path(found.path))
-    return prefix + found.name
+    return escape_surrogates(prefix + found.name)
 
 
 @lru_cache(maxsize=4096)
@@ -178,7 +179,7 @@ def _file_ids(planned: list[_Planned]) -> _FileIds:
         # Any spelling that names this file from this directory will do: it keys a cache.
         path = os.fspath(item.path)
         where = path if os.path.isabs(path) else cwd + path
-        ids.stat_ids[index] = f"{ids.keys[index]}\0{item.settings.max_file_size}\0{where}"
+        ids.stat_ids[index] = f"{ids.keys[index]}\0{item.settings.max_file_size}\0{escape_surrogates(where)}"
     return ids
 
 
@@ -415,7 +416,7 @@ class _Snapshotting:
         self.eligible = len(ids.stat_ids) == len(planned)  # every file has a signature
         # The docs directory too: default guide links are file URIs into this install.
         where = "\0".join([os.getcwd(), str(package_data_dir("docs")), *(os.fspath(path) for path in paths)])
-        self.scope = hashlib.sha256(where.encode()).hexdigest()
+        self.scope = hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()
         self.today = today().isoformat()
         fingerprints: dict[int, str] = {}
         self.settings: dict[int, str] = {}  # each file's settings fingerprint, by index

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from ragfirst.analyzers.js_analyzer import script_blocks
+from ragfirst.lsp.comment_positions import UNKNOWN, Breaks
+from ragfirst.source import SourceText
 
 COMMENT_PREFIX = {
     "python": "#",
@@ -24,13 +26,42 @@ _EXISTING = re.compile(
 )
 
 
-def line_suppression_edit(lines: list[str], line: int, rule_id: str, language: str) -> dict | None:
-    """Insert (or extend) an own-line `ragfirst: ignore[...]` comment above 1-based `line`."""
+class DocumentLines(list[str]):
+    """A document's lines (no terminators) and the line ending it uses, so an inserted
+    line keeps a CRLF file CRLF."""
+
+    newline: str = "\n"
+
+
+def document_lines(text: str) -> DocumentLines:
+    lines = DocumentLines(SourceText(text).lines)
+    first = re.search(r"\r\n|\r|\n", text)
+    lines.newline = first.group() if first else "\n"
+    return lines
+
+
+def _newline(lines: list[str]) -> str:
+    return getattr(lines, "newline", "\n")
+
+
+def line_suppression_edit(
+    lines: list[str], line: int, rule_id: str, language: str, breaks: Breaks = UNKNOWN
+) -> dict | None:
+    r"""Insert (or extend) an own-line `ragfirst: ignore[...]` comment above 1-based `line`.
+
+    Where a line inserted above would fall inside a string, a template literal, a block
+    scalar or after a `\` continuation (`breaks`), the comment trails the line instead;
+    where that is not legal either, None: the file-level suppression is what is offered."""
     prefix = COMMENT_PREFIX.get(language)
     if prefix is None:
         return None
     target = lines[line - 1] if 0 < line <= len(lines) else ""
     above = lines[line - 2] if line >= 2 else None
+    if not breaks.before(line - 1):
+        if breaks.trailing(line - 1) and prefix not in target and "ragfirst:" not in target:
+            text = f"  {prefix} ragfirst: ignore[{rule_id}] -- {REASON_PLACEHOLDER}"
+            return {"line": line - 1, "start": len(target), "end": len(target), "text": text}
+        return None
     if above is not None:
         existing = _EXISTING.match(above)
         if existing and existing.group("prefix") == prefix:
@@ -42,9 +73,10 @@ def line_suppression_edit(lines: list[str], line: int, rule_id: str, language: s
                 f"{existing.group('rest')}"
             )
             return {"line": line - 2, "start": 0, "end": len(above), "text": new_line}
-    indent = target[: len(target) - len(target.lstrip())]
-    text = f"{indent}{prefix} ragfirst: ignore[{rule_id}] -- {REASON_PLACEHOLDER}\n"
-    return {"line": line - 1, "start": 0, "end": 0, "text": text}
+    indent = target[: len(target) - len(target.lstrip())].lstrip("\ufeff")
+    text = f"{indent}{prefix} ragfirst: ignore[{rule_id}] -- {REASON_PLACEHOLDER}{_newline(lines)}"
+    start = 1 if line == 1 and target.startswith("\ufeff") else 0  # after a byte-order mark
+    return {"line": line - 1, "start": start, "end": start, "text": text}
 
 
 def file_suppression_edit(lines: list[str], rule_id: str, language: str) -> dict | None:
@@ -53,7 +85,7 @@ def file_suppression_edit(lines: list[str], rule_id: str, language: str) -> dict
     prefix = COMMENT_PREFIX.get(language)
     if prefix is None:
         return None
-    text = f"{prefix} ragfirst: ignore-file[{rule_id}] -- {REASON_PLACEHOLDER}\n"
+    text = f"{prefix} ragfirst: ignore-file[{rule_id}] -- {REASON_PLACEHOLDER}{_newline(lines)}"
     if language == "javascript":
         in_script = _script_block_edit(lines, text)
         if in_script is not None:
@@ -62,10 +94,15 @@ def file_suppression_edit(lines: list[str], rule_id: str, language: str) -> dict
     while (
         insert_at < len(lines)
         and insert_at < 2
-        and (lines[insert_at].startswith("#!") or re.match(r"^#.*coding[:=]", lines[insert_at]))
+        and (
+            lines[insert_at].lstrip("\ufeff").startswith("#!")
+            or re.match(r"^\ufeff?#.*coding[:=]", lines[insert_at])
+        )
     ):
         insert_at += 1
-    return {"line": insert_at, "start": 0, "end": 0, "text": text}
+    # A byte-order mark stays the first character of the file: insert after it.
+    start = 1 if insert_at == 0 and lines and lines[0].startswith("\ufeff") else 0
+    return {"line": insert_at, "start": start, "end": start, "text": text}
 
 
 def _script_block_edit(lines: list[str], text: str) -> dict | None:
@@ -92,4 +129,4 @@ def _script_block_edit(lines: list[str], text: str) -> dict | None:
         indent = below[: len(below) - len(below.lstrip())] if below.strip() else ""
         return {"line": line + 1, "start": 0, "end": 0, "text": indent + text}
     # `<script>code...` or `<script></script>` on one line: the comment gets its own line.
-    return {"line": line, "start": col, "end": col, "text": "\n" + text}
+    return {"line": line, "start": col, "end": col, "text": _newline(lines) + text}

@@ -14,6 +14,7 @@ import contextlib
 import gc
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from ragfirst import __version__
@@ -37,8 +39,9 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.engine.workspace import Workspace
+from ragfirst.lsp.comment_positions import UNKNOWN, line_breaks
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
-from ragfirst.lsp.edits import file_suppression_edit, line_suppression_edit
+from ragfirst.lsp.edits import document_lines, file_suppression_edit, line_suppression_edit
 from ragfirst.lsp.hover import hover_markdown
 from ragfirst.lsp.notebooks import NOTEBOOK_SYNC, NotebookSync, in_file_positions
 from ragfirst.lsp.notebooks import register as register_notebook_handlers
@@ -283,10 +286,14 @@ class RagfirstServer(LanguageServer):
     def lint_text(self, uri: str, text: str) -> tuple[list[Finding], FileAnalysis | None, list[str]]:
         """Analyze and finalize one document (runs in a worker thread)."""
         path = Path(uri_to_path(uri))
-        lines = SourceText(text).lines
+        settings = self.settings_for(path)
+        if len(text) > settings.max_file_size:
+            # As in the CLI: a document over max-file-size is one RF000, and is neither
+            # split into lines nor encoded whole (a 300 MB buffer peaked at 2.5 GB).
+            text = text[: settings.max_file_size + 1]
+        lines = document_lines(text)  # keeps the line ending for quick-fix edits
         if language_of(path.name) is None:
             return [], None, lines
-        settings = self.settings_for(path)
         engine = self.engine_for(settings)
         shown = self.display_path(path)
         started = time.perf_counter()
@@ -318,6 +325,8 @@ class RagfirstServer(LanguageServer):
         language = language_of(uri) or "python"
         result = []
         file_edits: dict[str, Any] = {}  # the file-level suppression depends on the rule only
+        commentable = [f for f in findings if not f.suppressed and f.rule_id != "RF000"]
+        breaks = line_breaks(lines, language) if commentable else UNKNOWN  # legal comment lines
         for finding in findings:
             if finding.suppressed:
                 continue
@@ -332,7 +341,9 @@ class RagfirstServer(LanguageServer):
                 for key, edit in (
                     (
                         "suppress_line",
-                        line_suppression_edit(lines, finding.span.start_line, finding.rule_id, language),
+                        line_suppression_edit(
+                            lines, finding.span.start_line, finding.rule_id, language, breaks
+                        ),
                     ),
                     ("suppress_file", file_edits[finding.rule_id]),
                 ):
@@ -459,8 +470,7 @@ class RagfirstServer(LanguageServer):
             settings = self.settings_for(path)
             engine = self.engine_for(settings)
             try:
-                with path.open("rb") as handle:
-                    data = handle.read(settings.max_file_size + 1)
+                data = read_file_bytes(path, settings.max_file_size)  # no FIFO can block
             except OSError:
                 continue
             self.update_model(path, data, settings, engine)
@@ -521,7 +531,8 @@ class RagfirstServer(LanguageServer):
             with self._model_lock:
                 findings = self.model.findings_for(self.display_path(path), self.context_for(settings, path))
             try:
-                lines = SourceText(path.read_text(encoding="utf-8", errors="replace")).lines
+                data = read_file_bytes(path, settings.max_file_size)
+                lines = document_lines(data.decode("utf-8", errors="replace"))
             except OSError:
                 continue
             self.text_document_publish_diagnostics(
@@ -817,8 +828,9 @@ def create_server() -> RagfirstServer:
     def explain_rule(ls: RagfirstServer, *arguments: Any) -> str:
         rule_id = _rule_argument(list(arguments))
         rule = ls.engine_for(Settings()).ruleset.get(rule_id.upper()) if rule_id else None
-        if rule is None:
-            raise ValueError(f"unknown rule {rule_id!r}")
+        if rule is None:  # an InvalidParams answer: no traceback, the argument not echoed
+            shown = rule_id if rule_id and re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,15}", rule_id) else "given"
+            raise JsonRpcInvalidParams(f"unknown rule {shown} (expected a rule id such as RF101)")
         return render_rule_page(rule)
 
     @server.command("ragfirst.lintWorkspace")
@@ -895,7 +907,7 @@ def _reindex_disk_file(ls: RagfirstServer, uri: str, change_type: types.FileChan
         return removed
     engine = ls.engine_for(settings)
     try:
-        data = read_file_bytes(path, settings.max_file_size)
+        data = read_file_bytes(path, settings.max_file_size)  # capped; no FIFO can block
     except OSError:
         return False
     ls.disk.add(uri)

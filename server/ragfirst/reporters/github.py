@@ -14,6 +14,7 @@ from __future__ import annotations
 from ragfirst.model import Finding, Severity
 from ragfirst.reporters.positions import file_span, with_cell
 from ragfirst.reporters.report import Report
+from ragfirst.reporters.terminal_text import escape_controls
 
 COMMANDS = {
     Severity.ERROR: "error",
@@ -24,7 +25,9 @@ COMMANDS = {
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The toolkit's escapes, then every other control character made visible (a CI log
+    is a terminal: ESC or BEL from a file name must not act on it)."""
+    return escape_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TextIO
 
 from ragfirst.model import Finding, Severity
+from ragfirst.reporters.terminal_text import escape_controls
 
 _COLOURS = {
     Severity.ERROR: "\033[31m",
@@ -34,14 +35,21 @@ def write_text(
     active = [f for f in findings if not f.suppressed]
     shown = findings if show_suppressed else active
     for finding in shown:
+        # Paths, messages and reasons come from the repository: no control character gets
+        # to the terminal (terminal_text.py); the colours below are ours.
         cell = f"cell {finding.cell.cell}:" if finding.cell is not None else ""  # as ruff prints it
-        location = f"{finding.path}:{cell}{finding.span.start_line}:{finding.span.start_col + 1}:"
+        location = (
+            f"{escape_controls(finding.path)}:{cell}{finding.span.start_line}:{finding.span.start_col + 1}:"
+        )
         code = finding.rule_id
         if colour:
             location = f"{_BOLD}{location}{_RESET}"
             code = f"{_COLOURS[finding.severity]}{code}{_RESET}"
-        suffix = f"  [suppressed: {finding.suppression_reason or 'no reason'}]" if finding.suppressed else ""
-        out.write(f"{location} {code} [{finding.severity.label}] {finding.message}{suffix}\n")
+        reason = escape_controls(finding.suppression_reason or "no reason")
+        suffix = f"  [suppressed: {reason}]" if finding.suppressed else ""
+        out.write(
+            f"{location} {code} [{finding.severity.label}] {escape_controls(finding.message)}{suffix}\n"
+        )
     if quiet:
         return
     suppressed = len(findings) - len(active)

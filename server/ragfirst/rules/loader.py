@@ -186,7 +186,7 @@ class _Compiler:
 
     def regex(self, text: str, path: tuple[str | int, ...]) -> SearchPattern:
         try:
-            return compile_user_regex(text)
+            return compile_user_regex(text, self.display)
         except UserRegexError as exc:
             raise self.error(path, f"bad regular expression {text!r}: {exc}") from None
 
