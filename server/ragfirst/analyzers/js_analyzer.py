@@ -559,7 +559,7 @@ class JsAnalyzer:
         tree, code = parse_filling_gaps(_parser(dialect), code, dialect)
         root = tree.root_node
         bad = _syntax_error(root) if root.has_error else None
-        if bad is not None:
+        if bad is not None and not self.facts.syntax_errors:  # one RF000 a file, as for Python
             # tree-sitter recovers: the error is reported where it is and the rest of the
             # tree is still analysed (one typo must not hide the file's other findings).
             line, col = self.position(bad.start_byte)

@@ -20,6 +20,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from typing import Any
 
 from ragfirst.analyzers.facts import (
@@ -760,12 +761,17 @@ def parse_python(source: SourceText, filename: str) -> ast.Module:
     """Parse or raise SyntaxError (with lineno/offset) for RF000. In the language server's
     edits, unchanged top-level statements are not parsed again (python_chunks)."""
     parser = current_parser()
-    try:
-        if parser is not None:
-            return parser.parse(source.text, filename=filename)
-        return ast.parse(source.text, filename=filename)
-    except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
-        return parse_newer_fstrings(source.text, filename, exc)
+    # The user's invalid escapes (`"\d"`) are their compiler's business: Python 3.12+ would
+    # print a SyntaxWarning to ragfirst's stderr for each.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            if parser is not None:
+                return parser.parse(source.text, filename=filename)
+            return ast.parse(source.text, filename=filename)
+        except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
+            return parse_newer_fstrings(source.text, filename, exc)
 
 
 def analyze_python(
