@@ -60,6 +60,7 @@ class ModuleIndex:
         self._real = {shown: real for real, shown in self._shown.items()}
         self.root = posixpath.normpath(root) if root else ""
         self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
+        self._resolved: dict[tuple[str, str], str | None] = {}
 
     def is_library_code(self, shown: str) -> bool:
         """A file inside a package that rules name (`trl/trainer/sft.py`): the library's own
@@ -71,6 +72,14 @@ class ModuleIndex:
         """The display path of the file `import module` in `importer` loads, or None (not
         the project's)."""
         real = self._real.get(importer, importer)
+        key = (posixpath.dirname(real), module)  # the answer depends on the directory only
+        if key in self._resolved:
+            return self._resolved[key]
+        found = self._resolve(real, module)
+        self._resolved[key] = found
+        return found
+
+    def _resolve(self, real: str, module: str) -> str | None:
         if module.startswith("."):
             level = len(module) - len(module.lstrip("."))
             base = posixpath.dirname(real)
