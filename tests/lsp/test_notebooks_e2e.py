@@ -226,3 +226,21 @@ async def test_an_ipynb_opened_as_json_gets_findings_at_their_json_line(client, 
     assert rf101.message.endswith("[cell 4:1:7]")
     # No suppression comment is offered inside JSON, where it would break the file.
     assert "suppress_line" not in rf101.data and "suppress_file" not in rf101.data
+
+
+async def test_an_open_notebook_is_linted_again_when_another_file_changes_the_project(client, tmp_path):
+    """A retrieval set-up opened in another document changes RF101's message in the cell."""
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    path = tmp_path / "train.ipynb"
+    uris = open_notebook(client, path, CELLS)
+
+    def rf101() -> str:
+        return next((d.message for d in client.diagnostics.get(uris[3], []) if d.code == "RF101"), "")
+
+    await wait_for(lambda: "No retrieval found" in rf101())
+    open_doc(
+        client,
+        tmp_path / "rag.py",
+        text="from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n",
+    )
+    await wait_for(lambda: "Retrieval is already set up" in rf101())

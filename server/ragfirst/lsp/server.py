@@ -421,6 +421,8 @@ class RagfirstServer(LanguageServer):
             await asyncio.get_running_loop().run_in_executor(None, self.relink)
             for other, state in list(self.documents.items()):
                 self.schedule(other, state.version, 0)
+            for notebook in list(self.notebooks.notebooks.values()):  # synced notebooks too
+                self.notebooks.schedule(self, notebook.uri, notebook.version, 0)
             if self.pull_diagnostics and self._client_supports_refresh():
                 self.workspace_diagnostic_refresh(None)
 
@@ -442,6 +444,8 @@ class RagfirstServer(LanguageServer):
     async def relint_open_documents(self) -> None:
         for uri, state in list(self.documents.items()):
             await self.lint_and_publish(uri, state.version)
+        for notebook in list(self.notebooks.notebooks.values()):  # synced notebooks too
+            await self.notebooks.lint_and_publish(self, notebook.uri)
         if self.pull_diagnostics and self._client_supports_refresh():
             self.workspace_diagnostic_refresh(None)
 
