@@ -21,7 +21,7 @@ def start_job() -> str:
 
 def restart(job_id: str) -> None:
     # The team decided this one deliberately; the decision is recorded where it applies.
-    client.fine_tuning.jobs.resume(job_id)  # ragfirst: ignore[RF101,RF107] -- resuming the approved job from ADR-7
+    client.fine_tuning.jobs.resume(job_id)  # ragfirst: ignore[RF101] -- resuming the approved job from ADR-7
 
 
 if __name__ == "__main__":

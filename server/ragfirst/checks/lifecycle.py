@@ -13,7 +13,7 @@ from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resol
 from ragfirst.data.pinned_versions import below
 from ragfirst.data.tables import lifecycle
 from ragfirst.engine.matching import candidate_calls
-from ragfirst.model import Severity
+from ragfirst.model import Severity, Span
 
 
 def string_literals(call: CallFact) -> list[str]:
@@ -42,22 +42,30 @@ class LifecycleCheck:
         for entry in lifecycle():
             if entry.retracted:
                 continue
-            # One finding per entry per file, at its first site: `ORPOConfig` and
-            # `ORPOTrainer` from one retiring import path are one decision, not two.
-            sites = [
-                call.span
-                for call in candidate_calls(context.facts, entry.calls)
-                if any(p.matches(call.qualname) for p in entry.calls)
-                and entry.applies_to(string_literals(call))
-            ]
-            sites += [
-                fact.span
-                for fact in context.facts.imports
-                if any(p.matches(fact.module) for p in entry.imports)
-            ]
-            if sites:
-                first = min(sites, key=lambda span: (span.start_line, span.start_col))
-                matches.append(CheckMatch(first, {"entry": entry.id}))
+            # One finding per entry per function, at its first call there: `ORPOConfig` and
+            # `ORPOTrainer` built together from one retiring path are one decision, not two;
+            # a job started in one function and resumed in another are two (each may carry
+            # its own recorded decision). The import counts only where nothing calls it.
+            first_by_scope: dict[str, Span] = {}
+            for call in candidate_calls(context.facts, entry.calls):
+                if any(p.matches(call.qualname) for p in entry.calls) and entry.applies_to(
+                    string_literals(call)
+                ):
+                    known = first_by_scope.get(call.scope)
+                    if known is None or (call.span.start_line, call.span.start_col) < (
+                        known.start_line,
+                        known.start_col,
+                    ):
+                        first_by_scope[call.scope] = call.span
+            sites = list(first_by_scope.values())
+            if not sites:
+                imports = [
+                    fact.span
+                    for fact in context.facts.imports
+                    if any(p.matches(fact.module) for p in entry.imports)
+                ]
+                sites = [min(imports, key=lambda span: (span.start_line, span.start_col))] if imports else []
+            matches.extend(CheckMatch(span, {"entry": entry.id}) for span in sites)
         return matches
 
     def resolve(

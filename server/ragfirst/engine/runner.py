@@ -46,6 +46,7 @@ from ragfirst.rules.loader import load_ruleset
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
+    from ragfirst.engine.workspace import WorkspaceFile
 
 
 @dataclass(slots=True)
@@ -244,9 +245,7 @@ def lint_paths(
     members: dict[Path, list[int]] = {}
     for index, item in enumerate(planned):
         members.setdefault(_project_key(item, scan_dirs), []).append(index)
-    projects: dict[Path, ProjectIndex] = {}
-    for key, indexes in members.items():
-        projects[key] = _link(planned, indexes, key, cache, ids)
+    projects = _link(planned, members, cache, ids)
     for item in planned:
         if not item.context_only:
             result.files_checked += 1
@@ -309,19 +308,21 @@ def _project_context(
 
 def _link(
     planned: list[_Planned],
-    indexes: list[int],
-    root: Path,
+    members: dict[Path, list[int]],
     cache: AnalysisCache | None,
     ids: _FileIds | None,
-) -> ProjectIndex:
-    """Link one project's analyses (project_model) and build its index of facts."""
-    by_shown = {planned[i].shown: i for i in indexes}
-    analyses = {planned[i].shown: planned[i].analysis for i in indexes}
+) -> dict[Path, ProjectIndex]:
+    """Link each project's analyses through the workspace (engine/workspace.py, the same
+    project model the language server keeps) and give each project its index of facts.
+    Files are analysed again with an environment through the on-disk cache."""
+    from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
 
-    def reanalyze(shown: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
-        index = by_shown.get(shown)
-        if index is None:
-            return None
+    by_shown = {item.shown: index for index, item in enumerate(planned)}
+
+    def analyse(
+        entry: WorkspaceFile, environment: Environment | None, force: bool | str
+    ) -> FileAnalysis | None:
+        index = by_shown[entry.shown]
         item = planned[index]
         cap = item.settings.max_file_size
         try:
@@ -337,26 +338,33 @@ def _link(
             hit = cache.get_many([key]).get(key)
             if hit is not None:
                 return hit
-        assert item.engine is not None
-        analysis = item.engine.analyze(shown, data, max_bytes=cap, environment=environment, force=force)
+        analysis = entry.engine.analyze(
+            entry.shown, data, max_bytes=cap, environment=environment, force=force
+        )
         if key is not None and cache is not None:
             cache.put_many([(key, analysis)])
         return analysis
 
-    locations = {planned[i].shown: _posix_abspath(planned[i].path) for i in indexes}
-    engine = planned[indexes[0]].engine
-    libraries = engine.sdk_roots() if engine is not None else frozenset()
-    from ragfirst.engine.project_model import (
-        build_index,
-        link_project,
-    )  # a run its snapshot answers needs none
-
-    linked = link_project(analyses, _posix_abspath(root), reanalyze, locations, libraries)  # type: ignore[arg-type]
-    for shown, analysis in linked.analyses.items():
-        planned[by_shown[shown]].analysis = analysis
-    final = {planned[i].shown: planned[i].analysis for i in indexes}
-    one_project = ProjectRoots.is_one_project(planned[indexes[0]].project)
-    return build_index(final, linked.edges, one_project)  # type: ignore[arg-type]
+    workspace = Workspace(lambda shown: None, analyse)
+    for key, indexes in members.items():
+        one_project = ProjectRoots.is_one_project(planned[indexes[0]].project)
+        for index in indexes:
+            item = planned[index]
+            assert item.analysis is not None and item.engine is not None
+            workspace.add(
+                item.shown,
+                item.analysis,
+                item.settings,
+                item.engine,
+                key,
+                _posix_abspath(key),
+                _posix_abspath(item.path),
+                one_project,
+            )
+    workspace.relink()
+    for item in planned:
+        item.analysis = workspace.files[item.shown].analysis
+    return {key: state.index for key, state in workspace.projects.items()}
 
 
 def _posix_abspath(path: str | Path) -> str:

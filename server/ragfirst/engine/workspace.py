@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 ReadBytes = Callable[[str], "bytes | None"]
 """display path -> the file's current bytes (an open buffer's, else the disk's), or None."""
+Analyse = Callable[["WorkspaceFile", "Environment | None", "bool | str"], "FileAnalysis | None"]
+"""How a front end analyses a file again with an environment (`Engine.analyze`'s `force`):
+the CLI goes through its on-disk cache; by default the bytes from `read`, remembered."""
 
 
 @dataclass(slots=True)
@@ -55,8 +58,9 @@ class ProjectState:
 
 
 class Workspace:
-    def __init__(self, read: ReadBytes) -> None:
+    def __init__(self, read: ReadBytes, analyse: Analyse | None = None) -> None:
         self.read = read
+        self.analyse = analyse
         self.files: dict[str, WorkspaceFile] = {}
         self.locations: dict[str, str] = {}  # display path -> real path (absolute, POSIX)
         self.projects: dict[Path, ProjectState] = {}
@@ -106,6 +110,23 @@ class Workspace:
         )
         return analysis, relink or facts_changed
 
+    def add(
+        self,
+        shown: str,
+        analysis: FileAnalysis,
+        settings: Settings,
+        engine: Engine,
+        project: Path,
+        root: str,
+        location: str | None = None,
+        one_project: bool = True,
+    ) -> None:
+        """Put a file analysed by the front end itself (the CLI's batch, from its cache or its
+        process pool) in the workspace; `relink` links it."""
+        self.project(project, root, one_project)
+        self.locations[shown] = location or shown
+        self.files[shown] = WorkspaceFile(shown, project, settings, engine, analysis)
+
     def remove(self, shown: str) -> bool:
         entry = self.files.pop(shown, None)
         self.locations.pop(shown, None)
@@ -126,19 +147,24 @@ class Workspace:
 
     def relink(self, project: Path | None = None) -> None:
         """Link a project's files (every project when None) and rebuild its index."""
+        by_project: dict[Path, dict[str, WorkspaceFile]] = {}
+        for shown, entry in self.files.items():  # one pass, however many projects
+            if project is None or entry.project == project:
+                by_project.setdefault(entry.project, {})[shown] = entry
         for key, state in self.projects.items():
             if project is None or key == project:
-                self._relink(key, state)
+                self._relink(state, by_project.get(key, {}))
 
-    def _relink(self, key: Path, state: ProjectState) -> None:
-        members = {shown: entry for shown, entry in self.files.items() if entry.project == key}
+    def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
 
         def reanalyze(shown: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
             entry = members.get(shown)
-            data = self.read(shown)
-            if entry is None or data is None:
+            if entry is None:
                 return None
-            return self._remembered(entry, data, environment, force)
+            if self.analyse is not None:
+                return self.analyse(entry, environment, force)
+            data = self.read(shown)
+            return self._remembered(entry, data, environment, force) if data is not None else None
 
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one).
