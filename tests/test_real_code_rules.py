@@ -207,3 +207,22 @@ def test_rf107_once_per_file_for_one_retiring_path(tmp_path):
     (tmp_path / "orpo.py").write_text(code)
     result = lint_paths([tmp_path], ConfigResolver())
     assert [f.span.start_line for f in result.active if f.rule_id == "RF107"] == [2]
+
+
+def test_rf107_once_per_function_a_job_started_and_one_resumed_elsewhere_are_two(tmp_path):
+    """One retiring path used in two functions is two decisions (each may carry its own
+    recorded suppression); within one function it is one."""
+    from ragfirst.config.settings import ConfigResolver
+    from ragfirst.engine.runner import lint_paths
+
+    code = (
+        "from trl import ORPOConfig, ORPOTrainer\n"
+        "def train():\n"
+        "    args = ORPOConfig(output_dir='o')\n"
+        "    ORPOTrainer(args=args)\n"
+        "def train_again():\n"
+        "    ORPOTrainer(args=ORPOConfig(output_dir='p'))\n"
+    )
+    (tmp_path / "orpo.py").write_text(code)
+    result = lint_paths([tmp_path], ConfigResolver())
+    assert [f.span.start_line for f in result.active if f.rule_id == "RF107"] == [3, 6]
