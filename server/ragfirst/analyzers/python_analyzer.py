@@ -46,6 +46,7 @@ from ragfirst.analyzers.python_values import (
     Sym,
     Value,
     literal_of,
+    module_chain,
 )
 from ragfirst.data.data_files import FILE_MARKER, join_path
 from ragfirst.data.secrets import looks_like_context_secret
@@ -182,7 +183,7 @@ class PythonAnalyzer:
                     if imported is None:
                         scope.names[root] = Sym(root)
                     else:  # `import app.deps`: `app` leads to the project module
-                        scope.names[root] = _module_chain(scope.names.get(root), alias.name, imported)
+                        scope.names[root] = module_chain(scope.names.get(root), alias.name, imported)
         elif isinstance(node, ast.ImportFrom):
             module = ("." * node.level) + (node.module or "")
             self.facts.imports.append(ImportFact(module, self.span(node)))
@@ -782,20 +783,3 @@ def analyze_python(
 ) -> FileFacts:
     tree = parse_python(source, filename)
     return PythonAnalyzer(source, environment=environment, vocabulary=vocabulary).analyze(tree)
-
-
-def _module_chain(existing: Value, dotted: str, module: Value) -> Value:
-    """The value `import a.b.c` binds to `a`: modules down to `c`, merged with what `a`
-    already holds from another `import a.x`."""
-    parts = dotted.split(".")
-    root = existing if isinstance(existing, ModuleVal) else ModuleVal()
-    node = root
-    for part in parts[1:-1]:
-        child = node.names.get(part)
-        if not isinstance(child, ModuleVal):
-            child = node.names[part] = ModuleVal()
-        node = child
-    if len(parts) == 1:
-        return module
-    node.names[parts[-1]] = module
-    return root

@@ -126,3 +126,20 @@ class Scope:
 
 def literal_of(value: Value) -> Any:
     return value.value if isinstance(value, Lit) else UNKNOWN
+
+
+def module_chain(existing: Value, dotted: str, module: Value) -> Value:
+    """The value `import a.b.c` binds to `a`: modules down to `c`, merged with what `a`
+    already holds from another `import a.x`."""
+    parts = dotted.split(".")
+    root = existing if isinstance(existing, ModuleVal) else ModuleVal()
+    node = root
+    for part in parts[1:-1]:
+        child = node.names.get(part)
+        if not isinstance(child, ModuleVal):
+            child = node.names[part] = ModuleVal()
+        node = child
+    if len(parts) == 1:
+        return module
+    node.names[parts[-1]] = module
+    return root
