@@ -465,3 +465,26 @@ def test_check_file_equals_check_project_on_every_sample_file(project, capsys, m
     for file in files:
         shown = file.relative_to(REPO).as_posix()
         assert comparable(check_json(capsys, shown), shown) == comparable(whole, shown), shown
+
+
+def test_a_warm_run_sees_a_change_in_the_module_a_file_imports(service, capsys, tmp_path):
+    """The run snapshot reuses an unchanged file's findings only if what it imports did not
+    change either: the route is unchanged, the base model set in app/settings.py is not."""
+    import os
+    import time
+
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+
+    def rf101() -> list[str]:
+        code = main(["check", "--format", "json", *cache, "app/tune.py"])
+        out = capsys.readouterr().out
+        assert code in (0, 1), out
+        return [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "RF101"]
+
+    time.sleep(2.2)  # files written just now are "racy": their findings are never reused
+    assert "on gpt-4o-mini-2024-07-18" in rf101()[0]
+    settings = service / "app/settings.py"
+    settings.write_text('DATA = "data/train.jsonl"\nBASE = "gpt-4.1-mini-2025-04-14"\n', encoding="utf-8")
+    later = time.time() + 5
+    os.utime(settings, (later, later))
+    assert "on gpt-4.1-mini-2025-04-14" in rf101()[0]

@@ -36,6 +36,9 @@ class ProjectIndex:
         self._by_file: dict[str, list[FactSite]] = {}
         self.modules: dict[str, ModuleExports] = {}  # JS/TS modules' exports, by file
         self.components: dict[str, int] | None = None  # None: every file shares every fact
+        # What the link bound in each file (python_link.environment_digest by path): a file
+        # whose bytes did not change still changes when what it imports does.
+        self.environments: dict[str, str] = {}
         self._sites: dict[str, list[FactSite]] = {}
         self._views: dict[int, ProjectIndex] = {}
 
@@ -64,6 +67,7 @@ class ProjectIndex:
         """Changes whenever a fact or an export that any file's findings may use changes."""
         digest = hashlib.sha256()
         digest.update(repr(sorted((self.components or {}).items())).encode())
+        digest.update(repr(sorted(self.environments.items())).encode())
         for path in sorted(self._by_file):
             digest.update(repr((path, self._by_file[path])).encode())
         for path in sorted(self.modules):

@@ -187,6 +187,7 @@ class Workspace:
         state.index = build_index(
             {shown: entry.analysis for shown, entry in members.items()}, result.edges, state.one_project
         )
+        state.index.environments = dict(result.environments)
 
     def _remembered(
         self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool | str
