@@ -1,10 +1,11 @@
-"""The workspace: one project model that long-lived front ends share (the language server,
-in-memory linting of rule examples and tests).
+"""The workspace: the project model every front end shares (the language server, the CLI's
+runner, in-memory linting of rule examples and tests).
 
-It holds each file's own analysis (keyed by its display path), links each project's files
-across modules (project_model.py) and keeps one index of facts per project. Front ends
-ask it to `update` a file's bytes, `remove` a file, `relink` a project, and give
-`findings_for` a file; the CLI's batch runner uses the same link and index functions.
+It holds each file's analysis (keyed by its display path), links each project's files
+across modules (project_model.py) and keeps one index of facts per project. The language
+server asks it to `update` a file's bytes, `remove` a file, `relink` a project and give
+`findings_for` a file; the CLI's runner analyses its batch itself (cache, process pool),
+hands the analyses over with `add` and links through `relink`.
 
 A document being edited is analysed once per edit: with the environment its imports had at
 the last link (the summaries of the modules it imports do not change while it is typed),
@@ -214,10 +215,6 @@ class Workspace:
         return PythonLinker.over_summaries(summaries, state.modules).environment(shown, imports)
 
     # -- findings ------------------------------------------------------------------------
-
-    def analysis_for(self, shown: str) -> FileAnalysis | None:
-        entry = self.files.get(shown)
-        return entry.analysis if entry is not None else None
 
     def index_for(self, shown: str) -> ProjectIndex:
         entry = self.files.get(shown)
