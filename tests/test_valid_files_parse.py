@@ -245,7 +245,9 @@ def test_pep701_fstrings_are_not_rf000_on_any_supported_python():
 
 def test_a_broken_fstring_is_still_rf000():
     code = 'from openai import OpenAI\nprompt = f"{row["question"}"\nOpenAI().fine_tuning.jobs.create()\n'
-    assert ids(lint(code, path="broken.py")) == ["RF000"]
+    findings = lint(code, path="broken.py")
+    assert sorted(ids(findings)) == ["RF000", "RF101"]  # the rest of the file is analysed
+    assert next(f for f in findings if f.rule_id == "RF000").span.start_line == 2
 
 
 def test_requoting_keeps_length_and_values():

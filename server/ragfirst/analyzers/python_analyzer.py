@@ -31,10 +31,12 @@ from ragfirst.analyzers.facts import (
     FileFacts,
     ImportFact,
     StringFact,
+    SyntaxErrorFact,
 )
 from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings
 from ragfirst.analyzers.python_chunks import current_parser
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
+from ragfirst.analyzers.python_recovery import error_position, recover_module
 from ragfirst.analyzers.python_values import (
     ClassVal,
     ExternalFunc,
@@ -781,5 +783,13 @@ def analyze_python(
     environment: Environment | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> FileFacts:
-    tree = parse_python(source, filename)
-    return PythonAnalyzer(source, environment=environment, vocabulary=vocabulary).analyze(tree)
+    try:
+        tree = parse_python(source, filename)
+        error = None
+    except SyntaxError as exc:  # RF000 at the error; the statements that parse are analysed
+        tree, error = recover_module(source.text, filename), exc
+    facts = PythonAnalyzer(source, environment=environment, vocabulary=vocabulary).analyze(tree)
+    if error is not None:
+        line, col = error_position(error)
+        facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))
+    return facts
