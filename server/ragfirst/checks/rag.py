@@ -28,6 +28,7 @@ from typing import Any
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, FileFacts
 from ragfirst.analyzers.sql_analyzer import unquote, vector_columns
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
+from ragfirst.checks.splitter_use import SplitterUses
 from ragfirst.data.embedding_models import EmbeddingModel, embedding_models
 from ragfirst.engine.matching import match_calls, render_template
 from ragfirst.model import Span
@@ -1250,9 +1251,12 @@ class RagCheck:
 
     def _chunking_matches(self, model: FileModel) -> list[CheckMatch]:
         matches = []
+        uses = SplitterUses(model.source.text) if model.facts.language == "python" else None
         for site in model.of(SPLITTER):
             if site.call is None or site.span is None:
                 continue
+            if uses is not None and uses.only_first_chunk(site.span.start_line, site.span.start_col):
+                continue  # `split_text(x)[0]`: trims text to a length, chunks nothing for retrieval
             values = CallValues(site.call, model.facts)
             size = self._setting(values, site, "size")
             overlap = self._setting(values, site, "overlap")
