@@ -205,6 +205,8 @@ def match_calls(
             continue
         if matcher.unless_built_with and built_with(call, facts, matcher.unless_built_with):
             continue
+        if matcher.in_function is not None and not matcher.in_function.search(call.scope):
+            continue
         captures = call_captures(call)
         if matcher.any_arg:
             # Only values the code sets: `epochs=args.epochs` forwards someone else's choice.

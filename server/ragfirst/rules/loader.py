@@ -216,6 +216,9 @@ class _Compiler:
                         self.arg_condition(cond, (*here, "unless-built-with", n))
                         for n, cond in enumerate(item.get("unless-built-with", []))
                     ),
+                    in_function=self.regex(item["in-function"], (*here, "in-function"))
+                    if "in-function" in item
+                    else None,
                 )
             )
         return tuple(matchers)

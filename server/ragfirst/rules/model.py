@@ -50,6 +50,9 @@ class CallMatcher:
     # Skip a call when it, or the call that built its receiver (`OpenAI(base_url=...)` for
     # `client.chat.completions.create`), passes an argument that meets one of these.
     unless_built_with: tuple[ArgCondition, ...] = ()
+    # Only calls made inside a function or class whose qualified name (`Reranker.score`)
+    # this regex finds: what the project's own code is for, from what it is called.
+    in_function: Any = None
 
 
 @dataclass(frozen=True, slots=True)

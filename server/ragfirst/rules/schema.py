@@ -47,6 +47,7 @@ CALL_MATCHER: dict[str, Any] = {
         "not-file-calls": _STRINGS,
         "capture": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
         "unless-built-with": {"type": "array", "items": ARG_CONDITION, "minItems": 1},
+        "in-function": {"type": "string", "minLength": 1},
     },
     "oneOf": [{"required": ["call"]}, {"required": ["import"]}],
 }
