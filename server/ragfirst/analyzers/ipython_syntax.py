@@ -7,12 +7,15 @@ same position in the cell the user sees. Only lines where a statement starts are
 - `%time expr` / `%timeit expr`: `if 1:` in place of the magic, so `expr` is still analysed;
 - `x = !cmd` / `x = %sx cmd`: `x = None`;
 - a cell magic whose body is Python (`%%time`, `%%capture`) blanks its first line; any other
-  cell magic (`%%bash`, `%%writefile`, `%%html`) makes the whole cell not Python.
+  cell magic (`%%bash`, `%%writefile`, `%%html`) makes the whole cell not Python;
+- a one-line cell calling a line magic without `%` (`pip install x`: IPython's automagic,
+  which it applies to one-line cells only) and that is not Python: `pass`.
 `pip install` in any of these forms (and in `%%bash` cells) is kept as an install.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -20,6 +23,113 @@ from dataclasses import dataclass, field
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "memit", "debug", "pypprof"})
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})
 _TIMING_MAGICS = frozenset({"time", "timeit", "prun", "memit"})
+# IPython's line magics (`%lsmagic`, IPython 8/9, plus the package managers): automagic
+# runs them without `%` in a one-line cell.
+LINE_MAGICS = frozenset(
+    {
+        "alias",
+        "alias_magic",
+        "autoawait",
+        "autocall",
+        "automagic",
+        "bookmark",
+        "cat",
+        "cd",
+        "clear",
+        "colors",
+        "conda",
+        "config",
+        "cp",
+        "cpaste",
+        "debug",
+        "dhist",
+        "dirs",
+        "doctest_mode",
+        "ed",
+        "edit",
+        "env",
+        "gui",
+        "hist",
+        "history",
+        "killbgscripts",
+        "ldir",
+        "less",
+        "lf",
+        "lk",
+        "ll",
+        "load",
+        "load_ext",
+        "loadpy",
+        "logoff",
+        "logon",
+        "logstart",
+        "logstate",
+        "logstop",
+        "ls",
+        "lsmagic",
+        "lx",
+        "macro",
+        "magic",
+        "mamba",
+        "man",
+        "matplotlib",
+        "micromamba",
+        "mkdir",
+        "more",
+        "mv",
+        "notebook",
+        "page",
+        "paste",
+        "pastebin",
+        "pdb",
+        "pdef",
+        "pdoc",
+        "pfile",
+        "pinfo",
+        "pinfo2",
+        "pip",
+        "popd",
+        "pprint",
+        "precision",
+        "prun",
+        "psearch",
+        "psource",
+        "pushd",
+        "pwd",
+        "pycat",
+        "pylab",
+        "qtconsole",
+        "quickref",
+        "recall",
+        "rehashx",
+        "reload_ext",
+        "rep",
+        "rerun",
+        "reset",
+        "reset_selective",
+        "rm",
+        "rmdir",
+        "run",
+        "save",
+        "sc",
+        "set_env",
+        "store",
+        "sx",
+        "system",
+        "tb",
+        "time",
+        "timeit",
+        "unalias",
+        "unload_ext",
+        "uv",
+        "who",
+        "who_ls",
+        "whos",
+        "xdel",
+        "xmode",
+    }
+)
+_AUTOMAGIC = re.compile(r"^(\s*)([A-Za-z_]\w*)(?:\s+(?![=,])|$)")
 _ASSIGNED_ESCAPE = re.compile(r"^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)([!%]).*$")
 _PIP = re.compile(
     r"^(?:[%!]\s*)?(?:sudo\s+)?(?:uv\s+pip|(?:python3?|\S*/python3?|\{sys\.executable\})\s+-m\s+pip"
@@ -66,6 +176,9 @@ def rewrite_cell(lines: list[str]) -> PythonCell:
             result.lines = ["" for _ in lines]
             return result
         result.lines[first] = ""
+    if len(lines) == 1 and _automagic(lines[0], result.installs):
+        result.lines = [_keep_comment(lines[0], _AUTOMAGIC.match(lines[0]).group(1) + "pass")]  # type: ignore[union-attr]
+        return result
     scanner = _Scanner()
     continued_escape = False
     for index, line in enumerate(result.lines):
@@ -107,6 +220,21 @@ def _rewrite_line(line: str, number: int, installs: list[Install]) -> str | None
         installs.extend(_installs(line[assigned.end(1) :], number, assigned.end(1)))
         return assigned.group(1) + "None"
     return None
+
+
+def _automagic(line: str, installs: list[Install]) -> bool:
+    """A line magic called without `%` (`pip install trl`), and not Python: IPython would
+    run the magic (its automagic), Python would fail. Valid Python is left as Python."""
+    found = _AUTOMAGIC.match(line)
+    if found is None or found.group(2) not in LINE_MAGICS:
+        return False
+    try:
+        compile(line.strip(), "<cell>", "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+        return False
+    except (SyntaxError, ValueError):
+        pass
+    installs.extend(_installs(line.strip(), 1, len(found.group(1))))
+    return True
 
 
 def _keep_comment(line: str, replacement: str) -> str:

@@ -5,6 +5,10 @@ Since 3.12 an f-string may reuse its own quote inside a replacement field:
 on 3.11. Such inner strings are given the other quote (same length, same value: every
 position stays) and the file is parsed again; a file that is wrong for 3.12 too keeps
 its error.
+
+3.12 also allows backslashes in a replacement field (`f"{'\\n'.join(lines)}"`). On 3.11 each
+escape in a string inside a field becomes `__` (same length): the string's value is only
+approximated, which no rule reads, and every position stays.
 """
 
 from __future__ import annotations
@@ -43,9 +47,10 @@ class _Scanner:
             return ""
         return self.text[start:index].lower()
 
-    def string(self, index: int, enclosing: str | None) -> int:
+    def string(self, index: int, enclosing: str | None, in_field: bool = False) -> int:
         """A literal starting at its quote; returns the index after it. `enclosing` is the
-        quote of the single-quoted f-string whose replacement field holds it."""
+        quote of the single-quoted f-string whose replacement field holds it; `in_field`:
+        it is inside a replacement field (no backslash allowed there before 3.12)."""
         text = self.text
         prefix = self._prefix(index)
         quote = text[index]
@@ -56,14 +61,28 @@ class _Scanner:
             end = self.fstring_body(body, delimiter, "r" in prefix)
         else:
             end = _plain_end(text, body, delimiter, "r" in prefix)
+        escaped = False
+        if in_field and "r" not in prefix and "f" not in prefix:
+            escaped = self._blank_escapes(body, end - len(delimiter))
         if enclosing == quote and not triple and end <= len(text):
             inner = text[body : end - 1]
             other = _OTHER[quote]
-            if other not in inner and "\\" not in inner:
+            if other not in inner and ("\\" not in inner or escaped):
                 self.out[index] = other
                 self.out[end - 1] = other
                 self.changed = True
         return end
+
+    def _blank_escapes(self, start: int, end: int) -> bool:
+        index, found = start, False
+        while index < end - 1:
+            if self.text[index] == "\\":
+                self.out[index] = self.out[index + 1] = "_"
+                found = self.changed = True
+                index += 2
+            else:
+                index += 1
+        return found
 
     def fstring_body(self, index: int, delimiter: str, raw: bool) -> int:
         text, length = self.text, len(self.text)
@@ -92,7 +111,7 @@ class _Scanner:
         while index < length:
             char = text[index]
             if char in "'\"":
-                index = self.string(index, enclosing)
+                index = self.string(index, enclosing, in_field=True)
                 continue
             if char in "([{":
                 depth += 1
