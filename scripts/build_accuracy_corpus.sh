@@ -20,4 +20,6 @@ grep -v '^#' "$list" | while read -r name _kind repo commit; do
   fi
   mkdir -p "$target"
   echo "$name: $(python3 "$(dirname "$0")/export_git_tree.py" "$gitdir" "$commit" "$target")"
+  # A user's clone is a git repository: its root bounds the project (own-package policy).
+  git -C "$target" init --quiet
 done

@@ -96,3 +96,22 @@ def test_an_import_matched_rule_fires_once_per_file(tmp_path: Path):
     code = "from torchtune.training import a\nfrom torchtune.training import b\n"
     findings = check(tmp_path, {"pyproject.toml": '[project]\nname = "app"\n', "recipe.py": code})
     assert [(rule, line) for rule, _, line in findings if rule == "RF102"] == [("RF102", 1)]
+
+
+def test_an_example_with_its_own_requirements_is_still_the_librarys(tmp_path: Path):
+    """`peft/examples/sft/requirements.txt` makes the example a project root of its own
+    (issue 17); it is still in peft's repository, so still peft's example."""
+    files = {
+        "pyproject.toml": '[project]\nname = "trl"\n',
+        "examples/sft/requirements.txt": "trl>=0.12\ndatasets\n",
+        "examples/sft/train.py": SFT,
+    }
+    assert check(tmp_path, files) == []
+    assert check(tmp_path, files, "examples/sft/train.py") == []
+
+
+def test_another_repository_inside_is_its_own(tmp_path: Path):
+    """A repository nested in the library's folder (its own VCS root) is not the library."""
+    files = {"pyproject.toml": '[project]\nname = "trl"\n', "vendor/app/train.py": SFT}
+    (tmp_path / "vendor/app/.git").mkdir(parents=True)
+    assert ("RF102", "train.py", 2) in check(tmp_path, files)

@@ -3,8 +3,11 @@
 Run on trl, peft, unsloth, torchtune or the openai SDK, the rules about those packages
 would report the library's own implementation and examples as "calls" to it, and its
 own extras (`unsloth[cu121]` inside unsloth's pyproject.toml) as dependencies on it. The
-project's own names come from the manifests between the file and the project root (pyproject.toml `[project]` and
-`[tool.poetry]`, setup.cfg `[metadata]`, package.json). A finding is dropped when:
+project's own names come from the manifests between the file and the top of the repository
+the project is in (its VCS root; else the project root): pyproject.toml `[project]` and
+`[tool.poetry]`, setup.cfg `[metadata]`, package.json. The repository, not the project
+root: `peft/examples/sft/` has its own requirements.txt (a project root of its own), and
+is still peft's example. A finding is dropped when:
 
 - its call is rooted in the project's own package (`trl.SFTTrainer` inside trl), or
 - it is a dependency on the project itself (RF501 `unsloth` in unsloth's manifests), a
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ragfirst.analyzers.manifests import normalise
+from ragfirst.engine.project_roots import VCS_MARKERS
 
 if TYPE_CHECKING:
     from ragfirst.model import Finding
@@ -105,13 +109,25 @@ def _about_own_package(finding: Finding, own: frozenset[str]) -> bool:
 MAX_LEVELS = 32
 
 
+@lru_cache(maxsize=256)
+def repository_top(root: str) -> str:
+    """The VCS root above (or at) the project root, else the project root itself."""
+    current = Path(root)
+    for _ in range(MAX_LEVELS):
+        if any((current / marker).exists() for marker in VCS_MARKERS):
+            return str(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    return root
+
+
 @lru_cache(maxsize=4096)
 def names_above(directory: str, root: str) -> frozenset[str]:
-    """The own names of every manifest from `directory` up to the project root. Never
-    above the root: nothing outside the project is read (the root is the config's
-    directory, else the directory that was checked)."""
+    """The own names of every manifest from `directory` up to the repository the project
+    root is in. Never above it: nothing outside the repository is read."""
     names: set[str] = set()
-    current, top = Path(directory), Path(root)
+    current, top = Path(directory), Path(repository_top(root))
     if current != top and top not in current.parents:
         return frozenset()
     for _ in range(MAX_LEVELS):
