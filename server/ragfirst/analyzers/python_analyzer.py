@@ -95,6 +95,7 @@ class PythonAnalyzer:
         self._classes: list[ClassVal] = []
         self.module_scope = self._new_scope(None, "<module>")
         self._pending: list[tuple[FuncVal, Value]] = []
+        self._results: dict[int, Value] = {}  # id(ast.Call) -> its value, while the tree lives
 
     def _new_scope(self, parent: Scope | None, qualname: str) -> Scope:
         scope = Scope(parent, qualname)
@@ -118,6 +119,7 @@ class PythonAnalyzer:
             self.facts.comments = collect_comments(self.source)
         # Functions and their defining scopes refer to each other; breaking the cycles here
         # frees the file's values and syntax tree at once instead of at the next full GC.
+        self._results.clear()
         for scope in self._scopes:
             scope.names.clear()
             scope.returns.clear()
@@ -452,6 +454,8 @@ class PythonAnalyzer:
             return value if found else None
         if isinstance(node, ast.Attribute):
             return self._attribute(self._resolve_quietly(node.value, scope), node.attr)
+        if isinstance(node, ast.Call):  # `X(...).send_message`: X(...) was just evaluated
+            return self._results.get(id(node))
         return None
 
     # -- expressions -------------------------------------------------------------------
@@ -633,7 +637,9 @@ class PythonAnalyzer:
                     receiver_origin=receiver_origin,
                 )
             )
-        return self._call_result(node, callee, qualname, index, args, scope)
+        result = self._call_result(node, callee, qualname, index, args, scope)
+        self._results[id(node)] = result  # a chained call's receiver (`create(...).send()`)
+        return result
 
     def eval_receiver_quietly(self, func: ast.expr, scope: Scope) -> str | None:
         if isinstance(func, ast.Attribute):
@@ -648,7 +654,7 @@ class PythonAnalyzer:
         return None
 
     def _resolve_quietly_expr(self, node: ast.expr, scope: Scope) -> Value:
-        if isinstance(node, (ast.Name, ast.Attribute)):
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):
             return self._resolve_quietly(node, scope)
         return None
 

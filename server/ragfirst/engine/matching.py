@@ -138,13 +138,18 @@ def receiver_builder(call: CallFact, facts: FileFacts) -> CallFact | None:
     return builder
 
 
+MAX_BUILDERS = 4  # receiver levels looked through: client, model, chat, ...
+
+
 def built_with(call: CallFact, facts: FileFacts, conditions: tuple[ArgCondition, ...]) -> bool:
-    """Whether the call, or the call that built its receiver (the client constructor),
+    """Whether the call, or a call that built its receiver (the client constructor, and
+    what built that: `getGenerativeModel({generationConfig}).startChat().sendMessage()`),
     passes an argument meeting one of `conditions` (a base URL on localhost, say)."""
     calls = [call]
     builder = receiver_builder(call, facts)
-    if builder is not None:
+    while builder is not None and len(calls) <= MAX_BUILDERS and all(builder is not c for c in calls):
         calls.append(builder)
+        builder = receiver_builder(builder, facts)
     return any(
         condition.present is not False and condition_holds(each, condition)
         for each in calls
