@@ -330,6 +330,83 @@ export function Tune<T extends object>(props: { label: string } & T) {
 }
 """
 
+
+def notebook_text(*cells: tuple[str, str], outputs: list[dict[str, Any]] | None = None) -> str:
+    """A notebook seed: (cell_type, source) pairs; the first code cell gets `outputs`."""
+    document_cells = []
+    for index, (kind, source) in enumerate(cells):
+        cell: dict[str, Any] = {"cell_type": kind, "metadata": {}, "source": source.splitlines(True)}
+        if kind == "code":
+            cell["execution_count"] = index
+            cell["outputs"] = outputs if index == 0 and outputs else []
+        document_cells.append(cell)
+    document = {
+        "cells": document_cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+NOTEBOOK_SEEDS = (
+    notebook_text(
+        ("code", "!pip install -q trl==0.12 unsloth 'peft>=0.10'\n%matplotlib inline"),
+        ("markdown", "# Fine-tune\nWe call `SFTTrainer` below."),
+        ("code", PYTHON_SEEDS[0]),
+        (
+            "code",
+            "%%time\nfrom trl import SFTTrainer\ntrainer = SFTTrainer(model='Qwen/Qwen2.5-0.5B', train_dataset=ds)\ntrainer.train()",
+        ),
+        ("code", "%%bash\npython -m pip install deepspeed"),
+        ("code", "pip install openai"),
+        ("code", 'files = !ls data\nmodel?\nprint(f"{files[0]!r:>{10}}")'),
+        outputs=[
+            {
+                "output_type": "stream",
+                "name": "stdout",
+                "text": [
+                    "OPENAI_API_KEY=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\n"
+                ],
+            }
+        ],
+    ),
+    notebook_text(
+        ("code", "from openai import OpenAI\nclient = OpenAI()"),
+        (
+            "code",
+            "import chromadb\ncollection = chromadb.PersistentClient(path='db').get_or_create_collection('docs')",
+        ),
+        (
+            "code",
+            "answer = client.chat.completions.create(model='gpt-4o', messages=[])\nawait asyncio.sleep(0)",
+        ),
+        ("raw", "client.fine_tuning.jobs.create(model='gpt-4o-mini')"),
+    ),
+)
+
+NOTEBOOK_TOKENS = (
+    '"cell_type": "code"',
+    '"source": [',
+    '"source": "',
+    '"outputs": [',
+    "%%bash\\n",
+    "%%writefile x.py\\n",
+    "!pip install trl\\n",
+    "%time ",
+    "?",
+    "\\n",
+    "\\u0000",
+    "\\ud800",
+    "{",
+    "}",
+    "[",
+    "]",
+    '"',
+    ",",
+    "# ragfirst: ignore[RF102] -- ok\\n",
+)
+
 _MARKUP_TOKENS = (
     "<script>",
     "</script>",
@@ -517,6 +594,7 @@ KINDS: dict[str, Kind] = {
     "tsx": Kind(
         "tsx", "fuzz_case.tsx", (TSX_SEED,), ("<", ">", "</", "/>", "{", "}", "<T,>", "`${", "=>", "as any")
     ),
+    "notebook": Kind("notebook", "fuzz_case.ipynb", NOTEBOOK_SEEDS, NOTEBOOK_TOKENS),
 }
 
 
@@ -682,6 +760,8 @@ _WEIGHTS = {"late_nul": 1, "line_endings": 2, "nest": 2, "nul": 2}
 
 def mutate(kind: Kind, rng: random.Random) -> tuple[bytes, list[str]]:
     """A seed of `kind` with one to four stacked mutations; returns (data, mutator names)."""
+    if kind.name == "notebook" and rng.random() < 0.7:
+        return _mutate_cells(kind, rng)
     data = rng.choice(kind.seeds).encode("utf-8")
     names = list(MUTATORS)
     weights = [_WEIGHTS.get(name, 4) for name in names]
@@ -691,6 +771,33 @@ def mutate(kind: Kind, rng: random.Random) -> tuple[bytes, list[str]]:
         data = MUTATORS[name](rng, data, kind)
         applied.append(name)
     return data, applied
+
+
+def _mutate_cells(kind: Kind, rng: random.Random) -> tuple[bytes, list[str]]:
+    """A notebook that stays valid JSON with mutated cell sources: the cells' Python and
+    IPython syntax is what is fuzzed, not the JSON reader (the other 30% of cases)."""
+    document = json.loads(rng.choice(kind.seeds))
+    cells = document["cells"]
+    names = list(MUTATORS)
+    weights = [_WEIGHTS.get(name, 4) for name in names]
+    applied = ["cells"]
+    python = KINDS["python"]
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        cell = rng.choice(cells)
+        data = "".join(cell["source"]).encode("utf-8")
+        name = rng.choices(names, weights)[0]
+        data = MUTATORS[name](rng, data, python)
+        applied.append(name)
+        text = (
+            data.decode("utf-8", errors="surrogateescape").encode("utf-8", errors="replace").decode("utf-8")
+        )
+        cell["source"] = text if rng.random() < 0.3 else text.splitlines(True)
+        if rng.random() < 0.1:
+            cell["cell_type"] = rng.choice(("code", "markdown", "raw", "unknown"))
+    ascii_only = rng.random() < 0.3
+    return (
+        json.dumps(document, indent=rng.choice((None, 1)), ensure_ascii=ascii_only) + "\n"
+    ).encode(), applied
 
 
 def case_rng(kind: str, seed: int, index: int) -> random.Random:
@@ -741,6 +848,32 @@ def _signature(findings: list[Any]) -> tuple[Any, ...]:
     )
 
 
+def _inside(span: Any, lines: list[str]) -> bool:
+    ok = (
+        1 <= span.start_line <= span.end_line <= len(lines) + 1
+        and span.start_col >= 0
+        and span.end_col >= 0
+        and (span.start_line, span.start_col) <= (span.end_line, span.end_col)
+    )
+    if ok and span.start_line <= len(lines):
+        ok = span.start_col <= len(lines[span.start_line - 1]) + 1
+    return ok
+
+
+def _cell_lines(data: bytes) -> list[list[str]] | None:
+    """Each cell's lines as an editor shows them (None when the JSON is not a notebook)."""
+    from ragfirst.source import SourceText
+
+    try:
+        cells = json.loads(data)["cells"]
+        return [
+            SourceText("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).lines
+            for c in cells
+        ]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
 def run_engine(path: str, data: bytes, engine: Any = None, settings: Any = None) -> list[Any]:
     """analyze + finalize, as the CLI does for one file of a one-file project."""
     from ragfirst.engine.project import ProjectIndex
@@ -773,25 +906,24 @@ def check_case(kind: str, path: str, data: bytes, slow_seconds: float = 5.0) -> 
     for finding in errors:
         if INTERNAL_ERROR_MARK in finding.message:
             outcome.problems.append(Problem(kind, "internal-error", finding.message, data))
-    if len(errors) > 1:
+    if len(errors) > 1 and kind != "notebook":  # a notebook: one RF000 per broken cell
         outcome.problems.append(
             Problem(kind, "rf000-count", f"{len(errors)} RF000 findings: {[f.message for f in errors]}", data)
         )
     lines = SourceText(data.decode("utf-8", errors="replace")).lines
+    cells = _cell_lines(data) if kind == "notebook" else None
     for finding in first:
-        span = finding.span
-        ok = (
-            1 <= span.start_line <= span.end_line <= len(lines) + 1
-            and span.start_col >= 0
-            and span.end_col >= 0
-            and (span.start_line, span.start_col) <= (span.end_line, span.end_col)
-        )
-        if ok and span.start_line <= len(lines):
-            ok = span.start_col <= len(lines[span.start_line - 1]) + 1
-        if not ok:
-            outcome.problems.append(
-                Problem(kind, "bad-position", f"{finding.rule_id} {span} ({len(lines)} lines)", data)
-            )
+        # A notebook finding: `span` inside its cell, `cell.file_span` inside the .ipynb.
+        places = [(finding.span, lines)]
+        if finding.cell is not None:
+            places = [(finding.cell.file_span, lines)]
+            if cells is not None and not finding.cell.output and 1 <= finding.cell.cell <= len(cells):
+                places.append((finding.span, cells[finding.cell.cell - 1]))
+        for span, within in places:
+            if not _inside(span, within):
+                outcome.problems.append(
+                    Problem(kind, "bad-position", f"{finding.rule_id} {span} ({len(within)} lines)", data)
+                )
         if not finding.message or not finding.rule_id:
             outcome.problems.append(Problem(kind, "bad-position", f"empty message/rule in {finding}", data))
     try:

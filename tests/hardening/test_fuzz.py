@@ -131,7 +131,12 @@ def test_arbitrary_text_after_a_trigger(kind):
     @FUZZ_SETTINGS
     @given(st.text(max_size=2000))
     def run(text: str) -> None:
-        data = (_TRIGGER_PREFIX[kind] + text).encode("utf-8", errors="surrogatepass")
+        if kind == "notebook":  # the text in a code cell of a valid notebook
+            data = fuzzlib.notebook_text(("code", _TRIGGER_PREFIX["python"] + text)).encode(
+                "utf-8", "surrogatepass"
+            )
+        else:
+            data = (_TRIGGER_PREFIX[kind] + text).encode("utf-8", errors="surrogatepass")
         problems = check_case(kind, spec.filename, data).problems
         assert not problems, _describe(problems)
 
