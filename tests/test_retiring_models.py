@@ -221,3 +221,21 @@ def test_litellm_alias_name_is_not_the_model(tmp_path):
           model: openai/gpt-4.1-mini
     """
     assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="litellm/config.yaml")) == []
+
+
+def test_a_model_set_in_a_settings_module_is_reported_where_a_call_reads_it():
+    """Constants flow across modules (issue 17): RF406 fires on the call that reads the
+    constant; a constant no call reads is not a model the code calls."""
+    from tests.conftest import lines_of, lint
+
+    route = """\
+    from openai import OpenAI
+    from settings import CHAT_MODEL, SUPPORTED
+
+    def ask(q):
+        return OpenAI().chat.completions.create(model=CHAT_MODEL, max_tokens=10, messages=[])
+    """
+    settings = 'CHAT_MODEL = "gpt-3.5-turbo"\nSUPPORTED = ["gpt-4-0613", "gpt-4o"]\n'
+    found = lint(route, path="app.py", lifecycle=True, **{"settings.py": settings})
+    assert [(f.path, f.span.start_line) for f in found if f.rule_id == "RF406"] == [("app.py", 5)]
+    assert lines_of(lint(settings, path="settings.py", lifecycle=True), "RF406") == []

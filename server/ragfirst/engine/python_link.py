@@ -184,7 +184,7 @@ class PythonLinker:
             self._sdk_only.discard(path)
         self._visiting.add(path)
         try:
-            wants_constants = bool(analysis.matches or analysis.fact_sites)
+            wants_constants = _reads_constants(analysis)
             environment = self.environment(path, analysis.used_imports, depth, wants_constants)
         finally:
             self._visiting.discard(path)
@@ -264,9 +264,17 @@ def _worth_reanalysing(analysis: FileAnalysis, environment: Environment) -> bool
     """An environment changes a file's findings only if it binds an SDK value (a client,
     a factory, a class) or if the file already has calls a rule or fact matched, whose
     arguments the imported constants fill in (a model name, a dimension, a data path)."""
-    if analysis.matches or analysis.fact_sites:
+    if _reads_constants(analysis):
         return True
     return any(has_sdk_value(descriptor) for descriptor in environment.values())
+
+
+def _reads_constants(analysis: FileAnalysis) -> bool:
+    """Can imported constants change what rules see in this file? Yes when a rule or fact
+    matched a call already (its arguments may be filled in), and also when the file was
+    parsed (it names an SDK) and reads imported names: `model=CHAT_MODEL` matches nothing
+    until the constant is known (RF406 needs the model id, RF401 is capped already)."""
+    return bool(analysis.matches or analysis.fact_sites or (analysis.parsed and analysis.used_imports))
 
 
 def _failed(analysis: FileAnalysis) -> bool:
