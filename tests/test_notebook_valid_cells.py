@@ -65,3 +65,26 @@ def test_blanked_escapes_keep_every_position():
     rewritten = with_older_quotes(text)
     assert rewritten is not None and len(rewritten) == len(text)
     ast.parse(rewritten)
+
+
+# -- found by the notebook fuzzer (issue 25) ------------------------------------------
+
+
+def test_a_deeply_nested_one_line_cell_is_no_crash():
+    cell = "pip " + "{" * 400 + "}" * 400 + "install openai\n"
+    findings = lint_nb(notebook(code(cell), code(SFT)))
+    assert where(findings, "RF102") == [(2, 2, 11)]
+
+
+def test_a_line_split_over_two_source_items_keeps_file_positions_in_the_file():
+    """nbformat ends every source item but the last with a newline; a hand-edited notebook
+    may not, and a cell line then continues in the next JSON string (on another line)."""
+    cell = code("x = 1\n")
+    cell["source"] = ["%%bash\n", "\f", "\f", "python -m pip install deepspeed"]
+    text = notebook(cell)
+    findings = lint_nb(text)
+    rf501 = [f for f in findings if f.rule_id == "RF501"]
+    assert [(f.cell.cell, f.span.start_line, f.span.start_col) for f in rf501] == [(1, 2, 24)]
+    file_lines = text.splitlines()
+    span = rf501[0].cell.file_span
+    assert span.start_col <= len(file_lines[span.start_line - 1])

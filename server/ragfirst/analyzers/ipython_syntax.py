@@ -231,7 +231,7 @@ def _automagic(line: str, installs: list[Install]) -> bool:
     try:
         compile(line.strip(), "<cell>", "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
         return False
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, MemoryError, RecursionError):  # deep nesting: not Python either
         pass
     installs.extend(_installs(line.strip(), 1, len(found.group(1))))
     return True

@@ -61,6 +61,9 @@ class CellText:
 
     lines: list[str]
     places: list[FilePos]
+    # Per line: how many of its characters lie in the JSON string it starts in (-1: all).
+    # A line split over two list items continues elsewhere in the file.
+    spans: list[int] = field(default_factory=list)
 
 
 class PrintedOutput:
@@ -319,8 +322,10 @@ def _located(
     parts = [value] if isinstance(value, str) else value
     lines: list[str] = []
     places: list[FilePos] = []
+    spans: list[int] = []
     pending = ""
     pending_place: FilePos | None = None
+    pending_span = -1  # characters of the pending line in the part it started in
     used = 0
     for place, part in zip(_part_places(pos, path, value), parts, strict=True):
         if cap is not None and used > cap:
@@ -337,14 +342,18 @@ def _located(
                 pending_place = FilePos(place.line, place.col + shift)
             consumed += len(piece) + (2 if part.startswith("\r\n", consumed + len(piece)) else 1)
             pending += piece
+            if last and pending_place is not None and pending_span < 0:
+                pending_span = len(pending)  # the line goes on in the next list item
             if not last:  # a line ended inside this part
                 lines.append(pending)
                 places.append(pending_place or place)
-                pending, pending_place = "", None
+                spans.append(pending_span if pending_span < len(pending) else -1)
+                pending, pending_place, pending_span = "", None, -1
     if pending or not lines:
         lines.append(pending)
         places.append(pending_place or FilePos(1, 0))
-    return CellText(lines, places)
+        spans.append(pending_span if 0 <= pending_span < len(pending) else -1)
+    return CellText(lines, places, spans)
 
 
 def _part_places(pos: _Positions, path: tuple[Any, ...], value: str | list[str]) -> Iterator[FilePos]:

@@ -40,8 +40,11 @@ class LinePlace:
     file_col: int
     escapes: tuple[int, ...] = ()
     output: bool = False
+    exact: int = -1  # columns past this lie in another JSON string (-1: none do)
 
     def file_column(self, col: int) -> int:
+        if 0 <= self.exact < col:
+            return self.file_col  # in a later list item: the line's start stands for it
         return self.file_col + col + sum(1 for escape in self.escapes if escape < col)
 
 
@@ -52,14 +55,19 @@ class CellMap:
     lines: list[LinePlace] = field(default_factory=list)
 
     def dump(self) -> list[list[object]]:
-        return [[p.cell, p.cell_line, p.file_line, p.file_col, list(p.escapes), p.output] for p in self.lines]
+        return [
+            [p.cell, p.cell_line, p.file_line, p.file_col, list(p.escapes), p.output, p.exact]
+            for p in self.lines
+        ]
 
     @classmethod
     def load(cls, rows: list[list[object]]) -> CellMap:
         return cls(
             [
-                LinePlace(int(c), int(cl), int(fl), int(fc), tuple(int(e) for e in esc), bool(out))  # type: ignore[call-overload]
-                for c, cl, fl, fc, esc, out in rows
+                LinePlace(
+                    int(c), int(cl), int(fl), int(fc), tuple(int(e) for e in esc), bool(out), int(exact)
+                )  # type: ignore[call-overload]
+                for c, cl, fl, fc, esc, out, exact in rows
             ]
         )
 
@@ -110,7 +118,8 @@ def build_module(notebook: Notebook) -> NotebookModule:
         for index, (line, place) in enumerate(zip(cell.source.lines, cell.source.places, strict=True)):
             module.display.append(line)
             module.code.append(rewritten.lines[index] if python_kernel and rewritten.is_python else "")
-            module.cell_map.lines.append(_place(cell.number, index + 1, place, line))
+            exact = cell.source.spans[index] if index < len(cell.source.spans) else -1
+            module.cell_map.lines.append(_place(cell.number, index + 1, place, line, exact=exact))
         if python_kernel:
             module.installs.extend((install, first + install.line - 1) for install in rewritten.installs)
             if rewritten.is_python:
@@ -120,10 +129,11 @@ def build_module(notebook: Notebook) -> NotebookModule:
         if not find_secrets(output.text):
             continue  # printed text matters only where it shows a key (RF404)
         located = output.located()
-        for line, place in zip(located.lines, located.places, strict=True):
+        for index, (line, place) in enumerate(zip(located.lines, located.places, strict=True)):
             module.display.append(line)
             module.code.append("")
-            module.cell_map.lines.append(_place(number, 1, place, line, output=True))
+            exact = located.spans[index] if index < len(located.spans) else -1
+            module.cell_map.lines.append(_place(number, 1, place, line, output=True, exact=exact))
     for number, problem in notebook.problems:
         module.display.append("")
         module.code.append("")
@@ -132,9 +142,11 @@ def build_module(notebook: Notebook) -> NotebookModule:
     return module
 
 
-def _place(cell: int, line_number: int, place: FilePos, text: str, output: bool = False) -> LinePlace:
+def _place(
+    cell: int, line_number: int, place: FilePos, text: str, output: bool = False, exact: int = -1
+) -> LinePlace:
     escapes = tuple(match.start() for match in _JSON_ESCAPED.finditer(text))
-    return LinePlace(cell, line_number, place.line, place.col, escapes, output)
+    return LinePlace(cell, line_number, place.line, place.col, escapes, output, exact)
 
 
 def parse_cells(module: NotebookModule) -> tuple[ast.Module, list[tuple[str, int, int]]]:

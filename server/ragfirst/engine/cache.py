@@ -33,7 +33,9 @@ from ragfirst.resources import builtin_rules_dir
 from ragfirst.rules.loader import MAX_RULE_FILE_BYTES
 from ragfirst.safe_read import ReadRefused, read_capped
 
-SCHEMA = "v3"  # v2: local calls and module exports (JS/TS); v3: Python module summaries
+SCHEMA = (
+    "v4"  # v2: local calls and module exports (JS/TS); v3: Python module summaries; v4: notebook line maps
+)
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 TOUCH_AFTER_SECONDS = 24 * 3600  # an entry's last use is recorded at most once a day
 RACY_SECONDS = 2  # coarsest common mtime granularity (FAT); ext4/APFS/NTFS are finer

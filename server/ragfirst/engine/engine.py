@@ -318,7 +318,14 @@ class Engine:
         if spec.name == "notebook":
             from ragfirst.engine.notebooks import analyze_notebook  # only runs that meet a notebook
 
-            return analyze_notebook(self, analysis, text)
+            try:
+                return analyze_notebook(self, analysis, text)
+            except (RecursionError, MemoryError):
+                self.record_error(analysis, "notebook nested too deeply to analyse", 1, 0)
+                return analysis
+            except Exception as exc:  # a bug of ours must not stop the run or hide other files
+                self.record_error(analysis, internal_error("analysing this notebook", exc), 1, 0)
+                return analysis
         if (
             spec.prefilter
             and not force
