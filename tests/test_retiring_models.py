@@ -143,8 +143,22 @@ def test_config_file(tmp_path):
         'from openai import AzureOpenAI\nAzureOpenAI().chat.completions.create(model="gpt-4o-mini-2024-07-18", messages=[], max_completion_tokens=9)\n',
         # another keyword
         'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-5.4-mini", user="o4-mini", messages=[], max_completion_tokens=9)\n',
+        # a text splitter's tokenizer (kotaemon trims evidence this way): counted offline
+        "from langchain.text_splitter import CharacterTextSplitter\n"
+        'CharacterTextSplitter.from_tiktoken_encoder(chunk_size=9, chunk_overlap=0, model_name="gpt-3.5-turbo")\n',
+        'from langchain_text_splitters import TokenTextSplitter\nTokenTextSplitter(model_name="gpt-3.5-turbo")\n',
     ],
-    ids=["retracted", "alias", "longer-id", "tiktoken", "log-string", "azure", "other-keyword"],
+    ids=[
+        "retracted",
+        "alias",
+        "longer-id",
+        "tiktoken",
+        "log-string",
+        "azure",
+        "other-keyword",
+        "splitter-tokenizer",
+        "token-splitter",
+    ],
 )
 def test_lookalikes_are_silent(tmp_path, code):
     assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6))) == []

@@ -50,13 +50,14 @@ class RetiringModelCheck:
     name = "retiring-model"
 
     def validate(self, params: dict[str, Any]) -> str | None:
-        unknown = set(params) - {"positional"}
+        unknown = set(params) - {"positional", "tokenizer-calls"}
         if unknown:
             return f"unknown params {sorted(unknown)}; the ids live in rules/retiring-models.yaml"
         try:
             _positional(params)
+            _patterns(params, "tokenizer-calls")
         except Exception as exc:  # a bad pattern in the rule file
-            return f"positional: {exc}"
+            return f"patterns: {exc}"
         return None
 
     def triggers(self, params: dict[str, Any]) -> set[Any]:
@@ -82,7 +83,10 @@ class RetiringModelCheck:
         table = retiring_models()
         matches = []
         positional = _positional(params)
+        tokenizers = _patterns(params, "tokenizer-calls")
         for call in context.facts.calls:
+            if call.qualname and any(p.matches(call.qualname) for p in tokenizers):
+                continue  # `from_tiktoken_encoder(model_name=...)` picks a tokenizer, offline
             named = [(name, arg) for name, arg in call.kwargs.items() if name in MODEL_NAMES]
             if (
                 positional
@@ -142,7 +146,13 @@ def _positional(params: dict[str, Any]) -> tuple[Any, ...]:
     LangChain `init_chat_model`), from the rule's params."""
     from ragfirst.rules.patterns import compile_pattern
 
-    return tuple(compile_pattern(p) for p in params.get("positional", ()))
+    return _patterns(params, "positional")
+
+
+def _patterns(params: dict[str, Any], key: str) -> tuple[Any, ...]:
+    from ragfirst.rules.patterns import compile_pattern
+
+    return tuple(compile_pattern(p) for p in params.get(key, ()))
 
 
 def _match(span: Any, row: RetiringModels, value: str) -> CheckMatch:
