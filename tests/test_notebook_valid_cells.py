@@ -88,3 +88,18 @@ def test_a_line_split_over_two_source_items_keeps_file_positions_in_the_file():
     file_lines = text.splitlines()
     span = rf501[0].cell.file_span
     assert span.start_col <= len(file_lines[span.start_line - 1])
+
+
+# -- RF107 honours the notebook's own pins (the real-code sample) ---------------------
+
+ORPO = "from trl import ORPOConfig, ORPOTrainer\ntrainer = ORPOTrainer(model=m, args=ORPOConfig(output_dir='o'))\n"
+
+
+def test_rf107_honours_a_pin_in_the_notebooks_pip_line():
+    pinned = notebook(code("!pip install -q unsloth trl==0.22.2\n"), code(ORPO))
+    assert "RF107" not in ids(lint_nb(pinned, lifecycle=True))
+
+
+@pytest.mark.parametrize("install", ["!pip install -q unsloth trl\n", "!pip install 'trl>=0.20'\n"])
+def test_rf107_without_a_pin_below_the_change_still_fires(install):
+    assert "RF107" in ids(lint_nb(notebook(code(install), code(ORPO)), lifecycle=True))

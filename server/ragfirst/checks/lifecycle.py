@@ -10,7 +10,7 @@ from typing import Any
 
 from ragfirst.analyzers.facts import CallFact
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
-from ragfirst.data.pinned_versions import below
+from ragfirst.data.pinned_versions import below, requirement_below
 from ragfirst.data.tables import lifecycle
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity, Span
@@ -40,7 +40,7 @@ class LifecycleCheck:
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = []
         for entry in lifecycle():
-            if entry.retracted:
+            if entry.retracted or _pinned_here(context, entry):
                 continue
             # One finding per entry per function, at its first call there: `ORPOConfig` and
             # `ORPOTrainer` built together from one retiring path are one decision, not two;
@@ -102,3 +102,14 @@ class LifecycleCheck:
         return Resolution(
             values, severity, {"lifecycle": {"entry": entry.id, "date": entry.date.isoformat(), "days": days}}
         )
+
+
+def _pinned_here(context: CheckContext, entry: Any) -> bool:
+    """The file itself pins the package below the entry's version: a notebook's
+    `!pip install trl==0.22.2` (its installs are the file's dependencies)."""
+    if not (entry.package and entry.since_version):
+        return False
+    return any(
+        requirement_below(dependency.spec, entry.package, entry.since_version)
+        for dependency in context.facts.dependencies
+    )

@@ -144,7 +144,6 @@ class RetiringModelCheck:
 def _positional(params: dict[str, Any]) -> tuple[Any, ...]:
     """Calls whose first positional argument is a model id (AI SDK provider functions,
     LangChain `init_chat_model`), from the rule's params."""
-    from ragfirst.rules.patterns import compile_pattern
 
     return _patterns(params, "positional")
 

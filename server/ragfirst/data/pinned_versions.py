@@ -94,6 +94,16 @@ def pinned_specs(root: str) -> dict[str, str]:
     return specs
 
 
+def requirement_below(requirement: str, package: str, version: str) -> bool:
+    """Does one requirement (`trl==0.22.2`, a notebook's `!pip install` word) name
+    `package` and keep it below `version`?"""
+    match = _REQUIREMENT.match(requirement.split(";", 1)[0])
+    if match is None or normalise(match.group(1)) != normalise(package):
+        return False
+    highest = highest_allowed(match.group(2))
+    return highest is not None and highest < version_tuple(version)
+
+
 def below(root: Path, package: str, version: str) -> bool:
     """Does the project at `root` pin `package` below `version` (so it cannot have it)?"""
     spec = pinned_specs(str(root)).get(normalise(package))

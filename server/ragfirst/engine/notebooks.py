@@ -60,9 +60,11 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
         engine.record_error(analysis, internal_error("analysing this notebook", exc), 1, 0)
         return analysis
     analysis.parsed = True
+    installed = _dependencies(module.installs)
+    facts.dependencies = installed  # what the notebook pins (RF107 reads `trl==0.22.2`)
     secrets = engine._match(analysis, facts, display)
     seen = {(m.rule_id, m.span) for m in analysis.matches}
-    dependencies = FileFacts(language="config", dependencies=_dependencies(module.installs))
+    dependencies = FileFacts(language="config", dependencies=installed)
     for rule in engine.ruleset.rules:
         for matcher in rule.dependencies:
             for span, captures in match_dependencies(matcher, dependencies, analysis.path):
