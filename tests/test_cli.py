@@ -131,14 +131,14 @@ def test_syntax_error_is_rf000_with_position_and_others_still_checked(project, c
 
 
 def test_invalid_utf8_is_rf000(project, capsys):
-    write(project, "latin.py", b"# caf\xe9\nimport openai\n")
+    write(project, "latin.py", b"# caf\xe9\nimport openai\nopenai.OpenAI().fine_tuning.jobs.create()\n")
     code, out, _ = run(capsys, "check", "-q", ".")
     assert code == 1
     assert out.strip() == "latin.py:1:6: RF000 [error] invalid UTF-8 (byte 0xe9)"
 
 
 def test_binary_file_is_rf000(project, capsys):
-    write(project, "blob.py", b"\x00\x01\x02fine_tuning")
+    write(project, "blob.py", b"from openai import OpenAI\nOpenAI().fine_tuning.jobs.create()\n\x00\x01\x02")
     code, out, _ = run(capsys, "check", "-q", ".")
     assert code == 1
     assert out.strip() == "blob.py:1:1: RF000 [error] binary file (NUL byte found); not analysed"

@@ -272,7 +272,7 @@ def test_line_endings_keep_suppressions_working(newline):
 @pytest.mark.parametrize(
     ("name", "text", "where"),
     [
-        ("bad.py", "import openai\nx = 1\ny = '\udcff'\n", (3, 5)),
+        ("bad.py", "import openai\nopenai.OpenAI().fine_tuning.jobs.create\ny = '\udcff'\n", (3, 5)),
         ("bad.json", '{"fine_tuning":\n  [1,\n   2,, 3]}', (3, 6)),
         ("bad.yaml", "fine_tuning:\n  a: 1\n b: [\n", (3, 1)),
     ],
@@ -308,7 +308,8 @@ def test_nul_bytes_give_one_rf000_per_kind():
 
 
 def test_invalid_utf8_is_one_rf000_with_its_position():
-    error = only(run_engine("x.py", b"import openai\nname = 'caf\xe9'\n"), "RF000")
+    data = b"import openai\nname = 'caf\xe9'\nopenai.OpenAI().fine_tuning.jobs.create()\n"
+    error = only(run_engine("x.py", data), "RF000")
     assert "UTF-8" in error.message
     assert (error.span.start_line, error.span.start_col) == (2, 11)
 

@@ -202,16 +202,19 @@ def test_fuzzers_count_an_internal_error_exit_as_a_crash(project, monkeypatch):
 
 
 def test_rf000_for_syntax_errors_only_in_files_ragfirst_must_analyse(project):
-    """The documented RF000 contract (docs/security.md, promise 5): a file is parsed only
-    when its text holds a word some enabled rule looks for; a syntax error elsewhere is the
-    compiler's business, not a finding. Unreadable, oversized, undecodable and binary files
-    are RF000s whatever they contain."""
+    """The documented RF000 contract (docs/security.md, promise 5), one policy for every
+    broken file (issue 25): a file that could hold a finding (its text, decoded as far as
+    it goes, holds a word some enabled rule looks for) and cannot be analysed is an RF000;
+    a broken file that names nothing rules look for is the compiler's business, whether
+    its problem is a syntax error, invalid UTF-8 or a NUL byte."""
+    trigger = b"from openai import OpenAI\nOpenAI().fine_tuning.jobs.create\n"
     (project / "unrelated.py").write_text("def broken(:\n    pass\n")
-    (project / "related.py").write_text(
-        "from openai import OpenAI\nOpenAI().fine_tuning.jobs.create\ndef broken(:\n"
-    )
+    (project / "related.py").write_bytes(trigger + b"def broken(:\n")
     (project / "undecodable.py").write_bytes(b"x = '\xff\xfe'\n")
+    (project / "undecodable_related.py").write_bytes(trigger + b"x = '\xff\xfe'\n")
+    (project / "binary.py").write_bytes(b"\x00\x01" + b"x = 1\n")
+    (project / "binary_related.py").write_bytes(trigger + b"\x00\x01")
     code, out, err, trace = run_cli_in_process(["check", "--format", "json", "."])
     assert trace is None and code == 1, err
     rf000 = sorted(f["path"] for f in json.loads(out)["findings"] if f["rule"] == "RF000")
-    assert rf000 == ["related.py", "undecodable.py"]
+    assert rf000 == ["binary_related.py", "related.py", "undecodable_related.py"]

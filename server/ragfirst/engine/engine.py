@@ -281,6 +281,14 @@ class Engine:
                 return True
         return False
 
+    def _may_hold_findings(self, data: bytes, spec: Any, path: str) -> bool:
+        """RF000's one policy: a file is reported as broken only if it could hold a finding,
+        i.e. its text (decoded as far as it goes) passes the prefilter."""
+        text = data.decode("utf-8", errors="replace").replace("\0", " ")
+        return self.passes_prefilter(
+            text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
+        )
+
     # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
 
     def analyze(
@@ -311,6 +319,13 @@ class Engine:
         try:
             text = decode_source(data)
         except DecodeError as exc:
+            if (
+                spec.prefilter
+                and not force
+                and not environment
+                and not self._may_hold_findings(data, spec, path)
+            ):
+                return analysis  # a broken file with nothing rules look for: as a syntax error is
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
         if force == "sdk":
