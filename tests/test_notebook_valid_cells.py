@@ -103,3 +103,12 @@ def test_rf107_honours_a_pin_in_the_notebooks_pip_line():
 @pytest.mark.parametrize("install", ["!pip install -q unsloth trl\n", "!pip install 'trl>=0.20'\n"])
 def test_rf107_without_a_pin_below_the_change_still_fires(install):
     assert "RF107" in ids(lint_nb(notebook(code(install), code(ORPO)), lifecycle=True))
+
+
+def test_a_finding_that_ends_in_a_later_source_item_keeps_a_forward_file_span():
+    cell = code("x = 1\n")
+    cell["source"] = ["!pip install -q tr", "l unsloth\n"]  # `trl` split over two items
+    findings = lint_nb(notebook(cell))
+    for finding in findings:
+        span = finding.cell.file_span
+        assert (span.start_line, span.start_col) <= (span.end_line, span.end_col), finding

@@ -78,22 +78,19 @@ class CellMap:
         start = self.lines[span.start_line - 1]
         end = self.lines[min(max(span.end_line, span.start_line), len(self.lines)) - 1]
         if start.output:
-            point = Span(
-                start.file_line,
-                start.file_column(span.start_col),
-                start.file_line,
-                start.file_column(span.end_col),
-            )
+            begin = start.file_column(span.start_col)
+            point = Span(start.file_line, begin, start.file_line, max(begin, start.file_column(span.end_col)))
             return start.cell, Span.point(1, 0), point, True
         if end.cell != start.cell or end.output:
             end, end_col = start, span.start_col
         else:
             end_col = span.end_col
         in_cell = Span(start.cell_line, span.start_col, end.cell_line, end_col)
-        in_file = Span(
-            start.file_line, start.file_column(span.start_col), end.file_line, end.file_column(end_col)
-        )
-        return start.cell, in_cell, in_file, False
+        first = (start.file_line, start.file_column(span.start_col))
+        last = (end.file_line, end.file_column(end_col))
+        if last < first:  # the end lies in a later list item of a split line: a point
+            last = first
+        return start.cell, in_cell, Span(*first, *last), False
 
 
 @dataclass(slots=True)
