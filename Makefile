@@ -13,9 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Set up and run ragfirst on the samples (exit status 1 means "findings", as expected).
+## Set up and run ragfirst on the samples (exit status 1 means "findings", as expected),
+## then write the samples' decision report (one HTML page) and print where it is.
 demo: $(STAMP)
 	$(BIN)/ragfirst check samples/ || test $$? -eq 1
+	$(BIN)/ragfirst report samples/ -o build/report/samples.html
+	@echo "The samples' report: $(CURDIR)/build/report/samples.html"
 
 ## Set up and run everything CI runs.
 test: $(STAMP) lint pytest install-check vscode
