@@ -102,13 +102,13 @@ def _ladder(report: ProjectReport) -> str:
         )
         for r in report.rungs
     ]
+    caption = "Filled steps: the code shows them (evidence in the table)."
+    if report.projects:
+        caption = "Filled steps: at least one of the projects shows them; each project's rungs follow."
     return (
-        f"<p>{_e(text.standing(report))}</p>"
-        + _figure(
-            svg.ladder_chart(report.rungs), "Filled steps: the code shows them (evidence in the table)."
-        )
-        + _table(("Rung", "What counts", "Evidence", "Guide"), rows, raw=True)
+        _figure(svg.ladder_chart(report.rungs), caption)
         + _projects(report)
+        + _table(("Rung", "What counts", "Evidence", "Guide"), rows, raw=True)
     )
 
 
@@ -119,12 +119,12 @@ def _projects(report: ProjectReport) -> str:
     rows = [
         (
             f'<span class="path">{_e(p.name)}</span>',
-            *("✓ found" if r.present else "not found" for r in p.rungs),
+            *("✓ yes" if r.present else "no" for r in p.rungs),
             _e(f"{p.highest.number}. {p.highest.title}" if p.highest else "none"),
         )
         for p in report.projects
     ]
-    return "<h3>Each project</h3>" + _table(head, rows, raw=True)
+    return _table(head, rows, raw=True)
 
 
 def _training(report: ProjectReport) -> str:
