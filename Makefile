@@ -55,9 +55,10 @@ bench-check:
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py --cases 10000
 
-## Regenerate docs/rules/*.md from the rule YAML.
+## Regenerate docs/rules/*.md from the rule YAML, and the guide's SVG pictures.
 docs: $(STAMP)
 	$(BIN)/python -m ragfirst.docs_gen docs/rules
+	$(BIN)/python -m ragfirst.report.guide_figures docs/guide
 
 format: $(STAMP)
 	$(BIN)/ruff format server tests

@@ -295,3 +295,29 @@ def test_samples_report_agrees_with_check(monkeypatch):
     check_html(page)
     markdown = render_markdown(report)
     assert markdown.count("\n## ") == 7
+
+
+def test_a_model_named_in_an_old_sdk_call_counts_as_prompting_but_a_training_model_does_not(
+    tmp_path, monkeypatch
+):
+    _write(
+        tmp_path / "legacy",
+        {
+            "pyproject.toml": "[project]\nname='legacy'\n",
+            "ask.py": "import openai\n\nreply = openai.ChatCompletion.create(model='gpt-4', messages=[])\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    report = _report(Path("legacy"))
+    assert [e.label for e in report.rungs[0].evidence] == ["gpt-4 (RF406)"]
+    # openai-finetune's RF406 is on its training call's model: a training site, not prompting.
+    path = _copy_sample("openai-finetune", tmp_path, monkeypatch)
+    assert not _report(path).rungs[0].present
+
+
+def test_a_payback_on_the_default_spend_says_it_is_not_the_projects(tmp_path, monkeypatch):
+    path = _copy_sample("clean-chatbot", tmp_path, monkeypatch)
+    report = _report(path)
+    assert report.spend.payback.defaulted
+    assert "not this project's spend: give yours with --monthly-spend" in render_markdown(report)
+    assert "training may pay" not in render_markdown(report)

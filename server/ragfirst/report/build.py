@@ -112,7 +112,24 @@ def _rungs(findings: list[Finding], projects: list[ProjectIndex]) -> list[Rung]:
             _evidence(f, f"{_call_label(f)} ({f.rule_id})") for rule in rules for f in by_rule.get(rule, [])
         ]
 
-    prompting = _sites(projects, "llm-call") + flagged("RF402", "RF403")
+    # LLM calls, capped or not (the llm-call facts), and those RF401 flags, once per line.
+    calls = _sites(projects, "llm-call")
+    seen = {(e.path, e.line) for e in calls}
+    prompting = [*calls, *(e for e in flagged("RF401") if (e.path, e.line) not in seen)]
+    # A model named in a call that trains nothing (RF406 on a call the SDK tables do not
+    # list, such as openai<1's ChatCompletion.create) is an LLM call too.
+    trained = [f for rule in TRAINING_RULES for f in by_rule.get(rule, [])]
+    training_lines = {(f.path, f.span.start_line) for f in trained}
+    training_models = {(f.path, _captures(f).get("arg.model") or _captures(f).get("model")) for f in trained}
+    seen |= {(e.path, e.line) for e in prompting}
+    for f in by_rule.get("RF406", []):
+        model = _captures(f).get("model", "a model")
+        if (f.path, model) in training_models:
+            continue  # the base model of a training call in this file (the training site shows it)
+        if (f.path, f.span.start_line) not in training_lines | seen:
+            seen.add((f.path, f.span.start_line))
+            prompting.append(_evidence(f, f"{model} (RF406)"))
+    prompting += flagged("RF402", "RF403")
     retrieval = _sites(projects, "retrieval", "vector-index", "embedding")
     tuned = _sites(projects, "reranker", "hybrid-search", "splitter")
     return [
@@ -259,6 +276,7 @@ def _spend(findings: list[Finding], sites: list[TrainingSite], options: ReportOp
         tuned_share=options.tuned_share,
         running_share=options.running_share,
         threshold=options.threshold,
+        defaulted=options.monthly_spend is None and not spend.budgets,
     )
     return spend
 

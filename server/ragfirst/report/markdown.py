@@ -72,7 +72,7 @@ def render_markdown(report: ProjectReport) -> str:
 
     out += ["## Training sites", ""]
     if not report.training:
-        out += [md(text.NO_TRAINING), ""]
+        out += [text.NO_TRAINING, ""]
     else:
         rows = []
         for s in report.training:
@@ -108,7 +108,7 @@ def render_markdown(report: ProjectReport) -> str:
     out += ["## Retrieval readiness", ""]
     r = report.retrieval
     if not r.present:
-        out += [md(text.NO_RETRIEVAL), ""]
+        out += [text.NO_RETRIEVAL, ""]
     else:
         out += _table(
             ("Part", "Found"),
@@ -134,7 +134,7 @@ def render_markdown(report: ProjectReport) -> str:
             ((_where(b.where), md(b.key), md(f"${b.monthly_usd:,.0f}/month")) for b in s.budgets),
         )
     elif not s.gateways_without_budget:
-        out += [md(text.NO_CONFIGS), ""]
+        out += [text.NO_CONFIGS, ""]
     out += [f"- {_fwhere(f)} {md(f.message)}" for f in s.gateways_without_budget]
     out += [
         f"- Uncapped LLM calls (RF401): {len(s.uncapped)}",
@@ -154,7 +154,7 @@ def render_markdown(report: ProjectReport) -> str:
 
     out += ["## Timeline", ""]
     if not report.timeline:
-        out += [md(text.NO_EVENTS), ""]
+        out += [text.NO_EVENTS, ""]
     else:
         out += _table(
             ("Date", "Days", "Event", "Where"),
@@ -166,7 +166,7 @@ def render_markdown(report: ProjectReport) -> str:
 
     out += ["## Decisions", ""]
     if not report.decisions:
-        out += [md(text.NO_DECISIONS), ""]
+        out += [text.NO_DECISIONS, ""]
     else:
         out += _table(
             ("Rule", "Where", "Reason", "Who", "When"),
@@ -184,7 +184,7 @@ def render_markdown(report: ProjectReport) -> str:
 
     out += ["## Findings by rule and severity", ""]
     if not report.rule_counts:
-        out += [md(text.NO_FINDINGS), ""]
+        out += [text.NO_FINDINGS, ""]
     else:
         out += _table(
             ("Rule", "Name", "Severity", "Findings"),

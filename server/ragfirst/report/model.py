@@ -102,6 +102,7 @@ class PaybackInputs:
     tuned_share: float = 0.40  # a tuned smaller model costs this share of today's spend
     running_share: float = 0.10  # re-training and evaluations, as a share of today's spend
     threshold: float = 10_000.0  # RF402's monthly-threshold
+    defaulted: bool = False  # no spend from the project or the user: the threshold stands in
 
     def monthly_saving(self, spend: float | None = None) -> float:
         spend = self.monthly_spend if spend is None else spend

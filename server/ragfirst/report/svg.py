@@ -253,11 +253,12 @@ def payback_sentence(inputs: PaybackInputs) -> str:
     )
     if payback is None:
         return head + "it never pays back."
-    verdict = (
-        "training may pay"
-        if inputs.monthly_spend >= inputs.threshold
-        else "below the threshold, do not train"
-    )
+    if inputs.defaulted:
+        verdict = "the guide's threshold, not this project's spend: give yours with --monthly-spend"
+    elif inputs.monthly_spend >= inputs.threshold:
+        verdict = "training may pay"
+    else:
+        verdict = "below the threshold, do not train"
     return head + f"it pays back after about {payback:.0f} months ({verdict})."
 
 
