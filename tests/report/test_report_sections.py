@@ -321,3 +321,21 @@ def test_a_payback_on_the_default_spend_says_it_is_not_the_projects(tmp_path, mo
     assert report.spend.payback.defaulted
     assert "not this project's spend: give yours with --monthly-spend" in render_markdown(report)
     assert "training may pay" not in render_markdown(report)
+
+
+def test_a_key_in_a_captured_argument_is_redacted_in_the_report(tmp_path, monkeypatch):
+    key = "sk-proj-" + "Q7vLm2Xc9RtB4nWz8KpD3fHs6JyA1uEo5GiT0bNq"
+    _write(
+        tmp_path / "leaky",
+        {
+            "pyproject.toml": "[project]\nname='leaky'\n",
+            "ask.py": (
+                "from openai import OpenAI\n\n"
+                f"reply = OpenAI().chat.completions.create(model='{key}', messages=[], max_completion_tokens=9)\n"
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    report = _report(Path("leaky"))
+    assert report.rungs[0].present
+    assert key not in render_html(report) and key not in render_markdown(report)

@@ -80,7 +80,7 @@ def _site(site: FactSite) -> Evidence:
         if site.value(key) and site.value(key) not in site.label
     ]
     label = f"{site.label} ({', '.join(details)})" if details else site.label
-    return Evidence(site.path, site.line, label)
+    return Evidence(site.path, site.line, clean_text(label))  # a captured literal could be a key
 
 
 def _captures(finding: Finding) -> dict[str, str]:
