@@ -339,3 +339,31 @@ def test_a_key_in_a_captured_argument_is_redacted_in_the_report(tmp_path, monkey
     report = _report(Path("leaky"))
     assert report.rungs[0].present
     assert key not in render_html(report) and key not in render_markdown(report)
+
+
+SMALL_BUDGET = """\
+model_list:
+  - model_name: gpt-4.1
+    litellm_params: {model: openai/gpt-4.1, api_key: os.environ/OPENAI_API_KEY}
+litellm_settings:
+  max_budget: 2000
+  budget_duration: 30d
+"""
+
+
+def test_a_budget_below_the_threshold_is_listed_but_is_no_finding(tmp_path, monkeypatch):
+    _write(tmp_path / "small", {"ragfirst.toml": "", "litellm/config.yaml": SMALL_BUDGET})
+    monkeypatch.chdir(tmp_path)
+    report = _report(Path("small"))
+    assert [(b.key, b.monthly_usd, b.where.where()) for b in report.spend.budgets] == [
+        ("litellm_settings.max_budget", 2_000, "small/litellm/config.yaml:5")
+    ]
+    assert report.rule_counts == []  # check reports nothing: $2,000 is below RF402's threshold
+    assert report.spend.payback.monthly_spend == 2_000 and not report.spend.payback.defaulted
+    assert "below the threshold" in render_html(report)
+
+
+def test_no_budget_is_read_where_rf402_is_turned_off(tmp_path, monkeypatch):
+    _write(tmp_path / "off", {"ragfirst.toml": "ignore = ['RF402']\n", "litellm/config.yaml": SMALL_BUDGET})
+    monkeypatch.chdir(tmp_path)
+    assert _report(Path("off")).spend.budgets == []

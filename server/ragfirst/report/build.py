@@ -245,7 +245,9 @@ def _retrieval(findings: list[Finding], projects: list[ProjectIndex]) -> Retriev
     )
 
 
-def _spend(findings: list[Finding], sites: list[TrainingSite], options: ReportOptions) -> Spend:
+def _spend(
+    findings: list[Finding], sites: list[TrainingSite], options: ReportOptions, census: list[Budget] | None
+) -> Spend:
     active = [f for f in findings if not f.suppressed]
     spend = Spend(
         threshold_findings=[f for f in active if f.rule_id == "RF402"],
@@ -253,7 +255,9 @@ def _spend(findings: list[Finding], sites: list[TrainingSite], options: ReportOp
         uncapped=[f for f in active if f.rule_id == "RF401"],
         keys=[f for f in active if f.rule_id in ("RF404", "RF405")],
     )
-    for f in spend.threshold_findings:
+    if census is not None:  # every budget, from RF402 read with no threshold (budgets.py)
+        spend.budgets = list(census)
+    for f in spend.threshold_findings if census is None else ():
         captures = _captures(f)
         monthly = _money(captures.get("monthly"))
         if monthly is not None:
@@ -361,8 +365,10 @@ def build_report(
     today: dt.date,
     options: ReportOptions | None = None,
     blame: Blame | None = None,
+    budgets: list[Budget] | None = None,
 ) -> ProjectReport:
-    """The report of one run (`lint_paths` without a cache, so `result.projects` is filled)."""
+    """The report of one run (`lint_paths` without a cache, so `result.projects` is filled).
+    `budgets`: every budget in the configs (budgets.py); without it, RF402's findings."""
     options = options or ReportOptions()
     findings = sorted(result.findings, key=Finding.sort_key)
     active = [f for f in findings if not f.suppressed]
@@ -380,7 +386,7 @@ def build_report(
         rungs=_rungs(findings, projects),
         training=training,
         retrieval=_retrieval(findings, projects),
-        spend=_spend(findings, training, options),
+        spend=_spend(findings, training, options, budgets),
         timeline=_timeline(active),
         decisions=_decisions(findings, blame),
         rule_counts=_rule_counts(active),

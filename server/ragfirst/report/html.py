@@ -206,11 +206,17 @@ def _spend(report: ProjectReport) -> str:
     s = report.spend
     parts = []
     if s.budgets:
+        threshold = s.payback.threshold if s.payback else 10_000.0
         rows = [
-            (_where(b.where), f"<code>{_e(b.key)}</code>", _e(f"${b.monthly_usd:,.0f}/month"))
+            (
+                _where(b.where),
+                f"<code>{_e(b.key)}</code>",
+                _e(f"${b.monthly_usd:,.0f}/month"),
+                _e(text.budget_status(b.monthly_usd, threshold)),
+            )
             for b in s.budgets
         ]
-        parts.append(_table(("Config", "Key", "Monthly"), rows, raw=True))
+        parts.append(_table(("Config", "Key", "Monthly", "Against the threshold"), rows, raw=True))
     elif not s.gateways_without_budget:
         parts.append(f"<p>{_e(text.NO_CONFIGS)}</p>")
     parts.append(f'<p class="muted">{_e(text.BUDGETS_NOTE)}</p>')

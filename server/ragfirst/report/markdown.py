@@ -129,10 +129,20 @@ def render_markdown(report: ProjectReport) -> str:
     out += ["## Spend and payback", ""]
     s = report.spend
     if s.budgets:
+        threshold = s.payback.threshold if s.payback else 10_000.0
         out += _table(
-            ("Config", "Key", "Monthly"),
-            ((_where(b.where), md(b.key), md(f"${b.monthly_usd:,.0f}/month")) for b in s.budgets),
+            ("Config", "Key", "Monthly", "Against the threshold"),
+            (
+                (
+                    _where(b.where),
+                    md(b.key),
+                    md(f"${b.monthly_usd:,.0f}/month"),
+                    text.budget_status(b.monthly_usd, threshold),
+                )
+                for b in s.budgets
+            ),
         )
+        out += [text.BUDGETS_NOTE, ""]
     elif not s.gateways_without_budget:
         out += [text.NO_CONFIGS, ""]
     out += [f"- {_fwhere(f)} {md(f.message)}" for f in s.gateways_without_budget]

@@ -10,6 +10,7 @@ from pathlib import Path
 from ragfirst.clock import today as clock_today
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.engine.runner import lint_paths
+from ragfirst.report.budgets import budget_census
 from ragfirst.report.build import ReportOptions, build_report
 from ragfirst.report.git_blame import GitBlame
 from ragfirst.report.model import ProjectReport
@@ -33,6 +34,7 @@ def report_for_paths(
     with contextlib.suppress(TypeError, ValueError):
         options = replace(options, threshold=float(threshold))
     result = lint_paths(paths, resolver)
+    budgets = budget_census(paths, resolver)
     names = ", ".join(str(p) for p in paths)
     return build_report(
         result,
@@ -40,6 +42,7 @@ def report_for_paths(
         today or clock_today(),
         options,
         GitBlame() if blame else None,
+        budgets,
     )
 
 

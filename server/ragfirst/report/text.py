@@ -22,9 +22,13 @@ NO_EVENTS = "No dated events: no training path closing (RF107) and no retiring m
 NO_DECISIONS = "No recorded decisions: no finding is suppressed with a `ragfirst: ignore` comment."
 NO_FINDINGS = "No findings."
 BUDGETS_NOTE = (
-    "Budgets are listed when they reach the RF402 threshold; a gateway with none is RF403."
-    " Lower budgets are not recorded as facts yet."
+    "Every budget or measured spend in the configs, as RF402 reads it (normalised to 30 days);"
+    " RF402 reports those at or above its threshold. A gateway with none is RF403."
 )
+
+
+def budget_status(monthly: float, threshold: float) -> str:
+    return "at or above the threshold (RF402)" if monthly >= threshold else "below the threshold"
 
 
 def standing(report: ProjectReport) -> str:
