@@ -13,9 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Set up and run ragfirst on the samples (exit status 1 means "findings", as expected).
+## Set up and run ragfirst on the samples (exit status 1 means "findings", as expected),
+## then write the samples' decision report (one HTML page) and print where it is.
 demo: $(STAMP)
 	$(BIN)/ragfirst check samples/ || test $$? -eq 1
+	$(BIN)/ragfirst report samples/ -o build/report/samples.html
+	@echo "The samples' report: $(CURDIR)/build/report/samples.html"
 
 ## Set up and run everything CI runs.
 test: $(STAMP) lint pytest install-check vscode
@@ -52,9 +55,10 @@ bench-check:
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py --cases 10000
 
-## Regenerate docs/rules/*.md from the rule YAML.
+## Regenerate docs/rules/*.md from the rule YAML, and the guide's SVG pictures.
 docs: $(STAMP)
 	$(BIN)/python -m ragfirst.docs_gen docs/rules
+	$(BIN)/python -m ragfirst.report.guide_figures docs/guide
 
 format: $(STAMP)
 	$(BIN)/ruff format server tests

@@ -1,4 +1,4 @@
-"""`ragfirst` command line: check, rule, rules, decisions, guide, server.
+"""`ragfirst` command line: check, rule, rules, decisions, guide, report, server.
 
 Exit codes: 0 clean, 1 findings, 2 usage, config or rule-file error.
 """
@@ -134,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     decisions.add_argument("--format", choices=["text", "json"], default="text")
     decisions.add_argument("--config", type=Path)
 
+    from ragfirst.cli.report_command import add_report_parser
+
+    add_report_parser(commands)
+
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout (default)")
     server.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
@@ -163,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ragfirst.cli.decisions_command import run_decisions
 
             return run_decisions(args)
+        if args.command == "report":
+            from ragfirst.cli.report_command import run_report
+
+            return run_report(args)
         if args.command == "server":
             from ragfirst.lsp.server import run_server
 

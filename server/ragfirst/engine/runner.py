@@ -56,6 +56,9 @@ class LintResult:
     files_parsed: int = 0
     settings: list[Settings] = field(default_factory=list)  # each distinct one the files used
     skipped: SkipTally = field(default_factory=SkipTally)  # generated, vendored, gitignored
+    # Each project's index of facts, by project root (empty when the run snapshot answered:
+    # `ragfirst report` lints without the cache to read them).
+    projects: dict[Path, ProjectIndex] = field(default_factory=dict)
 
     @property
     def active(self) -> list[Finding]:
@@ -245,7 +248,7 @@ def lint_paths(
     members: dict[Path, list[int]] = {}
     for index, item in enumerate(planned):
         members.setdefault(_project_key(item, scan_dirs), []).append(index)
-    projects = _link(planned, members, cache, ids)
+    projects = result.projects = _link(planned, members, cache, ids)
     for item in planned:
         if not item.context_only:
             result.files_checked += 1

@@ -46,6 +46,7 @@ from ragfirst.lsp.hover import hover_markdown
 from ragfirst.lsp.notebooks import NOTEBOOK_SYNC, NotebookSync, in_file_positions
 from ragfirst.lsp.notebooks import register as register_notebook_handlers
 from ragfirst.lsp.protocol import FrameParser, FramingError, RagfirstProtocol, read_stdio
+from ragfirst.lsp.report_command import register as register_report_command
 from ragfirst.model import Finding
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.source import SourceText
@@ -850,6 +851,7 @@ def create_server() -> RagfirstServer:
         return {"success": bool(result and result.success)}
 
     register_notebook_handlers(server)
+    register_report_command(server, server.folders)
     return server
 
 
