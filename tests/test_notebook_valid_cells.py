@@ -112,3 +112,14 @@ def test_a_finding_that_ends_in_a_later_source_item_keeps_a_forward_file_span():
     for finding in findings:
         span = finding.cell.file_span
         assert (span.start_line, span.start_col) <= (span.end_line, span.end_col), finding
+
+
+def test_rf107_reads_the_last_install_of_a_package():
+    """unslothai/notebooks: trl unpinned in a set-up cell, then pinned `--no-deps`."""
+    cells = (
+        code("!pip install --no-deps peft trl triton unsloth\n!pip install --no-deps trl==0.22.2\n"),
+        code(ORPO),
+    )
+    assert "RF107" not in ids(lint_nb(notebook(*cells), lifecycle=True))
+    upgraded = (code("!pip install trl==0.22.2\n!pip install -U trl\n"), code(ORPO))
+    assert "RF107" in ids(lint_nb(notebook(*upgraded), lifecycle=True))

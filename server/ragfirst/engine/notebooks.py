@@ -61,7 +61,7 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
         return analysis
     analysis.parsed = True
     installed = _dependencies(module.installs)
-    facts.dependencies = installed  # what the notebook pins (RF107 reads `trl==0.22.2`)
+    facts.dependencies = _dependencies(module.installs, last=True)  # the pins in force (RF107)
     secrets = engine._match(analysis, facts, display)
     seen = {(m.rule_id, m.span) for m in analysis.matches}
     dependencies = FileFacts(language="config", dependencies=installed)
@@ -77,15 +77,17 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
     return analysis
 
 
-def _dependencies(installs: list[tuple[Install, int]]) -> list[DependencyFact]:
-    """One fact per package, at its first install (a notebook often installs trl twice)."""
+def _dependencies(installs: list[tuple[Install, int]], last: bool = False) -> list[DependencyFact]:
+    """One fact per package, at its first install (a notebook often installs trl twice);
+    with `last`, its last install: the version in force when the later cells run
+    (`!pip install trl` then `!pip install --no-deps trl==0.22.2`)."""
     found: dict[str, DependencyFact] = {}
     for install, line in installs:
         match = _NAME.match(install.requirement)
         if match is None:
             continue
         name = normalise(match.group(0))
-        if name not in found:
+        if last or name not in found:
             span = Span(line, install.col, line, install.col + len(match.group(0)))
             found[name] = DependencyFact(name, install.requirement, span, INSTALL_GROUP)
     return list(found.values())
