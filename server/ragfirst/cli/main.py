@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ragfirst import __version__
+from ragfirst.cli.fix_arguments import add_fix_arguments
 from ragfirst.config.settings import ConfigError
 from ragfirst.rules.errors import RuleFileError
 
@@ -85,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
-        help="exit 1 if a fix was applied (check applies no fixes yet, so this never triggers today)",
+        help="with --fix: exit 1 if a fix was applied, even when no finding remains",
     )
+    add_fix_arguments(check)
     check.add_argument(
         "--baseline",
         type=Path,

@@ -1,0 +1,143 @@
+"""Python edits through libcst: find the node a finding points at, change it, and turn
+the change into a TextEdit over that node's range only, so every comment, quote and space
+elsewhere stays as written.
+
+A finding's span for a call covers the callee (`client.chat.completions.create`), so the
+call is the `Call` whose callee has exactly that range.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from ragfirst.fixes.text_edits import EditError, line_starts, offset, span_of
+from ragfirst.model import Span, TextEdit
+
+
+@dataclass(frozen=True, slots=True)
+class PythonCall:
+    module: cst.Module
+    call: cst.Call
+    positions: dict[cst.CSTNode, CodeRange]
+
+    def span(self, node: cst.CSTNode) -> Span:
+        where = self.positions[node]
+        return Span(where.start.line, where.start.column, where.end.line, where.end.column)
+
+    def keyword(self, name: str) -> cst.Arg | None:
+        for arg in self.call.args:
+            if arg.keyword is not None and arg.keyword.value == name:
+                return arg
+        return None
+
+    @property
+    def star_kwargs(self) -> bool:
+        return any(arg.star == "**" for arg in self.call.args)
+
+
+def parse_module(text: str) -> tuple[cst.Module, dict[cst.CSTNode, CodeRange]] | None:
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    return wrapper.module, dict(wrapper.resolve(PositionProvider))
+
+
+def call_at(text: str, span: Span) -> PythonCall | None:
+    """The call whose callee covers `span` (a call finding's range), or None."""
+    parsed = parse_module(text)
+    if parsed is None:
+        return None
+    module, positions = parsed
+    for node, where in positions.items():
+        if not isinstance(node, cst.Call):
+            continue
+        if (where.start.line, where.start.column) != (span.start_line, span.start_col):
+            continue
+        func = positions.get(node.func)
+        if func is not None and (func.end.line, func.end.column) == (span.end_line, span.end_col):
+            return PythonCall(module, node, positions)
+    return None
+
+
+def add_keyword(call: PythonCall, text: str, name: str, value_code: str) -> TextEdit | None:
+    """Append `name=value` to the call, in the style of its last argument (a multi-line
+    call gets the new argument on its own line, a trailing comma stays trailing)."""
+    args = list(call.call.args)
+    value = cst.parse_expression(value_code)
+    new = cst.Arg(value=value, keyword=cst.Name(name), equal=_EQUAL)
+    if args:
+        last = args[-1]
+        between = (
+            args[-2].comma
+            if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma)
+            else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+        args = [
+            *args[:-1],
+            last.with_changes(comma=between, whitespace_after_arg=cst.SimpleWhitespace("")),
+            new,
+        ]
+    else:
+        args = [new]
+    return node_edit(call, text, call.call, call.call.with_changes(args=args))
+
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+def node_edit(call: PythonCall, text: str, old: cst.CSTNode, new: cst.CSTNode) -> TextEdit | None:
+    """The smallest TextEdit turning `old` (a node of the parsed text) into `new`: the two
+    renderings minus their common prefix and suffix, placed where `old` is in the text."""
+    where = call.positions[old].start
+    if getattr(old, "lpar", None):  # positions leave out a node's own parentheses
+        old = old.with_changes(lpar=(), rpar=())
+        new = new.with_changes(lpar=(), rpar=())
+    old_code = call.module.code_for_node(old)
+    new_code = call.module.code_for_node(new)
+    starts = line_starts(text)
+    try:
+        begin = offset(text, starts, where.line, where.column)
+    except EditError:
+        return None
+    if text[begin : begin + len(old_code)] != old_code:
+        return None  # the rendering does not sit where the position says: no guess
+    prefix = 0
+    while prefix < min(len(old_code), len(new_code)) and old_code[prefix] == new_code[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(old_code), len(new_code)) - prefix and old_code[-1 - suffix] == new_code[-1 - suffix]
+    ):
+        suffix += 1
+    replaced = span_of(text, begin + prefix, begin + len(old_code) - suffix)
+    return TextEdit(replaced, new_code[prefix : len(new_code) - suffix])
+
+
+def rename_keyword(call: PythonCall, old: str, new: str) -> TextEdit | None:
+    arg = call.keyword(old)
+    if arg is None or arg.keyword is None:
+        return None
+    return TextEdit(call.span(arg.keyword), new)
+
+
+def replace_value(call: PythonCall, name: str, value_code: str) -> TextEdit | None:
+    arg = call.keyword(name)
+    if arg is None:
+        return None
+    return TextEdit(call.span(arg.value), value_code)
+
+
+def python_parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
