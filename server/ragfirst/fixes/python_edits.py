@@ -65,27 +65,48 @@ def call_at(text: str, span: Span) -> PythonCall | None:
 
 
 def add_keyword(call: PythonCall, text: str, name: str, value_code: str) -> TextEdit | None:
-    """Append `name=value` to the call, in the style of its last argument (a multi-line
-    call gets the new argument on its own line, a trailing comma stays trailing)."""
+    """Append `name=value` to the call, in the style of its last argument: a multi-line call
+    gets the new argument on its own line at the same indent, a trailing comma stays
+    trailing, and a comment after the last argument stays with that argument."""
     args = list(call.call.args)
-    value = cst.parse_expression(value_code)
-    new = cst.Arg(value=value, keyword=cst.Name(name), equal=_EQUAL)
-    if args:
-        last = args[-1]
-        between = (
-            args[-2].comma
-            if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma)
-            else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = cst.Arg(value=cst.parse_expression(value_code), keyword=cst.Name(name), equal=_EQUAL)
+    if not args:
+        return node_edit(call, text, call.call, call.call.with_changes(args=[new]))
+    last = args[-1]
+    trailing_comma = isinstance(last.comma, cst.Comma)
+    after = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+    if isinstance(after, cst.ParenthesizedWhitespace):  # one argument per line
+        indent = _argument_indent(call, args)
+        if indent is None:
+            return None
+        before = (
+            last.comma.whitespace_before if isinstance(last.comma, cst.Comma) else cst.SimpleWhitespace("")
         )
-        new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
-        args = [
-            *args[:-1],
-            last.with_changes(comma=between, whitespace_after_arg=cst.SimpleWhitespace("")),
-            new,
-        ]
+        last = last.with_changes(
+            comma=cst.Comma(whitespace_before=before, whitespace_after=after.with_changes(last_line=indent)),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        )
+        closing = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+        if trailing_comma:
+            new = new.with_changes(comma=cst.Comma(whitespace_after=closing))
+        else:
+            new = new.with_changes(whitespace_after_arg=closing)
     else:
-        args = [new]
-    return node_edit(call, text, call.call, call.call.with_changes(args=args))
+        between = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+        last = last.with_changes(comma=between, whitespace_after_arg=cst.SimpleWhitespace(""))
+    return node_edit(call, text, call.call, call.call.with_changes(args=[*args[:-1], last, new]))
+
+
+def _argument_indent(call: PythonCall, args: list[cst.Arg]) -> cst.SimpleWhitespace | None:
+    """The whitespace before the last argument (what the new one gets on its own line)."""
+    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
+        ws = args[-2].comma.whitespace_after
+    else:
+        ws = call.call.whitespace_before_args
+    if isinstance(ws, cst.ParenthesizedWhitespace):
+        return ws.last_line
+    return None
 
 
 _EQUAL = cst.AssignEqual(
