@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     decisions.add_argument("--format", choices=["text", "json"], default="text")
     decisions.add_argument("--config", type=Path)
 
+    test_rules = commands.add_parser(
+        "test-rules", help="run the examples of rule packs (built-in or your own)"
+    )
+    test_rules.add_argument("paths", nargs="+", type=Path, help="rule pack files or folders of packs")
+
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout (default)")
     server.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
@@ -165,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ragfirst.cli.decisions_command import run_decisions
 
             return run_decisions(args)
+        if args.command == "test-rules":
+            from ragfirst.cli.test_rules_command import run_test_rules
+
+            return run_test_rules(args)
         if args.command == "server":
             from ragfirst.lsp.server import run_server
 
