@@ -276,3 +276,130 @@ def test_two_findings_on_one_call_are_fixed_over_two_rounds():
     code = CHAT.replace("messages=[])", "messages=[])  # ragfirst: ignore[RF101]")
     fixed = fix_all(code)
     assert fixed.endswith("messages=[], max_completion_tokens=4096)\n")
+
+
+# -- RF303 / RF302 / RF301 / RF404 / RF405 -------------------------------------------
+
+
+def test_rf303_zero_overlap_becomes_ten_percent_unsafe():
+    code = "from langchain_text_splitters import RecursiveCharacterTextSplitter\n\ns = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=0)\n"
+    assert fix_of(code, "RF303").safety is FixSafety.UNSAFE
+    assert fix_all(code) == code  # unsafe: not applied by --fix
+    fixed = fix_all(code, unsafe=True)
+    assert "chunk_size=1000, chunk_overlap=100)" in fixed
+    assert "RF303" not in active(fixed)
+
+
+def test_rf303_overlap_above_size_in_typescript():
+    code = 'import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";\nconst s = new RecursiveCharacterTextSplitter({ chunkSize: 500, chunkOverlap: 600 });\n'
+    fixed = fix_all(code, "a.ts", unsafe=True)
+    assert "{ chunkSize: 500, chunkOverlap: 50 }" in fixed
+    assert "RF303" not in active(fixed, "a.ts")
+
+
+def test_rf303_overlap_from_a_constant_is_left_alone():
+    code = "from langchain_text_splitters import RecursiveCharacterTextSplitter\n\nOVERLAP = 0\ns = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=OVERLAP)\n"
+    if "RF303" in active(code):
+        assert fix_all(code, unsafe=True) == code
+
+
+RAG_SAME_FILE = """\
+from openai import OpenAI
+from pinecone import Pinecone
+
+client = OpenAI()
+index = Pinecone().Index("kb")
+
+def ingest(doc_id, text):
+    vector = client.embeddings.create(model="text-embedding-3-large", input=text).data[0].embedding
+    index.upsert(vectors=[(doc_id, vector)])
+
+def search(question):
+    vector = client.embeddings.create(model="text-embedding-3-small", input=question).data[0].embedding
+    return index.query(vector=vector, top_k=5)
+"""
+
+
+def test_rf302_query_model_becomes_the_documents_model():
+    assert "RF302" in active(RAG_SAME_FILE)
+    assert fix_of(RAG_SAME_FILE, "RF302").safety is FixSafety.UNSAFE
+    fixed = fix_all(RAG_SAME_FILE, unsafe=True)
+    assert fixed.count('model="text-embedding-3-large"') == 2
+    assert "RF302" not in active(fixed)
+
+
+def test_rf302_across_files_edits_the_query_side_and_names_the_documents_place():
+    query = RAG_SAME_FILE.split("def ingest")[0] + "def search" + RAG_SAME_FILE.split("def search")[1]
+    ingest = RAG_SAME_FILE.split("def search")[0]
+    from ragfirst.engine.runner import lint_sources
+
+    found = lint_sources({"app/search.py": query, "jobs/ingest.py": ingest})
+    (finding,) = [f for f in found if f.rule_id == "RF302"]
+    fix_text(finding.path, query, [finding], unsafe=True)
+    fix = finding.fix
+    assert fix.safety is FixSafety.UNSAFE and "jobs/ingest.py:8" in fix.title
+    (edit,) = fix.edits
+    assert edit.new_text == '"text-embedding-3-large"' and edit.span.start_line == 8
+
+
+def test_rf301_text_embedding_3_can_shorten_to_the_index():
+    code = """\
+    from openai import OpenAI
+    from pinecone import Pinecone
+
+    pc = Pinecone()
+    pc.create_index(name="docs", dimension=1536, spec={})
+    index = pc.Index("docs")
+    vec = OpenAI().embeddings.create(model="text-embedding-3-large", input=["x"]).data[0].embedding
+    index.upsert(vectors=[("id", vec)])
+    """
+    fixed = fix_all(code, unsafe=True)
+    assert 'input=["x"], dimensions=1536)' in fixed
+    assert "RF301" not in active(fixed)
+
+
+def test_rf301_model_that_cannot_shorten_is_display_only():
+    code = """\
+    from openai import OpenAI
+    from pinecone import Pinecone
+
+    pc = Pinecone()
+    pc.create_index(name="docs", dimension=3072, spec={})
+    index = pc.Index("docs")
+    vec = OpenAI().embeddings.create(model="text-embedding-ada-002", input=["x"]).data[0].embedding
+    index.upsert(vectors=[("id", vec)])
+    """
+    fix = fix_of(code, "RF301")
+    assert fix.safety is FixSafety.DISPLAY_ONLY and "dimension 1536" in fix.title
+
+
+KEY = "sk-proj-" + "Ab1" * 19 + "A" + "T3BlbkFJ" + "Cd2" * 19 + "C"
+
+
+def test_rf404_python_literal_becomes_os_environ_with_import():
+    code = f'"""Client."""\nfrom openai import OpenAI\n\nclient = OpenAI(api_key="{KEY}")\n'
+    fix = fix_of(code, "RF404")
+    assert fix.safety is FixSafety.UNSAFE
+    fixed = fix_all(code, unsafe=True)
+    assert (
+        fixed
+        == '"""Client."""\nimport os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n'
+    )
+    assert "RF404" not in active(fixed)
+
+
+def test_rf404_typescript_literal_becomes_process_env():
+    code = f'import OpenAI from "openai";\nconst c = new OpenAI({{ apiKey: "{KEY}" }});\n'
+    fixed = fix_all(code, "a.ts", unsafe=True)
+    assert "new OpenAI({ apiKey: process.env.OPENAI_API_KEY });" in fixed
+
+
+def test_rf404_in_a_dotenv_file_is_display_only():
+    fix = fix_of(f"OPENAI_API_KEY={KEY}\n", "RF404", ".env.production")
+    assert fix.safety is FixSafety.DISPLAY_ONLY and fix.edits == ()
+
+
+def test_rf405_is_display_only_with_the_server_name():
+    code = '"use client";\nimport OpenAI from "openai";\nconst o = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY, dangerouslyAllowBrowser: true });\n'
+    fix = fix_of(code, "RF405", "app/page.tsx")
+    assert fix.safety is FixSafety.DISPLAY_ONLY and "OPENAI_API_KEY" in fix.title

@@ -95,9 +95,9 @@ def call_at(text: str, path: str, span: Span) -> JsCall | None:
     end_byte = len(text[:end].encode("utf-8"))
     node = tree.root_node.descendant_for_byte_range(begin_byte, end_byte)
     while node is not None:
-        if node.type in _CALLS and node.start_byte == begin_byte:
+        if node.type in _CALLS:  # `new X(...)`: the finding's range is `X`, after `new`
             callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
-            if callee is not None and callee.end_byte == end_byte:
+            if callee is not None and (callee.start_byte, callee.end_byte) == (begin_byte, end_byte):
                 return JsCall(text, data, node)
         node = node.parent
     return None

@@ -162,3 +162,77 @@ def python_parses(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+def parse_positions(text: str) -> PythonCall | None:
+    """The parsed module with positions, wrapped like a call (for `span` and `node_edit`)."""
+    parsed = parse_module(text)
+    if parsed is None:
+        return None
+    module, positions = parsed
+    return PythonCall(module, cst.Call(func=cst.Name("_")), positions)
+
+
+def string_covering(parsed: PythonCall, span: Span) -> cst.BaseString | None:
+    """The smallest string literal whose range contains `span`."""
+    best: cst.BaseString | None = None
+    best_size = None
+    for node, where in parsed.positions.items():
+        if not isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+            continue
+        start = (where.start.line, where.start.column)
+        end = (where.end.line, where.end.column)
+        if start <= (span.start_line, span.start_col) and (span.end_line, span.end_col) <= end:
+            size = (end[0] - start[0], end[1] - start[1])
+            if best_size is None or size < best_size:
+                best, best_size = node, size
+    return best
+
+
+def strings_on_line(parsed: PythonCall, line: int, value: str) -> list[cst.SimpleString]:
+    """String literals starting on `line` whose value is `value` (a model name, say)."""
+    found = []
+    for node, where in parsed.positions.items():
+        if isinstance(node, cst.SimpleString) and where.start.line == line:
+            try:
+                if node.evaluated_value == value:
+                    found.append(node)
+            except (ValueError, SyntaxError):
+                continue
+    return found
+
+
+def calls_on_line(parsed: PythonCall, line: int) -> list[PythonCall]:
+    return [
+        PythonCall(parsed.module, node, parsed.positions)
+        for node, where in parsed.positions.items()
+        if isinstance(node, cst.Call) and where.start.line == line
+    ]
+
+
+def import_edit(parsed: PythonCall, module_name: str) -> TextEdit | None:
+    """`import <module_name>` after the module's docstring and `__future__` imports, unless
+    the module is imported already (then None)."""
+    insert_at = 0
+    for index, statement in enumerate(parsed.module.body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import) and any(
+                    parsed.module.code_for_node(alias.name) == module_name and alias.asname is None
+                    for alias in small.names
+                ):
+                    return None
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and parsed.module.code_for_node(small.module or cst.Name("")) == "__future__"
+                ):
+                    insert_at = index + 1
+                if index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString):
+                    insert_at = 1
+    if insert_at == 0:
+        line = 1
+        header = len(parsed.module.header)
+        line += sum(1 for _ in range(header))
+        return TextEdit(Span(line, 0, line, 0), f"import {module_name}\n")
+    where = parsed.positions[parsed.module.body[insert_at - 1]].end
+    return TextEdit(Span(where.line + 1, 0, where.line + 1, 0), f"import {module_name}\n")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from ragfirst.fixes import js_edits
+from ragfirst.fixes.rag_fixes import browser_key_fix, dimension_fix, key_fix, overlap_fix, query_model_fix
 from ragfirst.fixes.suppression_fixes import reason_fix, unused_suppression_fix
 from ragfirst.model import Finding, Fix, FixSafety, TextEdit
 
@@ -119,7 +120,12 @@ def _fix(title: str, edit: TextEdit | None, safety: FixSafety) -> Fix | None:
 FIXERS: dict[str, Callable[[Finding, str], Fix | None]] = {
     "RF001": unused_suppression_fix,
     "RF002": reason_fix,
+    "RF301": dimension_fix,
+    "RF302": query_model_fix,
+    "RF303": overlap_fix,
     "RF401": _rf401,
+    "RF404": key_fix,
+    "RF405": browser_key_fix,
 }
 
 
