@@ -243,3 +243,36 @@ def _differing(left: Path, right: Path, prefix: str = "") -> list[str]:
     for sub in compared.common_dirs:
         out += _differing(left / sub, right / sub, f"{prefix}{sub}/")
     return sorted(set(out))
+
+
+# -- --add-suppressions --------------------------------------------------------------
+
+
+def test_add_suppressions_silences_every_finding_with_the_reason(project, capsys):
+    (project / "app.py").write_text(CHAT, encoding="utf-8")
+    (project / "train.py").write_text(TRAIN, encoding="utf-8")
+    page = (
+        "export default function Page() {\n  return (\n    <div>\n"
+        "      {new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY, dangerouslyAllowBrowser: true }) && null}\n"
+        "    </div>\n  );\n}\n"
+    )
+    (project / "page.jsx").write_text(
+        '"use client";\nimport OpenAI from "openai";\n' + page, encoding="utf-8"
+    )
+    code, _, err = run(capsys, "--add-suppressions", "accepted in review 2026-11", ".")
+    assert code == 0 and "added 3 suppression comment(s) in 3 file(s)" in err
+    assert "# ragfirst: ignore[RF401] -- accepted in review 2026-11\nreply" in (project / "app.py").read_text(
+        encoding="utf-8"
+    )
+    assert "{/* ragfirst: ignore[RF405] -- accepted in review 2026-11 */}\n      {new OpenAI" in (
+        project / "page.jsx"
+    ).read_text(encoding="utf-8")
+    code, out, _ = run(capsys, ".")
+    assert code == 0, out  # nothing active any more, and no RF001/RF002
+    code, _, err = run(capsys, "--add-suppressions", "again", ".")
+    assert "added 0 suppression comment(s)" in err
+
+
+def test_add_suppressions_needs_a_one_line_reason(project, capsys):
+    code, _, err = run(capsys, "--add-suppressions", "  ", ".")
+    assert code == 2 and "one-line REASON" in err

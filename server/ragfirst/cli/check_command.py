@@ -154,6 +154,19 @@ def _note_table_age() -> None:
         sys.stderr.write(notice + "\n")
 
 
+def _add_suppressions(reason: str, findings: list) -> int:
+    """`--add-suppressions REASON` (issue 20): write the comments, say how many; exit 0."""
+    from ragfirst.cli.fix_run import run_add_suppressions
+
+    if not reason.strip() or "\n" in reason or "*/" in reason:
+        return _error("--add-suppressions needs a one-line REASON (it is written into each comment)")
+    added, files, problems = run_add_suppressions(reason.strip(), findings)
+    for problem in problems:
+        sys.stderr.write(f"ragfirst: not suppressed: {escape_controls(problem)}\n")
+    sys.stderr.write(f"ragfirst: added {added} suppression comment(s) in {files} file(s)\n")
+    return EXIT_ERROR if problems else EXIT_CLEAN
+
+
 def run_check(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
@@ -209,6 +222,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
 
     findings, baselined = baseline.filter(result.findings) if baseline is not None else (result.findings, 0)
+    if args.add_suppressions is not None:
+        return _add_suppressions(args.add_suppressions, findings)
     attach_for_display(findings)
     report = Report(
         findings=findings,

@@ -152,3 +152,35 @@ def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[F
         err.write(f"ragfirst: {safe} finding(s) fixable with --fix\n")
     if hidden and not args.unsafe_fixes:
         err.write(f"ragfirst: {hidden} more fixable with --unsafe-fixes\n")
+
+
+def run_add_suppressions(reason: str, findings: list[Finding]) -> tuple[int, int, list[str]]:
+    """`--add-suppressions REASON`: a `ragfirst: ignore[...] -- REASON` comment above every
+    line with an active finding (ruff's `--add-noqa`). (comments added, files, problems)"""
+    from ragfirst.fixes.suppression_edits import add_suppressions, language_for
+    from ragfirst.fixes.text_edits import EditError, apply_edits
+
+    added, files, problems = 0, 0, []
+    for path, found in sorted(_by_file(findings).items()):
+        language = language_for(path)
+        if language is None:
+            continue
+        try:
+            original = read_fixable(Path(path))
+        except OSError as exc:
+            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        if original is None:
+            continue
+        fresh = [f for f in found if _fresh(f, original.text)]
+        edits, count = add_suppressions(original.text, path, language, fresh, reason)
+        if not edits:
+            continue
+        try:
+            write_fixed(original, apply_edits(original.text, edits))
+        except (FixWriteError, EditError) as exc:
+            problems.append(str(exc))
+            continue
+        added += count
+        files += 1
+    return added, files, problems

@@ -45,14 +45,7 @@ class FileFixes:
 def fix_text(path: str, text: str, findings: list[Finding], unsafe: bool) -> FileFixes:
     """Apply every non-overlapping applicable fix of `findings` (computed on `text`)."""
     attach_fixes(findings, text)
-    chosen: list[Finding] = []
-    for finding in sorted(findings, key=Finding.sort_key):
-        if finding.suppressed or not applicable(finding.fix, unsafe):
-            continue
-        assert finding.fix is not None
-        if any(overlaps(finding.fix, other.fix) for other in chosen if other.fix is not None):
-            continue  # the next round, on the new text
-        chosen.append(finding)
+    chosen = choose(findings, unsafe)
     if not chosen:
         return FileFixes(text)
     edits = [edit for finding in chosen if finding.fix for edit in finding.fix.edits]
@@ -63,6 +56,20 @@ def fix_text(path: str, text: str, findings: list[Finding], unsafe: bool) -> Fil
     if not parses(path, fixed):
         return FileFixes(text, problem="the fixed text would not parse; nothing applied")
     return FileFixes(fixed, chosen)
+
+
+def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
+    """The findings whose fixes one round applies: allowed by the safety level, with an
+    edit, in file order, none overlapping one taken before (that one waits a round)."""
+    chosen: list[Finding] = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        fix = finding.fix
+        if finding.suppressed or fix is None or not fix.edits or not applicable(fix, unsafe):
+            continue
+        if any(overlaps(fix, other.fix) for other in chosen if other.fix is not None):
+            continue  # the next round, on the new text
+        chosen.append(finding)
+    return chosen
 
 
 def parses(path: str, text: str) -> bool:

@@ -133,7 +133,7 @@ def fix_for(finding: Finding, text: str) -> Fix | None:
     """The fix for `finding` in `text` (the text it was computed on), or None. Findings in
     notebook cells get none: their edits would have to go into the notebook's JSON."""
     fixer = FIXERS.get(finding.rule_id)
-    if fixer is None or finding.cell is not None:
+    if fixer is None or finding.cell is not None or finding.path.lower().endswith(".ipynb"):
         return None
     try:
         return fixer(finding, text)

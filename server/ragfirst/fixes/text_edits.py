@@ -55,7 +55,8 @@ def apply_edits(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:
         end = offset(text, starts, span.end_line, span.end_col)
         if end < begin:
             raise EditError(f"edit ends before it starts ({span})")
-        new_text = edit.new_text if newline == "\n" else edit.new_text.replace("\n", newline)
+        new_text = edit.new_text.replace("\r\n", "\n")
+        new_text = new_text if newline == "\n" else new_text.replace("\n", newline)
         ranges.append((begin, end, new_text))
     ranges.sort(key=lambda r: (r[0], r[1]))
     for (b1, e1, _), (b2, _e2, _) in itertools.pairwise(ranges):
