@@ -203,6 +203,10 @@ def test_symlinked_file_is_not_written_through(project, capsys, tmp_path_factory
 # -- samples/ ------------------------------------------------------------------------
 
 SAMPLE_FIXES = {
+    "fastapi-service/app/routes/chat.py": (
+        '        messages=[{"role": "user", "content": question}],\n',
+        '        messages=[{"role": "user", "content": question}],\n        max_completion_tokens=4096,\n',
+    ),
     "nextjs-app/app/api/summarize/route.ts": (
         "    prompt: article,\n",
         "    prompt: article,\n    maxOutputTokens: 4096,\n",
@@ -276,3 +280,27 @@ def test_add_suppressions_silences_every_finding_with_the_reason(project, capsys
 def test_add_suppressions_needs_a_one_line_reason(project, capsys):
     code, _, err = run(capsys, "--add-suppressions", "  ", ".")
     assert code == 2 and "one-line REASON" in err
+
+
+def test_sarif_carries_fixes_with_artifact_changes(project, capsys):
+    import json
+
+    (project / "app.py").write_text(CHAT, encoding="utf-8")
+    _, out, _ = run(capsys, "--format", "sarif", ".")
+    import jsonschema
+
+    schema = json.loads(
+        (REPO_ROOT / "tests" / "ci" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+    )
+    jsonschema.validators.validator_for(schema)(schema).validate(json.loads(out))
+    (result,) = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "RF401"]
+    (fix,) = result["fixes"]
+    assert fix["description"]["text"] == "Add max_completion_tokens=4096 (safe)"
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 4, "startColumn": 73, "endLine": 4, "endColumn": 73},
+            "insertedContent": {"text": ", max_completion_tokens=4096"},
+        }
+    ]

@@ -81,6 +81,29 @@ def test_rf401_responses_gets_max_output_tokens():
     )
 
 
+def test_rf401_multiline_call_inside_a_function_keeps_the_block_indent():
+    # Regression: a node rendered alone loses its block's indentation, so the edit was
+    # refused; the whole module is rendered now.
+    code = """\
+    from openai import AsyncOpenAI
+
+    llm = AsyncOpenAI()
+
+
+    async def chat(question):
+        reply = await llm.chat.completions.create(
+            model="gpt-4.1-mini",
+            messages=[{"role": "user", "content": question}],
+        )
+        return reply
+    """
+    fixed = fix_all(code)
+    assert (
+        '        messages=[{"role": "user", "content": question}],\n        max_completion_tokens=4096,\n    )'
+        in fixed
+    )
+
+
 def test_rf401_mistral_gets_max_tokens_and_the_option_sets_the_size(tmp_path):
     from dataclasses import replace
 

@@ -115,31 +115,30 @@ _EQUAL = cst.AssignEqual(
 
 
 def node_edit(call: PythonCall, text: str, old: cst.CSTNode, new: cst.CSTNode) -> TextEdit | None:
-    """The smallest TextEdit turning `old` (a node of the parsed text) into `new`: the two
-    renderings minus their common prefix and suffix, placed where `old` is in the text."""
-    where = call.positions[old].start
-    if getattr(old, "lpar", None):  # positions leave out a node's own parentheses
-        old = old.with_changes(lpar=(), rpar=())
-        new = new.with_changes(lpar=(), rpar=())
-    old_code = call.module.code_for_node(old)
-    new_code = call.module.code_for_node(new)
+    """The smallest TextEdit turning `old` (a node of the parsed text) into `new`: the module
+    rendered with the replacement, minus what it shares with the text at both ends (a node
+    alone renders without its block's indentation, so the whole module is rendered)."""
+    old_code = call.module.code
+    if old_code != text:
+        return None  # libcst would not give back this text: no guess
+    new_code = call.module.deep_replace(old, new).code
+    where = call.positions[old]
     starts = line_starts(text)
     try:
-        begin = offset(text, starts, where.line, where.column)
+        begin = offset(text, starts, where.start.line, where.start.column)
+        end = offset(text, starts, where.end.line, where.end.column)
     except EditError:
         return None
-    if text[begin : begin + len(old_code)] != old_code:
-        return None  # the rendering does not sit where the position says: no guess
     prefix = 0
-    while prefix < min(len(old_code), len(new_code)) and old_code[prefix] == new_code[prefix]:
+    limit = min(len(old_code), len(new_code), begin + (end - begin) + len(new_code))
+    while prefix < limit and old_code[prefix] == new_code[prefix]:
         prefix += 1
     suffix = 0
     while (
         suffix < min(len(old_code), len(new_code)) - prefix and old_code[-1 - suffix] == new_code[-1 - suffix]
     ):
         suffix += 1
-    replaced = span_of(text, begin + prefix, begin + len(old_code) - suffix)
-    return TextEdit(replaced, new_code[prefix : len(new_code) - suffix])
+    return TextEdit(span_of(text, prefix, len(old_code) - suffix), new_code[prefix : len(new_code) - suffix])
 
 
 def rename_keyword(call: PythonCall, old: str, new: str) -> TextEdit | None:
