@@ -304,3 +304,18 @@ def test_sarif_carries_fixes_with_artifact_changes(project, capsys):
             "insertedContent": {"text": ", max_completion_tokens=4096"},
         }
     ]
+
+
+def test_rf404_unsafe_fix_lists_the_variable_in_env_example(project, capsys):
+    key = "sk-proj-" + "Ab1" * 19 + "A" + "T3BlbkFJ" + "Cd2" * 19 + "C"
+    (project / "app.py").write_text(
+        f'from openai import OpenAI\n\nclient = OpenAI(api_key="{key}")\n', encoding="utf-8"
+    )
+    (project / ".env.example").write_text("PINECONE_API_KEY=", encoding="utf-8")
+    run(capsys, "--fix", ".")
+    assert key in (project / "app.py").read_text(encoding="utf-8")  # unsafe: not with --fix alone
+    run(capsys, "--fix", "--unsafe-fixes", ".")
+    assert (project / "app.py").read_text(encoding="utf-8") == (
+        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"])\n'
+    )
+    assert (project / ".env.example").read_text(encoding="utf-8") == "PINECONE_API_KEY=\nOPENAI_API_KEY=\n"

@@ -322,8 +322,8 @@ def test_rf303_overlap_above_size_in_typescript():
 
 def test_rf303_overlap_from_a_constant_is_left_alone():
     code = "from langchain_text_splitters import RecursiveCharacterTextSplitter\n\nOVERLAP = 0\ns = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=OVERLAP)\n"
-    if "RF303" in active(code):
-        assert fix_all(code, unsafe=True) == code
+    assert "RF303" in active(code)  # the value is followed to the constant...
+    assert fix_all(code, unsafe=True) == code  # ...but the fix does not overwrite the name
 
 
 RAG_SAME_FILE = """\
@@ -426,3 +426,32 @@ def test_rf405_is_display_only_with_the_server_name():
     code = '"use client";\nimport OpenAI from "openai";\nconst o = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_API_KEY, dangerouslyAllowBrowser: true });\n'
     fix = fix_of(code, "RF405", "app/page.tsx")
     assert fix.safety is FixSafety.DISPLAY_ONLY and "OPENAI_API_KEY" in fix.title
+
+
+# -- config files --------------------------------------------------------------------
+
+
+def test_rf001_in_a_yaml_config_keeps_it_valid_yaml():
+    import yaml
+
+    code = (
+        "model_list:\n"
+        "  - model_name: gpt-4.1  # ragfirst: ignore[RF403] -- reviewed\n"
+        "    litellm_params: {model: openai/gpt-4.1}\n"
+        "litellm_settings:\n"
+        "  # ragfirst: ignore[RF101] -- nothing to train\n"
+        "  max_budget: 100\n"
+        "  budget_duration: 30d\n"
+    )
+    findings = [f for f in lint(code, "litellm/config.yaml") if f.rule_id == "RF001"]
+    assert len(findings) == 2
+    fixed = fix_all(code, "litellm/config.yaml")
+    assert "ragfirst" not in fixed
+    assert yaml.safe_load(fixed)["litellm_settings"] == {"max_budget": 100, "budget_duration": "30d"}
+    assert fixed.startswith("model_list:\n  - model_name: gpt-4.1\n")
+
+
+def test_rf001_in_requirements_txt():
+    code = "openai==1.0  # ragfirst: ignore[RF101] -- old\nrequests\n"
+    assert active(code, "requirements.txt") == ["RF001"]
+    assert fix_all(code, "requirements.txt") == "openai==1.0\nrequests\n"

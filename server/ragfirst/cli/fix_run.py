@@ -83,7 +83,47 @@ def _round(findings: list[Finding], unsafe: bool, summary: FixSummary, write: bo
         summary.applied.extend(outcome.applied)
         summary.files.add(path)
         changed = True
+        if write:
+            _note_env_names(path, outcome.applied, summary)
     return changed
+
+
+def _note_env_names(path: str, applied: list[Finding], summary: FixSummary) -> None:
+    """RF404's fix reads the key from the environment: list the variable in the project's
+    `.env.example` (the nearest one above the file, within the working directory), if it
+    has one and does not name it yet."""
+    names = [
+        f.fix.title.split("environment variable ", 1)[1].split(" ", 1)[0]
+        for f in applied
+        if f.rule_id == "RF404" and f.fix is not None and "environment variable " in f.fix.title
+    ]
+    if not names:
+        return
+    cwd = Path.cwd().resolve()
+    folder = Path(path).resolve().parent
+    while True:
+        example = folder / ".env.example"
+        if example.is_file():
+            break
+        if folder == cwd or cwd not in folder.parents:
+            return
+        folder = folder.parent
+    original = read_fixable(example)
+    if original is None:
+        return
+    present = {line.split("=", 1)[0].strip() for line in original.text.splitlines()}
+    missing = [name for name in dict.fromkeys(names) if name not in present]
+    if not missing:
+        return
+    text = original.text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    text += "".join(f"{name}={newline}" for name in missing)
+    try:
+        write_fixed(original, text)
+    except FixWriteError as exc:
+        summary.problems.append(str(exc))
 
 
 def _unified(path: str, original: FixableFile, text: str) -> str:
