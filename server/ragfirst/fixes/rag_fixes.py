@@ -93,7 +93,7 @@ def _replace_string_on_line(path: str, text: str, line: int, old: str, new: str)
     if _is_python(path):
         from ragfirst.fixes import python_edits
 
-        parsed = python_edits.parse_positions(text)
+        parsed = python_edits.parse_positions(text, line)
         if parsed is None:
             return None
         found = python_edits.strings_on_line(parsed, line, old)
@@ -160,7 +160,7 @@ def _add_dimensions(path: str, text: str, line: int, model: str, dim: int) -> Te
         return None
     from ragfirst.fixes import python_edits
 
-    parsed = python_edits.parse_positions(text)
+    parsed = python_edits.parse_positions(text, line)
     if parsed is None:
         return None
     for call in python_edits.calls_on_line(parsed, line):
@@ -189,14 +189,14 @@ def key_fix(finding: Finding, text: str) -> Fix | None:
     if _is_python(finding.path):
         from ragfirst.fixes import python_edits
 
-        parsed = python_edits.parse_positions(text)
+        parsed = python_edits.parse_positions(text, finding.span.start_line)
         if parsed is None:
             return None
         node = python_edits.string_covering(parsed, finding.span)
         if node is None:
             return None
         edits = [TextEdit(parsed.span(node), f'os.environ["{name}"]')]
-        imported = python_edits.import_edit(parsed, "os")
+        imported = python_edits.import_edit(text, "os")
         if imported is not None:
             edits.insert(0, imported)
         return Fix(title, tuple(edits), FixSafety.UNSAFE)
