@@ -54,6 +54,8 @@ def test_fix_writes_the_fix_and_exits_zero_when_nothing_remains(project, capsys)
 def test_without_fix_the_fixable_count_is_shown_and_nothing_written(project, capsys):
     (project / "app.py").write_text(CHAT, encoding="utf-8")
     code, _, err = run(capsys, ".")
+    assert code == 1 and err == ""  # a plain run says nothing about fixes
+    code, _, err = run(capsys, "--show-fixes", ".")
     assert code == 1 and "1 finding(s) fixable with --fix" in err
     assert (project / "app.py").read_text(encoding="utf-8") == CHAT
 

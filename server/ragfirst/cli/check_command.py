@@ -15,7 +15,14 @@ from pathlib import Path
 from ragfirst import __version__
 from ragfirst.analyzers.registry import language_of
 from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
-from ragfirst.cli.fix_run import FixSummary, attach_for_display, report_fixes, run_fixes, wants_fixes
+from ragfirst.cli.fix_run import (
+    FixSummary,
+    attach_for_display,
+    needs_display_fixes,
+    report_fixes,
+    run_fixes,
+    wants_fixes,
+)
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
@@ -224,7 +231,8 @@ def run_check(args: argparse.Namespace) -> int:
     findings, baselined = baseline.filter(result.findings) if baseline is not None else (result.findings, 0)
     if args.add_suppressions is not None:
         return _add_suppressions(args.add_suppressions, findings)
-    attach_for_display(findings)
+    if needs_display_fixes(args):
+        attach_for_display(findings)
     report = Report(
         findings=findings,
         files_checked=result.files_checked,

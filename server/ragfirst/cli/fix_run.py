@@ -155,6 +155,12 @@ def run_fixes(
     return result, summary
 
 
+def needs_display_fixes(args: argparse.Namespace) -> bool:
+    """Fixes are computed for the report only where they are shown: JSON, SARIF, and the
+    fixable counts of `--show-fixes` and fixing runs."""
+    return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
+
+
 def attach_for_display(findings: list[Finding]) -> None:
     """Give every reported finding its fix (JSON, SARIF, the fixable count), from the
     file as it is now."""
@@ -185,9 +191,11 @@ def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[F
         counts = Counter((f.path, f.rule_id, f.rule_name) for f in summary.applied)
         for (path, rule_id, name), count in sorted(counts.items()):
             err.write(f"  {escape_controls(path)}: {count} x {rule_id} ({name})\n")
+    if not (args.show_fixes or wants_fixes(args)):
+        return  # a plain run's output stays as it was (its fixes are not even computed)
     active = [f for f in findings if not f.suppressed]
-    safe = sum(1 for f in active if applicable(f.fix, unsafe=False))
-    hidden = sum(1 for f in active if applicable(f.fix, unsafe=True)) - safe
+    safe = sum(1 for f in active if applicable(f.fix, unsafe=False) and f.fix and f.fix.edits)
+    hidden = sum(1 for f in active if applicable(f.fix, unsafe=True) and f.fix and f.fix.edits) - safe
     if safe and not (args.fix or args.fix_only):
         err.write(f"ragfirst: {safe} finding(s) fixable with --fix\n")
     if hidden and not args.unsafe_fixes:
