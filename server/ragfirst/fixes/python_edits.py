@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,35 +94,51 @@ def _ast_of(text: str) -> ast.Module | None:
         return None
 
 
-def statement_region(text: str, line: int, end_line: int) -> tuple[str, Region] | None:
-    """The innermost simple statement holding lines `line`..`end_line`, as dedented text."""
+@lru_cache(maxsize=2)
+def _statements(text: str) -> tuple[tuple[int, int, int, bool], ...]:
+    """Every statement as (line, end line, column byte offset, compound), by first line."""
     tree = _ast_of(text)
     if tree is None:
-        return None
-    best: ast.stmt | None = None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt) or node.end_lineno is None:
-            continue
-        inside = node.lineno <= line and end_line <= node.end_lineno
-        if inside and (
-            best is None or (node.lineno >= best.lineno and node.end_lineno <= (best.end_lineno or 0))
-        ):
-            best = node
-    if best is None or any(isinstance(getattr(best, f, None), list) for f in ("body", "orelse", "handlers")):
-        return None  # a compound statement: parse the whole file
+        return ()
+    found = [
+        (node.lineno, node.end_lineno or node.lineno, node.col_offset, _compound(node))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.stmt)
+    ]
+    return tuple(sorted(found))
+
+
+def _compound(node: ast.stmt) -> bool:
+    return any(isinstance(getattr(node, f, None), list) for f in ("body", "orelse", "handlers"))
+
+
+def statement_region(text: str, line: int, end_line: int) -> tuple[str, Region] | None:
+    """The innermost simple statement holding lines `line`..`end_line`, as dedented text."""
+    statements = _statements(text)
+    index = bisect_right(statements, (line, 1 << 30, 1 << 30, True))
+    best = None
+    while index > 0:  # walking back by first line, the first that contains is the innermost
+        index -= 1
+        first, last, col, compound = statements[index]
+        if first <= line and end_line <= last:
+            best = (first, last, col, compound)
+            break
+    if best is None or best[3]:
+        return None  # none, or a compound statement: parse the whole file
+    first_line, last_line, col_offset, _ = best
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    first = lines[best.lineno - 1]
+    first = lines[first_line - 1]
     indent = first[: len(first) - len(first.lstrip(" \t"))]
-    if len(first.encode("utf-8")[: best.col_offset].decode("utf-8", errors="replace")) != len(indent):
+    if len(first.encode("utf-8")[:col_offset].decode("utf-8", errors="replace")) != len(indent):
         return None  # `if x: call()` or `a; call()`: not a line of its own
     removed = []
     body = []
-    for number in range(best.lineno, (best.end_lineno or best.lineno) + 1):
+    for number in range(first_line, last_line + 1):
         current = lines[number - 1]
         take = min(len(indent), len(current) - len(current.lstrip(" \t")))
         removed.append(take)
         body.append(current[take:])
-    return "\n".join(body) + "\n", Region(best.lineno, tuple(removed), indent)
+    return "\n".join(body) + "\n", Region(first_line, tuple(removed), indent)
 
 
 def call_at(text: str, span: Span) -> PythonCall | None:

@@ -201,7 +201,7 @@ def key_fix(finding: Finding, text: str) -> Fix | None:
             edits.insert(0, imported)
         return Fix(title, tuple(edits), FixSafety.UNSAFE)
     data, tree = js_edits.parse(text, finding.path)
-    start = len(text.encode("utf-8")[: _offset(text, finding)])
+    start = js_edits.byte_columns(text).to_byte(_offset(text, finding))
     node = tree.root_node.descendant_for_byte_range(start, start)
     while node is not None and node.type not in ("string", "template_string"):
         node = node.parent

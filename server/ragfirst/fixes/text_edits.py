@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from ragfirst.model import Fix, Span, TextEdit
 
@@ -19,13 +20,15 @@ class EditError(ValueError):
     """An edit that does not fit the text (past its end, or overlapping another)."""
 
 
-def line_starts(text: str) -> list[int]:
+@lru_cache(maxsize=4)
+def line_starts(text: str) -> tuple[int, ...]:
     """Offset of each line's first character; lines end at `\\r\\n`, `\\r` or `\\n`
-    (as SourceText counts them)."""
-    return [0, *(m.end() for m in _BREAK.finditer(text))]
+    (as SourceText counts them). Kept for the last few texts: every finding of a file
+    asks for them."""
+    return (0, *(m.end() for m in _BREAK.finditer(text)))
 
 
-def offset(text: str, starts: list[int], line: int, col: int) -> int:
+def offset(text: str, starts: tuple[int, ...], line: int, col: int) -> int:
     """The string offset of (1-based line, code-point column); the column may not pass the
     line's end."""
     if not 1 <= line <= len(starts):
@@ -95,7 +98,7 @@ def span_of(text: str, begin: int, end: int) -> Span:
     return Span(*_position(text, starts, begin), *_position(text, starts, end))
 
 
-def _position(text: str, starts: list[int], at: int) -> tuple[int, int]:
+def _position(text: str, starts: tuple[int, ...], at: int) -> tuple[int, int]:
     from bisect import bisect_right
 
     index = bisect_right(starts, at) - 1

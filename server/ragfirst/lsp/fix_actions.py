@@ -1,11 +1,12 @@
 """Fixes in the editor: a `quickfix` code action per fix (preferred when safe) and
 `source.fixAll.ragfirst` for every safe fix of a document.
 
-The fixes are computed when a document is linted (in the worker thread, from the text
-that was linted) and travel in `Diagnostic.data["fix"]` with the document version they
-were computed for, as ruff's server does. Every edit is a `TextDocumentEdit` on that
-version (`OptionalVersionedTextDocumentIdentifier`): after the user types, before the
-re-lint, the editor refuses the edit instead of applying it to the wrong line.
+Fixes are computed when a code action is asked for, not at every lint (a minified bundle
+has a thousand RF401 findings), from the findings of the last lint and the document's
+text, and only when the document is still at the version that lint saw. Every edit is a
+`TextDocumentEdit` on that version (`OptionalVersionedTextDocumentIdentifier`): a fix
+asked for after the user typed, before the re-lint, is not offered (and an editor would
+refuse an edit for an older version), so it never lands on the wrong line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from ragfirst.fixes.apply import choose, parses
+from ragfirst.fixes.apply import attach_fixes, choose, parses
 from ragfirst.fixes.text_edits import EditError, apply_edits
 from ragfirst.lsp.convert import to_range
 from ragfirst.model import Finding, Fix, FixSafety
@@ -64,27 +65,40 @@ def _range(value: Any) -> types.Range:
     )
 
 
-def quick_fix_actions(uri: str, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
-    """The fix of one of our diagnostics, as a quick fix (none when it has no edit)."""
-    data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-    fix = data.get("fix")
-    if not isinstance(fix, dict) or not isinstance(fix.get("edits"), list):
+def quick_fix_actions(ls: Any, uri: str, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
+    """The fix of one of our diagnostics as a quick fix: none when it has no edit, or when
+    the document changed since the lint that produced the diagnostic."""
+    from ragfirst.fixes.rule_fixes import fix_for
+    from ragfirst.lsp.edits import document_lines
+
+    state = ls.documents.get(uri)
+    document = ls.workspace.get_text_document(uri)
+    if state is None or state.published_version != document.version:
         return []
-    try:
-        edit = _document_edit(uri, fix.get("version"), fix["edits"])
-    except (KeyError, TypeError, ValueError):
-        return []  # data that did not come from us
-    safe = fix.get("safety") == FixSafety.SAFE.value
-    title = str(fix.get("title", "Fix"))
-    return [
-        types.CodeAction(
-            title=title if safe else f"{title} (unsafe: check the result)",
-            kind=types.CodeActionKind.QuickFix,
-            diagnostics=[diagnostic],
-            is_preferred=safe,
-            edit=edit,
-        )
-    ]
+    text = document.source
+    lines = document_lines(text)
+    encoding = ls.encoding()
+    for finding in state.findings:
+        if finding.suppressed or finding.rule_id != str(diagnostic.code):
+            continue
+        if to_range(finding.span, lines, encoding) != diagnostic.range:
+            continue
+        if finding.fix is None:
+            finding.fix = fix_for(finding, text)
+        data = fix_data(finding, lines, encoding, state.published_version)
+        if data is None:
+            return []
+        safe = data["safety"] == FixSafety.SAFE.value
+        return [
+            types.CodeAction(
+                title=data["title"] if safe else f"{data['title']} (unsafe: check the result)",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=safe,
+                edit=_document_edit(uri, data["version"], data["edits"]),
+            )
+        ]
+    return []
 
 
 def fix_all_action(
@@ -101,6 +115,7 @@ def fix_all_action(
     findings' positions are not this text's): fix-all on save runs again after the lint."""
     edits: list[dict[str, Any]] = []
     if linted_version == current_version:
+        attach_fixes(findings, text)
         chosen = choose(findings, unsafe=False)
         flat = [edit for finding in chosen if finding.fix for edit in finding.fix.edits]
         try:
@@ -131,8 +146,3 @@ def fix_all_for(ls: Any, uri: str) -> types.CodeAction:
     linted = state.published_version if state is not None else None
     text = document.source
     return fix_all_action(uri, text, document_lines(text), findings, ls.encoding(), linted, document.version)
-
-
-def linted_version(ls: Any, uri: str) -> int | None:
-    state = ls.documents.get(uri)
-    return state.version if state is not None else None

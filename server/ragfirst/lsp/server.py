@@ -39,12 +39,11 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.engine.workspace import Workspace
-from ragfirst.fixes.apply import attach_fixes
 from ragfirst.fixes.suppression_edits import line_edit
 from ragfirst.lsp.comment_positions import UNKNOWN, line_breaks
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
 from ragfirst.lsp.edits import document_lines, file_suppression_edit
-from ragfirst.lsp.fix_actions import fix_all_for, fix_data, linted_version, quick_fix_actions
+from ragfirst.lsp.fix_actions import fix_all_for, quick_fix_actions
 from ragfirst.lsp.hover import hover_markdown
 from ragfirst.lsp.notebooks import NOTEBOOK_SYNC, NotebookSync, in_file_positions
 from ragfirst.lsp.notebooks import register as register_notebook_handlers
@@ -321,8 +320,6 @@ class RagfirstServer(LanguageServer):
         self.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
         if analysis.notebook is not None:  # an .ipynb opened as JSON: positions in its text
             findings = in_file_positions(findings)
-        else:
-            attach_fixes(findings, text)  # issue 20: quick fixes (lsp/fix_actions.py)
         return findings, analysis, lines
 
     def diagnostics_for(self, uri: str, findings: list[Finding], lines: list[str]) -> list[types.Diagnostic]:
@@ -362,9 +359,6 @@ class RagfirstServer(LanguageServer):
             inlay = finding.data.get("inlay")
             if inlay:
                 data["inlay"] = inlay
-            fix = fix_data(finding, lines, encoding, linted_version(self, uri))  # issue 20
-            if fix:
-                data["fix"] = fix
             result.append(to_diagnostic(finding, lines, encoding, data))
         return result
 
@@ -771,7 +765,7 @@ def create_server() -> RagfirstServer:
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != "ragfirst" or not isinstance(diagnostic.data, dict):
                 continue
-            actions.extend(quick_fix_actions(uri, diagnostic))  # issue 20: lsp/fix_actions.py
+            actions.extend(quick_fix_actions(ls, uri, diagnostic))  # issue 20: lsp/fix_actions.py
             data = diagnostic.data
             rule_id = str(diagnostic.code)
             if data.get("guide"):
