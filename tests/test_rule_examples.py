@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ragfirst.config.settings import ConfigResolver
-from ragfirst.engine.runner import lint_paths
 from ragfirst.rules.loader import load_ruleset
+from ragfirst.rules.rule_tests import check_example
 
 RULESET = load_ruleset()
 CASES = [
@@ -20,25 +19,22 @@ CASES = [
 
 
 @pytest.mark.parametrize(("rule", "example", "kind"), CASES)
-def test_rule_example(rule, example, kind, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_rule_example(rule, example, kind, monkeypatch):
+    """Fires (at exactly its `expect:` places) or not, its annotations hold, and its
+    `fixed:` code is what the rule's fixes produce (rules/rule_tests.py)."""
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-25")
-    for relative, text in {example.path: example.code, **example.files}.items():
-        target = tmp_path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    (tmp_path / "ragfirst.toml").write_text("", encoding="utf-8")
-    findings = [
-        f
-        for f in lint_paths([tmp_path], ConfigResolver()).findings
-        if f.path == example.path and not f.suppressed
+    problems = check_example(rule, example, kind, [])
+    assert not problems, "\n".join(problems)
+
+
+def test_every_built_in_fire_example_says_where_it_fires():
+    missing = [
+        f"{rule.id} fire example {index + 1}"
+        for rule in RULESET.rules
+        for index, example in enumerate(rule.fire_examples)
+        if not example.expect
     ]
-    fired = [f for f in findings if f.rule_id == rule.id]
-    details = [(f.rule_id, f.span.start_line, f.message) for f in findings]
-    if kind == "fire":
-        assert fired, f"{rule.id} should fire on:\n{example.code}\nbut found {details}"
-    else:
-        assert not fired, f"{rule.id} must not fire on:\n{example.code}\nbut found {details}"
+    assert not missing, missing
 
 
 def test_every_matching_rule_has_examples_of_both_kinds():

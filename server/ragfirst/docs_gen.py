@@ -53,7 +53,21 @@ def _examples(examples: tuple[Example, ...]) -> list[str]:
         lines.extend(example.code.rstrip("\n").split("\n"))
         lines.append("```")
         lines.append("")
+        if example.fixed is not None:
+            lines.append(f"After the fix ({_SAFETY.get(example.fix_safety or '', 'see above')}):")
+            lines.append("")
+            lines.append(f"```{_language(example)}")
+            lines.extend(example.fixed.rstrip("\n").split("\n"))
+            lines.append("```")
+            lines.append("")
     return lines
+
+
+_SAFETY = {
+    "safe": "safe: `ragfirst check --fix` applies it",
+    "unsafe": "unsafe: applied only with `--fix --unsafe-fixes`",
+    "display-only": "display-only: shown, never applied",
+}
 
 
 LANGUAGE_LABELS = {"python": "", "javascript": "(JavaScript/TypeScript) ", "sql": "(SQL) "}

@@ -15,6 +15,14 @@ from pathlib import Path
 from ragfirst import __version__
 from ragfirst.analyzers.registry import language_of
 from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
+from ragfirst.cli.fix_run import (
+    FixSummary,
+    attach_for_display,
+    needs_display_fixes,
+    report_fixes,
+    run_fixes,
+    wants_fixes,
+)
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
@@ -153,6 +161,19 @@ def _note_table_age() -> None:
         sys.stderr.write(notice + "\n")
 
 
+def _add_suppressions(reason: str, findings: list) -> int:
+    """`--add-suppressions REASON` (issue 20): write the comments, say how many; exit 0."""
+    from ragfirst.cli.fix_run import run_add_suppressions
+
+    if not reason.strip() or "\n" in reason or "*/" in reason:
+        return _error("--add-suppressions needs a one-line REASON (it is written into each comment)")
+    added, files, problems = run_add_suppressions(reason.strip(), findings)
+    for problem in problems:
+        sys.stderr.write(f"ragfirst: not suppressed: {escape_controls(problem)}\n")
+    sys.stderr.write(f"ragfirst: added {added} suppression comment(s) in {files} file(s)\n")
+    return EXIT_ERROR if problems else EXIT_CLEAN
+
+
 def run_check(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
@@ -178,10 +199,19 @@ def run_check(args: argparse.Namespace) -> int:
     cache = (
         None if args.no_cache else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
     )
+    fixes = None
     try:
         result = lint_paths(
             files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
         )
+        if wants_fixes(args) and not args.write_baseline:
+            result, fixes = run_fixes(
+                args,
+                result,
+                lambda: lint_paths(
+                    files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+                ),
+            )
     finally:
         if cache is not None:
             cache.close()
@@ -199,6 +229,10 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
 
     findings, baselined = baseline.filter(result.findings) if baseline is not None else (result.findings, 0)
+    if args.add_suppressions is not None:
+        return _add_suppressions(args.add_suppressions, findings)
+    if needs_display_fixes(args):
+        attach_for_display(findings)
     report = Report(
         findings=findings,
         files_checked=result.files_checked,
@@ -210,7 +244,9 @@ def run_check(args: argparse.Namespace) -> int:
         for settings in result.settings:  # a run answered by its snapshot loaded no rules
             engines.for_settings(settings)
         report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
-    if args.output_file is not None:
+    if args.fix_only or args.fix_diff:
+        pass  # only the fixes are reported (ruff's --fix-only)
+    elif args.output_file is not None:
         try:
             make_parents(args.output_file)
             write_atomic(args.output_file, _render(args, report, colour=False))
@@ -221,8 +257,12 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(_render(args, report, colour=sys.stdout.isatty()))
     _note_table_age()
-
-    # `check` applies no fixes yet, so --exit-non-zero-on-fix has nothing to report.
+    report_fixes(args, fixes or FixSummary(), findings)
+    if fixes is not None and (args.fix_only or args.fix_diff):
+        fixed = bool(fixes.applied)
+        return EXIT_FINDINGS if fixed and (args.fix_diff or args.exit_non_zero_on_fix) else EXIT_CLEAN
+    if fixes is not None and fixes.applied and args.exit_non_zero_on_fix:
+        return EXIT_FINDINGS
     threshold = Severity.parse(args.severity_threshold)
     if not args.exit_zero and any(f.severity >= threshold for f in report.active):
         return EXIT_FINDINGS

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ragfirst import __version__
+from ragfirst.cli.fix_arguments import add_fix_arguments
 from ragfirst.config.settings import ConfigError
 from ragfirst.rules.errors import RuleFileError
 
@@ -85,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
-        help="exit 1 if a fix was applied (check applies no fixes yet, so this never triggers today)",
+        help="with --fix: exit 1 if a fix was applied, even when no finding remains",
     )
+    add_fix_arguments(check)
     check.add_argument(
         "--baseline",
         type=Path,
@@ -137,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ragfirst.cli.report_command import add_report_parser
 
     add_report_parser(commands)
+    test_rules = commands.add_parser(
+        "test-rules", help="run the examples of rule packs (built-in or your own)"
+    )
+    test_rules.add_argument("paths", nargs="+", type=Path, help="rule pack files or folders of packs")
 
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP on stdin/stdout (default)")
@@ -171,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ragfirst.cli.report_command import run_report
 
             return run_report(args)
+        if args.command == "test-rules":
+            from ragfirst.cli.test_rules_command import run_test_rules
+
+            return run_test_rules(args)
         if args.command == "server":
             from ragfirst.lsp.server import run_server
 

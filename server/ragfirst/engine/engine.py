@@ -622,7 +622,8 @@ class Engine:
     def _suppression_findings(
         self, path: str, suppression: Suppression, findings: list[Finding], settings: Settings
     ) -> None:
-        def add(rule_id: str, message: str) -> None:
+        def add(rule_id: str, message: str, remove: list[str] | None = None) -> None:
+            # `remove`: the codes a fix drops from the comment (None: the whole comment).
             rule = self.ruleset.get(rule_id)
             if rule is None or not settings.is_enabled(rule_id):
                 return
@@ -636,11 +637,12 @@ class Engine:
                     span=suppression.span,
                     guide_url=self.guide_url(rule, settings),
                     snippet=f"suppression:{suppression.codes}",
+                    data={"remove": remove} if rule_id == UNUSED_SUPPRESSION else {},
                 )
             )
 
         for code in suppression.bad_codes:
-            add(UNUSED_SUPPRESSION, f"suppression names {code!r}, which is not a rule id")
+            add(UNUSED_SUPPRESSION, f"suppression names {code!r}, which is not a rule id", [code])
         if suppression.codes is None:
             if not suppression.used_codes:
                 add(UNUSED_SUPPRESSION, "suppression matches no finding; remove it")
@@ -652,11 +654,12 @@ class Engine:
             ]
             unknown = [c for c in suppression.codes if self.ruleset.get(c) is None]
             for code in unknown:
-                add(UNUSED_SUPPRESSION, f"suppression names unknown rule {code}")
+                add(UNUSED_SUPPRESSION, f"suppression names unknown rule {code}", [code])
             if unused:
                 add(
                     UNUSED_SUPPRESSION,
                     f"unused suppression of {', '.join(unused)}: nothing here fires it any more",
+                    unused,
                 )
         if settings.require_reason and not suppression.reason:
             add(

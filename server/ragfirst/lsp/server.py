@@ -39,9 +39,11 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.engine.workspace import Workspace
+from ragfirst.fixes.suppression_edits import line_edit
 from ragfirst.lsp.comment_positions import UNKNOWN, line_breaks
 from ragfirst.lsp.convert import from_client_col, to_client_col, to_diagnostic, to_range
-from ragfirst.lsp.edits import document_lines, file_suppression_edit, line_suppression_edit
+from ragfirst.lsp.edits import document_lines, file_suppression_edit
+from ragfirst.lsp.fix_actions import fix_all_for, quick_fix_actions
 from ragfirst.lsp.hover import hover_markdown
 from ragfirst.lsp.notebooks import NOTEBOOK_SYNC, NotebookSync, in_file_positions
 from ragfirst.lsp.notebooks import register as register_notebook_handlers
@@ -342,8 +344,13 @@ class RagfirstServer(LanguageServer):
                 for key, edit in (
                     (
                         "suppress_line",
-                        line_suppression_edit(
-                            lines, finding.span.start_line, finding.rule_id, language, breaks
+                        line_edit(  # JSX-safe (issue 20: fixes/suppression_edits.py)
+                            lines,
+                            finding.span.start_line,
+                            finding.rule_id,
+                            language,
+                            breaks,
+                            uri_to_path(uri),
                         ),
                     ),
                     ("suppress_file", file_edits[finding.rule_id]),
@@ -754,11 +761,12 @@ def create_server() -> RagfirstServer:
         only = params.context.only or []
         if only and all(not str(kind).startswith("quickfix") for kind in only):
             if any(str(kind).startswith("source.fixAll") for kind in only):
-                return [_fix_all_action(uri, version)]
+                return [fix_all_for(ls, uri)]
             return []
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != "ragfirst" or not isinstance(diagnostic.data, dict):
                 continue
+            actions.extend(quick_fix_actions(ls, uri, diagnostic))  # issue 20: lsp/fix_actions.py
             data = diagnostic.data
             rule_id = str(diagnostic.code)
             if data.get("guide"):
@@ -882,16 +890,6 @@ def _workspace_edit(uri: str, version: int | None, edits: list[dict[str, Any]]) 
                 edits=text_edits,
             )
         ]
-    )
-
-
-def _fix_all_action(uri: str, version: int | None) -> types.CodeAction:
-    """No built-in rule has a fix safe enough to apply unasked yet; the kind is supported
-    so editors can run it on save, and it returns an empty edit."""
-    return types.CodeAction(
-        title="ragfirst: fix all safe fixes",
-        kind=FIX_ALL_KIND,
-        edit=_workspace_edit(uri, version, []),
     )
 
 

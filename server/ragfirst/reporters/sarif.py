@@ -21,6 +21,7 @@ from ragfirst import __version__
 from ragfirst.model import Finding, Severity
 from ragfirst.reporters.positions import SourceLines, file_span, with_cell
 from ragfirst.reporters.report import Report, RuleInfo
+from ragfirst.reporters.sarif_fixes import sarif_fixes
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -126,6 +127,9 @@ def _result(finding: Finding, rule_index: int, lines: SourceLines) -> dict[str, 
             "endLine": finding.span.end_line,
             "endColumn": finding.span.end_col + 1,
         }
+    fixes = sarif_fixes(finding, lines, _artifact_location(finding.path))  # issue 20
+    if fixes:
+        result["fixes"] = fixes
     if finding.suppressed:
         suppression: dict[str, Any] = {"kind": "inSource"}
         if finding.suppression_reason:

@@ -300,9 +300,10 @@ class _Compiler:
 
     def examples(self, raw: list[Any], path: tuple[str | int, ...]) -> tuple[Example, ...]:
         result = []
-        for item in raw:
+        for index, item in enumerate(raw):
+            line, _ = self.doc.position((*path, index))
             if isinstance(item, str):
-                result.append(Example(code=item))
+                result.append(Example(code=item, line=line))
             else:
                 result.append(
                     Example(
@@ -310,6 +311,10 @@ class _Compiler:
                         path=item.get("path", "example.py"),
                         note=item.get("note", ""),
                         files=dict(item.get("files", {})),
+                        expect=tuple(item.get("expect", ())),
+                        fixed=item.get("fixed"),
+                        fix_safety=item.get("fix-safety"),
+                        line=line,
                     )
                 )
         return tuple(result)

@@ -97,6 +97,10 @@ class Example:
     path: str = "example.py"
     note: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    expect: tuple[str, ...] = ()  # "line:column" of every finding (rule tests)
+    fixed: str | None = None  # the code after the rule's fixes
+    fix_safety: str | None = None
+    line: int = 0  # where the example is in its pack (rule-test messages)
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,11 @@ EXAMPLE: dict[str, Any] = {
                 "code": {"type": "string"},
                 "note": {"type": "string"},
                 "files": {"type": "object", "additionalProperties": {"type": "string"}},
+                # Where the rule fires ("line:column", 1-based): every finding, no more.
+                "expect": {"type": "array", "items": {"type": "string", "pattern": r"^[0-9]+:[0-9]+$"}},
+                # The code after the rule's fixes (unsafe ones too), and their safety.
+                "fixed": {"type": "string"},
+                "fix-safety": {"enum": ["safe", "unsafe", "display-only"]},
             },
         },
     ]

@@ -1,0 +1,234 @@
+"""`ragfirst check --fix` / `--unsafe-fixes` / `--fix-only` / `--fix-diff` / `--show-fixes`.
+
+Each round reads every file with an applicable fix, applies the non-overlapping ones
+(fixes/apply.py), writes the file back faithfully (fixes/file_io.py) and lints again; it
+stops when a round applies nothing or after MAX_ROUNDS. `--fix-diff` runs one round in
+memory and prints a unified diff instead of writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ragfirst.data.secrets import redact_text
+from ragfirst.engine.runner import LintResult
+from ragfirst.fixes.apply import MAX_ROUNDS, applicable, attach_fixes, fix_text
+from ragfirst.fixes.file_io import FixableFile, FixWriteError, read_fixable, write_fixed
+from ragfirst.fixes.rule_fixes import FIXERS
+from ragfirst.model import Finding
+from ragfirst.reporters.terminal_text import escape_controls
+
+
+def wants_fixes(args: argparse.Namespace) -> bool:
+    return bool(args.fix or args.fix_only or args.fix_diff)
+
+
+@dataclass(slots=True)
+class FixSummary:
+    applied: list[Finding] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+    diff: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def _by_file(findings: list[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if not finding.suppressed and finding.cell is None:
+            grouped.setdefault(finding.path, []).append(finding)
+    return grouped
+
+
+def _fresh(finding: Finding, text: str) -> bool:
+    """Is the finding's line still the line it was found on? (A file edited between the
+    analysis and this read gets no fix, rather than a misplaced one.)"""
+    if not finding.snippet or finding.snippet.startswith("suppression:"):
+        return True
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    line = finding.span.start_line
+    return 1 <= line <= len(lines) and redact_text(lines[line - 1].strip()) == finding.snippet
+
+
+def _round(findings: list[Finding], unsafe: bool, summary: FixSummary, write: bool) -> bool:
+    """One round over every file; True when something was applied."""
+    changed = False
+    for path, found in sorted(_by_file(findings).items()):
+        try:
+            original = read_fixable(Path(path))
+        except OSError as exc:
+            summary.problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        if original is None:
+            continue
+        fresh = [f for f in found if _fresh(f, original.text)]
+        outcome = fix_text(path, original.text, fresh, unsafe)
+        if outcome.problem:
+            summary.problems.append(f"{path}: {outcome.problem}")
+        if not outcome.applied:
+            continue
+        if write:
+            try:
+                write_fixed(original, outcome.text)
+            except FixWriteError as exc:
+                summary.problems.append(str(exc))
+                continue
+        else:
+            summary.diff += _unified(path, original, outcome.text)
+        summary.applied.extend(outcome.applied)
+        summary.files.add(path)
+        changed = True
+        if write:
+            _note_env_names(path, outcome.applied, summary)
+    return changed
+
+
+def _note_env_names(path: str, applied: list[Finding], summary: FixSummary) -> None:
+    """RF404's fix reads the key from the environment: list the variable in the project's
+    `.env.example` (the nearest one above the file, within the working directory), if it
+    has one and does not name it yet."""
+    names = [
+        f.fix.title.split("environment variable ", 1)[1].split(" ", 1)[0]
+        for f in applied
+        if f.rule_id == "RF404" and f.fix is not None and "environment variable " in f.fix.title
+    ]
+    if not names:
+        return
+    cwd = Path.cwd().resolve()
+    folder = Path(path).resolve().parent
+    while True:
+        example = folder / ".env.example"
+        if example.is_file():
+            break
+        if folder == cwd or cwd not in folder.parents:
+            return
+        folder = folder.parent
+    original = read_fixable(example)
+    if original is None:
+        return
+    present = {line.split("=", 1)[0].strip() for line in original.text.splitlines()}
+    missing = [name for name in dict.fromkeys(names) if name not in present]
+    if not missing:
+        return
+    text = original.text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    text += "".join(f"{name}={newline}" for name in missing)
+    try:
+        write_fixed(original, text)
+    except FixWriteError as exc:
+        summary.problems.append(str(exc))
+
+
+def _unified(path: str, original: FixableFile, text: str) -> str:
+    lines = difflib.unified_diff(
+        original.text.splitlines(keepends=True),
+        text.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    out = "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+    return out
+
+
+def run_fixes(
+    args: argparse.Namespace, result: LintResult, relint: Callable[[], LintResult]
+) -> tuple[LintResult, FixSummary]:
+    """Fix until nothing more applies; the result of the last lint and what was applied."""
+    summary = FixSummary()
+    unsafe = bool(args.unsafe_fixes)
+    if args.fix_diff:
+        _round(result.findings, unsafe, summary, write=False)
+        return result, summary
+    for _ in range(MAX_ROUNDS):
+        if not _round(result.findings, unsafe, summary, write=True):
+            break
+        result = relint()
+    return result, summary
+
+
+def needs_display_fixes(args: argparse.Namespace) -> bool:
+    """Fixes are computed for the report only where they are shown: JSON, SARIF, and the
+    fixable counts of `--show-fixes` and fixing runs."""
+    return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
+
+
+def attach_for_display(findings: list[Finding]) -> None:
+    """Give every reported finding its fix (JSON, SARIF, the fixable count), from the
+    file as it is now."""
+    for path, found in _by_file(findings).items():
+        if not any(f.rule_id in FIXERS for f in found):
+            continue
+        try:
+            original = read_fixable(Path(path))
+        except OSError:
+            continue
+        if original is not None:
+            attach_fixes([f for f in found if _fresh(f, original.text)], original.text)
+
+
+def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[Finding]) -> None:
+    """The lines on stderr: problems, what was fixed, what more could be."""
+    err = sys.stderr
+    for problem in summary.problems:
+        err.write(f"ragfirst: fix not applied: {escape_controls(problem)}\n")
+    if args.fix_diff:
+        sys.stdout.write(summary.diff)
+        verb = "would fix"
+    else:
+        verb = "fixed"
+    if summary.applied or args.fix or args.fix_only:
+        err.write(f"ragfirst: {verb} {len(summary.applied)} finding(s) in {len(summary.files)} file(s)\n")
+    if args.show_fixes and summary.applied:
+        counts = Counter((f.path, f.rule_id, f.rule_name) for f in summary.applied)
+        for (path, rule_id, name), count in sorted(counts.items()):
+            err.write(f"  {escape_controls(path)}: {count} x {rule_id} ({name})\n")
+    if not (args.show_fixes or wants_fixes(args)):
+        return  # a plain run's output stays as it was (its fixes are not even computed)
+    active = [f for f in findings if not f.suppressed]
+    safe = sum(1 for f in active if applicable(f.fix, unsafe=False) and f.fix and f.fix.edits)
+    hidden = sum(1 for f in active if applicable(f.fix, unsafe=True) and f.fix and f.fix.edits) - safe
+    if safe and not (args.fix or args.fix_only):
+        err.write(f"ragfirst: {safe} finding(s) fixable with --fix\n")
+    if hidden and not args.unsafe_fixes:
+        err.write(f"ragfirst: {hidden} more fixable with --unsafe-fixes\n")
+
+
+def run_add_suppressions(reason: str, findings: list[Finding]) -> tuple[int, int, list[str]]:
+    """`--add-suppressions REASON`: a `ragfirst: ignore[...] -- REASON` comment above every
+    line with an active finding (ruff's `--add-noqa`). (comments added, files, problems)"""
+    from ragfirst.fixes.suppression_edits import add_suppressions, language_for
+    from ragfirst.fixes.text_edits import EditError, apply_edits
+
+    added, files, problems = 0, 0, []
+    for path, found in sorted(_by_file(findings).items()):
+        language = language_for(path)
+        if language is None:
+            continue
+        try:
+            original = read_fixable(Path(path))
+        except OSError as exc:
+            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        if original is None:
+            continue
+        fresh = [f for f in found if _fresh(f, original.text)]
+        edits, count = add_suppressions(original.text, path, language, fresh, reason)
+        if not edits:
+            continue
+        try:
+            write_fixed(original, apply_edits(original.text, edits))
+        except (FixWriteError, EditError) as exc:
+            problems.append(str(exc))
+            continue
+        added += count
+        files += 1
+    return added, files, problems

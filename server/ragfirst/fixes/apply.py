@@ -1,0 +1,97 @@
+"""Choosing and applying fixes to one file's text: the part the CLI (`--fix`) and the
+language server (fix-all) share.
+
+Per round, the fixes allowed by the safety level are taken in file order, skipping any
+that overlaps one already taken; the result must still parse, or nothing is applied. The
+skipped fixes come back in the next round, computed again on the new text (the caller
+re-analyses between rounds, up to MAX_ROUNDS, as ruff does).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ragfirst.fixes.js_edits import js_parses, plain_module
+from ragfirst.fixes.rule_fixes import fix_for, is_python
+from ragfirst.fixes.text_edits import EditError, apply_edits, overlaps
+from ragfirst.model import Finding, Fix, FixSafety
+
+MAX_ROUNDS = 10
+
+
+def applicable(fix: Fix | None, unsafe: bool) -> bool:
+    if fix is None:
+        return False
+    return fix.safety is FixSafety.SAFE or (unsafe and fix.safety is FixSafety.UNSAFE)
+
+
+def attach_fixes(findings: list[Finding], text: str) -> None:
+    """Set each finding's `fix` from `text`, the text it was computed on."""
+    for finding in findings:
+        if finding.fix is None and not finding.suppressed:
+            finding.fix = fix_for(finding, text)
+
+
+@dataclass(slots=True)
+class FileFixes:
+    """The outcome of one round on one file."""
+
+    text: str
+    applied: list[Finding] = field(default_factory=list)
+    problem: str | None = None  # why nothing was applied
+
+
+def fix_text(path: str, text: str, findings: list[Finding], unsafe: bool) -> FileFixes:
+    """Apply every non-overlapping applicable fix of `findings` (computed on `text`)."""
+    attach_fixes(findings, text)
+    chosen = choose(findings, unsafe)
+    if not chosen:
+        return FileFixes(text)
+    edits = [edit for finding in chosen if finding.fix for edit in finding.fix.edits]
+    try:
+        fixed = apply_edits(text, edits)
+    except EditError as exc:
+        return FileFixes(text, problem=f"fixes do not fit the file ({exc})")
+    if not parses(path, fixed):
+        return FileFixes(text, problem="the fixed text would not parse; nothing applied")
+    return FileFixes(fixed, chosen)
+
+
+def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
+    """The findings whose fixes one round applies: allowed by the safety level, with an
+    edit, in file order, none overlapping one taken before (that one waits a round)."""
+    chosen: list[Finding] = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        fix = finding.fix
+        if finding.suppressed or fix is None or not fix.edits or not applicable(fix, unsafe):
+            continue
+        if any(overlaps(fix, other.fix) for other in chosen if other.fix is not None):
+            continue  # the next round, on the new text
+        chosen.append(finding)
+    return chosen
+
+
+def parses(path: str, text: str) -> bool:
+    """Does the fixed text still parse as its language? (Other files: yes, as their fixes
+    only touch comments.)"""
+    if is_python(path):
+        from ragfirst.fixes.python_edits import python_parses
+
+        return python_parses(text)
+    if plain_module(path):
+        return js_parses(text, path)
+    lowered = path.lower()
+    if lowered.endswith(".json"):
+        try:
+            json.loads(text)
+        except ValueError:
+            return False
+    if lowered.endswith((".yaml", ".yml")):
+        import yaml
+
+        try:
+            list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            return False
+    return True

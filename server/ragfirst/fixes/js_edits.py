@@ -1,0 +1,192 @@
+"""JS/TS edits through tree-sitter node ranges: find the call a finding points at, then
+insert, rename or replace inside its options object by the byte ranges of its nodes.
+
+Only plain JS/TS modules (`.js`, `.ts`, `.tsx`, ...) are edited; a Vue or Svelte
+component's script block is left to the user (no fix is offered there).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tree_sitter
+
+from ragfirst.analyzers.js_analyzer import _parser, dialect_for
+from ragfirst.fixes.text_edits import EditError, line_starts, offset, span_of
+from ragfirst.model import Span, TextEdit
+
+_CALLS = ("call_expression", "new_expression")
+PLAIN_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+
+
+@dataclass(frozen=True, slots=True)
+class JsCall:
+    text: str
+    data: bytes
+    node: tree_sitter.Node
+
+    def span(self, node: tree_sitter.Node) -> Span:
+        return self.span_bytes(node.start_byte, node.end_byte)
+
+    def span_bytes(self, begin: int, end: int) -> Span:
+        return span_of(self.text, self._char(begin), self._char(end))
+
+    def _char(self, byte: int) -> int:
+        return byte_columns(self.text).to_char(byte)
+
+    def options(self) -> tree_sitter.Node | None:
+        """The call's first object-literal argument (`create({...})`, `new ChatOpenAI({...})`)."""
+        args = self.node.child_by_field_name("arguments")
+        if args is None:
+            return None
+        for child in args.named_children:
+            if child.type == "object":
+                return child
+        return None
+
+    def entry(self, name: str) -> tree_sitter.Node | None:
+        obj = self.options()
+        if obj is None:
+            return None
+        for child in obj.named_children:
+            key = child.child_by_field_name("key") if child.type == "pair" else None
+            if key is not None and _key_text(key, self.data) == name:
+                return child
+            if child.type == "shorthand_property_identifier" and _node_text(child, self.data) == name:
+                return child
+        return None
+
+    @property
+    def spread(self) -> bool:
+        obj = self.options()
+        return obj is not None and any(c.type == "spread_element" for c in obj.named_children)
+
+
+def _node_text(node: tree_sitter.Node, data: bytes) -> str:
+    return data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+
+def _key_text(key: tree_sitter.Node, data: bytes) -> str:
+    return _node_text(key, data).strip("'\"")
+
+
+def plain_module(path: str) -> bool:
+    return path.lower().endswith(PLAIN_SUFFIXES)
+
+
+@lru_cache(maxsize=4)
+def parse(text: str, path: str) -> tuple[bytes, tree_sitter.Tree]:
+    """The text's UTF-8 bytes and tree, kept for the last few texts: every finding of a
+    file (1,100 in a minified bundle) asks for the same tree."""
+    data = text.encode("utf-8")
+    return data, _parser(dialect_for(path)).parse(data)
+
+
+class _ByteColumns:
+    """String offset <-> UTF-8 byte offset in O(log n): only non-ASCII characters shift
+    them, so their places and the running count of extra bytes are kept."""
+
+    def __init__(self, text: str) -> None:
+        self.chars: list[int] = []
+        self.bytes: list[int] = []
+        self.extra: list[int] = []
+        total = 0
+        for match in _NON_ASCII.finditer(text):
+            self.chars.append(match.start())
+            self.bytes.append(match.start() + total)
+            total += len(match.group().encode("utf-8", errors="surrogatepass")) - 1
+            self.extra.append(total)
+
+    def to_byte(self, char: int) -> int:
+        index = bisect_left(self.chars, char)
+        return char + (self.extra[index - 1] if index else 0)
+
+    def to_char(self, byte: int) -> int:
+        index = bisect_left(self.bytes, byte)
+        return byte - (self.extra[index - 1] if index else 0)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4)
+def byte_columns(text: str) -> _ByteColumns:
+    return _ByteColumns(text)
+
+
+def call_at(text: str, path: str, span: Span) -> JsCall | None:
+    """The call or `new` expression that starts where `span` starts and whose callee ends
+    where it ends (a call finding's range is its callee)."""
+    if not plain_module(path):
+        return None
+    starts = line_starts(text)
+    try:
+        begin = offset(text, starts, span.start_line, span.start_col)
+        end = offset(text, starts, span.end_line, span.end_col)
+    except EditError:
+        return None
+    data, tree = parse(text, path)
+    begin_byte = byte_columns(text).to_byte(begin)
+    end_byte = byte_columns(text).to_byte(end)
+    node = tree.root_node.descendant_for_byte_range(begin_byte, end_byte)
+    while node is not None:
+        if node.type in _CALLS:  # `new X(...)`: the finding's range is `X`, after `new`
+            callee = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+            if callee is not None and (callee.start_byte, callee.end_byte) == (begin_byte, end_byte):
+                return JsCall(text, data, node)
+        node = node.parent
+    return None
+
+
+def add_property(call: JsCall, name: str, value_code: str) -> TextEdit | None:
+    """Add `name: value` to the options object, after its last entry, on its own line when
+    the entries are one per line."""
+    obj = call.options()
+    if obj is None:
+        return None
+    entries = obj.named_children
+    entries = [e for e in entries if e.type != "comment"]
+    if not entries:
+        inner = obj.start_byte + 1
+        return TextEdit(call.span_bytes(inner, obj.end_byte - 1), f" {name}: {value_code} ")
+    last = entries[-1]
+    if last.start_point.row > obj.start_point.row:
+        line_start = call.data.rfind(b"\n", 0, last.start_byte) + 1
+        indent = call.data[line_start : last.start_byte].decode("utf-8", errors="replace")
+        if indent.strip():
+            indent = ""
+        after = call.data[last.end_byte : obj.end_byte]
+        trailing = after.lstrip().startswith(b",")
+        if trailing:
+            comma = last.end_byte + after.index(b",") + 1
+            return TextEdit(call.span_bytes(comma, comma), f"\n{indent}{name}: {value_code},")
+        return TextEdit(call.span_bytes(last.end_byte, last.end_byte), f",\n{indent}{name}: {value_code}")
+    return TextEdit(call.span_bytes(last.end_byte, last.end_byte), f", {name}: {value_code}")
+
+
+def rename_property(call: JsCall, old: str, new: str) -> TextEdit | None:
+    node = call.entry(old)
+    if node is None:
+        return None
+    if node.type == "pair":
+        key = node.child_by_field_name("key")
+        return TextEdit(call.span(key), new) if key is not None else None
+    return TextEdit(call.span(node), f"{new}: {old}")  # `{ maxTokens }` -> `{ maxOutputTokens: maxTokens }`
+
+
+def replace_property_value(call: JsCall, name: str, value_code: str) -> TextEdit | None:
+    node = call.entry(name)
+    if node is None:
+        return None
+    if node.type == "pair":
+        value = node.child_by_field_name("value")
+        return TextEdit(call.span(value), value_code) if value is not None else None
+    return TextEdit(call.span(node), f"{name}: {value_code}")
+
+
+def js_parses(text: str, path: str) -> bool:
+    _, tree = parse(text, path)
+    return not tree.root_node.has_error
