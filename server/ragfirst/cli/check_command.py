@@ -161,6 +161,11 @@ def run_check(args: argparse.Namespace) -> int:
     if args.write_baseline and args.diff:
         return _error("--write-baseline records every finding; it cannot be combined with --diff")
     resolver = ConfigResolver(explicit=args.config)
+    from ragfirst.config.validation import check_cli_codes
+
+    flags = {"--select": args.select, "--extend-select": args.extend_select, "--ignore": args.ignore}
+    if problem := check_cli_codes(flags, [resolver.for_path(p) for p in [Path.cwd(), *paths]]):
+        return _error(problem)  # a typo selects nothing: never "All checks passed"
 
     def adjust(settings: Settings) -> Settings:
         return settings.with_overrides(args.select, args.ignore, args.extend_select)

@@ -39,7 +39,7 @@ def _codes(text: str) -> list[str]:
     for code in codes:
         if not _CODE.fullmatch(code):
             raise argparse.ArgumentTypeError(f"not a rule id or prefix: {code!r} (e.g. RF1, RF101, ALL)")
-    return codes
+    return ["" if code == "ALL" else code for code in codes]  # ALL: the empty prefix, every rule
 
 
 def _positive_int(text: str) -> int:

@@ -254,8 +254,8 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
     exclude = tuple(table.get("exclude", DEFAULT_EXCLUDES)) + tuple(table.get("extend-exclude", ()))
     return Settings(
         config_path=path,
-        select=tuple(table.get("select", ("",))) + tuple(table.get("extend-select", ())),
-        ignore=tuple(table.get("ignore", ())),
+        select=_every(tuple(table.get("select", ("",))) + tuple(table.get("extend-select", ()))),
+        ignore=_every(tuple(table.get("ignore", ()))),
         severity=dict(table.get("severity", {})),
         exclude=exclude,
         respect_gitignore=table.get("respect-gitignore", True),
@@ -271,6 +271,11 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
         skip_minified=table.get("skip-minified", True),
         test_code_rules=tuple(table.get("test-code-rules", DEFAULT_TEST_CODE_RULES)),
     )
+
+
+def _every(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """ruff's `ALL` is the empty prefix: every rule."""
+    return tuple("" if code == "ALL" else code for code in codes)
 
 
 def _inside_project(base: Path, relative: str, config: Path, text: str) -> Path:

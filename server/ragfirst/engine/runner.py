@@ -18,6 +18,7 @@ from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
+from ragfirst.config.validation import validate_config
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
 from ragfirst.engine.cache import (
     AnalysisCache,
@@ -132,6 +133,7 @@ class EngineCache:
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
+        validate_config(settings, self._engines[key].ruleset)  # unknown ids, bad option values
         self._by_settings[id(settings)] = (settings, self._engines[key])
         return self._engines[key]
 
