@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print counts per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
     check.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")
+    from ragfirst.cli.check_options import add_check_options
+
+    add_check_options(check)  # colour, progress, job summary, --show-settings, --show-files
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("rule_id")

@@ -208,13 +208,13 @@ def _walk(
                 continue
             if excluded is not None and excluded.matches_entry(prefix, name, is_dir):
                 if skipped is not None and (is_dir or is_lintable(name)):
-                    skipped.excluded(name, prefix + name, settings.exclude, is_dir)
+                    skipped.excluded(name, prefix + name, settings.exclude, is_dir, walked + name)
                 continue
             if is_dir:
                 child = absolute_dir + name
                 if ignores.ignored(child, True):
                     if skipped is not None:
-                        skipped.add("gitignored")
+                        skipped.add("gitignored", walked + name + "/")
                     continue
                 subdirectories.append((walked + name, child, real_dir + name, (*chain_dirs, child)))
                 continue
@@ -237,11 +237,11 @@ def _walk(
                     continue
             if ignores.ignored(absolute_dir + name, False):
                 if skipped is not None:
-                    skipped.add("gitignored")
+                    skipped.add("gitignored", full)
                 continue
             if settings.skip_minified and looks_minified(full):
                 if skipped is not None:
-                    skipped.add("minified")
+                    skipped.add("minified", full)
                 continue
             if (normal := lead + full[cut:]) not in seen:  # `./a.py` and `a.py` are one file
                 seen.add(normal)

@@ -20,6 +20,7 @@ from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.config.validation import validate_config
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
+from ragfirst.engine import progress
 from ragfirst.engine.cache import (
     AnalysisCache,
     StatSignature,
@@ -543,6 +544,7 @@ def _analyze_all(
             keys[index] = content_key(data, keys[index], planned[index].settings.max_file_size)
         _take_hits(planned, cache, {index: keys[index] for index in contents})
     pending = [index for index in contents if planned[index].analysis is None]
+    progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
     workers = _workers(jobs, len(pending))
     groups: dict[tuple[Path, ...], list[int]] = {}
     for index in pending:

@@ -51,13 +51,16 @@ class SkipTally:
 
     counts: Counter[str] = field(default_factory=Counter)
 
-    def excluded(self, name: str, relative: str, patterns: tuple[str, ...], is_dir: bool = False) -> None:
+    def excluded(
+        self, name: str, relative: str, patterns: tuple[str, ...], is_dir: bool = False, path: str = ""
+    ) -> None:
         if name in NOT_REPORTED:
             return
         pattern = compile_patterns(patterns).deciding(relative, is_dir) or "exclude"
-        self.counts[f"excluded ({pattern})"] += 1
+        self.add(f"excluded ({pattern})", path + ("/" if is_dir and path else ""))
 
-    def add(self, reason: str) -> None:
+    def add(self, reason: str, path: str = "") -> None:
+        """One more path left out for `reason` (`path` as walked: for `--show-files`)."""
         self.counts[reason] += 1
 
     def summary(self) -> str:
