@@ -123,6 +123,7 @@ def test_progress_line_only_after_the_delay_and_erased_at_the_end():
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(cli_progress, "DELAY", 0.0)
     monkeypatch.setattr(cli_progress, "INTERVAL", 0.0)
     piped = io.StringIO()
@@ -135,8 +136,15 @@ def test_progress_is_silent_when_stderr_is_not_a_terminal(monkeypatch):
         progress.start(3)
         progress.advance(3)
     assert "3/3 files analysed" in terminal.getvalue()
-    with cli_progress.progress_on_terminal(_Terminal(), enabled=False):
-        progress.advance(1)  # --no-progress: no sink installed
+    quiet = _Terminal()
+    with cli_progress.progress_on_terminal(quiet, enabled=False):  # --no-progress
+        progress.start(1)
+        progress.advance(1)
+    monkeypatch.setenv("CI", "true")
+    with cli_progress.progress_on_terminal(quiet):  # a CI log, even on a pseudo-terminal (act)
+        progress.start(1)
+        progress.advance(1)
+    assert quiet.getvalue() == ""
 
 
 def test_progress_counts_a_real_run(project, monkeypatch):

@@ -1,12 +1,13 @@
 """Progress of a long run on stderr, only on a terminal: `1234/4000 files analysed, 310/s`.
 
-Nothing is printed when stderr is not a TTY (CI logs, pipes, editors) nor for a run that
+Nothing is printed when stderr is not a TTY (pipes, editors), under CI=true, nor for a run that
 ends within DELAY seconds (most runs: the cache answers). The line is redrawn at most
 every INTERVAL seconds and erased when the run ends, so the report starts clean.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -51,11 +52,17 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def _in_ci() -> bool:
+    """CI=true (GitHub, GitLab, act, ...): a log, even when a runner gives the step a
+    pseudo-terminal (act does), where redrawn lines are only noise."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
 @contextmanager
 def progress_on_terminal(stream: TextIO | None = None, enabled: bool = True) -> Iterator[None]:
     """Show progress on `stream` (default stderr) for the duration, if it is a terminal."""
     stream = stream or sys.stderr
-    if not enabled or not _is_terminal(stream):
+    if not enabled or _in_ci() or not _is_terminal(stream):
         yield
         return
     line = ProgressLine(stream)
