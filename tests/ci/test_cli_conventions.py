@@ -221,3 +221,50 @@ def test_statistics_with_other_formats_is_refused(project, capsys, fmt):
     code, out, err = run(capsys, "check", ".", "--statistics", "--format", fmt)
     assert code == 2 and out == ""
     assert f"cannot be combined with --format {fmt}" in err
+
+
+# -- ranges --------------------------------------------------------------------------
+
+LITELLM = "# proxy\nmodel_list:\n  - model_name: gpt-4.1\n    litellm_params:\n      model: openai/gpt-4.1\n"
+
+
+def test_rf403_covers_the_key_in_every_format(project, capsys):
+    write(project, "proxy/config.yaml", LITELLM)
+    _, out, _ = run(capsys, "check", ".", "--select", "RF403", "--format", "json", "--no-cache")
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["start"], finding["end"]) == ({"line": 2, "column": 1}, {"line": 2, "column": 11})
+    _, out, _ = run(capsys, "check", ".", "--select", "RF403", "--format", "sarif")
+    region = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 11}
+    _, out, _ = run(capsys, "check", ".", "--select", "RF403", "--format", "github")
+    assert "line=2,col=1,endLine=2,endColumn=11" in out
+
+
+@pytest.mark.parametrize(
+    ("analyze", "text", "expected"),
+    [
+        ("json", '{\n  "model_list": [{"x": 1}]\n}\n', (2, 2, 2, 14)),
+        ("yaml", "'model_list':\n  - x: 1\n", (1, 0, 1, 12)),
+        ("yaml", "model_list:\n  - x: 1\n", (1, 0, 1, 10)),
+        ("toml", "[tool.x]\nmodel_list = [1]\n", (2, 0, 2, 10)),
+    ],
+)
+def test_config_keys_are_ranges_quoted_or_not(analyze, text, expected):
+    from ragfirst.analyzers import config_analyzer
+    from ragfirst.source import SourceText
+
+    facts = getattr(config_analyzer, f"analyze_{analyze}")(SourceText(text), f"c.{analyze}")
+    entry = next(e for e in facts.entries if e.path[-1] == "model_list")
+    span = entry.span
+    assert (span.start_line, span.start_col, span.end_line, span.end_col) == expected
+    items = [e for e in facts.entries if isinstance(e.path[-1], int)]
+    assert all(e.span.start_col == e.span.end_col for e in items)  # list items stay points
+
+
+def test_rf404_in_a_config_value_covers_its_key(project, capsys):
+    key = "sk-proj-" + "Zq8Lm3Nv7Rt2Xw9Pb4Kc6Hd1Jf5Gs0Ye8Ua3Ti7Ro2We4Qy"
+    write(project, "settings.json", f'{{\n  "openai_api_key": "{key}"\n}}\n')
+    _, out, _ = run(capsys, "check", ".", "--select", "RF404", "--format", "json", "--no-cache")
+    (finding,) = json.loads(out)["findings"]
+    assert finding["start"]["line"] == 2
+    assert finding["end"]["column"] > finding["start"]["column"]
