@@ -113,7 +113,7 @@ def test_without_a_known_ref_links_are_left_out_not_file_uris(action, project):
     )  # `uses: ./`: the action is the repository itself, at no ref
     assert code == 1 and outputs["guide-url"] == ""
     report = json.loads(log[: log.rindex("}") + 1])
-    assert {f["guide"] for f in report["findings"]} == {None}
+    assert {f["guide"] for f in report["findings"]} == {""}
 
 
 def test_job_summary_has_the_findings_table(action, project):

@@ -28,7 +28,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         # Notebooks: `start`/`end` are inside cell `cell` (1-based among all cells, markdown
         # included); `file_start` is the same place in the .ipynb's JSON text.
         "cell": finding.cell.cell if finding.cell is not None else None,
-        "guide": finding.guide_url or None,  # null: no web link known (reporters/links.py)
+        "guide": finding.guide_url,
         "fingerprint": finding.fingerprint,
         "suppressed": finding.suppressed,
         "suppression_reason": finding.suppression_reason,
