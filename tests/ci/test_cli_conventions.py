@@ -268,3 +268,16 @@ def test_rf404_in_a_config_value_covers_its_key(project, capsys):
     (finding,) = json.loads(out)["findings"]
     assert finding["start"]["line"] == 2
     assert finding["end"]["column"] > finding["start"]["column"]
+
+
+def test_rf404_in_a_notebook_output_has_a_real_file_range(capsys, monkeypatch):
+    """A key printed in a cell's output has no place in the cell's code: the JSON report
+    gives its range in the .ipynb text (`file_start`/`file_end`), as SARIF does."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[2] / "samples")
+    _, out, _ = run(
+        capsys, "check", "colab-lora-notebook", "--select", "RF404", "--format", "json", "--no-cache"
+    )
+    (finding,) = json.loads(out)["findings"]
+    assert finding["in_output"] is True
+    assert finding["file_start"]["line"] == finding["file_end"]["line"]
+    assert finding["file_end"]["column"] - finding["file_start"]["column"] > 20
