@@ -109,3 +109,11 @@ def test_closest_prefers_fewest_edits_then_nearest_number():
     assert closest("RF4O4", known) == "RF404"
     assert closest("RF999", known) == "RF502"
     assert closest("RF6", known) == "RF5"
+
+
+def test_test_code_rules_take_whole_ids_not_prefixes(project, capsys):
+    """test-code-rules is matched exactly: `RF4` there would match nothing, silently."""
+    write(project, "pyproject.toml", '[tool.ragfirst]\ntest-code-rules = ["RF4"]\n')
+    write(project, "a.py", "print(1)\n")
+    code, _, err = run(capsys, "check", ".")
+    assert code == 2 and "test-code-rules: 'RF4' is not a rule id;" in err

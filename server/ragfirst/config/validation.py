@@ -43,13 +43,13 @@ def _number(code: str) -> int:
     return int(digits) if digits else 0
 
 
-def closest(code: str, known: Iterable[str]) -> str | None:
-    """The real id (or prefix, for a prefix) nearest to `code`: fewest edits, then nearest
-    number (RF4O4 -> RF404, RF999 -> RF502)."""
+def closest(code: str, known: Iterable[str], prefixes: bool = True) -> str | None:
+    """The real id (or prefix, for a prefix where prefixes are allowed) nearest to `code`:
+    fewest edits, then nearest number (RF4O4 -> RF404, RF999 -> RF502)."""
     candidates = set()
     for rule_id in known:
         candidates.add(rule_id)
-        if len(code) < len(rule_id):
+        if prefixes and len(code) < len(rule_id):
             candidates.add(rule_id[: max(len(code), 2)])
     if not candidates:
         return None
@@ -140,12 +140,13 @@ def validate_config(settings: Settings, ruleset: RuleSet) -> None:
     if not table:
         return
     known = [rule.id for rule in ruleset.rules]
-    exact = ("severity", "options", "guide-urls")  # tables keyed by a whole rule id
+    # Keys matched against a whole rule id (a prefix there would silently match nothing).
+    exact = ("severity", "options", "guide-urls", "test-code-rules")
     for where, code in _config_codes(table):
         ok = code in known if where in exact else is_known_code(code, known)
         if not ok:
             line, col = _locate(text, code)
-            near = closest(code, known)
+            near = closest(code, known, prefixes=where not in exact)
             hint = f"; the closest real one is {near}" if near else ""
             what = "rule id" if where in exact else "rule id or prefix"
             raise ConfigValueError(str(path), line, col, f"{where}: {code!r} is not a {what}{hint}")
@@ -157,7 +158,7 @@ def validate_config(settings: Settings, ruleset: RuleSet) -> None:
             line, col = _locate(text, rule_id, name)
             if option is None:
                 declared = ", ".join(sorted(rule.options)) or "none"
-                near = closest(name, rule.options) if rule.options else None
+                near = closest(name, rule.options, prefixes=False) if rule.options else None
                 hint = f"; did you mean {near!r}?" if near else ""
                 raise ConfigValueError(
                     str(path),
