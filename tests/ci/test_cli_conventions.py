@@ -88,7 +88,7 @@ def test_no_color_and_force_color_under_a_pseudo_terminal(project):
     piped = subprocess.run(
         [sys.executable, "-m", "ragfirst", *args],
         cwd=project,
-        env={**os.environ, "FORCE_COLOR": "1"},
+        env={**{k: v for k, v in os.environ.items() if k != "NO_COLOR"}, "FORCE_COLOR": "1"},
         capture_output=True,
         text=True,
         check=False,
