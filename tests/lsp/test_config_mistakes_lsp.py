@@ -8,6 +8,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+import attrs
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -22,6 +23,12 @@ FINE_TUNE = (
 async def client(lsp_client: LanguageClient):
     yield lsp_client
     await lsp_client.shutdown_session()
+
+
+def _push_capabilities() -> types.ClientCapabilities:
+    """A client that takes pushed diagnostics (no textDocument/diagnostic support)."""
+    caps = client_capabilities("neovim@v0.10.0")
+    return attrs.evolve(caps, text_document=attrs.evolve(caps.text_document, diagnostic=None))
 
 
 async def _wait_for(predicate, timeout: float = 10.0) -> None:
@@ -39,7 +46,7 @@ async def _config_diagnostics(client: LanguageClient, root: Path, config_text: s
     train.write_text(FINE_TUNE, encoding="utf-8")
     await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities("neovim@v0.10.0"),
+            capabilities=_push_capabilities(),
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
             initialization_options={"debounceMs": 30},
@@ -69,3 +76,34 @@ async def test_wrong_option_value_is_shown_on_the_config(client, tmp_path):
     )
     assert "options.RF402.monthly-threshold must be a number" in diagnostic.message
     assert diagnostic.range.start.line == 1
+
+
+async def test_per_file_ignores_apply_in_the_editor(client, tmp_path):
+    """The editor drops the same findings as `ragfirst check` for per-file-ignores paths."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ragfirst]\nselect = ["RF101"]\n[tool.ragfirst.per-file-ignores]\n"scripts/" = ["RF1"]\n',
+        encoding="utf-8",
+    )
+    ignored, reported = tmp_path / "scripts" / "train.py", tmp_path / "app" / "train.py"
+    for path in (ignored, reported):
+        path.parent.mkdir(parents=True)
+        path.write_text(FINE_TUNE, encoding="utf-8")
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=_push_capabilities(),
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name=tmp_path.name)],
+            initialization_options={"debounceMs": 30},
+        )
+    )
+    for path in (ignored, reported):
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=path.as_uri(), language_id="python", version=1, text=FINE_TUNE
+                )
+            )
+        )
+    await _wait_for(lambda: [str(d.code) for d in client.diagnostics.get(reported.as_uri(), [])] == ["RF101"])
+    await _wait_for(lambda: ignored.as_uri() in client.diagnostics)
+    assert list(client.diagnostics[ignored.as_uri()]) == []
