@@ -7,15 +7,24 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test pytest lint format docs install-check vscode bench bench-check fuzz clean
 
+DEMO_STAMP := $(VENV)/.demo-stamp
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
+
+## The demo needs ragfirst and its runtime dependencies only (no test tools).
+$(DEMO_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
 
 ## Set up and run ragfirst on the samples (exit status 1 means "findings", as expected),
 ## then write the samples' decision report (one HTML page) and print where it is.
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/ragfirst check samples/ || test $$? -eq 1
 	$(BIN)/ragfirst report samples/ -o build/report/samples.html
 	@echo "The samples' report: $(CURDIR)/build/report/samples.html"

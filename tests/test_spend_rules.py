@@ -441,7 +441,6 @@ def _project(root: Path, monkeypatch, files: dict[str, str]) -> list[Finding]:
                 "proxy/config.yaml:5: litellm_settings.max_budget budgets about $6,000/month, at or above $5,000/month"
             ],
         ),
-        ("20000", []),
         (20000, []),
         (
             6000,
@@ -450,7 +449,7 @@ def _project(root: Path, monkeypatch, files: dict[str, str]) -> list[Finding]:
             ],
         ),
     ],
-    ids=["lower", "string", "higher", "equal"],
+    ids=["lower", "higher", "equal"],
 )
 def test_rf402_monthly_threshold_option_in_pyproject(tmp_path, monkeypatch, threshold, expected):
     value = json.dumps(threshold)
@@ -466,6 +465,23 @@ def test_rf402_monthly_threshold_option_in_pyproject(tmp_path, monkeypatch, thre
         f"{f.path}:{f.span.start_line}: {f.message.split(':')[0]}" for f in findings if f.rule_id == "RF402"
     ]
     assert found == expected
+
+
+def test_rf402_monthly_threshold_as_a_string_is_a_config_error(tmp_path, monkeypatch):
+    """Issue 22: option values are checked against the rule's declared type (a number)."""
+    from ragfirst.config.settings import ConfigError
+
+    with pytest.raises(
+        ConfigError, match=r"pyproject.toml:5:1: options.RF402.monthly-threshold must be a number"
+    ):
+        _project(
+            tmp_path,
+            monkeypatch,
+            {
+                "pyproject.toml": '[project]\nname = "gateway"\n\n[tool.ragfirst.options.RF402]\nmonthly-threshold = "20000"\n',
+                "proxy/config.yaml": litellm_config("max_budget: 200\nbudget_duration: 1d\n"),
+            },
+        )
 
 
 def test_rf402_default_threshold_in_a_project(tmp_path, monkeypatch):

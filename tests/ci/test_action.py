@@ -42,6 +42,8 @@ def test_metadata_and_inputs(action):
         "python-version": "",
         "upload-sarif": "false",
         "sarif-file": "ragfirst.sarif",
+        "cache": "true",
+        "summary": "true",
     }
     assert all(spec["description"].strip() for spec in inputs.values())
     assert set(action["outputs"]) == {"exit-code", "sarif-file"}
@@ -68,30 +70,51 @@ def test_default_install_is_the_actions_own_checkout(action):
 def test_sarif_upload_step(action):
     upload = step(action, "Upload SARIF to code scanning")
     assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
-    assert upload["if"] == "inputs.upload-sarif == 'true'"
+    assert upload["if"] == "steps.check.outputs.upload == 'true'"  # not on a fork's pull request
     assert upload["with"]["sarif_file"] == "${{ inputs.sarif-file }}"
     gate = step(action, "Fail on findings")
     assert "steps.check.outputs.exit-code == '1'" in gate["if"]
 
 
-def run_check_step(action, project: Path, **inputs: str) -> tuple[int, str, dict[str, str]]:
-    """Run the action's check step as the runner would: bash, inputs in env, GITHUB_OUTPUT."""
-    check = step(action, "Run ragfirst check")
-    defaults = {name: spec["default"] for name, spec in action["inputs"].items()}
+def run_step(
+    action,
+    name: str,
+    project: Path,
+    inputs: dict[str, str],
+    context: dict[str, str] | None = None,
+    runner_env: dict[str, str] | None = None,
+) -> tuple[int, str, dict[str, str]]:
+    """Run one of the action's bash steps as the runner would: its `env:` expressions
+    resolved from the inputs, the `github` context and earlier steps' outputs (`context`),
+    the runner's GITHUB_* variables (`runner_env`), and a fresh GITHUB_OUTPUT file."""
+    found = step(action, name)
+    defaults = {key: spec["default"] for key, spec in action["inputs"].items()}
     values = {**defaults, **inputs}
-    output_file = project.parent / "github_output"
+    context = context or {}
+    output_file = project.parent / f"github_output_{found.get('id', 'step')}"
     output_file.write_text("")
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RAGFIRST_"))}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["GITHUB_OUTPUT"] = str(output_file)
-    for key, expression in check["env"].items():
-        name = expression.removeprefix("${{ inputs.").removesuffix(" }}")
-        env[key] = values[name]
+    env.update(runner_env or {})
+    for key, expression in found.get("env", {}).items():
+        inner = expression.removeprefix("${{ ").removesuffix(" }}")
+        if inner.startswith("inputs."):
+            env[key] = values[inner.removeprefix("inputs.")]
+        else:
+            env[key] = context.get(inner, "")
     result = subprocess.run(
-        ["bash", "-c", check["run"]], cwd=project, env=env, capture_output=True, text=True, check=False
+        ["bash", "-c", found["run"]], cwd=project, env=env, capture_output=True, text=True, check=False
     )
     outputs = dict(line.split("=", 1) for line in output_file.read_text().splitlines())
-    return result.returncode, result.stdout, outputs
+    return result.returncode, result.stdout + result.stderr, outputs
+
+
+def run_check_step(action, project: Path, **inputs: str) -> tuple[int, str, dict[str, str]]:
+    """The check step alone, as in a run whose other steps set nothing (no fork, no link)."""
+    code, out, outputs = run_step(action, "Run ragfirst check", project, inputs)
+    outputs.pop("upload", None)
+    return code, out, outputs
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

@@ -48,10 +48,29 @@ def _flatten(
 MAX_ENTRIES = 200_000
 
 
-def _entries(data: Any, position: Any) -> list[ConfigEntry]:
+def _entries(data: Any, position: Any, source: SourceText | None = None) -> list[ConfigEntry]:
     entries: list[ConfigEntry] = []
     _flatten(data, (), position, entries, set(), [MAX_ENTRIES])
-    return entries[1:]  # the root itself is not a key
+    entries = entries[1:]  # the root itself is not a key
+    if source is not None:
+        for entry in entries:
+            _cover_key(entry, source)
+    return entries
+
+
+def _cover_key(entry: ConfigEntry, source: SourceText) -> None:
+    """Widen the entry's point to its key as written (`model_list`, `"api_key"`), so a
+    finding on it underlines the key in every format; a point stays a point where the
+    text there is not the key (list items, dotted TOML keys, aliases)."""
+    key = entry.path[-1] if entry.path else None
+    if not isinstance(key, str) or not key:
+        return
+    span = entry.span
+    rest = source.line(span.start_line)[span.start_col :]
+    for written in (key, f'"{key}"', f"'{key}'"):
+        if rest.startswith(written):
+            entry.span = Span(span.start_line, span.start_col, span.start_line, span.start_col + len(written))
+            return
 
 
 def hash_comments(source: SourceText) -> list[CommentFact]:
@@ -114,7 +133,7 @@ def analyze_yaml(source: SourceText, path: str) -> FileFacts:
             line, col = document.position(p)
             return line, col
 
-        for entry in _entries(document.data, position):
+        for entry in _entries(document.data, position, source):
             entry.document = number
             facts.entries.append(entry)
     facts.comments = hash_comments(source)
@@ -133,7 +152,7 @@ def analyze_json(source: SourceText, path: str) -> FileFacts:
         offset = doc.keys.get(p, doc.values.get(p, 0))
         return doc.line_col(offset)
 
-    facts.entries = _entries(data, position)
+    facts.entries = _entries(data, position, source)
     facts.dependencies = extract_dependencies(path, facts.entries, source)
     return facts
 
@@ -248,7 +267,7 @@ def analyze_toml(source: SourceText, path: str) -> FileFacts:
             probe = probe[:-1]
         return positions.get(probe, (1, 0))
 
-    facts.entries = _entries(data, position)
+    facts.entries = _entries(data, position, source)
     facts.comments = hash_comments(source)
     facts.dependencies = extract_dependencies(path, facts.entries, source)
     return facts

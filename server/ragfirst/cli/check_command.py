@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ragfirst import __version__
@@ -32,6 +34,7 @@ from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.runner import EngineCache, display_path, lint_paths
 from ragfirst.model import Severity
+from ragfirst.reporters.links import CI_FORMATS, keep_web_links
 from ragfirst.reporters.report import Report, RuleInfo
 from ragfirst.reporters.terminal_text import escape_controls
 
@@ -79,6 +82,10 @@ def _rule_infos(engines: _RecordingEngines, project_settings: Settings) -> list[
 
 def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
     # Each reporter is imported when its format is asked for (XML alone costs a run 10 ms).
+    if args.format == "json" and args.statistics:
+        from ragfirst.cli.check_options import render_statistics_json
+
+        return render_statistics_json(report.findings)
     if args.format == "json":
         from ragfirst.reporters.json_report import render_json
 
@@ -174,6 +181,26 @@ def _add_suppressions(reason: str, findings: list) -> int:
     return EXIT_ERROR if problems else EXIT_CLEAN
 
 
+def _introspect(
+    args: argparse.Namespace,
+    paths: list[Path],
+    resolver: ConfigResolver,
+    adjust: Callable[[Settings], Settings],
+) -> int:
+    """`--show-settings FILE` / `--show-files`: print, lint nothing (cli/introspection.py)."""
+    from ragfirst.cli.introspection import settings_report, write_files, write_settings
+
+    if args.show_settings is not None:
+        if not args.show_settings.exists():
+            return _error(f"no such file or directory: {args.show_settings}")
+        write_settings(
+            settings_report(args.show_settings, resolver, adjust), sys.stdout, args.format == "json"
+        )
+    if args.show_files:
+        write_files(paths, resolver, sys.stdout, args.format == "json")
+    return EXIT_CLEAN
+
+
 def run_check(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
@@ -181,10 +208,29 @@ def run_check(args: argparse.Namespace) -> int:
         return _error(f"no such file or directory: {', '.join(missing)}")
     if args.write_baseline and args.diff:
         return _error("--write-baseline records every finding; it cannot be combined with --diff")
+    from ragfirst.cli.check_options import statistics_problem
+
+    if problem := statistics_problem(args):
+        return _error(problem)
     resolver = ConfigResolver(explicit=args.config)
+    from ragfirst.config.validation import check_cli_codes
+
+    flags = {"--select": args.select, "--extend-select": args.extend_select, "--ignore": args.ignore}
+    if problem := check_cli_codes(flags, [resolver.for_path(p) for p in [Path.cwd(), *paths]]):
+        return _error(problem)  # a typo selects nothing: never "All checks passed"
+
+    from ragfirst.reporters.links import guide_url_from_env
+
+    try:
+        env_guide_url = guide_url_from_env()  # the GitHub Action's docs at its ref
+    except ValueError as exc:
+        return _error(str(exc))
 
     def adjust(settings: Settings) -> Settings:
-        return settings.with_overrides(args.select, args.ignore, args.extend_select)
+        settings = settings.with_overrides(args.select, args.ignore, args.extend_select)
+        if env_guide_url and not settings.guide_url:
+            settings = replace(settings, guide_url=env_guide_url)
+        return settings
 
     baseline_file: Path | None = args.baseline or (DEFAULT_BASELINE if args.write_baseline else None)
     baseline = None
@@ -195,15 +241,21 @@ def run_check(args: argparse.Namespace) -> int:
     except (BaselineError, GitError) as exc:
         return _error(str(exc))
 
+    if args.show_settings is not None or args.show_files:
+        return _introspect(args, paths, resolver, adjust)
+
     engines = _RecordingEngines()
     cache = (
         None if args.no_cache else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
     )
     fixes = None
+    from ragfirst.cli.progress import progress_on_terminal
+
     try:
-        result = lint_paths(
-            files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
-        )
+        with progress_on_terminal(enabled=not args.no_progress):  # stderr, a terminal, long runs
+            result = lint_paths(
+                files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+            )
         if wants_fixes(args) and not args.write_baseline:
             result, fixes = run_fixes(
                 args,
@@ -244,6 +296,8 @@ def run_check(args: argparse.Namespace) -> int:
         for settings in result.settings:  # a run answered by its snapshot loaded no rules
             engines.for_settings(settings)
         report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
+    if args.format in CI_FORMATS:
+        keep_web_links(report)  # no file:// link into the runner's site-packages leaves it
     if args.fix_only or args.fix_diff:
         pass  # only the fixes are reported (ruff's --fix-only)
     elif args.output_file is not None:
@@ -255,7 +309,16 @@ def run_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
     else:
-        sys.stdout.write(_render(args, report, colour=sys.stdout.isatty()))
+        from ragfirst.cli.color import use_colour
+
+        sys.stdout.write(_render(args, report, colour=use_colour(args.color, sys.stdout)))
+    if args.summary_file is not None:
+        from ragfirst.reporters.markdown_summary import append_summary
+
+        try:
+            append_summary(str(args.summary_file), report)
+        except OSError as exc:
+            return _error(f"cannot write {args.summary_file}: {exc.strerror or exc}")
     _note_table_age()
     report_fixes(args, fixes or FixSummary(), findings)
     if fixes is not None and (args.fix_only or args.fix_diff):

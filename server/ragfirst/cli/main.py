@@ -40,7 +40,7 @@ def _codes(text: str) -> list[str]:
     for code in codes:
         if not _CODE.fullmatch(code):
             raise argparse.ArgumentTypeError(f"not a rule id or prefix: {code!r} (e.g. RF1, RF101, ALL)")
-    return codes
+    return ["" if code == "ALL" else code for code in codes]  # ALL: the empty prefix, every rule
 
 
 def _positive_int(text: str) -> int:
@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print counts per rule")
     check.add_argument("--quiet", "-q", action="store_true", help="findings only, no summary")
     check.add_argument("--show-suppressed", action="store_true", help="also print suppressed findings")
+    from ragfirst.cli.check_options import add_check_options
+
+    add_check_options(check)  # colour, progress, job summary, --show-settings, --show-files
 
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("rule_id")

@@ -102,6 +102,10 @@ _SCHEMA: dict[str, Any] = {
         "report-test-code": {"type": "boolean"},
         "skip-minified": {"type": "boolean"},
         "test-code-rules": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
+        "per-file-ignores": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string", "pattern": _RULE_ID}},
+        },
     },
 }
 
@@ -128,6 +132,7 @@ class Settings:
     report_test_code: bool = False
     skip_minified: bool = True  # engine/skipped.py: JS files of very long lines
     test_code_rules: tuple[str, ...] = DEFAULT_TEST_CODE_RULES
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # config/per_file_ignores.py
     root: Path | None = field(init=False, compare=False, repr=False)
     """The config file's directory: computed once, asked for per file."""
 
@@ -250,12 +255,13 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
         line, col = _key_position(text, key_path[0]) if key_path else (1, 1)
         where = ".".join(key_path) or "[tool.ragfirst]"
         raise ConfigError(str(path), line, col, f"{where}: {error.message}")
+    _check_patterns(table, text, path)
     base = path.parent
     exclude = tuple(table.get("exclude", DEFAULT_EXCLUDES)) + tuple(table.get("extend-exclude", ()))
     return Settings(
         config_path=path,
-        select=tuple(table.get("select", ("",))) + tuple(table.get("extend-select", ())),
-        ignore=tuple(table.get("ignore", ())),
+        select=_every(tuple(table.get("select", ("",))) + tuple(table.get("extend-select", ()))),
+        ignore=_every(tuple(table.get("ignore", ()))),
         severity=dict(table.get("severity", {})),
         exclude=exclude,
         respect_gitignore=table.get("respect-gitignore", True),
@@ -270,7 +276,32 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
         report_test_code=table.get("report-test-code", False),
         skip_minified=table.get("skip-minified", True),
         test_code_rules=tuple(table.get("test-code-rules", DEFAULT_TEST_CODE_RULES)),
+        per_file_ignores=tuple(
+            (pattern, _every(tuple(codes))) for pattern, codes in table.get("per-file-ignores", {}).items()
+        ),
     )
+
+
+def _check_patterns(table: dict[str, Any], text: str, path: Path) -> None:
+    """A path pattern pathspec cannot compile is a located error, not a crash in discovery."""
+    from ragfirst.config.path_patterns import pattern_problem
+
+    patterns = [
+        *table.get("exclude", ()),
+        *table.get("extend-exclude", ()),
+        *table.get("per-file-ignores", {}),
+    ]
+    for pattern in patterns:
+        problem = pattern_problem(pattern)
+        if problem:
+            found = max(text.find(pattern), 0)
+            line, col = text.count("\n", 0, found) + 1, found - (text.rfind("\n", 0, found) + 1) + 1
+            raise ConfigError(str(path), line, col, f"path pattern {pattern!r} is not valid: {problem}")
+
+
+def _every(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """ruff's `ALL` is the empty prefix: every rule."""
+    return tuple("" if code == "ALL" else code for code in codes)
 
 
 def _inside_project(base: Path, relative: str, config: Path, text: str) -> Path:

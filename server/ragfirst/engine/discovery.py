@@ -9,30 +9,16 @@ silently.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ragfirst.config.path_patterns import compile_patterns
 from ragfirst.config.settings import Settings
 from ragfirst.engine.skipped import SkipTally, looks_minified
 from ragfirst.safe_read import ReadRefused, read_capped
-
-_NOTHING = (re.compile(r"(?!)"), re.compile(r"(?!)"))
-
-
-@lru_cache(maxsize=64)
-def _exclude_regexes(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """`exclude` as one regex for names and one for paths relative to the config root (a
-    pattern with `/` also excludes everything below the directory it names): fnmatch's own
-    translation, joined."""
-    names = [fnmatch.translate(pattern) for pattern in patterns]
-    relatives = names + [fnmatch.translate(p.rstrip("/") + "/*") for p in patterns if "/" in p]
-    return re.compile("|".join(names)), re.compile("|".join(relatives))
-
 
 MAX_GITIGNORE_BYTES = 1024 * 1024
 OnError = Callable[[Path, str], None]
@@ -208,9 +194,8 @@ def _walk(
                 settings.root, os.path.realpath(settings.root)
             )
         prefix = _relative_prefix(real, base, directory)
-        excluded_name, excluded_relative = (
-            _exclude_regexes(settings.exclude) if settings.exclude else _NOTHING
-        )
+        # `exclude` has .gitignore semantics, relative to the config root (path_patterns.py).
+        excluded = compile_patterns(settings.exclude) if settings.exclude else None
         # Joined by hand (os.path.join costs more than the rest of a file's checks).
         walked, absolute_dir, real_dir = _with_sep(directory), _with_sep(absolute), _with_sep(real)
         subdirectories: list[tuple[str, str, str, tuple[str, ...]]] = []
@@ -221,15 +206,15 @@ def _walk(
                 is_dir = not is_link and entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if excluded_name.match(name) or excluded_relative.match(prefix + name):
+            if excluded is not None and excluded.matches_entry(prefix, name, is_dir):
                 if skipped is not None and (is_dir or is_lintable(name)):
-                    skipped.excluded(name, prefix + name, settings.exclude)
+                    skipped.excluded(name, prefix + name, settings.exclude, is_dir, walked + name)
                 continue
             if is_dir:
                 child = absolute_dir + name
                 if ignores.ignored(child, True):
                     if skipped is not None:
-                        skipped.add("gitignored")
+                        skipped.add("gitignored", walked + name + "/")
                     continue
                 subdirectories.append((walked + name, child, real_dir + name, (*chain_dirs, child)))
                 continue
@@ -252,11 +237,11 @@ def _walk(
                     continue
             if ignores.ignored(absolute_dir + name, False):
                 if skipped is not None:
-                    skipped.add("gitignored")
+                    skipped.add("gitignored", full)
                 continue
             if settings.skip_minified and looks_minified(full):
                 if skipped is not None:
-                    skipped.add("minified")
+                    skipped.add("minified", full)
                 continue
             if (normal := lead + full[cut:]) not in seen:  # `./a.py` and `a.py` are one file
                 seen.add(normal)

@@ -22,6 +22,7 @@ from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
 from ragfirst.analyzers.registry import language_spec
 from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
 from ragfirst.checks.registry import CHECKS
+from ragfirst.config import per_file_ignores
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine import own_package, test_code
@@ -550,6 +551,7 @@ class Engine:
         findings = own_package.policy(
             findings, analysis.path, base_dir, root, self.ruleset
         )  # a library's own
+        findings = per_file_ignores.policy(findings, analysis.path, settings, base_dir)
         if analysis.notebook is not None:
             from ragfirst.engine.notebooks import place_in_cells
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ragfirst.engine import progress
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
@@ -44,6 +45,7 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
                     analyses.append(unreadable(engine, display, exc))
                     continue
             analyses.append(engine.analyze(display, data, max_bytes=cap))
+            progress.advance()  # a no-op unless a front end shows progress (and in workers)
             if count % COLLECT_EVERY == 0:
                 gc.collect(0)
         return analyses
@@ -107,4 +109,8 @@ def analyze_parallel(
         initargs=(os.getpid(),),
     ) as pool:
         results = pool.map(_analyze_chunk, [key] * len(chunks), chunks)
-        return [load_analysis(data) for chunk in results for data in chunk]
+        analyses: list[FileAnalysis] = []
+        for chunk in results:  # in order, as each chunk is done
+            progress.advance(len(chunk))
+            analyses.extend(load_analysis(data) for data in chunk)
+        return analyses

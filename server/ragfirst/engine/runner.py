@@ -18,7 +18,9 @@ from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
+from ragfirst.config.validation import validate_config
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
+from ragfirst.engine import progress
 from ragfirst.engine.cache import (
     AnalysisCache,
     StatSignature,
@@ -135,6 +137,7 @@ class EngineCache:
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
+        validate_config(settings, self._engines[key].ruleset)  # unknown ids, bad option values
         self._by_settings[id(settings)] = (settings, self._engines[key])
         return self._engines[key]
 
@@ -544,6 +547,7 @@ def _analyze_all(
             keys[index] = content_key(data, keys[index], planned[index].settings.max_file_size)
         _take_hits(planned, cache, {index: keys[index] for index in contents})
     pending = [index for index in contents if planned[index].analysis is None]
+    progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
     workers = _workers(jobs, len(pending))
     groups: dict[tuple[Path, ...], list[int]] = {}
     for index in pending:

@@ -9,9 +9,10 @@ include it (`exclude`, `skip-minified = false`, `respect-gitignore = false`).
 
 from __future__ import annotations
 
-import fnmatch
 from collections import Counter
 from dataclasses import dataclass, field
+
+from ragfirst.config.path_patterns import compile_patterns
 
 MINIFIED_SUFFIXES = (".js", ".mjs", ".cjs")
 PROBE_BYTES = 16 * 1024
@@ -50,15 +51,16 @@ class SkipTally:
 
     counts: Counter[str] = field(default_factory=Counter)
 
-    def excluded(self, name: str, relative: str, patterns: tuple[str, ...]) -> None:
+    def excluded(
+        self, name: str, relative: str, patterns: tuple[str, ...], is_dir: bool = False, path: str = ""
+    ) -> None:
         if name in NOT_REPORTED:
             return
-        pattern = next(
-            (p for p in patterns if fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p)), "exclude"
-        )
-        self.counts[f"excluded ({pattern})"] += 1
+        pattern = compile_patterns(patterns).deciding(relative, is_dir) or "exclude"
+        self.add(f"excluded ({pattern})", path + ("/" if is_dir and path else ""))
 
-    def add(self, reason: str) -> None:
+    def add(self, reason: str, path: str = "") -> None:
+        """One more path left out for `reason` (`path` as walked: for `--show-files`)."""
         self.counts[reason] += 1
 
     def summary(self) -> str:

@@ -56,6 +56,7 @@ def _notebook_fields(finding: Finding) -> dict[str, Any]:
     file_span = finding.cell.file_span
     return {
         "file_start": {"line": file_span.start_line, "column": file_span.start_col + 1},
+        "file_end": {"line": file_span.end_line, "column": file_span.end_col + 1},  # issue 22
         "in_output": finding.cell.output,
     }
 

@@ -36,6 +36,15 @@ LEVELS = {
     Severity.HINT: "note",
 }
 
+# GitHub's bands: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low. A leaked key
+# (RF404, RF405: the rules tagged `security`) is high at the rule's default severity.
+SECURITY_SEVERITY = {
+    Severity.ERROR: "8.0",
+    Severity.WARNING: "5.0",
+    Severity.INFO: "3.0",
+    Severity.HINT: "1.0",
+}
+
 
 def _help(rule: RuleInfo) -> tuple[str, str]:
     """(plain text, Markdown) help: why it matters, what to do, where to read more."""
@@ -67,6 +76,8 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     }
     if rule.guide_url:
         descriptor["helpUri"] = rule.guide_url
+    if "security" in rule.tags:  # code scanning lists it as a security alert, rated by this
+        descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.severity]
     return descriptor
 
 

@@ -372,7 +372,9 @@ class _Compiler:
             checklist=tuple(raw.get("checklist", ())),
             tags=tuple(raw.get("tags", ())),
             options={
-                key: RuleOption(value["default"], value["description"])
+                key: RuleOption(
+                    value["default"], value["description"], value.get("minimum"), value.get("maximum")
+                )
                 for key, value in raw.get("options", {}).items()
             },
             project_message=project_message,

@@ -107,6 +107,8 @@ class Example:
 class RuleOption:
     default: Any
     description: str
+    minimum: float | None = None  # config/validation.py checks a team's value against these
+    maximum: float | None = None
 
 
 @dataclass(slots=True)

@@ -142,7 +142,12 @@ OPTION: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["default", "description"],
-    "properties": {"default": _SCALAR, "description": {"type": "string"}},
+    "properties": {
+        "default": _SCALAR,
+        "description": {"type": "string"},
+        "minimum": {"type": "number"},
+        "maximum": {"type": "number"},
+    },
 }
 
 RULE: dict[str, Any] = {
