@@ -8,9 +8,13 @@ the language server.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ragfirst.engine.local_modules import ModuleExports
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -41,6 +45,7 @@ class ProjectIndex:
         self.environments: dict[str, str] = {}
         self._sites: dict[str, list[FactSite]] = {}
         self._views: dict[int, ProjectIndex] = {}
+        self._derived: dict[str, Any] = {}
 
     def set_components(self, components: dict[str, int] | None) -> None:
         self.components = components
@@ -80,6 +85,7 @@ class ProjectIndex:
         old = self._by_file.get(path, [])
         self._sites.clear()
         self._views.clear()
+        self._derived.clear()
         if sites:
             self._by_file[path] = sorted(sites)
         else:
@@ -99,6 +105,13 @@ class ProjectIndex:
                 site for sites in self._by_file.values() for site in sites if site.kind == kind
             )
         return list(found)
+
+    def derived(self, key: str, build: Callable[[ProjectIndex], T]) -> T:
+        """`build(self)`, computed once until a file's facts change: a project-level check
+        indexes the project's sites once per finalize instead of once per match (issue 26)."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def kinds(self) -> set[str]:
         return {site.kind for sites in self._by_file.values() for site in sites}
