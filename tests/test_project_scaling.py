@@ -93,3 +93,75 @@ def test_a_changed_model_changes_the_cross_file_finding() -> None:
     files["svc1/ingest.py"] = files["svc1/ingest.py"].replace("3-large", "3-small")
     found = [f.path for f in lint_sources(files, settings, engine) if f.rule_id == "RF301"]
     assert found == ["svc0/setup_index.py"]
+
+
+def _scan(spec_rest: str, modules: dict[str, object]) -> str | None:
+    """The alias resolution before issue 26: every module scanned per import (reference)."""
+    from ragfirst.engine.local_modules import _candidates
+
+    wanted = set(_candidates(spec_rest))
+    found = [p for p in modules if any(p == c or p.endswith("/" + c) for c in wanted)]
+    return found[0] if len(found) == 1 else None
+
+
+def test_alias_lookup_agrees_with_the_scan() -> None:
+    from ragfirst.engine.local_modules import ModuleExports, ModuleSuffixes, resolve_module
+
+    paths = [
+        "src/lib/openai.ts",
+        "lib/openai.ts",  # `@/lib/openai` is ambiguous between these two: unresolved
+        "app/lib/ai/index.ts",
+        "packages/web/src/lib/ai.tsx",
+        "packages/api/src/ai.mjs",
+        "x/openai.js",
+        "deep/a/b/c/client.ts",
+        "client.ts",
+        "not-lib/ai.ts",
+    ]
+    modules = {p: ModuleExports({}, []) for p in paths}
+    suffixes = ModuleSuffixes(modules)
+    specs = [
+        "@/lib/openai",
+        "@/src/lib/openai",
+        "~/lib/ai",
+        "#src/ai.mjs",
+        "@/openai.js",
+        "@/x/openai",
+        "@/c/client",
+        "@/client",
+        "@/ai",
+        "@/lib/ai/index",
+        "@/",
+        "#",
+        "@/missing",
+    ]
+    for spec in specs:
+        rest = (spec[2:] if spec.startswith(("@/", "~/")) else spec[1:]).strip("/")
+        expected = _scan(rest, modules) if rest else None
+        assert resolve_module("app/page.ts", spec, modules, suffixes) == expected, spec
+        assert resolve_module("app/page.ts", spec, modules) == expected, spec
+
+
+def test_a_project_link_builds_the_alias_index_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragfirst.engine import local_modules
+
+    built = 0
+    original = local_modules.ModuleSuffixes.__init__
+
+    def counting(self: local_modules.ModuleSuffixes, paths: object) -> None:
+        nonlocal built
+        built += 1
+        original(self, paths)
+
+    monkeypatch.setattr(local_modules.ModuleSuffixes, "__init__", counting)
+    client = 'import OpenAI from "openai";\nexport const openai = new OpenAI();\n'
+    files = {f"lib/client{n}.ts": client for n in range(30)}
+    for n in range(30):
+        files[f"app/route{n}.ts"] = (
+            f'import {{ openai }} from "@/lib/client{n}";\n'
+            'export const go = () => openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n'
+        )
+    settings = Settings()
+    findings = lint_sources(files, settings, _ENGINES.for_settings(settings))
+    assert sum(f.rule_id == "RF401" for f in findings) == 30  # every route reached its client
+    assert built <= 3, built  # the link step and the finalize phase, not once per import

@@ -106,6 +106,7 @@ class Engine:
         self._trigger_index: dict[str | None, dict[str, list[Trigger]]] = {}
         self._gate: Any = _UNBUILT
         self._attributes: re.Pattern[str] | None = None
+        self._local: frozenset[str] | None = None
         self._project_gate: Any = _UNBUILT
         self._vocabulary: Vocabulary | None = None
         self._export_gate: Any = _UNBUILT
@@ -156,6 +157,17 @@ class Engine:
                 if all(not found.isdisjoint(group) for group in trigger):
                     return True
         return False
+
+    def _local_words(self) -> frozenset[str]:
+        """The last words (called methods) of the JS/TS triggers of more than one word."""
+        if self._local is None:
+            self._local = frozenset(
+                word
+                for trigger in self.requirements("javascript")
+                if len(trigger) > 1
+                for word in trigger[-1]
+            )
+        return self._local
 
     def _attribute_pattern(self) -> re.Pattern[str]:
         if self._attributes is None:
@@ -263,11 +275,14 @@ class Engine:
             if self._any_trigger(found, language):
                 return True
             # A JS/TS file may reach an SDK through the project's own module (`import
-            # { openai } from "@/lib/openai"`): the package name need not appear in it.
-            if language == "javascript" and _LOCAL_IMPORT.search(text):
-                for trigger in self.requirements(language):
-                    if len(trigger) > 1 and all(not found.isdisjoint(group) for group in trigger[1:]):
-                        return True
+            # { openai } from "@/lib/openai"`): neither the package nor the client's class
+            # (`new OpenAI()` may be the export) need appear in it, only the called method.
+            if (
+                language == "javascript"
+                and not found.isdisjoint(self._local_words())
+                and _LOCAL_IMPORT.search(text)
+            ):
+                return True
         if not self._substrings:
             return False
         # Key prefixes and key-like names lie within tokens: search the distinct tokens (a
@@ -450,7 +465,14 @@ class Engine:
             if not local.module:
                 context.append(local.call)
                 continue
-            qualname = resolve_qualname(analysis.path, local.module, local.call.qualname, project.modules)
+            qualname = resolve_qualname(
+                analysis.path,
+                local.module,
+                local.call.qualname,
+                project.modules,
+                0,
+                project.module_suffixes(),
+            )
             if qualname is None or local_module_index(qualname) is not None:
                 continue
             snippets[local.call.index] = local.snippet
