@@ -35,6 +35,7 @@ from ragfirst.engine.local_modules import (
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
+from ragfirst.engine.python_coding import decode_python
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
     attribute_words,
@@ -324,7 +325,7 @@ class Engine:
         if foreign and b"\0" in data[:8192]:
             return analysis  # e.g. an MPEG transport stream named .ts: not ours to report
         try:
-            text = decode_source(data)
+            text = decode_python(data) if spec.facts_language == "python" else decode_source(data)
         except DecodeError as exc:
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
