@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
+from ragfirst.analyzers.facts import local_module_index
 from ragfirst.analyzers.registry import language_spec
 from ragfirst.engine.local_modules import ModuleSuffixes, _candidates
 
@@ -24,10 +25,19 @@ if TYPE_CHECKING:
     from ragfirst.engine.python_link import Reanalyze
 
 
-def _specs(analysis: FileAnalysis) -> set[str]:
+def _specs(analysis: FileAnalysis, every_import: bool) -> set[str]:
+    """The project modules whose exports this file's resolution may read: those its calls
+    go through, and those its own exports pass on (`@local<k>` values); with
+    `every_import`, every project module it imports (the import edges of boundaries)."""
     specs = {local.module for local in analysis.local_calls if local.module}
-    if analysis.exports is not None:
-        specs.update(analysis.exports.imports)
+    exports = analysis.exports
+    if exports is not None and every_import:
+        specs.update(exports.imports)
+    elif exports is not None:
+        for qualname in exports.exports.values():
+            index = local_module_index(qualname)
+            if index is not None and index < len(exports.imports):
+                specs.add(exports.imports[index])
     return specs
 
 
@@ -42,10 +52,18 @@ def _named(importer: str, spec: str, paths: set[str], suffixes: ModuleSuffixes) 
 
 
 def analyse_imported_modules(
-    analyses: dict[str, FileAnalysis], reanalyze: Reanalyze, changed: dict[str, FileAnalysis]
+    analyses: dict[str, FileAnalysis],
+    reanalyze: Reanalyze,
+    changed: dict[str, FileAnalysis],
+    boundaries: bool = False,
 ) -> None:
     """Parse (with `force`) the skipped JS/TS files that an import of the project may name,
-    following their own imports; the new analyses go into `analyses` and `changed`."""
+    following their own imports; the new analyses go into `analyses` and `changed`.
+
+    With `boundaries` (a project of loose folders: files share facts only along imports)
+    the import edges must be those of a run that parsed every file, so every skipped JS/TS
+    file is parsed, as before issue 26 (such projects are rare: a manifest or a ragfirst
+    config makes one project without boundaries)."""
     skipped = {
         path
         for path, analysis in analyses.items()
@@ -55,16 +73,25 @@ def analyse_imported_modules(
         return
     paths = {path for path in analyses if _is_script(path)}
     suffixes = ModuleSuffixes(paths)
-    todo = [(path, spec) for path, analysis in analyses.items() for spec in sorted(_specs(analysis))]
+    todo = [
+        (path, spec) for path, analysis in analyses.items() for spec in sorted(_specs(analysis, boundaries))
+    ]
+
+    def parse(target: str) -> None:
+        skipped.discard(target)
+        found = reanalyze(target, None, True)
+        if found is not None:
+            analyses[target] = changed[target] = found
+            todo.extend((target, nested) for nested in sorted(_specs(found, boundaries)))
+
+    if boundaries:
+        for path in sorted(skipped):
+            if path in skipped:
+                parse(path)
     while todo:
         importer, spec = todo.pop()
         for target in sorted(_named(importer, spec, paths, suffixes) & skipped):
-            skipped.discard(target)
-            found = reanalyze(target, None, True)
-            if found is None:
-                continue
-            analyses[target] = changed[target] = found
-            todo.extend((target, nested) for nested in sorted(_specs(found)))
+            parse(target)
 
 
 def _is_script(path: str) -> bool:

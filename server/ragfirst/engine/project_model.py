@@ -32,6 +32,7 @@ def link_project(
     reanalyze: Reanalyze,
     locations: dict[str, str] | None = None,
     libraries: frozenset[str] = frozenset(),
+    boundaries: bool = False,
 ) -> LinkResult:
     """Link one project's files, keyed by display path; `locations` gives each one's real
     path (absolute, POSIX) and `root` is the project root's (without them, display paths
@@ -40,7 +41,7 @@ def link_project(
     index = ModuleIndex(analyses, root, locations, libraries)
     result = PythonLinker(dict(analyses), index, reanalyze).link()
     analyses = dict(analyses)
-    analyse_imported_modules(analyses, reanalyze, result.analyses)  # JS/TS modules skipped
+    analyse_imported_modules(analyses, reanalyze, result.analyses, boundaries)  # JS/TS modules skipped
     modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}
     suffixes = ModuleSuffixes(modules)
     for path, analysis in analyses.items():  # JS/TS imports of the project's modules
