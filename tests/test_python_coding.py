@@ -43,11 +43,16 @@ def test_a_cookie_after_code_does_not_count():
 
 
 def test_an_unknown_codec_or_bytes_it_rejects_stay_rf000():
-    assert errors(b"# coding: no-such-codec\nname = '\xe9'\n") == ["invalid UTF-8 (byte 0xe9)"]
-    assert errors(b"# coding: ascii\nname = '\xe9'\n") == [
+    # (the files name what rules look for: a broken file that names nothing may go unreported)
+    assert errors(b"# coding: no-such-codec\nname = '\xe9'\n" + TUNE) == ["invalid UTF-8 (byte 0xe9)"]
+    assert errors(b"# coding: ascii\nname = '\xe9'\n" + TUNE) == [
         "invalid ascii (byte 0xe9; the file's coding cookie names ascii)"
     ]
 
 
 def test_other_languages_ignore_the_cookie():
-    assert errors(b"// coding: latin-1\nconst name = '\xe9';\n", "app.js") == ["invalid UTF-8 (byte 0xe9)"]
+    code = (
+        b"// coding: latin-1\nconst name = '\xe9';\nimport OpenAI from 'openai';\n"
+        b"await new OpenAI().fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: 'f' });\n"
+    )
+    assert errors(code, "app.js") == ["invalid UTF-8 (byte 0xe9)"]
