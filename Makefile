@@ -52,6 +52,8 @@ vscode:
 bench:
 	bash bench/setup.sh
 	bench/.venv/bin/python bench/run_bench.py --json bench/results/latest.json
+	bench/.venv/bin/python bench/run_bench.py --corpus b --no-scaling --json bench/results/corpus-b.json
+	bench/.venv/bin/python bench/scaling_project.py --json bench/results/scaling-project.json
 	bench/.venv/bin/python bench/lsp_latency.py --json bench/results/lsp.json
 	bench/.venv/bin/python bench/ts_bench.py --json bench/results/ts.json
 

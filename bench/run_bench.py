@@ -54,6 +54,17 @@ STAMP = ".bench-corpus.json"
 # -- corpus ------------------------------------------------------------------------------
 
 
+def use_corpus(name: str) -> None:
+    """Take the wheels of requirements-corpus-<name>.txt, kept in corpus/<name>/ (a second
+    corpus built the same way from other pinned packages)."""
+    global CORPUS, WHEELS, REQUIREMENTS
+    REQUIREMENTS = BENCH / f"requirements-corpus-{name}.txt"
+    if not REQUIREMENTS.is_file():
+        sys.exit(f"run_bench: no {REQUIREMENTS.relative_to(REPO)}")
+    CORPUS = BENCH / "corpus" / name
+    WHEELS = CORPUS / "wheels"
+
+
 def pinned_requirements() -> list[str]:
     lines = []
     for raw in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
@@ -485,6 +496,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-semgrep", action="store_true", help="skip semgrep")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 2x and 4x runs")
     parser.add_argument(
+        "--corpus",
+        default="",
+        metavar="NAME",
+        help="another corpus: the wheels of bench/requirements-corpus-NAME.txt (issue 26: b)",
+    )
+    parser.add_argument(
         "--wait-idle",
         type=float,
         default=0,
@@ -492,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         help="before each timed run, wait up to SECONDS for the load average to drop (shared machines)",
     )
     args = parser.parse_args(argv)
+    if args.corpus:
+        use_corpus(args.corpus)
     results = bench(
         args.quick,
         args.copies,

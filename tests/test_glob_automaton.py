@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import time
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ragfirst.rules.glob_nfa import GlobAutomaton, needs_automaton
-from ragfirst.rules.patterns import _split_segments, compile_pattern
+from ragfirst.rules.patterns import MAX_ALTERNATIVES, _alternative_count, _split_segments, compile_pattern
 
 # Small alphabets make near-misses (the hard cases for a matcher) likely.
 segment_piece = st.sampled_from(["a", "b", "ab", "*", "{a,b}", "{ab,b}", "()", "a()"])
@@ -21,6 +21,9 @@ name = st.text(alphabet="ab.()", max_size=12)
 @settings(max_examples=3000, deadline=None)
 @given(pattern_text, name)
 def test_automaton_agrees_with_the_regex(text, qualname):
+    # 13 or more `{a,b}` groups expand past the limit, which compile_pattern refuses
+    # (a PatternError, tested elsewhere): not a pattern to compare.
+    assume(_alternative_count(_split_segments(text)) <= MAX_ALTERNATIVES)
     pattern = compile_pattern(text)
     automaton = GlobAutomaton(_split_segments(text))
     assert automaton.matches(qualname) == (pattern.regex.fullmatch(qualname) is not None), (text, qualname)

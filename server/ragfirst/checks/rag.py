@@ -1019,20 +1019,6 @@ def _app_config(path: str, entries: dict[tuple[Any, ...], Any]) -> list[Site]:
 # ============================================================================================
 
 
-def project_sites(context: ProjectContext, kinds: tuple[str, ...]) -> dict[str, dict[str, list[Site]]]:
-    """path -> kind -> sites derived from the project index's captures."""
-    result: dict[str, dict[str, list[Site]]] = {}
-    project = context.project
-    if project is None:
-        return result
-    for kind in kinds:
-        for fact in project.sites(kind):
-            caps = dict(fact.captures)
-            site = derive(Site(kind, caps, fact.path, fact.line, fact.label), CaptureValues(caps))
-            result.setdefault(fact.path, {}).setdefault(kind, []).append(site)
-    return result
-
-
 def _file_links(by_kind: dict[str, list[Site]], known_tables: set[str]) -> list[Link]:
     """Another file's links, at file granularity: when the file touches exactly one named
     index, its embeddings feed that index."""
@@ -1100,25 +1086,12 @@ def _referenced_paths(source: str, reference: str) -> set[str]:
 
 
 def cross_file_links(context: ProjectContext, path: str, identity: tuple[str, ...]) -> list[dict[str, Any]]:
-    if not is_named(identity):
-        return []
-    by_path = project_sites(context, LINK_KINDS)
-    known_tables = {
-        site.name for sites in by_path.values() for site in sites.get(INDEX, []) if site.store == "pgvector"
-    } | ({identity[1]} if identity[0] == "pgvector" else set())
-    links = []
-    for other, by_kind in sorted(by_path.items()):
-        if other == path:
-            continue
-        for site in by_kind.get(OP, []):
-            # `SearchIndex.from_yaml("schema.yaml")`: the code uses the index this file defines
-            reference = _first(CaptureValues(site.caps), site.caps.get("schema-file-args"), str)
-            if reference and site.store == identity[0] and path in _referenced_paths(other, reference):
-                site.name = identity[1]
-        links.extend(
-            link.summary() for link in _file_links(by_kind, known_tables) if link.identity == identity
-        )
-    return links
+    """Other files' links to the named index `identity`: a lookup in the project's link
+    index, built once per project index (rag_project.py; issue 26)."""
+    from ragfirst.checks.rag_project import project_links  # it imports this module
+
+    links = project_links(context)
+    return [] if links is None else links.links(path, identity)
 
 
 # ============================================================================================
@@ -1440,17 +1413,17 @@ class RagCheck:
     def _project_limit(context: ProjectContext) -> tuple[EmbeddingModel, str] | None:
         """The embedding model with the largest input limit, when every embedding model in
         the project is known (a chunk above it is above all of them)."""
-        by_path = project_sites(context, (EMBEDDING,))
+        from ragfirst.checks.rag_project import embedding_sites  # it imports this module
+
         best: tuple[EmbeddingModel, str] | None = None
         seen = False
-        for sites in by_path.values():
-            for site in sites.get(EMBEDDING, []):
-                seen = True
-                entry = model_entry(site)
-                if entry is None or entry.max_input_tokens is None:
-                    return None
-                if best is None or entry.max_input_tokens > (best[0].max_input_tokens or 0):
-                    best = (entry, site.where)
+        for site in embedding_sites(context):
+            seen = True
+            entry = model_entry(site)
+            if entry is None or entry.max_input_tokens is None:
+                return None
+            if best is None or entry.max_input_tokens > (best[0].max_input_tokens or 0):
+                best = (entry, site.where)
         return best if seen else None
 
     def _resolve_reranking(
@@ -1461,7 +1434,9 @@ class RagCheck:
             return None
         if project.sites(RERANKER) or project.sites(HYBRID):
             return None
-        sites = [site for site in project.sites(RETRIEVAL) if not site.value("reranks")]
+        from ragfirst.checks.rag_project import unranked_retrieval  # it imports this module
+
+        sites = unranked_retrieval(context)
         if not sites:
             return None
         first = sites[0]

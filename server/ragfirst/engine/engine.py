@@ -36,6 +36,7 @@ from ragfirst.engine.local_modules import (
 from ragfirst.engine.matching import match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
+from ragfirst.engine.python_coding import decode_python
 from ragfirst.engine.python_prefilter import (
     attribute_pattern,
     attribute_words,
@@ -107,6 +108,7 @@ class Engine:
         self._trigger_index: dict[str | None, dict[str, list[Trigger]]] = {}
         self._gate: Any = _UNBUILT
         self._attributes: re.Pattern[str] | None = None
+        self._local: frozenset[str] | None = None
         self._project_gate: Any = _UNBUILT
         self._vocabulary: Vocabulary | None = None
         self._export_gate: Any = _UNBUILT
@@ -157,6 +159,17 @@ class Engine:
                 if all(not found.isdisjoint(group) for group in trigger):
                     return True
         return False
+
+    def _local_words(self) -> frozenset[str]:
+        """The last words (called methods) of the JS/TS triggers of more than one word."""
+        if self._local is None:
+            self._local = frozenset(
+                word
+                for trigger in self.requirements("javascript")
+                if len(trigger) > 1
+                for word in trigger[-1]
+            )
+        return self._local
 
     def _attribute_pattern(self) -> re.Pattern[str]:
         if self._attributes is None:
@@ -264,11 +277,14 @@ class Engine:
             if self._any_trigger(found, language):
                 return True
             # A JS/TS file may reach an SDK through the project's own module (`import
-            # { openai } from "@/lib/openai"`): the package name need not appear in it.
-            if language == "javascript" and _LOCAL_IMPORT.search(text):
-                for trigger in self.requirements(language):
-                    if len(trigger) > 1 and all(not found.isdisjoint(group) for group in trigger[1:]):
-                        return True
+            # { openai } from "@/lib/openai"`): neither the package nor the client's class
+            # (`new OpenAI()` may be the export) need appear in it, only the called method.
+            if (
+                language == "javascript"
+                and not found.isdisjoint(self._local_words())
+                and _LOCAL_IMPORT.search(text)
+            ):
+                return True
         if not self._substrings:
             return False
         # Key prefixes and key-like names lie within tokens: search the distinct tokens (a
@@ -318,7 +334,7 @@ class Engine:
         if foreign and b"\0" in data[:8192]:
             return analysis  # e.g. an MPEG transport stream named .ts: not ours to report
         try:
-            text = decode_source(data)
+            text = decode_python(data) if spec.facts_language == "python" else decode_source(data)
         except DecodeError as exc:
             if (
                 spec.prefilter
@@ -473,7 +489,14 @@ class Engine:
             if not local.module:
                 context.append(local.call)
                 continue
-            qualname = resolve_qualname(analysis.path, local.module, local.call.qualname, project.modules)
+            qualname = resolve_qualname(
+                analysis.path,
+                local.module,
+                local.call.qualname,
+                project.modules,
+                0,
+                project.module_suffixes(),
+            )
             if qualname is None or local_module_index(qualname) is not None:
                 continue
             snippets[local.call.index] = local.snippet

@@ -93,12 +93,38 @@ def calls_by_index(calls: list[CallFact]) -> list[CallFact]:
     return placed
 
 
-def resolve_module(importer: str, spec: str, modules: dict[str, ModuleExports]) -> str | None:
+class ModuleSuffixes:
+    """Module paths by every path suffix that starts after a `/` (and the whole path): an
+    aliased import (`@/lib/openai`) is a lookup here, built once per project, instead of a
+    scan of every module per import (quadratic on a large TS tree; issue 26)."""
+
+    def __init__(self, paths: Any) -> None:
+        self._by_suffix: dict[str, list[str]] = {}
+        for path in paths:
+            self._by_suffix.setdefault(path, []).append(path)
+            start = path.find("/")
+            while start != -1:
+                self._by_suffix.setdefault(path[start + 1 :], []).append(path)
+                start = path.find("/", start + 1)
+
+    def ending_in(self, candidates: set[str]) -> set[str]:
+        """The paths equal to a candidate or ending in `/` + a candidate."""
+        found: set[str] = set()
+        for candidate in candidates:
+            found.update(self._by_suffix.get(candidate, ()))
+        return found
+
+
+def resolve_module(
+    importer: str, spec: str, modules: dict[str, ModuleExports], suffixes: ModuleSuffixes | None = None
+) -> str | None:
     """The file (as in `modules`, display paths) that `spec` imported from `importer` names.
 
     Relative specifiers are resolved as Node and TypeScript do (extension, then index);
     aliases (`@/lib/openai`, `~/lib/openai`, `#lib/openai`) by the unique module whose path
-    ends in the aliased path, since their mapping lives in a tsconfig we do not read."""
+    ends in the aliased path, since their mapping lives in a tsconfig we do not read.
+    `suffixes` (ModuleSuffixes of `modules`) makes that a lookup; callers resolving many
+    imports build it once."""
     if spec.startswith("."):
         base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
         for candidate in _candidates(base):
@@ -110,12 +136,8 @@ def resolve_module(importer: str, spec: str, modules: dict[str, ModuleExports]) 
     if not rest:
         return None
     wanted = set(_candidates(rest))
-    matches = [
-        path
-        for path in modules
-        if any(path == candidate or path.endswith("/" + candidate) for candidate in wanted)
-    ]
-    return matches[0] if len(matches) == 1 else None
+    matches = (suffixes or ModuleSuffixes(modules)).ending_in(wanted)
+    return next(iter(matches)) if len(matches) == 1 else None
 
 
 def _candidates(base: str) -> list[str]:
@@ -130,13 +152,18 @@ def _candidates(base: str) -> list[str]:
 
 
 def resolve_qualname(
-    importer: str, spec: str, relative: str, modules: dict[str, ModuleExports], depth: int = 0
+    importer: str,
+    spec: str,
+    relative: str,
+    modules: dict[str, ModuleExports],
+    depth: int = 0,
+    suffixes: ModuleSuffixes | None = None,
 ) -> str | None:
     """The qualname `relative` (a name in module `spec`) stands for, or None when the module
     or the export is unknown (then the call is left alone: precision first)."""
     if depth > MAX_CHAIN:
         return None
-    target = resolve_module(importer, spec, modules)
+    target = resolve_module(importer, spec, modules, suffixes)
     if target is None:
         return None
     module = modules[target]
@@ -155,7 +182,9 @@ def resolve_qualname(
     if index >= len(module.imports):
         return None
     _, _, rest = qualname.partition(".")
-    return resolve_qualname(target, module.imports[index], rest, modules, depth + 1) if rest else None
+    return (
+        resolve_qualname(target, module.imports[index], rest, modules, depth + 1, suffixes) if rest else None
+    )
 
 
 # -- plain data for the cache and the process pool (JSON, never pickle) --------------------

@@ -8,9 +8,13 @@ the language server.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from ragfirst.engine.local_modules import ModuleExports
+from ragfirst.engine.local_modules import ModuleExports, ModuleSuffixes
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -41,6 +45,8 @@ class ProjectIndex:
         self.environments: dict[str, str] = {}
         self._sites: dict[str, list[FactSite]] = {}
         self._views: dict[int, ProjectIndex] = {}
+        self._derived: dict[str, Any] = {}
+        self._suffixes: list[ModuleSuffixes] = []  # of `modules`; views share it (and modules)
 
     def set_components(self, components: dict[str, int] | None) -> None:
         self.components = components
@@ -53,15 +59,24 @@ class ProjectIndex:
         number = self.components.get(path)
         if number is None:
             number = -1  # a file the boundaries do not know (an unsaved buffer): alone
+        if not self._views:
+            self._partition(self.components)
         view = self._views.get(number)
         if view is None:
-            view = ProjectIndex()
-            view.modules = self.modules
-            for other, sites in self._by_file.items():
-                if self.components.get(other, -2) == number:
-                    view._by_file[other] = sites
-            self._views[number] = view
+            view = self._views[number] = ProjectIndex()
+            view.modules, view._suffixes = self.modules, self._suffixes
         return view
+
+    def _partition(self, components: dict[str, int]) -> None:
+        """Every component's view in one pass over the files (one pass per component was
+        O(files x components) on a tree of many small projects; issue 26)."""
+        for path, sites in self._by_file.items():
+            number = components.get(path, -2)
+            view = self._views.get(number)
+            if view is None:
+                view = self._views[number] = ProjectIndex()
+                view.modules, view._suffixes = self.modules, self._suffixes
+            view._by_file[path] = sites
 
     def fingerprint(self) -> str:
         """Changes whenever a fact or an export that any file's findings may use changes."""
@@ -80,6 +95,8 @@ class ProjectIndex:
         old = self._by_file.get(path, [])
         self._sites.clear()
         self._views.clear()
+        self._derived.clear()
+        self._suffixes.clear()
         if sites:
             self._by_file[path] = sorted(sites)
         else:
@@ -100,12 +117,26 @@ class ProjectIndex:
             )
         return list(found)
 
+    def module_suffixes(self) -> ModuleSuffixes:
+        """`modules` by path suffix (aliased JS/TS imports), once until a module changes."""
+        if not self._suffixes:
+            self._suffixes.append(ModuleSuffixes(self.modules))
+        return self._suffixes[0]
+
+    def derived(self, key: str, build: Callable[[ProjectIndex], T]) -> T:
+        """`build(self)`, computed once until a file's facts change: a project-level check
+        indexes the project's sites once per finalize instead of once per match (issue 26)."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]  # type: ignore[no-any-return]
+
     def kinds(self) -> set[str]:
         return {site.kind for sites in self._by_file.values() for site in sites}
 
     def describe(self, kind: str) -> dict[str, str]:
         """Template values for project-aware messages."""
-        sites = self.sites(kind)
+        self.sites(kind)
+        sites = self._sites[kind]  # read only: no copy per finding
         if not sites:
             return {}
         first = sites[0]

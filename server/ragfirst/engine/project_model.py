@@ -20,7 +20,8 @@ import posixpath
 from collections.abc import Iterable
 
 from ragfirst.engine.engine import FileAnalysis
-from ragfirst.engine.local_modules import resolve_module
+from ragfirst.engine.js_link import analyse_imported_modules
+from ragfirst.engine.local_modules import ModuleSuffixes, resolve_module
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze
 
@@ -31,6 +32,7 @@ def link_project(
     reanalyze: Reanalyze,
     locations: dict[str, str] | None = None,
     libraries: frozenset[str] = frozenset(),
+    boundaries: bool = False,
 ) -> LinkResult:
     """Link one project's files, keyed by display path; `locations` gives each one's real
     path (absolute, POSIX) and `root` is the project root's (without them, display paths
@@ -38,13 +40,16 @@ def link_project(
     packages rules name) are a library's own code: not linked."""
     index = ModuleIndex(analyses, root, locations, libraries)
     result = PythonLinker(dict(analyses), index, reanalyze).link()
+    analyses = dict(analyses)
+    analyse_imported_modules(analyses, reanalyze, result.analyses, boundaries)  # JS/TS modules skipped
     modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}
+    suffixes = ModuleSuffixes(modules)
     for path, analysis in analyses.items():  # JS/TS imports of the project's modules
         specs = {local.module for local in analysis.local_calls}
         if analysis.exports is not None:
             specs.update(analysis.exports.imports)
         for spec in specs:
-            target = resolve_module(path, spec, modules)
+            target = resolve_module(path, spec, modules, suffixes)
             if target is not None:
                 result.edges.append((path, target))
     return result

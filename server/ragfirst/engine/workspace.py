@@ -179,7 +179,7 @@ class Workspace:
         locations = {shown: self.locations.get(shown, shown) for shown in members}
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
-        result = link_project(alone, state.root, reanalyze, locations, libraries)
+        result = link_project(alone, state.root, reanalyze, locations, libraries, not state.one_project)
         for shown, entry in members.items():
             entry.analysis = result.analyses.get(shown, alone[shown])
             entry.environment = result.environments.get(shown, "")

@@ -134,6 +134,29 @@ def _segment_triggers(segment: str) -> tuple[str, ...]:
     return (bare,) if _WORD.fullmatch(bare) else ()
 
 
+def _segment_group(segment: str) -> tuple[str, ...]:
+    """A segment's trigger group. A JS/TS module specifier (`@langchain/{pinecone,qdrant}`,
+    `{llamaindex,@llamaindex/openai}`, `@langchain/community/vectorstores/*`) is spelt in the
+    file that imports it, so the last literal path part of each alternative is a word that
+    file contains (`pinecone` or `qdrant`; `llamaindex` or `openai`; `vectorstores`):
+    without it such a pattern had no trigger at all, and every JS/TS file passed the
+    prefilter (issue 26). One group per segment, as for any other segment: the prefilter's
+    local-import test skips the first group (the package) by position."""
+    if "/" not in segment:
+        return _segment_triggers(segment)
+    bare = segment.replace("()", "")
+    words: list[str] = []
+    for alternative in _alternatives(bare):  # compile_pattern bounded their count
+        for part in reversed(alternative.split("/")):
+            part = part.lstrip("@")
+            if part and "*" not in part and "{" not in part and _WORD.fullmatch(part):
+                words.append(part)
+                break
+        else:
+            return ()  # an alternative with no literal part: no word is certain
+    return tuple(dict.fromkeys(words))
+
+
 @lru_cache(maxsize=8192)
 def compile_pattern(text: str) -> NamePattern:
     if not text or text.strip() != text:
@@ -156,7 +179,7 @@ def compile_pattern(text: str) -> NamePattern:
     regex = "".join(parts)
     # Every literal segment must appear in a file's text for the pattern to match there:
     # requiring all of them (not just one) is what makes the prefilter skip most files.
-    groups = [_segment_triggers(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
+    groups = [_segment_group(segment) for segment in segments if segment not in SYNTHETIC_SEGMENTS]
     if segments[0] not in SYNTHETIC_SEGMENTS and groups and groups[0]:
         groups[0] = tuple(ROOT_MARK + word for word in groups[0])
         groups[1:] = [tuple(ATTR_MARK + word for word in group) for group in groups[1:]]
