@@ -75,3 +75,29 @@ def test_long_text_redaction_is_remembered_but_still_redacts():
     text = "x" * 5000 + f' key="{key}"'
     assert key not in redact_text(text)
     assert redact_text(text) == redact_text(text)
+
+
+def _json(count: int, newline: str) -> str:
+    keys = newline.join(f'"tok{i}":{i},' for i in range(count))
+    return '{"model":"gpt-4o",' + newline + keys + '"last":0}\n'
+
+
+def test_a_one_line_json_with_many_keys_costs_what_the_same_keys_on_many_lines_cost():
+    """torchtune's 1 MB `vocab.json` on one line: widening each key's point to the key
+    sliced the rest of the line per key (2.3 CPU seconds, quadratic in the line). The same
+    50,000 keys one per line or all on one line must cost about the same (CPU seconds, the
+    best of two; it was 2.2 times as much)."""
+    from ragfirst.analyzers.config_analyzer import analyze_json
+    from ragfirst.source import SourceText
+
+    def cpu(text: str) -> float:
+        source = SourceText(text)
+        best = float("inf")
+        for _ in range(2):
+            start = time.process_time()
+            analyze_json(source, "assets/vocab.json")
+            best = min(best, time.process_time() - start)
+        return best
+
+    many_lines, one_line = cpu(_json(50_000, "\n")), cpu(_json(50_000, ""))
+    assert one_line < 1.5 * many_lines + 0.05, (many_lines, one_line)

@@ -66,9 +66,9 @@ def _cover_key(entry: ConfigEntry, source: SourceText) -> None:
     if not isinstance(key, str) or not key:
         return
     span = entry.span
-    rest = source.line(span.start_line)[span.start_col :]
+    line = source.line(span.start_line)  # never sliced: a minified JSON is one long line
     for written in (key, f'"{key}"', f"'{key}'"):
-        if rest.startswith(written):
+        if line.startswith(written, span.start_col):
             entry.span = Span(span.start_line, span.start_col, span.start_line, span.start_col + len(written))
             return
 
