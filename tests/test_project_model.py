@@ -488,3 +488,37 @@ def test_a_warm_run_sees_a_change_in_the_module_a_file_imports(service, capsys, 
     later = time.time() + 5
     os.utime(settings, (later, later))
     assert "on gpt-4.1-mini-2025-04-14" in rf101()[0]
+
+
+def test_a_project_inside_a_folder_named_like_an_sdk_is_still_linked(tmp_path, capsys):
+    """mistralai/cookbook keeps its examples under `mistral/`: the folders above a project
+    root are not its code, so a name there (an SDK's root, `mistral`) does not make the
+    project's files a library's own (the session-5 real-code check lost 2 RF401s)."""
+    app = tmp_path / "mistral" / "agents" / "companion"
+    (app / "tools").mkdir(parents=True)
+    (app / "pyproject.toml").write_text('[project]\nname = "companion"\n')
+    (app / "tools" / "configs.py").write_text(
+        "import os\nfrom mistralai import Mistral\nclient = Mistral(api_key=os.environ['K'])\n"
+    )
+    (app / "tools" / "progress.py").write_text(
+        "from .configs import client\n\n\ndef ask(q):\n"
+        '    return client.chat.complete(model="mistral-medium-2505", messages=[])\n'
+    )
+    findings = check_json(capsys, str(app))
+    assert [(Path(f["path"]).name, f["rule"]) for f in findings] == [("progress.py", "RF401")]
+
+
+def test_a_folder_named_like_an_sdk_is_a_library_only_as_a_python_package(tmp_path, capsys):
+    """A vendored `openai/` package (with `__init__.py`) is the SDK's own code and is not
+    linked; an app's plain `openai/` folder of modules is the app's."""
+    app = tmp_path / "app"
+    (app / "openai").mkdir(parents=True)
+    (app / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    (app / "openai" / "clients.py").write_text("from mistralai import Mistral\nclient = Mistral()\n")
+    (app / "openai" / "ask.py").write_text(
+        "from clients import client\n\n\ndef ask(q):\n"
+        '    return client.chat.complete(model="mistral-medium-2505", messages=[])\n'
+    )
+    assert [f["rule"] for f in check_json(capsys, str(app))] == ["RF401"]
+    (app / "openai" / "__init__.py").write_text("")
+    assert check_json(capsys, "--no-cache", str(app)) == []

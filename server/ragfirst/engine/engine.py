@@ -133,7 +133,15 @@ class Engine:
         # looked up in this set, which is several times faster than searching for the words.
         marked = {word for trigger in self._requirements for group in trigger for word in group}
         self._words = frozenset(word.lstrip(MARKS) for word in marked)
-        self._root_words = frozenset(w[len(ROOT_MARK) :] for w in marked if w.startswith(ROOT_MARK))
+        # Python packages only: a JS module's name (`@ai-sdk/mistral`) is no Python package,
+        # and these words decide which folders are a library's own code.
+        self._root_words = frozenset(
+            word[len(ROOT_MARK) :]
+            for trigger in self.ruleset.triggers("python")
+            for group in trigger
+            for word in group
+            if word.startswith(ROOT_MARK)
+        )
         self._attr_words = frozenset(w[len(ATTR_MARK) :] for w in marked if w.startswith(ATTR_MARK))
 
     def requirements(self, language: str | None) -> list[Trigger]:
@@ -230,10 +238,10 @@ class Engine:
 
     def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,
-        every group of some trigger (`chat`, `completions`, `create`). Not one inside a
-        package that rules name (the library's own code is not a user of it)."""
-        if self._root_words.intersection(path.split("/")[:-1]):
-            return False
+        every group of some trigger (`chat`, `completions`, `create`). A file inside a
+        package that rules name is parsed too (the folder may be an app's `openai/`, or a
+        cookbook's `mistral/` above the project): the link knows which folders are Python
+        packages, and does not link a library's own code (python_link.is_library_code)."""
         if self._project_gate is _UNBUILT:
             self._project_groups = project_trigger_groups(self.requirements("python"))
             self._project_gate = build_project_gate(self._project_groups)

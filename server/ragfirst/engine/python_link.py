@@ -65,8 +65,21 @@ class ModuleIndex:
     def is_library_code(self, shown: str) -> bool:
         """A file inside a package that rules name (`trl/trainer/sft.py`): the library's own
         implementation, which is not a user of it."""
+        if not self.libraries:
+            return False
         real = self._real.get(shown, shown)
-        return bool(self.libraries) and not self.libraries.isdisjoint(real.split("/")[:-1])
+        top = self.root.rstrip("/") + "/" if self.root else ""
+        directory = posixpath.dirname(real)
+        # Only a Python package of the project (an `__init__.py` there) named like an SDK:
+        # an app's `ai/` folder, or a cookbook's `mistral/` above the project, is not one.
+        while directory and directory != "/" and (not top or (directory + "/").startswith(top)):
+            if posixpath.basename(directory) in self.libraries and directory in self._packages:
+                return True
+            parent = posixpath.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        return False
 
     def resolve(self, importer: str, module: str) -> str | None:
         """The display path of the file `import module` in `importer` loads, or None (not
