@@ -52,13 +52,7 @@ def initialize_result(params: Any) -> dict[str, Any]:
     client = _get(params, "capabilities")
     capabilities: dict[str, Any] = {
         "positionEncoding": position_encoding(client),
-        "textDocumentSync": {
-            "openClose": True,
-            "change": 2,
-            "willSave": False,
-            "willSaveWaitUntil": False,
-            "save": True,
-        },
+        "textDocumentSync": {"openClose": True, "change": 2, "save": True},
         "hoverProvider": True,
         "codeActionProvider": {
             "codeActionKinds": ["quickfix", "source.fixAll.ragfirst"],
@@ -76,6 +70,11 @@ def initialize_result(params: Any) -> dict[str, Any]:
             "fileOperations": {},
         },
     }
+    # pygls: willSave* are false (no handler), and absent when the client does not say.
+    synchronization = _get(client, "textDocument", "synchronization")
+    for key in ("willSave", "willSaveWaitUntil"):
+        if isinstance(synchronization, dict) and synchronization.get(key) is not None:
+            capabilities["textDocumentSync"][key] = False
     if isinstance(client, dict) and client.get("notebookDocument") is not None:
         capabilities["notebookDocumentSync"] = NOTEBOOK_SYNC
     return {"capabilities": capabilities, "serverInfo": {"name": "ragfirst", "version": __version__}}

@@ -1,8 +1,9 @@
 """When documents are linted, and what is published (as ruff's `schedule` module).
 
 - Each edit schedules one lint of the document's newest version after an adaptive
-  debounce: none when the document's last lint was quick, the lint's own duration (up to
-  `MAX_DEBOUNCE`) when analysis is slow; a newer edit cancels a waiting lint.
+  debounce: none when the document's last lint was quick or edits come slower than it,
+  the lint's own duration (up to `MAX_DEBOUNCE`) while typing outpaces a slow analysis;
+  a newer edit cancels a waiting lint.
 - Results for an outdated version, or of a lint overtaken by a later one, are dropped.
 - Requests that need findings (hover, inlay hints, pulled diagnostics) wait for the lint
   of the current version instead of answering from nothing; a pulled document is linted
@@ -43,16 +44,24 @@ class Scheduler:
 
     # -- debounce ---------------------------------------------------------------------------
 
-    def debounce_for(self, state: DocumentState) -> float:
+    def debounce_for(self, state: DocumentState, since_last_edit: float) -> float:
+        """No wait when the document lints quickly, or when edits come slower than its
+        lints (each edit's result would be shown anyway); otherwise (typing faster than a
+        slow analysis) wait for as long as the last lint took, at most MAX_DEBOUNCE."""
         if self.fixed_debounce is not None:
             return self.fixed_debounce
-        if state.lint_ms < QUICK_LINT_MS:
+        if state.lint_ms < QUICK_LINT_MS or since_last_edit * 1000 > state.lint_ms:
             return 0.0
         return min(MAX_DEBOUNCE, state.lint_ms / 1000)
 
     def edited(self, uri: str, version: int | None) -> None:
         state = self.ls.session.documents.get(uri)
-        self.schedule(uri, version, self.debounce_for(state) if state else 0.0)
+        now = time.monotonic()
+        delay = 0.0
+        if state is not None:
+            delay = self.debounce_for(state, now - state.last_edit)
+            state.last_edit = now
+        self.schedule(uri, version, delay)
 
     # -- linting ------------------------------------------------------------------------------
 

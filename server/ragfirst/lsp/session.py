@@ -47,6 +47,7 @@ class DocumentState:
     good_findings: list[Finding] = field(default_factory=list)  # the last lint without RF000
     good_lines: list[str] = field(default_factory=list)
     lint_ms: float = 0.0  # how long its last lint took (the adaptive debounce reads it)
+    last_edit: float = 0.0  # time.monotonic() of its last didChange
 
 
 class Session:
