@@ -234,6 +234,21 @@ _REGION = re.compile(
 )
 
 
+def vscode_package(path: Path) -> str:
+    """package.json has no comments: its `activationEvents` are written whole."""
+    import json
+
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    events = [f"onLanguage:{language}" for language in _all("vscode")]
+    events += ["onNotebook:jupyter-notebook"]
+    events += [
+        f"workspaceContains:{pattern}"
+        for pattern in ("**/pyproject.toml", "**/ragfirst.toml", "**/requirements*.txt", "**/*.jsonl")
+    ]
+    manifest["activationEvents"] = events
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
 def render(path: Path, lines: list[str]) -> str:
     text = path.read_text(encoding="utf-8")
     match = _REGION.search(text)
@@ -248,9 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report files that are out of date")
     args = parser.parse_args(argv)
     stale = []
-    for relative, renderer in TARGETS:
+    for relative, renderer in [*TARGETS, ("editors/vscode/package.json", None)]:
         path = REPO / relative
-        new = render(path, renderer())
+        new = vscode_package(path) if renderer is None else render(path, renderer())
         if new != path.read_text(encoding="utf-8"):
             stale.append(relative)
             if not args.check:
