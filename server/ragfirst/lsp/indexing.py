@@ -102,9 +102,11 @@ class Indexer:
         return changed
 
     def poll_disk_soon(self, force: bool = False) -> None:
-        """For a client that cannot watch files: at most once a second (and on each save,
-        `force`), check the indexed files; when one changed, the open documents lint again."""
-        if self.client_watches or not self.indexed.is_set():
+        """For a client that cannot watch files: at most once a second, check the indexed
+        files; when one changed, the open documents lint again. On each save (`force`)
+        for every client: a watcher can miss events (a network file system, an editor
+        run in batch), and one `stat` per indexed file is cheap."""
+        if (self.client_watches and not force) or not self.indexed.is_set():
             return
         now = time.monotonic()
         if not force and now - self._last_poll < POLL_INTERVAL:
