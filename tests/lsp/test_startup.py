@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from pytest_lsp import client_capabilities
-
 from tests.lsp.editor_session import PROFILES
 
 
