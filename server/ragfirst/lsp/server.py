@@ -177,14 +177,19 @@ class RagfirstServer(LanguageServer):
         self.clear_config_errors()
 
     def report_config_error(self, path: str, line: int, col: int, message: str) -> None:
+        """Shown once per distinct error until the configuration is read again (every
+        settings lookup meets the same broken file: lints, exclusion checks, hovers)."""
+        uri = Path(path).resolve().as_uri()
+        known = self.config_errors.get(uri)
+        if known and (known[0].range.start.line, known[0].message) == (max(line - 1, 0), message):
+            return
+        self.config_errors[uri] = [config_error_diagnostic(line, col, message)]
         self.window_show_message(
             types.ShowMessageParams(
                 type=types.MessageType.Error,
                 message=f"ragfirst: {path}:{line}:{col}: {message} (keeping the last good configuration)",
             )
         )
-        uri = Path(path).resolve().as_uri()
-        self.config_errors[uri] = [config_error_diagnostic(line, col, message)]
         state = self.session.documents.get(uri)
         if state is not None and state.published_version is not None:
             if not self.pull_diagnostics:  # an open config file: its findings and the error
