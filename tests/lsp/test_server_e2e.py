@@ -405,7 +405,9 @@ async def test_bad_config_keeps_last_good_config(client, tmp_path):
     config = write(tmp_path, "pyproject.toml", "[tool.ragfirst]\nignore = ['RF101']\n")
     await start(client, [tmp_path])
     uri = open_doc(client, write(tmp_path, "train.py", FINE_TUNE))
-    await asyncio.sleep(0.3)
+    # `initialize` is answered before the server has loaded (lsp/boot.py): wait for the
+    # first lint, so there is a good configuration to keep
+    await wait_for(lambda: uri in client.diagnostics)
     assert codes(client, uri) == []
     config.write_text("[tool.ragfirst]\nignore = 'oops\n")
     client.workspace_did_change_watched_files(

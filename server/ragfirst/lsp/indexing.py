@@ -19,7 +19,7 @@ from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import read_file_bytes
 from ragfirst.lsp.diagnostics import diagnostics_for
 from ragfirst.lsp.edits import document_lines
-from ragfirst.lsp.uris import uri_to_path
+from ragfirst.lsp.uris import is_config_file, is_rule_pack, uri_to_path
 
 if TYPE_CHECKING:
     from ragfirst.lsp.server import RagfirstServer
@@ -94,12 +94,20 @@ class Indexer:
                 changed.append(uri)
         return changed
 
-    def poll_disk(self) -> bool:
-        """Re-read the indexed files that changed on disk (worker thread)."""
-        changed = False
+    def poll_disk(self) -> tuple[bool, bool]:
+        """Re-read the indexed files that changed on disk (worker thread); (project facts
+        changed, a config file or rule pack changed). A config is not re-read here: the
+        server reads its configuration again (`reconfigure`) on the event loop."""
+        facts = configs = False
         for uri in self.changed_on_disk():
-            changed |= self.reindex(uri)
-        return changed
+            if is_config_file(uri_to_path(uri)) or is_rule_pack(uri):
+                configs = True
+                stamp = _stamp(Path(uri_to_path(uri)))
+                if stamp is not None:
+                    self.ls.session.disk[uri] = stamp
+                continue
+            facts |= self.reindex(uri)
+        return facts, configs
 
     def poll_disk_soon(self, force: bool = False) -> None:
         """For a client that cannot watch files: at most once a second, check the indexed
@@ -116,8 +124,10 @@ class Indexer:
         self._last_poll = now
 
         async def poll() -> None:
-            changed = await asyncio.get_running_loop().run_in_executor(None, self.poll_disk)
-            if changed:
+            facts, configs = await asyncio.get_running_loop().run_in_executor(None, self.poll_disk)
+            if configs:
+                self.ls.reconfigure()
+            if facts or configs:
                 await self.ls.scheduler.relint_open_documents()
 
         self._poll_task = asyncio.ensure_future(poll())
