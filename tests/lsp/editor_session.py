@@ -54,19 +54,20 @@ class Recorder:
         def register(params: types.RegistrationParams) -> None:
             self.registrations.extend(params.registrations)
 
-        @client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
-        def inlay_refresh(params: Any) -> None:
-            self.refreshes.append("inlayHint")
-
-        # pytest-lsp answers diagnostic refresh itself; wrap its handler to count calls.
+        # pytest-lsp (and tests/conftest.py) answer the refreshes; count them.
         features = client.protocol.fm.features
-        previous = features.get(types.WORKSPACE_DIAGNOSTIC_REFRESH)
+        for method, name in (
+            (types.WORKSPACE_DIAGNOSTIC_REFRESH, "diagnostic"),
+            (types.WORKSPACE_INLAY_HINT_REFRESH, "inlayHint"),
+        ):
+            features[method] = self._counting(name, features.get(method))
 
-        def diagnostic_refresh(*args: Any) -> None:
-            self.refreshes.append("diagnostic")
+    def _counting(self, name: str, previous: Any) -> Any:
+        def refresh(*args: Any) -> None:
+            self.refreshes.append(name)
             return previous(*args) if previous else None
 
-        features[types.WORKSPACE_DIAGNOSTIC_REFRESH] = diagnostic_refresh
+        return refresh
 
     def watched_globs(self) -> list[str]:
         globs = []
