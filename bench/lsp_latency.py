@@ -7,8 +7,9 @@ client with Content-Length framing, below: no client library in the measurement 
 For each workspace (samples/ and, if built, bench/corpus/base; or the one --workspace
 names) it:
 
-1. initializes with that workspace folder and initializationOptions {"debounceMs": 0}
-   (the server's debounce is excluded from the latency by construction);
+1. starts the server and initializes it with that workspace folder and the server's
+   default settings (its adaptive debounce included in the latency; `--debounce-ms N`
+   sets a fixed one), and times `initialize` from the process start to the answer;
 2. waits for the server's "ragfirst: indexed N files" log message and reads the server's
    RSS (VmRSS from /proc/<pid>/status) and how long indexing took;
 3. opens a generated 2,000-line Python file with several findings, then sends N
@@ -354,7 +355,12 @@ def wait_for_version(
 
 
 def session(
-    workspace: Path, text: str, changes: int, interval: float, index_timeout: float
+    workspace: Path,
+    text: str,
+    changes: int,
+    interval: float,
+    index_timeout: float,
+    debounce_ms: float | None = None,
 ) -> dict[str, Any]:
     workspace = workspace.resolve()
     stderr_path = BENCH / "corpus" / f"lsp-server-{workspace.name}.stderr"
@@ -374,7 +380,7 @@ def session(
                 "clientInfo": {"name": "ragfirst-bench"},
                 "rootUri": workspace.as_uri(),
                 "workspaceFolders": [{"uri": workspace.as_uri(), "name": workspace.name}],
-                "initializationOptions": {"debounceMs": 0},
+                "initializationOptions": {} if debounce_ms is None else {"debounceMs": debounce_ms},
                 "capabilities": {
                     "textDocument": {
                         "publishDiagnostics": {"versionSupport": True, "relatedInformation": True},
@@ -386,6 +392,7 @@ def session(
             },
             timeout=120,
         )
+        result["initialize_ms"] = round((time.perf_counter() - started) * 1000, 1)
         result["server"] = (init or {}).get("serverInfo", {})
         client.notify("initialized", {})
         if not client.indexed.wait(index_timeout):
@@ -464,7 +471,13 @@ def _show(path: Path) -> str:
         return str(path)
 
 
-def run(workspaces: list[Path], changes: int, interval: float, index_timeout: float) -> dict[str, Any]:
+def run(
+    workspaces: list[Path],
+    changes: int,
+    interval: float,
+    index_timeout: float,
+    debounce_ms: float | None = None,
+) -> dict[str, Any]:
     text = generate_document()
     sample = BENCH / "corpus" / "lsp_latency_file.py"
     sample.parent.mkdir(parents=True, exist_ok=True)
@@ -472,7 +485,7 @@ def run(workspaces: list[Path], changes: int, interval: float, index_timeout: fl
     sessions = []
     for workspace in workspaces:
         print(f"[lsp] session: workspace {_show(workspace)}", file=sys.stderr, flush=True)
-        sessions.append(session(workspace, text, changes, interval, index_timeout))
+        sessions.append(session(workspace, text, changes, interval, index_timeout, debounce_ms))
     ragfirst = find_tool("ragfirst")
     return {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -481,7 +494,7 @@ def run(workspaces: list[Path], changes: int, interval: float, index_timeout: fl
         "document": {"lines": text.count("\n"), "bytes": len(text.encode()), "saved_as": _show(sample)},
         "changes": changes,
         "interval_s": interval,
-        "debounce_ms": 0,
+        "debounce_ms": "server default (adaptive)" if debounce_ms is None else debounce_ms,
         "sessions": sessions,
     }
 
@@ -492,11 +505,12 @@ def render(results: dict[str, Any]) -> str:
         f"ragfirst LSP latency, {results['date']}, {results['ragfirst']}, "
         f"{results['machine']['nproc']} cores, Python {results['machine']['python']}",
         f"document: {doc['lines']} lines ({doc['saved_as']}); {results['changes']} didChange (full text), "
-        f"{results['interval_s'] * 1000:.0f} ms apart, debounce 0",
+        f"{results['interval_s'] * 1000:.0f} ms apart, debounce: {results['debounce_ms']}",
         "",
     ]
     headers = [
         "workspace",
+        "initialize ms",
         "indexed files",
         "index s",
         "RSS after index MB",
@@ -514,6 +528,7 @@ def render(results: dict[str, Any]) -> str:
         rows.append(
             [
                 s["workspace"],
+                f"{s.get('initialize_ms', float('nan')):.0f}",
                 str(s.get("indexed_files")),
                 f"{s.get('index_s', 0):.1f}",
                 f"{s.get('rss_after_index_mb', 0):.0f}",
@@ -549,12 +564,15 @@ def main(argv: list[str] | None = None) -> int:
         help="workspace folder(s) to test (default: samples/ and bench/corpus/base if built)",
     )
     parser.add_argument("--index-timeout", type=float, default=900)
+    parser.add_argument(
+        "--debounce-ms", type=float, help="a fixed server debounce (default: the server's own, adaptive)"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     workspaces = args.workspace or [REPO / "samples"]
     if not args.workspace and (BENCH / "corpus" / "base").is_dir():
         workspaces.append(BENCH / "corpus" / "base")
-    results = run(workspaces, args.changes, args.interval, args.index_timeout)
+    results = run(workspaces, args.changes, args.interval, args.index_timeout, args.debounce_ms)
     print(render(results))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

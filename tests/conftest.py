@@ -7,6 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from lsprotocol import types as lsp_types
+from pytest_lsp import LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
 from ragfirst.config.settings import Settings
 from ragfirst.engine.runner import EngineCache, lint_sources
@@ -56,3 +59,13 @@ def _isolated_cache(tmp_path_factory):
 
     os.environ["RAGFIRST_CACHE_DIR"] = str(tmp_path_factory.mktemp("ragfirst-cache"))
     yield
+
+
+def _answer_inlay_hint_refresh(client: LanguageClient, params: object) -> None:
+    """pytest-lsp's Neovim profiles advertise workspace/inlayHint/refresh but its client
+    does not answer it (a real Neovim does); the language server sends it when project
+    facts change (issue 24), so every test client answers it."""
+    return None
+
+
+DEFAULT_CLIENT_FEATURES.setdefault(lsp_types.WORKSPACE_INLAY_HINT_REFRESH, _answer_inlay_hint_refresh)

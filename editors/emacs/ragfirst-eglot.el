@@ -36,23 +36,33 @@ Point it at a virtualenv's ragfirst if it is not on `exec-path', e.g.
   :group 'ragfirst)
 
 (defvar ragfirst-eglot-modes
-  '(python-mode
+  '(
+    ;; BEGIN generated file kinds (scripts/gen_editor_configs.py)
+    python-mode
     (python-ts-mode :language-id "python")
-    yaml-mode
-    (yaml-ts-mode :language-id "yaml")
-    json-mode
-    (json-ts-mode :language-id "json")
+    (jsonl-mode :language-id "jsonl")
     (js-json-mode :language-id "json")
-    (conf-toml-mode :language-id "toml")
-    (toml-ts-mode :language-id "toml")
-    ;; derived modes before their parents: the first matching entry wins
     (rjsx-mode :language-id "javascriptreact")
     (js2-mode :language-id "javascript")
     (js-ts-mode :language-id "javascript")
     (js-mode :language-id "javascript")
     typescript-mode
     (typescript-ts-mode :language-id "typescript")
-    (tsx-ts-mode :language-id "typescriptreact"))
+    (tsx-ts-mode :language-id "typescriptreact")
+    (vue-mode :language-id "vue")
+    (svelte-mode :language-id "svelte")
+    yaml-mode
+    (yaml-ts-mode :language-id "yaml")
+    json-mode
+    (json-ts-mode :language-id "json")
+    (conf-toml-mode :language-id "toml")
+    (toml-ts-mode :language-id "toml")
+    (dotenv-mode :language-id "dotenv")
+    (conf-windows-mode :language-id "ini")
+    (pip-requirements-mode :language-id "pip-requirements")
+    (sql-mode :language-id "sql")
+    ;; END generated file kinds
+    )
   "Major modes (in `eglot-server-programs' form) whose buffers ragfirst serves.
 Set it before loading ragfirst-eglot.el.")
 

@@ -10,9 +10,25 @@
 --     vim.g.ragfirst_cmd = { '/path/to/.venv/bin/ragfirst', 'server' }
 
 local filetypes = {
-  'python', 'yaml', 'json', 'jsonl', 'toml',
-  'javascript', 'javascriptreact', 'typescript', 'typescriptreact',
-  'vue', 'svelte', 'requirements',
+  -- BEGIN generated file kinds (scripts/gen_editor_configs.py)
+  'python',
+  'jsonl',
+  'javascript',
+  'javascriptreact',
+  'typescript',
+  'typescriptreact',
+  'vue',
+  'svelte',
+  'yaml',
+  'json',
+  'jsonc',
+  'toml',
+  'sh',
+  'dosini',
+  'cfg',
+  'requirements',
+  'sql',
+  -- END generated file kinds
 }
 local root_markers = { 'pyproject.toml', 'ragfirst.toml', '.ragfirst.toml', '.git' }
 local clients = {} -- project root ('' when none) -> client id

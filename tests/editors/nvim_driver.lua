@@ -82,6 +82,65 @@ local function to_lsp(d)
   return vim.tbl_extend('keep', lsp, rebuilt)
 end
 
+local function diagnostic_where(bufnr, predicate)
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'ragfirst' and predicate(d) then
+      return d
+    end
+  end
+  return nil
+end
+
+-- Issue 24's bugs 1, 2 and 5, in the real editor (the project has broken.py, tune.py and
+-- rag.py from test_neovim.py).
+function editor_bugs(client, first_buffer)
+  local project = vim.fn.fnamemodify(file, ':h')
+  result.bugs = {}
+
+  -- 5: "Open guide" answers (showDocument only if advertised; else the URL comes back)
+  local href = 'https://ragfirst.invalid/guide/when-to-fine-tune.md'
+  local response = client.request_sync('workspace/executeCommand', {
+    command = 'ragfirst.openGuide', arguments = { href },
+  }, timeout, first_buffer)
+  result.bugs.open_guide = { err = response and response.err or vim.NIL, result = response and response.result or vim.NIL }
+  step('open guide answered')
+
+  -- 1: a syntax error in an unsaved buffer, at its column in the buffer (the saved file
+  -- has multi-byte text on that line)
+  vim.cmd('edit ' .. vim.fn.fnameescape(project .. '/broken.py'))
+  local broken = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function() return #clients_of(broken) > 0 end, 50)
+  vim.api.nvim_buf_set_lines(broken, 0, -1, false, { 'import openai', 'openai.fine_tuning.jobs.create(x = 1 $ 2)' })
+  vim.wait(timeout, function()
+    return diagnostic_where(broken, function(d) return tostring(d.code) == 'RF000' and d.lnum == 1 end) ~= nil
+  end, 50)
+  local syntax = diagnostic_where(broken, function(d) return tostring(d.code) == 'RF000' end)
+  result.bugs.syntax_error = syntax and { lnum = syntax.lnum, col = syntax.col } or vim.NIL
+  step('syntax error position read')
+
+  -- 2: a file changed on disk (Neovim 0.7 cannot watch files): saving another buffer
+  -- makes the server look at modification times
+  vim.cmd('edit ' .. vim.fn.fnameescape(project .. '/tune.py'))
+  local tune = vim.api.nvim_get_current_buf()
+  vim.wait(timeout, function() return #clients_of(tune) > 0 end, 50)
+  vim.wait(timeout, function()
+    return diagnostic_where(tune, function(d) return tostring(d.code) == 'RF101' end) ~= nil
+  end, 50)
+  local first = diagnostic_where(tune, function(d) return tostring(d.code) == 'RF101' end)
+  result.bugs.rf101_before = first and first.message or vim.NIL
+  local handle = assert(io.open(project .. '/rag.py', 'w'))
+  handle:write("from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n")
+  handle:close()
+  vim.cmd('write')
+  vim.wait(timeout, function()
+    return diagnostic_where(tune, function(d) return tostring(d.code) == 'RF101' and d.message:find('rag.py:3', 1, true) end) ~= nil
+  end, 50)
+  local after = diagnostic_where(tune, function(d) return tostring(d.code) == 'RF101' end)
+  result.bugs.rf101_after = after and after.message or vim.NIL
+  step('disk change seen')
+  vim.cmd('buffer ' .. first_buffer)
+end
+
 local function run()
   vim.cmd('filetype on') -- -u NONE leaves filetype detection off
   vim.g.ragfirst_cmd = vim.fn.json_decode(os.getenv('RAGFIRST_TEST_CMD'))
@@ -163,6 +222,10 @@ local function run()
     error('RF101 still reported (or no re-lint) ' .. timeout .. ' ms after the fix')
   end
   step('re-linted without RF101')
+
+  if os.getenv('RAGFIRST_TEST_BUGS') == '1' then
+    editor_bugs(client, bufnr)
+  end
 
   -- shut the server down cleanly rather than leaving it to the exit of Neovim
   vim.lsp.stop_client(client.id)

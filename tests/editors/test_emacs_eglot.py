@@ -51,6 +51,11 @@ def test_emacs_eglot_quick_fix_roundtrip(tmp_path: Path) -> None:
             "(bash scripts/install_editor_test_deps.sh installs emacs-nox and elpa-eglot)"
         )
     project = make_project(tmp_path / "project")
+    # Issue 24's bugs 1 and 2: a saved file whose line differs from the buffer's, and a
+    # file that changes on disk while the editor is open.
+    (project / "broken.py").write_text("import openai\né = '" + "é" * 40 + "'\n", encoding="utf-8")
+    (project / "tune.py").write_text(FINE_TUNE, encoding="utf-8")
+    (project / "rag.py").write_text("x = 1\n", encoding="utf-8")
     out = tmp_path / "result.json"
     env = {
         **os.environ,
@@ -91,3 +96,12 @@ def test_emacs_eglot_quick_fix_roundtrip(tmp_path: Path) -> None:
     after = [d for d in result["diagnostics_after"] if d["code"] == "RF101"]
     assert not after, context + f"RF101 still reported after the fix: {after}"
     assert result["steps"][-1] == "server stopped", context
+
+    # bug 5: Eglot gets the URL back (no showDocument, no null answer)
+    assert result["open_guide"] == {"success": False, "url": "https://ragfirst.invalid/guide"}, context
+    # bug 1: the `$` of the buffer's line 2 (Eglot negotiates its own position encoding:
+    # the line is ASCII, so every encoding gives 37)
+    assert result["syntax_error"] == {"line": 1, "character": 37}, context + str(result)
+    # bug 2: the retrieval written to rag.py on disk reaches tune.py's finding
+    assert "No retrieval found" in result["rf101_before"], context + str(result)
+    assert "rag.py:3" in result["rf101_after"], context + str(result)

@@ -67,7 +67,13 @@ def run_variant(nvim: str, variant: str, work: Path) -> dict:
         "RAGFIRST_TEST_OUT": str(out),
         "RAGFIRST_TEST_CMD": json.dumps([sys.executable, "-m", "ragfirst", "server"]),
         "RAGFIRST_TEST_TIMEOUT_MS": str(WAIT_MS),
+        "RAGFIRST_TEST_BUGS": "1",
     }
+    # Issue 24's bugs 1 and 2: a saved file whose line differs from the buffer's, and a
+    # file that changes on disk while the editor (which cannot watch files) is open.
+    (project / "broken.py").write_text("import openai\né = '" + "é" * 40 + "'\n", encoding="utf-8")
+    (project / "tune.py").write_text(FINE_TUNE, encoding="utf-8")
+    (project / "rag.py").write_text("x = 1\n", encoding="utf-8")
     command = [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {DRIVER}"]
     started = time.monotonic()
     try:
@@ -121,3 +127,14 @@ def test_neovim_configs_quick_fix_roundtrip(tmp_path: Path) -> None:
         after = [d for d in result["diagnostics_after"] if d["code"] == "RF101"]
         assert not after, context + f"RF101 still reported after the fix: {after}"
         assert result["steps"][-1] == "server stopped", context
+
+        bugs = result["bugs"]
+        # bug 5: never MethodNotFound; the guide is opened or its URL comes back
+        assert bugs["open_guide"]["err"] is None, context + str(bugs["open_guide"])
+        answer = bugs["open_guide"]["result"]
+        assert answer.get("success") is True or answer.get("url", "").startswith("https://"), answer
+        # bug 1: the `$` of the buffer's line 2, not a column from the saved file
+        assert bugs["syntax_error"] == {"lnum": 1, "col": 37}, context + str(bugs)
+        # bug 2: the retrieval written to rag.py on disk reaches tune.py's finding
+        assert "No retrieval found" in bugs["rf101_before"], context + str(bugs)
+        assert "rag.py:3" in bugs["rf101_after"], context + str(bugs)

@@ -27,6 +27,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from tests.hardening import fuzzlib
 from tests.hardening.fuzzlib import RawLsp, frame, rss_kib
+from tests.lsp.editor_session import answer_refreshes
 
 FINE_TUNE = (
     "from openai import AzureOpenAI\n\nclient = AzureOpenAI()\n"
@@ -38,6 +39,7 @@ BROKEN = "import openai\nopenai.fine_tuning.jobs.create(\n"
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
 async def client(lsp_client: LanguageClient):
+    answer_refreshes(lsp_client)
     yield lsp_client
     await lsp_client.shutdown_session()
 

@@ -12,6 +12,7 @@ import attrs
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
+from tests.lsp.editor_session import answer_refreshes
 from tests.lsp.test_server_e2e import (
     open_doc,
     pull_capabilities,
@@ -28,6 +29,7 @@ MAGIC_CELL = "!pip install openai\n%matplotlib inline\nclient.models.list?\n"
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
 async def client(lsp_client: LanguageClient):
+    answer_refreshes(lsp_client)
     yield lsp_client
     await lsp_client.shutdown_session()
 

@@ -14,6 +14,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
+from tests.lsp.editor_session import answer_refreshes
 from tests.lsp.test_server_e2e import open_doc, push_capabilities, start, wait_for
 
 from ragfirst.analyzers.registry import language_of
@@ -25,6 +26,7 @@ SEVERITY = {"error": 1, "warning": 2, "info": 3, "hint": 4}
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
 async def client(lsp_client: LanguageClient):
+    answer_refreshes(lsp_client)
     yield lsp_client
     await lsp_client.shutdown_session()
 

@@ -14,6 +14,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from tests.lsp.editor_session import answer_refreshes
 
 # Azure OpenAI: fine-tuning that is not winding down, so RF101 is the only finding here
 # (the OpenAI platform path would add RF107, tested in tests/test_training_data.py).
@@ -30,6 +31,7 @@ RETRIEVAL = "from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "ragfirst", "server"]))
 async def client(lsp_client: LanguageClient):
+    answer_refreshes(lsp_client)
     yield lsp_client
     await lsp_client.shutdown_session()
 
@@ -403,7 +405,9 @@ async def test_bad_config_keeps_last_good_config(client, tmp_path):
     config = write(tmp_path, "pyproject.toml", "[tool.ragfirst]\nignore = ['RF101']\n")
     await start(client, [tmp_path])
     uri = open_doc(client, write(tmp_path, "train.py", FINE_TUNE))
-    await asyncio.sleep(0.3)
+    # `initialize` is answered before the server has loaded (lsp/boot.py): wait for the
+    # first lint, so there is a good configuration to keep
+    await wait_for(lambda: uri in client.diagnostics)
     assert codes(client, uri) == []
     config.write_text("[tool.ragfirst]\nignore = 'oops\n")
     client.workspace_did_change_watched_files(
@@ -456,7 +460,7 @@ async def test_inlay_hint_shows_examples_and_cost_and_hover_the_estimate(client,
     )
     [hint] = hints
     assert hint.position.line == 4
-    assert hint.label.startswith(" ≈ $") and hint.label.endswith("to train · 12 examples")
+    assert hint.label.startswith("≈ $") and hint.label.endswith("to train · 12 examples")
     hover = await client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=4, character=10)

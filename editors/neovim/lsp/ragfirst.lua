@@ -12,18 +12,25 @@
 return {
   cmd = vim.g.ragfirst_cmd or { 'ragfirst', 'server' },
   filetypes = {
+    -- BEGIN generated file kinds (scripts/gen_editor_configs.py)
     'python',
-    'yaml',
-    'json',
     'jsonl',
-    'toml',
     'javascript',
     'javascriptreact',
     'typescript',
     'typescriptreact',
     'vue',
     'svelte',
+    'yaml',
+    'json',
+    'jsonc',
+    'toml',
+    'sh',
+    'dosini',
+    'cfg',
     'requirements',
+    'sql',
+    -- END generated file kinds
   },
   -- The nearest directory holding one of these becomes the workspace folder that
   -- ragfirst indexes. Without any, the file is still linted, with no workspace.

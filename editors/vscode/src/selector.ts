@@ -10,37 +10,67 @@ export interface PlainDocumentFilter {
   pattern?: string;
 }
 
+// BEGIN generated file kinds (scripts/gen_editor_configs.py, from the analyzer registry)
 /** Languages identified by VS Code language id (built in or from a common extension). */
 export const LINTED_LANGUAGES: readonly string[] = [
   'python',
-  'yaml',
-  'json',
   'jsonl',
-  'toml',
   'javascript',
   'javascriptreact',
   'typescript',
   'typescriptreact',
   'vue',
   'svelte',
-  // Language ids contributed by other extensions for files matched by pattern below.
-  'pip-requirements',
+  'yaml',
+  'json',
+  'jsonc',
+  'toml',
   'dotenv',
+  'ini',
+  'pip-requirements',
+  'sql',
 ];
 
 /**
- * File patterns for kinds that have no (or no built-in) language id, so they
- * are linted even when no extension contributes a language for them.
+ * File patterns for every kind of file the engine reads, so each is linted even when
+ * no extension contributes a language for it.
  */
 export const LINTED_PATTERNS: readonly string[] = [
+  '**/*.cfg',
+  '**/*.cjs',
+  '**/*.cts',
+  '**/*.env',
+  '**/*.ini',
+  '**/*.ipynb',
+  '**/*.js',
+  '**/*.json',
+  '**/*.jsonc',
   '**/*.jsonl',
-  '**/*.toml',
-  '**/requirements*.txt',
-  '**/package.json',
-  '**/.env*',
-  '**/*.vue',
+  '**/*.jsx',
+  '**/*.mjs',
+  '**/*.mts',
+  '**/*.py',
+  '**/*.pyi',
+  '**/*.sql',
   '**/*.svelte',
+  '**/*.toml',
+  '**/*.ts',
+  '**/*.tsx',
+  '**/*.vue',
+  '**/*.yaml',
+  '**/*.yml',
+  '**/*requirements*.in',
+  '**/.env',
+  '**/.env.*',
+  '**/.ragfirst.toml',
+  '**/Pipfile',
+  '**/constraints*.txt',
+  '**/pyproject.toml',
+  '**/ragfirst.toml',
+  '**/requirements*.txt',
+  '**/requirements/*.txt',
 ];
+// END generated file kinds
 
 /**
  * Python cells of Jupyter notebooks. The server advertises notebook document sync

@@ -16,8 +16,12 @@ describe('document selector', () => {
     }
   });
 
-  it('uses file patterns for requirements, .env, jsonl and package.json', () => {
-    for (const pattern of ['**/requirements*.txt', '**/.env*', '**/*.jsonl', '**/package.json']) {
+  it('uses file patterns for every kind the engine reads (generated from the analyzer registry)', () => {
+    const patterns = [
+      '**/requirements*.txt', '**/.env', '**/.env.*', '**/*.jsonl', '**/*.json', '**/*.sql',
+      '**/*.ipynb', '**/*.cfg', '**/*.ini', '**/pyproject.toml', '**/ragfirst.toml',
+    ];
+    for (const pattern of patterns) {
       assert.ok(selector.some((f) => f.pattern === pattern && f.scheme === 'file'), pattern);
     }
     assert.ok(!selector.some((f) => f.pattern !== undefined && f.scheme !== 'file'), 'patterns only for file:');

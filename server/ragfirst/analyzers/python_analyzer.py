@@ -766,10 +766,17 @@ def collect_comments(source: SourceText) -> list[CommentFact]:
     return comments
 
 
+PARSE_FILENAME = "<ragfirst: parsed text>"
+
+
 def parse_python(source: SourceText, filename: str) -> ast.Module:
     """Parse or raise SyntaxError (with lineno/offset) for RF000. In the language server's
     edits, unchanged top-level statements are not parsed again (python_chunks)."""
     parser = current_parser()
+    # Not the real file name: for some errors Python reads the named file again to turn
+    # the error's byte offset into a column, and in an editor that file is the saved one,
+    # not the buffer being parsed (a wrong column while typing).
+    filename = PARSE_FILENAME
     # The user's invalid escapes (`"\d"`) are their compiler's business: Python 3.12+ would
     # print a SyntaxWarning to ragfirst's stderr for each.
     with warnings.catch_warnings():

@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_test_rules(args)
         if args.command == "server":
-            from ragfirst.lsp.server import run_server
+            from ragfirst.lsp.boot import run_server
 
             return run_server(args)
     except (ConfigError, RuleFileError) as exc:

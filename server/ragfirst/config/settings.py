@@ -212,6 +212,9 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
         message = str(exc)
         position = _TOML_POSITION.search(message)
         line, col = (int(position.group(1)), int(position.group(2))) if position else (1, 1)
+        if position is None and "end of document" in message:  # where the TOML analyzer puts it
+            lines = text.split("\n")
+            line, col = len(lines), len(lines[-1]) + 1
         raise ConfigError(
             display, line, col, f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}"
         ) from None

@@ -39,6 +39,14 @@ class Suppression:
         return self.file_level or line == self.target_line
 
 
+PLACEHOLDER_REASON = "TODO: why this is deliberate"
+"""The reason the suppression quick fix inserts, for the user to replace."""
+
+
+def is_placeholder_reason(reason: str) -> bool:
+    return reason.strip().rstrip(".").lower() == PLACEHOLDER_REASON.lower()
+
+
 def parse_suppressions(comments: list[CommentFact], source: SourceText) -> list[Suppression]:
     found: list[Suppression] = []
     comment_lines = {c.line for c in comments if c.own_line}
@@ -53,6 +61,8 @@ def parse_suppressions(comments: list[CommentFact], source: SourceText) -> list[
             codes = tuple(p for p in parts if _CODE.match(p))
             bad = tuple(p for p in parts if not _CODE.match(p))
         reason = (match.group("reason") or "").strip() or None
+        if reason is not None and is_placeholder_reason(reason):
+            reason = None  # the quick fix's placeholder is not a reason
         file_level = match.group("kind").lower() == "ignore-file"
         target = comment.line
         if comment.own_line and not file_level:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ragfirst.analyzers.js_analyzer import script_blocks
+from ragfirst.engine.suppressions import PLACEHOLDER_REASON
 from ragfirst.lsp.comment_positions import UNKNOWN, Breaks
 from ragfirst.source import SourceText
 
@@ -20,7 +20,7 @@ COMMENT_PREFIX = {
     "dotenv": "#",
     "javascript": "//",
 }
-REASON_PLACEHOLDER = "TODO: why this is deliberate"
+REASON_PLACEHOLDER = PLACEHOLDER_REASON  # not a reason until replaced (engine/suppressions.py)
 _EXISTING = re.compile(
     r"^(?P<indent>\s*)(?P<prefix>#|//)\s*ragfirst:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$"
 )
@@ -115,6 +115,8 @@ def _script_block_edit(lines: list[str], text: str) -> dict | None:
     first = next((line for line in lines if line.strip()), "")
     if not first.lstrip().startswith("<"):
         return None
+    from ragfirst.analyzers.js_analyzer import script_blocks  # tree-sitter: only for components
+
     data = "\n".join(lines).encode("utf-8")
     blocks = script_blocks(data)
     if not blocks:

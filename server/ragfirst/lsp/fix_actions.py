@@ -71,7 +71,7 @@ def quick_fix_actions(ls: Any, uri: str, diagnostic: types.Diagnostic) -> list[t
     from ragfirst.fixes.rule_fixes import fix_for
     from ragfirst.lsp.edits import document_lines
 
-    state = ls.documents.get(uri)
+    state = ls.session.documents.get(uri)
     document = ls.workspace.get_text_document(uri)
     if state is None or state.published_version != document.version:
         return []
@@ -141,7 +141,7 @@ def fix_all_for(ls: Any, uri: str) -> types.CodeAction:
     from ragfirst.lsp.edits import document_lines
 
     document = ls.workspace.get_text_document(uri)
-    state = ls.documents.get(uri)
+    state = ls.session.documents.get(uri)
     findings = state.findings if state is not None else []
     linted = state.published_version if state is not None else None
     text = document.source

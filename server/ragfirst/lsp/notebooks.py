@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ragfirst.data.secrets import redact_text
+from ragfirst.lsp.diagnostics import diagnostics_for
+from ragfirst.lsp.session import DocumentState
 from ragfirst.model import Finding
 from ragfirst.reporters.positions import with_cell
 from ragfirst.source import SourceText
 
 if TYPE_CHECKING:
-    from ragfirst.lsp.server import DocumentState, RagfirstServer
+    from ragfirst.lsp.server import RagfirstServer
 
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     notebook_selector=[
@@ -97,18 +98,9 @@ class NotebookSync:
         if built is None:
             return None
         text, cells = built
-        path = Path(_path_of(uri))
-        settings = ls.settings_for(path)
-        engine = ls.engine_for(settings)
-        shown = ls.display_path(path)
-        started = time.perf_counter()
-        # The same steps as RagfirstServer.lint_text, with the notebook's cells as its bytes.
-        data = text.encode("utf-8", errors="surrogatepass")
-        analysis, _ = ls.update_model(path, data, settings, engine)
-        with ls._model_lock:
-            project = ls.model.index_for(shown)
-        findings = engine.finalize(analysis, project, settings, ls.context_for(settings, path))
-        ls.stats["lint_ms"].append((time.perf_counter() - started) * 1000)
+        # The same steps as an open document's lint (lsp/linting.py), with the notebook's
+        # cells as its bytes, through the session's project model.
+        findings, _ = ls.session.analyze(Path(_path_of(uri)), text.encode("utf-8", errors="surrogatepass"))
         by_cell: dict[str, list[Finding]] = {cell: [] for cell in cells}
         for finding in findings:
             if finding.cell is not None and 0 < finding.cell.cell <= len(cells):
@@ -118,8 +110,6 @@ class NotebookSync:
         return by_cell, cells
 
     async def lint_and_publish(self, ls: RagfirstServer, uri: str) -> None:
-        from ragfirst.lsp.server import DocumentState
-
         notebook = self.notebooks.get(uri)
         if notebook is None:
             return
@@ -156,7 +146,9 @@ class NotebookSync:
                     types.PublishDiagnosticsParams(
                         uri=cell_uri,
                         version=document.version,
-                        diagnostics=ls.diagnostics_for(cell_uri, findings, lines),
+                        diagnostics=diagnostics_for(
+                            cell_uri, findings, lines, ls.encoding(), document.version
+                        ),
                     )
                 )
 
@@ -184,11 +176,11 @@ class NotebookSync:
         by_cell, _ = result
         document = ls.workspace.get_text_document(cell_uri)
         findings = by_cell.get(cell_uri, [])
-        from ragfirst.lsp.server import DocumentState
-
         state = self.cell_states.setdefault(cell_uri, DocumentState())
         state.findings, state.version = findings, document.version
-        return ls.diagnostics_for(cell_uri, findings, SourceText(document.source).lines)
+        return diagnostics_for(
+            cell_uri, findings, SourceText(document.source).lines, ls.encoding(), document.version
+        )
 
     def open(self, ls: RagfirstServer, params: types.DidOpenNotebookDocumentParams) -> None:
         uri = params.notebook_document.uri
@@ -204,7 +196,7 @@ class NotebookSync:
         structure = params.change.cells.structure if params.change.cells else None
         for opened in (structure.did_open or []) if structure else []:
             self.owner[opened.uri] = uri
-        self.schedule(ls, uri, params.notebook_document.version, ls.debounce)
+        self.schedule(ls, uri, params.notebook_document.version, ls.scheduler.fixed_debounce or 0.0)
 
     def save(self, ls: RagfirstServer, params: types.DidSaveNotebookDocumentParams) -> None:
         uri = params.notebook_document.uri
@@ -227,7 +219,7 @@ class NotebookSync:
 
 
 def _path_of(uri: str) -> str:
-    from ragfirst.lsp.server import uri_to_path
+    from ragfirst.lsp.uris import uri_to_path
 
     return uri_to_path(uri)
 

@@ -1,0 +1,1 @@
+"""One module per group of notifications the server handles (ruff's `server/api/notifications`)."""

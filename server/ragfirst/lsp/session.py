@@ -1,0 +1,242 @@
+"""The server's session: open documents, settings, and the project model (as ruff's
+`Session` holds documents, settings and the index).
+
+The server is a thin layer over `engine.workspace.Workspace`, the project model the CLI's
+runner links with. Lints run in two worker threads; every use of the model goes through
+the methods here, which hold the model's lock (nothing outside this module touches it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ragfirst.checks.base import ProjectContext
+from ragfirst.config.settings import ConfigError, ConfigResolver, Settings
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.project_roots import ProjectRoots
+from ragfirst.engine.runner import EngineCache, project_context
+from ragfirst.engine.workspace import Workspace
+from ragfirst.model import Finding
+from ragfirst.rules.errors import RuleFileError
+
+ConfigErrorHandler = Callable[[str, int, int, str], None]
+
+
+@dataclass(slots=True)
+class DocumentState:
+    """One open document: its version, and what its last lint found."""
+
+    version: int | None = None
+    language_id: str = ""
+    language: str | None = None  # the analyzer's language of its last lint
+    findings: list[Finding] = field(default_factory=list)
+    analysis: FileAnalysis | None = None
+    lines: list[str] = field(default_factory=list)
+    pending: asyncio.Task[None] | None = None
+    published_version: int | None = None
+    generation: int = -1  # the project generation its findings were computed in
+    lints_started: int = 0  # a lint publishes only if no later lint of the document started
+    good_findings: list[Finding] = field(default_factory=list)  # the last lint without RF000
+    good_lines: list[str] = field(default_factory=list)
+    lint_ms: float = 0.0  # how long its last lint took (the adaptive debounce reads it)
+    last_edit: float = 0.0  # time.monotonic() of its last didChange
+
+
+class Session:
+    """Documents, settings and the project model of one server."""
+
+    def __init__(self, on_config_error: ConfigErrorHandler) -> None:
+        self.engines = EngineCache()
+        self.resolver = ConfigResolver()
+        self.documents: dict[str, DocumentState] = {}
+        self.disk: dict[str, tuple[int, int]] = {}  # uri of a file indexed from disk -> (mtime, size)
+        self.roots = ProjectRoots()
+        self.paths: dict[str, Path] = {}  # display path -> file
+        self.model = Workspace(self.current_bytes)
+        self._lock = threading.RLock()  # lints run in two worker threads
+        self.last_good: dict[Path, Settings] = {}
+        self.severity_overrides: dict[str, str] = {}
+        # Editor overrides applied once per resolved settings object: the same object comes
+        # back for every lint, so the engine cache (keyed by settings) does not grow.
+        self._overridden: dict[int, tuple[Settings, Settings]] = {}
+        self.folder_paths: list[Path] = []
+        self.generation = 0  # bumped whenever project facts or settings change
+        self.facts_changed_by: set[str] = set()  # documents whose lint changed project facts
+        self.lints: dict[str, int] = {}  # lints per document (serverStats; a pull lints once)
+        self.lint_ms: list[float] = []
+        self.text_of: Callable[[str], str | None] = lambda uri: None  # an open buffer's text
+        self._on_config_error = on_config_error
+
+    def open(self, uri: str, language_id: str) -> DocumentState:
+        state = self.documents.setdefault(uri, DocumentState())
+        state.language_id = language_id
+        return state
+
+    # -- folders and paths ------------------------------------------------------------------
+
+    def folder_for(self, path: Path) -> Path | None:
+        best = None
+        for root in self.folder_paths:
+            try:
+                path.relative_to(root)
+            except ValueError:
+                continue
+            if best is None or len(str(root)) > len(str(best)):
+                best = root
+        return best
+
+    def display_path(self, path: Path) -> str:
+        """The same path text the CLI prints when run from the workspace folder."""
+        folder = self.folder_for(path)
+        if folder is not None:
+            return path.relative_to(folder).as_posix()
+        return path.as_posix()
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def settings_for(self, path: Path) -> Settings:
+        """The file's settings; on a broken config, the last good one (and a message)."""
+        directory = path.parent
+        try:
+            settings = self.resolver.for_path(path)
+        except ConfigError as exc:
+            self._on_config_error(exc.path, exc.line, exc.col, exc.message)
+            return self.last_good.get(directory, Settings())
+        settings = self._with_overrides(settings)
+        self.last_good[directory] = settings
+        return settings
+
+    def _with_overrides(self, settings: Settings) -> Settings:
+        if not self.severity_overrides:
+            return settings
+        known = self._overridden.get(id(settings))
+        if known is not None and known[0] is settings:
+            return known[1]
+        wanted = {k.upper(): v for k, v in self.severity_overrides.items() if isinstance(v, str)}
+        overridden = replace(settings, severity={**settings.severity, **wanted})
+        self._overridden[id(settings)] = (settings, overridden)  # holds the original: ids stay
+        return overridden
+
+    def engine_for(self, settings: Settings) -> Engine:
+        try:
+            return self.engines.for_settings(settings)
+        except RuleFileError as exc:
+            self._on_config_error(exc.path, exc.line, exc.col, exc.message)
+            return self.engines.for_settings(Settings())
+        except ConfigError as exc:  # the config's rule ids or option values (config/validation.py)
+            self._on_config_error(exc.path, exc.line, exc.col, exc.message)
+            return self.engines.for_settings(settings, validate=False)
+
+    def engine_cache_entries(self) -> int:
+        return len(self.engines._by_settings)
+
+    def reconfigure(self) -> None:
+        """Config files changed: read them again, build engines again."""
+        self.resolver.invalidate()
+        self.engines = EngineCache()
+        self._overridden.clear()
+        self.generation += 1
+
+    def context_for(self, settings: Settings, path: Path) -> ProjectContext:
+        """The same project context the CLI builds when run from the workspace folder."""
+        folder = self.folder_for(path) or path.parent
+        return project_context(settings, folder, self.project_root(settings, path))
+
+    def project_root(self, settings: Settings, path: Path) -> Path:
+        """The file's project root, as the CLI finds it (project_roots.ProjectRoots); with
+        nothing to mark one, the workspace folder (the CLI: the directory asked for)."""
+        return self.roots.root_of(path.parent, settings.root) or self.folder_for(path) or path.parent
+
+    # -- the project model ----------------------------------------------------------------------
+
+    def current_bytes(self, shown: str) -> bytes | None:
+        """A file's bytes as the editor sees them: its open buffer, else the disk."""
+        path = self.paths.get(shown)
+        if path is None:
+            return None
+        text = self.text_of(path.resolve().as_uri())
+        if text is not None:
+            return text.encode("utf-8", errors="surrogatepass")
+        try:
+            return read_file_bytes(path, self.settings_for(path).max_file_size)
+        except OSError:
+            return None
+
+    def update_model(
+        self, path: Path, data: bytes, settings: Settings, engine: Engine
+    ) -> tuple[FileAnalysis, bool]:
+        """Put a file's bytes in the project model; True when the project needs relinking."""
+        shown = self.display_path(path)
+        root = self.project_root(settings, path)
+        real_root = Path(os.path.abspath(root)).as_posix()
+        with self._lock:
+            self.paths[shown] = path
+            marked = self.roots.root_of(path.parent, settings.root)
+            self.model.project(root, real_root, ProjectRoots.is_one_project(marked))
+            location = Path(os.path.abspath(path)).as_posix()
+            analysis, changed = self.model.update(shown, data, settings, engine, root, real_root, location)
+        if changed:
+            self.generation += 1
+        return analysis, changed
+
+    def remove(self, path: Path) -> bool:
+        """Take a file out of the project model; True when it was there."""
+        with self._lock:
+            removed = self.model.remove(self.display_path(path))
+        if removed:
+            self.generation += 1
+        return removed
+
+    def relink(self) -> None:
+        with self._lock:
+            self.model.relink()
+
+    def findings_of_disk_file(self, path: Path, settings: Settings) -> list[Finding]:
+        with self._lock:
+            return self.model.findings_for(self.display_path(path), self.context_for(settings, path))
+
+    def analyze(self, path: Path, data: bytes, uri: str | None = None) -> tuple[list[Finding], FileAnalysis]:
+        """Analyze and finalize one file's bytes exactly as `ragfirst check` does, in the
+        project model (runs in a worker thread). `uri`: an open document, whose facts, when
+        they change the project, make the other open documents lint again."""
+        settings = self.settings_for(path)
+        engine = self.engine_for(settings)
+        shown = self.display_path(path)
+        started = time.perf_counter()
+        # No collector pauses in the middle of an edit's analysis (the analyzers break their
+        # own reference cycles); collections resume between edits.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            analysis, changed = self.update_model(path, data, settings, engine)
+            if changed and uri is not None:
+                self.facts_changed_by.add(uri)
+            with self._lock:
+                project = self.model.index_for(shown)
+            findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
+        finally:
+            if was_enabled:
+                gc.enable()
+        elapsed = (time.perf_counter() - started) * 1000
+        self.lint_ms.append(elapsed)
+        del self.lint_ms[:-1000]
+        if uri is not None:
+            self.lints[uri] = self.lints.get(uri, 0) + 1
+        return findings, analysis
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "lints": dict(self.lints),
+            "lint_ms": list(self.lint_ms),
+            "engine_cache_entries": self.engine_cache_entries(),
+            "indexed_files": len(self.disk),
+            "generation": self.generation,
+        }
