@@ -20,7 +20,6 @@ import io
 import re
 import sys
 import tokenize
-import warnings
 from typing import Any
 
 from ragfirst.analyzers.facts import (
@@ -33,10 +32,8 @@ from ragfirst.analyzers.facts import (
     StringFact,
     SyntaxErrorFact,
 )
-from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings
-from ragfirst.analyzers.python_chunks import current_parser
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
-from ragfirst.analyzers.python_recovery import error_position, recover_module
+from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
 from ragfirst.analyzers.python_values import (
     ClassVal,
     ExternalFunc,
@@ -766,30 +763,6 @@ def collect_comments(source: SourceText) -> list[CommentFact]:
     return comments
 
 
-PARSE_FILENAME = "<ragfirst: parsed text>"
-
-
-def parse_python(source: SourceText, filename: str) -> ast.Module:
-    """Parse or raise SyntaxError (with lineno/offset) for RF000. In the language server's
-    edits, unchanged top-level statements are not parsed again (python_chunks)."""
-    parser = current_parser()
-    # Not the real file name: for some errors Python reads the named file again to turn
-    # the error's byte offset into a column, and in an editor that file is the saved one,
-    # not the buffer being parsed (a wrong column while typing).
-    filename = PARSE_FILENAME
-    # The user's invalid escapes (`"\d"`) are their compiler's business: Python 3.12+ would
-    # print a SyntaxWarning to ragfirst's stderr for each.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            if parser is not None:
-                return parser.parse(source.text, filename=filename)
-            return ast.parse(source.text, filename=filename)
-        except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
-            return parse_newer_fstrings(source.text, filename, exc)
-
-
 def analyze_python(
     source: SourceText,
     filename: str,
@@ -800,7 +773,7 @@ def analyze_python(
         tree = parse_python(source, filename)
         error = None
     except SyntaxError as exc:  # RF000 at the error; the statements that parse are analysed
-        tree, error = recover_module(source.text, filename), exc
+        tree, error = recover_module(source.text), exc
     facts = PythonAnalyzer(source, environment=environment, vocabulary=vocabulary).analyze(tree)
     if error is not None:
         line, col = error_position(error)

@@ -1,4 +1,5 @@
-"""A Python file with a syntax error is still analysed, except for the broken statements.
+"""Parsing a Python file, and analysing one with a syntax error except for the broken
+statements.
 
 `ast` stops at the first error, so one unclosed bracket used to hide every finding of the
 file. tree-sitter recovers for JavaScript; for Python the recovery is by top-level
@@ -15,16 +16,42 @@ one: a finding in the rest of the file is one the file would have had once fixed
 from __future__ import annotations
 
 import ast
+import warnings
 
 from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings
-from ragfirst.analyzers.python_chunks import top_level_chunks
+from ragfirst.analyzers.python_chunks import current_parser, top_level_chunks
+from ragfirst.source import SourceText
 
 # A file split into more pieces than this is parsed as a whole or not at all: the recovery
 # is for a typo while editing, not for a file that is mostly broken.
 MAX_PIECES = 20_000
 
 
-def recover_module(text: str, filename: str) -> ast.Module:
+PARSE_FILENAME = "<ragfirst: parsed text>"
+
+
+def parse_python(source: SourceText, filename: str) -> ast.Module:
+    """Parse or raise SyntaxError (with lineno/offset) for RF000. In the language server's
+    edits, unchanged top-level statements are not parsed again (python_chunks)."""
+    parser = current_parser()
+    # Not the real file name: for some errors Python reads the named file again to turn
+    # the error's byte offset into a column, and in an editor that file is the saved one,
+    # not the buffer being parsed (a wrong column while typing).
+    filename = PARSE_FILENAME
+    # The user's invalid escapes (`"\d"`) are their compiler's business: Python 3.12+ would
+    # print a SyntaxWarning to ragfirst's stderr for each.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            if parser is not None:
+                return parser.parse(source.text, filename=filename)
+            return ast.parse(source.text, filename=filename)
+        except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
+            return parse_newer_fstrings(source.text, filename, exc)
+
+
+def recover_module(text: str, filename: str = PARSE_FILENAME) -> ast.Module:
     """The statements of `text` that parse on their own (in order, with their real lines)."""
     body: list[ast.stmt] = []
     pieces = top_level_chunks(text)
