@@ -181,3 +181,12 @@ def parse_newer_fstrings(text: str, filename: str, error: SyntaxError) -> ast.Mo
         return ast.parse(rewritten, filename=filename)
     except SyntaxError:
         raise error from None
+
+
+def parse_python_text(text: str, filename: str) -> ast.Module:
+    """`ast.parse`, accepting PEP 701 f-strings on Python < 3.12 too (the one way every
+    caller parses Python text: files, recovered statements, notebook cells)."""
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as exc:
+        return parse_newer_fstrings(text, filename, exc)

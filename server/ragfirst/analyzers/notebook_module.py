@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.ipython_syntax import Install, rewrite_cell
-from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings
+from ragfirst.analyzers.newer_fstrings import parse_python_text
 from ragfirst.analyzers.notebook_json import FilePos, Notebook, PrintedOutput
 from ragfirst.data.secrets import find_secrets
 from ragfirst.model import Span
@@ -157,7 +157,7 @@ def parse_cells(module: NotebookModule) -> tuple[ast.Module, list[tuple[str, int
             with warnings.catch_warnings():  # `"\d"` warns on stderr (3.12+): not ours to print
                 warnings.simplefilter("ignore", SyntaxWarning)
                 warnings.simplefilter("ignore", DeprecationWarning)
-                tree = _parse_cell(text, f"<cell {number}>")
+                tree = parse_python_text(text, f"<cell {number}>")
         except SyntaxError as exc:
             line = first + max((exc.lineno or 1) - 1, 0)
             errors.append((f"syntax error in cell {number}: {exc.msg}", line, max((exc.offset or 1) - 1, 0)))
@@ -168,10 +168,3 @@ def parse_cells(module: NotebookModule) -> tuple[ast.Module, list[tuple[str, int
         ast.increment_lineno(tree, first - 1)
         body.extend(tree.body)
     return ast.Module(body=body, type_ignores=[]), errors
-
-
-def _parse_cell(text: str, filename: str) -> ast.Module:
-    try:
-        return ast.parse(text, filename=filename)
-    except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
-        return parse_newer_fstrings(text, filename, exc)

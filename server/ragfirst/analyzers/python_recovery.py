@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import warnings
 
-from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings
+from ragfirst.analyzers.newer_fstrings import parse_newer_fstrings, parse_python_text
 from ragfirst.analyzers.python_chunks import current_parser, top_level_chunks
 from ragfirst.source import SourceText
 
@@ -43,10 +43,10 @@ def parse_python(source: SourceText, filename: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
+        if parser is None:
+            return parse_python_text(source.text, filename)
         try:
-            if parser is not None:
-                return parser.parse(source.text, filename=filename)
-            return ast.parse(source.text, filename=filename)
+            return parser.parse(source.text, filename=filename)
         except SyntaxError as exc:  # valid 3.12 f-strings on an older Python (newer_fstrings.py)
             return parse_newer_fstrings(source.text, filename, exc)
 
@@ -61,10 +61,7 @@ def recover_module(text: str, filename: str = PARSE_FILENAME) -> ast.Module:
         # Leading newlines give every node its line number in the whole file.
         numbered = "\n" * (start - 1) + piece
         try:
-            try:
-                body.extend(ast.parse(numbered, filename=filename).body)
-            except SyntaxError as exc:  # PEP 701 f-strings on Python < 3.12
-                body.extend(parse_newer_fstrings(numbered, filename, exc).body)
+            body.extend(parse_python_text(numbered, filename).body)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # the broken statement (or a split inside a string): left out
     return ast.Module(body=body, type_ignores=[])

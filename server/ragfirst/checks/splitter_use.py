@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 import warnings
 
+from ragfirst.analyzers.newer_fstrings import parse_python_text
+
 # What splitters are asked to split with (LangChain, LlamaIndex, Haystack, kotaemon's
 # callable splitters: `splitter(docs)`).
 _SPLIT_METHODS = frozenset(
@@ -55,7 +57,7 @@ class SplitterUses:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                tree = ast.parse(self.text)
+                tree = parse_python_text(self.text, "<splitter>")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # a broken file: its splitters keep their findings
         parents: dict[ast.AST, ast.AST] = {}
