@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +63,6 @@ class Session:
         self.model = Workspace(self.current_bytes)
         self._lock = threading.RLock()  # lints run in two worker threads
         self.last_good: dict[Path, Settings] = {}
-        self.severity_overrides: dict[str, str] = {}
-        # Editor overrides applied once per resolved settings object: the same object comes
-        # back for every lint, so the engine cache (keyed by settings) does not grow.
-        self._overridden: dict[int, tuple[Settings, Settings]] = {}
         self.folder_paths: list[Path] = []
         self.generation = 0  # bumped whenever project facts or settings change
         self.facts_changed_by: set[str] = set()  # documents whose lint changed project facts
@@ -110,20 +106,12 @@ class Session:
         except ConfigError as exc:
             self._on_config_error(exc.path, exc.line, exc.col, exc.message)
             return self.last_good.get(directory, Settings())
-        settings = self._with_overrides(settings)
         self.last_good[directory] = settings
         return settings
 
-    def _with_overrides(self, settings: Settings) -> Settings:
-        if not self.severity_overrides:
-            return settings
-        known = self._overridden.get(id(settings))
-        if known is not None and known[0] is settings:
-            return known[1]
-        wanted = {k.upper(): v for k, v in self.severity_overrides.items() if isinstance(v, str)}
-        overridden = replace(settings, severity={**settings.severity, **wanted})
-        self._overridden[id(settings)] = (settings, overridden)  # holds the original: ids stay
-        return overridden
+    def set_severity_overrides(self, overrides: dict[str, Any]) -> None:
+        """The editor's severity overrides: the resolver applies them (once per config read)."""
+        self.resolver.set_severity_overrides(overrides)
 
     def engine_for(self, settings: Settings) -> Engine:
         try:
@@ -142,7 +130,6 @@ class Session:
         """Config files changed: read them again, build engines again."""
         self.resolver.invalidate()
         self.engines = EngineCache()
-        self._overridden.clear()
         self.generation += 1
 
     def context_for(self, settings: Settings, path: Path) -> ProjectContext:
