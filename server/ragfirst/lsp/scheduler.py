@@ -80,9 +80,10 @@ class Scheduler:
 
     async def lint_and_publish(self, uri: str, version: int | None) -> None:
         ls = self.ls
+        await ls.indexer.wait_for_folder(uri)  # its own folder's index, complete
         state = ls.session.documents.get(uri)
         text = ls.text_of(uri)
-        if state is None or text is None:
+        if state is None or text is None or state.version != version:
             return
         state.lints_started += 1
         ticket = state.lints_started
@@ -181,9 +182,18 @@ class Scheduler:
 
         self._relint_task = asyncio.ensure_future(relint())
 
-    async def relint_open_documents(self) -> None:
+    async def relint_open_documents(self, only_stale: bool = False) -> None:
+        """Lint every open document again (`only_stale`: those not yet linted in the
+        project's current state: after indexing, a document linted once its folder was
+        indexed is not linted twice)."""
         ls = self.ls
+        generation = ls.session.generation
         for uri, state in list(ls.session.documents.items()):
+            if only_stale and (
+                (state.published_version == state.version and state.generation == generation)
+                or (state.pending is not None and not state.pending.done())  # it is on its way
+            ):
+                continue
             await self.lint_and_publish(uri, state.version)
         for notebook in list(ls.notebooks.notebooks.values()):  # synced notebooks too
             await ls.notebooks.lint_and_publish(ls, notebook.uri)

@@ -35,6 +35,7 @@ def initialize(ls: RagfirstServer, params: types.InitializeParams) -> None:
     elif not folders and params.root_path:
         folders = [Path(params.root_path)]
     ls.session.folder_paths = folders
+    ls.indexer.expect_folders()
     if params.process_id:
         watch_parent(params.process_id)
 
