@@ -1,6 +1,7 @@
 """The workspace's files on disk in the project model: the first index, files that change
 on disk (reported by the client's file watcher, or, for clients that cannot watch files,
-found by their modification times), and a closed buffer going back to its disk version."""
+found by their modification times, and new files by their directories': disk_scan.py),
+and a closed buffer going back to its disk version."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from ragfirst.analyzers.registry import language_of
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import read_file_bytes
 from ragfirst.lsp.diagnostics import diagnostics_for
+from ragfirst.lsp.disk_scan import DirectoryStamps
 from ragfirst.lsp.edits import document_lines
+from ragfirst.lsp.exclusion import excluded_in_folders
 from ragfirst.lsp.uris import is_config_file, is_rule_pack, uri_to_path
 
 if TYPE_CHECKING:
@@ -46,6 +49,8 @@ class Indexer:
         self.folder_indexed: dict[Path, asyncio.Event] = {}
         self.client_watches = False  # set at `initialized`: the client reports file changes
         self._last_poll = 0.0
+        # clients that cannot watch files: directories' modification times (new files)
+        self.directories = DirectoryStamps()
         self._poll_task: asyncio.Future[None] | None = None
 
     # -- one file ---------------------------------------------------------------------------
@@ -110,11 +115,33 @@ class Indexer:
                     self.ls.session.disk[uri] = stamp
                 continue
             facts |= self.reindex(uri)
+        for path in self.created_on_disk():
+            uri = path.resolve().as_uri()
+            if is_config_file(path.name):  # a new config: read again on the event loop
+                configs = True
+                stamp = _stamp(path)
+                if stamp is not None:
+                    self.ls.session.disk[uri] = stamp
+                continue
+            facts |= self.reindex(uri)
         return facts, configs
+
+    def created_on_disk(self) -> list[Path]:
+        """Files ragfirst reads that were created in the workspace folders since the last
+        check, neither indexed nor open (disk_scan.py; clients that cannot watch files)."""
+        session = self.ls.session
+        if not self.directories.stamps:
+            return []
+
+        def new(path: Path) -> bool:
+            uri = path.resolve().as_uri()
+            return uri not in session.disk and uri not in session.documents
+
+        return self.directories.new_files(excluded_in_folders(session.folder_for, session.settings_for), new)
 
     def poll_disk_soon(self, force: bool = False) -> None:
         """For a client that cannot watch files: at most once a second, check the indexed
-        files; when one changed, the open documents lint again. On each save (`force`)
+        files and the directories (new files); when one changed, the open documents lint again. On each save (`force`)
         for every client: a watcher can miss events (a network file system, an editor
         run in batch), and one `stat` per indexed file is cheap."""
         if (self.client_watches and not force) or not self.indexed.is_set():
@@ -167,6 +194,10 @@ class Indexer:
             session.relink(folder, every=False)
             if folder_done is not None:
                 folder_done(folder)
+            if not self.client_watches:  # new files are found by their directories' times
+                self.directories.record_tree(
+                    folder, excluded_in_folders(session.folder_for, session.settings_for)
+                )
         # The index lives as long as the server: moved out of the collector's generations,
         # later collections (during edits) no longer walk it. Reference counting still frees
         # an entry when it is replaced.
