@@ -24,6 +24,7 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
 from ragfirst.lsp.folder_models import FolderModels
+from ragfirst.lsp.relink_effects import seen_by
 from ragfirst.model import Finding
 from ragfirst.rules.errors import RuleFileError
 
@@ -183,6 +184,16 @@ class Session:
         with self._lock:
             for model in self.models.all() if every else [self.models.model_for(folder)]:
                 model.relink()
+
+    def relink_for(self, path: Path) -> bool:
+        """Relink every folder's projects; True when what `path` sees changed (the facts of
+        other files, what its imports bind: relink_effects.py), so it must lint again."""
+        shown = self.display_path(path)
+        with self._lock:
+            model = self.models.model_for(self.folder_for(path))
+            before = seen_by(model.index_for(shown), shown)
+            self.relink()
+            return seen_by(model.index_for(shown), shown) != before
 
     def findings_of_disk_file(self, path: Path, settings: Settings) -> list[Finding]:
         with self._lock:
