@@ -128,22 +128,22 @@ class EngineCache:
 
     def __init__(self) -> None:
         self._engines: dict[tuple[Path, ...], Engine] = {}
-        self._by_settings: dict[int, tuple[Settings, Engine]] = {}  # holds the settings: ids stay
+        self._by_settings: dict[Settings, Engine] = {}  # by value: equal settings, one entry
 
     def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
         """`validate`: check the config's rule ids and option values against the rules
         (the language server, keeping the last good settings while the config file is
         broken, asks without: the file on disk is not what those settings came from)."""
-        known = self._by_settings.get(id(settings))
+        known = self._by_settings.get(settings)
         if known is not None:
-            return known[1]
+            return known
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
         if not validate:
             return self._engines[key]
         validate_config(settings, self._engines[key].ruleset)  # unknown ids, bad option values
-        self._by_settings[id(settings)] = (settings, self._engines[key])
+        self._by_settings[settings] = self._engines[key]
         return self._engines[key]
 
 
