@@ -2,8 +2,8 @@
 language server alike.
 
 The placement rules (above the line unless that would fall inside a string, a template
-literal, a YAML block, ...; else trailing; else none) live in `lsp/edits.py` and
-`lsp/comment_positions.py`, which this module wraps; it adds what both front ends need
+literal, a YAML block, ...; else trailing; else none) live in `suppression_comments.py`
+and `comment_positions.py`, which this module wraps; it adds what both front ends need
 on top: a line that is a child of a JSX element gets `{/* ragfirst: ignore[...] */}`,
 the only comment JSX accepts there (a `//` line would render as text).
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ragfirst.lsp.comment_positions import UNKNOWN, Breaks, line_breaks
-from ragfirst.lsp.edits import (
+from ragfirst.fixes.comment_positions import UNKNOWN, Breaks, line_breaks
+from ragfirst.fixes.suppression_comments import (
     REASON_PLACEHOLDER,
     document_lines,
     line_suppression_edit,
@@ -58,7 +58,7 @@ def jsx_child_lines(text: str, path: str) -> frozenset[int]:
 def line_edit(
     lines: list[str], line: int, rule_id: str, language: str, breaks: Breaks = UNKNOWN, path: str = ""
 ) -> dict | None:
-    """`lsp.edits.line_suppression_edit`, JSX-safe: the same edit dict (0-based line)."""
+    """`suppression_comments.line_suppression_edit`, JSX-safe: the same edit dict (0-based line)."""
     if language == "javascript" and path:
         text = "\n".join(lines)
         if line in jsx_child_lines(text, path):

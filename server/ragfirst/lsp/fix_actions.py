@@ -69,7 +69,7 @@ def quick_fix_actions(ls: Any, uri: str, diagnostic: types.Diagnostic) -> list[t
     """The fix of one of our diagnostics as a quick fix: none when it has no edit, or when
     the document changed since the lint that produced the diagnostic."""
     from ragfirst.fixes.rule_fixes import fix_for
-    from ragfirst.lsp.edits import document_lines
+    from ragfirst.fixes.suppression_comments import document_lines
 
     state = ls.session.documents.get(uri)
     document = ls.workspace.get_text_document(uri)
@@ -138,7 +138,7 @@ def has_fix(fix: Fix | None) -> bool:
 
 def fix_all_for(ls: Any, uri: str) -> types.CodeAction:
     """`source.fixAll.ragfirst` for a document the server holds (server.py's hook)."""
-    from ragfirst.lsp.edits import document_lines
+    from ragfirst.fixes.suppression_comments import document_lines
 
     document = ls.workspace.get_text_document(uri)
     state = ls.session.documents.get(uri)
