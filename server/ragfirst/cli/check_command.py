@@ -257,11 +257,18 @@ def run_check(args: argparse.Namespace) -> int:
                 files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
             )
         if wants_fixes(args) and not args.write_baseline:
+            # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
+            preview = bool(args.fix_diff)
             result, fixes = run_fixes(
                 args,
                 result,
                 lambda: lint_paths(
-                    files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+                    files if files is not None else paths,
+                    resolver,
+                    adjust,
+                    engines,
+                    1 if preview else args.jobs,
+                    None if preview else cache,
                 ),
             )
     finally:
@@ -284,7 +291,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.add_suppressions is not None:
         return _add_suppressions(args.add_suppressions, findings)
     if needs_display_fixes(args):
-        attach_for_display(findings)
+        attach_for_display(findings, fixes)
     report = Report(
         findings=findings,
         files_checked=result.files_checked,

@@ -2,8 +2,9 @@
 
 Each round reads every file with an applicable fix, applies the non-overlapping ones
 (fixes/apply.py), writes the file back faithfully (fixes/file_io.py) and lints again; it
-stops when a round applies nothing or after MAX_ROUNDS. `--fix-diff` runs one round in
-memory and prints a unified diff instead of writing.
+stops when a round applies nothing or after MAX_ROUNDS. `--fix-diff` runs the same rounds
+without writing: the fixed texts are kept in memory and the re-lint reads them instead of
+the files (engine/read_overlay.py), so the diff it prints is exactly what `--fix` writes.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ragfirst.data.secrets import redact_text
+from ragfirst.engine.read_overlay import overlay
 from ragfirst.engine.runner import LintResult
 from ragfirst.fixes.apply import MAX_ROUNDS, applicable, attach_fixes, fix_text
-from ragfirst.fixes.file_io import FixableFile, FixWriteError, read_fixable, write_fixed
+from ragfirst.fixes.file_io import FixableFile, FixWriteError, encode_like, read_fixable, write_fixed
 from ragfirst.fixes.rule_fixes import FIXERS
 from ragfirst.model import Finding
 from ragfirst.reporters.terminal_text import escape_controls
@@ -35,6 +37,19 @@ class FixSummary:
     files: set[str] = field(default_factory=set)
     diff: str = ""
     problems: list[str] = field(default_factory=list)
+    # `--fix-diff`: each changed file as read and its fixed text, never written.
+    staged: dict[str, tuple[FixableFile, str]] = field(default_factory=dict)
+
+    def current(self, path: str) -> FixableFile | None:
+        """The file as the next round sees it: its staged text in a preview, else the disk."""
+        staged = self.staged.get(path)
+        if staged is not None:
+            original, text = staged
+            return FixableFile(original.path, original.data, text, original.bom)
+        return read_fixable(Path(path))
+
+    def overlay_bytes(self) -> dict[str, bytes]:
+        return {path: encode_like(original, text) for path, (original, text) in self.staged.items()}
 
 
 def _by_file(findings: list[Finding]) -> dict[str, list[Finding]]:
@@ -60,7 +75,7 @@ def _round(findings: list[Finding], unsafe: bool, summary: FixSummary, write: bo
     changed = False
     for path, found in sorted(_by_file(findings).items()):
         try:
-            original = read_fixable(Path(path))
+            original = summary.current(path)
         except OSError as exc:
             summary.problems.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
@@ -79,16 +94,21 @@ def _round(findings: list[Finding], unsafe: bool, summary: FixSummary, write: bo
                 summary.problems.append(str(exc))
                 continue
         else:
-            summary.diff += _unified(path, original, outcome.text)
+            _stage(summary, path, original, outcome.text)
         summary.applied.extend(outcome.applied)
         summary.files.add(path)
         changed = True
-        if write:
-            _note_env_names(path, outcome.applied, summary)
+        _note_env_names(path, outcome.applied, summary, write)
     return changed
 
 
-def _note_env_names(path: str, applied: list[Finding], summary: FixSummary) -> None:
+def _stage(summary: FixSummary, path: str, current: FixableFile, text: str) -> None:
+    """Keep a preview's fixed text, with the file as it was first read (the diff's left side)."""
+    first = summary.staged[path][0] if path in summary.staged else current
+    summary.staged[path] = (first, text)
+
+
+def _note_env_names(path: str, applied: list[Finding], summary: FixSummary, write: bool) -> None:
     """RF404's fix reads the key from the environment: list the variable in the project's
     `.env.example` (the nearest one above the file, within the working directory), if it
     has one and does not name it yet."""
@@ -108,7 +128,8 @@ def _note_env_names(path: str, applied: list[Finding], summary: FixSummary) -> N
         if folder == cwd or cwd not in folder.parents:
             return
         folder = folder.parent
-    original = read_fixable(example)
+    shown = str(example) if Path(path).is_absolute() else example.relative_to(cwd).as_posix()
+    original = summary.current(shown)
     if original is None:
         return
     present = {line.split("=", 1)[0].strip() for line in original.text.splitlines()}
@@ -120,6 +141,9 @@ def _note_env_names(path: str, applied: list[Finding], summary: FixSummary) -> N
     if text and not text.endswith(("\n", "\r")):
         text += newline
     text += "".join(f"{name}={newline}" for name in missing)
+    if not write:
+        _stage(summary, shown, original, text)
+        return
     try:
         write_fixed(original, text)
     except FixWriteError as exc:
@@ -145,13 +169,21 @@ def run_fixes(
     """Fix until nothing more applies; the result of the last lint and what was applied."""
     summary = FixSummary()
     unsafe = bool(args.unsafe_fixes)
-    if args.fix_diff:
-        _round(result.findings, unsafe, summary, write=False)
-        return result, summary
+    preview = bool(args.fix_diff)
     for _ in range(MAX_ROUNDS):
-        if not _round(result.findings, unsafe, summary, write=True):
+        if not _round(result.findings, unsafe, summary, write=not preview):
             break
-        result = relint()
+        if preview:
+            with overlay(summary.overlay_bytes()):
+                result = relint()
+        else:
+            result = relint()
+    if preview:
+        summary.diff = "".join(
+            _unified(path, original, text)
+            for path, (original, text) in sorted(summary.staged.items())
+            if text != original.text
+        )
     return result, summary
 
 
@@ -161,14 +193,14 @@ def needs_display_fixes(args: argparse.Namespace) -> bool:
     return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
 
 
-def attach_for_display(findings: list[Finding]) -> None:
+def attach_for_display(findings: list[Finding], summary: FixSummary | None = None) -> None:
     """Give every reported finding its fix (JSON, SARIF, the fixable count), from the
-    file as it is now."""
+    file as it is now (after a preview: as the preview left it)."""
     for path, found in _by_file(findings).items():
         if not any(f.rule_id in FIXERS for f in found):
             continue
         try:
-            original = read_fixable(Path(path))
+            original = summary.current(path) if summary is not None else read_fixable(Path(path))
         except OSError:
             continue
         if original is not None:

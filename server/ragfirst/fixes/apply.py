@@ -10,6 +10,7 @@ re-analyses between rounds, up to MAX_ROUNDS, as ruff does).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ragfirst.fixes.js_edits import js_parses, plain_module
@@ -56,6 +57,30 @@ def fix_text(path: str, text: str, findings: list[Finding], unsafe: bool) -> Fil
     if not parses(path, fixed):
         return FileFixes(text, problem="the fixed text would not parse; nothing applied")
     return FileFixes(fixed, chosen)
+
+
+def fix_until_settled(
+    path: str,
+    text: str,
+    findings: list[Finding],
+    unsafe: bool,
+    relint: Callable[[str], list[Finding]],
+    rounds: int = MAX_ROUNDS,
+) -> FileFixes:
+    """The rounds `--fix` runs, on one text in memory: apply, re-analyse the new text
+    (`relint`), repeat until a round applies nothing or `rounds` have run. Used where a
+    front end must show the end result without writing it (the editor's fix-all)."""
+    applied: list[Finding] = []
+    problem = None
+    for _ in range(rounds):
+        outcome = fix_text(path, text, findings, unsafe)
+        problem = outcome.problem or problem
+        if not outcome.applied:
+            break
+        applied.extend(outcome.applied)
+        text = outcome.text
+        findings = relint(text)
+    return FileFixes(text, applied, None if applied else problem)
 
 
 def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
