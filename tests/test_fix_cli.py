@@ -53,10 +53,12 @@ def test_fix_writes_the_fix_and_exits_zero_when_nothing_remains(project, capsys)
 
 def test_without_fix_the_fixable_count_is_shown_and_nothing_written(project, capsys):
     (project / "app.py").write_text(CHAT, encoding="utf-8")
-    code, _, err = run(capsys, ".")
-    assert code == 1 and err == ""  # a plain run says nothing about fixes
-    code, _, err = run(capsys, "--show-fixes", ".")
-    assert code == 1 and "1 finding(s) fixable with --fix" in err
+    code, out, err = run(capsys, ".")
+    assert code == 1 and err == ""  # stderr stays quiet: the text output says it, as ruff does
+    assert "app.py:4:9: RF401 [*] [warning]" in out
+    assert out.endswith("[*] 1 fixable with --fix.\n")
+    code, out, err = run(capsys, "--format", "json", "--show-fixes", ".")
+    assert code == 1 and "1 finding(s) fixable with --fix" in err  # other formats: on stderr
     assert (project / "app.py").read_text(encoding="utf-8") == CHAT
 
 
@@ -277,6 +279,31 @@ def test_add_suppressions_silences_every_finding_with_the_reason(project, capsys
     assert code == 0, out  # nothing active any more, and no RF001/RF002
     code, _, err = run(capsys, "--add-suppressions", "again", ".")
     assert "added 0 suppression comment(s)" in err
+
+
+def test_add_suppressions_lists_the_lines_where_no_comment_is_legal(project, capsys):
+    key = "sk-proj-" + "a8Kd93jfLq0PzXv7Tn2RbWc4YhM1eGs6T3BlbkFJa8Kd93jfLq0PzXv7Tn2R"
+    # Line 4 is inside a template literal (no comment above it or after it is code), and
+    # JSON has no comments at all.
+    template = (
+        'import OpenAI from "openai";\nconst client = new OpenAI();\nconst s = `before\n'
+        '${await client.chat.completions.create({ model: "gpt-4.1-mini", messages: [] })}\nafter`;\n'
+    )
+    (project / "page.ts").write_text(template, encoding="utf-8")
+    (project / "config.json").write_text(f'{{"openai": {{"apiKey": "{key}"}}}}\n', encoding="utf-8")
+    (project / "app.py").write_text(CHAT, encoding="utf-8")
+    code, _, err = run(capsys, "--add-suppressions", "known", ".")
+    assert code == 1, err  # findings are left active
+    refused = [line for line in err.splitlines() if line.startswith("ragfirst: not suppressed: ")]
+    assert refused == [
+        "ragfirst: not suppressed: config.json:1: RF404 (no comment is legal on this line)",
+        "ragfirst: not suppressed: page.ts:4: RF401 (no comment is legal on this line)",
+    ]
+    assert "added 1 suppression comment(s) in 1 file(s)" in err
+    assert (project / "page.ts").read_text(encoding="utf-8") == template  # untouched
+    # The Python file was suppressed; the listed two are still reported.
+    _, out, _ = run(capsys, ".")
+    assert "page.ts:4:" in out and "config.json:1:" in out and "app.py" not in out
 
 
 def test_add_suppressions_needs_a_one_line_reason(project, capsys):

@@ -188,9 +188,20 @@ def run_fixes(
 
 
 def needs_display_fixes(args: argparse.Namespace) -> bool:
-    """Fixes are computed for the report only where they are shown: JSON, SARIF, and the
-    fixable counts of `--show-fixes` and fixing runs."""
+    """Fixes are computed for the report only where they are shown: the text output's
+    `[*]` marks and fixable line, JSON, SARIF, and the counts of `--show-fixes` and
+    fixing runs (not for `--statistics` or the CI formats)."""
+    if args.format == "text":
+        return not args.statistics or bool(args.show_fixes) or wants_fixes(args)
     return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
+
+
+def text_fix_marks(args: argparse.Namespace) -> dict[str, object]:
+    """The text reporter's fix arguments: what `--fix` applies in this run, and whether it
+    ran (then only the fixes `--unsafe-fixes` would add are counted)."""
+    if not needs_display_fixes(args):
+        return {}
+    return {"fix_level": "unsafe" if args.unsafe_fixes else "safe", "fixing": bool(args.fix or args.fix_only)}
 
 
 def attach_for_display(findings: list[Finding], summary: FixSummary | None = None) -> None:
@@ -223,8 +234,9 @@ def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[F
         counts = Counter((f.path, f.rule_id, f.rule_name) for f in summary.applied)
         for (path, rule_id, name), count in sorted(counts.items()):
             err.write(f"  {escape_controls(path)}: {count} x {rule_id} ({name})\n")
-    if not (args.show_fixes or wants_fixes(args)):
-        return  # a plain run's output stays as it was (its fixes are not even computed)
+    printed = args.format == "text" and not (args.quiet or args.fix_only or args.fix_diff)
+    if not (args.show_fixes or wants_fixes(args)) or printed:
+        return  # the text report says it after its summary (reporters/text.py)
     active = [f for f in findings if not f.suppressed]
     safe = sum(1 for f in active if applicable(f.fix, unsafe=False) and f.fix and f.fix.edits)
     hidden = sum(1 for f in active if applicable(f.fix, unsafe=True) and f.fix and f.fix.edits) - safe
@@ -234,33 +246,55 @@ def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[F
         err.write(f"ragfirst: {hidden} more fixable with --unsafe-fixes\n")
 
 
-def run_add_suppressions(reason: str, findings: list[Finding]) -> tuple[int, int, list[str]]:
+@dataclass(slots=True)
+class SuppressionRun:
+    added: int = 0
+    files: int = 0
+    problems: list[str] = field(default_factory=list)  # files that could not be read or written
+    refused: list[str] = field(default_factory=list)  # `path:line: codes` where no comment is legal
+
+
+def run_add_suppressions(reason: str, findings: list[Finding]) -> SuppressionRun:
     """`--add-suppressions REASON`: a `ragfirst: ignore[...] -- REASON` comment above every
-    line with an active finding (ruff's `--add-noqa`). (comments added, files, problems)"""
+    line with an active finding (ruff's `--add-noqa`); the lines where no comment is legal
+    (and notebook cells' lines: their comments would go inside the notebook's JSON) are
+    listed, not skipped in silence."""
     from ragfirst.fixes.suppression_edits import add_suppressions, language_for
     from ragfirst.fixes.text_edits import EditError, apply_edits
 
-    added, files, problems = 0, 0, []
-    for path, found in sorted(_by_file(findings).items()):
+    run = SuppressionRun()
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.suppressed or finding.rule_id in ("RF000", "RF001", "RF002"):
+            continue
+        if finding.cell is not None:
+            where = f"{finding.path}:cell {finding.cell.cell}:{finding.span.start_line}"
+            run.refused.append(f"{where}: {finding.rule_id} (a notebook cell: add the comment in the cell)")
+            continue
+        by_file.setdefault(finding.path, []).append(finding)
+    for path, found in sorted(by_file.items()):
         language = language_for(path)
         if language is None:
             continue
         try:
             original = read_fixable(Path(path))
         except OSError as exc:
-            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+            run.problems.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
         if original is None:
             continue
         fresh = [f for f in found if _fresh(f, original.text)]
-        edits, count = add_suppressions(original.text, path, language, fresh, reason)
-        if not edits:
+        outcome = add_suppressions(original.text, path, language, fresh, reason)
+        run.refused.extend(
+            f"{path}:{line}: {codes} (no comment is legal on this line)" for line, codes in outcome.refused
+        )
+        if not outcome.edits:
             continue
         try:
-            write_fixed(original, apply_edits(original.text, edits))
+            write_fixed(original, apply_edits(original.text, outcome.edits))
         except (FixWriteError, EditError) as exc:
-            problems.append(str(exc))
+            run.problems.append(str(exc))
             continue
-        added += count
-        files += 1
-    return added, files, problems
+        run.added += outcome.added
+        run.files += 1
+    return run
