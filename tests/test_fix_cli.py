@@ -206,37 +206,43 @@ def test_symlinked_file_is_not_written_through(project, capsys, tmp_path_factory
 
 # -- samples/ ------------------------------------------------------------------------
 
-SAMPLE_FIXES = {
-    "fastapi-service/app/routes/chat.py": (
-        '        messages=[{"role": "user", "content": question}],\n',
-        '        messages=[{"role": "user", "content": question}],\n        max_completion_tokens=4096,\n',
-    ),
-    "nextjs-app/app/api/summarize/route.ts": (
-        "    prompt: article,\n",
-        "    prompt: article,\n    maxOutputTokens: 4096,\n",
-    ),
-    "rag-app/app/summarize.py": (
-        'input=f"Summarize for a support agent:\\n\\n{text}")',
-        'input=f"Summarize for a support agent:\\n\\n{text}", max_output_tokens=4096)',
-    ),
-}
+EXPECTED = REPO_ROOT / "tests" / "fix_data" / "samples-fixed"
 
 
-def test_fix_on_samples_changes_exactly_what_docs_say(tmp_path, monkeypatch, capsys):
+def _expected_tree(*levels: str) -> dict[str, bytes]:
+    """The files `--fix` changes in samples/, as they must read after it (the `.expected`
+    suffix keeps linters and formatters off them); a later level adds to an earlier one."""
+    tree: dict[str, bytes] = {}
+    for level in levels:
+        for path in sorted((EXPECTED / level).rglob("*.expected")):
+            tree[path.relative_to(EXPECTED / level).as_posix().removesuffix(".expected")] = path.read_bytes()
+    return tree
+
+
+@pytest.mark.parametrize(("flags", "levels"), [((), ("safe",)), (("--unsafe-fixes",), ("safe", "unsafe"))])
+def test_fix_on_samples_gives_the_expected_tree(tmp_path, monkeypatch, capsys, flags, levels):
     copy = tmp_path / "samples"
     shutil.copytree(REPO_ROOT / "samples", copy)
     monkeypatch.chdir(copy)
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-25")
-    main(["check", "--no-cache", "--fix", "."])
+    main(["check", "--no-cache", "--fix", *flags, "."])
     capsys.readouterr()
+    expected = _expected_tree(*levels)
     changed = _differing(REPO_ROOT / "samples", copy)
-    assert sorted(changed) == sorted(SAMPLE_FIXES)
-    for relative, (before, after) in SAMPLE_FIXES.items():
-        original = (REPO_ROOT / "samples" / relative).read_text(encoding="utf-8")
-        assert (copy / relative).read_text(encoding="utf-8") == original.replace(before, after, 1)
+    assert changed == sorted(expected)  # every other file is byte for byte the original
+    for relative, content in expected.items():
+        assert (copy / relative).read_bytes() == content, relative
     docs = (REPO_ROOT / "docs" / "fixes.md").read_text(encoding="utf-8")
-    for relative in SAMPLE_FIXES:
+    for relative in expected:
         assert f"samples/{relative}" in docs
+    # Idempotent, and every fixed file still parses.
+    main(["check", "--no-cache", "--fix", *flags, "."])
+    capsys.readouterr()
+    assert _differing(REPO_ROOT / "samples", copy) == sorted(expected)
+    from ragfirst.fixes.apply import parses
+
+    for relative in expected:
+        assert parses(relative, (copy / relative).read_text(encoding="utf-8")), relative
 
 
 def _differing(left: Path, right: Path, prefix: str = "") -> list[str]:

@@ -55,7 +55,7 @@ class FixSummary:
 def _by_file(findings: list[Finding]) -> dict[str, list[Finding]]:
     grouped: dict[str, list[Finding]] = {}
     for finding in findings:
-        if not finding.suppressed and finding.cell is None:
+        if not finding.suppressed and (finding.cell is None or finding.path.lower().endswith(".ipynb")):
             grouped.setdefault(finding.path, []).append(finding)
     return grouped
 
@@ -63,8 +63,8 @@ def _by_file(findings: list[Finding]) -> dict[str, list[Finding]]:
 def _fresh(finding: Finding, text: str) -> bool:
     """Is the finding's line still the line it was found on? (A file edited between the
     analysis and this read gets no fix, rather than a misplaced one.)"""
-    if not finding.snippet or finding.snippet.startswith("suppression:"):
-        return True
+    if not finding.snippet or finding.snippet.startswith("suppression:") or finding.cell is not None:
+        return True  # a cell's line is checked in the cell (fixes/notebook_fixes.py)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     line = finding.span.start_line
     return 1 <= line <= len(lines) and redact_text(lines[line - 1].strip()) == finding.snippet

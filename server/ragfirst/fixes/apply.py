@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ragfirst.fixes.js_edits import js_parses, plain_module
+from ragfirst.fixes.js_edits import editable, js_parses
 from ragfirst.fixes.rule_fixes import fix_for, is_python
 from ragfirst.fixes.text_edits import EditError, apply_edits, overlaps
 from ragfirst.model import Finding, Fix, FixSafety
@@ -104,9 +104,13 @@ def parses(path: str, text: str) -> bool:
         from ragfirst.fixes.python_edits import python_parses
 
         return python_parses(text)
-    if plain_module(path):
+    if editable(path):
         return js_parses(text, path)
     lowered = path.lower()
+    if lowered.endswith(".ipynb"):
+        from ragfirst.fixes.notebook_fixes import notebook_parses
+
+        return notebook_parses(text)
     if lowered.endswith(".json"):
         try:
             json.loads(text)
