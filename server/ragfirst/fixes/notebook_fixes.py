@@ -30,15 +30,19 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 @lru_cache(maxsize=2)
-def _document(text: str) -> tuple[Any, Any] | None:
-    """The notebook as values, with the offset of every value (json_positions.py)."""
+def _document(text: str) -> tuple[Any, dict[tuple[Any, ...], int]] | None:
+    """The notebook as values, and where each cell-source string starts (just after its
+    quote). The notebook reader's own walk (notebook_json.py) is used: it decodes outputs
+    and images in one C call each, where a walk of every value costs seconds."""
+    from ragfirst.analyzers import notebook_json
     from ragfirst.analyzers.errors import AnalysisError
-    from ragfirst.analyzers.json_positions import parse_json
 
+    pos = notebook_json._Positions(text)
     try:
-        return parse_json(text)
+        document, _end = notebook_json._value(pos, notebook_json._skip(text, 0), ())
     except (AnalysisError, RecursionError, ValueError):
         return None
+    return document, pos.offsets
 
 
 def _cell_source(text: str, number: int) -> tuple[tuple[Any, ...], Any] | None:
@@ -108,22 +112,17 @@ def _with_breaks(original: str, lines: list[str]) -> str:
 
 def _source_edit(text: str, path: tuple[Any, ...], old: str | list[str], new_text: str) -> TextEdit | None:
     """The smallest edit of the file's text that makes the cell's source `new_text`."""
-    _document_value, positions = _document(text)  # type: ignore[misc]
-    start = positions.values.get(path)
-    if start is None:
+    _document_value, offsets = _document(text)  # type: ignore[misc]
+    tokens = _tokens(text, offsets, path, old)
+    if tokens is None:
         return None
-    try:
-        _value, end = json.JSONDecoder().raw_decode(text, start)
-    except ValueError:
-        return None
+    start, end, items = tokens
     old_json = text[start:end]
     ascii_only = not any(ord(ch) > 127 for ch in old_json)
     if isinstance(old, str):
         new_json = json.dumps(new_text, ensure_ascii=ascii_only)
     else:
-        new_json = _source_list(text, positions, path, old, new_text, ascii_only)
-        if new_json is None:
-            return None
+        new_json = _source_list(text[start:end], items, old, new_text, ascii_only)
     prefix = 0
     limit = min(len(old_json), len(new_json))
     while prefix < limit and old_json[prefix] == new_json[prefix]:
@@ -134,38 +133,56 @@ def _source_edit(text: str, path: tuple[Any, ...], old: str | list[str], new_tex
     return TextEdit(span_of(text, start + prefix, end - suffix), new_json[prefix : len(new_json) - suffix])
 
 
-def _source_list(
-    text: str, positions: Any, path: tuple[Any, ...], old: list[str], new_text: str, ascii_only: bool
-) -> str | None:
-    """Jupyter's list of lines for `new_text`, each unchanged item in its own JSON text."""
-    new = _LINE.findall(new_text)
-    tokens = []
-    for index in range(len(old)):
-        begin = positions.values.get((*path, index))
+def _tokens(
+    text: str, offsets: dict[tuple[Any, ...], int], path: tuple[Any, ...], old: str | list[str]
+) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """Where the source value is in the text ([start, end)) and, for a list, where each of
+    its items is (relative to start)."""
+    decoder = json.JSONDecoder()
+    if isinstance(old, str):
+        begin = offsets.get(path)
         if begin is None:
             return None
-        _value, finish = json.JSONDecoder().raw_decode(text, begin)
-        tokens.append(text[begin:finish])
-    start = positions.values[path]
-    if old:
-        first = positions.values[(*path, 0)]
-        opening = text[start + 1 : first]  # `[` to the first item: the line break and indent
-        _value, last_end = json.JSONDecoder().raw_decode(text, positions.values[(*path, len(old) - 1)])
-        _value, end = json.JSONDecoder().raw_decode(text, start)
-        closing = text[last_end : end - 1]
-        separator = "," + opening if opening.strip() == "" else ", "
-    else:
-        opening, closing, separator = "", "", ", "
-    items: list[str] = []
+        _value, finish = decoder.raw_decode(text, begin - 1)
+        return begin - 1, finish, []
+    if not old:
+        return None  # an empty cell has no finding to fix
+    items = []
+    for index in range(len(old)):
+        begin = offsets.get((*path, index))
+        if begin is None:
+            return None
+        _value, finish = decoder.raw_decode(text, begin - 1)
+        items.append((begin - 1, finish))
+    start = items[0][0] - 1
+    while start >= 0 and text[start] in " \t\r\n":
+        start -= 1
+    end = items[-1][1]
+    while end < len(text) and text[end] in " \t\r\n":
+        end += 1
+    if start < 0 or text[start] != "[" or end >= len(text) or text[end] != "]":
+        return None
+    return start, end + 1, [(b - start, f - start) for b, f in items]
+
+
+def _source_list(
+    old_json: str, items: list[tuple[int, int]], old: list[str], new_text: str, ascii_only: bool
+) -> str:
+    """Jupyter's list of lines for `new_text`, each unchanged item in its own JSON text,
+    the items laid out as the old list lays them out."""
+    new = _LINE.findall(new_text)
+    tokens = [old_json[b:f] for b, f in items]
+    opening = old_json[1 : items[0][0]]  # `[` to the first item: a line break and indent
+    closing = old_json[items[-1][1] : -1]
+    separator = "," + opening if len(items) < 2 else old_json[items[0][1] : items[1][0]]
+    result: list[str] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            items.extend(tokens[i1:i2])
+            result.extend(tokens[i1:i2])
         else:
-            items.extend(json.dumps(line, ensure_ascii=ascii_only) for line in new[j1:j2])
-    if not old and items:
-        return "[" + ", ".join(items) + "]"
-    return "[" + opening + separator.join(items) + closing + "]"
+            result.extend(json.dumps(line, ensure_ascii=ascii_only) for line in new[j1:j2])
+    return "[" + opening + separator.join(result) + closing + "]"
 
 
 def notebook_parses(text: str) -> bool:
