@@ -274,6 +274,13 @@ const r = await generateText(opts);
 """
 
 
+def test_rf401_cap_goes_into_an_object_two_calls_to_the_same_function_share():
+    text = SHARED + "const again = await generateText(opts);\n"
+    fixed = settle("route.ts", text, unsafe=True)
+    assert fixed.count("maxOutputTokens: 4096") == 1
+    assert "RF401" not in active("route.ts", fixed)
+
+
 def test_rf401_cap_goes_into_the_options_object_the_call_uses():
     fix = fix_of("route.ts", SHARED, "RF401")
     assert fix.safety is FixSafety.UNSAFE  # other code may read the object
@@ -293,9 +300,13 @@ def test_rf401_cap_goes_into_the_options_object_the_call_uses():
             "const r =", 'function f() { const opts = { prompt: "z" }; return opts; }\nconst r ='
         ),  # two definitions
         SHARED.replace("const r =", "function g(opts) { return opts; }\nconst r ="),  # a parameter
+        SHARED.replace("const r =", "Object.assign(opts, { maxOutputTokens: 100 });\nconst r ="),
+        SHARED.replace("const r =", "setUp(opts);\nconst r ="),  # might set a cap
+        SHARED.replace("const r =", "const more = { ...opts, temperature: 0 };\nconst r ="),
     ],
 )
 def test_rf401_no_edit_when_the_options_object_is_not_one_definition(variant):
     findings = [f for f in lint(variant, "route.ts") if f.rule_id == "RF401"]
+    assert findings  # the rule fires: only the edit is withheld
     fix_text("route.ts", variant, findings, unsafe=True)
     assert all(f.fix is None for f in findings)

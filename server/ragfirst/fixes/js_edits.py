@@ -189,7 +189,10 @@ def call_at(text: str, path: str, span: Span) -> JsCall | None:
 def shared_options(call: JsCall) -> JsCall | None:
     """`const opts = {...}; generateText(opts)`: the call with `opts`'s object literal as
     its options, when the call's first argument is a name with exactly one definition in
-    the file (one declarator, never assigned again) whose value is an object literal."""
+    the file (one declarator, never assigned again) whose value is an object literal, and
+    the name is used nowhere else than as the first argument of calls to the same function
+    (`Object.assign(opts, ...)`, `opts.x = ...`, `{ ...opts }` or `setUp(opts)` might set
+    a cap, or read an object a cap would change)."""
     if call.options() is not None:
         return None
     args = call.node.child_by_field_name("arguments")
@@ -197,6 +200,8 @@ def shared_options(call: JsCall) -> JsCall | None:
     if first is None or first.type != "identifier":
         return None
     name = _node_text(first, call.data)
+    callee = call.node.child_by_field_name("function") or call.node.child_by_field_name("constructor")
+    callee_text = _node_text(callee, call.data) if callee is not None else None
     values = []
     stack = [_root(call.node)]
     while stack:
@@ -209,6 +214,12 @@ def shared_options(call: JsCall) -> JsCall | None:
             left = node.child_by_field_name("left")
             if left is not None and left.type == "identifier" and _node_text(left, call.data) == name:
                 return None  # assigned again: which object reaches the call is not one
+        elif (
+            node.type in ("identifier", "shorthand_property_identifier")
+            and _node_text(node, call.data) == name
+        ):
+            if not _declared_or_passed(node, callee_text, call.data):
+                return None
         elif node.type in ("formal_parameters", "required_parameter", "optional_parameter") and any(
             _node_text(c, call.data) == name for c in node.named_children if c.type == "identifier"
         ):
@@ -217,6 +228,23 @@ def shared_options(call: JsCall) -> JsCall | None:
     if len(values) != 1 or values[0] is None or values[0].type != "object":
         return None
     return JsCall(call.text, call.data, call.node, values[0])
+
+
+def _declared_or_passed(node: tree_sitter.Node, callee_text: str | None, data: bytes) -> bool:
+    """Is this use of the name its declaration, or the first argument of a call to
+    `callee_text`?"""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "variable_declarator" and parent.child_by_field_name("name") == node:
+        return True
+    if parent.type != "arguments" or parent.named_children[0] != node:
+        return False
+    call = parent.parent
+    function = (
+        call.child_by_field_name("function") or call.child_by_field_name("constructor") if call else None
+    )
+    return function is not None and _node_text(function, data) == callee_text
 
 
 def _root(node: tree_sitter.Node) -> tree_sitter.Node:
