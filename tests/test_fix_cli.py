@@ -312,6 +312,31 @@ def test_add_suppressions_lists_the_lines_where_no_comment_is_legal(project, cap
     assert "page.ts:4:" in out and "config.json:1:" in out and "app.py" not in out
 
 
+def test_add_suppressions_writes_into_notebook_cells(project, capsys):
+    import json
+
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# notes"]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["!pip install openai\n", *CHAT.splitlines(keepends=True)],
+        },
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+    (project / "demo.ipynb").write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "--add-suppressions", "known", ".")
+    assert code == 0 and "added 1 suppression comment(s) in 1 file(s)" in err, err
+    fixed = (project / "demo.ipynb").read_text(encoding="utf-8")
+    source = json.loads(fixed)["cells"][1]["source"]
+    assert source[4:6] == ["# ragfirst: ignore[RF401] -- known\n", CHAT.splitlines(keepends=True)[3]]
+    assert '\n    "# ragfirst: ignore[RF401] -- known\\n",\n' in fixed  # the file's own layout
+    code, out, _ = run(capsys, ".")
+    assert code == 0, out
+
+
 def test_add_suppressions_needs_a_one_line_reason(project, capsys):
     code, _, err = run(capsys, "--add-suppressions", "  ", ".")
     assert code == 2 and "one-line REASON" in err

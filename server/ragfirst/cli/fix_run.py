@@ -256,9 +256,8 @@ class SuppressionRun:
 
 def run_add_suppressions(reason: str, findings: list[Finding]) -> SuppressionRun:
     """`--add-suppressions REASON`: a `ragfirst: ignore[...] -- REASON` comment above every
-    line with an active finding (ruff's `--add-noqa`); the lines where no comment is legal
-    (and notebook cells' lines: their comments would go inside the notebook's JSON) are
-    listed, not skipped in silence."""
+    line with an active finding (ruff's `--add-noqa`), in a notebook inside the cell's
+    source; the lines where no comment is legal are listed, not skipped in silence."""
     from ragfirst.fixes.suppression_edits import add_suppressions, language_for
     from ragfirst.fixes.text_edits import EditError, apply_edits
 
@@ -266,10 +265,6 @@ def run_add_suppressions(reason: str, findings: list[Finding]) -> SuppressionRun
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.suppressed or finding.rule_id in ("RF000", "RF001", "RF002"):
-            continue
-        if finding.cell is not None:
-            where = f"{finding.path}:cell {finding.cell.cell}:{finding.span.start_line}"
-            run.refused.append(f"{where}: {finding.rule_id} (a notebook cell: add the comment in the cell)")
             continue
         by_file.setdefault(finding.path, []).append(finding)
     for path, found in sorted(by_file.items()):
@@ -284,17 +279,25 @@ def run_add_suppressions(reason: str, findings: list[Finding]) -> SuppressionRun
         if original is None:
             continue
         fresh = [f for f in found if _fresh(f, original.text)]
-        outcome = add_suppressions(original.text, path, language, fresh, reason)
-        run.refused.extend(
-            f"{path}:{line}: {codes} (no comment is legal on this line)" for line, codes in outcome.refused
-        )
-        if not outcome.edits:
+        if path.lower().endswith(".ipynb"):  # comments go into the cells' sources
+            from ragfirst.fixes.notebook_fixes import notebook_suppressions
+
+            edits, added, refused = notebook_suppressions(original.text, fresh, reason)
+            run.refused.extend(f"{path}:{where}" for where in refused)
+        else:
+            outcome = add_suppressions(original.text, path, language, fresh, reason)
+            edits, added = outcome.edits, outcome.added
+            run.refused.extend(
+                f"{path}:{line}: {codes} (no comment is legal on this line)"
+                for line, codes in outcome.refused
+            )
+        if not edits:
             continue
         try:
-            write_fixed(original, apply_edits(original.text, outcome.edits))
+            write_fixed(original, apply_edits(original.text, edits))
         except (FixWriteError, EditError) as exc:
             run.problems.append(str(exc))
             continue
-        run.added += outcome.added
+        run.added += added
         run.files += 1
     return run

@@ -192,3 +192,47 @@ def notebook_parses(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(document, dict) and ("cells" in document or "worksheets" in document)
+
+
+def notebook_suppressions(
+    text: str, findings: list[Finding], reason: str
+) -> tuple[list[TextEdit], int, list[str]]:
+    """`--add-suppressions` in a notebook: each flagged code cell gets its comments as a
+    Python file would, written back into the cell's source. (edits of the .ipynb text,
+    comments added, `cell N:line: RULES` of the lines that could take none)."""
+    from ragfirst.fixes.suppression_edits import add_suppressions
+
+    by_cell: dict[int, list[Finding]] = {}
+    refused: list[str] = []
+    for finding in findings:
+        if finding.cell is None or finding.cell.output:
+            if finding.cell is not None:
+                refused.append(f"cell {finding.cell.cell}: {finding.rule_id} (in printed output)")
+            continue
+        by_cell.setdefault(finding.cell.cell, []).append(finding)
+    edits: list[TextEdit] = []
+    added = 0
+    for number, found in sorted(by_cell.items()):
+        located = _cell_source(text, number)
+        if located is None:
+            refused.extend(f"cell {number}:{f.span.start_line}: {f.rule_id} (not a code cell)" for f in found)
+            continue
+        path, source = located
+        cell_text = source if isinstance(source, str) else "".join(source)
+        plain = [replace(f, cell=None) for f in found]
+        outcome = add_suppressions(cell_text, "cell.py", "python", plain, reason)
+        refused.extend(
+            f"cell {number}:{line}: {codes} (no comment is legal on this line)"
+            for line, codes in outcome.refused
+        )
+        if not outcome.edits:
+            continue
+        try:
+            fixed = apply_edits(cell_text, outcome.edits)
+        except EditError:
+            continue
+        edit = _source_edit(text, path, source, fixed)
+        if edit is not None:
+            edits.append(edit)
+            added += outcome.added
+    return edits, added, refused
