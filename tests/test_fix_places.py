@@ -310,3 +310,22 @@ def test_rf401_no_edit_when_the_options_object_is_not_one_definition(variant):
     assert findings  # the rule fires: only the edit is withheld
     fix_text("route.ts", variant, findings, unsafe=True)
     assert all(f.fix is None for f in findings)
+
+
+# -- line endings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "unsafe"),
+    [
+        ("App.vue", VUE, False),
+        ("config.yaml", APP_CONFIG, True),
+        ("demo.ipynb", notebook(CELL), False),
+        ("route.ts", SHARED, True),
+    ],
+)
+def test_crlf_files_stay_crlf(path, text, unsafe):
+    lf = settle(path, text, unsafe=unsafe)
+    assert lf != text
+    crlf = settle(path, text.replace("\n", "\r\n"), unsafe=unsafe)
+    assert crlf == lf.replace("\n", "\r\n")

@@ -229,3 +229,23 @@ async def test_fix_all_runs_the_rounds_of_fix_and_writes_what_it_writes(client, 
     await wait_for(lambda: codes(client, uri) == [])
     # The rounds ran on unsaved text: the project model still holds the user's text.
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == TWO_ROUNDS
+
+
+VUE = (
+    "<template>\n  <div>{{ answer }}</div>\n</template>\n\n"
+    '<script setup lang="ts">\nimport OpenAI from "openai";\nconst client = new OpenAI();\n'
+    'const answer = await client.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });\n'
+    "</script>\n"
+)
+
+
+async def test_a_vue_component_gets_its_quick_fix_in_the_script_block(client, tmp_path):
+    await start(client, tmp_path)
+    uri = open_doc(client, tmp_path / "App.vue", VUE, "vue")
+    await wait_for(lambda: codes(client, uri) == ["RF401"])
+    fix = next(a for a in await actions_for(client, uri) if a.title == "Add max_completion_tokens: 4096")
+    fixed = apply(VUE, fix.edit, 1)
+    assert "messages: [], max_completion_tokens: 4096 });\n</script>\n" in fixed
+    assert fixed.startswith(VUE.split("<script")[0])
+    change_doc(client, uri, 2, fixed)
+    await wait_for(lambda: codes(client, uri) == [])
