@@ -329,3 +329,26 @@ def test_crlf_files_stay_crlf(path, text, unsafe):
     assert lf != text
     crlf = settle(path, text.replace("\n", "\r\n"), unsafe=unsafe)
     assert crlf == lf.replace("\n", "\r\n")
+
+
+def test_a_query_model_in_a_config_is_replaced_by_its_parser_position():
+    # RF302's edit of the query side when that side is a config value (the same helper
+    # the rule's fix uses): the value keeps its quoting; an ambiguous line gets none.
+    from ragfirst.fixes.rag_fixes import _replace_string_on_line
+    from ragfirst.fixes.text_edits import apply_edits
+
+    text = 'embedding:\n  model: "text-embedding-3-small"  # docs\nquery: {model: text-embedding-3-small}\n'
+    for line in (2, 3):
+        edit = _replace_string_on_line(
+            "rag.yaml", text, line, "text-embedding-3-small", "text-embedding-3-large"
+        )
+        fixed = apply_edits(text, [edit])
+        assert parses("rag.yaml", fixed) and fixed.count("text-embedding-3-large") == 1
+    assert '"text-embedding-3-large"  # docs' in apply_edits(
+        text,
+        [_replace_string_on_line("rag.yaml", text, 2, "text-embedding-3-small", "text-embedding-3-large")],
+    )
+    two = "pair: {a: m-1, b: m-1}\n"
+    assert _replace_string_on_line("rag.yaml", two, 1, "m-1", "m-2") is None
+    edit = _replace_string_on_line("rag.json", '{"model": "a-b"}\n', 1, "a-b", "c-d")
+    assert apply_edits('{"model": "a-b"}\n', [edit]) == '{"model": "c-d"}\n'

@@ -9,6 +9,7 @@ title names both places.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -102,6 +103,15 @@ def _replace_string_on_line(path: str, text: str, line: int, old: str, new: str)
         node = found[0]
         quote = node.quote
         return TextEdit(parsed.span(node), f"{node.prefix}{quote}{new}{quote}")
+    from ragfirst.fixes import config_edits
+
+    if config_edits.is_yaml(path) or config_edits.is_json(path):
+        values = [v for v in config_edits.value_on_line(text, path, line) if v.value == old]
+        if len(values) != 1:
+            return None
+        value = values[0]
+        written = config_edits.yaml_string(new, value) if config_edits.is_yaml(path) else json.dumps(new)
+        return config_edits.replace(text, value, written)
     source = js_edits.source_for(text, path)
     if source is None:
         return None
