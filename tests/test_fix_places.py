@@ -352,3 +352,19 @@ def test_a_query_model_in_a_config_is_replaced_by_its_parser_position():
     assert _replace_string_on_line("rag.yaml", two, 1, "m-1", "m-2") is None
     edit = _replace_string_on_line("rag.json", '{"model": "a-b"}\n', 1, "a-b", "c-d")
     assert apply_edits('{"model": "a-b"}\n', [edit]) == '{"model": "c-d"}\n'
+
+
+def test_a_config_is_never_written_unparsable(monkeypatch):
+    from ragfirst.fixes import apply
+    from ragfirst.model import Fix, Span, TextEdit
+
+    for path, text, broken in (
+        ("config.yaml", APP_CONFIG, "dimension: [768"),
+        ("config.json", '{"a": 1}\n', '{"a": '),
+        ("config.toml", "a = 1\n", "a = = 1"),
+    ):
+        findings = [f for f in lint(APP_CONFIG, "config.yaml") if f.rule_id == "RF301"]
+        bad = Fix("break it", (TextEdit(Span(1, 0, 1, len(text.splitlines()[0])), broken),), FixSafety.UNSAFE)
+        monkeypatch.setattr(apply, "fix_for", lambda finding, _text, bad=bad: bad)
+        outcome = fix_text(path, text, findings, unsafe=True)
+        assert outcome.text == text and "not parse" in (outcome.problem or ""), path

@@ -99,7 +99,7 @@ def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
 
 def parses(path: str, text: str) -> bool:
     """Does the fixed text still parse as its language? (Other files: yes, as their fixes
-    only touch comments.)"""
+    only touch comments.) A config file is never written unparsable."""
     if is_python(path):
         from ragfirst.fixes.python_edits import python_parses
 
@@ -115,6 +115,13 @@ def parses(path: str, text: str) -> bool:
         try:
             json.loads(text)
         except ValueError:
+            return False
+    if lowered.endswith(".toml"):
+        import tomllib
+
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
             return False
     if lowered.endswith((".yaml", ".yml")):
         import yaml
