@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from ragfirst.lsp.comment_positions import line_breaks
-from ragfirst.lsp.edits import document_lines
+from ragfirst.fixes.comment_positions import line_breaks
+from ragfirst.fixes.suppression_comments import document_lines
 from ragfirst.lsp.python_breaks import PythonBreaks
 
 CASES = {

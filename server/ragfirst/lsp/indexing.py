@@ -18,9 +18,9 @@ from lsprotocol import types
 from ragfirst.analyzers.registry import language_of
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import read_file_bytes
+from ragfirst.fixes.suppression_comments import document_lines
 from ragfirst.lsp.diagnostics import diagnostics_for
 from ragfirst.lsp.disk_scan import DirectoryStamps
-from ragfirst.lsp.edits import document_lines
 from ragfirst.lsp.exclusion import excluded_in_folders
 from ragfirst.lsp.uris import is_config_file, is_rule_pack, uri_to_path
 

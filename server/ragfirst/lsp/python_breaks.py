@@ -2,7 +2,7 @@
 statements an edit did not touch.
 
 Every published diagnostic carries its ready-made suppression edit (`DiagnosticData`), and
-placing it needs the document's real line breaks (lsp/comment_positions.py: Python's
+placing it needs the document's real line breaks (fixes/comment_positions.py: Python's
 tokenizer over the whole text). For a 2,000-line file that tokenizing took longer than the
 analysis itself, on every edit. The tokenizer's state is empty at the start of a top-level
 statement, so the breaks of a document are those of its top-level statements
@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 
 from ragfirst.analyzers.python_chunks import top_level_chunks
-from ragfirst.lsp.comment_positions import Breaks, line_breaks
+from ragfirst.fixes.comment_positions import Breaks, line_breaks
 
 MAX_PIECES = 20_000
 
