@@ -168,7 +168,7 @@ def lint_unsaved(session: Any, uri: str, text: str, language_id: str) -> list[Fi
     engine = session.engine_for(settings)
     shown = session.display_path(path)
     with session._lock:
-        model = session.model
+        model = session.models.model_for(session.folder_for(path))  # the document's own folder
         entry = model.files.get(shown)
         state = model.projects.get(entry.project) if entry is not None else None
         imports = entry.analysis.used_imports if entry is not None else []
