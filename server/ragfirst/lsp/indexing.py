@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ragfirst.analyzers.registry import language_of
+from ragfirst.engine import progress
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import read_file_bytes
 from ragfirst.lsp.diagnostics import diagnostics_for
@@ -152,23 +153,20 @@ class Indexer:
                     lambda p, message: log.warning("ragfirst: %s: %s", p, message),
                 )
             )
-        for count, path in enumerate(files, 1):
-            uri = path.resolve().as_uri()
-            if uri in session.documents:
-                continue  # the editor's buffer is the truth for open documents
-            settings = session.settings_for(path)
-            engine = session.engine_for(settings)
-            stamp = _stamp(path)
-            try:
-                data = read_file_bytes(path, settings.max_file_size)  # no FIFO can block
-            except OSError:
-                continue
-            session.update_model(path, data, settings, engine)
+        files = [path for path in files if path.resolve().as_uri() not in session.documents]
+        stamps = {path: _stamp(path) for path in files}  # before reading: a later change shows
+
+        def reported(done: int, total: int) -> None:
+            if report is not None and total and (done % 25 == 0 or done == total):
+                report(done, total)
+
+        # One batch load, as the CLI's run loads files (Workspace.load); it links the model.
+        with progress.watching(reported):
+            loaded = session.load(files)
+        for path in loaded:
+            stamp = stamps.get(path)
             if stamp is not None:
-                session.disk[uri] = stamp
-            if report is not None and (count % 25 == 0 or count == len(files)):
-                report(count, len(files))
-        session.relink()
+                session.disk[path.resolve().as_uri()] = stamp
         # The index lives as long as the server: moved out of the collector's generations,
         # later collections (during edits) no longer walk it. Reference counting still frees
         # an entry when it is replaced.
