@@ -29,7 +29,14 @@ from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
 from ragfirst.model import Finding
-from ragfirst.reporters.paths import display_found, display_path, lexical_display_path, present
+from ragfirst.reporters.paths import (
+    Places,
+    display_found,
+    display_path,
+    lexical_display_path,
+    present,
+    shown_index,
+)
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.loader import load_ruleset
 
@@ -170,7 +177,13 @@ def lint_paths(
     for item in unreadable:
         result.projects.setdefault(item.home, ProjectIndex())
     asked = [item for item in planned if not item.context_only]
-    _finalize_all([*asked, *unreadable], result, snapshot, workspace)
+    places = _Places(workspace)
+    _finalize_all([*asked, *unreadable], result, snapshot, places)
+    # The report reads the projects' facts: their places as shown, like the findings'.
+    roots = {item.home: item.key.root for item in [*planned, *unreadable]}
+    result.projects = {
+        home: shown_index(index, places(home, roots[home])) for home, index in result.projects.items()
+    }
     result.findings.sort(key=Finding.sort_key)
     if snapshot is not None:
         snapshot.store(result)
@@ -234,8 +247,27 @@ class _Plan:
                 self.add(found, first.scan_root, first.home, context_only=True)
 
 
+class _Places:
+    """Each project's `Places` (reporters/paths.py), made when a finding needs one."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._by_home: dict[Path, Places] = {}
+        self._ids: dict[str, list[str]] | None = None
+
+    def __call__(self, home: Path, root: str) -> Places:
+        found = self._by_home.get(home)
+        if found is None:
+            if self._ids is None:
+                self._ids = {}
+                for key in self.workspace.files:
+                    self._ids.setdefault(key.root, []).append(key.id)
+            found = self._by_home[home] = Places(root, home, self._ids.get(root, []))
+        return found
+
+
 def _finalize_all(
-    items: list[_Planned], result: LintResult, snapshot: _Snapshotting | None, workspace: Workspace
+    items: list[_Planned], result: LintResult, snapshot: _Snapshotting | None, places: _Places
 ) -> None:
     """Finalize every file with something to finalize, or take its findings from the
     snapshot when nothing they depend on changed; then give them their display paths
@@ -266,11 +298,12 @@ def _finalize_all(
                 )
             assert item.engine is not None
             with recording_reads() as reads:  # the data files its findings come from
-                if item.key in workspace.files:
-                    findings = workspace.findings_for(item.key, context)
+                if item.key in places.workspace.files:
+                    findings = places.workspace.findings_for(item.key, context)
                 else:  # an unreadable directory or .gitignore: its one RF000
                     findings = item.engine.finalize(analysis, project, item.settings, context)
-            findings = present(findings, item.shown or display_found(item.path, *_where(item)))
+            shown = item.shown or display_found(item.path, *_where(item))
+            findings = present(findings, shown, places(item.home, item.key.root))
             if snapshot is not None:  # stored as shown: a snapshot's scope is its directory
                 snapshot.remember(index, project_fingerprint, reads, findings)
         result.findings.extend(findings)
