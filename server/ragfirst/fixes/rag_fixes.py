@@ -14,7 +14,6 @@ from typing import Any
 
 from ragfirst.fixes import js_edits
 from ragfirst.model import Finding, Fix, FixSafety, TextEdit
-from ragfirst.reporters.paths import file_id
 
 OVERLAP_SHARE = 0.1  # 10% of the chunk, within the 10-15% most splitter guides give
 
@@ -26,7 +25,7 @@ def _is_python(path: str) -> bool:
 def _where_in(finding: Finding, where: str) -> int | None:
     """The line of a `path:line` place when it is in the finding's own file."""
     path, _, line = where.rpartition(":")
-    if path == file_id(finding) and line.isdigit():  # places are project-relative ids
+    if path == finding.path and line.isdigit():
         return int(line)
     return None
 
