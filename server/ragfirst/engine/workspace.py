@@ -261,6 +261,7 @@ class Workspace:
         """The file's findings; their paths are its id (relative to `context.base_dir`, the
         project root)."""
         entry = self.files.get(key)
-        if entry is None:
+        state = self.projects.get(key.root)
+        if entry is None or state is None:
             return []
-        return entry.engine.finalize(entry.analysis, self.index_for(key), entry.settings, context)
+        return entry.engine.finalize(entry.analysis, state.index, entry.settings, context)

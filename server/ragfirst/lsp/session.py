@@ -249,9 +249,9 @@ class Session:
             analysis, changed = self.update_model(path, data, settings, engine)
             if changed and uri is not None:
                 self.facts_changed_by.add(uri)
-            with self._lock:
-                project = self.model.index_for(self.key_for(path, settings))
-            findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
+            # Outside the lock: the other lint thread goes on (the entry and its project's
+            # index are read once, at the start).
+            findings = self.model.findings_for(self.key_for(path, settings), self.context_for(settings, path))
         finally:
             if was_enabled:
                 gc.enable()
