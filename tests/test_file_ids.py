@@ -147,3 +147,24 @@ def test_the_server_session_keys_a_document_once(project):
     assert [(f.rule_id, f.path, f.message) for f in first] == [(f.rule_id, f.path, f.message) for f in second]
     assert {f.rule_id for f in first} >= {"RF302"}
     assert session.remove(linked) and not session.model.files.get(keys[0])
+
+
+def test_a_project_inside_a_tests_directory_is_not_test_code_from_above(tmp_path, monkeypatch, capsys):
+    """Test code is decided on the file's path inside its project: `tests/app/train.py`
+    checked from above `tests/` used to count as test code (no findings), while the same
+    file checked from `tests/app` did not."""
+    root = tmp_path / "tests" / "app"
+    root.mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    (root / "train.py").write_text(
+        "from openai import OpenAI\nclient = OpenAI()\n"
+        "client.chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    (root / "tests").mkdir()
+    (root / "tests" / "test_train.py").write_text((root / "train.py").read_text())
+    monkeypatch.chdir(root)
+    inside = check(capsys, ".")
+    monkeypatch.chdir(tmp_path)
+    above = check(capsys, "tests/app")
+    assert [f["rule"] for f in inside["findings"]] == ["RF401"]  # the project's own tests/ are tests
+    assert [(f["rule"], f["path"]) for f in above["findings"]] == [("RF401", "tests/app/train.py")]
