@@ -147,6 +147,9 @@ def test_the_server_session_keys_a_document_once(project):
     assert [(f.rule_id, f.path, f.message) for f in first] == [(f.rule_id, f.path, f.message) for f in second]
     assert {f.rule_id for f in first} >= {"RF302"}
     assert session.remove(linked) and not session.model.files.get(keys[0])
+    # Deleted and reported by another spelling than the one it came in by: still removed.
+    session.analyze(linked, linked.read_bytes())
+    assert session.remove(real) and keys[0] not in session.model.files
 
 
 def test_a_project_inside_a_tests_directory_is_not_test_code_from_above(tmp_path, monkeypatch, capsys):

@@ -192,8 +192,9 @@ class Session:
     def remove(self, path: Path) -> bool:
         """Take a file out of the project model; True when it was there."""
         key = self.keys.pop(os.path.abspath(path), None)
-        if key is None:
-            return False
+        if key is None:  # named another way than when it came in (a link, a watcher's path)
+            key = self.key_for(path, self.settings_for(path))
+            self.keys.pop(os.path.abspath(path), None)
         with self._lock:
             self.paths.pop(key, None)
             removed = self.model.remove(key)
