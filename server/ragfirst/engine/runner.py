@@ -180,9 +180,9 @@ def lint_paths(
     places = _Places(workspace)
     _finalize_all([*asked, *unreadable], result, snapshot, places)
     # The report reads the projects' facts: their places as shown, like the findings'.
-    roots = {item.home: item.key.root for item in [*planned, *unreadable]}
+    roots = {item.home: (item.key.root, not item.scan_root.is_absolute()) for item in [*planned, *unreadable]}
     result.projects = {
-        home: shown_index(index, places(home, roots[home])) for home, index in result.projects.items()
+        home: shown_index(index, places(home, *roots[home])) for home, index in result.projects.items()
     }
     result.findings.sort(key=Finding.sort_key)
     if snapshot is not None:
@@ -255,14 +255,14 @@ class _Places:
         self._by_home: dict[Path, Places] = {}
         self._ids: dict[str, list[str]] | None = None
 
-    def __call__(self, home: Path, root: str) -> Places:
+    def __call__(self, home: Path, root: str, relative: bool = False) -> Places:
         found = self._by_home.get(home)
         if found is None:
             if self._ids is None:
                 self._ids = {}
                 for key in self.workspace.files:
                     self._ids.setdefault(key.root, []).append(key.id)
-            found = self._by_home[home] = Places(root, home, self._ids.get(root, []))
+            found = self._by_home[home] = Places(root, home, self._ids.get(root, []), relative)
         return found
 
 
@@ -303,7 +303,9 @@ def _finalize_all(
                 else:  # an unreadable directory or .gitignore: its one RF000
                     findings = item.engine.finalize(analysis, project, item.settings, context)
             shown = item.shown or display_found(item.path, *_where(item))
-            findings = present(findings, shown, places(item.home, item.key.root))
+            findings = present(
+                findings, shown, places(item.home, item.key.root, not item.scan_root.is_absolute())
+            )
             if snapshot is not None:  # stored as shown: a snapshot's scope is its directory
                 snapshot.remember(index, project_fingerprint, reads, findings)
         result.findings.extend(findings)

@@ -63,9 +63,10 @@ def lexical_display_path(path: Path | str) -> str:
 class Places:
     """A project's files as a person reads them: each file's id (relative to the project
     root, as findings carry it) and the path shown for it (relative to the working
-    directory, else the project root as named joined with the id)."""
+    directory, else the project root as the command line named it, joined with the id:
+    relative to the working directory when the paths given were relative)."""
 
-    def __init__(self, root: str, home: Path | str, ids: Iterable[str]) -> None:
+    def __init__(self, root: str, home: Path | str, ids: Iterable[str], relative: bool = False) -> None:
         cwd = os.getcwd()
         base = _resolved(cwd, cwd).replace(os.sep, "/").rstrip("/") + "/"
         prefix = root.rstrip("/") + "/"
@@ -74,7 +75,8 @@ class Places:
         self.same = prefix == base
         self._ids = set(ids)
         self._below = prefix[len(base) :] if prefix.startswith(base) else None
-        self._home = Path(home).as_posix().rstrip("/") + "/"
+        named = os.path.relpath(home, cwd) if relative else os.fspath(home)
+        self._home = Path(named).as_posix().rstrip("/") + "/"
 
     def shown(self, file_id: str) -> str:
         if self._below is not None:
