@@ -84,16 +84,24 @@ def test_one_file_named_many_ways_is_checked_once(project, monkeypatch, capsys):
     assert of(named, "app/rag.py") == expected
 
 
-@pytest.mark.parametrize("where", ["app", "work", "above"])
+@pytest.mark.parametrize("where", ["app", "work", "above", "sibling"])
 def test_findings_and_places_are_shown_from_the_working_directory(project, monkeypatch, capsys, where):
     """The same findings from anywhere; their path, the places their messages and fix
     titles name (`app/ingest.py:14`) and their fingerprints are relative to where the
-    command runs, as before file ids."""
+    command runs (or, outside it, as the command line named the project), as before
+    file ids."""
     monkeypatch.chdir(project)
     at_root = check(capsys, ".")
-    prefix = {"app": "", "work": "app/", "above": "work/app/"}[where]
-    monkeypatch.chdir({"app": project, "work": project.parent, "above": project.parent.parent}[where])
-    report = check(capsys, prefix + "." if prefix else ".")
+    work = project.parent
+    cwd, argument, prefix = {
+        "app": (project, ".", ""),
+        "work": (work, "app", "app/"),
+        "above": (work.parent, "work/app", "work/app/"),
+        "sibling": (work / "other", "../app", "../app/"),
+    }[where]
+    cwd.mkdir(exist_ok=True)
+    monkeypatch.chdir(cwd)
+    report = check(capsys, argument)
     assert len(report["findings"]) == len(at_root["findings"])
     for there, here in zip(at_root["findings"], report["findings"], strict=True):
         assert here["path"] == prefix + there["path"]
