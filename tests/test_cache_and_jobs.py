@@ -65,16 +65,16 @@ def test_a_changed_file_is_analysed_again(tree, capsys, tmp_path_factory):
 @pytest.fixture
 def hashed(monkeypatch):
     """The files whose bytes a run hashes (that is: reads), by content-key context."""
-    import ragfirst.engine.runner as runner
+    import ragfirst.engine.workspace_load as load
 
     seen: list[str] = []
-    real = runner.content_key
+    real = load.content_key
 
     def counting(data: bytes, display: str, max_bytes: int) -> str:
         seen.append(display.rsplit("\0", 1)[-1])
         return real(data, display, max_bytes)
 
-    monkeypatch.setattr(runner, "content_key", counting)
+    monkeypatch.setattr(load, "content_key", counting)
     return seen
 
 

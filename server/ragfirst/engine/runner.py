@@ -1,16 +1,15 @@
-"""Lint a set of paths: discover, analyze each file, build the project index, finalize.
-
-The CLI calls this; the language server uses the same Engine directly per document.
+"""`ragfirst check`'s run: plan the files named (each once, by its key), then drive the
+workspace (engine/workspace.py), the project model the language server drives too: `load`
+(cache, process pool), `relink`, `findings_for` each file asked for. On top of it, the
+run snapshot (run_snapshot.py) answers an unchanged run without loading anything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,35 +19,31 @@ from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.config.validation import validate_config
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
-from ragfirst.engine import progress
-from ragfirst.engine.cache import (
-    AnalysisCache,
-    StatSignature,
-    content_key,
-    rules_fingerprint,
-    stat_signature,
-)
+from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context, read_file_bytes
-from ragfirst.engine.outbound import escape_surrogates
-from ragfirst.engine.parallel import (
-    analyze_batch,
-    analyze_parallel,
-    cpu_count,
-    unreadable,
-)
+from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
+from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
 from ragfirst.model import Finding
-from ragfirst.real_paths import RealDirectories
+from ragfirst.reporters.paths import (
+    Places,
+    display_found,
+    display_path,
+    lexical_display_path,
+    present,
+    shown_index,
+)
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.loader import load_ruleset
 
 if TYPE_CHECKING:
-    from ragfirst.analyzers.python_exports import Environment
-    from ragfirst.engine.workspace import WorkspaceFile
+    from ragfirst.engine.workspace import Workspace
+
+__all__ = ["PARALLEL_MIN_FILES", "EngineCache", "LintResult", "display_path", "lint_paths", "lint_sources"]
 
 
 @dataclass(slots=True)
@@ -65,62 +60,6 @@ class LintResult:
     @property
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed]
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, POSIX separators either way."""
-    cwd = os.getcwd()
-    text = os.fspath(path)
-    # A file that is not a link resolves to its resolved directory plus its name: one
-    # lstat instead of resolving every component of every path.
-    if os.path.islink(text):
-        resolved = os.path.realpath(text)
-    else:
-        directory, name = os.path.split(text)
-        resolved = os.path.join(_resolved(cwd, directory), name)
-    base = _resolved(cwd, cwd)
-    base = base if base.endswith(os.sep) else base + os.sep
-    if resolved.startswith(base):
-        return escape_surrogates(resolved[len(base) :].replace(os.sep, "/"))
-    return escape_surrogates(path.as_posix())  # a non-UTF-8 name: printable, storable
-
-
-_REAL_DIRECTORIES = RealDirectories()
-
-
-@lru_cache(maxsize=4096)
-def _display_prefix(cwd: str, directory: str) -> str | None:
-    """What display_path puts before the name of a file (not a link) in `directory`: its
-    resolved path relative to the working directory, with a trailing "/" ("" for the
-    working directory itself); None when it is not below the working directory."""
-    resolved = _resolved(cwd, directory) + os.sep
-    base = _resolved(cwd, cwd)
-    base = base if base.endswith(os.sep) else base + os.sep
-    if not resolved.startswith(base):
-        return None
-    return resolved[len(base) :].replace(os.sep, "/")
-
-
-def _display_found(cwd: str, found: FoundFile) -> str:
-    """display_path for a discovered file, from its directory's cached prefix."""
-    prefix = None if found.is_link else _display_prefix(cwd, found.directory)
-    if prefix is None:
-        return display_path(Path(found.path))
-    return escape_surrogates(prefix + found.name)
-
-
-@lru_cache(maxsize=4096)
-def _resolved(cwd: str, directory: str) -> str:
-    """`directory` (relative to `cwd`) with links resolved; cached per working directory."""
-    return _REAL_DIRECTORIES(os.path.join(cwd, directory))
-
-
-def _lexical_display_path(path: Path) -> str:
-    """Like display_path, without following links (for a path that links out of the root)."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(os.getcwd())).as_posix()
-    except ValueError:
-        return display_path(path)
 
 
 class EngineCache:
@@ -147,52 +86,13 @@ class EngineCache:
         return self._engines[key]
 
 
-PARALLEL_MIN_FILES = 200
-"""Below this many files to analyse, a process pool costs more than it saves."""
-
-
 @dataclass(slots=True)
-class _Planned:
-    path: str | Path  # as discovered (a str), or a Path reported by discovery
-    scan_root: Path
-    settings: Settings
-    engine: Engine | None  # None until needed: a run answered by its snapshot loads no rules
-    shown: str
-    analysis: FileAnalysis | None = None
-    project: Path | None = None  # the project root (project_roots.ProjectRoots)
+class _Planned(PlannedFile):
+    scan_root: Path = Path(".")
+    home: Path = Path(".")  # the project root as named (the directory asked for, if none)
+    marked: Path | None = None  # the root a config, manifest or VCS marks (project_roots.py)
     context_only: bool = False  # in the project but not asked for: facts, never findings
-
-
-@dataclass(slots=True)
-class _FileIds:
-    """What the cache knows each planned file by (by index): its key context (rules tag and
-    display path, until the bytes are hashed), its stat id and its stat signature."""
-
-    keys: dict[int, str] = field(default_factory=dict)
-    stat_ids: dict[int, str] = field(default_factory=dict)
-    signatures: dict[int, StatSignature] = field(default_factory=dict)
-    checked_ns: int = 0  # taken before any stat: see cache.RACY_SECONDS
-
-
-def _file_ids(planned: list[_Planned]) -> _FileIds:
-    ids = _FileIds(checked_ns=time.time_ns())
-    cwd = os.getcwd() + os.sep
-    tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
-    for index, item in enumerate(planned):
-        extra = item.settings.extra_rules
-        tag = tags.get(extra)
-        if tag is None:  # hashes every rule file: once per set of packs, not per file
-            tag = tags[extra] = rules_fingerprint(extra)
-        ids.keys[index] = f"{tag}\0{item.shown}"
-        try:
-            ids.signatures[index] = stat_signature(item.path)
-        except OSError:
-            continue  # reading it will fail too, and say why
-        # Any spelling that names this file from this directory will do: it keys a cache.
-        path = os.fspath(item.path)
-        where = path if os.path.isabs(path) else cwd + path
-        ids.stat_ids[index] = f"{ids.keys[index]}\0{item.settings.max_file_size}\0{escape_surrogates(where)}"
-    return ids
+    shown: str = ""  # a display path already known (an unreadable directory), else ""
 
 
 def lint_paths(
@@ -203,29 +103,34 @@ def lint_paths(
     jobs: int | None = None,
     cache: AnalysisCache | None = None,
 ) -> LintResult:
-    """Lint files and trees. `jobs=None` picks: one process for small runs, all cores for
-    large ones. `cache` skips re-analysing files whose bytes and rules did not change, and
-    re-finalizing files none of whose inputs changed (run_snapshot)."""
+    """Lint files and trees through the workspace (engine/workspace.py): plan the files,
+    `load` them (cache, process pool), `relink`, then each asked-for file's findings.
+    `jobs=None` picks: one process for small runs, all cores for large ones. `cache` skips
+    re-analysing files whose bytes and rules did not change, and re-finalizing files none
+    of whose inputs changed (run_snapshot)."""
     engines = engines or EngineCache()
     adjust = _per_settings(adjust)
     result = LintResult()
-    roots = ProjectRoots()
-    planned: list[_Planned] = []
+    plan = _Plan(resolver, adjust)
     unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
     for scan_root in paths:
+        scan_dir = scan_root if scan_root.is_dir() else scan_root.parent
 
-        def on_error(path: Path, message: str, scan_root: Path = scan_root) -> None:
+        def on_error(path: Path, message: str, scan_dir: Path = scan_dir) -> None:
             if any(item.path == path for item in unreadable):
                 return  # a .gitignore above two scanned paths: reported once
             # The settings of the directory holding it (an unlistable one cannot be entered).
             settings = adjust(resolver.for_path(path.parent))
-            shown = _lexical_display_path(path)  # a refused link is named, not followed
-            item = _Planned(path, scan_root, settings, engines.for_settings(settings), shown)
-            item.analysis = FileAnalysis(item.shown)
-            item.engine.record_error(item.analysis, message, 1, 0)
+            marked = plan.roots.root_of(path.parent, settings.root)
+            home = marked if marked is not None else scan_dir
+            root = plan.ids.real_directory(home)
+            key = plan.ids.key(path, root, is_link=False)  # a refused link is not followed
+            item = _Planned(path, key, settings, engines.for_settings(settings), home=home, marked=marked)
+            item.shown = lexical_display_path(path)
+            item.analysis = FileAnalysis(key.id)
+            item.engine.record_error(item.analysis, message, 1, 0)  # type: ignore[union-attr]
             unreadable.append(item)
 
-        cwd = os.getcwd()
         for found in discover_files(
             [scan_root],
             resolver.for_directory,
@@ -233,13 +138,11 @@ def lint_paths(
             on_error,
             result.skipped,
         ):
-            settings = adjust(found.settings)
-            item = _Planned(found.path, scan_root, settings, None, _display_found(cwd, found))
-            item.project = roots.root_of(Path(found.directory), settings.root)
-            planned.append(item)
+            plan.add(found, scan_root, scan_dir)
+    planned = plan.planned
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
-    planned.extend(_project_context(planned, paths, resolver, adjust, roots))
-    ids = _file_ids(planned) if cache is not None else None
+    plan.add_project_context(paths)
+    ids = cache_ids(planned) if cache is not None else None  # type: ignore[arg-type]
     snapshot = (
         _Snapshotting(cache, ids, planned, paths)
         if cache is not None and ids is not None and not unreadable
@@ -247,151 +150,128 @@ def lint_paths(
     )
     if snapshot is not None and snapshot.answer(result):
         return result
+    from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
+
     for item in planned:
         item.engine = engines.for_settings(item.settings)
-    _analyze_all(planned, jobs, cache, ids)
-    scan_dirs = {root: root if root.is_dir() else root.parent for root in paths}
-    # One project per root: samples/a and samples/b with their own pyproject.toml are two
-    # projects, and one's retrieval set-up must not appear in the other's messages.
-    members: dict[Path, list[int]] = {}
-    for index, item in enumerate(planned):
-        members.setdefault(_project_key(item, scan_dirs), []).append(index)
-    projects = result.projects = _link(planned, members, cache, ids)
+    where = {item.key: item.path for item in planned}
+
+    def read(key: FileKey) -> bytes | None:
+        try:
+            return read_file_bytes(where[key], workspace.files[key].settings.max_file_size)
+        except (OSError, KeyError):
+            return None
+
+    workspace = Workspace(read, cache)
+    one_project = {item.key.root: ProjectRoots.is_one_project(item.marked) for item in planned}
+    workspace.load(planned, jobs, ids, one_project.__getitem__)  # type: ignore[arg-type]
+    workspace.relink()
     for item in planned:
+        item.analysis = workspace.files[item.key].analysis
         if not item.context_only:
             result.files_checked += 1
-            result.files_parsed += item.analysis.parsed  # type: ignore[union-attr]
+            result.files_parsed += item.analysis.parsed
+    # One project per root: samples/a and samples/b with their own pyproject.toml are two
+    # projects, and one's retrieval set-up must not appear in the other's messages.
+    result.projects = {item.home: workspace.projects[item.key.root].index for item in planned}
     for item in unreadable:
-        item.project = roots.root_of(Path(item.path).parent, item.settings.root)
-        projects.setdefault(_project_key(item, scan_dirs), ProjectIndex())
+        result.projects.setdefault(item.home, ProjectIndex())
     asked = [item for item in planned if not item.context_only]
-    _finalize_all([*asked, *unreadable], projects, scan_dirs, result, snapshot)
+    places = _Places(workspace)
+    _finalize_all([*asked, *unreadable], result, snapshot, places)
+    # The report reads the projects' facts: their places as shown, like the findings'.
+    roots = {item.home: (item.key.root, not item.scan_root.is_absolute()) for item in [*planned, *unreadable]}
+    result.projects = {
+        home: shown_index(index, places(home, *roots[home])) for home, index in result.projects.items()
+    }
     result.findings.sort(key=Finding.sort_key)
     if snapshot is not None:
         snapshot.store(result)
     return result
 
 
-def _project_key(item: _Planned, scan_dirs: dict[Path, Path]) -> Path:
-    """The project a file belongs to: its root, else (nothing marks one) the directory
-    that was asked for."""
-    return item.project if item.project is not None else scan_dirs[item.scan_root]
+class _Plan:
+    """The files of a run, each once (by its key, whatever path named it), with their
+    settings and project."""
 
+    def __init__(self, resolver: ConfigResolver, adjust: Callable[[Settings], Settings]) -> None:
+        self.resolver = resolver
+        self.adjust = adjust
+        self.roots = ProjectRoots()
+        self.ids = FileIds()
+        self.planned: list[_Planned] = []
+        self.seen: set[str] = set()  # real paths
+        self._real_roots: dict[Path, str] = {}
 
-def _project_context(
-    planned: list[_Planned],
-    paths: list[Path],
-    resolver: ConfigResolver,
-    adjust: Callable[[Settings], Settings],
-    roots: ProjectRoots,
-) -> list[_Planned]:
-    """The other files of the projects of the files asked for, when a project reaches beyond
-    the scanned directories (`check app/routes.py`): their facts and exports count exactly
-    as in `check .`, so a file's findings do not depend on which paths were passed."""
-    scanned = [os.path.abspath(path) for path in paths if path.is_dir()]
-    seen = {os.path.abspath(item.path) for item in planned}
-    outside: dict[Path, Path] = {}
-    for item in planned:
-        root = item.project
-        if root is None or root in outside:
-            continue
-        text = os.path.abspath(root)
-        if not any(text == scan or text.startswith(scan.rstrip(os.sep) + os.sep) for scan in scanned):
-            outside[root] = item.scan_root
-    extra: list[_Planned] = []
-    cwd = os.getcwd()
-    for root, scan_root in outside.items():
-        for found in discover_files(
-            [root], resolver.for_directory, lambda name: language_of(name) is not None
-        ):
-            if os.path.abspath(found.path) in seen:
+    def add(
+        self, found: FoundFile, scan_root: Path, scan_dir: Path, context_only: bool = False
+    ) -> _Planned | None:
+        settings = self.adjust(found.settings)
+        marked = self.roots.root_of(Path(found.directory), settings.root)
+        # The project a file belongs to: its root, else (nothing marks one) the directory
+        # that was asked for.
+        home = marked if marked is not None else scan_dir
+        root = self._real_roots.get(home)
+        if root is None:
+            root = self._real_roots[home] = self.ids.real_directory(home)
+        key = self.ids.key(found.path, root, found.is_link)
+        location = key.location
+        if location in self.seen:
+            return None  # `a.py ./a.py`, or a link to a file already planned
+        self.seen.add(location)
+        item = _Planned(found.path, key, settings, None, None, scan_root, home, marked, context_only)
+        self.planned.append(item)
+        return item
+
+    def add_project_context(self, paths: list[Path]) -> None:
+        """The other files of the projects of the files asked for, when a project reaches
+        beyond the scanned directories (`check app/routes.py`): their facts and exports
+        count exactly as in `check .`, so a file's findings do not depend on which paths
+        were passed."""
+        scanned = [os.path.abspath(path) for path in paths if path.is_dir()]
+        outside: dict[Path, _Planned] = {}
+        for item in self.planned:
+            root = item.marked
+            if root is None or root in outside:
                 continue
-            seen.add(os.path.abspath(found.path))
-            settings = adjust(found.settings)
-            item = _Planned(
-                found.path, scan_root, settings, None, _display_found(cwd, found), context_only=True
-            )
-            item.project = roots.root_of(Path(found.directory), settings.root)
-            if item.project == root:
-                extra.append(item)
-    return extra
+            text = os.path.abspath(root)
+            if not any(text == scan or text.startswith(scan.rstrip(os.sep) + os.sep) for scan in scanned):
+                outside[root] = item
+        for root, first in outside.items():
+            for found in discover_files(
+                [root], self.resolver.for_directory, lambda name: language_of(name) is not None
+            ):
+                settings = self.adjust(found.settings)
+                if self.roots.root_of(Path(found.directory), settings.root) != root:
+                    continue  # a project of its own below this one
+                self.add(found, first.scan_root, first.home, context_only=True)
 
 
-def _link(
-    planned: list[_Planned],
-    members: dict[Path, list[int]],
-    cache: AnalysisCache | None,
-    ids: _FileIds | None,
-) -> dict[Path, ProjectIndex]:
-    """Link each project's analyses through the workspace (engine/workspace.py, the same
-    project model the language server keeps) and give each project its index of facts.
-    Files are analysed again with an environment through the on-disk cache."""
-    from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
+class _Places:
+    """Each project's `Places` (reporters/paths.py), made when a finding needs one."""
 
-    by_shown = {item.shown: index for index, item in enumerate(planned)}
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._by_home: dict[Path, Places] = {}
+        self._ids: dict[str, list[str]] | None = None
 
-    def analyse(
-        entry: WorkspaceFile, environment: Environment | None, force: bool | str
-    ) -> FileAnalysis | None:
-        index = by_shown[entry.shown]
-        item = planned[index]
-        cap = item.settings.max_file_size
-        try:
-            data = read_file_bytes(item.path, cap)
-        except OSError:
-            return None
-        key = None
-        if cache is not None and ids is not None:
-            from ragfirst.engine.python_link import environment_digest
-
-            tag = f"force:{force}" if force else environment_digest(environment or {})
-            key = content_key(data, f"{ids.keys[index]}\0link:{tag}", cap)
-            hit = cache.get_many([key]).get(key)
-            if hit is not None:
-                return hit
-        analysis = entry.engine.analyze(
-            entry.shown, data, max_bytes=cap, environment=environment, force=force
-        )
-        if key is not None and cache is not None:
-            cache.put_many([(key, analysis)])
-        return analysis
-
-    workspace = Workspace(lambda shown: None, analyse)
-    for key, indexes in members.items():
-        one_project = ProjectRoots.is_one_project(planned[indexes[0]].project)
-        for index in indexes:
-            item = planned[index]
-            assert item.analysis is not None and item.engine is not None
-            workspace.add(
-                item.shown,
-                item.analysis,
-                item.settings,
-                item.engine,
-                key,
-                _posix_abspath(key),
-                _posix_abspath(item.path),
-                one_project,
-            )
-    workspace.relink()
-    for item in planned:
-        item.analysis = workspace.files[item.shown].analysis
-    return {key: state.index for key, state in workspace.projects.items()}
-
-
-def _posix_abspath(path: str | Path) -> str:
-    return Path(os.path.abspath(path)).as_posix()
+    def __call__(self, home: Path, root: str, relative: bool = False) -> Places:
+        found = self._by_home.get(home)
+        if found is None:
+            if self._ids is None:
+                self._ids = {}
+                for key in self.workspace.files:
+                    self._ids.setdefault(key.root, []).append(key.id)
+            found = self._by_home[home] = Places(root, home, self._ids.get(root, []), relative)
+        return found
 
 
 def _finalize_all(
-    items: list[_Planned],
-    projects: dict[Path, ProjectIndex],
-    scan_dirs: dict[Path, Path],
-    result: LintResult,
-    snapshot: _Snapshotting | None,
+    items: list[_Planned], result: LintResult, snapshot: _Snapshotting | None, places: _Places
 ) -> None:
     """Finalize every file with something to finalize, or take its findings from the
-    snapshot when nothing they depend on changed."""
-    base_dir = Path.cwd()
+    snapshot when nothing they depend on changed; then give them their display paths
+    (reporters/paths.py), the only place a path relative to the working directory is made."""
     contexts: dict[tuple[int, Path], ProjectContext] = {}
     fingerprints: dict[Path, str] = {}
     for index, item in enumerate(items):
@@ -399,28 +279,42 @@ def _finalize_all(
         assert analysis is not None
         if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
             continue  # nothing to finalize (most files of a large tree)
-        key = _project_key(item, scan_dirs)
-        project = projects[key]
+        project = result.projects[item.home]
         project_fingerprint = ""
+        findings: list[Finding] | None = None
         if snapshot is not None:
-            project_fingerprint = fingerprints.get(key) or fingerprints.setdefault(key, project.fingerprint())
-            reused = snapshot.reusable(index, project_fingerprint)
-            if reused is not None:
-                result.findings.extend(reused)
-                continue
-        # Data files a training call names are read only inside the project: its root, else
-        # the directory that was asked for.
-        root = key
-        context_key = (id(item.settings), root)  # one context per settings and root
-        context = contexts.get(context_key)
-        if context is None:
-            context = contexts[context_key] = project_context(item.settings, base_dir, root)
-        assert item.engine is not None
-        with recording_reads() as reads:  # the data files its findings come from
-            findings = item.engine.finalize(analysis, project, item.settings, context)
+            project_fingerprint = fingerprints.get(item.home) or fingerprints.setdefault(
+                item.home, project.fingerprint()
+            )
+            findings = snapshot.reusable(index, project_fingerprint)
+        if findings is None:
+            # Data files a training call names are read only inside the project: its root,
+            # else the directory that was asked for. Finding paths are relative to the root.
+            context_key = (id(item.settings), item.home)  # one context per settings and root
+            context = contexts.get(context_key)
+            if context is None:
+                context = contexts[context_key] = project_context(
+                    item.settings, Path(item.key.root), item.home
+                )
+            assert item.engine is not None
+            with recording_reads() as reads:  # the data files its findings come from
+                if item.key in places.workspace.files:
+                    findings = places.workspace.findings_for(item.key, context)
+                else:  # an unreadable directory or .gitignore: its one RF000
+                    findings = item.engine.finalize(analysis, project, item.settings, context)
+            shown = item.shown or display_found(item.path, *_where(item))
+            findings = present(
+                findings, shown, places(item.home, item.key.root, not item.scan_root.is_absolute())
+            )
+            if snapshot is not None:  # stored as shown: a snapshot's scope is its directory
+                snapshot.remember(index, project_fingerprint, reads, findings)
         result.findings.extend(findings)
-        if snapshot is not None:
-            snapshot.remember(index, project_fingerprint, reads, findings)
+
+
+def _where(item: _Planned) -> tuple[str, str, bool]:
+    path = os.fspath(item.path)
+    directory, name = os.path.split(path)
+    return directory, name, os.path.islink(path)
 
 
 class _Snapshotting:
@@ -428,7 +322,7 @@ class _Snapshotting:
     findings from it, and store this run's."""
 
     def __init__(
-        self, cache: AnalysisCache, ids: _FileIds, planned: list[_Planned], paths: list[Path]
+        self, cache: AnalysisCache, ids: FileIdsForCache, planned: list[PlannedFile], paths: list[Path]
     ) -> None:
         self.cache = cache
         self.ids = ids
@@ -514,95 +408,6 @@ def _per_settings(adjust: Callable[[Settings], Settings]) -> Callable[[Settings]
     return adjusted
 
 
-def _analyze_all(
-    planned: list[_Planned], jobs: int | None, cache: AnalysisCache | None, ids: _FileIds | None
-) -> None:
-    keys: dict[int, str] = {}  # content keys of the files the cache is asked about
-    if cache is not None and ids is not None:
-        keys, stat_ids, signatures, checked_ns = dict(ids.keys), ids.stat_ids, ids.signatures, ids.checked_ns
-        # Unchanged files (same stat signature as when hashed): neither read nor hashed.
-        known = cache.keys_by_stat({stat_ids[i]: signatures[i] for i in stat_ids})
-        fetch: dict[int, str] = {}
-        for index, file_id in stat_ids.items():
-            if file_id not in known:
-                continue
-            key, empty = known[file_id]
-            if empty is None:
-                fetch[index] = key
-            else:  # nothing in it but whether it parsed: no need to fetch it
-                planned[index].analysis = FileAnalysis(planned[index].shown, parsed=bool(empty))
-        _take_hits(planned, cache, fetch)
-    todo = [index for index, item in enumerate(planned) if item.analysis is None]
-    # Without a cache nothing needs the bytes before analysis: a pool's workers read them.
-    contents: dict[int, bytes | str] = {}
-    read_in_workers = cache is None and _workers(jobs, len(todo)) > 1
-    for index in todo:
-        item = planned[index]
-        if read_in_workers:
-            contents[index] = os.fspath(item.path)
-            continue
-        try:
-            contents[index] = read_file_bytes(item.path, item.settings.max_file_size)
-        except OSError as exc:
-            assert item.engine is not None
-            item.analysis = unreadable(item.engine, item.shown, exc)
-    if cache is not None:
-        for index, data in contents.items():
-            assert isinstance(data, bytes)
-            keys[index] = content_key(data, keys[index], planned[index].settings.max_file_size)
-        _take_hits(planned, cache, {index: keys[index] for index in contents})
-    pending = [index for index in contents if planned[index].analysis is None]
-    progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
-    workers = _workers(jobs, len(pending))
-    groups: dict[tuple[Path, ...], list[int]] = {}
-    for index in pending:
-        groups.setdefault(planned[index].settings.extra_rules, []).append(index)
-    for extra_rules, indexes in groups.items():
-        items = [(planned[i].shown, contents[i], planned[i].settings.max_file_size) for i in indexes]
-        if workers > 1 and len(items) > 1:
-            analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
-        else:
-            engine = planned[indexes[0]].engine
-            analyses = analyze_batch(engine, items)
-        for index, analysis in zip(indexes, analyses, strict=True):
-            planned[index].analysis = analysis
-    if cache is not None:
-        cache.put_many([(keys[index], planned[index].analysis) for index in pending if index in keys])  # type: ignore[misc]
-        cache.record_stats(
-            [
-                (stat_ids[i], signatures[i], checked_ns, keys[i], _empty_mark(planned[i].analysis))
-                for i in contents
-                if i in stat_ids
-            ]
-        )
-
-
-def _workers(jobs: int | None, files: int) -> int:
-    """`--jobs`, else all cores for a large run and one process for a small one."""
-    if jobs is not None:
-        return jobs
-    return cpu_count() if files >= PARALLEL_MIN_FILES else 1
-
-
-def _empty_mark(analysis: FileAnalysis | None) -> int | None:
-    """1 or 0 (parsed or not) for an analysis with nothing in it, else None."""
-    if analysis is None or analysis.matches or analysis.fact_sites or analysis.suppressions:
-        return None
-    if analysis.local_calls or analysis.exports is not None:
-        return None
-    if analysis.summary or analysis.project_imports or analysis.reexports:
-        return None
-    return int(analysis.parsed)
-
-
-def _take_hits(planned: list[_Planned], cache: AnalysisCache, keys: dict[int, str]) -> None:
-    """Give each planned file whose key the cache holds its cached analysis."""
-    hits = cache.get_many(list(keys.values()))
-    for index, key in keys.items():
-        if key in hits:
-            planned[index].analysis = hits[key]
-
-
 def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectContext:
     return ProjectContext(
         base_dir=base_dir.resolve(),
@@ -617,22 +422,21 @@ def lint_sources(
     files: dict[str, str | bytes], settings: Settings | None = None, engine: Engine | None = None
 ) -> list[Finding]:
     """Lint in-memory files as one project (tests, rule examples, editor buffers), through
-    the same workspace and link step as the language server."""
+    the same workspace and link step as the language server. Each file's key is its name."""
     from ragfirst.engine.workspace import Workspace
 
     settings = settings or Settings()
     engine = engine or EngineCache().for_settings(settings)
     contents = {
-        path: content.encode("utf-8") if isinstance(content, str) else content
+        FileKey("", path): content.encode("utf-8") if isinstance(content, str) else content
         for path, content in files.items()
     }
     workspace = Workspace(contents.get)
-    root = Path(".")
-    for path, data in contents.items():
-        workspace.update(path, data, settings, engine, root, "")
+    for key, data in contents.items():
+        workspace.update(key, data, settings, engine)
     workspace.relink()
     context = default_context(settings)
     findings: list[Finding] = []
-    for path in contents:
-        findings.extend(workspace.findings_for(path, context))
+    for key in contents:
+        findings.extend(workspace.findings_for(key, context))
     return sorted(findings, key=Finding.sort_key)

@@ -1,11 +1,20 @@
-"""The workspace: the project model every front end shares (the language server, the CLI's
-runner, in-memory linting of rule examples and tests).
+"""The workspace: the one project model every front end drives (the CLI's runner, the
+language server, in-memory linting of rule examples and tests).
 
-It holds each file's analysis (keyed by its display path), links each project's files
-across modules (project_model.py) and keeps one index of facts per project. The language
-server asks it to `update` a file's bytes, `remove` a file, `relink` a project and give
-`findings_for` a file; the CLI's runner analyses its batch itself (cache, process pool),
-hands the analyses over with `add` and links through `relink`.
+Files are known by a `FileKey` (file_ids.py): the project root's real path and the file's
+path below it, whatever path named the file. The workspace keeps each file's analysis,
+links each project's files across modules (project_model.py) and keeps one index of facts
+per project. Its operations:
+
+- `load`: analyse many files at once (the CLI's batch and the server's first index:
+  through the on-disk cache and a process pool, workspace_load.py) and add them;
+- `update`: a file's new bytes (an edit, a save, a file changed on disk);
+- `remove`: a file deleted or closed without a disk copy;
+- `relink`: link a project after files came, went or changed what they offer importers;
+- `findings_for`: a file's findings, finalized with its project's index.
+
+Findings carry the file's id; paths relative to the working directory are made only by
+the reporters (reporters/paths.py).
 
 A document being edited is analysed once per edit: with the environment its imports had at
 the last link (the summaries of the modules it imports do not change while it is typed),
@@ -17,32 +26,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ragfirst.config.settings import Settings
+from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project
 from ragfirst.engine.python_link import ModuleIndex, PythonLinker, environment_digest
+from ragfirst.engine.workspace_load import FileIdsForCache, PlannedFile, analyze_files
 from ragfirst.model import Finding
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
     from ragfirst.checks.base import ProjectContext
 
-ReadBytes = Callable[[str], "bytes | None"]
-"""display path -> the file's current bytes (an open buffer's, else the disk's), or None."""
-Analyse = Callable[["WorkspaceFile", "Environment | None", "bool | str"], "FileAnalysis | None"]
-"""How a front end analyses a file again with an environment (`Engine.analyze`'s `force`):
-the CLI goes through its on-disk cache; by default the bytes from `read`, remembered."""
+ReadBytes = Callable[[FileKey], "bytes | None"]
+"""A file's current bytes (an open buffer's, else the disk's), or None when it is gone."""
 
 
 @dataclass(slots=True)
 class WorkspaceFile:
-    shown: str
-    project: Path
+    key: FileKey
     settings: Settings
     engine: Engine
     analysis: FileAnalysis  # linked: with the environment its imports bind, if any
@@ -55,56 +63,74 @@ class ProjectState:
     one_project: bool = True  # every file shares facts (else: files that reach each other)
     index: ProjectIndex = field(default_factory=ProjectIndex)
     modules: ModuleIndex | None = None
-    summaries: dict[str, dict] = field(default_factory=dict)  # the last link's, by module
+    summaries: dict[str, dict] = field(default_factory=dict)  # the last link's, by file id
 
 
 class Workspace:
-    def __init__(self, read: ReadBytes, analyse: Analyse | None = None) -> None:
+    """`read` gives a file's bytes when it must be analysed again (with what its imports
+    bind); `cache` (the CLI's) keeps those analyses across runs."""
+
+    def __init__(self, read: ReadBytes, cache: AnalysisCache | None = None) -> None:
         self.read = read
-        self.analyse = analyse
-        self.files: dict[str, WorkspaceFile] = {}
-        self.locations: dict[str, str] = {}  # display path -> real path (absolute, POSIX)
-        self.projects: dict[Path, ProjectState] = {}
-        self._analyses: dict[tuple[str, str, str], FileAnalysis] = {}  # (path, bytes digest, env)
+        self.cache = cache
+        self.files: dict[FileKey, WorkspaceFile] = {}
+        self.projects: dict[str, ProjectState] = {}
+        self._analyses: dict[tuple[FileKey, str, str], FileAnalysis] = {}  # (key, bytes, env)
+        self._rules_tags: dict[tuple, str] = {}
 
     # -- files ---------------------------------------------------------------------------
 
-    def project(self, key: Path, root: str, one_project: bool = True) -> ProjectState:
-        state = self.projects.get(key)
+    def project(self, root: str, one_project: bool = True) -> ProjectState:
+        state = self.projects.get(root)
         if state is None:
-            state = self.projects[key] = ProjectState(root, one_project)
+            state = self.projects[root] = ProjectState(root, one_project)
         return state
 
-    def update(
+    def load(
         self,
-        shown: str,
-        data: bytes,
-        settings: Settings,
-        engine: Engine,
-        project: Path,
-        root: str,
-        location: str | None = None,
+        planned: list[PlannedFile],
+        jobs: int | None = 1,
+        ids: FileIdsForCache | None = None,
+        one_project: Callable[[str], bool] = lambda root: True,
+        lock: AbstractContextManager[object] | None = None,
+        keep: Callable[[PlannedFile], bool] = lambda item: True,
+    ) -> list[PlannedFile]:
+        """Analyse files alone (from the cache when unchanged, in a process pool when many)
+        and add those `keep` accepts (the server: not a document opened meanwhile); `relink`
+        links them. The analysis runs outside `lock` (the server's lints go on), the adding
+        inside. Returns the files added."""
+        analyze_files(planned, jobs, self.cache, ids)
+        added = []
+        with lock if lock is not None else nullcontext():
+            for item in planned:
+                if not keep(item):
+                    continue
+                assert item.analysis is not None and item.engine is not None
+                self.add(item.key, item.analysis, item.settings, item.engine, one_project(item.key.root))
+                added.append(item)
+        return added
+
+    def update(
+        self, key: FileKey, data: bytes, settings: Settings, engine: Engine, one_project: bool = True
     ) -> tuple[FileAnalysis, bool]:
         """Analyse a file's new bytes and put its facts in the project index. Returns the
         analysis and whether the project needs relinking (the file is new, or its imports,
         what it offers importers or its facts changed)."""
-        state = self.project(project, root)
-        self.locations[shown] = location or shown
-        previous = self.files.get(shown)
+        state = self.project(key.root, one_project)
+        previous = self.files.get(key)
         imports = previous.analysis.used_imports if previous is not None else []
-        environment = self._environment(state, shown, imports)
-        analysis = self._analyse(engine, settings, shown, data, environment)
+        environment = self._environment(state, key.id, imports)
+        analysis = self._analyse(engine, settings, key, data, environment)
         if analysis.used_imports != imports:  # an import was added, removed or first read
-            changed = self._environment(state, shown, analysis.used_imports)
+            changed = self._environment(state, key.id, analysis.used_imports)
             if changed != environment:
                 environment = changed
-                analysis = self._analyse(engine, settings, shown, data, environment)
+                analysis = self._analyse(engine, settings, key, data, environment)
         digest = environment_digest(environment) if environment else ""
-        self.files[shown] = WorkspaceFile(shown, project, settings, engine, analysis, digest)
-        facts_changed = state.index.set_file(shown, analysis.fact_sites, analysis.exports)
+        self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest)
+        facts_changed = state.index.set_file(key.id, analysis.fact_sites, analysis.exports)
         relink = (
             previous is None
-            or previous.project != project
             or previous.analysis.project_imports != analysis.project_imports
             or previous.analysis.used_imports != analysis.used_imports
             or previous.analysis.summary != analysis.summary
@@ -113,117 +139,129 @@ class Workspace:
 
     def add(
         self,
-        shown: str,
+        key: FileKey,
         analysis: FileAnalysis,
         settings: Settings,
         engine: Engine,
-        project: Path,
-        root: str,
-        location: str | None = None,
         one_project: bool = True,
     ) -> None:
-        """Put a file analysed by the front end itself (the CLI's batch, from its cache or its
-        process pool) in the workspace; `relink` links it."""
-        self.project(project, root, one_project)
-        self.locations[shown] = location or shown
-        self.files[shown] = WorkspaceFile(shown, project, settings, engine, analysis)
+        """Put a file analysed alone (by `load`, or a front end) in the workspace; `relink`
+        links it."""
+        self.project(key.root, one_project)
+        self.files[key] = WorkspaceFile(key, settings, engine, analysis)
 
-    def remove(self, shown: str) -> bool:
-        entry = self.files.pop(shown, None)
-        self.locations.pop(shown, None)
+    def remove(self, key: FileKey) -> bool:
+        entry = self.files.pop(key, None)
         if entry is None:
             return False
-        state = self.projects.get(entry.project)
+        state = self.projects.get(key.root)
         if state is not None:
-            state.index.remove_file(shown)
+            state.index.remove_file(key.id)
         return True
 
     @staticmethod
     def _analyse(
-        engine: Engine, settings: Settings, shown: str, data: bytes, environment: Environment
+        engine: Engine, settings: Settings, key: FileKey, data: bytes, environment: Environment
     ) -> FileAnalysis:
-        return engine.analyze(shown, data, max_bytes=settings.max_file_size, environment=environment or None)
+        return engine.analyze(key.id, data, max_bytes=settings.max_file_size, environment=environment or None)
 
     # -- linking -------------------------------------------------------------------------
 
-    def relink(self, project: Path | None = None) -> None:
+    def relink(self, root: str | None = None) -> None:
         """Link a project's files (every project when None) and rebuild its index."""
-        by_project: dict[Path, dict[str, WorkspaceFile]] = {}
-        for shown, entry in self.files.items():  # one pass, however many projects
-            if project is None or entry.project == project:
-                by_project.setdefault(entry.project, {})[shown] = entry
-        for key, state in self.projects.items():
-            if project is None or key == project:
-                self._relink(state, by_project.get(key, {}))
+        by_project: dict[str, dict[str, WorkspaceFile]] = {}
+        for key, entry in self.files.items():  # one pass, however many projects
+            if root is None or key.root == root:
+                by_project.setdefault(key.root, {})[key.id] = entry
+        for name, state in self.projects.items():
+            if root is None or name == root:
+                self._relink(state, by_project.get(name, {}))
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
 
-        def reanalyze(shown: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
-            entry = members.get(shown)
+        def reanalyze(
+            file_id: str, environment: Environment | None, force: bool | str
+        ) -> FileAnalysis | None:
+            entry = members.get(file_id)
             if entry is None:
                 return None
-            if self.analyse is not None:
-                return self.analyse(entry, environment, force)
-            data = self.read(shown)
+            data = self.read(entry.key)
             return self._remembered(entry, data, environment, force) if data is not None else None
 
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one).
         alone: dict[str, FileAnalysis] = {}
-        for shown, entry in members.items():
+        for file_id, entry in members.items():
             if not entry.environment:
-                alone[shown] = entry.analysis
+                alone[file_id] = entry.analysis
                 continue
-            found = reanalyze(shown, None, False)
-            alone[shown] = found if found is not None else entry.analysis
-        locations = {shown: self.locations.get(shown, shown) for shown in members}
+            found = reanalyze(file_id, None, False)
+            alone[file_id] = found if found is not None else entry.analysis
+        locations = (
+            {file_id: entry.key.location for file_id, entry in members.items()} if state.root else None
+        )
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
         result = link_project(alone, state.root, reanalyze, locations, libraries, not state.one_project)
-        for shown, entry in members.items():
-            entry.analysis = result.analyses.get(shown, alone[shown])
-            entry.environment = result.environments.get(shown, "")
+        for file_id, entry in members.items():
+            entry.analysis = result.analyses.get(file_id, alone[file_id])
+            entry.environment = result.environments.get(file_id, "")
         state.modules = ModuleIndex(alone, state.root, locations, libraries)
         state.summaries = result.summaries
         state.index = build_index(
-            {shown: entry.analysis for shown, entry in members.items()}, result.edges, state.one_project
+            {file_id: entry.analysis for file_id, entry in members.items()}, result.edges, state.one_project
         )
         state.index.environments = dict(result.environments)
 
     def _remembered(
         self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool | str
     ) -> FileAnalysis:
-        """An analysis with an environment, remembered by content and environment."""
+        """An analysis with an environment, remembered by content and environment (and kept
+        in the on-disk cache, when there is one)."""
         tag = f"force:{force}" if force else environment_digest(environment or {})
-        key = (entry.shown, hashlib.sha256(data).hexdigest(), tag)
+        key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
+        if found is not None:
+            return found
+        cap = entry.settings.max_file_size
+        stored = None
+        if self.cache is not None:
+            stored = content_key(data, f"{self._rules_tag(entry.settings)}\0{entry.key.id}\0link:{tag}", cap)
+            found = self.cache.get_many([stored]).get(stored)
         if found is None:
-            found = entry.engine.analyze(
-                entry.shown, data, entry.settings.max_file_size, environment=environment, force=force
-            )
-            if len(self._analyses) > 4096:  # a bound: an editing session makes many versions
-                self._analyses.clear()
-            self._analyses[key] = found
+            found = entry.engine.analyze(entry.key.id, data, cap, environment=environment, force=force)
+            if self.cache is not None and stored is not None:
+                self.cache.put_many([(stored, found)])
+        if len(self._analyses) > 4096:  # a bound: an editing session makes many versions
+            self._analyses.clear()
+        self._analyses[key] = found
         return found
 
-    def _environment(self, state: ProjectState, shown: str, imports: list[tuple[str, str]]) -> Environment:
-        """What `shown`'s imports bind, from the summaries of the last link."""
+    def _rules_tag(self, settings: Settings) -> str:
+        tag = self._rules_tags.get(settings.extra_rules)
+        if tag is None:  # hashes every rule file: once per set of packs
+            tag = self._rules_tags[settings.extra_rules] = rules_fingerprint(settings.extra_rules)
+        return tag
+
+    def _environment(self, state: ProjectState, file_id: str, imports: list[tuple[str, str]]) -> Environment:
+        """What the file's imports bind, from the summaries of the last link."""
         if not imports or state.modules is None:
             return {}
         summaries = dict(state.summaries)
-        summaries.pop(shown, None)  # its own summary is being edited
-        return PythonLinker.over_summaries(summaries, state.modules).environment(shown, imports)
+        summaries.pop(file_id, None)  # its own summary is being edited
+        return PythonLinker.over_summaries(summaries, state.modules).environment(file_id, imports)
 
     # -- findings ------------------------------------------------------------------------
 
-    def index_for(self, shown: str) -> ProjectIndex:
-        entry = self.files.get(shown)
-        if entry is None:
-            return ProjectIndex()
-        return self.projects[entry.project].index
+    def index_for(self, key: FileKey) -> ProjectIndex:
+        state = self.projects.get(key.root) if key in self.files else None
+        return state.index if state is not None else ProjectIndex()
 
-    def findings_for(self, shown: str, context: ProjectContext) -> list[Finding]:
-        entry = self.files.get(shown)
-        if entry is None:
+    def findings_for(self, key: FileKey, context: ProjectContext) -> list[Finding]:
+        """The file's findings; their paths are its id (relative to `context.base_dir`, the
+        project root)."""
+        entry = self.files.get(key)
+        state = self.projects.get(key.root)
+        if entry is None or state is None:
             return []
-        return entry.engine.finalize(entry.analysis, self.index_for(shown), entry.settings, context)
+        return entry.engine.finalize(entry.analysis, state.index, entry.settings, context)

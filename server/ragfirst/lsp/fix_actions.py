@@ -166,14 +166,14 @@ def lint_unsaved(session: Any, uri: str, text: str, language_id: str) -> list[Fi
         return []
     settings = session.settings_for(path)
     engine = session.engine_for(settings)
-    shown = session.display_path(path)
+    key = session.key_for(path, settings)
     with session._lock:
-        model = session.models.model_for(session.folder_for(path))  # the document's own folder
-        entry = model.files.get(shown)
-        state = model.projects.get(entry.project) if entry is not None else None
+        model = session.model
+        entry = model.files.get(key)
+        state = model.projects.get(key.root) if entry is not None else None
         imports = entry.analysis.used_imports if entry is not None else []
-        environment = model._environment(state, shown, imports) if state is not None else {}
-        project = model.index_for(shown)
+        environment = model._environment(state, key.id, imports) if state is not None else {}
+        project = model.index_for(key)
     data = text.encode("utf-8", errors="surrogatepass")
-    analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size, environment=environment or None)
+    analysis = engine.analyze(key.id, data, max_bytes=settings.max_file_size, environment=environment or None)
     return engine.finalize(analysis, project, settings, session.context_for(settings, path))

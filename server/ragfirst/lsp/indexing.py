@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ragfirst.analyzers.registry import language_of
+from ragfirst.engine import progress
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import read_file_bytes
 from ragfirst.fixes.suppression_comments import document_lines
@@ -181,17 +182,31 @@ class Indexer:
                 lambda n: language_of(n) is not None,
                 lambda p, message: log.warning("ragfirst: %s: %s", p, message),
             )
-            # a nested workspace folder's files are its own (session.folder_for)
-            by_folder.append((folder, [path for path in found if session.folder_for(path) == folder]))
+            # a nested workspace folder's files are its own (session.folder_for); open
+            # documents are left alone (their buffer is the truth)
+            mine = [path for path in found if session.folder_for(path) == folder]
+            by_folder.append(
+                (folder, [path for path in mine if path.resolve().as_uri() not in session.documents])
+            )
         total = sum(len(files) for _, files in by_folder)
-        count = 0
+        offset = 0
         for folder, files in by_folder:
-            for path in files:
-                count += 1
-                self._index_file(path)
-                if report is not None and (count % 25 == 0 or count == total):
+            stamps = {path: _stamp(path) for path in files}  # before reading: a later change shows
+
+            def reported(done: int, _of: int, offset: int = offset) -> None:
+                count = offset + done
+                if report is not None and total and (count % 25 == 0 or count == total):
                     report(count, total)
-            session.relink(folder, every=False)
+
+            # One batch load per folder, as the CLI's run loads files (Workspace.load); it
+            # links the model, so the folder's documents can lint once it is done.
+            with progress.watching(reported):
+                loaded = session.load(files)
+            offset += len(files)
+            for path in loaded:
+                stamp = stamps.get(path)
+                if stamp is not None:
+                    session.disk[path.resolve().as_uri()] = stamp
             if folder_done is not None:
                 folder_done(folder)
             if not self.client_watches:  # new files are found by their directories' times
@@ -204,22 +219,6 @@ class Indexer:
         gc.collect()
         gc.freeze()
         return total
-
-    def _index_file(self, path: Path) -> None:
-        session = self.ls.session
-        uri = path.resolve().as_uri()
-        if uri in session.documents:
-            return  # the editor's buffer is the truth for open documents
-        settings = session.settings_for(path)
-        engine = session.engine_for(settings)
-        stamp = _stamp(path)
-        try:
-            data = read_file_bytes(path, settings.max_file_size)  # no FIFO can block
-        except OSError:
-            return
-        session.update_model(path, data, settings, engine)
-        if stamp is not None:
-            session.disk[uri] = stamp
 
     def expect_folders(self) -> None:
         """At `initialize`: documents opened from now on wait for their folder's index

@@ -2,7 +2,8 @@
 `Session` holds documents, settings and the index).
 
 The server is a thin layer over `engine.workspace.Workspace`, the project model the CLI's
-runner links with (one per workspace folder: folder_models.py). Lints run in two worker threads; every use of the model goes through
+runner drives too (one model for every workspace folder): files are keyed by their project root and project-relative id
+(engine/file_ids.py), whatever path the editor names them by. Lints run in two worker threads; every use of the model goes through
 the methods here, which hold the model's lock (nothing outside this module touches it).
 """
 
@@ -21,9 +22,11 @@ from typing import Any
 from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import ConfigError, ConfigResolver, Settings
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
-from ragfirst.lsp.folder_models import FolderModels
+from ragfirst.engine.workspace import Workspace
+from ragfirst.engine.workspace_load import PlannedFile
 from ragfirst.lsp.relink_effects import seen_by
 from ragfirst.model import Finding
 from ragfirst.rules.errors import RuleFileError
@@ -60,7 +63,10 @@ class Session:
         self.documents: dict[str, DocumentState] = {}
         self.disk: dict[str, tuple[int, int]] = {}  # uri of a file indexed from disk -> (mtime, size)
         self.roots = ProjectRoots()
-        self.models = FolderModels(self.current_bytes)  # one project model per folder
+        self.ids = FileIds()
+        self.paths: dict[FileKey, Path] = {}  # a file in the model -> where it is
+        self.keys: dict[str, FileKey] = {}  # a file's absolute path -> its key
+        self.model = Workspace(self.current_bytes)
         self._lock = threading.RLock()  # lints run in two worker threads
         self.last_good: dict[Path, Settings] = {}
         self.folder_paths: list[Path] = []
@@ -89,12 +95,12 @@ class Session:
                 best = root
         return best
 
-    def display_path(self, path: Path) -> str:
-        """The same path text the CLI prints when run from the workspace folder."""
-        folder = self.folder_for(path)
-        if folder is not None:
-            return path.relative_to(folder).as_posix()
-        return path.as_posix()
+    def key_for(self, path: Path, settings: Settings) -> FileKey:
+        """The file's key in the project model: its project root's real path and its path
+        below it, as the CLI keys it."""
+        key = self.ids.key(path, self.ids.real_directory(self.project_root(settings, path)))
+        self.keys[os.path.abspath(path)] = key
+        return key
 
     # -- settings -----------------------------------------------------------------------------
 
@@ -133,9 +139,10 @@ class Session:
         self.generation += 1
 
     def context_for(self, settings: Settings, path: Path) -> ProjectContext:
-        """The same project context the CLI builds when run from the workspace folder."""
-        folder = self.folder_for(path) or path.parent
-        return project_context(settings, folder, self.project_root(settings, path))
+        """The same project context the CLI builds (finding paths are relative to the
+        project root)."""
+        key = self.key_for(path, settings)
+        return project_context(settings, Path(key.root), self.project_root(settings, path))
 
     def project_root(self, settings: Settings, path: Path) -> Path:
         """The file's project root, as the CLI finds it (project_roots.ProjectRoots); with
@@ -144,8 +151,11 @@ class Session:
 
     # -- the project model ----------------------------------------------------------------------
 
-    def current_bytes(self, path: Path) -> bytes | None:
+    def current_bytes(self, key: FileKey) -> bytes | None:
         """A file's bytes as the editor sees them: its open buffer, else the disk."""
+        path = self.paths.get(key)
+        if path is None:
+            return None
         text = self.text_of(path.resolve().as_uri())
         if text is not None:
             return text.encode("utf-8", errors="surrogatepass")
@@ -158,47 +168,76 @@ class Session:
         self, path: Path, data: bytes, settings: Settings, engine: Engine
     ) -> tuple[FileAnalysis, bool]:
         """Put a file's bytes in the project model; True when the project needs relinking."""
-        shown = self.display_path(path)
-        root = self.project_root(settings, path)
-        real_root = Path(os.path.abspath(root)).as_posix()
+        key = self.key_for(path, settings)
         with self._lock:
-            model = self.models.model_for(self.folder_for(path))
-            marked = self.roots.root_of(path.parent, settings.root)
-            model.project(root, real_root, ProjectRoots.is_one_project(marked))
-            location = Path(os.path.abspath(path)).as_posix()
-            analysis, changed = model.update(shown, data, settings, engine, root, real_root, location)
+            self.paths[key] = path
+            one_project = ProjectRoots.is_one_project(self.roots.root_of(path.parent, settings.root))
+            analysis, changed = self.model.update(key, data, settings, engine, one_project)
         if changed:
             self.generation += 1
         return analysis, changed
 
     def remove(self, path: Path) -> bool:
         """Take a file out of the project model; True when it was there."""
+        key = self.keys.pop(os.path.abspath(path), None)
+        if key is None:  # named another way than when it came in (a link, a watcher's path)
+            key = self.key_for(path, self.settings_for(path))
+            self.keys.pop(os.path.abspath(path), None)
         with self._lock:
-            removed = self.models.model_for(self.folder_for(path)).remove(self.display_path(path))
+            self.paths.pop(key, None)
+            removed = self.model.remove(key)
         if removed:
             self.generation += 1
         return removed
 
     def relink(self, folder: Path | None = None, every: bool = True) -> None:
-        """Link every folder's projects again (`every=False`: only `folder`'s)."""
+        """Link the projects again: all of them, or (`every=False`) those inside `folder`."""
         with self._lock:
-            for model in self.models.all() if every else [self.models.model_for(folder)]:
-                model.relink()
+            if every or folder is None:
+                self.model.relink()
+                return
+            inside = self.ids.real_directory(folder).rstrip("/")
+            for root in list(self.model.projects):
+                if root == inside or root.startswith(inside + "/"):
+                    self.model.relink(root)
 
     def relink_for(self, path: Path) -> bool:
-        """Relink every folder's projects; True when what `path` sees changed (the facts of
-        other files, what its imports bind: relink_effects.py), so it must lint again."""
-        shown = self.display_path(path)
+        """Relink every project; True when what `path` sees changed (the facts of other
+        files, what its imports bind: relink_effects.py), so it must lint again."""
+        key = self.key_for(path, self.settings_for(path))
         with self._lock:
-            model = self.models.model_for(self.folder_for(path))
-            before = seen_by(model.index_for(shown), shown)
-            self.relink()
-            return seen_by(model.index_for(shown), shown) != before
+            before = seen_by(self.model.index_for(key), key.id)
+            self.model.relink()
+            return seen_by(self.model.index_for(key), key.id) != before
 
     def findings_of_disk_file(self, path: Path, settings: Settings) -> list[Finding]:
         with self._lock:
-            model = self.models.model_for(self.folder_for(path))
-            return model.findings_for(self.display_path(path), self.context_for(settings, path))
+            return self.model.findings_for(self.key_for(path, settings), self.context_for(settings, path))
+
+    def load(self, files: list[Path]) -> list[Path]:
+        """Analyse files from disk into the project model at once, as the CLI's run loads
+        them (Workspace.load's batch, in this process), then link it: the first index, and
+        `lintWorkspace`. Open documents are left alone (their buffer is the truth). Returns
+        the files loaded."""
+        planned: list[PlannedFile] = []
+        one_project: dict[str, bool] = {}
+        for path in files:
+            settings = self.settings_for(path)
+            key = self.key_for(path, settings)
+            planned.append(PlannedFile(path, key, settings, self.engine_for(settings)))
+            marked = self.roots.root_of(path.parent, settings.root)
+            one_project[key.root] = ProjectRoots.is_one_project(marked)
+
+        def closed(item: PlannedFile) -> bool:  # a document opened meanwhile: its buffer wins
+            return Path(item.path).resolve().as_uri() not in self.documents
+
+        added = self.model.load(planned, 1, None, one_project.__getitem__, self._lock, closed)
+        with self._lock:
+            for item in added:
+                self.paths[item.key] = Path(item.path)
+            self.model.relink()
+        self.generation += 1
+        return [Path(item.path) for item in added]
 
     def analyze(self, path: Path, data: bytes, uri: str | None = None) -> tuple[list[Finding], FileAnalysis]:
         """Analyze and finalize one file's bytes exactly as `ragfirst check` does, in the
@@ -206,19 +245,18 @@ class Session:
         they change the project, make the other open documents lint again."""
         settings = self.settings_for(path)
         engine = self.engine_for(settings)
-        shown = self.display_path(path)
         started = time.perf_counter()
         # No collector pauses in the middle of an edit's analysis (the analyzers break their
         # own reference cycles); collections resume between edits.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            with self._lock:  # the index of the project just updated, not one changed since
-                analysis, changed = self.update_model(path, data, settings, engine)
-                project = self.models.model_for(self.folder_for(path)).index_for(shown)
+            analysis, changed = self.update_model(path, data, settings, engine)
             if changed and uri is not None:
                 self.facts_changed_by.add(uri)
-            findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
+            # Outside the lock: the other lint thread goes on (the entry and its project's
+            # index are read once, at the start).
+            findings = self.model.findings_for(self.key_for(path, settings), self.context_for(settings, path))
         finally:
             if was_enabled:
                 gc.enable()

@@ -1,0 +1,160 @@
+"""The workspace's batch load: analyse many files at once, from the on-disk cache when
+their bytes and rules did not change, else in one process or a pool (parallel.py).
+
+The CLI's run and the language server's first index both load through here
+(`Workspace.load`); a single edited file goes through `Workspace.update`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ragfirst.config.settings import Settings
+from ragfirst.engine import progress
+from ragfirst.engine.cache import AnalysisCache, StatSignature, content_key, rules_fingerprint, stat_signature
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.outbound import escape_surrogates
+from ragfirst.engine.parallel import analyze_batch, analyze_parallel, cpu_count, unreadable
+
+PARALLEL_MIN_FILES = 200
+"""Below this many files to analyse, a process pool costs more than it saves."""
+
+
+@dataclass(slots=True)
+class PlannedFile:
+    path: str | Path  # where to read it, as discovered
+    key: FileKey
+    settings: Settings
+    engine: Engine | None  # None until needed: a run answered by its snapshot loads no rules
+    analysis: FileAnalysis | None = None
+
+
+@dataclass(slots=True)
+class FileIdsForCache:
+    """What the cache knows each planned file by (by index): its key context (rules tag and
+    file id, until the bytes are hashed), its stat id and its stat signature."""
+
+    keys: dict[int, str] = field(default_factory=dict)
+    stat_ids: dict[int, str] = field(default_factory=dict)
+    signatures: dict[int, StatSignature] = field(default_factory=dict)
+    checked_ns: int = 0  # taken before any stat: see cache.RACY_SECONDS
+
+
+def cache_ids(planned: list[PlannedFile]) -> FileIdsForCache:
+    ids = FileIdsForCache(checked_ns=time.time_ns())
+    cwd = os.getcwd() + os.sep
+    tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
+    for index, item in enumerate(planned):
+        extra = item.settings.extra_rules
+        tag = tags.get(extra)
+        if tag is None:  # hashes every rule file: once per set of packs, not per file
+            tag = tags[extra] = rules_fingerprint(extra)
+        # The id, not a path relative to the working directory: the analysis carries it,
+        # and the same project checked from anywhere shares its cache entries.
+        ids.keys[index] = f"{tag}\0{item.key.id}"
+        try:
+            ids.signatures[index] = stat_signature(item.path)
+        except OSError:
+            continue  # reading it will fail too, and say why
+        # Any spelling that names this file from this directory will do: it keys a cache.
+        path = os.fspath(item.path)
+        where = path if os.path.isabs(path) else cwd + path
+        ids.stat_ids[index] = f"{ids.keys[index]}\0{item.settings.max_file_size}\0{escape_surrogates(where)}"
+    return ids
+
+
+def analyze_files(
+    planned: list[PlannedFile], jobs: int | None, cache: AnalysisCache | None, ids: FileIdsForCache | None
+) -> None:
+    """Give every planned file its analysis (alone: the link step comes after)."""
+    if cache is not None and ids is None:
+        ids = cache_ids(planned)
+    keys: dict[int, str] = {}  # content keys of the files the cache is asked about
+    if cache is not None and ids is not None:
+        keys, stat_ids, signatures, checked_ns = dict(ids.keys), ids.stat_ids, ids.signatures, ids.checked_ns
+        # Unchanged files (same stat signature as when hashed): neither read nor hashed.
+        known = cache.keys_by_stat({stat_ids[i]: signatures[i] for i in stat_ids})
+        fetch: dict[int, str] = {}
+        for index, file_id in stat_ids.items():
+            if file_id not in known:
+                continue
+            key, empty = known[file_id]
+            if empty is None:
+                fetch[index] = key
+            else:  # nothing in it but whether it parsed: no need to fetch it
+                planned[index].analysis = FileAnalysis(planned[index].key.id, parsed=bool(empty))
+        _take_hits(planned, cache, fetch)
+    todo = [index for index, item in enumerate(planned) if item.analysis is None]
+    # Without a cache nothing needs the bytes before analysis: a pool's workers read them.
+    contents: dict[int, bytes | str] = {}
+    read_in_workers = cache is None and workers_for(jobs, len(todo)) > 1
+    for index in todo:
+        item = planned[index]
+        if read_in_workers:
+            contents[index] = os.fspath(item.path)
+            continue
+        try:
+            contents[index] = read_file_bytes(item.path, item.settings.max_file_size)
+        except OSError as exc:
+            assert item.engine is not None
+            item.analysis = unreadable(item.engine, item.key.id, exc)
+    if cache is not None:
+        for index, data in contents.items():
+            assert isinstance(data, bytes)
+            keys[index] = content_key(data, keys[index], planned[index].settings.max_file_size)
+        _take_hits(planned, cache, {index: keys[index] for index in contents})
+    pending = [index for index in contents if planned[index].analysis is None]
+    progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
+    workers = workers_for(jobs, len(pending))
+    groups: dict[tuple[Path, ...], list[int]] = {}
+    for index in pending:
+        groups.setdefault(planned[index].settings.extra_rules, []).append(index)
+    for extra_rules, indexes in groups.items():
+        items = [(planned[i].key.id, contents[i], planned[i].settings.max_file_size) for i in indexes]
+        if workers > 1 and len(items) > 1:
+            analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
+        else:
+            engine = planned[indexes[0]].engine
+            assert engine is not None
+            analyses = analyze_batch(engine, items)
+        for index, analysis in zip(indexes, analyses, strict=True):
+            planned[index].analysis = analysis
+    if cache is not None:
+        cache.put_many([(keys[index], planned[index].analysis) for index in pending if index in keys])  # type: ignore[misc]
+        cache.record_stats(
+            [
+                (stat_ids[i], signatures[i], checked_ns, keys[i], _empty_mark(planned[i].analysis))
+                for i in contents
+                if i in stat_ids
+            ]
+        )
+
+
+def workers_for(jobs: int | None, files: int) -> int:
+    """`--jobs`, else all cores for a large run and one process for a small one."""
+    if jobs is not None:
+        return jobs
+    return cpu_count() if files >= PARALLEL_MIN_FILES else 1
+
+
+def _empty_mark(analysis: FileAnalysis | None) -> int | None:
+    """1 or 0 (parsed or not) for an analysis with nothing in it, else None."""
+    if analysis is None or analysis.matches or analysis.fact_sites or analysis.suppressions:
+        return None
+    if analysis.local_calls or analysis.exports is not None:
+        return None
+    if analysis.summary or analysis.project_imports or analysis.reexports:
+        return None
+    return int(analysis.parsed)
+
+
+def _take_hits(planned: list[PlannedFile], cache: AnalysisCache, keys: dict[int, str]) -> None:
+    """Give each planned file whose key the cache holds its cached analysis."""
+    hits = cache.get_many(list(keys.values()))
+    for index, key in keys.items():
+        if key in hits:
+            planned[index].analysis = hits[key]
