@@ -345,14 +345,18 @@ def _rebased(descriptor: Descriptor, module_file: str, importer: str) -> Descrip
         relative = posixpath.relpath(target, importer) if target else target
         return {**descriptor, "p": f"{FILE_MARKER}/{relative}"}
     rebased = {}
+    changed = False  # descriptors are never modified: one without a path inside is shared
     for key, value in descriptor.items():
         if key in ("f", "i", "c") and isinstance(value, dict):
             rebased[key] = _rebased(value, module_file, importer)
         elif key in ("a", "m") and isinstance(value, dict):
-            rebased[key] = {k: _rebased(v, module_file, importer) for k, v in value.items()}
+            items = {k: _rebased(v, module_file, importer) for k, v in value.items()}
+            same = all(items[k] is v for k, v in value.items())
+            rebased[key] = value if same else items
         else:
             rebased[key] = value
-    return rebased
+        changed = changed or rebased[key] is not value
+    return rebased if changed else descriptor
 
 
 def environment_digest(environment: Environment) -> str:
