@@ -615,8 +615,13 @@ class PythonAnalyzer:
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)
-        receiver = self.eval_receiver_quietly(node.func, scope)
-        receiver_origin = self._receiver_origin(node.func, scope) if receiver else None
+        owner = (  # what the method is called on (`client.chat.completions` for `.create`)
+            self._resolve_quietly_expr(node.func.value, scope)
+            if isinstance(node.func, ast.Attribute)
+            else None
+        )
+        receiver = _callee_qualname(owner)
+        receiver_origin = getattr(owner, "origin", None) if receiver else None
         if qualname is not None or isinstance(node.func, ast.Attribute):
             self.facts.calls.append(
                 CallFact(
@@ -637,18 +642,6 @@ class PythonAnalyzer:
         result = self._call_result(node, callee, qualname, index, args, scope)
         self._results[id(node)] = result  # a chained call's receiver (`create(...).send()`)
         return result
-
-    def eval_receiver_quietly(self, func: ast.expr, scope: Scope) -> str | None:
-        if isinstance(func, ast.Attribute):
-            value = self._resolve_quietly_expr(func.value, scope)
-            return _callee_qualname(value)
-        return None
-
-    def _receiver_origin(self, func: ast.expr, scope: Scope) -> int | None:
-        """The call that built the receiver (`OpenAI(base_url=...)` for `client.chat...`)."""
-        if isinstance(func, ast.Attribute):
-            return getattr(self._resolve_quietly_expr(func.value, scope), "origin", None)
-        return None
 
     def _resolve_quietly_expr(self, node: ast.expr, scope: Scope) -> Value:
         if isinstance(node, (ast.Name, ast.Attribute, ast.Call)):

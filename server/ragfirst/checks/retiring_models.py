@@ -85,8 +85,6 @@ class RetiringModelCheck:
         positional = _positional(params)
         tokenizers = _patterns(params, "tokenizer-calls")
         for call in context.facts.calls:
-            if call.qualname and any(p.matches(call.qualname) for p in tokenizers):
-                continue  # `from_tiktoken_encoder(model_name=...)` picks a tokenizer, offline
             named = [(name, arg) for name, arg in call.kwargs.items() if name in MODEL_NAMES]
             if (
                 positional
@@ -95,6 +93,10 @@ class RetiringModelCheck:
                 and any(p.matches(call.qualname) for p in positional)
             ):
                 named.append(("0", call.args[0]))  # `openai("gpt-4o-...")`, `init_chat_model("...")`
+            if not named:
+                continue  # (most calls: no model argument; the tokenizer test is not needed)
+            if call.qualname and any(p.matches(call.qualname) for p in tokenizers):
+                continue  # `from_tiktoken_encoder(model_name=...)` picks a tokenizer, offline
             for _name, arg in named:
                 if not isinstance(arg.value, str):
                     continue

@@ -97,6 +97,9 @@ class FileAnalysis:
     project_imports: list[tuple[str, str]] = field(default_factory=list)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # imports the code reads
+    # Parsed only because it may reach an SDK through the project's modules: imported
+    # constants alone cannot give it a finding (python_link.py).
+    via_project: bool = False
     notebook: CellMap | None = None  # a notebook's module lines -> cells (engine/notebooks.py)
 
 
@@ -111,7 +114,6 @@ class Engine:
         self._local: frozenset[str] | None = None
         self._project_gate: Any = _UNBUILT
         self._vocabulary: Vocabulary | None = None
-        self._export_gate: Any = _UNBUILT
         self._project_groups: list[tuple[frozenset[str], ...]] = []
         # Checks that look for substrings, not tokens (API keys); one entry per check.
         self._substrings: list[tuple[Any, SubstringTriggers, Any]] = []
@@ -228,13 +230,13 @@ class Engine:
             return True
         return language == "python" and not loose and self._may_reach_project(text, path)
 
-    def _may_export_sdk_value(self, text: str) -> bool:
-        """Could this module hold a value a rule reaches (a client, an SDK class)? It must
-        name what code takes from a package rules name (`OpenAI`, `SFTTrainer`)."""
-        if self._export_gate is _UNBUILT:
-            entries = self.vocabulary().entry_names
-            self._export_gate = substring_pattern(tuple(entries)) if entries else None
-        return self._export_gate is not None and self._export_gate.search(text) is not None
+    def _may_export_sdk_value(self, text: str, force: str) -> bool:
+        """Could this module bind a name its importers ask for (in `force`) to a value a
+        rule reaches (a client, an SDK class)? (engine/link_gate.py)"""
+        from ragfirst.engine.link_gate import asked_names, may_export_sdk_value
+
+        entries = self.vocabulary().entry_names
+        return may_export_sdk_value(text, asked_names(force), entries, self._root_words)
 
     def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,
@@ -353,8 +355,8 @@ class Engine:
                 return analysis  # a broken file with nothing rules look for: as a syntax error is
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
-        if force == "sdk":
-            force = self._may_export_sdk_value(text)
+        if isinstance(force, str) and force.startswith("sdk"):
+            force = self._may_export_sdk_value(text, force)
         if spec.name == "notebook":
             from ragfirst.engine.notebooks import analyze_notebook  # only runs that meet a notebook
 
@@ -366,15 +368,12 @@ class Engine:
             except Exception as exc:  # a bug of ours must not stop the run or hide other files
                 self.record_error(analysis, internal_error("analysing this notebook", exc), 1, 0)
                 return analysis
-        if (
-            spec.prefilter
-            and not force
-            and not environment
-            and not self.passes_prefilter(
-                text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
-            )
-        ):
-            return analysis
+        prefiltered = spec.prefilter and not force and not environment
+        if prefiltered and not self._passes_prefilter(text, spec.loose_prefilter, spec.facts_language):
+            python = spec.facts_language == "python" and not spec.loose_prefilter
+            if not (python and self._may_reach_project(text, path)):
+                return analysis
+            analysis.via_project = True  # no trigger of its own (python_link.py)
         source = SourceText(text)
         try:
             assert spec.analyze is not None

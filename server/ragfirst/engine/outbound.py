@@ -71,7 +71,14 @@ def clean_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Redacted (known formats, key-like names, `secrets`, random runs) and encodable."""
     if len(text) >= _REMEMBERED_FROM:
         return _clean_long(text, tuple(secrets))
+    if not secrets:  # the same short texts come back on every edit and in every file
+        return _clean_short(text)
     return _clean_text(text, secrets)
+
+
+@lru_cache(maxsize=4096)
+def _clean_short(text: str) -> str:
+    return _clean_text(text, ())
 
 
 @lru_cache(maxsize=64)

@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from ragfirst.analyzers.python_exports import Descriptor, Environment, has_sdk_value
 from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
+from ragfirst.engine.link_gate import sdk_force
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
+_ANY_NAME, _UNPARSABLE = "<any>", "<unparsable>"  # what a skipped module was declined for
 
 Reanalyze = Callable[[str, "Environment | None", "bool | str"], "FileAnalysis | None"]
 """(path, environment, force) -> the file's analysis with that environment, or None when it
@@ -150,7 +152,9 @@ class PythonLinker:
         self.result = LinkResult()
         self._final: dict[str, FileAnalysis] = {}
         self._summaries: dict[tuple[str, bool], dict[str, Descriptor]] = {}
-        self._sdk_only: set[str] = set()  # looked at for SDK values only (constants not read)
+        self._sdk_only: set[str] = set()  # linked for SDK values only (constants not read)
+        self._forced: dict[str, FileAnalysis] = {}  # skipped by the prefilter, parsed for summaries
+        self._declined: dict[str, tuple[set[str], FileAnalysis]] = {}  # gate said no (to names)
         self._visiting: set[str] = set()
 
     @classmethod
@@ -173,41 +177,73 @@ class PythonLinker:
                     self.result.edges.append((path, target))
         return self.result
 
-    def final(self, path: str, depth: int, constants: bool = False) -> FileAnalysis | None:
+    def final(
+        self, path: str, depth: int, constants: bool = False, wanted: str | None = None
+    ) -> FileAnalysis | None:
         """The file's analysis with its environment (linking what it imports first).
-        `constants`: an importer wants its literal constants too, not only SDK values."""
+        `constants`: an importer wants its literal constants too, not only SDK values;
+        `wanted`: the name that importer takes from it (None: the whole module)."""
         done = self._final.get(path)
         if done is not None and not (constants and path in self._sdk_only):
             return done
         analysis = self.analyses.get(path)
         if path in self._visiting or depth > MAX_DEPTH or self.index.is_library_code(path):
             return analysis  # an import cycle, or a library's own code: as analysed alone
-        if analysis is None or (not analysis.parsed and not _failed(analysis)):
+        if path in self._forced:
+            analysis = self._forced[path]
+        elif analysis is None or (not analysis.parsed and not _failed(analysis)):
             # Imported by another module but skipped by the prefilter: its summary is wanted
             # (its findings stay those of the file on its own: the prefilter found nothing).
-            # Only a module that imports an SDK can export a client; constants are read only
-            # for an importer whose calls they can fill in.
-            analysis = self.reanalyze(path, None, "all" if constants else "sdk")
-            if analysis is None:
-                return None
-            if not analysis.parsed:
-                self._sdk_only.add(path)
-                self._final[path] = analysis
+            # Constants are read only for an importer whose calls they can fill in; else it
+            # is parsed only if it may bind a name asked for to an SDK value (link_gate.py).
+            analysis = self._skipped(path, constants, wanted)
+            if analysis is None or not analysis.parsed:
                 return analysis
-            self._sdk_only.discard(path)
         self._visiting.add(path)
         try:
-            wants_constants = _reads_constants(analysis)
+            wants_constants = constants or _reads_constants(analysis, path in self._forced)
             environment = self.environment(path, analysis.used_imports, depth, wants_constants)
+            if not wants_constants and _binds_sdk_value(environment):
+                # A client reaches a file that names no trigger itself: now the constants
+                # its calls are given (a model name) matter as they do in any other file.
+                wants_constants = True
+                environment = self.environment(path, analysis.used_imports, depth, True)
         finally:
             self._visiting.discard(path)
-        if environment and _worth_reanalysing(analysis, environment):
+        if environment and (wants_constants or _binds_sdk_value(environment)):
             linked = self.reanalyze(path, environment, False)
             if linked is not None:
                 analysis = linked
                 self.result.analyses[path] = linked
                 self.result.environments[path] = environment_digest(environment)
+        if wants_constants:
+            self._sdk_only.discard(path)
+        else:
+            self._sdk_only.add(path)
         self._final[path] = analysis
+        return analysis
+
+    def _skipped(self, path: str, constants: bool, wanted: str | None) -> FileAnalysis | None:
+        """A skipped module parsed for its summary, or as analysed alone when the gate
+        says it cannot offer what is asked (remembered per name asked)."""
+        declined = self._declined.get(path)
+        asked = wanted if wanted is not None else _ANY_NAME
+        if declined is not None and (
+            _UNPARSABLE in declined[0] or (not constants and not declined[0].isdisjoint((asked, _ANY_NAME)))
+        ):
+            return declined[1]
+        if constants:
+            force: str | bool = "all"
+        else:
+            force = sdk_force(frozenset({wanted}) if wanted is not None else None)
+        analysis = self.reanalyze(path, None, force)
+        if analysis is None:
+            return None
+        if not analysis.parsed:  # the gate said no, or (with "all") it does not parse
+            self._declined.setdefault(path, (set(), analysis))[0].add(_UNPARSABLE if constants else asked)
+            return analysis
+        self._declined.pop(path, None)
+        self._forced[path] = analysis  # parsed: whatever the name, the same analysis
         return analysis
 
     def environment(
@@ -231,7 +267,7 @@ class PythonLinker:
         if target is not None and name == "":
             descriptor = self._module(importer, target, depth, constants)
         elif target is not None:
-            found = self._summary(target, depth, constants).get(name)
+            found = self._summary(target, depth, constants, name).get(name)
             descriptor = _rebased(found, target, importer) if found is not None else None
         if descriptor is None and name:  # `from app import deps`: a submodule
             submodule = self.index.resolve(
@@ -241,7 +277,9 @@ class PythonLinker:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
 
-    def _summary(self, target: str, depth: int, constants: bool) -> dict[str, Descriptor]:
+    def _summary(
+        self, target: str, depth: int, constants: bool, wanted: str | None = None
+    ) -> dict[str, Descriptor]:
         """The target module's final summary, with the names it re-exports."""
         key = (target, constants)
         known = self._summaries.get(key)
@@ -249,7 +287,9 @@ class PythonLinker:
             return known
         if target in self._visiting:
             return {}
-        linked = self.final(target, depth + 1, constants)
+        linked = self.final(target, depth + 1, constants, wanted)
+        if linked is not None and not linked.parsed and target in self._declined:
+            return {}  # not parsed for this name: another importer may ask for another
         summary = dict(linked.summary or {}) if linked is not None else {}
         if linked is not None and linked.reexports:
             self._visiting.add(target)
@@ -273,21 +313,22 @@ class PythonLinker:
         return {"m": {name: _rebased(value, target, importer) for name, value in summary.items()}}
 
 
-def _worth_reanalysing(analysis: FileAnalysis, environment: Environment) -> bool:
-    """An environment changes a file's findings only if it binds an SDK value (a client,
-    a factory, a class) or if the file already has calls a rule or fact matched, whose
-    arguments the imported constants fill in (a model name, a dimension, a data path)."""
-    if _reads_constants(analysis):
-        return True
+def _binds_sdk_value(environment: Environment) -> bool:
     return any(has_sdk_value(descriptor) for descriptor in environment.values())
 
 
-def _reads_constants(analysis: FileAnalysis) -> bool:
+def _reads_constants(analysis: FileAnalysis, forced: bool = False) -> bool:
     """Can imported constants change what rules see in this file? Yes when a rule or fact
-    matched a call already (its arguments may be filled in), and also when the file was
-    parsed (it names an SDK) and reads imported names: `model=CHAT_MODEL` matches nothing
-    until the constant is known (RF406 needs the model id, RF401 is capped already)."""
-    return bool(analysis.matches or analysis.fact_sites or (analysis.parsed and analysis.used_imports))
+    matched a call already (its arguments may be filled in), and also when the file names
+    a trigger (the prefilter passed it) and reads imported names: `model=CHAT_MODEL`
+    matches nothing until the constant is known (RF406 needs the model id).
+
+    Not for a file that names no trigger of its own (`via_project`, or `forced`: skipped and
+    parsed for its summary): a constant changes no call's name, so no rule can match
+    there unless an SDK value is imported too (`final` then reads the constants)."""
+    if analysis.matches or analysis.fact_sites:
+        return True
+    return analysis.parsed and bool(analysis.used_imports) and not (analysis.via_project or forced)
 
 
 def _failed(analysis: FileAnalysis) -> bool:
@@ -304,14 +345,18 @@ def _rebased(descriptor: Descriptor, module_file: str, importer: str) -> Descrip
         relative = posixpath.relpath(target, importer) if target else target
         return {**descriptor, "p": f"{FILE_MARKER}/{relative}"}
     rebased = {}
+    changed = False  # descriptors are never modified: one without a path inside is shared
     for key, value in descriptor.items():
         if key in ("f", "i", "c") and isinstance(value, dict):
             rebased[key] = _rebased(value, module_file, importer)
         elif key in ("a", "m") and isinstance(value, dict):
-            rebased[key] = {k: _rebased(v, module_file, importer) for k, v in value.items()}
+            items = {k: _rebased(v, module_file, importer) for k, v in value.items()}
+            same = all(items[k] is v for k, v in value.items())
+            rebased[key] = value if same else items
         else:
             rebased[key] = value
-    return rebased
+        changed = changed or rebased[key] is not value
+    return rebased if changed else descriptor
 
 
 def environment_digest(environment: Environment) -> str:

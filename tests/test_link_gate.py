@@ -1,0 +1,174 @@
+"""The Python link parses only the modules whose summaries can change a finding (issue 26).
+
+- a module the prefilter skipped is parsed for its summary only if it may bind a name an
+  importer asks for to an SDK value (engine/link_gate.py: whole words, never substrings);
+- a file that names no trigger of its own (`via_project`) is analysed again only when an
+  SDK value reaches it; imported constants alone cannot give it a finding.
+
+Every case checks the findings (nothing lost) and counts the analyses (the work saved)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from tests.conftest import ids
+
+from ragfirst.config.settings import Settings
+from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.link_gate import asked_names, may_export_sdk_value, sdk_force
+from ragfirst.engine.project_model import link_project
+from ragfirst.engine.runner import lint_sources
+from ragfirst.engine.serialize import dump_analysis, load_analysis
+from ragfirst.rules.loader import load_ruleset
+
+UNCAPPED = 'client.chat.completions.create(model="gpt-4o-mini", messages=[])\n'
+ENTRIES = frozenset({"OpenAI", "ai", "nn"})
+ROOTS = frozenset({"openai", "torch"})
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_ruleset())
+
+
+# -- the gate, on text --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"client"}), True),
+        ("from openai import OpenAI\nclient = OpenAI()\n", None, True),
+        # entry names count as whole words only: `ai` in `fairseq`, `nn` in `inner`
+        ("import os\ninner = os.sep\nclient = 'fairseq'\n", frozenset({"client"}), False),
+        ("import torch.nn as nn\nlayer = nn.Linear(2, 2)\n", frozenset({"layer"}), True),
+        # the name asked for is not spelt: the module cannot bind it
+        ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"helpers"}), False),
+        ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"cli"}), False),
+        # ... unless it re-exports with a star
+        ("from .models import *\n", frozenset({"client"}), True),
+        # a client built in another project module, passed on under another name
+        ("from .models import default_llm as llm_handle\n", frozenset({"llm_handle"}), True),
+        # no entry and only the standard library and SDKs imported: nothing to pass on
+        ("import os\nimport torch\nllm_handle = os.environ\n", frozenset({"llm_handle"}), False),
+    ],
+)
+def test_gate_on_text(text, names, expected):
+    assert may_export_sdk_value(text, names, ENTRIES, ROOTS) is expected
+
+
+def test_force_carries_the_names_asked_for():
+    assert asked_names(sdk_force(frozenset({"b", "a"}))) == frozenset({"a", "b"})
+    assert asked_names(sdk_force(None)) is None
+    assert asked_names("sdk") is None
+
+
+def test_via_project_survives_the_cache(engine):
+    code = "from app.deps import client\n" + UNCAPPED
+    analysis = engine.analyze("app/routes.py", code.encode())
+    assert analysis.parsed and analysis.via_project
+    assert load_analysis(dump_analysis(analysis)).via_project
+    direct = engine.analyze(
+        "app/deps.py", b"from openai import OpenAI\nclient = OpenAI()\n" + UNCAPPED.encode()
+    )
+    assert direct.parsed and not direct.via_project
+
+
+# -- findings through the link ------------------------------------------------------------
+
+
+def lint(code: str, path: str, **files: str):
+    sources = {path: textwrap.dedent(code), **{name: textwrap.dedent(text) for name, text in files.items()}}
+    return [f for f in lint_sources(sources, Settings(ignore=("RF107", "RF406"))) if f.path == path]
+
+
+def test_a_client_passed_on_under_another_name_by_a_skipped_module_still_fires():
+    files = {
+        "app/models.py": "from openai import OpenAI\ndefault_llm = OpenAI()\n",
+        "app/registry.py": "from .models import default_llm as llm_handle\n",  # names no SDK entry
+    }
+    code = "from app.registry import llm_handle\n" + UNCAPPED.replace("client.", "llm_handle.")
+    assert ids(lint(code, "app/routes.py", **files)) == ["RF401"]
+
+
+def test_constants_reach_a_file_that_gets_its_client_from_the_project():
+    """The file names no trigger; once a client reaches it, the model constant of the
+    settings module (skipped, named by no trigger) is read as in any other file."""
+    files = {
+        "app/deps.py": "from openai import OpenAI\nclient = OpenAI()\n",
+        "app/settings.py": 'BASE_MODEL = "davinci-002"\nTRAINING_FILE = "file-abc"\n',
+    }
+    code = (
+        "from app.deps import client\nfrom app.settings import BASE_MODEL, TRAINING_FILE\n"
+        "client.fine_tuning.jobs.create(model=BASE_MODEL, training_file=TRAINING_FILE)\n"
+    )
+    findings = lint(code, "app/admin.py", **files)
+    assert ids(findings) == ["RF101"]
+    assert "davinci-002" in findings[0].message
+
+
+# -- the work saved -----------------------------------------------------------------------
+
+
+def _link(engine: Engine, files: dict[str, str]) -> tuple[list[tuple[str, str]], dict[str, FileAnalysis]]:
+    """Link an in-memory project; the (path, kind) of every analysis the link asked for."""
+    data = {path: textwrap.dedent(text).encode() for path, text in files.items()}
+    alone = {path: engine.analyze(path, raw) for path, raw in data.items()}
+    asked: list[tuple[str, str]] = []
+
+    def reanalyze(path, environment, force):
+        analysis = engine.analyze(path, data[path], environment=environment, force=force)
+        kind = "environment" if environment else f"force:{force}"
+        asked.append((path, kind + (":parsed" if analysis.parsed else "")))
+        return analysis
+
+    result = link_project(alone, "", reanalyze)
+    return asked, {**alone, **result.analyses}
+
+
+LIBRARY = {
+    # a package's own modules: constants and helpers, no client anywhere
+    "pkg/__init__.py": "",
+    "pkg/constants.py": 'DEFAULT_SCHEDULE = "linear"\nWIDTH = 64\n',
+    "pkg/utils.py": "from .constants import WIDTH\n\ndef helper():\n    return WIDTH * 2\n",
+    # passes the prefilter only through the project path (a method chain after a client)
+    "pkg/embed.py": (
+        "from .constants import DEFAULT_SCHEDULE\nfrom .utils import helper\n\n"
+        "def build(store):\n    return store.embeddings.create(input=DEFAULT_SCHEDULE, size=helper())\n"
+    ),
+}
+
+
+def test_a_file_reached_by_no_client_is_not_analysed_again_for_constants(engine):
+    asked, analyses = _link(engine, LIBRARY)
+    assert analyses["pkg/embed.py"].via_project
+    assert [kind for path, kind in asked if path == "pkg/embed.py"] == []
+    # its imports were looked at for SDK values only, and none offers one
+    assert all(kind.startswith("force:sdk") for _, kind in asked), asked
+
+
+def test_a_module_that_does_not_spell_the_name_asked_for_is_not_parsed(engine):
+    files = {
+        "app/__init__.py": "VERSION = '1'\n",  # `from app import helpers` asks it for `helpers`
+        "app/helpers.py": "WIDTH = 3\n",
+        "app/main.py": "from app import helpers\n\ndef f(store):\n    return store.embeddings.create(input=helpers.WIDTH)\n",
+    }
+    asked, analyses = _link(engine, files)
+    assert analyses["app/main.py"].via_project
+    assert ("app/__init__.py", "force:sdk:helpers") in asked  # asked, and declined
+    assert not any(kind.endswith(":parsed") for _, kind in asked), asked
+
+
+def test_a_declined_module_is_parsed_when_another_name_is_asked_for(engine):
+    files = {
+        "app/__init__.py": "from openai import OpenAI\nclient = OpenAI()\n",
+        "app/helpers.py": "WIDTH = 3\n",
+        "app/main.py": "from app import helpers\n\ndef f(store):\n    return store.embeddings.create(input=helpers.WIDTH)\n",
+        "app/chat.py": "from app import client\n" + UNCAPPED,
+    }
+    asked, _ = _link(engine, files)
+    assert ("app/__init__.py", "force:sdk:helpers") in asked
+    assert ("app/__init__.py", "force:sdk:client:parsed") in asked
+    others = {k: v for k, v in files.items() if k != "app/chat.py"}
+    assert ids(lint(files["app/chat.py"], "app/chat.py", **others)) == ["RF401"]
