@@ -26,6 +26,7 @@ from ragfirst.config import per_file_ignores
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine import own_package, test_code
+from ragfirst.engine.js_link import ModuleRoots, import_hints, module_roots
 from ragfirst.engine.local_modules import (
     LocalCall,
     ModuleExports,
@@ -47,6 +48,7 @@ from ragfirst.engine.python_prefilter import (
     project_trigger_groups,
     substring_pattern,
 )
+from ragfirst.engine.selection import narrowed
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment, Vocabulary
 
 ANALYSIS_ERROR = "RF000"
+PARSE, DEFER, SKIP = "parse", "defer", "skip"  # prefilter verdicts
 # A token for the prefilter: a run of word characters and `-`. Starting at a letter or `_`
 # can split `2Trainer` into `Trainer`, which only lets more files through, never fewer.
 # ASCII word characters: a fifth faster than Unicode ones, and never fewer trigger words
@@ -98,17 +101,25 @@ class FileAnalysis:
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # imports the code reads
     notebook: CellMap | None = None  # a notebook's module lines -> cells (engine/notebooks.py)
+    # A JS/TS file the prefilter deferred (or a link's hints): its imports that matter.
+    deferred_imports: list[str] | None = None
 
 
 class Engine:
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, only: frozenset[str] | None = None) -> None:
+        """`only`: analyse for these rules alone (engine/selection.py: `--select`); the
+        engine still knows every rule of `ruleset`."""
         self.ruleset = ruleset
-        self._requirements = list(ruleset.triggers() | {word_trigger("ragfirst")})
+        self.only = only
+        active = ruleset if only is None else narrowed(ruleset, only)
+        self._active = active
+        self._requirements = list(active.triggers() | {word_trigger("ragfirst")})
         self._requirements_by_language: dict[str, list[Trigger]] = {}
         self._trigger_index: dict[str | None, dict[str, list[Trigger]]] = {}
         self._gate: Any = _UNBUILT
         self._attributes: re.Pattern[str] | None = None
         self._local: frozenset[str] | None = None
+        self._module_roots: Any = _UNBUILT
         self._project_gate: Any = _UNBUILT
         self._vocabulary: Vocabulary | None = None
         self._export_gate: Any = _UNBUILT
@@ -116,7 +127,7 @@ class Engine:
         # Checks that look for substrings, not tokens (API keys); one entry per check.
         self._substrings: list[tuple[Any, SubstringTriggers, Any]] = []
         seen_checks: set[str] = set()
-        for rule in ruleset.rules:
+        for rule in active.rules:
             check = CHECKS.get(rule.check.name) if rule.check else None
             if check is None or not hasattr(check, "trigger_substrings") or check.name in seen_checks:
                 continue
@@ -151,7 +162,7 @@ class Engine:
             return [] if self._always else [_unmarked(t) for t in self._requirements]
         found = self._requirements_by_language.get(language)
         if found is None:
-            found = list(self.ruleset.triggers(language) | {word_trigger("ragfirst")})
+            found = list(self._active.triggers(language) | {word_trigger("ragfirst")})
             if any(not trigger for trigger in found):
                 found = []
             if language != "python":  # only Python's imports are checked for root words
@@ -178,6 +189,13 @@ class Engine:
                 for word in trigger[-1]
             )
         return self._local
+
+    def module_roots(self) -> ModuleRoots | None:
+        """The packages a JS/TS value must come from to reach a trigger of several words
+        through the project's modules (js_link.py); None: any package may."""
+        if self._module_roots is _UNBUILT:
+            self._module_roots = module_roots(self._active)
+        return self._module_roots
 
     def _attribute_pattern(self) -> re.Pattern[str]:
         if self._attributes is None:
@@ -224,9 +242,18 @@ class Engine:
         self, text: str, loose: bool = False, language: str | None = None, path: str = ""
     ) -> bool:
         """Could any rule match in this text, directly or through the project's modules?"""
-        if self._passes_prefilter(text, loose, language):
-            return True
-        return language == "python" and not loose and self._may_reach_project(text, path)
+        return self.prefilter_verdict(text, loose, language, path) is not SKIP
+
+    def prefilter_verdict(
+        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
+    ) -> str:
+        """PARSE; SKIP (no rule can match); or DEFER: a JS/TS file that can reach a rule
+        only through the project's own modules, parsed by the link if those can pass an
+        SDK value on (js_link.py)."""
+        verdict = self._verdict(text, loose, language)
+        if verdict is SKIP and language == "python" and not loose and self._may_reach_project(text, path):
+            return PARSE
+        return verdict
 
     def _may_export_sdk_value(self, text: str) -> bool:
         """Could this module hold a value a rule reaches (a client, an SDK class)? It must
@@ -253,23 +280,23 @@ class Engine:
             return False
         return imports_project_candidate(text, self._root_words)
 
-    def _passes_prefilter(self, text: str, loose: bool = False, language: str | None = None) -> bool:
-        """Could any rule match in this text? Every group of some trigger of the file's
-        language must be present.
+    def _verdict(self, text: str, loose: bool = False, language: str | None = None) -> str:
+        """Could any rule match in this text (PARSE)? Every group of some trigger of the
+        file's language must be present (or only through modules: DEFER; else SKIP).
 
         Trigger words are whole segments of qualified names or config keys, so they appear
         in source as whole tokens (identifiers, or package names like `together-ai`)."""
         requirements = self.requirements(language)
         if not requirements:  # a trigger with no words: something may match anywhere
-            return True
+            return PARSE
         if language == "python" and not loose:
             gate = self._python_gate()
             if gate is not None and gate.search(text) is None:
-                return False  # nothing any trigger needs: no need to tokenize the file
+                return SKIP  # nothing any trigger needs: no need to tokenize the file
         tokens = set(_TOKEN.findall(text))
         found = self._words.intersection(tokens)
         if found and loose:
-            return True
+            return PARSE
         if language == "python" and not found.isdisjoint(self._root_words):
             # A package name counts as a root only where the file imports it, and a later
             # segment only where it is spelt as an attribute, an imported name or a string.
@@ -281,30 +308,31 @@ class Engine:
                 found |= {
                     ATTR_MARK + word for word in attribute_words(text, attributes, self._attribute_pattern())
                 }
+        # A JS/TS file may reach an SDK through the project's own module (`import
+        # { openai } from "@/lib/openai"`): neither the package nor the client's class
+        # (`new OpenAI()` may be the export) need appear in it, only the called method.
+        through_modules = SKIP
         if found:
             if self._any_trigger(found, language):
-                return True
-            # A JS/TS file may reach an SDK through the project's own module (`import
-            # { openai } from "@/lib/openai"`): neither the package nor the client's class
-            # (`new OpenAI()` may be the export) need appear in it, only the called method.
+                return PARSE
             if (
                 language == "javascript"
                 and not found.isdisjoint(self._local_words())
                 and _LOCAL_IMPORT.search(text)
             ):
-                return True
+                through_modules = DEFER
         if not self._substrings:
-            return False
+            return through_modules
         # Key prefixes and key-like names lie within tokens: search the distinct tokens (a
         # fraction of the text), separated by spaces so token starts keep a boundary.
         distinct = " ".join(tokens)
         for prefixes, substrings, lowered in self._substrings:
             confirm = substrings.confirm
             if prefixes and prefixes.search(distinct) and (confirm is None or confirm.search(text)):
-                return True
+                return PARSE
             if lowered and lowered.search(distinct.lower()) and (loose or substrings.has_literal(text)):
-                return True
-        return False
+                return PARSE
+        return through_modules
 
     def _may_hold_findings(self, data: bytes, spec: Any, path: str) -> bool:
         """RF000's one policy: a file is reported as broken only if it could hold a finding,
@@ -366,15 +394,15 @@ class Engine:
             except Exception as exc:  # a bug of ours must not stop the run or hide other files
                 self.record_error(analysis, internal_error("analysing this notebook", exc), 1, 0)
                 return analysis
-        if (
-            spec.prefilter
-            and not force
-            and not environment
-            and not self.passes_prefilter(
-                text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
-            )
-        ):
+        if force == "hints":  # what the link asks of a skipped module (js_link.py)
+            analysis.deferred_imports = import_hints(text, self.module_roots())
             return analysis
+        if spec.prefilter and not force and not environment:
+            verdict = self.prefilter_verdict(text, spec.loose_prefilter, spec.facts_language, path)
+            if verdict is DEFER:
+                analysis.deferred_imports = import_hints(text, self.module_roots())
+            if verdict is not PARSE:
+                return analysis
         source = SourceText(text)
         try:
             assert spec.analyze is not None
@@ -446,7 +474,7 @@ class Engine:
         redacting other snippets of the file; never stored)."""
         seen: set[tuple[str, Span]] = set()
         hits: list[tuple[str, Span, dict[str, str]]] = []
-        for rule in self.ruleset.rules:
+        for rule in self._active.rules:
             rule_hits: list[tuple[Span, dict[str, str]]] = []
             for matcher in rule.matchers.get(facts.language, ()):
                 rule_hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
@@ -474,7 +502,7 @@ class Engine:
         secrets = {captures.pop("_secret") for _, _, captures in hits if "_secret" in captures}
         for rule_id, span, captures in hits:
             analysis.matches.append(RawMatch(rule_id, span, captures, _snippet(source, span, secrets)))
-        for fact in self.ruleset.facts:
+        for fact in self._active.facts:
             for matcher in fact.matchers.get(facts.language, ()):
                 for span, captures, _ in match_calls(matcher, facts):
                     label = render_template(fact.label, captures)
@@ -514,7 +542,7 @@ class Engine:
         facts = FileFacts(language="javascript", calls=calls_by_index([*context, *resolved]))
         matches: list[RawMatch] = []
         seen = {(m.rule_id, m.span) for m in analysis.matches}
-        for rule in self.ruleset.rules:
+        for rule in self._active.rules:
             hits = [
                 (span, captures, call.index)
                 for matcher in rule.matchers.get("javascript", ())

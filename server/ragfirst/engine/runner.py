@@ -40,6 +40,7 @@ from ragfirst.engine.parallel import (
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
+from ragfirst.engine.selection import narrowed_engine, selection_tag
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.model import Finding
 from ragfirst.real_paths import RealDirectories
@@ -128,23 +129,33 @@ class EngineCache:
 
     def __init__(self) -> None:
         self._engines: dict[tuple[Path, ...], Engine] = {}
-        self._by_settings: dict[int, tuple[Settings, Engine]] = {}  # holds the settings: ids stay
+        # By settings id (the entry holds the settings, so ids stay) and narrowing.
+        self._by_settings: dict[tuple[int, bool], tuple[Settings, Engine]] = {}
+        self.narrow = False  # engine/selection.py: engines for the enabled rules only
+        self._narrowed: dict[tuple[int, frozenset[str]], Engine] = {}
 
     def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
         """`validate`: check the config's rule ids and option values against the rules
         (the language server, keeping the last good settings while the config file is
         broken, asks without: the file on disk is not what those settings came from)."""
-        known = self._by_settings.get(id(settings))
+        known = self._by_settings.get((id(settings), self.narrow))
         if known is not None:
             return known[1]
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
+        engine = self._engines[key]
+        if self.narrow:
+            engine = narrowed_engine(engine, settings, self._narrowed)
         if not validate:
-            return self._engines[key]
-        validate_config(settings, self._engines[key].ruleset)  # unknown ids, bad option values
-        self._by_settings[id(settings)] = (settings, self._engines[key])
-        return self._engines[key]
+            return engine
+        validate_config(settings, engine.ruleset)  # unknown ids, bad option values
+        self._by_settings[(id(settings), self.narrow)] = (settings, engine)
+        return engine
+
+    def selection_tag(self, settings: Settings) -> str:
+        """What the cache keys of this cache's engines add for these settings."""
+        return selection_tag(settings) if self.narrow else ""
 
 
 PARALLEL_MIN_FILES = 200
@@ -174,15 +185,16 @@ class _FileIds:
     checked_ns: int = 0  # taken before any stat: see cache.RACY_SECONDS
 
 
-def _file_ids(planned: list[_Planned]) -> _FileIds:
+def _file_ids(planned: list[_Planned], engines: EngineCache) -> _FileIds:
     ids = _FileIds(checked_ns=time.time_ns())
     cwd = os.getcwd() + os.sep
-    tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
+    tags: dict[tuple[tuple[Path, ...], str], str] = {}  # the rules each file is checked with
     for index, item in enumerate(planned):
         extra = item.settings.extra_rules
-        tag = tags.get(extra)
+        selection = engines.selection_tag(item.settings)
+        tag = tags.get((extra, selection))
         if tag is None:  # hashes every rule file: once per set of packs, not per file
-            tag = tags[extra] = rules_fingerprint(extra)
+            tag = tags[(extra, selection)] = rules_fingerprint(extra) + selection
         ids.keys[index] = f"{tag}\0{item.shown}"
         try:
             ids.signatures[index] = stat_signature(item.path)
@@ -239,7 +251,7 @@ def lint_paths(
             planned.append(item)
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
     planned.extend(_project_context(planned, paths, resolver, adjust, roots))
-    ids = _file_ids(planned) if cache is not None else None
+    ids = _file_ids(planned, engines) if cache is not None else None
     snapshot = (
         _Snapshotting(cache, ids, planned, paths)
         if cache is not None and ids is not None and not unreadable
@@ -554,10 +566,10 @@ def _analyze_all(
     pending = [index for index in contents if planned[index].analysis is None]
     progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
     workers = _workers(jobs, len(pending))
-    groups: dict[tuple[Path, ...], list[int]] = {}
-    for index in pending:
-        groups.setdefault(planned[index].settings.extra_rules, []).append(index)
-    for extra_rules, indexes in groups.items():
+    groups: dict[tuple[tuple[Path, ...], int], list[int]] = {}
+    for index in pending:  # one group per engine (a narrowed one per selection)
+        groups.setdefault((planned[index].settings.extra_rules, id(planned[index].engine)), []).append(index)
+    for (extra_rules, _), indexes in groups.items():
         items = [(planned[i].shown, contents[i], planned[i].settings.max_file_size) for i in indexes]
         if workers > 1 and len(items) > 1:
             analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
@@ -591,6 +603,8 @@ def _empty_mark(analysis: FileAnalysis | None) -> int | None:
     if analysis.local_calls or analysis.exports is not None:
         return None
     if analysis.summary or analysis.project_imports or analysis.reexports:
+        return None
+    if analysis.deferred_imports is not None:  # a deferred JS/TS file: the link decides
         return None
     return int(analysis.parsed)
 

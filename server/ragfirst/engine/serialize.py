@@ -48,6 +48,7 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         "project_imports": [list(pair) for pair in analysis.project_imports],
         "reexports": analysis.reexports,
         "used_imports": [list(pair) for pair in analysis.used_imports],
+        "deferred_imports": analysis.deferred_imports,
     }
 
 
@@ -84,4 +85,6 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     reexports = data.get("reexports") or {}
     analysis.reexports = {str(k): [str(v[0]), str(v[1])] for k, v in reexports.items() if len(v) == 2}
     analysis.used_imports = [(str(m), str(n)) for m, n in data.get("used_imports", ())]
+    deferred = data.get("deferred_imports")
+    analysis.deferred_imports = [str(spec) for spec in deferred] if isinstance(deferred, list) else None
     return analysis
