@@ -20,7 +20,7 @@ from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CallFact, FileFacts, local_module_index
 from ragfirst.analyzers.jsonl_analyzer import analyze_jsonl
 from ragfirst.analyzers.registry import language_spec
-from ragfirst.checks.base import CheckContext, ProjectContext, Resolution, SubstringTriggers
+from ragfirst.checks.base import CheckContext, ProjectContext, Resolution
 from ragfirst.checks.registry import CHECKS
 from ragfirst.config import per_file_ignores
 from ragfirst.config.settings import Settings
@@ -50,6 +50,7 @@ from ragfirst.engine.python_prefilter import (
 )
 from ragfirst.engine.selection import narrowed
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
+from ragfirst.engine.word_scan import SubstringGate, WordScan
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
 from ragfirst.rules.model import Rule, RuleSet
@@ -69,8 +70,9 @@ PARSE, DEFER, SKIP = "parse", "defer", "skip"  # prefilter verdicts
 # found (a token with a non-ASCII letter only splits into more tokens; trigger words are
 # ASCII identifiers).
 _TOKEN = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
-# An import of the project's own JS/TS module (relative, or a `@/`, `~/` or `#` alias).
-_LOCAL_IMPORT = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*["'](?:\.{1,2}/|@/|~/|#)""")
+# An import of the project's own JS/TS module (relative, or a `@/`, `~/` or `#` alias). No
+# `\b`: three times faster in Python's `re`, and a match inside a word only defers a file.
+_LOCAL_IMPORT = re.compile(r"""(?:from|import|require)\s*\(?\s*["'](?:\.{1,2}/|@/|~/|#)""")
 UNUSED_SUPPRESSION = "RF001"
 SUPPRESSION_WITHOUT_REASON = "RF002"
 
@@ -120,24 +122,17 @@ class Engine:
         self._attributes: re.Pattern[str] | None = None
         self._local: frozenset[str] | None = None
         self._module_roots: Any = _UNBUILT
+        self._words_by_language: dict[str | None, frozenset[str]] = {}
         self._project_gate: Any = _UNBUILT
         self._vocabulary: Vocabulary | None = None
         self._export_gate: Any = _UNBUILT
         self._project_groups: list[tuple[frozenset[str], ...]] = []
         # Checks that look for substrings, not tokens (API keys); one entry per check.
-        self._substrings: list[tuple[Any, SubstringTriggers, Any]] = []
-        seen_checks: set[str] = set()
-        for rule in active.rules:
-            check = CHECKS.get(rule.check.name) if rule.check else None
-            if check is None or not hasattr(check, "trigger_substrings") or check.name in seen_checks:
-                continue
-            seen_checks.add(check.name)
-            found: SubstringTriggers = check.trigger_substrings()
-            # RE2 (linear, no per-position retries); for a yes/no search `(?:^|[^A-Za-z0-9])P`
-            # is `(?<![A-Za-z0-9])P`, which RE2 cannot express.
-            prefixes = substring_pattern(found.prefixes, r"(?:^|[^A-Za-z0-9])") if found.prefixes else None
-            lowered = substring_pattern(found.lowered) if found.lowered else None
-            self._substrings.append((prefixes, found, lowered))
+        checks = {CHECKS.get(rule.check.name) for rule in active.rules if rule.check}
+        self._substrings = SubstringGate(
+            [check.trigger_substrings() for check in checks if hasattr(check, "trigger_substrings")]
+        )
+        self._scans: dict[str | None, WordScan] = {}
         self._always = any(not trigger for trigger in self._requirements)
         # Whole tokens only ("Trainer" is not in "SFTTrainer"): a file's tokens are found
         # with one regex pass (runs of word characters and `-`, as in `together-ai`) and
@@ -169,6 +164,18 @@ class Engine:
                 found = list(dict.fromkeys(_unmarked(trigger) for trigger in found))
             self._requirements_by_language[language] = found
         return found
+
+    def _language_words(self, language: str | None) -> frozenset[str]:
+        """The words of a language's triggers (a loose file needs one of its own)."""
+        words = self._words_by_language.get(language)
+        if words is None:
+            words = self._words_by_language[language] = frozenset(
+                word.lstrip(MARKS)
+                for trigger in self.requirements(language)
+                for group in trigger
+                for word in group
+            )
+        return words
 
     def _any_trigger(self, found: set[str], language: str | None) -> bool:
         """Does some trigger of the language have a word of every group in `found`?"""
@@ -205,7 +212,7 @@ class Engine:
     def _python_gate(self) -> Any:
         """The RE2 pattern every Python file the exact test could pass matches (built once)."""
         if self._gate is _UNBUILT:
-            self._gate = build_gate(self.requirements("python"), [found for _, found, _ in self._substrings])
+            self._gate = build_gate(self.requirements("python"), self._substrings.triggers)
         return self._gate
 
     def _triggers_by_word(self, language: str | None) -> dict[str, list[Trigger]]:
@@ -293,9 +300,14 @@ class Engine:
             gate = self._python_gate()
             if gate is not None and gate.search(text) is None:
                 return SKIP  # nothing any trigger needs: no need to tokenize the file
-        tokens = set(_TOKEN.findall(text))
-        found = self._words.intersection(tokens)
-        if found and loose:
+        if language == "python":
+            found = self._words.intersection(_TOKEN.findall(text))
+        else:  # one RE2 pass for every word of the language (word_scan.py)
+            scan = self._scans.get(language)
+            if scan is None:
+                scan = self._scans[language] = WordScan(self._language_words(language))
+            found = scan.found(text)
+        if loose and not found.isdisjoint(self._language_words(language)):
             return PARSE
         if language == "python" and not found.isdisjoint(self._root_words):
             # A package name counts as a root only where the file imports it, and a later
@@ -321,17 +333,8 @@ class Engine:
                 and _LOCAL_IMPORT.search(text)
             ):
                 through_modules = DEFER
-        if not self._substrings:
-            return through_modules
-        # Key prefixes and key-like names lie within tokens: search the distinct tokens (a
-        # fraction of the text), separated by spaces so token starts keep a boundary.
-        distinct = " ".join(tokens)
-        for prefixes, substrings, lowered in self._substrings:
-            confirm = substrings.confirm
-            if prefixes and prefixes.search(distinct) and (confirm is None or confirm.search(text)):
-                return PARSE
-            if lowered and lowered.search(distinct.lower()) and (loose or substrings.has_literal(text)):
-                return PARSE
+        if self._substrings and self._substrings.hit(text, loose):
+            return PARSE
         return through_modules
 
     def _may_hold_findings(self, data: bytes, spec: Any, path: str) -> bool:

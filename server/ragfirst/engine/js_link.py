@@ -36,9 +36,9 @@ from ragfirst.rules.patterns import ROOT_MARK
 
 # Import specifiers: `from "x"`, `import "x"`, `import("x")`, `require("x")` (and `export
 # ... from "x"`); template-literal specifiers hold no interpolation in a static import.
-_IMPORT_SPEC = re.compile(
-    r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`$\n]*)`)"""
-)
+# A match inside a longer word (`datafrom "x"`) only adds a hint: no `\b`, which would make
+# Python's `re` try every position (four times slower here).
+_IMPORT_SPEC = re.compile(r"""(?:from|import|require)\s*\(?\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`$\n]*)`)""")
 _SPEC_WORD = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
 _LOCAL_PREFIXES = (".", "@/", "~/", "#")
 
@@ -150,15 +150,11 @@ def analyse_imported_modules(
     the import edges must be those of a run that parsed every file, so every skipped JS/TS
     file is parsed, as before issue 26 (such projects are rare: a manifest or a ragfirst
     config makes one project without boundaries)."""
-    skipped = {
-        path
-        for path, analysis in analyses.items()
-        if not analysis.parsed and analysis.exports is None and _is_script(path)
-    }
+    paths = {path for path in analyses if _is_script(path)}
+    skipped = {path for path in paths if not analyses[path].parsed and analyses[path].exports is None}
     if not skipped:
         return
     deferred = sorted(path for path in skipped if analyses[path].deferred_imports is not None)
-    paths = {path for path in analyses if _is_script(path)}
     suffixes = ModuleSuffixes(paths)
     todo = [
         (path, spec) for path, analysis in analyses.items() for spec in sorted(_specs(analysis, boundaries))

@@ -391,7 +391,8 @@ def _link(
 
 
 def _posix_abspath(path: str | Path) -> str:
-    return Path(os.path.abspath(path)).as_posix()
+    absolute = os.path.abspath(path)  # normalized: on POSIX already what as_posix() gives
+    return absolute if os.sep == "/" else Path(absolute).as_posix()
 
 
 def _finalize_all(
