@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--semgrep", default=None)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--base", type=Path, help="another build's server/ folder: its rows too (PYTHONPATH)")
     args = parser.parse_args()
     semgrep = args.semgrep or find_tool("semgrep")
     ragfirst = [sys.executable, "-m", "ragfirst", "check", "--no-cache", "--format", "json", "--exit-zero"]
@@ -53,6 +54,11 @@ def main() -> None:
             "ragfirst --select RF101": [*ragfirst, "--select", "RF101", "."],
             "ragfirst (all rules)": [*ragfirst, "."],
         }
+        envs: dict[str, dict[str, str]] = {}
+        if args.base:
+            for name in list(commands):
+                commands[f"base {name}"] = commands[name]
+                envs[f"base {name}"] = {"PYTHONPATH": str(args.base.resolve())}
         if semgrep:
             commands["semgrep (1 pattern)"] = [
                 semgrep,
@@ -68,7 +74,7 @@ def main() -> None:
         rows: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
         for _ in range(args.repeat):
             for name, argv in commands.items():
-                run = run_measured(argv, args.tree)
+                run = run_measured(argv, args.tree, env=envs.get(name))
                 data = json.loads(run.stdout or "{}")
                 found = len(data.get("findings", data.get("results", [])))
                 rows[name].append(
@@ -86,7 +92,7 @@ def main() -> None:
     if "semgrep (1 pattern)" in summary:
         sg = summary["semgrep (1 pattern)"]
         for name, row in summary.items():
-            if name.startswith("ragfirst"):
+            if "ragfirst" in name:
                 row["semgrep/ragfirst cpu"] = round(sg["cpu_s"] / row["cpu_s"], 2)
                 row["semgrep/ragfirst wall"] = round(sg["wall_s"] / row["wall_s"], 2)
     result = {"tree": str(args.tree), "machine": machine_info(), "runs": rows, "median": summary}
