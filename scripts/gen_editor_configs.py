@@ -38,6 +38,39 @@ class Names:
     helix: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, its default servers)
 
 
+# Where each name was checked (issue 24), December 2026:
+# - VS Code: the "Known language identifiers" table of microsoft/vscode-docs
+#   docs/languages/identifiers.md (python, javascript, javascriptreact, typescript,
+#   typescriptreact, vue, json, jsonc, yaml, ini, sql); built-in extensions of
+#   microsoft/vscode: extensions/dotenv/package.json ("dotenv"), extensions/json/package.json
+#   ("jsonl", added by microsoft/vscode#183035). Not checked here: "toml" (Even Better TOML),
+#   "svelte" (Svelte for VS Code), "pip-requirements" (the Python extension) come from
+#   extensions.
+# - Neovim: neovim/neovim runtime/lua/vim/filetype.lua: py -> python, jsx -> javascriptreact,
+#   tsx -> typescriptreact, vue, svelte, yaml, json, jsonc, jsonl, toml, sql (detect.sql),
+#   ini -> dosini, setup.cfg -> dosini, *.cfg -> cfg (detect.cfg), requirements.txt /
+#   *-requirements.txt / *.pip -> requirements, .env -> sh (`env = detect.sh`). Neovim 0.7.2
+#   (Debian 12) gives .jsonl no file type and requirements.txt `text`: only newer releases
+#   attach ragfirst to those by file type.
+# - Emacs: auto-mode-alist of Emacs 28.2 (run here): .sql -> sql-mode, .toml ->
+#   conf-toml-mode, .json and .jsx -> js-mode, .ini and setup.cfg -> conf-mode, which picks
+#   conf-unix-mode for `[section]` + `key = value` text (conf-windows-mode for `;` comments);
+#   .env, .jsonl, .vue, .svelte, .ts and requirements.txt have no mode of their own in 28.
+#   Not checked here: the Emacs 29 tree-sitter modes (python-ts-mode, js-ts-mode,
+#   typescript-ts-mode, tsx-ts-mode, json-ts-mode, yaml-ts-mode, toml-ts-mode, js-json-mode)
+#   and the MELPA modes (jsonl-mode, dotenv-mode, pip-requirements-mode, rjsx-mode, js2-mode,
+#   typescript-mode, vue-mode, svelte-mode, yaml-mode, json-mode).
+# - Zed: `name` in zed-industries/zed crates/languages/src/*/config.toml (Python, JavaScript
+#   covering .jsx, TypeScript, TSX, JSON, JSONC, JSONL, YAML), extensions/svelte and
+#   extensions/toml (Svelte, TOML), zed-extensions/vue (Vue.js), zed-extensions/sql (SQL).
+#   Not checked here: "INI" (a community extension).
+# - Helix: helix-editor/helix languages.toml (commit 079a789, 2026-07-23): python (default
+#   servers ty, ruff, jedi, pylsp, zuban), javascript, jsx, typescript, tsx, vue (vuels),
+#   svelte (svelteserver), yaml, json (which also takes .jsonl and .ipynb), jsonc, toml
+#   (taplo, tombi), env, ini (also .cfg), pip-requirements, sql.
+# - Sublime: source.jsx/source.tsx from the default JavaScript package's JSX/TSX syntaxes;
+#   source.requirementstxt as the requirementstxt package reads it. Not checked here:
+#   source.dotenv, source.ini, source.toml, text.html.vue, text.html.svelte (packages).
 EDITOR_NAMES: dict[str, Names] = {
     "python": Names(
         vscode=("python",),
@@ -45,11 +78,14 @@ EDITOR_NAMES: dict[str, Names] = {
         emacs=("python-mode", "python-ts-mode:python"),
         sublime=("source.python",),
         zed=(("Python", "python"),),
-        helix=(("python", ("ty", "ruff", "jedi", "pylsp")),),
+        helix=(("python", ("ty", "ruff", "jedi", "pylsp", "zuban")),),
     ),
     # Notebooks: VS Code sends their cells (notebook sync); elsewhere the .ipynb is JSON.
     "notebook": Names(),
-    "jsonl": Names(vscode=("jsonl",), neovim=("jsonl",), emacs=("jsonl-mode:jsonl",)),
+    # Helix reads .jsonl as its "json" language (below).
+    "jsonl": Names(
+        vscode=("jsonl",), neovim=("jsonl",), emacs=("jsonl-mode:jsonl",), zed=(("JSONL", "jsonl"),)
+    ),
     "javascript": Names(
         vscode=("javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte"),
         neovim=("javascript", "javascriptreact", "typescript", "typescriptreact", "vue", "svelte"),
@@ -66,7 +102,13 @@ EDITOR_NAMES: dict[str, Names] = {
             "svelte-mode:svelte",
         ),
         sublime=("source.js", "source.jsx", "source.ts", "source.tsx", "text.html.vue", "text.html.svelte"),
-        zed=(("JavaScript", "javascript"), ("TypeScript", "typescript"), ("TSX", "typescriptreact")),
+        zed=(
+            ("JavaScript", "javascript"),
+            ("TypeScript", "typescript"),
+            ("TSX", "typescriptreact"),
+            ("Vue.js", "vue"),
+            ("Svelte", "svelte"),
+        ),
         helix=(
             ("javascript", ("typescript-language-server",)),
             ("jsx", ("typescript-language-server",)),
@@ -111,7 +153,7 @@ EDITOR_NAMES: dict[str, Names] = {
     "ini": Names(
         vscode=("ini",),
         neovim=("dosini", "cfg"),
-        emacs=("conf-windows-mode:ini",),
+        emacs=("conf-unix-mode:ini", "conf-windows-mode:ini"),  # conf-mode picks one by content
         sublime=("source.ini",),
         zed=(("INI", "ini"),),
         helix=(("ini", ()),),

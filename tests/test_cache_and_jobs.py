@@ -12,11 +12,12 @@ import pytest
 from ragfirst.cli.main import main
 from ragfirst.engine.cache import AnalysisCache
 
+# The base model comes from outside the project: no dated Azure retirement (RF107) applies.
 TRAIN = """\
 from openai import AzureOpenAI
-
+from settings import BASE_MODEL
 client = AzureOpenAI()
-client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-{n}", hyperparameters={{"n_epochs": {n}}})
+client.fine_tuning.jobs.create(model=BASE_MODEL, training_file="file-{n}", hyperparameters={{"n_epochs": {n}}})
 """
 
 

@@ -53,10 +53,12 @@ def test_fix_writes_the_fix_and_exits_zero_when_nothing_remains(project, capsys)
 
 def test_without_fix_the_fixable_count_is_shown_and_nothing_written(project, capsys):
     (project / "app.py").write_text(CHAT, encoding="utf-8")
-    code, _, err = run(capsys, ".")
-    assert code == 1 and err == ""  # a plain run says nothing about fixes
-    code, _, err = run(capsys, "--show-fixes", ".")
-    assert code == 1 and "1 finding(s) fixable with --fix" in err
+    code, out, err = run(capsys, ".")
+    assert code == 1 and err == ""  # stderr stays quiet: the text output says it, as ruff does
+    assert "app.py:4:9: RF401 [*] [warning]" in out
+    assert out.endswith("[*] 1 fixable with --fix.\n")
+    code, out, err = run(capsys, "--format", "json", "--show-fixes", ".")
+    assert code == 1 and "1 finding(s) fixable with --fix" in err  # other formats: on stderr
     assert (project / "app.py").read_text(encoding="utf-8") == CHAT
 
 
@@ -204,37 +206,43 @@ def test_symlinked_file_is_not_written_through(project, capsys, tmp_path_factory
 
 # -- samples/ ------------------------------------------------------------------------
 
-SAMPLE_FIXES = {
-    "fastapi-service/app/routes/chat.py": (
-        '        messages=[{"role": "user", "content": question}],\n',
-        '        messages=[{"role": "user", "content": question}],\n        max_completion_tokens=4096,\n',
-    ),
-    "nextjs-app/app/api/summarize/route.ts": (
-        "    prompt: article,\n",
-        "    prompt: article,\n    maxOutputTokens: 4096,\n",
-    ),
-    "rag-app/app/summarize.py": (
-        'input=f"Summarize for a support agent:\\n\\n{text}")',
-        'input=f"Summarize for a support agent:\\n\\n{text}", max_output_tokens=4096)',
-    ),
-}
+EXPECTED = REPO_ROOT / "tests" / "fix_data" / "samples-fixed"
 
 
-def test_fix_on_samples_changes_exactly_what_docs_say(tmp_path, monkeypatch, capsys):
+def _expected_tree(*levels: str) -> dict[str, bytes]:
+    """The files `--fix` changes in samples/, as they must read after it (the `.expected`
+    suffix keeps linters and formatters off them); a later level adds to an earlier one."""
+    tree: dict[str, bytes] = {}
+    for level in levels:
+        for path in sorted((EXPECTED / level).rglob("*.expected")):
+            tree[path.relative_to(EXPECTED / level).as_posix().removesuffix(".expected")] = path.read_bytes()
+    return tree
+
+
+@pytest.mark.parametrize(("flags", "levels"), [((), ("safe",)), (("--unsafe-fixes",), ("safe", "unsafe"))])
+def test_fix_on_samples_gives_the_expected_tree(tmp_path, monkeypatch, capsys, flags, levels):
     copy = tmp_path / "samples"
     shutil.copytree(REPO_ROOT / "samples", copy)
     monkeypatch.chdir(copy)
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-25")
-    main(["check", "--no-cache", "--fix", "."])
+    main(["check", "--no-cache", "--fix", *flags, "."])
     capsys.readouterr()
+    expected = _expected_tree(*levels)
     changed = _differing(REPO_ROOT / "samples", copy)
-    assert sorted(changed) == sorted(SAMPLE_FIXES)
-    for relative, (before, after) in SAMPLE_FIXES.items():
-        original = (REPO_ROOT / "samples" / relative).read_text(encoding="utf-8")
-        assert (copy / relative).read_text(encoding="utf-8") == original.replace(before, after, 1)
+    assert changed == sorted(expected)  # every other file is byte for byte the original
+    for relative, content in expected.items():
+        assert (copy / relative).read_bytes() == content, relative
     docs = (REPO_ROOT / "docs" / "fixes.md").read_text(encoding="utf-8")
-    for relative in SAMPLE_FIXES:
+    for relative in expected:
         assert f"samples/{relative}" in docs
+    # Idempotent, and every fixed file still parses.
+    main(["check", "--no-cache", "--fix", *flags, "."])
+    capsys.readouterr()
+    assert _differing(REPO_ROOT / "samples", copy) == sorted(expected)
+    from ragfirst.fixes.apply import parses
+
+    for relative in expected:
+        assert parses(relative, (copy / relative).read_text(encoding="utf-8")), relative
 
 
 def _differing(left: Path, right: Path, prefix: str = "") -> list[str]:
@@ -277,6 +285,56 @@ def test_add_suppressions_silences_every_finding_with_the_reason(project, capsys
     assert code == 0, out  # nothing active any more, and no RF001/RF002
     code, _, err = run(capsys, "--add-suppressions", "again", ".")
     assert "added 0 suppression comment(s)" in err
+
+
+def test_add_suppressions_lists_the_lines_where_no_comment_is_legal(project, capsys):
+    key = "sk-proj-" + "a8Kd93jfLq0PzXv7Tn2RbWc4YhM1eGs6T3BlbkFJa8Kd93jfLq0PzXv7Tn2R"
+    # Line 4 is inside a template literal (no comment above it or after it is code), and
+    # JSON has no comments at all.
+    template = (
+        'import OpenAI from "openai";\nconst client = new OpenAI();\nconst s = `before\n'
+        '${await client.chat.completions.create({ model: "gpt-4.1-mini", messages: [] })}\nafter`;\n'
+    )
+    (project / "page.ts").write_text(template, encoding="utf-8")
+    (project / "config.json").write_text(f'{{"openai": {{"apiKey": "{key}"}}}}\n', encoding="utf-8")
+    (project / "app.py").write_text(CHAT, encoding="utf-8")
+    code, _, err = run(capsys, "--add-suppressions", "known", ".")
+    assert code == 1, err  # findings are left active
+    refused = [line for line in err.splitlines() if line.startswith("ragfirst: not suppressed: ")]
+    assert refused == [
+        "ragfirst: not suppressed: config.json:1: RF404 (no comment is legal on this line)",
+        "ragfirst: not suppressed: page.ts:4: RF401 (no comment is legal on this line)",
+    ]
+    assert "added 1 suppression comment(s) in 1 file(s)" in err
+    assert (project / "page.ts").read_text(encoding="utf-8") == template  # untouched
+    # The Python file was suppressed; the listed two are still reported.
+    _, out, _ = run(capsys, ".")
+    assert "page.ts:4:" in out and "config.json:1:" in out and "app.py" not in out
+
+
+def test_add_suppressions_writes_into_notebook_cells(project, capsys):
+    import json
+
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# notes"]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["!pip install openai\n", *CHAT.splitlines(keepends=True)],
+        },
+    ]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+    (project / "demo.ipynb").write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "--add-suppressions", "known", ".")
+    assert code == 0 and "added 1 suppression comment(s) in 1 file(s)" in err, err
+    fixed = (project / "demo.ipynb").read_text(encoding="utf-8")
+    source = json.loads(fixed)["cells"][1]["source"]
+    assert source[4:6] == ["# ragfirst: ignore[RF401] -- known\n", CHAT.splitlines(keepends=True)[3]]
+    assert '\n    "# ragfirst: ignore[RF401] -- known\\n",\n' in fixed  # the file's own layout
+    code, out, _ = run(capsys, ".")
+    assert code == 0, out
 
 
 def test_add_suppressions_needs_a_one_line_reason(project, capsys):

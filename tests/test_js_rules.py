@@ -27,7 +27,7 @@ from tests.lsp.test_server_e2e import (
 
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.engine.runner import lint_paths
-from ragfirst.lsp.edits import file_suppression_edit
+from ragfirst.fixes.suppression_comments import file_suppression_edit
 from ragfirst.source import SourceText
 
 OPENAI_ROUTE = """\

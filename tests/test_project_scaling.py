@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from ragfirst.checks import rag
+from ragfirst.checks import rag_file_model, rag_project, rag_sites
 from ragfirst.config.settings import Settings
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.runner import EngineCache, lint_sources
@@ -43,16 +43,14 @@ def services(count: int) -> dict[str, str]:
 def derivations(files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
     """(sites derived, RF301 findings) for one lint of `files`."""
     calls = 0
-    original = rag.derive
+    original = rag_sites.derive
 
-    def counting(site: rag.Site, values: object) -> rag.Site:
+    def counting(site: rag_sites.Site, values: object) -> rag_sites.Site:
         nonlocal calls
         calls += 1
         return original(site, values)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(rag, "derive", counting)
-    import ragfirst.checks.rag_project as rag_project
-
+    monkeypatch.setattr(rag_file_model, "derive", counting)
     monkeypatch.setattr(rag_project, "derive", counting)
     settings = Settings()
     findings = lint_sources(files, settings, _ENGINES.for_settings(settings))

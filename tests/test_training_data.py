@@ -1070,19 +1070,50 @@ def test_rf107_torchtune_without_a_date_is_info(tmp_path, code):
         assert "lifecycle" not in finding.data
 
 
-def test_rf107_azure_openai_fine_tuning_retires_per_base_model(tmp_path):
-    code = """\
-    from openai import AzureOpenAI
+AZURE_JOB = """\
+from openai import AzureOpenAI
 
-    AzureOpenAI().fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
-    """
-    # The row records Microsoft's policy, but the reported dates are not confirmed: kept
-    # for the record, not reported (no date to grade, nothing to act on yet).
-    assert lifecycle_findings(tmp_path, code, dt.date(2027, 6, 1)) == []
+AzureOpenAI().fine_tuning.jobs.create(model="BASE", training_file="file-abc")
+"""
+
+
+@pytest.mark.parametrize(
+    ("base", "training", "deployments"),
+    [
+        ("gpt-4o-mini", "2027-04-01", "2027-10-01"),
+        ("gpt-4o-2024-08-06", "2027-04-01", "2027-10-01"),
+        ("gpt-4.1-nano-2025-04-14", "2027-04-14", "2027-10-14"),
+        ("o4-mini", "2027-04-16", "2027-10-16"),
+    ],
+)
+def test_rf107_azure_openai_fine_tuning_retires_per_base_model(tmp_path, base, training, deployments):
+    code = AZURE_JOB.replace("BASE", base)
+    (far,) = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    assert far.severity == Severity.INFO  # more than 90 days before the training date
+    assert f"stops training no earlier than {training}" in far.message
+    assert f"retire on {deployments}" in far.message
+    (near,) = lifecycle_findings(tmp_path, code, dt.date(2027, 3, 1))
+    assert near.severity == Severity.WARNING
+    (past,) = lifecycle_findings(tmp_path, code, dt.date.fromisoformat(training) + dt.timedelta(days=1))
+    assert past.severity == Severity.ERROR
+
+
+@pytest.mark.parametrize("base", ["gpt-35-turbo-0125", "gpt-4o-2024-05-13x", "my-gpt-4o-mini", "gpt-5-mini"])
+def test_rf107_azure_fine_tuning_of_other_base_models_is_not_dated(tmp_path, base):
+    # Microsoft lists training dates for the three families only; the catch-all row is kept
+    # for the record (no date to grade) and never reported.
+    assert lifecycle_findings(tmp_path, AZURE_JOB.replace("BASE", base), dt.date(2027, 6, 1)) == []
     from ragfirst.data.tables import lifecycle
 
     (row,) = [e for e in lifecycle() if e.id == "azure-openai-fine-tuning"]
     assert row.retracted and not row.reported and row.date is None
+
+
+def test_rf107_azure_rows_do_not_fire_on_openai_fine_tuning(tmp_path):
+    code = AZURE_JOB.replace("AzureOpenAI", "OpenAI").replace("BASE", "gpt-4o-mini")
+    found = lifecycle_findings(tmp_path, code, dt.date(2026, 12, 6))
+    ids = {f.data.get("lifecycle", {}).get("entry") for f in found}
+    assert ids == {"openai-self-serve-fine-tuning"}
 
 
 BEDROCK_JOB = """\

@@ -58,6 +58,7 @@ Point it at a virtualenv's ragfirst if it is not on `exec-path', e.g.
     (conf-toml-mode :language-id "toml")
     (toml-ts-mode :language-id "toml")
     (dotenv-mode :language-id "dotenv")
+    (conf-unix-mode :language-id "ini")
     (conf-windows-mode :language-id "ini")
     (pip-requirements-mode :language-id "pip-requirements")
     (sql-mode :language-id "sql")

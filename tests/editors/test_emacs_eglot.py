@@ -2,8 +2,9 @@
 
 tests/editors/eglot_driver.el opens a file with an RF101 finding through the shipped
 `eglot-server-programs' entry, waits for the diagnostic in Flymake, applies the
-"Suppress RF101 on this line (with reason)" code action and waits for the re-lint; it
-reports to a JSON file read here.
+"Suppress RF101 on this line (with reason)" code action and waits for the re-lint, then
+checks issue 24's bugs 1, 2, 5 and 7 (a suppression inside JSX children of a .jsx buffer:
+Emacs 28 has no TSX mode); it reports to a JSON file read here.
 
 Skipped only when Emacs or Eglot is not installed (scripts/install_editor_test_deps.sh
 installs Debian's emacs-nox and elpa-eglot; Emacs 29+ has Eglot built in).
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.editors import FINE_TUNE, REPO_ROOT, make_project
+from tests.editors import FINE_TUNE, JSX_PAGE, REPO_ROOT, check_jsx_suppression, make_project
 
 DRIVER = Path(__file__).with_name("eglot_driver.el")
 CONFIG = REPO_ROOT / "editors" / "emacs" / "ragfirst-eglot.el"
@@ -56,6 +57,7 @@ def test_emacs_eglot_quick_fix_roundtrip(tmp_path: Path) -> None:
     (project / "broken.py").write_text("import openai\né = '" + "é" * 40 + "'\n", encoding="utf-8")
     (project / "tune.py").write_text(FINE_TUNE, encoding="utf-8")
     (project / "rag.py").write_text("x = 1\n", encoding="utf-8")
+    (project / "page.jsx").write_text(JSX_PAGE, encoding="utf-8")  # bug 7 (Emacs 28: no TSX mode)
     out = tmp_path / "result.json"
     env = {
         **os.environ,
@@ -105,3 +107,7 @@ def test_emacs_eglot_quick_fix_roundtrip(tmp_path: Path) -> None:
     # bug 2: the retrieval written to rag.py on disk reaches tune.py's finding
     assert "No retrieval found" in result["rf101_before"], context + str(result)
     assert "rag.py:3" in result["rf101_after"], context + str(result)
+    # bug 7: the suppression inside JSX children is a JSX comment, and it suppresses
+    assert result["jsx_mode"] == "js-mode" and result["jsx_line"] == 6, context + str(result)
+    check_jsx_suppression(list(result["jsx_lines_after_fix"]), context)
+    assert result["jsx_relinted"] is True, context + "RF405 still reported after the fix"

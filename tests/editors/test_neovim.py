@@ -4,7 +4,8 @@ Each config that the installed Neovim can run is loaded the way a user would loa
 (editors/neovim/ragfirst_legacy.lua on 0.7+, ragfirst_start.lua on 0.8+, lsp/ragfirst.lua
 via vim.lsp.enable on 0.11+). tests/editors/nvim_driver.lua opens a file with an RF101
 finding, waits for the diagnostic, applies the "Suppress RF101 on this line (with reason)"
-quick fix and waits for the re-lint; it reports to a JSON file read here.
+quick fix and waits for the re-lint, then checks issue 24's bugs 1, 2, 5 and 7 (a
+suppression inside JSX children of a .tsx buffer); it reports to a JSON file read here.
 
 Skipped only when no `nvim` is installed (scripts/install_editor_test_deps.sh installs
 Debian's). RAGFIRST_NVIM=/path/to/nvim picks another binary.
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.editors import FINE_TUNE, REPO_ROOT, make_project
+from tests.editors import FINE_TUNE, JSX_PAGE, REPO_ROOT, check_jsx_suppression, make_project
 
 DRIVER = Path(__file__).with_name("nvim_driver.lua")
 WAIT_MS = 30_000
@@ -74,6 +75,7 @@ def run_variant(nvim: str, variant: str, work: Path) -> dict:
     (project / "broken.py").write_text("import openai\né = '" + "é" * 40 + "'\n", encoding="utf-8")
     (project / "tune.py").write_text(FINE_TUNE, encoding="utf-8")
     (project / "rag.py").write_text("x = 1\n", encoding="utf-8")
+    (project / "page.tsx").write_text(JSX_PAGE, encoding="utf-8")  # bug 7
     command = [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {DRIVER}"]
     started = time.monotonic()
     try:
@@ -138,3 +140,8 @@ def test_neovim_configs_quick_fix_roundtrip(tmp_path: Path) -> None:
         # bug 2: the retrieval written to rag.py on disk reaches tune.py's finding
         assert "No retrieval found" in bugs["rf101_before"], context + str(bugs)
         assert "rag.py:3" in bugs["rf101_after"], context + str(bugs)
+        # bug 7: the suppression inside JSX children is a JSX comment, and it suppresses
+        jsx = bugs["jsx"]
+        assert jsx["filetype"] == "typescriptreact" and jsx["lnum"] == 6, context + str(jsx)
+        check_jsx_suppression(jsx["lines_after_fix"], context)
+        assert jsx["relinted"] is True, context + f"RF405 still reported after the fix: {jsx}"

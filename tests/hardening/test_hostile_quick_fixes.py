@@ -13,8 +13,8 @@ import yaml
 from tests.hardening.fuzzlib import RawLsp, run_engine
 
 from ragfirst.analyzers.registry import language_of
-from ragfirst.lsp.comment_positions import line_breaks
-from ragfirst.lsp.edits import document_lines, file_suppression_edit, line_suppression_edit
+from ragfirst.fixes.comment_positions import line_breaks
+from ragfirst.fixes.suppression_comments import document_lines, file_suppression_edit, line_suppression_edit
 
 FT = "client.fine_tuning.jobs.create(model='gpt-4o-mini', training_file='f')"
 

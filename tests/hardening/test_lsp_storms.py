@@ -29,9 +29,10 @@ from tests.hardening import fuzzlib
 from tests.hardening.fuzzlib import RawLsp, frame, rss_kib
 from tests.lsp.editor_session import answer_refreshes
 
+# A base model with no dated Azure fine-tuning retirement: RF101 only (no RF107).
 FINE_TUNE = (
-    "from openai import AzureOpenAI\n\nclient = AzureOpenAI()\n"
-    "client.fine_tuning.jobs.create(model='gpt-4o-mini-2024-07-18', training_file='file-abc')\n"
+    "from openai import AzureOpenAI\nfrom settings import BASE\nclient = AzureOpenAI()\n"
+    "client.fine_tuning.jobs.create(model=BASE, training_file='file-abc')\n"
 )
 CLEAN = "print('nothing to see')\n"
 BROKEN = "import openai\nopenai.fine_tuning.jobs.create(\n"

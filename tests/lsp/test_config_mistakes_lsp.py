@@ -15,7 +15,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 FINE_TUNE = (
     "from openai import AzureOpenAI\n\nclient = AzureOpenAI()\n"
-    'client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")\n'
+    'client.fine_tuning.jobs.create(model="gpt-35-turbo-0125", training_file="file-abc")\n'
 )
 
 

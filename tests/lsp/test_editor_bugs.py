@@ -34,7 +34,7 @@ FINE_TUNE = textwrap.dedent(
     from openai import AzureOpenAI
 
     client = AzureOpenAI()
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")
+    job = client.fine_tuning.jobs.create(model="gpt-35-turbo-0125", training_file="file-abc")
     """
 )
 RETRIEVAL = "from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n"

@@ -193,3 +193,59 @@ async def test_suppression_inside_jsx_children_is_a_jsx_comment(client, tmp_path
     assert comment_line.strip().startswith("{/*") and comment_line.strip().endswith("*/}")
     change_doc(client, uri, 2, fixed)
     await wait_for(lambda: "RF405" not in codes(client, uri))
+
+
+# Two rounds for one finding: `max_tokens=None` is renamed, then the `None` gets a value.
+TWO_ROUNDS = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'reply = client.chat.completions.create(model="o3", messages=[], max_tokens=None)\n'
+)
+
+
+async def test_fix_all_runs_the_rounds_of_fix_and_writes_what_it_writes(client, tmp_path):
+    import os
+    import subprocess
+
+    await start(client, tmp_path)
+    (tmp_path / "ragfirst.toml").write_text("", encoding="utf-8")
+    uri = open_doc(client, tmp_path / "app.py", TWO_ROUNDS)
+    await wait_for(lambda: codes(client, uri) == ["RF401"])
+    (action,) = await actions_for(client, uri, only=["source.fixAll.ragfirst"])
+    fixed = apply(TWO_ROUNDS, action.edit, 1)
+    assert fixed.endswith("messages=[], max_completion_tokens=4096)\n"), fixed
+    # The same bytes as `ragfirst check --fix` on the file.
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    (cli / "ragfirst.toml").write_text("", encoding="utf-8")
+    (cli / "app.py").write_text(TWO_ROUNDS, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "ragfirst", "check", "--no-cache", "--fix", "."],
+        cwd=cli,
+        capture_output=True,
+        env={**os.environ, "RAGFIRST_TODAY": "2026-11-25"},
+    )
+    assert (cli / "app.py").read_text(encoding="utf-8") == fixed
+    change_doc(client, uri, 2, fixed)
+    await wait_for(lambda: codes(client, uri) == [])
+    # The rounds ran on unsaved text: the project model still holds the user's text.
+    assert (tmp_path / "app.py").read_text(encoding="utf-8") == TWO_ROUNDS
+
+
+VUE = (
+    "<template>\n  <div>{{ answer }}</div>\n</template>\n\n"
+    '<script setup lang="ts">\nimport OpenAI from "openai";\nconst client = new OpenAI();\n'
+    'const answer = await client.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });\n'
+    "</script>\n"
+)
+
+
+async def test_a_vue_component_gets_its_quick_fix_in_the_script_block(client, tmp_path):
+    await start(client, tmp_path)
+    uri = open_doc(client, tmp_path / "App.vue", VUE, "vue")
+    await wait_for(lambda: codes(client, uri) == ["RF401"])
+    fix = next(a for a in await actions_for(client, uri) if a.title == "Add max_completion_tokens: 4096")
+    fixed = apply(VUE, fix.edit, 1)
+    assert "messages: [], max_completion_tokens: 4096 });\n</script>\n" in fixed
+    assert fixed.startswith(VUE.split("<script")[0])
+    change_doc(client, uri, 2, fixed)
+    await wait_for(lambda: codes(client, uri) == [])

@@ -23,7 +23,7 @@ FINE_TUNE = textwrap.dedent(
     from openai import AzureOpenAI
 
     client = AzureOpenAI()
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")
+    job = client.fine_tuning.jobs.create(model="gpt-35-turbo-0125", training_file="file-abc")
     """
 )
 RETRIEVAL = "from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n"
@@ -228,6 +228,50 @@ async def test_multi_root_workspace_keeps_projects_apart(client, tmp_path):
     await wait_for(lambda: any("rag.py:3" in d.message for d in client.diagnostics.get(in_first, [])))
     await wait_for(lambda: codes(client, in_second) == ["RF101"])
     assert "No retrieval found" in client.diagnostics[in_second][0].message
+
+
+async def test_multi_root_same_file_names_are_two_files(client, tmp_path):
+    # Both folders have tune.py (as multi-root workspaces have main.py, __init__.py): the
+    # model keyed both by "tune.py", so one folder's file was reported with the other's
+    # project facts.
+    first, second = tmp_path / "first", tmp_path / "second"
+    write(first, "rag.py", RETRIEVAL)
+    tunes = [write(folder, "tune.py", FINE_TUNE) for folder in (first, second)]
+    await start(client, [first, second])
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="ragfirst.lintWorkspace")
+    )
+    assert result["files"] == 3
+    in_first, in_second = (path.as_uri() for path in tunes)
+    await wait_for(lambda: codes(client, in_first) == ["RF101"] and codes(client, in_second) == ["RF101"])
+    assert "rag.py:3" in client.diagnostics[in_first][0].message
+    assert "No retrieval found" in client.diagnostics[in_second][0].message
+    # and an open document of the second folder is linted against its own folder's facts
+    opened = open_doc(client, tunes[1], text=FINE_TUNE + "\n")
+    change_doc(client, opened, 2, FINE_TUNE)
+    await wait_for(lambda: codes(client, opened) == ["RF101"])
+    assert "No retrieval found" in client.diagnostics[opened][0].message
+
+
+async def test_document_opened_while_indexing_waits_for_its_folder(client, tmp_path):
+    # Opened at once, while its folder is still being indexed: its first diagnostics
+    # already use the folder's facts (rag.py), never a "no retrieval" from a partial index.
+    write(tmp_path, "rag.py", RETRIEVAL)
+    for n in range(150):
+        write(tmp_path, f"pkg/m{n:03}.py", f"import os\n\nVALUE_{n} = os.environ.get('X{n}')\n")
+    published: list[str] = []
+    features = client.protocol.fm.features
+    previous = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params: types.PublishDiagnosticsParams) -> None:
+        published.extend(d.message for d in params.diagnostics if params.uri.endswith("tune.py"))
+        previous(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    await start(client, [tmp_path])
+    uri = open_doc(client, write(tmp_path, "tune.py", FINE_TUNE))
+    await wait_for(lambda: any("rag.py:3" in d.message for d in client.diagnostics.get(uri, [])))
+    assert published and all("rag.py:3" in message for message in published), [m[-90:] for m in published]
 
 
 # -- hover, code actions, inlay hints, commands -------------------------------------------

@@ -7,7 +7,7 @@ per project index (`ProjectIndex.derived`, dropped when a file's facts change) a
 them by index identity, so a lookup touches only the files linked to that index.
 
 Two things make a file's links depend on the site being resolved, exactly as in
-`rag.cross_file_links` before: an operation that loads its schema from a file
+`rag_config_sites.cross_file_links` before: an operation that loads its schema from a file
 (`SearchIndex.from_yaml("schema.yaml")`) uses the index the resolving file defines, and a
 pgvector table is only known as a table when some file creates it (the resolving file's
 own table counts). The files where either applies are found through two more maps and
@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from ragfirst.checks.base import ProjectContext
-from ragfirst.checks.rag import (
+from ragfirst.checks.rag_config_sites import _file_links, _referenced_paths, sql_tables
+from ragfirst.checks.rag_sites import (
     EMBEDDING,
     INDEX,
     LINK_KINDS,
@@ -27,12 +28,9 @@ from ragfirst.checks.rag import (
     RETRIEVAL,
     CaptureValues,
     Site,
-    _file_links,
     _first,
-    _referenced_paths,
     derive,
     is_named,
-    sql_tables,
 )
 from ragfirst.engine.project import FactSite, ProjectIndex
 

@@ -139,9 +139,10 @@ class TrainingDataCheck:
             if reference is None:
                 continue
             captures = {"data": reference, "provider": provider}
-            model = call.kwargs.get("model")
+            model = call.kwargs.get("model") or call.kwargs.get("base_model")  # Fireworks: base_model
             if model is not None and isinstance(model.value, str):
                 captures["model"] = model.value
+            captures["method"] = "dpo" if ".dpo_jobs." in (call.qualname or "") else "sft"
             epochs = _epochs(call)
             if epochs:
                 captures["epochs"] = epochs
@@ -230,8 +231,7 @@ class TrainingDataCheck:
 
     def _cost(self, values: dict[str, str], summary: Any, facts: Any, inlay: str) -> Resolution | None:
         model = values.get("model")
-        price = pricing().price(values["provider"], model) if model else None
-        if price is None or summary.tokens == 0:
+        if not model or summary.tokens == 0:
             return None
         if "epochs" in values:
             epochs = int(values["epochs"])
@@ -241,21 +241,55 @@ class TrainingDataCheck:
             epochs_text = f"{epochs} epochs (assumed: {facts.default_epochs_note})"
         else:
             return None
-        trained = summary.tokens * epochs
-        cost = trained / 1_000_000 * price.usd_per_1m_tokens
-        cost_text = f"${cost:,.2f}" if cost >= 0.01 else "< $0.01"
+        table = pricing()
+        price = table.price(values["provider"], model)
         tokens_text = _millions(summary.tokens)
         lower = "at least " if summary.lower_bound else ""
+        trained = summary.tokens * epochs
+        if price is not None:
+            rate, as_of, source = (
+                price.usd_per_1m_tokens,
+                f"{price.model} price as of {price.as_of}",
+                price.source,
+            )
+        elif sized := table.size_rate(values["provider"], model, values.get("method", "sft")):
+            size_rate, size = sized
+            rate, source = size_rate.usd_per_1m_tokens, size_rate.source
+            as_of = f"{facts.name if facts else values['provider']} rate for models up to {size_rate.up_to_params_b:g}B (this one: {size:g}B) as of {size_rate.as_of}"
+        else:
+            return self._unpriced(values, summary, facts, inlay, epochs_text, trained)
+        cost = trained / 1_000_000 * rate
+        cost_text = f"${cost:,.2f}" if cost >= 0.01 else "< $0.01"
         estimate = (
-            f"{lower}≈ {tokens_text} tokens x {epochs_text} x ${price.usd_per_1m_tokens:.2f}/1M ≈ {lower}{cost_text}"
-            f" (tokens ≈ {summary.token_method}; {price.model} price as of {price.as_of})"
+            f"{lower}≈ {tokens_text} tokens x {epochs_text} x ${rate:.2f}/1M ≈ {lower}{cost_text}"
+            f" (tokens ≈ {summary.token_method}; {as_of})"
         )
-        if not price.trainable:
+        if price is not None and not price.trainable:
             retired = f" (its base model shut down on {price.retired.isoformat()})" if price.retired else ""
             estimate += f"; {price.model} can no longer be trained{retired}, so this job would fail"
-        values.update({"estimate": estimate, "cost": f"${cost:,.2f}", "price_source": price.source})
+        values.update({"estimate": estimate, "cost": f"${cost:,.2f}", "price_source": source})
         return Resolution(
             values, None, {"estimate": estimate, "inlay": f"≈ {lower}${cost:,.2f} to train · {inlay}"}
+        )
+
+    def _unpriced(
+        self, values: dict[str, str], summary: Any, facts: Any, inlay: str, epochs_text: str, trained: int
+    ) -> Resolution | None:
+        """No rate in the table, but the provider's billing is known: the training tokens,
+        how they are billed, and where the exact figure comes from."""
+        if facts is None or not facts.billing:
+            return None
+        lower = "at least " if summary.lower_bound else ""
+        estimate = (
+            f"{lower}≈ {_millions(summary.tokens)} tokens x {epochs_text} ≈ {lower}{_millions(trained)} training tokens"
+            f" (tokens ≈ {summary.token_method}); {facts.name} bills {facts.billing}; its rates are not in"
+            f" ragfirst's table{', so ' + facts.estimate if facts.estimate else ''}"
+        )
+        values.update({"estimate": estimate, "price_source": facts.billing_source})
+        return Resolution(
+            values,
+            None,
+            {"estimate": estimate, "inlay": f"≈ {lower}{_millions(trained)} training tokens · {inlay}"},
         )
 
 

@@ -23,6 +23,7 @@ from ragfirst.cli.fix_run import (
     needs_display_fixes,
     report_fixes,
     run_fixes,
+    text_fix_marks,
     wants_fixes,
 )
 from ragfirst.cli.git_changes import GitError, changed_files
@@ -121,6 +122,7 @@ def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
             show_suppressed=args.show_suppressed,
             baselined=report.baselined,
             skipped=report.skipped,
+            **text_fix_marks(args),  # `[*]` and the fixable line (issue 20)
         )
     return out.getvalue()
 
@@ -174,11 +176,11 @@ def _add_suppressions(reason: str, findings: list) -> int:
 
     if not reason.strip() or "\n" in reason or "*/" in reason:
         return _error("--add-suppressions needs a one-line REASON (it is written into each comment)")
-    added, files, problems = run_add_suppressions(reason.strip(), findings)
-    for problem in problems:
+    run = run_add_suppressions(reason.strip(), findings)
+    for problem in run.problems + run.refused:  # one line each, `path:line: ...`
         sys.stderr.write(f"ragfirst: not suppressed: {escape_controls(problem)}\n")
-    sys.stderr.write(f"ragfirst: added {added} suppression comment(s) in {files} file(s)\n")
-    return EXIT_ERROR if problems else EXIT_CLEAN
+    sys.stderr.write(f"ragfirst: added {run.added} suppression comment(s) in {run.files} file(s)\n")
+    return EXIT_ERROR if run.problems else EXIT_FINDINGS if run.refused else EXIT_CLEAN
 
 
 def _introspect(
@@ -258,11 +260,18 @@ def run_check(args: argparse.Namespace) -> int:
                 files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
             )
         if wants_fixes(args) and not args.write_baseline:
+            # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
+            preview = bool(args.fix_diff)
             result, fixes = run_fixes(
                 args,
                 result,
                 lambda: lint_paths(
-                    files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+                    files if files is not None else paths,
+                    resolver,
+                    adjust,
+                    engines,
+                    1 if preview else args.jobs,
+                    None if preview else cache,
                 ),
             )
     finally:
@@ -285,7 +294,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.add_suppressions is not None:
         return _add_suppressions(args.add_suppressions, findings)
     if needs_display_fixes(args):
-        attach_for_display(findings)
+        attach_for_display(findings, fixes)
     report = Report(
         findings=findings,
         files_checked=result.files_checked,

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ragfirst.config.frozen import frozen
 from ragfirst.engine.test_code import DEFAULT_TEST_CODE_RULES, DEFAULT_TEST_PATHS
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
@@ -135,9 +136,18 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # config/per_file_ignores.py
     root: Path | None = field(init=False, compare=False, repr=False)
     """The config file's directory: computed once, asked for per file."""
+    _hash: int | None = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", self.config_path.parent if self.config_path else None)
+
+    def __hash__(self) -> int:
+        """By value, as `==` compares (config/frozen.py): settings read again, or rebuilt
+        with the same editor overrides, are one key of the engine cache."""
+        if self._hash is None:
+            values = tuple(frozen(getattr(self, f.name)) for f in fields(self) if f.compare)
+            object.__setattr__(self, "_hash", hash(values))
+        return self._hash  # type: ignore[return-value]
 
     def is_enabled(self, rule_id: str) -> bool:
         """Longest matching prefix wins between select and ignore (ruff's semantics)."""
@@ -334,6 +344,8 @@ class ConfigResolver:
         if explicit and self._explicit is None:
             raise ConfigError(str(explicit), 1, 1, "no [tool.ragfirst] table in this file")
         self._default = default or Settings()
+        self._plain = (self._explicit, self._default)  # before the editor's overrides
+        self._severity: dict[str, str] = {}  # the editor's overrides (set_severity_overrides)
         self._by_dir: dict[str, Settings] = {}
         self._by_raw_dir: dict[Path, Settings] = {}
         self._real = RealDirectories()
@@ -369,12 +381,32 @@ class ConfigResolver:
             if os.path.isfile(candidate):  # False too for a directory we may not search
                 found = settings_from_file(Path(candidate), inside=Path(directory))
                 if found is not None:
+                    found = self._overridden(found)
                     break
         if found is None:
             parent = os.path.dirname(directory)
             found = self._default if parent == directory else self._for_dir(parent)
         self._by_dir[directory] = found
         return found
+
+    def set_severity_overrides(self, overrides: dict[str, Any]) -> None:
+        """An editor's severity overrides (the language server's `severityOverrides`),
+        applied here, once per config read: every file of a directory gets the same
+        settings object back, and equal settings are one engine (no cache growing with
+        lints or hovers, issue 24 bug 13)."""
+        wanted = {str(k).upper(): v for k, v in overrides.items() if isinstance(v, str)}
+        if wanted == self._severity:
+            return
+        self._severity = wanted
+        explicit, default = self._plain
+        self._explicit = self._overridden(explicit) if explicit is not None else None
+        self._default = self._overridden(default)
+        self.invalidate()
+
+    def _overridden(self, settings: Settings) -> Settings:
+        if not self._severity:
+            return settings
+        return replace(settings, severity={**settings.severity, **self._severity})
 
     def invalidate(self) -> None:
         self._by_dir.clear()

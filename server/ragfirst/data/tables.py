@@ -36,7 +36,10 @@ _PRICING_SCHEMA: dict[str, Any] = {
         },
         "size_rates": {
             "type": "array",
-            "items": {"type": "object", "required": ["provider", "usd_per_1m_tokens", "as_of", "source"]},
+            "items": {
+                "type": "object",
+                "required": ["provider", "up_to_params_b", "usd_per_1m_tokens", "as_of", "source"],
+            },
         },
         "hardware": {
             "type": "array",
@@ -88,15 +91,70 @@ class ProviderFacts:
     minimum_source: str = ""
     default_epochs: int | None = None
     default_epochs_note: str = ""
+    # How the provider bills training when the table has no per-model rate, and how to
+    # get the exact figure (the provider's own estimate), each with its source.
+    billing: str = ""
+    billing_source: str = ""
+    estimate: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SizeRate:
+    """A per-token training price for models up to a size (providers that price by size)."""
+
+    provider: str
+    up_to_params_b: float
+    from_params_b: float
+    methods: tuple[str, ...]
+    usd_per_1m_tokens: float
+    as_of: str
+    source: str
+
+
+# `llama-v3p1-8b-instruct`, `qwen3-0p6b`, `Qwen2.5-72B-Instruct`, `qwen3-30b-a3b` (30, the
+# total): a size token between separators; Fireworks writes the decimal point as `p`.
+_SIZE = re.compile(r"(?:^|[-_/:])(\d+(?:[p.]\d+)?)b(?=$|[-_/.:])", re.IGNORECASE)
+
+
+_ACTIVE = re.compile(r"[-_]a\d+(?:[p.]\d+)?b(?=$|[-_/.:])", re.IGNORECASE)
+
+
+def model_size_b(model: str) -> float | None:
+    """The parameter count (billions) a model id names, when it names exactly one. A
+    mixture-of-experts id (`qwen3-30b-a3b`: 3B active) gives None: which count a provider
+    prices by is not in the table."""
+    if _ACTIVE.search(model):
+        return None
+    sizes = {float(m.group(1).lower().replace("p", ".")) for m in _SIZE.finditer(model)}
+    return sizes.pop() if len(sizes) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
 class Pricing:
     providers: dict[str, ProviderFacts]
     training: tuple[TrainingPrice, ...]
+    size_rates: tuple[SizeRate, ...] = ()
 
     def price(self, provider: str, model: str) -> TrainingPrice | None:
         return next((p for p in self.training if p.provider == provider and p.matches(model)), None)
+
+    def size_rate(self, provider: str, model: str, method: str) -> tuple[SizeRate, float] | None:
+        """The size-bracket rate for `model` (its size read from the id), or None when the
+        id names no single size or no bracket holds it."""
+        size = model_size_b(model)
+        if size is None:
+            return None
+        rate = next(
+            (
+                r
+                for r in self.size_rates
+                if r.provider == provider
+                and method in r.methods
+                and r.from_params_b <= size <= r.up_to_params_b
+            ),
+            None,
+        )
+        return (rate, size) if rate else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +230,24 @@ def pricing() -> Pricing:
             minimum_source=value.get("minimum_source", ""),
             default_epochs=value.get("default_epochs"),
             default_epochs_note=value.get("default_epochs_note", ""),
+            billing=value.get("billing", ""),
+            billing_source=value.get("billing_source", ""),
+            estimate=value.get("estimate", ""),
         )
         for key, value in data["providers"].items()
     }
+    size_rates = tuple(
+        SizeRate(
+            provider=item["provider"],
+            up_to_params_b=float(item["up_to_params_b"]),
+            from_params_b=float(item.get("from_params_b", 0)),
+            methods=tuple(item.get("methods", ("sft",))),
+            usd_per_1m_tokens=float(item["usd_per_1m_tokens"]),
+            as_of=str(item["as_of"]),
+            source=item["source"],
+        )
+        for item in data.get("size_rates", ())
+    )
     training = tuple(
         TrainingPrice(
             provider=item["provider"],
@@ -188,7 +261,7 @@ def pricing() -> Pricing:
         )
         for item in data["training"]
     )
-    return Pricing(providers, training)
+    return Pricing(providers, training, size_rates)
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ from ragfirst.checks.registry import CHECKS
 from ragfirst.config import per_file_ignores
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
-from ragfirst.engine import own_package, test_code
+from ragfirst.engine import own_package, read_overlay, test_code
 from ragfirst.engine.js_link import ModuleRoots, import_hints, module_roots
 from ragfirst.engine.local_modules import (
     LocalCall,
@@ -783,6 +783,9 @@ def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
 
     Opened without blocking and type-checked after opening (as `safe_read` does): a file
     swapped for a FIFO or a device after discovery raises OSError, never blocks."""
+    staged = read_overlay.lookup(path)  # `check --fix-diff` re-linting unwritten fixes
+    if staged is not None:
+        return staged[: limit + 1]
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):

@@ -10,7 +10,7 @@ from typing import Any
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, ConfigEntry, FileFacts
 from ragfirst.analyzers.manifests import CONSTRAINTS
 from ragfirst.model import Span
-from ragfirst.rules.model import ArgCondition, CallMatcher, ConfigMatcher, DependencyMatcher
+from ragfirst.rules.model import ArgCondition, CallMatcher, ConfigMatcher, DependencyMatcher, FileCall
 from ragfirst.rules.patterns import NamePattern
 
 _MISSING = object()
@@ -356,8 +356,13 @@ def candidate_calls(
     return call_index(facts).candidates(patterns)
 
 
-def _file_calls_any(facts: FileFacts, patterns: tuple) -> bool:
-    return any(any(p.matches(call.qualname) for p in patterns) for call in candidate_calls(facts, patterns))
+def _file_calls_any(facts: FileFacts, wanted: tuple[FileCall, ...]) -> bool:
+    patterns = [w.pattern for w in wanted]
+    return any(
+        w.pattern.matches(call.qualname) and all(condition_holds(call, c) for c in w.args)
+        for call in candidate_calls(facts, patterns)
+        for w in wanted
+    )
 
 
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z0-9_][A-Za-z0-9_.\-]*)(?:\|([^{}]*))?\}")

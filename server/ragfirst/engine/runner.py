@@ -129,8 +129,8 @@ class EngineCache:
 
     def __init__(self) -> None:
         self._engines: dict[tuple[Path, ...], Engine] = {}
-        # By settings id (the entry holds the settings, so ids stay) and narrowing.
-        self._by_settings: dict[tuple[int, bool], tuple[Settings, Engine]] = {}
+        # By value (equal settings, one entry) and narrowing.
+        self._by_settings: dict[tuple[Settings, bool], Engine] = {}
         self.narrow = False  # engine/selection.py: engines for the enabled rules only
         self._narrowed: dict[tuple[int, frozenset[str]], Engine] = {}
 
@@ -138,9 +138,9 @@ class EngineCache:
         """`validate`: check the config's rule ids and option values against the rules
         (the language server, keeping the last good settings while the config file is
         broken, asks without: the file on disk is not what those settings came from)."""
-        known = self._by_settings.get((id(settings), self.narrow))
+        known = self._by_settings.get((settings, self.narrow))
         if known is not None:
-            return known[1]
+            return known
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
@@ -150,7 +150,7 @@ class EngineCache:
         if not validate:
             return engine
         validate_config(settings, engine.ruleset)  # unknown ids, bad option values
-        self._by_settings[(id(settings), self.narrow)] = (settings, engine)
+        self._by_settings[(settings, self.narrow)] = engine
         return engine
 
     def selection_tag(self, settings: Settings) -> str:

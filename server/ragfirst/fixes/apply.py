@@ -10,9 +10,10 @@ re-analyses between rounds, up to MAX_ROUNDS, as ruff does).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ragfirst.fixes.js_edits import js_parses, plain_module
+from ragfirst.fixes.js_edits import editable, js_parses
 from ragfirst.fixes.rule_fixes import fix_for, is_python
 from ragfirst.fixes.text_edits import EditError, apply_edits, overlaps
 from ragfirst.model import Finding, Fix, FixSafety
@@ -58,6 +59,30 @@ def fix_text(path: str, text: str, findings: list[Finding], unsafe: bool) -> Fil
     return FileFixes(fixed, chosen)
 
 
+def fix_until_settled(
+    path: str,
+    text: str,
+    findings: list[Finding],
+    unsafe: bool,
+    relint: Callable[[str], list[Finding]],
+    rounds: int = MAX_ROUNDS,
+) -> FileFixes:
+    """The rounds `--fix` runs, on one text in memory: apply, re-analyse the new text
+    (`relint`), repeat until a round applies nothing or `rounds` have run. Used where a
+    front end must show the end result without writing it (the editor's fix-all)."""
+    applied: list[Finding] = []
+    problem = None
+    for _ in range(rounds):
+        outcome = fix_text(path, text, findings, unsafe)
+        problem = outcome.problem or problem
+        if not outcome.applied:
+            break
+        applied.extend(outcome.applied)
+        text = outcome.text
+        findings = relint(text)
+    return FileFixes(text, applied, None if applied else problem)
+
+
 def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
     """The findings whose fixes one round applies: allowed by the safety level, with an
     edit, in file order, none overlapping one taken before (that one waits a round)."""
@@ -74,18 +99,29 @@ def choose(findings: list[Finding], unsafe: bool) -> list[Finding]:
 
 def parses(path: str, text: str) -> bool:
     """Does the fixed text still parse as its language? (Other files: yes, as their fixes
-    only touch comments.)"""
+    only touch comments.) A config file is never written unparsable."""
     if is_python(path):
         from ragfirst.fixes.python_edits import python_parses
 
         return python_parses(text)
-    if plain_module(path):
+    if editable(path):
         return js_parses(text, path)
     lowered = path.lower()
+    if lowered.endswith(".ipynb"):
+        from ragfirst.fixes.notebook_fixes import notebook_parses
+
+        return notebook_parses(text)
     if lowered.endswith(".json"):
         try:
             json.loads(text)
         except ValueError:
+            return False
+    if lowered.endswith(".toml"):
+        import tomllib
+
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
             return False
     if lowered.endswith((".yaml", ".yml")):
         import yaml

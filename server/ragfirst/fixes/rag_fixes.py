@@ -9,6 +9,7 @@ title names both places.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -102,8 +103,19 @@ def _replace_string_on_line(path: str, text: str, line: int, old: str, new: str)
         node = found[0]
         quote = node.quote
         return TextEdit(parsed.span(node), f"{node.prefix}{quote}{new}{quote}")
-    if not js_edits.plain_module(path):
+    from ragfirst.fixes import config_edits
+
+    if config_edits.is_yaml(path) or config_edits.is_json(path):
+        values = [v for v in config_edits.value_on_line(text, path, line) if v.value == old]
+        if len(values) != 1:
+            return None
+        value = values[0]
+        written = config_edits.yaml_string(new, value) if config_edits.is_yaml(path) else json.dumps(new)
+        return config_edits.replace(text, value, written)
+    source = js_edits.source_for(text, path)
+    if source is None:
         return None
+    text, path = source
     data, tree = js_edits.parse(text, path)
     found = []
     stack = [tree.root_node]
@@ -137,6 +149,9 @@ def dimension_fix(finding: Finding, text: str) -> Fix | None:
         f"Re-create the index with dimension {embedding.get('dim')} ({index.get('where', '?')}),"
         f" or embed with a {dim}-dimension model ({embedding.get('where', '?')})"
     )
+    config = _config_dimension_fix(finding, text, index, embedding)
+    if config is not None:
+        return config
     entry = embedding_models().lookup(embedding["model"])
     shortens = entry is not None and entry.provider == "openai" and _can_shorten(entry, dim)
     line = _where_in(finding, str(embedding.get("where", "")))
@@ -146,6 +161,31 @@ def dimension_fix(finding: Finding, text: str) -> Fix | None:
     if edit is None:
         return Fix(title, (), FixSafety.DISPLAY_ONLY)
     return Fix(f"Add dimensions={dim} to the {embedding['model']} call", (edit,), FixSafety.UNSAFE)
+
+
+def _config_dimension_fix(
+    finding: Finding, text: str, index: dict[str, Any], embedding: dict[str, Any]
+) -> Fix | None:
+    """In a YAML/JSON config that sets the store's dimension: that number becomes the
+    model's (unsafe: the index has to be re-created and filled again at that size)."""
+    from ragfirst.fixes import config_edits
+
+    size, dim = embedding.get("dim"), index.get("dim")
+    line = _where_in(finding, str(index.get("where", "")))
+    if line is None or not isinstance(size, int) or not isinstance(dim, int):
+        return None
+    values = [
+        v
+        for v in config_edits.value_on_line(text, finding.path, line)
+        if isinstance(v.value, int) and not isinstance(v.value, bool) and v.value == dim and not v.quoted
+    ]
+    if len(values) != 1:
+        return None
+    title = (
+        f"Set the index dimension to {size}, what {embedding['model']} returns"
+        " (re-create the index and embed the documents again)"
+    )
+    return Fix(title, (config_edits.replace(text, values[0], str(size)),), FixSafety.UNSAFE)
 
 
 def _can_shorten(entry: Any, dim: int) -> bool:
@@ -180,11 +220,12 @@ def key_fix(finding: Finding, text: str) -> Fix | None:
     captures = finding.data.get("captures", {})
     name = _env_name(str(captures.get("what", "")), str(captures.get("where", "")))
     if not _is_python(finding.path) and not js_edits.plain_module(finding.path):
-        return Fix(
-            f"Move the key out of this file; read it from the environment as {name}",
-            (),
-            FixSafety.DISPLAY_ONLY,
-        )
+        # A config or `.env` file, or a Vue/Svelte component (its code runs in the browser,
+        # where `process.env` is no secret store): the key has to move, not be re-read;
+        # a config whose format has its own environment reference gets it (config_keys.py).
+        from ragfirst.fixes.config_keys import config_key_fix
+
+        return config_key_fix(finding, text, name)
     title = f"Read the key from the environment variable {name} (set it there first)"
     if _is_python(finding.path):
         from ragfirst.fixes import python_edits
@@ -200,7 +241,11 @@ def key_fix(finding: Finding, text: str) -> Fix | None:
         if imported is not None:
             edits.insert(0, imported)
         return Fix(title, tuple(edits), FixSafety.UNSAFE)
-    data, tree = js_edits.parse(text, finding.path)
+    source = js_edits.source_for(text, finding.path)
+    if source is None:
+        return None
+    text = source[0]
+    data, tree = js_edits.parse(*source)
     start = js_edits.byte_columns(text).to_byte(_offset(text, finding))
     node = tree.root_node.descendant_for_byte_range(start, start)
     while node is not None and node.type not in ("string", "template_string"):

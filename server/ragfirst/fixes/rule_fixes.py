@@ -45,7 +45,7 @@ def _rf401(finding: Finding, text: str) -> Fix | None:
     size = str(output_cap(finding))
     if is_python(finding.path):
         return _rf401_python(finding, text, cap_text, size)
-    if js_edits.plain_module(finding.path):
+    if js_edits.editable(finding.path):
         return _rf401_js(finding, text, cap_text, size)
     return None
 
@@ -83,9 +83,15 @@ def _rf401_python(finding: Finding, text: str, cap_text: str, size: str) -> Fix 
 
 def _rf401_js(finding: Finding, text: str, cap_text: str, size: str) -> Fix | None:
     call = js_edits.call_at(text, finding.path, finding.span)
-    if call is None or call.options() is None:
+    if call is None:
         return None
-    safety = FixSafety.UNSAFE if call.spread else FixSafety.SAFE
+    shared = js_edits.shared_options(call)
+    if shared is None and call.options() is None:
+        return None
+    # The cap goes into the options object: unsafe when it is spread from elsewhere, or
+    # when it is an object defined apart from the call (other code may read it too).
+    safety = FixSafety.UNSAFE if call.spread or shared is not None else FixSafety.SAFE
+    call = shared or call
     nested = _JS_CONFIG.match(cap_text)
     if nested:
         outer, inner = nested.groups()
@@ -130,11 +136,22 @@ FIXERS: dict[str, Callable[[Finding, str], Fix | None]] = {
 
 
 def fix_for(finding: Finding, text: str) -> Fix | None:
-    """The fix for `finding` in `text` (the text it was computed on), or None. Findings in
-    notebook cells get none: their edits would have to go into the notebook's JSON."""
+    """The fix for `finding` in `text` (the text it was computed on), or None. A finding
+    in a notebook cell is fixed in the cell's source inside the JSON (notebook_fixes.py);
+    a notebook's findings placed in its JSON text (an editor showing the file as JSON)
+    get none."""
     fixer = FIXERS.get(finding.rule_id)
-    if fixer is None or finding.cell is not None or finding.path.lower().endswith(".ipynb"):
+    if fixer is None:
         return None
+    if finding.path.lower().endswith(".ipynb"):
+        if finding.cell is None:
+            return None
+        from ragfirst.fixes.notebook_fixes import notebook_fix
+
+        try:
+            return notebook_fix(finding, text, fixer)
+        except (ValueError, IndexError, KeyError, RecursionError):
+            return None
     try:
         return fixer(finding, text)
     except (ValueError, IndexError, KeyError, RecursionError):  # an edit that does not fit: none

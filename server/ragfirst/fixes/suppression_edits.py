@@ -2,19 +2,20 @@
 language server alike.
 
 The placement rules (above the line unless that would fall inside a string, a template
-literal, a YAML block, ...; else trailing; else none) live in `lsp/edits.py` and
-`lsp/comment_positions.py`, which this module wraps; it adds what both front ends need
+literal, a YAML block, ...; else trailing; else none) live in `suppression_comments.py`
+and `comment_positions.py`, which this module wraps; it adds what both front ends need
 on top: a line that is a child of a JSX element gets `{/* ragfirst: ignore[...] */}`,
 the only comment JSX accepts there (a `//` line would render as text).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ragfirst.lsp.comment_positions import UNKNOWN, Breaks, line_breaks
-from ragfirst.lsp.edits import (
+from ragfirst.fixes.comment_positions import UNKNOWN, Breaks, line_breaks
+from ragfirst.fixes.suppression_comments import (
     REASON_PLACEHOLDER,
     document_lines,
     line_suppression_edit,
@@ -58,7 +59,7 @@ def jsx_child_lines(text: str, path: str) -> frozenset[int]:
 def line_edit(
     lines: list[str], line: int, rule_id: str, language: str, breaks: Breaks = UNKNOWN, path: str = ""
 ) -> dict | None:
-    """`lsp.edits.line_suppression_edit`, JSX-safe: the same edit dict (0-based line)."""
+    """`suppression_comments.line_suppression_edit`, JSX-safe: the same edit dict (0-based line)."""
     if language == "javascript" and path:
         text = "\n".join(lines)
         if line in jsx_child_lines(text, path):
@@ -70,28 +71,39 @@ def line_edit(
     return line_suppression_edit(lines, line, rule_id, language, breaks)
 
 
+@dataclass(slots=True)
+class AddedSuppressions:
+    edits: list[TextEdit] = field(default_factory=list)
+    added: int = 0  # comments the edits add
+    # Flagged lines where no comment is legal (inside a string, a template literal, a
+    # YAML block, a JSON file...): (1-based line, codes), reported rather than skipped.
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
 def add_suppressions(
     text: str, path: str, language: str, findings: list[Finding], reason: str
-) -> tuple[list[TextEdit], int]:
-    """One comment per flagged line naming every rule found there, with `reason`; the
-    edits and how many comments they add. Lines where no comment is legal are skipped."""
+) -> AddedSuppressions:
+    """One comment per flagged line naming every rule found there, with `reason`."""
     lines = document_lines(text)
     by_line: dict[int, list[str]] = {}
     for finding in findings:
-        if finding.suppressed or finding.rule_id in ("RF000", "RF001", "RF002") or finding.cell is not None:
+        if finding.suppressed or finding.rule_id in ("RF000", "RF001", "RF002"):
             continue
         codes = by_line.setdefault(finding.span.start_line, [])
         if finding.rule_id not in codes:
             codes.append(finding.rule_id)
     breaks = line_breaks(lines, language) if by_line else UNKNOWN
-    edits: list[TextEdit] = []
+    result = AddedSuppressions()
     for line, codes in sorted(by_line.items()):
-        edit = line_edit(lines, line, ", ".join(sorted(codes)), language, breaks, path)
+        joined = ", ".join(sorted(codes))
+        edit = line_edit(lines, line, joined, language, breaks, path)
         if edit is None:
+            result.refused.append((line, joined))
             continue
         where = Span(edit["line"] + 1, edit["start"], edit["line"] + 1, edit["end"])
-        edits.append(TextEdit(where, edit["text"].replace(REASON_PLACEHOLDER, reason)))
-    return edits, len(edits)
+        result.edits.append(TextEdit(where, edit["text"].replace(REASON_PLACEHOLDER, reason)))
+    result.added = len(result.edits)
+    return result
 
 
 def language_for(path: str) -> str | None:

@@ -103,3 +103,22 @@ def _position(text: str, starts: tuple[int, ...], at: int) -> tuple[int, int]:
 
     index = bisect_right(starts, at) - 1
     return index + 1, at - starts[index]
+
+
+def diff_edits(old: str, new: str) -> list[TextEdit]:
+    """Edits turning `old` into `new`, one per changed run of lines (what a front end
+    sends when several rounds of fixes, each on the previous one's text, become one
+    change of the original text)."""
+    import difflib
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    offsets = [0]
+    for line in old_lines:
+        offsets.append(offsets[-1] + len(line))
+    edits = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(TextEdit(span_of(old, offsets[i1], offsets[i2]), "".join(new_lines[j1:j2])))
+    return edits

@@ -8,7 +8,7 @@ that has changed since (issue 24, bug 6).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 TextEditJson = dict[str, Any]  # an LSP TextEdit as JSON: {"range": ..., "newText": ...}
@@ -27,7 +27,10 @@ class DiagnosticData:
 
     def to_json(self) -> dict[str, Any]:
         """Only the fields that are set: the data travels with every diagnostic."""
-        return {key: value for key, value in asdict(self).items() if value not in (None, [])}
+        # Shallow (the edits and fixes are JSON already): `asdict` deep-copied them, for
+        # every diagnostic of every publish.
+        found = ((key, getattr(self, key)) for key in self.__slots__)  # type: ignore[attr-defined]
+        return {key: value for key, value in found if value is not None and value != []}
 
     @classmethod
     def from_json(cls, data: Any) -> DiagnosticData | None:

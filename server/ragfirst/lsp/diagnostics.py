@@ -8,11 +8,12 @@ from typing import Any
 from lsprotocol import types
 
 from ragfirst.analyzers.registry import language_of
+from ragfirst.fixes.comment_positions import UNKNOWN, line_breaks
+from ragfirst.fixes.suppression_comments import file_suppression_edit
 from ragfirst.fixes.suppression_edits import line_edit as jsx_safe_line_edit
-from ragfirst.lsp.comment_positions import UNKNOWN, line_breaks
 from ragfirst.lsp.convert import to_client_col, to_diagnostic
 from ragfirst.lsp.diagnostic_data import DiagnosticData
-from ragfirst.lsp.edits import file_suppression_edit
+from ragfirst.lsp.python_breaks import python_breaks
 from ragfirst.lsp.uris import uri_to_path
 from ragfirst.model import Finding
 
@@ -29,7 +30,9 @@ def diagnostics_for(
     result = []
     file_edits: dict[str, Any] = {}  # the file-level suppression depends on the rule only
     commentable = [f for f in findings if not f.suppressed and f.rule_id != "RF000"]
-    breaks = line_breaks(lines, language) if commentable else UNKNOWN  # legal comment lines
+    breaks = UNKNOWN  # legal comment lines: Python's re-use unchanged statements' tokens
+    if commentable:
+        breaks = python_breaks(lines) if language == "python" else line_breaks(lines, language)
     for finding in findings:
         if finding.suppressed:
             continue

@@ -23,8 +23,16 @@ from ragfirst.engine.discovery import (
 )
 
 
-def is_excluded(path: Path, folder: Path, settings_for: Callable[[Path], Settings]) -> bool:
-    """True when discovery from `folder` would not yield `path` (a file below it)."""
+def is_excluded(
+    path: Path,
+    folder: Path,
+    settings_for: Callable[[Path], Settings],
+    is_directory: bool = False,
+    gitignores: _GitIgnores | None = None,
+) -> bool:
+    """True when discovery from `folder` would not yield `path` (a file below it), or
+    would not enter it (`is_directory`). `gitignores`: the .gitignore files read by an
+    earlier call, for many paths asked at once."""
     try:
         parts = Path(os.path.abspath(path)).relative_to(os.path.abspath(folder)).parts
     except ValueError:
@@ -36,10 +44,10 @@ def is_excluded(path: Path, folder: Path, settings_for: Callable[[Path], Setting
     if root_absolute != top:
         for part in root_absolute[len(_with_sep(top)) :].split(os.sep):
             chain.append(os.path.join(chain[-1], part))
-    gitignores = _GitIgnores()
+    gitignores = gitignores or _GitIgnores()
     directory = root_absolute
     for index, name in enumerate(parts):
-        is_dir = index < len(parts) - 1
+        is_dir = index < len(parts) - 1 or is_directory
         settings = settings_for(Path(directory))
         base = root_real if settings.root is None else os.path.realpath(settings.root)
         prefix = _relative_prefix(os.path.realpath(directory), base, directory)
@@ -55,3 +63,17 @@ def is_excluded(path: Path, folder: Path, settings_for: Callable[[Path], Setting
         chain.append(child)
         directory = child
     return False
+
+
+def excluded_in_folders(
+    folder_for: Callable[[Path], Path | None], settings_for: Callable[[Path], Settings]
+) -> Callable[[Path, bool], bool]:
+    """`is_excluded` for many paths of the workspace's folders at once (the .gitignore
+    files read once): (path, is a directory) -> skipped by discovery from its folder."""
+    gitignores = _GitIgnores()
+
+    def excluded(path: Path, is_directory: bool) -> bool:
+        folder = folder_for(path)
+        return folder is not None and is_excluded(path, folder, settings_for, is_directory, gitignores)
+
+    return excluded

@@ -1,5 +1,6 @@
 """Fixes in the editor: a `quickfix` code action per fix (preferred when safe) and
-`source.fixAll.ragfirst` for every safe fix of a document.
+`source.fixAll.ragfirst` for every safe fix of a document, after the same rounds as
+`ragfirst check --fix` (each round's text linted without touching the project model).
 
 Fixes are computed when a code action is asked for, not at every lint (a minified bundle
 has a thousand RF401 findings), from the findings of the last lint and the document's
@@ -11,12 +12,13 @@ refuse an edit for an older version), so it never lands on the wrong line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
 
-from ragfirst.fixes.apply import attach_fixes, choose, parses
-from ragfirst.fixes.text_edits import EditError, apply_edits
+from ragfirst.fixes.apply import fix_until_settled, parses
+from ragfirst.fixes.text_edits import diff_edits
 from ragfirst.lsp.convert import to_range
 from ragfirst.model import Finding, Fix, FixSafety
 
@@ -69,7 +71,7 @@ def quick_fix_actions(ls: Any, uri: str, diagnostic: types.Diagnostic) -> list[t
     """The fix of one of our diagnostics as a quick fix: none when it has no edit, or when
     the document changed since the lint that produced the diagnostic."""
     from ragfirst.fixes.rule_fixes import fix_for
-    from ragfirst.lsp.edits import document_lines
+    from ragfirst.fixes.suppression_comments import document_lines
 
     state = ls.session.documents.get(uri)
     document = ls.workspace.get_text_document(uri)
@@ -109,22 +111,20 @@ def fix_all_action(
     encoding: str,
     linted_version: int | None,
     current_version: int | None,
+    relint: Callable[[str], list[Finding]] | None = None,
 ) -> types.CodeAction:
-    """Every non-overlapping safe fix of the document in one edit, on the version the
-    findings were computed for. When the document changed since, the edit is empty (the
-    findings' positions are not this text's): fix-all on save runs again after the lint."""
+    """Every safe fix of the document in one edit, on the version the findings were
+    computed for, after the same rounds `--fix` runs (apply the non-overlapping fixes,
+    lint the new text with `relint`, repeat), so the editor ends where `--fix` would.
+    When the document changed since the lint, the edit is empty (the findings' positions
+    are not this text's): fix-all on save runs again after the lint."""
     edits: list[dict[str, Any]] = []
     if linted_version == current_version:
-        attach_fixes(findings, text)
-        chosen = choose(findings, unsafe=False)
-        flat = [edit for finding in chosen if finding.fix for edit in finding.fix.edits]
-        try:
-            fixed = apply_edits(text, flat) if flat else text
-        except EditError:
-            fixed = text
-            flat = []
-        if flat and parses(uri, fixed):
-            edits = [_client_edit(e.span, e.new_text, lines, encoding) for e in flat]
+        outcome = fix_until_settled(uri, text, findings, False, relint or (lambda _text: []))
+        if outcome.applied and parses(uri, outcome.text):
+            edits = [
+                _client_edit(e.span, e.new_text, lines, encoding) for e in diff_edits(text, outcome.text)
+            ]
     return types.CodeAction(
         title="ragfirst: apply all safe fixes",
         kind=FIX_ALL_KIND,
@@ -138,11 +138,42 @@ def has_fix(fix: Fix | None) -> bool:
 
 def fix_all_for(ls: Any, uri: str) -> types.CodeAction:
     """`source.fixAll.ragfirst` for a document the server holds (server.py's hook)."""
-    from ragfirst.lsp.edits import document_lines
+    from ragfirst.fixes.suppression_comments import document_lines
 
     document = ls.workspace.get_text_document(uri)
     state = ls.session.documents.get(uri)
     findings = state.findings if state is not None else []
     linted = state.published_version if state is not None else None
     text = document.source
-    return fix_all_action(uri, text, document_lines(text), findings, ls.encoding(), linted, document.version)
+
+    def relint(new_text: str) -> list[Finding]:
+        return lint_unsaved(ls.session, uri, new_text, document.language_id or "")
+
+    return fix_all_action(
+        uri, text, document_lines(text), findings, ls.encoding(), linted, document.version, relint
+    )
+
+
+def lint_unsaved(session: Any, uri: str, text: str, language_id: str) -> list[Finding]:
+    """The findings of a text the document does not hold yet (a fix round's result),
+    analysed as the server's lint would, but without putting it in the project model:
+    the other documents keep seeing the text the user has."""
+    from ragfirst.lsp.uris import document_path
+
+    folder = session.folder_paths[0] if session.folder_paths else None
+    path = document_path(uri, language_id, folder)
+    if path is None:
+        return []
+    settings = session.settings_for(path)
+    engine = session.engine_for(settings)
+    shown = session.display_path(path)
+    with session._lock:
+        model = session.models.model_for(session.folder_for(path))  # the document's own folder
+        entry = model.files.get(shown)
+        state = model.projects.get(entry.project) if entry is not None else None
+        imports = entry.analysis.used_imports if entry is not None else []
+        environment = model._environment(state, shown, imports) if state is not None else {}
+        project = model.index_for(shown)
+    data = text.encode("utf-8", errors="surrogatepass")
+    analysis = engine.analyze(shown, data, max_bytes=settings.max_file_size, environment=environment or None)
+    return engine.finalize(analysis, project, settings, session.context_for(settings, path))

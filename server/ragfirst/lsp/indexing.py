@@ -1,6 +1,7 @@
 """The workspace's files on disk in the project model: the first index, files that change
 on disk (reported by the client's file watcher, or, for clients that cannot watch files,
-found by their modification times), and a closed buffer going back to its disk version."""
+found by their modification times, and new files by their directories': disk_scan.py),
+and a closed buffer going back to its disk version."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from lsprotocol import types
 from ragfirst.analyzers.registry import language_of
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import read_file_bytes
+from ragfirst.fixes.suppression_comments import document_lines
 from ragfirst.lsp.diagnostics import diagnostics_for
-from ragfirst.lsp.edits import document_lines
+from ragfirst.lsp.disk_scan import DirectoryStamps
+from ragfirst.lsp.exclusion import excluded_in_folders
 from ragfirst.lsp.uris import is_config_file, is_rule_pack, uri_to_path
 
 if TYPE_CHECKING:
@@ -41,8 +44,13 @@ class Indexer:
     def __init__(self, ls: RagfirstServer) -> None:
         self.ls = ls
         self.indexed = asyncio.Event()
+        # Set when a workspace folder's files are indexed and linked: a document waits for
+        # its own folder's (never lints against a half-built or another folder's index).
+        self.folder_indexed: dict[Path, asyncio.Event] = {}
         self.client_watches = False  # set at `initialized`: the client reports file changes
         self._last_poll = 0.0
+        # clients that cannot watch files: directories' modification times (new files)
+        self.directories = DirectoryStamps()
         self._poll_task: asyncio.Future[None] | None = None
 
     # -- one file ---------------------------------------------------------------------------
@@ -107,11 +115,33 @@ class Indexer:
                     self.ls.session.disk[uri] = stamp
                 continue
             facts |= self.reindex(uri)
+        for path in self.created_on_disk():
+            uri = path.resolve().as_uri()
+            if is_config_file(path.name):  # a new config: read again on the event loop
+                configs = True
+                stamp = _stamp(path)
+                if stamp is not None:
+                    self.ls.session.disk[uri] = stamp
+                continue
+            facts |= self.reindex(uri)
         return facts, configs
+
+    def created_on_disk(self) -> list[Path]:
+        """Files ragfirst reads that were created in the workspace folders since the last
+        check, neither indexed nor open (disk_scan.py; clients that cannot watch files)."""
+        session = self.ls.session
+        if not self.directories.stamps:
+            return []
+
+        def new(path: Path) -> bool:
+            uri = path.resolve().as_uri()
+            return uri not in session.disk and uri not in session.documents
+
+        return self.directories.new_files(excluded_in_folders(session.folder_for, session.settings_for), new)
 
     def poll_disk_soon(self, force: bool = False) -> None:
         """For a client that cannot watch files: at most once a second, check the indexed
-        files; when one changed, the open documents lint again. On each save (`force`)
+        files and the directories (new files); when one changed, the open documents lint again. On each save (`force`)
         for every client: a watcher can miss events (a network file system, an editor
         run in batch), and one `stat` per indexed file is cheap."""
         if (self.client_watches and not force) or not self.indexed.is_set():
@@ -139,42 +169,75 @@ class Indexer:
 
     # -- the whole workspace -------------------------------------------------------------------
 
-    def index_workspace(self, report: Any = None) -> int:
-        """Analyze every lintable file under the workspace folders (worker thread)."""
+    def index_workspace(self, report: Any = None, folder_done: Any = None) -> int:
+        """Analyze every lintable file under the workspace folders (worker thread), one
+        folder after the other; `folder_done(folder)` once a folder is indexed and linked."""
         session = self.ls.session
-        files: list[Path] = []
+        by_folder: list[tuple[Path, list[Path]]] = []
         for folder in session.folder_paths:
-            files.extend(
-                discover(
-                    [folder],
-                    lambda p: session.settings_for(p / "x"),
-                    lambda n: language_of(n) is not None,
-                    lambda p, message: log.warning("ragfirst: %s: %s", p, message),
-                )
+            found = discover(
+                [folder],
+                lambda p: session.settings_for(p / "x"),
+                lambda n: language_of(n) is not None,
+                lambda p, message: log.warning("ragfirst: %s: %s", p, message),
             )
-        for count, path in enumerate(files, 1):
-            uri = path.resolve().as_uri()
-            if uri in session.documents:
-                continue  # the editor's buffer is the truth for open documents
-            settings = session.settings_for(path)
-            engine = session.engine_for(settings)
-            stamp = _stamp(path)
-            try:
-                data = read_file_bytes(path, settings.max_file_size)  # no FIFO can block
-            except OSError:
-                continue
-            session.update_model(path, data, settings, engine)
-            if stamp is not None:
-                session.disk[uri] = stamp
-            if report is not None and (count % 25 == 0 or count == len(files)):
-                report(count, len(files))
-        session.relink()
+            # a nested workspace folder's files are its own (session.folder_for)
+            by_folder.append((folder, [path for path in found if session.folder_for(path) == folder]))
+        total = sum(len(files) for _, files in by_folder)
+        count = 0
+        for folder, files in by_folder:
+            for path in files:
+                count += 1
+                self._index_file(path)
+                if report is not None and (count % 25 == 0 or count == total):
+                    report(count, total)
+            session.relink(folder, every=False)
+            if folder_done is not None:
+                folder_done(folder)
+            if not self.client_watches:  # new files are found by their directories' times
+                self.directories.record_tree(
+                    folder, excluded_in_folders(session.folder_for, session.settings_for)
+                )
         # The index lives as long as the server: moved out of the collector's generations,
         # later collections (during edits) no longer walk it. Reference counting still frees
         # an entry when it is replaced.
         gc.collect()
         gc.freeze()
-        return len(files)
+        return total
+
+    def _index_file(self, path: Path) -> None:
+        session = self.ls.session
+        uri = path.resolve().as_uri()
+        if uri in session.documents:
+            return  # the editor's buffer is the truth for open documents
+        settings = session.settings_for(path)
+        engine = session.engine_for(settings)
+        stamp = _stamp(path)
+        try:
+            data = read_file_bytes(path, settings.max_file_size)  # no FIFO can block
+        except OSError:
+            return
+        session.update_model(path, data, settings, engine)
+        if stamp is not None:
+            session.disk[uri] = stamp
+
+    def expect_folders(self) -> None:
+        """At `initialize`: documents opened from now on wait for their folder's index
+        (indexing starts at `initialized`, which the client sends before any document)."""
+        for folder in self.ls.session.folder_paths:
+            self.folder_indexed.setdefault(folder, asyncio.Event())
+
+    async def wait_for_folder(self, uri: str) -> None:
+        """Until the document's workspace folder is indexed (if its indexing has begun):
+        findings computed before would miss the folder's cross-file facts."""
+        session = self.ls.session
+        if uri.startswith("file:"):
+            folder = session.folder_for(Path(uri_to_path(uri)))
+        else:  # an untitled buffer is analysed in the first folder (uris.document_path)
+            folder = session.folder_paths[0] if session.folder_paths else None
+        event = self.folder_indexed.get(folder) if folder is not None else None
+        if event is not None and not event.is_set():
+            await event.wait()
 
     async def index_with_progress(self) -> None:
         ls = self.ls
@@ -189,6 +252,10 @@ class Indexer:
             except Exception:  # the client refused: index without progress
                 progress = None
         loop = asyncio.get_running_loop()
+        self.expect_folders()
+
+        def folder_done(folder: Path) -> None:
+            loop.call_soon_threadsafe(self.folder_indexed[folder].set)
 
         def report(done: int, total: int) -> None:
             if progress is not None:
@@ -201,15 +268,17 @@ class Indexer:
                 )
 
         try:
-            total = await loop.run_in_executor(None, self.index_workspace, report)
+            total = await loop.run_in_executor(None, self.index_workspace, report, folder_done)
         finally:
             if progress is not None:
                 progress.end(token, types.WorkDoneProgressEnd(message="indexed"))
+            for event in self.folder_indexed.values():  # also when indexing failed
+                event.set()
         ls.window_log_message(
             types.LogMessageParams(type=types.MessageType.Info, message=f"ragfirst: indexed {total} files")
         )
         self.indexed.set()
-        await ls.scheduler.relint_open_documents()
+        await ls.scheduler.relint_open_documents(only_stale=True)
 
     async def lint_workspace(self) -> int:
         """Publish diagnostics for every workspace file (push clients)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ragfirst.analyzers.python_chunks import ChunkedParser, reusing_unchanged_statements
 from ragfirst.analyzers.registry import language_of
 from ragfirst.engine.engine import FileAnalysis
-from ragfirst.lsp.edits import document_lines
+from ragfirst.fixes.suppression_comments import document_lines
 from ragfirst.lsp.exclusion import is_excluded
 from ragfirst.lsp.notebooks import in_file_positions
 from ragfirst.lsp.session import Session

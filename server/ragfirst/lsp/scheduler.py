@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -26,6 +27,7 @@ from ragfirst.data.secrets import redact_text
 from ragfirst.lsp.diagnostics import diagnostics_for
 from ragfirst.lsp.linting import LintResult, keep_unaffected, syntax_error_line
 from ragfirst.lsp.session import DocumentState
+from ragfirst.lsp.uris import uri_to_path
 
 if TYPE_CHECKING:
     from ragfirst.lsp.server import RagfirstServer
@@ -41,6 +43,7 @@ class Scheduler:
         self.ls = ls
         self.fixed_debounce: float | None = None  # initializationOptions.debounceMs
         self._relint_task: asyncio.Task[None] | None = None
+        self._relint_causes: set[str] = set()  # documents whose facts changed the project
 
     # -- debounce ---------------------------------------------------------------------------
 
@@ -80,9 +83,10 @@ class Scheduler:
 
     async def lint_and_publish(self, uri: str, version: int | None) -> None:
         ls = self.ls
+        await ls.indexer.wait_for_folder(uri)  # its own folder's index, complete
         state = ls.session.documents.get(uri)
         text = ls.text_of(uri)
-        if state is None or text is None:
+        if state is None or text is None or state.version != version:
             return
         state.lints_started += 1
         ticket = state.lints_started
@@ -161,29 +165,51 @@ class Scheduler:
     def after_lint(self, uri: str) -> None:
         """When a document's facts changed the project (it added a retrieval site, a reranker,
         an export), re-lint the open documents: their project-aware findings may change.
-        Coalesced: one pending re-lint however many documents change at once."""
+        Coalesced: one pending re-lint however many documents change at once; a change
+        that comes while it runs gets a pass of its own after it."""
         session = self.ls.session
         if uri not in session.facts_changed_by:
             return
         session.facts_changed_by.discard(uri)
+        self._relint_causes.add(uri)
         if self._relint_task is not None and not self._relint_task.done():
             return
-        ls = self.ls
+        self._relint_task = asyncio.ensure_future(self._relint())
 
-        async def relint() -> None:
+    async def _relint(self) -> None:
+        ls = self.ls
+        session = ls.session
+        loop = asyncio.get_running_loop()
+        while self._relint_causes:
             await asyncio.sleep(max(self.fixed_debounce or 0.0, 0.05))
-            await asyncio.get_running_loop().run_in_executor(None, session.relink)
+            causes = set(self._relint_causes)
+            self._relint_causes.clear()
+            cause = next(iter(causes)) if len(causes) == 1 else ""
+            if cause.startswith("file:"):
+                affected = await loop.run_in_executor(None, session.relink_for, Path(uri_to_path(cause)))
+            else:
+                affected = True
+                await loop.run_in_executor(None, session.relink)
             for other, state in list(session.documents.items()):
+                if other == cause and not affected and state.published_version == state.version:
+                    continue  # linted against this index already (relink_effects.py)
                 self.schedule(other, state.version, 0)
             for notebook in list(ls.notebooks.notebooks.values()):  # synced notebooks too
                 ls.notebooks.schedule(ls, notebook.uri, notebook.version, 0)
             self.refresh()
 
-        self._relint_task = asyncio.ensure_future(relint())
-
-    async def relint_open_documents(self) -> None:
+    async def relint_open_documents(self, only_stale: bool = False) -> None:
+        """Lint every open document again (`only_stale`: those not yet linted in the
+        project's current state: after indexing, a document linted once its folder was
+        indexed is not linted twice)."""
         ls = self.ls
+        generation = ls.session.generation
         for uri, state in list(ls.session.documents.items()):
+            if only_stale and (
+                (state.published_version == state.version and state.generation == generation)
+                or (state.pending is not None and not state.pending.done())  # it is on its way
+            ):
+                continue
             await self.lint_and_publish(uri, state.version)
         for notebook in list(ls.notebooks.notebooks.values()):  # synced notebooks too
             await ls.notebooks.lint_and_publish(ls, notebook.uri)

@@ -2,7 +2,7 @@
 `Session` holds documents, settings and the index).
 
 The server is a thin layer over `engine.workspace.Workspace`, the project model the CLI's
-runner links with. Lints run in two worker threads; every use of the model goes through
+runner links with (one per workspace folder: folder_models.py). Lints run in two worker threads; every use of the model goes through
 the methods here, which hold the model's lock (nothing outside this module touches it).
 """
 
@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from ragfirst.config.settings import ConfigError, ConfigResolver, Settings
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import EngineCache, project_context
-from ragfirst.engine.workspace import Workspace
+from ragfirst.lsp.folder_models import FolderModels
+from ragfirst.lsp.relink_effects import seen_by
 from ragfirst.model import Finding
 from ragfirst.rules.errors import RuleFileError
 
@@ -59,14 +60,9 @@ class Session:
         self.documents: dict[str, DocumentState] = {}
         self.disk: dict[str, tuple[int, int]] = {}  # uri of a file indexed from disk -> (mtime, size)
         self.roots = ProjectRoots()
-        self.paths: dict[str, Path] = {}  # display path -> file
-        self.model = Workspace(self.current_bytes)
+        self.models = FolderModels(self.current_bytes)  # one project model per folder
         self._lock = threading.RLock()  # lints run in two worker threads
         self.last_good: dict[Path, Settings] = {}
-        self.severity_overrides: dict[str, str] = {}
-        # Editor overrides applied once per resolved settings object: the same object comes
-        # back for every lint, so the engine cache (keyed by settings) does not grow.
-        self._overridden: dict[int, tuple[Settings, Settings]] = {}
         self.folder_paths: list[Path] = []
         self.generation = 0  # bumped whenever project facts or settings change
         self.facts_changed_by: set[str] = set()  # documents whose lint changed project facts
@@ -110,20 +106,12 @@ class Session:
         except ConfigError as exc:
             self._on_config_error(exc.path, exc.line, exc.col, exc.message)
             return self.last_good.get(directory, Settings())
-        settings = self._with_overrides(settings)
         self.last_good[directory] = settings
         return settings
 
-    def _with_overrides(self, settings: Settings) -> Settings:
-        if not self.severity_overrides:
-            return settings
-        known = self._overridden.get(id(settings))
-        if known is not None and known[0] is settings:
-            return known[1]
-        wanted = {k.upper(): v for k, v in self.severity_overrides.items() if isinstance(v, str)}
-        overridden = replace(settings, severity={**settings.severity, **wanted})
-        self._overridden[id(settings)] = (settings, overridden)  # holds the original: ids stay
-        return overridden
+    def set_severity_overrides(self, overrides: dict[str, Any]) -> None:
+        """The editor's severity overrides: the resolver applies them (once per config read)."""
+        self.resolver.set_severity_overrides(overrides)
 
     def engine_for(self, settings: Settings) -> Engine:
         try:
@@ -142,7 +130,6 @@ class Session:
         """Config files changed: read them again, build engines again."""
         self.resolver.invalidate()
         self.engines = EngineCache()
-        self._overridden.clear()
         self.generation += 1
 
     def context_for(self, settings: Settings, path: Path) -> ProjectContext:
@@ -157,11 +144,8 @@ class Session:
 
     # -- the project model ----------------------------------------------------------------------
 
-    def current_bytes(self, shown: str) -> bytes | None:
+    def current_bytes(self, path: Path) -> bytes | None:
         """A file's bytes as the editor sees them: its open buffer, else the disk."""
-        path = self.paths.get(shown)
-        if path is None:
-            return None
         text = self.text_of(path.resolve().as_uri())
         if text is not None:
             return text.encode("utf-8", errors="surrogatepass")
@@ -178,11 +162,11 @@ class Session:
         root = self.project_root(settings, path)
         real_root = Path(os.path.abspath(root)).as_posix()
         with self._lock:
-            self.paths[shown] = path
+            model = self.models.model_for(self.folder_for(path))
             marked = self.roots.root_of(path.parent, settings.root)
-            self.model.project(root, real_root, ProjectRoots.is_one_project(marked))
+            model.project(root, real_root, ProjectRoots.is_one_project(marked))
             location = Path(os.path.abspath(path)).as_posix()
-            analysis, changed = self.model.update(shown, data, settings, engine, root, real_root, location)
+            analysis, changed = model.update(shown, data, settings, engine, root, real_root, location)
         if changed:
             self.generation += 1
         return analysis, changed
@@ -190,18 +174,31 @@ class Session:
     def remove(self, path: Path) -> bool:
         """Take a file out of the project model; True when it was there."""
         with self._lock:
-            removed = self.model.remove(self.display_path(path))
+            removed = self.models.model_for(self.folder_for(path)).remove(self.display_path(path))
         if removed:
             self.generation += 1
         return removed
 
-    def relink(self) -> None:
+    def relink(self, folder: Path | None = None, every: bool = True) -> None:
+        """Link every folder's projects again (`every=False`: only `folder`'s)."""
         with self._lock:
-            self.model.relink()
+            for model in self.models.all() if every else [self.models.model_for(folder)]:
+                model.relink()
+
+    def relink_for(self, path: Path) -> bool:
+        """Relink every folder's projects; True when what `path` sees changed (the facts of
+        other files, what its imports bind: relink_effects.py), so it must lint again."""
+        shown = self.display_path(path)
+        with self._lock:
+            model = self.models.model_for(self.folder_for(path))
+            before = seen_by(model.index_for(shown), shown)
+            self.relink()
+            return seen_by(model.index_for(shown), shown) != before
 
     def findings_of_disk_file(self, path: Path, settings: Settings) -> list[Finding]:
         with self._lock:
-            return self.model.findings_for(self.display_path(path), self.context_for(settings, path))
+            model = self.models.model_for(self.folder_for(path))
+            return model.findings_for(self.display_path(path), self.context_for(settings, path))
 
     def analyze(self, path: Path, data: bytes, uri: str | None = None) -> tuple[list[Finding], FileAnalysis]:
         """Analyze and finalize one file's bytes exactly as `ragfirst check` does, in the
@@ -216,11 +213,11 @@ class Session:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            analysis, changed = self.update_model(path, data, settings, engine)
+            with self._lock:  # the index of the project just updated, not one changed since
+                analysis, changed = self.update_model(path, data, settings, engine)
+                project = self.models.model_for(self.folder_for(path)).index_for(shown)
             if changed and uri is not None:
                 self.facts_changed_by.add(uri)
-            with self._lock:
-                project = self.model.index_for(shown)
             findings = engine.finalize(analysis, project, settings, self.context_for(settings, path))
         finally:
             if was_enabled:

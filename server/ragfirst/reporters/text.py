@@ -1,11 +1,14 @@
-"""ruff-style text: `path:line:col: RF101 message`, colour only on a terminal."""
+"""ruff-style text: `path:line:col: RF101 message`, colour only on a terminal.
+
+When the run computed fixes (`fix_level`), a finding `--fix` would fix is marked `[*]`
+after its code and the summary says how many are fixable, as ruff prints them."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import TextIO
 
-from ragfirst.model import Finding, Severity
+from ragfirst.model import Finding, FixSafety, Severity
 from ragfirst.reporters.terminal_text import escape_controls
 
 _COLOURS = {
@@ -31,7 +34,11 @@ def write_text(
     show_suppressed: bool = False,
     baselined: int = 0,
     skipped: str = "",
+    fix_level: str | None = None,
+    fixing: bool = False,
 ) -> None:
+    """`fix_level`: None when no fixes were computed (no marks), else "safe" or "unsafe"
+    (what `--fix` applies in this run); `fixing`: the run applied fixes already."""
     active = [f for f in findings if not f.suppressed]
     shown = findings if show_suppressed else active
     for finding in shown:
@@ -42,6 +49,8 @@ def write_text(
             f"{escape_controls(finding.path)}:{cell}{finding.span.start_line}:{finding.span.start_col + 1}:"
         )
         code = finding.rule_id
+        if fix_level is not None and not finding.suppressed and _fixable(finding, fix_level == "unsafe"):
+            code += " [*]"
         if colour:
             location = f"{_BOLD}{location}{_RESET}"
             code = f"{_COLOURS[finding.severity]}{code}{_RESET}"
@@ -69,8 +78,28 @@ def write_text(
         f"Found {_plural(len(active), 'finding')} ({', '.join(parts)}) in {_plural(files, 'file')}"
         f" ({files_checked} checked{tail}).\n"
     )
+    if fix_level is not None:
+        _fixable_line(active, fix_level == "unsafe", fixing, out)
     if skipped:
         out.write(skipped + "\n")
+
+
+def _fixable(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return False
+    return fix.safety is FixSafety.SAFE or (unsafe and fix.safety is FixSafety.UNSAFE)
+
+
+def _fixable_line(active: list[Finding], unsafe: bool, fixing: bool, out: TextIO) -> None:
+    """`[*] N fixable with --fix (M more with --unsafe-fixes).` (ruff's line, in our flags)."""
+    fixable = sum(1 for f in active if _fixable(f, unsafe))
+    hidden = 0 if unsafe else sum(1 for f in active if _fixable(f, True)) - fixable
+    more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+    if fixable and not fixing:
+        out.write(f"[*] {fixable} fixable with --fix{more}.\n")
+    elif hidden:
+        out.write(f"No fixes available with --fix{more}.\n")
 
 
 def write_statistics(findings: list[Finding], out: TextIO) -> None:

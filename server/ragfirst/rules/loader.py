@@ -27,6 +27,7 @@ from ragfirst.rules.model import (
     DependencyMatcher,
     Example,
     FactDefinition,
+    FileCall,
     ProjectMessage,
     Rule,
     RuleOption,
@@ -184,6 +185,22 @@ class _Compiler:
                 raise self.error(item_path, f"bad name pattern: {exc}") from None
         return tuple(compiled)
 
+    def file_calls(self, value: Any, path: tuple[str | int, ...]) -> tuple[FileCall, ...]:
+        """Name patterns, or `{call, args}` mappings (a call that counts only with those
+        arguments)."""
+        items = value if isinstance(value, list) else [value]
+        compiled = []
+        for index, item in enumerate(items):
+            here = (*path, index) if isinstance(value, list) else path
+            if isinstance(item, str):
+                compiled.append(FileCall(self.patterns(item, here)[0]))
+                continue
+            conditions = tuple(
+                self.arg_condition(cond, (*here, "args", n)) for n, cond in enumerate(item["args"])
+            )
+            compiled.append(FileCall(self.patterns(item["call"], (*here, "call"))[0], conditions))
+        return tuple(compiled)
+
     def regex(self, text: str, path: tuple[str | int, ...]) -> SearchPattern:
         try:
             return compile_user_regex(text, self.display)
@@ -205,10 +222,10 @@ class _Compiler:
                     imports=self.patterns(item["import"], (*here, "import")) if "import" in item else (),
                     args=args,
                     any_arg=tuple(item.get("any-arg", ())),
-                    file_calls=self.patterns(item["file-calls"], (*here, "file-calls"))
+                    file_calls=self.file_calls(item["file-calls"], (*here, "file-calls"))
                     if "file-calls" in item
                     else (),
-                    not_file_calls=self.patterns(item["not-file-calls"], (*here, "not-file-calls"))
+                    not_file_calls=self.file_calls(item["not-file-calls"], (*here, "not-file-calls"))
                     if "not-file-calls" in item
                     else (),
                     capture={str(k): str(v) for k, v in item.get("capture", {}).items()},

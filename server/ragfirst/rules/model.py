@@ -37,6 +37,24 @@ class ArgCondition:
 
 
 @dataclass(frozen=True, slots=True)
+class FileCall:
+    """A call the file must (or must not) make elsewhere, optionally with argument
+    conditions: `unsloth.FastModel.from_pretrained` loads a language model only when its
+    `auto_model` is not a classifier head."""
+
+    pattern: NamePattern
+    args: tuple[ArgCondition, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.pattern.text
+
+    @property
+    def triggers(self) -> Trigger:
+        return self.pattern.triggers
+
+
+@dataclass(frozen=True, slots=True)
 class CallMatcher:
     """Calls or imports in one language's facts, with argument conditions."""
 
@@ -44,8 +62,8 @@ class CallMatcher:
     imports: tuple[NamePattern, ...] = ()
     args: tuple[ArgCondition, ...] = ()
     any_arg: tuple[str, ...] = ()
-    file_calls: tuple[NamePattern, ...] = ()
-    not_file_calls: tuple[NamePattern, ...] = ()
+    file_calls: tuple[FileCall, ...] = ()
+    not_file_calls: tuple[FileCall, ...] = ()
     capture: dict[str, str] = field(default_factory=dict)
     # Skip a call when it, or the call that built its receiver (`OpenAI(base_url=...)` for
     # `client.chat.completions.create`), passes an argument that meets one of these.

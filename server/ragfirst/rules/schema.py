@@ -35,6 +35,24 @@ ARG_CONDITION: dict[str, Any] = {
     "anyOf": [{"required": ["name"]}, {"required": ["position"]}],
 }
 
+# `file-calls` / `not-file-calls`: name patterns, or `{call, args}` for a call that counts
+# only with arguments that meet conditions.
+_FILE_CALL = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "call": {"type": "string"},
+                "args": {"type": "array", "items": ARG_CONDITION, "minItems": 1},
+            },
+            "required": ["call", "args"],
+        },
+    ]
+}
+_FILE_CALLS = {"oneOf": [_FILE_CALL, {"type": "array", "items": _FILE_CALL, "minItems": 1}]}
+
 CALL_MATCHER: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -43,8 +61,8 @@ CALL_MATCHER: dict[str, Any] = {
         "import": _STRINGS,
         "args": {"type": "array", "items": ARG_CONDITION},
         "any-arg": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "file-calls": _STRINGS,
-        "not-file-calls": _STRINGS,
+        "file-calls": _FILE_CALLS,
+        "not-file-calls": _FILE_CALLS,
         "capture": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
         "unless-built-with": {"type": "array", "items": ARG_CONDITION, "minItems": 1},
         "in-function": {"type": "string", "minLength": 1},

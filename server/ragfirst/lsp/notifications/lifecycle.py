@@ -23,7 +23,7 @@ def initialize(ls: RagfirstServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict):
         ls.inlay_hints_enabled = bool(options.get("inlayHints", True))
         overrides = options.get("severityOverrides") or {}
-        ls.session.severity_overrides = dict(overrides) if isinstance(overrides, dict) else {}
+        ls.session.set_severity_overrides(overrides if isinstance(overrides, dict) else {})
         debounce = options.get("debounceMs")
         if isinstance(debounce, (int, float)) and not isinstance(debounce, bool):
             ls.scheduler.fixed_debounce = max(float(debounce), 0.0) / 1000
@@ -35,6 +35,7 @@ def initialize(ls: RagfirstServer, params: types.InitializeParams) -> None:
     elif not folders and params.root_path:
         folders = [Path(params.root_path)]
     ls.session.folder_paths = folders
+    ls.indexer.expect_folders()
     if params.process_id:
         watch_parent(params.process_id)
 

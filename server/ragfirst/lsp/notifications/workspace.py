@@ -39,6 +39,6 @@ async def did_change_configuration(ls: RagfirstServer, params: types.DidChangeCo
             if "inlayHints" in section:
                 ls.inlay_hints_enabled = bool(section["inlayHints"])
             if isinstance(section.get("severityOverrides"), dict):
-                ls.session.severity_overrides = dict(section["severityOverrides"])
+                ls.session.set_severity_overrides(section["severityOverrides"])
     ls.reconfigure()
     await ls.scheduler.relint_open_documents()

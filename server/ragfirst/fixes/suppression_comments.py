@@ -1,7 +1,10 @@
-"""The edits behind code actions: suppression comments that keep the file valid.
+"""Suppression comments as edits that keep the file valid: the engine owns them, so the
+language server (its "suppress" code actions) and the CLI (`--add-suppressions`) share
+one placement rule.
 
-They are computed when diagnostics are published and travel in `Diagnostic.data`
-(as ruff does), so a code action never re-lints.
+The server computes them when diagnostics are published and carries them in
+`Diagnostic.data` (as ruff does), so a code action never re-lints. Nothing here imports
+tree-sitter at module level: the language server imports this at start-up.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ragfirst.engine.suppressions import PLACEHOLDER_REASON
-from ragfirst.lsp.comment_positions import UNKNOWN, Breaks
+from ragfirst.fixes.comment_positions import UNKNOWN, Breaks
 from ragfirst.source import SourceText
 
 COMMENT_PREFIX = {
