@@ -795,14 +795,14 @@ def test_first_use_from_several_threads_at_once():
     KeyError turned into an RF000 on a Vue file opened while the workspace was indexed)."""
     import threading
 
-    from ragfirst.analyzers import js_analyzer
+    from ragfirst.analyzers import js_analyzer, js_parsing
 
     code = "// ragfirst: ignore[RF401] -- capped upstream\nimport OpenAI from 'openai';\nnew OpenAI();\n"
     errors: list[BaseException] = []
-    saved = dict(js_analyzer._LANGUAGES), dict(js_analyzer._COMMENT_QUERIES)
+    saved = dict(js_parsing._LANGUAGES), dict(js_parsing._COMMENT_QUERIES)
     for _ in range(20):
-        js_analyzer._LANGUAGES.clear()
-        js_analyzer._COMMENT_QUERIES.clear()
+        js_parsing._LANGUAGES.clear()
+        js_parsing._COMMENT_QUERIES.clear()
         barrier = threading.Barrier(6)
 
         def work(barrier: threading.Barrier = barrier) -> None:
@@ -818,6 +818,6 @@ def test_first_use_from_several_threads_at_once():
         for thread in threads:
             thread.join()
     # Other tests' threads keep parsers for the grammars cached before this test.
-    js_analyzer._LANGUAGES.update(saved[0])
-    js_analyzer._COMMENT_QUERIES.update(saved[1])
+    js_parsing._LANGUAGES.update(saved[0])
+    js_parsing._COMMENT_QUERIES.update(saved[1])
     assert errors == []

@@ -247,6 +247,7 @@ def run_check(args: argparse.Namespace) -> int:
         return _introspect(args, paths, resolver, adjust)
 
     engines = _RecordingEngines()
+    engines.narrow = True  # analyse for the enabled rules only (engine/selection.py)
     cache = (
         None if args.no_cache else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
     )

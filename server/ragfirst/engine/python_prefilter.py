@@ -120,9 +120,10 @@ def attribute_pattern(words: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"""[."'][\s\\]*({trie_regex(set(words))})\b""")
 
 
-def substring_pattern(words: tuple[str, ...], before: str = "") -> re2._Regexp:
-    """An RE2 search for any of `words` (as they are), after `before` if given."""
-    return re2.compile(f"{before}(?:{_alternation(set(words))})", _OPTIONS)
+def substring_pattern(words: tuple[str, ...], before: str = "", ignore_case: bool = False) -> re2._Regexp:
+    """An RE2 search for any of `words` (as they are, or in any case), after `before`."""
+    flags = "i" if ignore_case else ""
+    return re2.compile(f"{before}(?{flags}:{_alternation(set(words))})", _OPTIONS)
 
 
 def trie_regex(words: set[str]) -> str:

@@ -26,6 +26,7 @@ from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
+from ragfirst.engine.selection import narrowed_engine, selection_tag
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
 from ragfirst.model import Finding
@@ -67,23 +68,33 @@ class EngineCache:
 
     def __init__(self) -> None:
         self._engines: dict[tuple[Path, ...], Engine] = {}
-        self._by_settings: dict[Settings, Engine] = {}  # by value: equal settings, one entry
+        # By value (equal settings, one entry) and narrowing.
+        self._by_settings: dict[tuple[Settings, bool], Engine] = {}
+        self.narrow = False  # engine/selection.py: engines for the enabled rules only
+        self._narrowed: dict[tuple[int, frozenset[str]], Engine] = {}
 
     def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
         """`validate`: check the config's rule ids and option values against the rules
         (the language server, keeping the last good settings while the config file is
         broken, asks without: the file on disk is not what those settings came from)."""
-        known = self._by_settings.get(settings)
+        known = self._by_settings.get((settings, self.narrow))
         if known is not None:
             return known
         key = settings.extra_rules
         if key not in self._engines:
             self._engines[key] = Engine(load_ruleset(key))
+        engine = self._engines[key]
+        if self.narrow:
+            engine = narrowed_engine(engine, settings, self._narrowed)
         if not validate:
-            return self._engines[key]
-        validate_config(settings, self._engines[key].ruleset)  # unknown ids, bad option values
-        self._by_settings[settings] = self._engines[key]
-        return self._engines[key]
+            return engine
+        validate_config(settings, engine.ruleset)  # unknown ids, bad option values
+        self._by_settings[(settings, self.narrow)] = engine
+        return engine
+
+    def selection_tag(self, settings: Settings) -> str:
+        """What the cache keys of this cache's engines add for these settings."""
+        return selection_tag(settings) if self.narrow else ""
 
 
 @dataclass(slots=True)
@@ -142,7 +153,7 @@ def lint_paths(
     planned = plan.planned
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
     plan.add_project_context(paths)
-    ids = cache_ids(planned) if cache is not None else None  # type: ignore[arg-type]
+    ids = cache_ids(planned, engines.selection_tag) if cache is not None else None  # type: ignore[arg-type]
     snapshot = (
         _Snapshotting(cache, ids, planned, paths)
         if cache is not None and ids is not None and not unreadable

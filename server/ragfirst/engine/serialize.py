@@ -49,6 +49,7 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         "reexports": analysis.reexports,
         "used_imports": [list(pair) for pair in analysis.used_imports],
         "via_project": analysis.via_project,
+        "deferred_imports": analysis.deferred_imports,
     }
 
 
@@ -86,4 +87,6 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     analysis.reexports = {str(k): [str(v[0]), str(v[1])] for k, v in reexports.items() if len(v) == 2}
     analysis.used_imports = [(str(m), str(n)) for m, n in data.get("used_imports", ())]
     analysis.via_project = bool(data.get("via_project", False))
+    deferred = data.get("deferred_imports")
+    analysis.deferred_imports = [str(spec) for spec in deferred] if isinstance(deferred, list) else None
     return analysis

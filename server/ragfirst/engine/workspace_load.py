@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,15 +45,19 @@ class FileIdsForCache:
     checked_ns: int = 0  # taken before any stat: see cache.RACY_SECONDS
 
 
-def cache_ids(planned: list[PlannedFile]) -> FileIdsForCache:
+def cache_ids(
+    planned: list[PlannedFile], selection: Callable[[Settings], str] | None = None
+) -> FileIdsForCache:
+    """`selection`: what a narrowed run's keys add (`--select`, engine/selection.py)."""
     ids = FileIdsForCache(checked_ns=time.time_ns())
     cwd = os.getcwd() + os.sep
-    tags: dict[tuple[Path, ...], str] = {}  # the rules each file is checked with
+    tags: dict[tuple[tuple[Path, ...], str], str] = {}  # the rules each file is checked with
     for index, item in enumerate(planned):
         extra = item.settings.extra_rules
-        tag = tags.get(extra)
+        narrowed = selection(item.settings) if selection is not None else ""
+        tag = tags.get((extra, narrowed))
         if tag is None:  # hashes every rule file: once per set of packs, not per file
-            tag = tags[extra] = rules_fingerprint(extra)
+            tag = tags[(extra, narrowed)] = rules_fingerprint(extra) + narrowed
         # The id, not a path relative to the working directory: the analysis carries it,
         # and the same project checked from anywhere shares its cache entries.
         ids.keys[index] = f"{tag}\0{item.key.id}"
@@ -110,10 +115,10 @@ def analyze_files(
     pending = [index for index in contents if planned[index].analysis is None]
     progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
     workers = workers_for(jobs, len(pending))
-    groups: dict[tuple[Path, ...], list[int]] = {}
-    for index in pending:
-        groups.setdefault(planned[index].settings.extra_rules, []).append(index)
-    for extra_rules, indexes in groups.items():
+    groups: dict[tuple[tuple[Path, ...], int], list[int]] = {}
+    for index in pending:  # one group per engine (a narrowed one per selection)
+        groups.setdefault((planned[index].settings.extra_rules, id(planned[index].engine)), []).append(index)
+    for (extra_rules, _), indexes in groups.items():
         items = [(planned[i].key.id, contents[i], planned[i].settings.max_file_size) for i in indexes]
         if workers > 1 and len(items) > 1:
             analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
@@ -148,6 +153,8 @@ def _empty_mark(analysis: FileAnalysis | None) -> int | None:
     if analysis.local_calls or analysis.exports is not None:
         return None
     if analysis.summary or analysis.project_imports or analysis.reexports:
+        return None
+    if analysis.deferred_imports is not None:  # a deferred JS/TS file: the link decides
         return None
     return int(analysis.parsed)
 

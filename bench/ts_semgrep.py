@@ -1,0 +1,106 @@
+"""ragfirst against semgrep on a TypeScript tree (issue 26), paired runs.
+
+    python bench/ts_semgrep.py TREE [--repeat 2] [--semgrep PATH] [--json out.json]
+
+TREE is any folder of JS/TS projects; issue 26's corpus is vercel/ai, vercel/ai-chatbot and
+openai/openai-node side by side (extract each with `git archive HEAD | tar -x`; nothing
+from them is committed). Rows, one after the other in each round:
+
+- semgrep with one pattern, `$X.fineTuning.jobs.create(...)` (RF101's OpenAI call: the
+  rule both tools find in openai-node's examples), `--metrics=off`, no git ignores;
+- `ragfirst check --no-cache --select RF101` (the equivalent rule);
+- `ragfirst check --no-cache` (every rule).
+
+Each row: wall s, CPU s of the process tree, peak RSS of the tree (sampled) and findings.
+The ratio is semgrep / ragfirst (above 1: ragfirst is faster), in CPU and in wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import find_tool, machine_info, run_measured
+
+RULE = """rules:
+  - id: rf101-openai-fine-tuning
+    languages: [typescript]
+    severity: WARNING
+    message: fine-tuning job
+    pattern: $X.fineTuning.jobs.create(...)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--semgrep", default=None)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--base", type=Path, help="another build's server/ folder: its rows too (PYTHONPATH)")
+    args = parser.parse_args()
+    semgrep = args.semgrep or find_tool("semgrep")
+    ragfirst = [sys.executable, "-m", "ragfirst", "check", "--no-cache", "--format", "json", "--exit-zero"]
+    with tempfile.TemporaryDirectory() as tmp:
+        rule = Path(tmp) / "rf101.yaml"
+        rule.write_text(RULE)
+        commands = {
+            "ragfirst --select RF101": [*ragfirst, "--select", "RF101", "."],
+            "ragfirst (all rules)": [*ragfirst, "."],
+        }
+        envs: dict[str, dict[str, str]] = {}
+        if args.base:
+            for name in list(commands):
+                commands[f"base {name}"] = commands[name]
+                envs[f"base {name}"] = {"PYTHONPATH": str(args.base.resolve())}
+        if semgrep:
+            commands["semgrep (1 pattern)"] = [
+                semgrep,
+                "--config",
+                str(rule),
+                "--metrics=off",
+                "--disable-version-check",
+                "--no-git-ignore",
+                "--json",
+                "-q",
+                ".",
+            ]
+        rows: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+        for _ in range(args.repeat):
+            for name, argv in commands.items():
+                run = run_measured(argv, args.tree, env=envs.get(name))
+                data = json.loads(run.stdout or "{}")
+                found = len(data.get("findings", data.get("results", [])))
+                rows[name].append(
+                    {
+                        "wall_s": round(run.wall_s, 2),
+                        "cpu_s": round(run.cpu_s or 0.0, 2),
+                        "peak_rss_mb": round(run.peak_rss_mb, 1),
+                        "findings": found,
+                        "load": round(run.load_before or 0.0, 2),
+                    }
+                )
+    summary = {
+        name: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for name, runs in rows.items()
+    }
+    if "semgrep (1 pattern)" in summary:
+        sg = summary["semgrep (1 pattern)"]
+        for name, row in summary.items():
+            if "ragfirst" in name:
+                row["semgrep/ragfirst cpu"] = round(sg["cpu_s"] / row["cpu_s"], 2)
+                row["semgrep/ragfirst wall"] = round(sg["wall_s"] / row["wall_s"], 2)
+    result = {"tree": str(args.tree), "machine": machine_info(), "runs": rows, "median": summary}
+    print(json.dumps(result["median"], indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    os.sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
