@@ -45,6 +45,7 @@ from ragfirst.engine.python_prefilter import (
     build_project_gate,
     imported_words,
     imports_project_candidate,
+    library_own_code,
     project_trigger_groups,
 )
 from ragfirst.engine.selection import narrowed
@@ -273,10 +274,10 @@ class Engine:
 
     def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,
-        every group of some trigger (`chat`, `completions`, `create`). A file inside a
-        package that rules name is parsed too (the folder may be an app's `openai/`, or a
-        cookbook's `mistral/` above the project): the link knows which folders are Python
-        packages, and does not link a library's own code (python_link.is_library_code)."""
+        every group of some trigger (`chat`, `completions`, `create`), unless it is an SDK
+        package's own code (python_prefilter.library_own_code), which the link skips."""
+        if library_own_code(text, path, self._root_words):
+            return False
         if self._project_gate is _UNBUILT:
             self._project_groups = project_trigger_groups(self.requirements("python"))
             self._project_gate = build_project_gate(self._project_groups)
