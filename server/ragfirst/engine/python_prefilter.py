@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 
 import re2
 
@@ -190,12 +191,16 @@ def build_project_gate(groups: list[tuple[frozenset[str], ...]]) -> re2._Regexp 
 _IMPORT_ROOT = re.compile(rf"(?:from{_GAP}+(\.+|[A-Za-z_]\w*)|import{_GAP}+([A-Za-z_]\w*))")
 
 
+def _imported_roots(text: str) -> Iterator[str]:
+    """The first name (or the dots of a relative import) of each import statement."""
+    for found in _IMPORT_ROOT.finditer(text):
+        if _starts_statement(text, found.start()):
+            yield found.group(1) or found.group(2)
+
+
 def imports_project_candidate(text: str, sdk_roots: frozenset[str]) -> bool:
     """Does the file import something that may be a module of the project itself?"""
-    for found in _IMPORT_ROOT.finditer(text):
-        if not _starts_statement(text, found.start()):
-            continue
-        root = found.group(1) or found.group(2)
+    for root in _imported_roots(text):
         if root.startswith("."):
             return True
         if root not in sdk_roots and root not in sys.stdlib_module_names and root != "__future__":
@@ -213,10 +218,4 @@ def library_own_code(text: str, path: str, sdk_roots: frozenset[str]) -> bool:
     folders = [part for part in path.split("/")[:-1] if part in sdk_roots]
     if not folders:
         return False
-    for found in _IMPORT_ROOT.finditer(text):
-        if not _starts_statement(text, found.start()):
-            continue
-        root = found.group(1) or found.group(2)
-        if root.startswith(".") or root in folders:
-            return True
-    return False
+    return any(root.startswith(".") or root in folders for root in _imported_roots(text))

@@ -253,6 +253,16 @@ class Workspace:
 
     # -- findings ------------------------------------------------------------------------
 
+    def linked_view(self, key: FileKey) -> tuple[Environment, ProjectIndex]:
+        """What a new text of the file would be linked with, without putting it in the
+        model (a fix round's text in the editor): the environment its imports bound at
+        the last link, and its project's index."""
+        entry = self.files.get(key)
+        state = self.projects.get(key.root) if entry is not None else None
+        imports = entry.analysis.used_imports if entry is not None else []
+        environment = self._environment(state, key.id, imports) if state is not None else {}
+        return environment, self.index_for(key)
+
     def index_for(self, key: FileKey) -> ProjectIndex:
         state = self.projects.get(key.root) if key in self.files else None
         return state.index if state is not None else ProjectIndex()

@@ -164,16 +164,4 @@ def lint_unsaved(session: Any, uri: str, text: str, language_id: str) -> list[Fi
     path = document_path(uri, language_id, folder)
     if path is None:
         return []
-    settings = session.settings_for(path)
-    engine = session.engine_for(settings)
-    key = session.key_for(path, settings)
-    with session._lock:
-        model = session.model
-        entry = model.files.get(key)
-        state = model.projects.get(key.root) if entry is not None else None
-        imports = entry.analysis.used_imports if entry is not None else []
-        environment = model._environment(state, key.id, imports) if state is not None else {}
-        project = model.index_for(key)
-    data = text.encode("utf-8", errors="surrogatepass")
-    analysis = engine.analyze(key.id, data, max_bytes=settings.max_file_size, environment=environment or None)
-    return engine.finalize(analysis, project, settings, session.context_for(settings, path))
+    return session.findings_of_text(path, text.encode("utf-8", errors="surrogatepass"))

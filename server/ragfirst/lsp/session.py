@@ -190,16 +190,10 @@ class Session:
             self.generation += 1
         return removed
 
-    def relink(self, folder: Path | None = None, every: bool = True) -> None:
-        """Link the projects again: all of them, or (`every=False`) those inside `folder`."""
+    def relink(self) -> None:
+        """Link every project again."""
         with self._lock:
-            if every or folder is None:
-                self.model.relink()
-                return
-            inside = self.ids.real_directory(folder).rstrip("/")
-            for root in list(self.model.projects):
-                if root == inside or root.startswith(inside + "/"):
-                    self.model.relink(root)
+            self.model.relink()
 
     def relink_for(self, path: Path) -> bool:
         """Relink every project; True when what `path` sees changed (the facts of other
@@ -209,6 +203,19 @@ class Session:
             before = seen_by(self.model.index_for(key), key.id)
             self.model.relink()
             return seen_by(self.model.index_for(key), key.id) != before
+
+    def findings_of_text(self, path: Path, data: bytes) -> list[Finding]:
+        """The findings `data` would give as the file's bytes, analysed as a lint would but
+        left out of the project model: the other documents keep seeing the user's text."""
+        settings = self.settings_for(path)
+        engine = self.engine_for(settings)
+        key = self.key_for(path, settings)
+        with self._lock:
+            environment, project = self.model.linked_view(key)
+        analysis = engine.analyze(
+            key.id, data, max_bytes=settings.max_file_size, environment=environment or None
+        )
+        return engine.finalize(analysis, project, settings, self.context_for(settings, path))
 
     def findings_of_disk_file(self, path: Path, settings: Settings) -> list[Finding]:
         with self._lock:
