@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ragfirst.checks.base import SubstringTriggers
-from ragfirst.engine.engine import _TOKEN
+from ragfirst.engine.engine_prefilter import _TOKEN
 from ragfirst.engine.python_prefilter import substring_pattern
 from ragfirst.engine.word_scan import SubstringGate, WordScan
 

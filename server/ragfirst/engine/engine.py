@@ -26,7 +26,8 @@ from ragfirst.config import per_file_ignores
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine import own_package, read_overlay, test_code
-from ragfirst.engine.js_link import ModuleRoots, import_hints, module_roots
+from ragfirst.engine.engine_prefilter import _UNBUILT, DEFER, PARSE, SKIP, EnginePrefilter  # noqa: F401 (PARSE: re-exported)
+from ragfirst.engine.js_link import import_hints
 from ragfirst.engine.local_modules import (
     LocalCall,
     ModuleExports,
@@ -38,16 +39,6 @@ from ragfirst.engine.matching import match_calls, match_config, match_dependenci
 from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_coding import decode_python
-from ragfirst.engine.python_prefilter import (
-    attribute_pattern,
-    attribute_words,
-    build_gate,
-    build_project_gate,
-    imported_words,
-    imports_project_candidate,
-    library_own_code,
-    project_trigger_groups,
-)
 from ragfirst.engine.selection import narrowed
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.engine.word_scan import SubstringGate, WordScan
@@ -63,16 +54,7 @@ if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment, Vocabulary
 
 ANALYSIS_ERROR = "RF000"
-PARSE, DEFER, SKIP = "parse", "defer", "skip"  # prefilter verdicts
-# A token for the prefilter: a run of word characters and `-`. Starting at a letter or `_`
-# can split `2Trainer` into `Trainer`, which only lets more files through, never fewer.
-# ASCII word characters: a fifth faster than Unicode ones, and never fewer trigger words
-# found (a token with a non-ASCII letter only splits into more tokens; trigger words are
-# ASCII identifiers).
-_TOKEN = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
-# An import of the project's own JS/TS module (relative, or a `@/`, `~/` or `#` alias). No
-# `\b`: three times faster in Python's `re`, and a match inside a word only defers a file.
-_LOCAL_IMPORT = re.compile(r"""(?:from|import|require)\s*\(?\s*["'](?:\.{1,2}/|@/|~/|#)""")
+
 UNUSED_SUPPRESSION = "RF001"
 SUPPRESSION_WITHOUT_REASON = "RF002"
 
@@ -110,7 +92,7 @@ class FileAnalysis:
     deferred_imports: list[str] | None = None
 
 
-class Engine:
+class Engine(EnginePrefilter):
     def __init__(self, ruleset: RuleSet, only: frozenset[str] | None = None) -> None:
         """`only`: analyse for these rules alone (engine/selection.py: `--select`); the
         engine still knows every rule of `ruleset`."""
@@ -151,201 +133,6 @@ class Engine:
             if word.startswith(ROOT_MARK)
         )
         self._attr_words = frozenset(w[len(ATTR_MARK) :] for w in marked if w.startswith(ATTR_MARK))
-
-    def requirements(self, language: str | None) -> list[Trigger]:
-        """The triggers that matter in files of one fact language (all when None); an
-        empty list means that something may match in any file."""
-        if language is None:
-            return [] if self._always else [_unmarked(t) for t in self._requirements]
-        found = self._requirements_by_language.get(language)
-        if found is None:
-            found = list(self._active.triggers(language) | {word_trigger("ragfirst")})
-            if any(not trigger for trigger in found):
-                found = []
-            if language != "python":  # only Python's imports are checked for root words
-                found = list(dict.fromkeys(_unmarked(trigger) for trigger in found))
-            self._requirements_by_language[language] = found
-        return found
-
-    def _language_words(self, language: str | None) -> frozenset[str]:
-        """The words of a language's triggers (a loose file needs one of its own)."""
-        words = self._words_by_language.get(language)
-        if words is None:
-            words = self._words_by_language[language] = frozenset(
-                word.lstrip(MARKS)
-                for trigger in self.requirements(language)
-                for group in trigger
-                for word in group
-            )
-        return words
-
-    def _any_trigger(self, found: set[str], language: str | None) -> bool:
-        """Does some trigger of the language have a word of every group in `found`?"""
-        by_word = self._triggers_by_word(language)
-        for word in found:
-            for trigger in by_word.get(word, ()):
-                if all(not found.isdisjoint(group) for group in trigger):
-                    return True
-        return False
-
-    def _local_words(self) -> frozenset[str]:
-        """The last words (called methods) of the JS/TS triggers of more than one word."""
-        if self._local is None:
-            self._local = frozenset(
-                word
-                for trigger in self.requirements("javascript")
-                if len(trigger) > 1
-                for word in trigger[-1]
-            )
-        return self._local
-
-    def module_roots(self) -> ModuleRoots | None:
-        """The packages a JS/TS value must come from to reach a trigger of several words
-        through the project's modules (js_link.py); None: any package may."""
-        if self._module_roots is _UNBUILT:
-            self._module_roots = module_roots(self._active)
-        return self._module_roots
-
-    def _attribute_pattern(self) -> re.Pattern[str]:
-        if self._attributes is None:
-            self._attributes = attribute_pattern(self._attr_words)
-        return self._attributes
-
-    def _python_gate(self) -> Any:
-        """The RE2 pattern every Python file the exact test could pass matches (built once)."""
-        if self._gate is _UNBUILT:
-            self._gate = build_gate(self.requirements("python"), self._substrings.triggers)
-        return self._gate
-
-    def _triggers_by_word(self, language: str | None) -> dict[str, list[Trigger]]:
-        """A language's triggers filed under each word of their first group: a file needs
-        to test only the triggers of words it contains."""
-        index = self._trigger_index.get(language)
-        if index is None:
-            index = {}
-            for trigger in self.requirements(language):
-                for word in trigger[0]:
-                    index.setdefault(word, []).append(trigger)
-            self._trigger_index[language] = index
-        return index
-
-    def sdk_roots(self) -> frozenset[str]:
-        """The packages rules and facts name (`openai`, `trl`, ...)."""
-        return self._root_words
-
-    def vocabulary(self) -> Vocabulary:
-        """What rules and facts name (packages, name segments): a Python module's summary
-        exports the SDK values a rule could reach."""
-        if self._vocabulary is None:
-            from ragfirst.analyzers.python_exports import Vocabulary
-
-            exact: set[str] = set()
-            for item in (*self.ruleset.rules, *self.ruleset.facts):
-                for matcher in item.matchers.get("python", ()):
-                    for pattern in matcher.calls:
-                        exact.update(pattern.exact or ())
-            self._vocabulary = Vocabulary.of(exact)
-        return self._vocabulary
-
-    def passes_prefilter(
-        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
-    ) -> bool:
-        """Could any rule match in this text, directly or through the project's modules?"""
-        return self.prefilter_verdict(text, loose, language, path) is not SKIP
-
-    def prefilter_verdict(
-        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
-    ) -> str:
-        """PARSE; SKIP (no rule can match); or DEFER: a JS/TS file that can reach a rule
-        only through the project's own modules, parsed by the link if those can pass an
-        SDK value on (js_link.py)."""
-        verdict = self._verdict(text, loose, language)
-        if verdict is SKIP and language == "python" and not loose and self._may_reach_project(text, path):
-            return PARSE
-        return verdict
-
-    def _may_export_sdk_value(self, text: str, force: str) -> bool:
-        """Could this module bind a name its importers ask for (in `force`) to a value a
-        rule reaches (a client, an SDK class)? (engine/link_gate.py)"""
-        from ragfirst.engine.link_gate import asked_names, may_export_sdk_value
-
-        entries = self.vocabulary().entry_names
-        return may_export_sdk_value(text, asked_names(force), entries, self._root_words)
-
-    def _may_reach_project(self, text: str, path: str = "") -> bool:
-        """A Python file that imports a possible project module and holds, after the root,
-        every group of some trigger (`chat`, `completions`, `create`), unless it is an SDK
-        package's own code (python_prefilter.library_own_code), which the link skips."""
-        if library_own_code(text, path, self._root_words):
-            return False
-        if self._project_gate is _UNBUILT:
-            self._project_groups = project_trigger_groups(self.requirements("python"))
-            self._project_gate = build_project_gate(self._project_groups)
-        gate = self._project_gate
-        if gate is None or gate.search(text) is None:
-            return False
-        tokens = set(_TOKEN.findall(text))
-        if not any(all(not tokens.isdisjoint(group) for group in groups) for groups in self._project_groups):
-            return False
-        return imports_project_candidate(text, self._root_words)
-
-    def _verdict(self, text: str, loose: bool = False, language: str | None = None) -> str:
-        """Could any rule match in this text (PARSE)? Every group of some trigger of the
-        file's language must be present (or only through modules: DEFER; else SKIP).
-
-        Trigger words are whole segments of qualified names or config keys, so they appear
-        in source as whole tokens (identifiers, or package names like `together-ai`)."""
-        requirements = self.requirements(language)
-        if not requirements:  # a trigger with no words: something may match anywhere
-            return PARSE
-        if language == "python" and not loose:
-            gate = self._python_gate()
-            if gate is not None and gate.search(text) is None:
-                return SKIP  # nothing any trigger needs: no need to tokenize the file
-        if language == "python":
-            found = self._words.intersection(_TOKEN.findall(text))
-        else:  # one RE2 pass for every word of the language (word_scan.py)
-            scan = self._scans.get(language)
-            if scan is None:
-                scan = self._scans[language] = WordScan(self._language_words(language))
-            found = scan.found(text)
-        if loose and not found.isdisjoint(self._language_words(language)):
-            return PARSE
-        if language == "python" and not found.isdisjoint(self._root_words):
-            # A package name counts as a root only where the file imports it, and a later
-            # segment only where it is spelt as an attribute, an imported name or a string.
-            imported = imported_words(text)
-            found |= {ROOT_MARK + word for word in found & self._root_words & imported}
-            attributes = found & self._attr_words
-            # Assume every attribute word is spelt so; look only if some trigger passes then.
-            if attributes and self._any_trigger(found | {ATTR_MARK + word for word in attributes}, language):
-                found |= {
-                    ATTR_MARK + word for word in attribute_words(text, attributes, self._attribute_pattern())
-                }
-        # A JS/TS file may reach an SDK through the project's own module (`import
-        # { openai } from "@/lib/openai"`): neither the package nor the client's class
-        # (`new OpenAI()` may be the export) need appear in it, only the called method.
-        through_modules = SKIP
-        if found:
-            if self._any_trigger(found, language):
-                return PARSE
-            if (
-                language == "javascript"
-                and not found.isdisjoint(self._local_words())
-                and _LOCAL_IMPORT.search(text)
-            ):
-                through_modules = DEFER
-        if self._substrings and self._substrings.hit(text, loose):
-            return PARSE
-        return through_modules
-
-    def _may_hold_findings(self, data: bytes, spec: Any, path: str) -> bool:
-        """RF000's one policy: a file is reported as broken only if it could hold a finding,
-        i.e. its text (decoded as far as it goes) passes the prefilter."""
-        text = data.decode("utf-8", errors="replace").replace("\0", " ")
-        return self.passes_prefilter(
-            text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
-        )
 
     # -- per-file phase (pure: same bytes, same rules -> same result) --------------------
 
@@ -739,13 +526,6 @@ class Engine:
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
-
-
-_UNBUILT = object()
-
-
-def _unmarked(trigger: Trigger) -> Trigger:
-    return tuple(tuple(word.lstrip(MARKS) for word in group) for group in trigger)
 
 
 def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:
