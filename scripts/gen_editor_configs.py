@@ -83,6 +83,8 @@ class Names:
 #   derives from (`provided-mode-derived-p`), else the mode's name without "-mode" (newer
 #   Eglot: without "-ts-mode"): so a derived mode must come before its parents
 #   (EMACS_PARENTS below orders them; json-mode after js-mode was sent as "javascript").
+#   Eglot's own default `eglot-server-programs' (eglot.el, 2026 text) likewise lists
+#   (js-json-mode json-mode json-ts-mode jsonc-mode) before its js-mode entry.
 # - Zed: `name` in zed-industries/zed crates/languages/src/*/config.toml (Python, JavaScript
 #   covering .jsx, TypeScript, TSX, JSON, JSONC, JSONL, YAML), extensions/svelte and
 #   extensions/toml (Svelte, TOML), zed-extensions/vue (Vue.js), zed-extensions/sql (SQL).
