@@ -51,8 +51,50 @@ def _triple_quoted(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A line that may start a statement, or be a decorator: its first character is none of
+# _NOT_A_START (in a text without "\r", where every line ends at "\n").
+_CANDIDATE = re.compile(r"^[^ \t\n\f#)\]}]", re.MULTILINE)
+
+
 def top_level_chunks(text: str) -> list[tuple[int, str]]:
-    """(first line, text) of each run of lines from one top-level statement to the next."""
+    """(first line, text) of each run of lines from one top-level statement to the next.
+
+    Only the lines that can start a statement or carry a decorator decide anything; they
+    are found by one regex pass instead of a loop over every line (the server splits the
+    document on every edit). A text with "\r" line breaks takes the line-by-line way."""
+    if "\r" in text:
+        return _chunks_by_line(text)
+    chunks: list[tuple[int, str]] = []
+    start, start_at = 1, 0
+    number, counted_to = 1, 0  # the line number at offset `counted_to`
+    decorated = False
+    strings = _triple_quoted(text)
+    next_string = 0
+    for found in _CANDIDATE.finditer(text):
+        at = found.start()
+        while next_string < len(strings) and strings[next_string][1] <= at:
+            next_string += 1
+        if next_string < len(strings) and strings[next_string][0] < at:
+            continue  # inside a triple-quoted string: neither a start nor a decorator
+        first = text[at]
+        starts = not decorated
+        if starts and text.startswith(_CONTINUATIONS, at):
+            end = text.find("\n", at)
+            word = text[at : end if end >= 0 else len(text)].split(None, 1)[0].rstrip(":")
+            starts = word not in _CONTINUATIONS
+        decorated = first == "@"
+        if starts and at > 0:
+            number += text.count("\n", counted_to, at)
+            counted_to = at
+            chunks.append((start, text[start_at:at]))
+            start, start_at = number, at
+    if text:
+        chunks.append((start, text[start_at:]))
+    return chunks
+
+
+def _chunks_by_line(text: str) -> list[tuple[int, str]]:
+    """top_level_chunks, one line at a time (any line breaks)."""
     chunks: list[tuple[int, str]] = []
     start = 1
     current: list[str] = []
