@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from ragfirst.analyzers.python_chunks import (
+    _TRIPLE,
     ChunkedParser,
     _chunks_by_line,
     reusing_unchanged_statements,
     top_level_chunks,
+    triple_quotes,
 )
 from ragfirst.engine.engine import Engine
 from ragfirst.rules.loader import load_ruleset
@@ -205,3 +207,14 @@ def test_node_memos_give_the_same_analysis_edit_after_edit():
             chunked = engine.analyze("app.py", text.encode())
         assert repr(chunked) == repr(plain)
     assert parser.parsed < sum(len(top_level_chunks(text)) for text in edits)  # trees were re-used
+
+
+def test_triple_quotes_are_found_as_the_regex_finds_them():
+    pick = random.Random(26)
+    texts = [text for text in EDGE_CASES.values()] + ['""""""', "''''", '"""\'\'\'"""', "'''\"\"\"'''x"]
+    for _ in range(20000):
+        texts.append(
+            "".join(pick.choice(['"', "'", "a", "\n", '"""', "'''"]) for _ in range(pick.randint(0, 20)))
+        )
+    for text in texts:
+        assert list(triple_quotes(text)) == [(m.start(), m.group()) for m in _TRIPLE.finditer(text)], text

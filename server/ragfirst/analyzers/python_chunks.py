@@ -34,17 +34,34 @@ MAX_CHUNKS = 20_000
 _TRIPLE = re.compile("\"\"\"|'''")
 
 
+def triple_quotes(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, delimiter) of each triple quote, as `_TRIPLE.finditer` finds them (leftmost,
+    not overlapping), by `str.find`: several times faster on a long file."""
+    double, single = text.find('"""'), text.find("'''")
+    while double >= 0 or single >= 0:
+        if single < 0 or 0 <= double < single:
+            at, quote = double, '"""'
+        else:
+            at, quote = single, "'''"
+        yield at, quote
+        after = at + 3
+        if 0 <= double < after:
+            double = text.find('"""', after)
+        if 0 <= single < after:
+            single = text.find("'''", after)
+
+
 def _triple_quoted(text: str) -> list[tuple[int, int]]:
     """Offsets (start, end) of triple-quoted strings, found by pairing delimiters: a
     delimiter inside a comment or another string can pair them wrongly, which only costs
     a split that does not parse (and so a whole-text parse)."""
     spans = []
     opened: tuple[int, str] | None = None
-    for found in _TRIPLE.finditer(text):
+    for at, quote in triple_quotes(text):
         if opened is None:
-            opened = (found.start(), found.group())
-        elif found.group() == opened[1]:
-            spans.append((opened[0], found.end()))
+            opened = (at, quote)
+        elif quote == opened[1]:
+            spans.append((opened[0], at + 3))
             opened = None
     if opened is not None:
         spans.append((opened[0], len(text)))
