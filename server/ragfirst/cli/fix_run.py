@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ragfirst.cli.check_render import wants_fixes
 from ragfirst.data.secrets import redact_text
 from ragfirst.engine.read_overlay import overlay
 from ragfirst.engine.runner import LintResult
@@ -25,10 +26,6 @@ from ragfirst.fixes.file_io import FixableFile, FixWriteError, encode_like, read
 from ragfirst.fixes.rule_fixes import FIXERS
 from ragfirst.model import Finding
 from ragfirst.reporters.terminal_text import escape_controls
-
-
-def wants_fixes(args: argparse.Namespace) -> bool:
-    return bool(args.fix or args.fix_only or args.fix_diff)
 
 
 @dataclass(slots=True)
@@ -185,23 +182,6 @@ def run_fixes(
             if text != original.text
         )
     return result, summary
-
-
-def needs_display_fixes(args: argparse.Namespace) -> bool:
-    """Fixes are computed for the report only where they are shown: the text output's
-    `[*]` marks and fixable line, JSON, SARIF, and the counts of `--show-fixes` and
-    fixing runs (not for `--statistics` or the CI formats)."""
-    if args.format == "text":
-        return not args.statistics or bool(args.show_fixes) or wants_fixes(args)
-    return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
-
-
-def text_fix_marks(args: argparse.Namespace) -> dict[str, object]:
-    """The text reporter's fix arguments: what `--fix` applies in this run, and whether it
-    ran (then only the fixes `--unsafe-fixes` would add are counted)."""
-    if not needs_display_fixes(args):
-        return {}
-    return {"fix_level": "unsafe" if args.unsafe_fixes else "safe", "fixing": bool(args.fix or args.fix_only)}
 
 
 def attach_for_display(findings: list[Finding], summary: FixSummary | None = None) -> None:
