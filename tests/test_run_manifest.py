@@ -293,3 +293,45 @@ def test_a_damaged_manifest_is_a_miss(tree, capsys, runs):
 def test_the_probed_names_are_the_configs_and_project_markers():
     assert set(CONFIG_FILES) | set(MANIFESTS) | {".gitignore"} == set(PROBED_NAMES)
     assert warm_check.ENV_GUIDE_URL == ENV_GUIDE_URL
+
+
+@pytest.fixture
+def fixes_computed(monkeypatch):
+    """The findings whose fix was computed (not taken from the fix cache)."""
+    calls: list[str] = []
+    from ragfirst.fixes import apply
+
+    real = apply.fix_for
+
+    def counting(finding, text):
+        calls.append(finding.path)
+        return real(finding, text)
+
+    monkeypatch.setattr(apply, "fix_for", counting)
+    return calls
+
+
+def test_fixes_of_unchanged_files_come_from_the_fix_cache(tree, capsys, fixes_computed):
+    """When the manifest cannot answer (another file changed), the fixes of a file whose
+    text and findings are the same are not computed again (fixes/fix_cache.py)."""
+    root, cache = tree
+    first = check(capsys, cache, "--format", "json")
+    assert fixes_computed == ["app/keys.py"]
+    (root / "app" / "util.py").write_text("VALUE = 1\n")
+    fixes_computed.clear()
+    after = json.loads(check(capsys, cache, "--format", "json"))
+    assert after["findings"] == json.loads(first)["findings"]
+    assert fixes_computed == []
+
+
+def test_a_changed_file_gets_its_fixes_again(tree, capsys, fixes_computed):
+    root, cache = tree
+    check(capsys, cache, "--format", "json")
+    moved = "# a line above\n" + KEY
+    (root / "app" / "keys.py").write_text(moved)
+    fixes_computed.clear()
+    warm = json.loads(check(capsys, cache, "--format", "json"))
+    assert fixes_computed == ["app/keys.py"]
+    assert main(["check", "--exit-zero", "--no-cache", "--format", "json", "app"]) == 0
+    assert warm == json.loads(capsys.readouterr().out)
+    assert next(f["fix"] for f in warm["findings"] if f["rule"] == "RF404")["edits"]

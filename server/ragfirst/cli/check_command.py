@@ -276,7 +276,7 @@ def _record_manifest(
     """Attach the fixes the report shows to every finding, then record the run's manifest
     (engine/run_manifest.py), which answers the next identical run while nothing changed."""
     if needs_display_fixes(args):
-        attach_for_display(result.findings)
+        attach_for_display(result.findings, cache=manifest.cache)
     if result.inputs is None:
         return  # a discovery error, or a file without a stat signature: no snapshot either
     extra = [str(args.config)] if args.config is not None else []

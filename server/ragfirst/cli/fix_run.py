@@ -19,10 +19,12 @@ from pathlib import Path
 
 from ragfirst.cli.check_render import wants_fixes
 from ragfirst.data.secrets import redact_text
+from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.read_overlay import overlay
 from ragfirst.engine.runner import LintResult
 from ragfirst.fixes.apply import MAX_ROUNDS, applicable, attach_fixes, fix_text
 from ragfirst.fixes.file_io import FixableFile, FixWriteError, encode_like, read_fixable, write_fixed
+from ragfirst.fixes.fix_cache import FixCache
 from ragfirst.fixes.rule_fixes import FIXERS
 from ragfirst.model import Finding
 from ragfirst.reporters.terminal_text import escape_controls
@@ -184,9 +186,13 @@ def run_fixes(
     return result, summary
 
 
-def attach_for_display(findings: list[Finding], summary: FixSummary | None = None) -> None:
+def attach_for_display(
+    findings: list[Finding], summary: FixSummary | None = None, cache: AnalysisCache | None = None
+) -> None:
     """Give every reported finding its fix (JSON, SARIF, the fixable count), from the
-    file as it is now (after a preview: as the preview left it)."""
+    file as it is now (after a preview: as the preview left it). `cache`: reuse the
+    fixes of a file whose text and findings were fixed before (fixes/fix_cache.py)."""
+    stored = FixCache(cache) if cache is not None else None
     for path, found in _by_file(findings).items():
         if not any(f.rule_id in FIXERS for f in found):
             continue
@@ -194,8 +200,13 @@ def attach_for_display(findings: list[Finding], summary: FixSummary | None = Non
             original = summary.current(path) if summary is not None else read_fixable(Path(path))
         except OSError:
             continue
-        if original is not None:
-            attach_fixes([f for f in found if _fresh(f, original.text)], original.text)
+        if original is None:
+            continue
+        fresh = [f for f in found if _fresh(f, original.text)]
+        if stored is not None:
+            stored.attach(fresh, original.text, attach_fixes)
+        else:
+            attach_fixes(fresh, original.text)
 
 
 def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[Finding]) -> None:

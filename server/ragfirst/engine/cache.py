@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -275,10 +275,12 @@ class AnalysisCache:
         from ragfirst.engine.serialize import dump_analysis
 
         now = time.time()
-        rows: list[tuple[Any, ...]] = [
+        # A generator: each row's JSON is made as SQLite takes it, never all at once (filling
+        # an empty cache for a large tree held every analysis twice, as objects and as text).
+        rows: Iterator[tuple[Any, ...]] = (
             (self.namespace, key, json.dumps(dump_analysis(analysis), separators=(",", ":")), now)
             for key, analysis in items
-        ]
+        )
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?)", rows)

@@ -257,13 +257,13 @@ def _span(span: Span) -> list[int]:
     return [span.start_line, span.start_col, span.end_line, span.end_col]
 
 
-def _dump_fix(fix: Fix | None) -> list[Any] | None:
+def dump_fix(fix: Fix | None) -> list[Any] | None:
     if fix is None:
         return None
     return [fix.title, fix.safety.value, [[_span(edit.span), edit.new_text] for edit in fix.edits]]
 
 
-def _load_fix(item: Any) -> Fix | None:
+def load_fix(item: Any) -> Fix | None:
     if item is None:
         return None
     title, safety, edits = item
@@ -284,7 +284,7 @@ def _dump_finding(finding: Finding) -> list[Any]:
         finding.path,
         _span(finding.span),
         finding.guide_url,
-        _dump_fix(finding.fix),
+        dump_fix(finding.fix),
         finding.suppressed,
         finding.suppression_reason,
         finding.data,
@@ -303,7 +303,7 @@ def _load_finding(item: list[Any]) -> Finding:
         path=str(path),
         span=Span(*(int(x) for x in span)),
         guide_url=str(guide),
-        fix=_load_fix(fix),
+        fix=load_fix(fix),
         suppressed=bool(suppressed),
         suppression_reason=reason,
         data=dict(data),
