@@ -235,17 +235,19 @@ def test_a_builtin_rule_file_is_seen(tree, capsys, runs, monkeypatch, tmp_path_f
     assert runs == [1, 1]
 
 
-def test_another_version_day_option_or_guide_url_is_another_run(tree, capsys, runs, monkeypatch):
+def test_another_version_python_day_option_or_guide_url_is_another_run(tree, capsys, runs, monkeypatch):
     _, cache = tree
     check(capsys, cache, "--format", "json")
     monkeypatch.setattr(run_manifest, "__version__", "99.0")
+    check(capsys, cache, "--format", "json")
+    monkeypatch.setattr(run_manifest.sys, "version", "3.99.0 (another interpreter)")
     check(capsys, cache, "--format", "json")
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-21")
     check(capsys, cache, "--format", "json")
     assert "RF404" not in rules(check(capsys, cache, "--format", "json", "--ignore", "RF404"))
     monkeypatch.setenv(ENV_GUIDE_URL, "https://example.com/docs/")
     assert "https://example.com/docs/" in check(capsys, cache, "--format", "json")
-    assert len(runs) == 5
+    assert len(runs) == 6
 
 
 def test_a_data_file_a_finding_read_is_seen(tree, capsys):

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,8 +117,9 @@ def manifest_scope(
     options: list[Any],
     today: str,
 ) -> str:
-    """What a manifest is for: the same answer needs the same all of these."""
-    text = json.dumps([MANIFEST_VERSION, __version__, cwd, docs, paths, options, today])
+    """What a manifest is for: the same answer needs the same all of these (and the same
+    Python: two environments may share one source checkout, and parsers differ)."""
+    text = json.dumps([MANIFEST_VERSION, __version__, sys.version, cwd, docs, paths, options, today])
     return "manifest:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
