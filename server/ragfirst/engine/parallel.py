@@ -65,7 +65,11 @@ def _analyze_chunk(extra_rules: tuple[str, ...], items: list[Item]) -> list[dict
     engine = _ENGINES.get(extra_rules)
     if engine is None:
         engine = _ENGINES[extra_rules] = Engine(load_ruleset([Path(p) for p in extra_rules]))
-    return [dump_analysis(analysis) for analysis in analyze_batch(engine, items)]
+    analyses = [dump_analysis(analysis) for analysis in analyze_batch(engine, items)]
+    from ragfirst.engine.memory import release_freed_memory
+
+    release_freed_memory()
+    return analyses
 
 
 PARENT_POLL_SECONDS = 0.5

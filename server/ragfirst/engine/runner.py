@@ -25,6 +25,7 @@ from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
+from ragfirst.engine.run_manifest import RunInputs
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
@@ -55,6 +56,7 @@ class LintResult:
     # Each project's index of facts, by project root (empty when the run snapshot answered:
     # `ragfirst report` lints without the cache to read them).
     projects: dict[Path, ProjectIndex] = field(default_factory=dict)
+    inputs: RunInputs | None = None  # what the run manifest stats (run_manifest.py); None: unknown
 
     @property
     def active(self) -> list[Finding]:
@@ -313,6 +315,7 @@ class _Snapshotting:
         self.newest_ns = max((max(s[1], s[2]) for s in signatures), default=0)
         self.previous: RunSnapshot | None = None
         self.entries: dict[str, FileEntry] = {}
+        self.paths = [os.fspath(item.path) for item in planned]
 
     def answer(self, result: LintResult) -> bool:
         if not self.eligible:
@@ -324,6 +327,7 @@ class _Snapshotting:
         result.findings = self.previous.findings
         result.files_checked = self.previous.files_checked
         result.files_parsed = self.previous.files_parsed
+        result.inputs = RunInputs.of(self.paths, self.previous.files.values())
         return True
 
     def reusable(self, index: int, project: str) -> list[Finding] | None:
@@ -347,6 +351,7 @@ class _Snapshotting:
     def store(self, result: LintResult) -> None:
         if not self.eligible:
             return
+        result.inputs = RunInputs.of(self.paths, self.entries.values())
         snapshot = RunSnapshot(
             self.digest,
             self.today,
