@@ -324,3 +324,29 @@ def test_reading_stops_after_the_limit(tmp_path):
     assert read_file_bytes(tmp_path / "empty.ts", 10) == b""
     with pytest.raises(OSError):
         read_file_bytes(tmp_path, 10)
+
+
+# -- import specifiers and file kinds -----------------------------------------------------
+
+IMPORT_PIECES = st.sampled_from(
+    ["from", "import", "require", "(", '"', "'", "`", "$", "\n", " ", "x", "./a", "@/b", "fromimport"]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(IMPORT_PIECES, max_size=12))
+def test_import_specifiers_equal_finditer(pieces):
+    from ragfirst.engine.js_link import _IMPORT_SPEC, import_specifiers
+
+    text = "".join(pieces)
+    old = [m.group(1) or m.group(2) or m.group(3) or "" for m in _IMPORT_SPEC.finditer(text)]
+    assert import_specifiers(text) == old
+
+
+def test_language_spec_remembers_names_but_not_requirements_files():
+    from ragfirst.analyzers.registry import language_spec
+
+    assert language_spec("a/b/index.ts") is language_spec("c/index.ts") is not None
+    assert language_spec("notes.txt") is None
+    assert language_spec("requirements/notes.txt").name == "requirements"  # by its folder
+    assert language_spec("notes.txt") is None

@@ -219,15 +219,18 @@ class _Plan:
         self._directories: dict[str, tuple[Settings, Path, Settings, Path | None, Path, str]] = {}
         self._real_directories: dict[str, str] = {}  # as split from a found path (one run: one cwd)
 
-    def _key(self, found: FoundFile, root: str) -> FileKey:
-        """`FileIds.key`, with the directory's real path remembered by its spelling."""
+    def _key(self, found: FoundFile, root: str) -> tuple[FileKey, str]:
+        """`FileIds.key` and the file's real path (`FileKey.location`), with the directory's
+        real path remembered by its spelling."""
         if found.is_link:
-            return self.ids.key(found.path, root, True)
+            key = self.ids.key(found.path, root, True)
+            return key, key.location
         directory, name = os.path.split(found.path)
         real = self._real_directories.get(directory)
         if real is None:
             real = self._real_directories[directory] = self.ids.real_directory(directory)
-        return key_of(posixpath.join(real, name if os.sep == "/" else Path(name).as_posix()), root)
+        location = posixpath.join(real, name if os.sep == "/" else Path(name).as_posix())
+        return key_of(location, root), location
 
     def add(
         self, found: FoundFile, scan_root: Path, scan_dir: Path, context_only: bool = False
@@ -247,8 +250,7 @@ class _Plan:
             known = (found.settings, scan_dir, settings, marked, home, root)
             self._directories[found.directory] = known
         settings, marked, home, root = known[2:]
-        key = self._key(found, root)
-        location = key.location
+        key, location = self._key(found, root)
         if location in self.seen:
             return None  # `a.py ./a.py`, or a link to a file already planned
         self.seen.add(location)
