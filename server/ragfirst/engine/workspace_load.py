@@ -131,10 +131,10 @@ def analyze_files(
         groups.setdefault((planned[index].settings.extra_rules, id(planned[index].engine)), []).append(index)
     for (extra_rules, _), indexes in groups.items():
         items = [(planned[i].key.id, contents[i], planned[i].settings.max_file_size) for i in indexes]
-        if workers > 1 and len(items) > 1:
-            analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
+        engine = planned[indexes[0]].engine
+        if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
+            analyses = analyze_parallel(extra_rules, items, workers, engine, adaptive=jobs is None)
         else:
-            engine = planned[indexes[0]].engine
             assert engine is not None
             analyses = analyze_batch(engine, items)
         for index, analysis in zip(indexes, analyses, strict=True):
