@@ -33,6 +33,7 @@ from ragfirst.analyzers.facts import (
     SyntaxErrorFact,
 )
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
+from ragfirst.analyzers.python_reads import ReadTracker, bound_names, target_names
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
 from ragfirst.analyzers.python_values import (
     ClassVal,
@@ -88,6 +89,7 @@ class PythonAnalyzer:
         # change what a rule sees when the link binds them.
         self._import_keys: dict[str, tuple[str, str]] = {}
         self._used: set[tuple[str, str]] = set()
+        self.reads = ReadTracker()  # which of them reach a call's arguments (python_reads.py)
         self._scopes: list[Scope] = []
         self._classes: list[ClassVal] = []
         self.module_scope = self._new_scope(None, "<module>")
@@ -108,6 +110,10 @@ class PythonAnalyzer:
         self._block(tree.body, self.module_scope)
         self._drain_pending()
         self.facts.used_imports = sorted(self._used)
+        fed = {key for local, key in self._import_keys.items() if self.reads.reaches_argument(local)}
+        self.facts.fed_imports = sorted(fed & self._used)
+        derived = self.reads.reached(set(self._import_keys))  # what the module offers from imports
+        self.facts.import_derived = sorted(name for name in self.module_scope.names if name in derived)
         if self.vocabulary is not None:
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
@@ -154,6 +160,15 @@ class PythonAnalyzer:
             self._stmt(stmt, scope)
 
     def _stmt(self, node: ast.stmt, scope: Scope) -> None:
+        targets = bound_names(node, scope.qualname)
+        if targets is None:
+            self._statement(node, scope)
+            return
+        self.reads.open()
+        self._statement(node, scope)
+        self.reads.flow(targets, self.reads.close())
+
+    def _statement(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, ast.Expr):
             self.eval(node.value, scope)
         elif isinstance(node, ast.Assign):
@@ -468,11 +483,13 @@ class PythonAnalyzer:
                 key = self._import_keys.get(node.id)
                 if key is not None:
                     self._used.add(key)
+                self.reads.read(node.id)
                 return value
             if node.id in _BUILTIN_NAMES:
                 return Sym(f"builtins.{node.id}")
             return None
         if isinstance(node, ast.Attribute):
+            self.reads.read("." + node.attr)
             return self._attribute(self.eval(node.value, scope), node.attr)
         if isinstance(node, ast.Constant):
             return Lit(node.value)
@@ -519,7 +536,9 @@ class PythonAnalyzer:
             orelse = self.eval(node.orelse, scope)
             return body if body is not None else orelse
         if isinstance(node, ast.NamedExpr):
+            self.reads.open()
             value = self.eval(node.value, scope)
+            self.reads.flow([node.target.id], self.reads.close())
             self._bind(node.target, value, scope)
             return value
         if isinstance(node, ast.Lambda):
@@ -531,7 +550,9 @@ class PythonAnalyzer:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             inner = self._new_scope(scope, scope.qualname)
             for generator in node.generators:
+                self.reads.open()
                 self.eval(generator.iter, inner)
+                self.reads.flow(target_names(generator.target), self.reads.close())
                 self._bind(generator.target, None, inner)
                 for condition in generator.ifs:
                     self.eval(condition, inner)
@@ -599,6 +620,7 @@ class PythonAnalyzer:
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         callee = self.eval(node.func, scope)
+        self.reads.open()  # a constant only fills in arguments (python_reads.py)
         args = [self._arg(arg, scope) for arg in node.args if not isinstance(arg, ast.Starred)]
         star_args = any(isinstance(arg, ast.Starred) for arg in node.args)
         for arg in node.args:
@@ -612,6 +634,7 @@ class PythonAnalyzer:
                 self.eval(keyword.value, scope)
             else:
                 kwargs[keyword.arg] = self._arg(keyword.value, scope)
+        self.reads.arguments(self.reads.close())
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)

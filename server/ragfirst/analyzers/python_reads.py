@@ -1,0 +1,124 @@
+"""Which names a Python module imports reach an argument of one of its calls, directly or
+through the names, attributes and function results they flow into.
+
+The link gives a file the constants its imports bind (a model name in `app/settings.py`)
+and analyses it again with them. A constant changes no call's name and no receiver (an
+SDK value does; the link treats those apart): it only fills in an argument. So a file that
+takes nothing but constants from the project needs that second analysis, for its own
+findings, only when one of those constants can reach an argument of a call. This module
+answers "can reach" without knowing any value: the analyzer reports the *reads* of each
+expression (names, and `.attr` for attributes), every binding records which reads flow
+into which names (`x = CONFIG.model`, `self.model = x`, `for m in MODELS`, a default, a
+`return`), and `fed_imports` closes over those flows from each imported name.
+
+Names are matched by spelling across the whole module (a `model` in one function and
+another in a second are one name): more imports count as reaching a call than do, never
+fewer.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ragfirst.data.secrets import secret_rules
+
+
+class ReadTracker:
+    """Reads per expression on a stack (an argument's reads are also its enclosing
+    expression's), the flows between names, and each call's argument reads."""
+
+    __slots__ = ("_arguments", "_flows", "_stack")
+
+    def __init__(self) -> None:
+        self._stack: list[set[str]] = []
+        self._flows: dict[str, set[str]] = {}  # name read -> names bound from it
+        self._arguments: set[str] = set()  # every name read in some call's arguments
+
+    def read(self, name: str) -> None:
+        if self._stack:
+            self._stack[-1].add(name)
+
+    def open(self) -> None:
+        self._stack.append(set())
+
+    def close(self) -> set[str]:
+        reads = self._stack.pop()
+        if self._stack:
+            self._stack[-1] |= reads
+        return reads
+
+    def arguments(self, reads: set[str]) -> None:
+        """What one call's arguments read."""
+        self._arguments |= reads
+
+    def flow(self, targets: list[str], reads: set[str]) -> None:
+        """Names bound from an expression that read `reads` (a plain name also as an
+        attribute: a class-level `model = X` is read as `self.model`)."""
+        if not reads or not targets:
+            return
+        names = secret_rules().context_names
+        if any(names.search(target.lstrip(".")) for target in targets):
+            self._arguments |= reads  # `API_KEY = TOKEN`: the secrets check reads what a key-like name gets
+        for target in targets:
+            for bound in (target, "." + target) if not target.startswith(".") else (target,):
+                for read in reads:
+                    self._flows.setdefault(read, set()).add(bound)
+
+    def reaches_argument(self, name: str) -> bool:
+        """Does `name` (an imported local name) reach an argument of some call?"""
+        return not self._arguments.isdisjoint(self.reached({name}))
+
+    def reached(self, names: set[str]) -> set[str]:
+        """`names` and every name bound, directly or not, from what reads them."""
+        seen = set(names)
+        todo = list(names)
+        while todo:
+            for bound in self._flows.get(todo.pop(), ()):
+                if bound not in seen:
+                    seen.add(bound)
+                    todo.append(bound)
+        return seen
+
+
+def bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
+    """The names a statement binds from what it reads (None: it binds nothing that way).
+    Inside a function or class, also the module-level name that holds it: a class whose
+    attribute, or a function whose return value, reads an import is bound from it."""
+    names = _bound_names(node, scope_name)
+    if names is None or scope_name == "<module>":
+        return names
+    return [*names, scope_name.split(".", 1)[0]]
+
+
+def _bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
+    if isinstance(node, ast.ClassDef):
+        return [node.name]  # its bases, decorators and class-level statements
+    if isinstance(node, ast.Assign):
+        return [name for target in node.targets for name in target_names(target)]
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        return target_names(node.target)
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [
+            name for item in node.items if item.optional_vars for name in target_names(item.optional_vars)
+        ]
+    if isinstance(node, ast.Return):
+        return [scope_name.rsplit(".", 1)[-1]]  # `get_model()` is what `get_model` returns
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = node.args
+        return [arg.arg for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]]  # defaults
+    return None
+
+
+def target_names(target: ast.expr) -> list[str]:
+    """The names an assignment target binds (`a`, `a, b`, `self.a` as `.a`, `d[k]` as `d`)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Attribute):
+        return ["." + target.attr]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in target_names(element)]
+    if isinstance(target, ast.Starred):
+        return target_names(target.value)
+    if isinstance(target, ast.Subscript):
+        return target_names(target.value)
+    return []
