@@ -204,6 +204,18 @@ def _introspect(
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if not getattr(args, "timings", False):
+        return _run_check(args)
+    from ragfirst.engine import timings  # --timings: the run's phases on stderr
+
+    with timings.recording() as recorded:
+        try:
+            return _run_check(args)
+        finally:
+            sys.stderr.write(recorded.render())
+
+
+def _run_check(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

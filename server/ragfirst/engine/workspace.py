@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ragfirst.config.settings import Settings
+from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.file_ids import FileKey
@@ -221,7 +222,9 @@ class Workspace:
         tag = f"force:{force}" if force else environment_digest(environment or {})
         key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
+        kind = "parsed for a summary (prefilter-skipped)" if force else "analysed again with its imports"
         if found is not None:
+            timings.count(f"link: {kind}, remembered")
             return found
         cap = entry.settings.max_file_size
         stored = None
@@ -230,6 +233,9 @@ class Workspace:
             found = self.cache.get_many([stored]).get(stored)
         if found is None:
             found = entry.engine.analyze(entry.key.id, data, cap, environment=environment, force=force)
+            timings.count(f"link: {kind}" + ("" if found.parsed else ", declined"))
+        else:
+            timings.count(f"link: {kind}, from the cache")
             if self.cache is not None and stored is not None:
                 self.cache.put_many([(stored, found)])
         if len(self._analyses) > 4096:  # a bound: an editing session makes many versions
