@@ -110,10 +110,7 @@ class PythonAnalyzer:
         self._block(tree.body, self.module_scope)
         self._drain_pending()
         self.facts.used_imports = sorted(self._used)
-        fed = {key for local, key in self._import_keys.items() if self.reads.reaches_argument(local)}
-        self.facts.fed_imports = sorted(fed & self._used)
-        derived = self.reads.reached(set(self._import_keys))  # what the module offers from imports
-        self.facts.import_derived = sorted(name for name in self.module_scope.names if name in derived)
+        self.reads.record(self.facts, self._import_keys, self._used, self.module_scope.names)
         if self.vocabulary is not None:
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
@@ -483,13 +480,15 @@ class PythonAnalyzer:
                 key = self._import_keys.get(node.id)
                 if key is not None:
                     self._used.add(key)
-                self.reads.read(node.id)
+                if self.reads.top is not None:
+                    self.reads.top.add(node.id)
                 return value
             if node.id in _BUILTIN_NAMES:
                 return Sym(f"builtins.{node.id}")
             return None
         if isinstance(node, ast.Attribute):
-            self.reads.read("." + node.attr)
+            if self.reads.top is not None:
+                self.reads.top.add("." + node.attr)
             return self._attribute(self.eval(node.value, scope), node.attr)
         if isinstance(node, ast.Constant):
             return Lit(node.value)

@@ -19,32 +19,39 @@ fewer.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
+from ragfirst.analyzers.facts import FileFacts
 from ragfirst.data.secrets import secret_rules
 
 
 class ReadTracker:
     """Reads per expression on a stack (an argument's reads are also its enclosing
-    expression's), the flows between names, and each call's argument reads."""
+    expression's; `top` is the innermost, None outside any), the flows between names, and
+    what calls' arguments read."""
 
-    __slots__ = ("_arguments", "_flows", "_stack")
+    __slots__ = ("_arguments", "_flows", "_key_like", "_stack", "top")
 
     def __init__(self) -> None:
+        self.top: set[str] | None = None
         self._stack: list[set[str]] = []
-        self._flows: dict[str, set[str]] = {}  # name read -> names bound from it
+        self._flows: list[tuple[set[str], list[str]]] = []  # (names read, names bound from them)
         self._arguments: set[str] = set()  # every name read in some call's arguments
+        self._key_like: dict[str, bool] = {}
 
     def read(self, name: str) -> None:
-        if self._stack:
-            self._stack[-1].add(name)
+        if self.top is not None:
+            self.top.add(name)
 
     def open(self) -> None:
-        self._stack.append(set())
+        self.top = set()
+        self._stack.append(self.top)
 
     def close(self) -> set[str]:
         reads = self._stack.pop()
-        if self._stack:
-            self._stack[-1] |= reads
+        self.top = self._stack[-1] if self._stack else None
+        if self.top is not None:
+            self.top |= reads
         return reads
 
     def arguments(self, reads: set[str]) -> None:
@@ -56,28 +63,58 @@ class ReadTracker:
         attribute: a class-level `model = X` is read as `self.model`)."""
         if not reads or not targets:
             return
-        names = secret_rules().context_names
-        if any(names.search(target.lstrip(".")) for target in targets):
+        bound = [*targets, *("." + target for target in targets if not target.startswith("."))]
+        self._flows.append((reads, bound))
+        if any(self._is_key_like(target) for target in targets):
             self._arguments |= reads  # `API_KEY = TOKEN`: the secrets check reads what a key-like name gets
-        for target in targets:
-            for bound in (target, "." + target) if not target.startswith(".") else (target,):
-                for read in reads:
-                    self._flows.setdefault(read, set()).add(bound)
 
-    def reaches_argument(self, name: str) -> bool:
-        """Does `name` (an imported local name) reach an argument of some call?"""
-        return not self._arguments.isdisjoint(self.reached({name}))
+    def _is_key_like(self, target: str) -> bool:
+        found = self._key_like.get(target)
+        if found is None:
+            found = self._key_like[target] = bool(secret_rules().context_names.search(target.lstrip(".")))
+        return found
+
+    def record(
+        self,
+        facts: FileFacts,
+        imports: dict[str, tuple[str, str]],
+        used: set[tuple[str, str]],
+        names: Iterable[str],
+    ) -> None:
+        """Put in `facts` the imports (of those `used`) that reach an argument, and which
+        module-level `names` are bound from imports at all (what the summary offers that
+        the imports' constants can change). `imports`: local name -> import."""
+        reaching = self.reaching_arguments()
+        facts.fed_imports = sorted({key for local, key in imports.items() if local in reaching} & used)
+        derived = self.reached(set(imports))
+        facts.import_derived = sorted(name for name in names if name in derived)
+
+    def reaching_arguments(self) -> set[str]:
+        """Every name that reaches some call's argument, directly or through flows."""
+        sources: dict[str, set[str]] = {}  # name bound -> names read where it is bound
+        for reads, bound in self._flows:
+            for name in bound:
+                sources.setdefault(name, set()).update(reads)
+        return _closure(self._arguments, sources)
 
     def reached(self, names: set[str]) -> set[str]:
         """`names` and every name bound, directly or not, from what reads them."""
-        seen = set(names)
-        todo = list(names)
-        while todo:
-            for bound in self._flows.get(todo.pop(), ()):
-                if bound not in seen:
-                    seen.add(bound)
-                    todo.append(bound)
-        return seen
+        bound_from: dict[str, list[str]] = {}  # name read -> names bound from it
+        for reads, bound in self._flows:
+            for name in reads:
+                bound_from.setdefault(name, []).extend(bound)
+        return _closure(names, bound_from)
+
+
+def _closure(start: set[str], edges: dict[str, set[str]] | dict[str, list[str]]) -> set[str]:
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for name in edges.get(todo.pop(), ()):
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
 
 
 def bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
@@ -91,6 +128,8 @@ def bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
 
 
 def _bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
+    if isinstance(node, ast.Expr):
+        return None  # the most common statement: a call, binding nothing
     if isinstance(node, ast.ClassDef):
         return [node.name]  # its bases, decorators and class-level statements
     if isinstance(node, ast.Assign):
