@@ -214,8 +214,14 @@ class PythonLinker:
                 environment = self.environment(path, analysis.used_imports, depth, True, only)
         finally:
             self._visiting.discard(path)
-        if fed and not _binds_sdk_value(environment) and not _binds_any(environment, analysis.fed_imports):
-            wants_constants = False  # no constant reaches an argument: nothing a rule sees changes
+        if (
+            not constants
+            and not _binds_sdk_value(environment)
+            and not _binds_any(environment, analysis.fed_imports)
+        ):
+            # Only constants, none of them reaching an argument: nothing a rule or fact sees
+            # changes (its summary may: an importer that reads it asks with `constants`).
+            wants_constants = False
         elif environment and (wants_constants or _binds_sdk_value(environment)):
             linked = self.reanalyze(path, environment, False)
             if linked is not None:
