@@ -33,7 +33,7 @@ from ragfirst.analyzers.facts import (
     SyntaxErrorFact,
 )
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
-from ragfirst.analyzers.python_reads import ReadTracker, bound_names, target_names
+from ragfirst.analyzers.python_reads import BINDING_STATEMENTS, ReadTracker, bound_names, target_names
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
 from ragfirst.analyzers.python_values import (
     ClassVal,
@@ -157,7 +157,7 @@ class PythonAnalyzer:
             self._stmt(stmt, scope)
 
     def _stmt(self, node: ast.stmt, scope: Scope) -> None:
-        targets = bound_names(node, scope.qualname)
+        targets = bound_names(node, scope.qualname) if type(node) in BINDING_STATEMENTS else None
         if targets is None:
             self._statement(node, scope)
             return
@@ -619,7 +619,9 @@ class PythonAnalyzer:
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         callee = self.eval(node.func, scope)
-        self.reads.open()  # a constant only fills in arguments (python_reads.py)
+        tracked = bool(node.args or node.keywords)  # a constant only fills in arguments (python_reads.py)
+        if tracked:
+            self.reads.open()
         args = [self._arg(arg, scope) for arg in node.args if not isinstance(arg, ast.Starred)]
         star_args = any(isinstance(arg, ast.Starred) for arg in node.args)
         for arg in node.args:
@@ -633,7 +635,8 @@ class PythonAnalyzer:
                 self.eval(keyword.value, scope)
             else:
                 kwargs[keyword.arg] = self._arg(keyword.value, scope)
-        self.reads.arguments(self.reads.close())
+        if tracked:
+            self.reads.arguments(self.reads.close())
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)

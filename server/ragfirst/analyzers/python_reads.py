@@ -117,6 +117,13 @@ def _closure(start: set[str], edges: dict[str, set[str]] | dict[str, list[str]])
     return seen
 
 
+BINDING_STATEMENTS = frozenset(
+    {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Return}
+    | {ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef}
+)
+"""The statements `bound_names` can answer for (a set lookup before the call)."""
+
+
 def bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
     """The names a statement binds from what it reads (None: it binds nothing that way).
     Inside a function or class, also the module-level name that holds it: a class whose
@@ -128,8 +135,6 @@ def bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
 
 
 def _bound_names(node: ast.stmt, scope_name: str) -> list[str] | None:
-    if isinstance(node, ast.Expr):
-        return None  # the most common statement: a call, binding nothing
     if isinstance(node, ast.ClassDef):
         return [node.name]  # its bases, decorators and class-level statements
     if isinstance(node, ast.Assign):

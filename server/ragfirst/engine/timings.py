@@ -55,7 +55,7 @@ class Recording:
         lines.append(f"  {'total':<28} {total_cpu:>8.2f} {'':>6} {total_wall:>8.2f}")
         if self.counts:
             lines.append("")
-            lines.extend(f"  {name:<50} {value:>8}" for name, value in self.counts.items())
+            lines.extend(f"  {name:<64} {value:>8}" for name, value in self.counts.items())
         return "\n".join(lines) + "\n"
 
 
