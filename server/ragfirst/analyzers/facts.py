@@ -168,8 +168,6 @@ class FileFacts:
     summary: dict[str, Any] = field(default_factory=dict)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # of project_imports, read
-    fed_imports: list[tuple[str, str]] = field(default_factory=list)  # of those, reach an argument
-    import_derived: list[str] = field(default_factory=list)  # module-level names bound from imports
     syntax_errors: list[SyntaxErrorFact] = field(default_factory=list)  # recovered from
 
 

@@ -33,7 +33,6 @@ from ragfirst.analyzers.facts import (
     SyntaxErrorFact,
 )
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
-from ragfirst.analyzers.python_reads import BINDING_STATEMENTS, ReadTracker, bound_names, target_names
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
 from ragfirst.analyzers.python_values import (
     ClassVal,
@@ -89,7 +88,6 @@ class PythonAnalyzer:
         # change what a rule sees when the link binds them.
         self._import_keys: dict[str, tuple[str, str]] = {}
         self._used: set[tuple[str, str]] = set()
-        self.reads = ReadTracker()  # which of them reach a call's arguments (python_reads.py)
         self._scopes: list[Scope] = []
         self._classes: list[ClassVal] = []
         self.module_scope = self._new_scope(None, "<module>")
@@ -110,7 +108,6 @@ class PythonAnalyzer:
         self._block(tree.body, self.module_scope)
         self._drain_pending()
         self.facts.used_imports = sorted(self._used)
-        self.reads.record(self.facts, self._import_keys, self._used, self.module_scope.names)
         if self.vocabulary is not None:
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
@@ -157,15 +154,6 @@ class PythonAnalyzer:
             self._stmt(stmt, scope)
 
     def _stmt(self, node: ast.stmt, scope: Scope) -> None:
-        targets = bound_names(node, scope.qualname) if type(node) in BINDING_STATEMENTS else None
-        if targets is None:
-            self._statement(node, scope)
-            return
-        self.reads.open()
-        self._statement(node, scope)
-        self.reads.flow(targets, self.reads.close())
-
-    def _statement(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, ast.Expr):
             self.eval(node.value, scope)
         elif isinstance(node, ast.Assign):
@@ -480,15 +468,11 @@ class PythonAnalyzer:
                 key = self._import_keys.get(node.id)
                 if key is not None:
                     self._used.add(key)
-                if self.reads.top is not None:
-                    self.reads.top.add(node.id)
                 return value
             if node.id in _BUILTIN_NAMES:
                 return Sym(f"builtins.{node.id}")
             return None
         if isinstance(node, ast.Attribute):
-            if self.reads.top is not None:
-                self.reads.top.add("." + node.attr)
             return self._attribute(self.eval(node.value, scope), node.attr)
         if isinstance(node, ast.Constant):
             return Lit(node.value)
@@ -535,9 +519,7 @@ class PythonAnalyzer:
             orelse = self.eval(node.orelse, scope)
             return body if body is not None else orelse
         if isinstance(node, ast.NamedExpr):
-            self.reads.open()
             value = self.eval(node.value, scope)
-            self.reads.flow([node.target.id], self.reads.close())
             self._bind(node.target, value, scope)
             return value
         if isinstance(node, ast.Lambda):
@@ -549,9 +531,7 @@ class PythonAnalyzer:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             inner = self._new_scope(scope, scope.qualname)
             for generator in node.generators:
-                self.reads.open()
                 self.eval(generator.iter, inner)
-                self.reads.flow(target_names(generator.target), self.reads.close())
                 self._bind(generator.target, None, inner)
                 for condition in generator.ifs:
                     self.eval(condition, inner)
@@ -619,9 +599,6 @@ class PythonAnalyzer:
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         callee = self.eval(node.func, scope)
-        tracked = bool(node.args or node.keywords)  # a constant only fills in arguments (python_reads.py)
-        if tracked:
-            self.reads.open()
         args = [self._arg(arg, scope) for arg in node.args if not isinstance(arg, ast.Starred)]
         star_args = any(isinstance(arg, ast.Starred) for arg in node.args)
         for arg in node.args:
@@ -635,8 +612,6 @@ class PythonAnalyzer:
                 self.eval(keyword.value, scope)
             else:
                 kwargs[keyword.arg] = self._arg(keyword.value, scope)
-        if tracked:
-            self.reads.arguments(self.reads.close())
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)

@@ -84,8 +84,6 @@ class FileAnalysis:
     project_imports: list[tuple[str, str]] = field(default_factory=list)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # imports the code reads
-    fed_imports: list[tuple[str, str]] = field(default_factory=list)  # of those, reach an argument
-    import_derived: list[str] | None = None  # module-level names bound from imports (None: any)
     # Parsed only because it may reach an SDK through the project's modules: imported
     # constants alone cannot give it a finding (python_link.py).
     via_project: bool = False
@@ -539,8 +537,6 @@ def _python_links(analysis: FileAnalysis, facts: FileFacts) -> None:
     analysis.project_imports = facts.project_imports
     analysis.reexports = facts.reexports
     analysis.used_imports = facts.used_imports
-    analysis.fed_imports = facts.fed_imports
-    analysis.import_derived = facts.import_derived
 
 
 def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:

@@ -201,77 +201,27 @@ class PythonLinker:
                 return analysis
         self._visiting.add(path)
         try:
-            fed = not constants and self._fed_only(path, analysis)
-            wants_constants = constants or fed or _reads_constants(analysis)
-            # For its own findings a file needs the constants of the imports that reach an
-            # argument only (python_reads.py); an importer reading its summary, all of them.
-            only = None if constants else frozenset(analysis.fed_imports)
-            environment = self.environment(path, analysis.used_imports, depth, wants_constants, only)
+            wants_constants = constants or _reads_constants(analysis, path in self._forced)
+            environment = self.environment(path, analysis.used_imports, depth, wants_constants)
             if not wants_constants and _binds_sdk_value(environment):
                 # A client reaches a file that names no trigger itself: now the constants
                 # its calls are given (a model name) matter as they do in any other file.
                 wants_constants = True
-                environment = self.environment(path, analysis.used_imports, depth, True, only)
+                environment = self.environment(path, analysis.used_imports, depth, True)
         finally:
             self._visiting.discard(path)
-        if (
-            not constants
-            and not _binds_sdk_value(environment)
-            and not _binds_any(environment, analysis.fed_imports)
-        ):
-            # Only constants, none of them reaching an argument: nothing a rule or fact sees
-            # changes (its summary may: an importer that reads it asks with `constants`).
-            wants_constants = False
-        elif environment and (wants_constants or _binds_sdk_value(environment)):
+        if environment and (wants_constants or _binds_sdk_value(environment)):
             linked = self.reanalyze(path, environment, False)
             if linked is not None:
                 analysis = linked
                 self.result.analyses[path] = linked
                 self.result.environments[path] = environment_digest(environment)
-        if wants_constants and (only is None or only.issuperset(analysis.used_imports)):
+        if wants_constants:
             self._sdk_only.discard(path)
         else:
             self._sdk_only.add(path)
         self._final[path] = analysis
         return analysis
-
-    def _independent(self, target: str, name: str) -> bool:
-        """Is the module's `name` bound from nothing it imports (not a re-export; a class
-        none of whose parts, a function none of whose results: python_reads.py), so that
-        the constants of its own imports cannot change it? The cascade this cuts: a file that
-        wants constants asked every module it imports to be linked with theirs, and those
-        theirs, through a whole package."""
-        analysis = self._forced.get(target) or self.analyses.get(target)
-        if (analysis is None or not (analysis.parsed or _failed(analysis))) and target not in self._visiting:
-            analysis = self._skipped(target, True, name)  # parsed for its constants anyway
-        if analysis is None or not analysis.parsed or analysis.import_derived is None:
-            return False  # not parsed yet (a skipped settings module): its constants are read
-        return name not in analysis.reexports and name not in analysis.import_derived
-
-    def _fed_only(self, path: str, analysis: FileAnalysis) -> bool:
-        """Does the file want the constants its imports bind only because one of them may
-        reach a call's argument (not for a match or fact it has alone)? A file that names a
-        trigger (the prefilter passed it for its own words) and reads, in an argument, a name
-        it imports from the project: `model=CHAT_MODEL` matches nothing until the constant
-        is known (RF406 needs the model id). Not for a file that names no trigger of its own
-        (`via_project`, or skipped and parsed for its summary): a constant changes no call's
-        name, so no rule can match there unless an SDK value is imported too (`final` then
-        reads the constants)."""
-        if _reads_constants(analysis) or not analysis.parsed or analysis.via_project or path in self._forced:
-            return False
-        return any(self._project_module(path, module, name) for module, name in analysis.fed_imports)
-
-    def _project_module(self, importer: str, module: str, name: str) -> bool:
-        """Can this import bind anything: does it name a project module (not a library's
-        own code), or a submodule of one?"""
-        for candidate in (
-            module,
-            (f"{module}.{name}" if module.strip(".") else module + name) if name else None,
-        ):
-            target = self.index.resolve(importer, candidate) if candidate else None
-            if target is not None and not self.index.is_library_code(target):
-                return True
-        return False
 
     def _skipped(self, path: str, constants: bool, wanted: str | None) -> FileAnalysis | None:
         """A skipped module parsed for its summary, or as analysed alone when the gate
@@ -297,19 +247,12 @@ class PythonLinker:
         return analysis
 
     def environment(
-        self,
-        path: str,
-        imports: list[tuple[str, str]],
-        depth: int = 0,
-        constants: bool = True,
-        only: frozenset[tuple[str, str]] | None = None,
+        self, path: str, imports: list[tuple[str, str]], depth: int = 0, constants: bool = True
     ) -> Environment:
-        """What `path`'s imports of project modules bind (from their final summaries);
-        with `constants`, the constants of those in `only` (None: all) too."""
+        """What `path`'s imports of project modules bind (from their final summaries)."""
         environment: Environment = {}
         for module, name in imports:
-            wanted = constants and (only is None or (module, name) in only)
-            descriptor = self._imported(path, module, name, depth, wanted)
+            descriptor = self._imported(path, module, name, depth, constants)
             if descriptor is not None:
                 environment[(module, name)] = descriptor
         return environment
@@ -338,8 +281,6 @@ class PythonLinker:
         self, target: str, depth: int, constants: bool, wanted: str | None = None
     ) -> dict[str, Descriptor]:
         """The target module's final summary, with the names it re-exports."""
-        if constants and wanted is not None and self._independent(target, wanted):
-            constants = False  # its value reads no import: linking it with constants changes nothing
         key = (target, constants)
         known = self._summaries.get(key)
         if known is not None:
@@ -376,15 +317,18 @@ def _binds_sdk_value(environment: Environment) -> bool:
     return any(has_sdk_value(descriptor) for descriptor in environment.values())
 
 
-def _reads_constants(analysis: FileAnalysis) -> bool:
+def _reads_constants(analysis: FileAnalysis, forced: bool = False) -> bool:
     """Can imported constants change what rules see in this file? Yes when a rule or fact
-    matched a call already (its arguments may be filled in); see also
-    `PythonLinker._fed_only`."""
-    return bool(analysis.matches or analysis.fact_sites)
+    matched a call already (its arguments may be filled in), and also when the file names
+    a trigger (the prefilter passed it) and reads imported names: `model=CHAT_MODEL`
+    matches nothing until the constant is known (RF406 needs the model id).
 
-
-def _binds_any(environment: Environment, keys: list[tuple[str, str]]) -> bool:
-    return any(key in environment for key in keys)
+    Not for a file that names no trigger of its own (`via_project`, or `forced`: skipped and
+    parsed for its summary): a constant changes no call's name, so no rule can match
+    there unless an SDK value is imported too (`final` then reads the constants)."""
+    if analysis.matches or analysis.fact_sites:
+        return True
+    return analysis.parsed and bool(analysis.used_imports) and not (analysis.via_project or forced)
 
 
 def _failed(analysis: FileAnalysis) -> bool:

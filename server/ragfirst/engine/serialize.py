@@ -48,8 +48,6 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         "project_imports": [list(pair) for pair in analysis.project_imports],
         "reexports": analysis.reexports,
         "used_imports": [list(pair) for pair in analysis.used_imports],
-        "fed_imports": [list(pair) for pair in analysis.fed_imports],
-        "import_derived": analysis.import_derived,
         "via_project": analysis.via_project,
         "deferred_imports": analysis.deferred_imports,
     }
@@ -88,12 +86,6 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     reexports = data.get("reexports") or {}
     analysis.reexports = {str(k): [str(v[0]), str(v[1])] for k, v in reexports.items() if len(v) == 2}
     analysis.used_imports = [(str(m), str(n)) for m, n in data.get("used_imports", ())]
-    fed = data.get("fed_imports")  # an entry written before it was recorded: every import read
-    analysis.fed_imports = (
-        [(str(m), str(n)) for m, n in fed] if fed is not None else list(analysis.used_imports)
-    )
-    derived = data.get("import_derived")
-    analysis.import_derived = [str(name) for name in derived] if isinstance(derived, list) else None
     analysis.via_project = bool(data.get("via_project", False))
     deferred = data.get("deferred_imports")
     analysis.deferred_imports = [str(spec) for spec in deferred] if isinstance(deferred, list) else None
