@@ -32,6 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import BENCH, REPO, Run, find_tool, fmt_table, machine_info, run_measured, tool_version
+from link_share import goal as link_goal
+from link_share import link_share
 
 CORPUS = BENCH / "corpus"
 WHEELS = CORPUS / "wheels"
@@ -556,6 +558,7 @@ def bench(
     runner = RagfirstRunner(ragfirst, caps, scratch)
     cold_flags = ["--no-cache"] if caps.no_cache else []
     sites: dict[str, set[tuple[str, str, int]]] = {}
+    link: dict[str, Any] | None = None  # the link's share of a cold --jobs 1 run (link_share.py)
 
     def row(name: str, tool: str, corpus: Path, corpus_stats_: CorpusStats) -> Row:
         return Row(name, tool, corpus.relative_to(REPO).as_posix(), corpus_stats_.files, corpus_stats_.lines)
@@ -598,6 +601,10 @@ def bench(
                     )
                 else:
                     r.available, r.note = False, "not available: `ragfirst check` has no --jobs option"
+            if caps.jobs and "--timings" in caps.help_text:  # issue 17: the link's share
+                runner.clear_cache(base)
+                link_run, _ = runner.run(base, [*cold_flags, "--jobs", "1", "--timings"])
+                link = link_share(link_run.stderr)
                 rows.append(r)
 
             # 4-6. the cache: populate, warm, warm after touching 1% of the files
@@ -725,6 +732,7 @@ def bench(
     }
     if not only_ratio:
         results["prefilter"] = prefilter_share(base)
+        results["link_share"] = link
     results["goals"] = evaluate_goals(results, rows)
     return results
 
@@ -797,6 +805,8 @@ def evaluate_goals(results: dict[str, Any], rows: list[Row]) -> list[dict[str, A
             "holds": None if spread is None else spread <= 0.20,
         }
     )
+    if "link_share" in results:
+        goals.append(link_goal(results["link_share"]))
     del by_name
     return goals
 

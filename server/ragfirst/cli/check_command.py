@@ -146,6 +146,18 @@ def _introspect(
 
 def run_check(args: argparse.Namespace, manifest: RunManifest | None = None) -> int:
     """`manifest`: the one warm_check.py looked up and missed; this run records it."""
+    if not getattr(args, "timings", False):
+        return _run_check(args, manifest)
+    from ragfirst.engine import timings  # --timings: the run's phases on stderr
+
+    with timings.recording() as recorded:
+        try:
+            return _run_check(args, manifest)
+        finally:
+            sys.stderr.write(recorded.render())
+
+
+def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

@@ -40,6 +40,11 @@ def add_check_options(check: argparse.ArgumentParser) -> None:
         help="print the settings that apply to FILE and where each came from, then exit",
     )
     check.add_argument(
+        "--timings",
+        action="store_true",
+        help="print where the run's time went to stderr: each phase's CPU and wall time (discover, analyse, link, finalize, report) and how many files were parsed and analysed again by the cross-module link",
+    )
+    check.add_argument(
         "--show-files",
         action="store_true",
         help="list the files that would be checked and what was skipped and why, then exit",

@@ -25,7 +25,13 @@ ENV_GUIDE_URL = "RAGFIRST_GUIDE_URL"  # reporters/links.py's (a test keeps them 
 def manifest_for(args: argparse.Namespace) -> RunManifest | None:
     """The manifest this invocation would read and write, or None when it takes none."""
     started_ns = time.time_ns()  # before anything is read: see cache.RACY_SECONDS
-    if args.no_cache or args.format in ("sarif", "junit") or args.diff or wants_fixes(args):
+    if (
+        args.no_cache
+        or args.format in ("sarif", "junit")
+        or args.diff
+        or wants_fixes(args)
+        or getattr(args, "timings", False)  # phases to time: the full path
+    ):
         return None
     if args.write_baseline or args.add_suppressions is not None or args.show_fixes:
         return None

@@ -173,6 +173,9 @@ class Engine(EnginePrefilter):
                 return analysis  # a broken file with nothing rules look for: as a syntax error is
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
+        # The link's summary parse of a module the prefilter skipped (python_link.py): no
+        # rule can match in it, so only what it offers importers is computed.
+        summary_only = force == "all" or (isinstance(force, str) and force.startswith("sdk"))
         if isinstance(force, str) and force.startswith("sdk"):
             force = self._may_export_sdk_value(text, force)
         if spec.name == "notebook":
@@ -223,6 +226,9 @@ class Engine(EnginePrefilter):
         analysis.parsed = True
         for error in facts.syntax_errors:  # recovered from: reported, the rest still analysed
             self.record_error(analysis, error.message, error.line, error.col, source)
+        if summary_only and facts.language == "python":
+            _python_links(analysis, facts)
+            return clean_analysis(analysis, set())
         with regex_budget() as budget:  # a pack's regexes get a work budget per file
             secrets = self._match(analysis, facts, source)
         for pack in budget.exceeded:
@@ -233,10 +239,7 @@ class Engine(EnginePrefilter):
         if facts.exports:
             analysis.exports = ModuleExports(dict(facts.exports), list(facts.local_modules))
         if facts.language == "python":
-            analysis.summary = facts.summary
-            analysis.project_imports = facts.project_imports
-            analysis.reexports = facts.reexports
-            analysis.used_imports = facts.used_imports
+            _python_links(analysis, facts)
         return clean_analysis(analysis, secrets)  # the one outbound boundary (outbound.py)
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
@@ -526,6 +529,14 @@ class Engine(EnginePrefilter):
 
     def _known_enabled(self, code: str, settings: Settings) -> bool:
         return self.ruleset.get(code) is not None and settings.is_enabled(code)
+
+
+def _python_links(analysis: FileAnalysis, facts: FileFacts) -> None:
+    """What the link step reads of a Python module (python_link.py)."""
+    analysis.summary = facts.summary
+    analysis.project_imports = facts.project_imports
+    analysis.reexports = facts.reexports
+    analysis.used_imports = facts.used_imports
 
 
 def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:

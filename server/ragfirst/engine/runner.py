@@ -19,6 +19,7 @@ from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
+from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
@@ -86,6 +87,7 @@ def lint_paths(
     `jobs=None` picks: one process for small runs, all cores for large ones. `cache` skips
     re-analysing files whose bytes and rules did not change, and re-finalizing files none
     of whose inputs changed (run_snapshot)."""
+    timings.mark("start (settings, rules)")
     engines = engines or EngineCache()
     adjust = _per_settings(adjust)
     result = LintResult()
@@ -136,8 +138,16 @@ def lint_paths(
     # Per root (the last file's marked root, as before): a few `stat` calls per project, not per file.
     marked = {item.key.root: item.marked for item in planned}
     one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
+    timings.mark("discover and plan")
     workspace.load(planned, jobs, ids, one_project.__getitem__)  # type: ignore[arg-type]
+    timings.mark("read and analyse")
+    if timings.active():
+        timings.count(
+            "files parsed alone (or from the cache)",
+            sum(bool(i.analysis and i.analysis.parsed) for i in planned),
+        )
     workspace.relink()
+    timings.mark("link (cross-module)")
     for item in planned:
         item.analysis = workspace.files[item.key].analysis
         if not item.context_only:
@@ -157,6 +167,7 @@ def lint_paths(
         home: shown_index(index, places(home, *roots[home])) for home, index in result.projects.items()
     }
     result.findings.sort(key=Finding.sort_key)
+    timings.mark("finalize")
     if snapshot is not None:
         snapshot.store(result)
     return result

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ragfirst.config.settings import ConfigResolver, Settings
+from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
@@ -280,7 +281,9 @@ class Workspace:
         tag = f"force:{force}" if force else environment_digest(environment or {})
         key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
+        kind = "parsed for a summary (prefilter-skipped)" if force else "analysed again with its imports"
         if found is not None:
+            timings.count(f"link: {kind}, remembered")
             return found
         cap = entry.settings.max_file_size
         stored = None
@@ -289,6 +292,9 @@ class Workspace:
             found = self.cache.get_many([stored]).get(stored)
         if found is None:
             found = entry.engine.analyze(entry.key.id, data, cap, environment=environment, force=force)
+            timings.count(f"link: {kind}" + ("" if found.parsed else ", declined"))
+        else:
+            timings.count(f"link: {kind}, from the cache")
             if self.cache is not None and stored is not None:
                 self.cache.put_many([(stored, found)])
         if len(self._analyses) > 4096:  # a bound: an editing session makes many versions

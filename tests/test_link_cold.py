@@ -1,0 +1,127 @@
+"""The cross-module link's cost in a cold run (issues 17 and 26).
+
+- The link's parse of a module the prefilter skipped computes its summary only (no rule
+  can match in it): counted, and the finding that needs its constant still named.
+- `ragfirst check --timings` shows the link's share of the run and its work."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from ragfirst.cli.main import main
+from ragfirst.engine import engine as engine_module
+from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.project_model import link_project
+from ragfirst.rules.loader import load_ruleset
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_ruleset())
+
+
+def _link(engine: Engine, files: dict[str, str]) -> tuple[list[tuple[str, str]], dict[str, FileAnalysis]]:
+    """Link an in-memory project: the (path, kind) of every analysis the link asked for,
+    and the linked analyses."""
+    data = {path: textwrap.dedent(text).encode() for path, text in files.items()}
+    alone = {path: engine.analyze(path, raw) for path, raw in data.items()}
+    asked: list[tuple[str, str]] = []
+
+    def reanalyze(path, environment, force):
+        analysis = engine.analyze(path, data[path], environment=environment, force=force)
+        asked.append((path, "environment" if environment else f"force:{force}"))
+        return analysis
+
+    result = link_project(alone, "", reanalyze)
+    return asked, {**alone, **result.analyses}
+
+
+SETTINGS = 'CHAT_MODEL = "gpt-3.5-turbo"\nDEBUG = True\nVERSION = "1.4"\n'
+HEAD = "from openai import OpenAI\nfrom app.settings import CHAT_MODEL, DEBUG, VERSION\n\nclient = OpenAI()\n"
+
+
+def _messages(analysis: FileAnalysis, rule: str) -> list[str]:
+    return [" ".join(match.captures.values()) for match in analysis.matches if match.rule_id == rule]
+
+
+# -- the work the link saves, and the findings it keeps ----------------------------------
+
+
+def test_a_skipped_module_is_parsed_for_its_summary_without_matching_rules(engine, monkeypatch):
+    matched: list[str] = []
+    original = engine_module.Engine._match
+
+    def counting(self, analysis, facts, source):
+        matched.append(analysis.path)
+        return original(self, analysis, facts, source)
+
+    monkeypatch.setattr(engine_module.Engine, "_match", counting)
+    settings = 'BASE_MODEL = "davinci-002"\nTRAINING_FILE = "file-abc"\n'  # names no trigger
+    code = (
+        "from openai import OpenAI\nfrom app.settings import BASE_MODEL, TRAINING_FILE\n\n"
+        "OpenAI().fine_tuning.jobs.create(model=BASE_MODEL, training_file=TRAINING_FILE)\n"
+    )
+    asked, analyses = _link(engine, {"app/settings.py": settings, "app/train.py": code})
+    assert ("app/settings.py", "force:all") in asked  # skipped by the prefilter, parsed by the link
+    assert "app/settings.py" not in matched
+    assert matched.count("app/train.py") == 2  # alone, then with the constants
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+
+
+# -- --timings ----------------------------------------------------------------------------
+
+
+def test_timings_show_the_link_and_its_work(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "settings.py").write_text('BASE_MODEL = "davinci-002"\n')  # names no trigger
+    code = "from openai import OpenAI\nfrom app.settings import BASE_MODEL\n\nOpenAI().fine_tuning.jobs.create(model=BASE_MODEL)\n"
+    (tmp_path / "app" / "train.py").write_text(code)
+    main(
+        ["check", str(tmp_path), "--no-cache", "--jobs", "1", "--timings", "--exit-zero", "--format", "json"]
+    )
+    err = capsys.readouterr().err
+    for phase in ("discover and plan", "read and analyse", "link (cross-module)", "finalize", "total"):
+        assert phase in err
+    assert "link: analysed again with its imports" in err
+    assert "link: parsed for a summary (prefilter-skipped)" in err
+
+
+def test_timings_on_a_warm_run_take_the_full_path(tmp_path, capsys):
+    """A run its manifest could answer still times its phases when asked (warm_check.py)."""
+    (tmp_path / "a.py").write_text("from openai import OpenAI\nOpenAI().fine_tuning.jobs.create(model='x')\n")
+    cache = ["--cache-dir", str(tmp_path / ".cache"), "--exit-zero"]
+    main(["check", str(tmp_path / "a.py"), *cache])
+    main(["check", str(tmp_path / "a.py"), *cache])  # answered by the run manifest
+    capsys.readouterr()
+    main(["check", str(tmp_path / "a.py"), *cache, "--timings"])
+    captured = capsys.readouterr()
+    assert "RF101" in captured.out and "total" in captured.err
+
+
+def test_no_timings_without_the_option(tmp_path, capsys):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    main(["check", str(tmp_path), "--no-cache", "--exit-zero"])
+    assert "timings" not in capsys.readouterr().err
+
+
+def test_the_bench_reads_the_link_share_of_a_timings_table():
+    import sys
+    from pathlib import Path
+
+    from ragfirst.engine.timings import Recording
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from link_share import goal, link_share
+
+    recording = Recording()
+    recording.phases = {"read and analyse": [9.0, 9.5], "link (cross-module)": [1.5, 1.6]}
+    recording.counts = {"link: analysed again with its imports": 12}
+    share = link_share(recording.render())
+    assert share is not None and share["counts"]["link: analysed again with its imports"] == 12
+    assert 0.13 < share["share"] < 0.16  # 1.5 of 10.5 and the report's few milliseconds
+    assert goal(share)["holds"] is False
+    assert goal(None)["holds"] is None
