@@ -28,9 +28,10 @@ import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ragfirst.config.settings import Settings
+from ragfirst.engine import incremental_link
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.file_ids import FileKey
@@ -64,6 +65,7 @@ class ProjectState:
     index: ProjectIndex = field(default_factory=ProjectIndex)
     modules: ModuleIndex | None = None
     summaries: dict[str, dict] = field(default_factory=dict)  # the last link's, by file id
+    link: Any = None  # the last link's state, for the next incremental one (incremental_link.py)
 
 
 class Workspace:
@@ -188,6 +190,8 @@ class Workspace:
             data = self.read(entry.key)
             return self._remembered(entry, data, environment, force) if data is not None else None
 
+        if incremental_link.relink(state, members, reanalyze):
+            return  # only what the changes since the last link reach was linked again
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one).
         alone: dict[str, FileAnalysis] = {}
@@ -202,7 +206,10 @@ class Workspace:
         )
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
-        result = link_project(alone, state.root, reanalyze, locations, libraries, not state.one_project)
+        recorder = incremental_link.Recorder()
+        result = link_project(
+            alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
+        )
         for file_id, entry in members.items():
             entry.analysis = result.analyses.get(file_id, alone[file_id])
             entry.environment = result.environments.get(file_id, "")
@@ -212,6 +219,7 @@ class Workspace:
             {file_id: entry.analysis for file_id, entry in members.items()}, result.edges, state.one_project
         )
         state.index.environments = dict(result.environments)
+        incremental_link.remember(state, members, alone, result, recorder, libraries)
 
     def _remembered(
         self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool | str
