@@ -134,7 +134,9 @@ def _edits(files: dict[str, str], rng: random.Random, count: int) -> list[tuple[
         text = current.get(path)
         python = path.endswith(".py")
         script = path.endswith((".ts", ".tsx"))
-        kind = rng.choice(["constant", "constant", "export", "unexport", "import", "syntax", "delete"])
+        kind = rng.choice(
+            ["constant", "constant", "export", "unexport", "import", "syntax", "empty", "delete"]
+        )
         if text is None:
             new: str | None = files[path]  # deleted earlier: it comes back
         elif kind == "constant" and any(f'"{m}"' in text for m in models):
@@ -161,6 +163,8 @@ def _edits(files: dict[str, str], rng: random.Random, count: int) -> list[tuple[
             new = 'import { openai } from "@/lib/openai";\n' + text
         elif kind == "syntax":
             new = text + ("def broken(:\n" if python else "export const = ;\n")
+        elif kind == "empty":
+            new = ""
         elif kind == "delete":
             new = None
         else:
@@ -174,12 +178,12 @@ def _edits(files: dict[str, str], rng: random.Random, count: int) -> list[tuple[
 
 
 @pytest.mark.parametrize("files", [PYTHON, TYPESCRIPT], ids=["python", "typescript"])
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_incremental_relink_equals_a_full_link_after_every_edit(files, seed):
     pair = Pair(files)
     pair.assert_same("initial")
     before = incremental_link.COUNTERS.incremental
-    for number, (path, text) in enumerate(_edits(files, random.Random(seed), 40)):
+    for number, (path, text) in enumerate(_edits(files, random.Random(seed), 50)):
         pair.edit(path, text)
         pair.assert_same(f"edit {number}: {path} -> {text!r}")
     assert incremental_link.COUNTERS.incremental > before  # the sequence did link incrementally

@@ -33,35 +33,81 @@ must be listed there (a test fails when PythonLinker gains an attribute).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ragfirst.analyzers.python_exports import Descriptor
 from ragfirst.engine.engine import FileAnalysis
+from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.js_link import _is_script, analyse_imported_modules
 from ragfirst.engine.local_modules import ModuleSuffixes, resolve_module
 from ragfirst.engine.project_model import components
 from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze
 
 if TYPE_CHECKING:
-    from ragfirst.engine.workspace import ProjectState, WorkspaceFile
+    from ragfirst.analyzers.python_exports import Environment
+    from ragfirst.engine.workspace import ProjectState, Workspace, WorkspaceFile
 
 _SEEDED = ("_final", "_summaries", "_sdk_only", "_forced", "_declined")
-"""PythonLinker's per-file caches, copied for the files an edit does not affect."""
+"""PythonLinker's per-file caches, kept for the files an edit does not affect. Keys are
+file ids, or (file id, constants) for `_summaries`."""
 
 LINKER_ATTRIBUTES = frozenset({"analyses", "index", "reanalyze", "result", "_visiting", *_SEEDED})
 """Every attribute of a PythonLinker this module knows (tests/test_incremental_link.py)."""
 
-Demand = tuple[str, str, bool]  # (module as written, name, constants): what an import asks
+Demand = tuple[str, str, bool]  # (file, name, constants): what an import asks of a project file
+
+
+class _Journal(dict):  # type: ignore[type-arg]
+    """A linker cache that, while `written` is a set, notes the files whose entries change."""
+
+    written: set[str] | None = None
+
+    def _note(self, key: Any) -> None:
+        if self.written is not None:
+            self.written.add(key[0] if isinstance(key, tuple) else key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._note(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self._note(key)
+        super().__delitem__(key)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self._note(key)
+        return super().setdefault(key, default)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        self._note(key)
+        return super().pop(key, *default)
+
+
+class _JournalSet(set):  # type: ignore[type-arg]
+    written: set[str] | None = None
+
+    def add(self, item: Any) -> None:
+        if self.written is not None and item not in self:
+            self.written.add(item)
+        super().add(item)
+
+    def discard(self, item: Any) -> None:
+        if self.written is not None and item in self:
+            self.written.add(item)
+        super().discard(item)
 
 
 class RecordingLinker(PythonLinker):
     """A Python linker that records, per importing file, which files' summaries it read
-    (`reads`: the reverse edges of the affected set) and what it asked for (`demands`)."""
+    (`reads`: the reverse edges of the affected set) and what it asked for (`demands`),
+    and whose caches can note what a later incremental link changes in them."""
 
     def __init__(self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze) -> None:
         super().__init__(analyses, index, reanalyze)
+        for name in _SEEDED:
+            cache = getattr(self, name)
+            setattr(self, name, _JournalSet(cache) if isinstance(cache, set) else _Journal(cache))
         self.reads: dict[str, set[str]] = {}
         self.demands: dict[str, set[Demand]] = {}
         self.python_edges: list[tuple[str, str]] = []
@@ -74,13 +120,32 @@ class RecordingLinker(PythonLinker):
     def _imported(
         self, importer: str, module: str, name: str, depth: int, constants: bool
     ) -> Descriptor | None:
-        self.demands.setdefault(importer, set()).add((module, name, constants))
         reads = self.reads.setdefault(importer, set())
+        demands = self.demands.setdefault(importer, set())
         for spec in (module, (f"{module}.{name}" if module.strip(".") else module + name) if name else None):
             target = self.index.resolve(importer, spec) if spec is not None else None
-            if target is not None:
+            if target is not None:  # an import of no project file asks nothing of the project
                 reads.add(target)
+                demands.add((target, name, constants))
         return super()._imported(importer, module, name, depth, constants)
+
+    def forget(self, paths: set[str]) -> None:
+        """Drop the caches' entries of these files (they are linked again)."""
+        for name in _SEEDED:
+            cache = getattr(self, name)
+            for path in paths:
+                if isinstance(cache, set):
+                    cache.discard(path)
+                elif name == "_summaries":
+                    cache.pop((path, True), None)
+                    cache.pop((path, False), None)
+                else:
+                    cache.pop(path, None)
+
+    def journal(self, written: set[str] | None) -> None:
+        """Note the files whose cache entries change in `written` (None: stop noting)."""
+        for name in _SEEDED:
+            getattr(self, name).written = written
 
 
 class Recorder:
@@ -99,7 +164,8 @@ class Recorder:
 
 @dataclass(slots=True)
 class LinkState:
-    """What the last link of a project computed, by file id."""
+    """What the last link of a project computed, by file id. An incremental link updates it
+    in place (a failed one leaves it half updated: the full link that follows replaces it)."""
 
     linker: RecordingLinker
     inputs: dict[str, FileAnalysis]  # what a full link would start from (the files alone)
@@ -107,9 +173,22 @@ class LinkState:
     environments: dict[str, str]
     python_edges: dict[str, list[str]]
     js_edges: dict[str, list[str]]
-    scripts: list[str]  # files the JS/TS part of the link reads, in the project's order
+    scripts: list[str]  # files the JS/TS part of the link reads
     libraries: frozenset[str]
-    stats: dict[str, int] = field(default_factory=dict)
+    order: dict[str, int]  # the files' order in the project (a full link's order)
+    importers: dict[str, set[str]] = field(default_factory=dict)  # reverse of linker.reads
+    touched: set[str] = field(default_factory=set)  # files updated since (`touched`)
+
+
+class _Members:
+    """A project's files in the workspace, by file id (without a pass over all files)."""
+
+    def __init__(self, files: dict[FileKey, WorkspaceFile], root: str) -> None:
+        self.files = files
+        self.root = root
+
+    def __getitem__(self, file_id: str) -> WorkspaceFile:
+        return self.files[FileKey(self.root, file_id)]
 
 
 @dataclass(slots=True)
@@ -148,67 +227,95 @@ def remember(
         js_edges.setdefault(importer, []).append(target)
     inputs = {file_id: alone[file_id] if environments[file_id] else finals[file_id] for file_id in members}
     scripts = [file_id for file_id, analysis in inputs.items() if _reads_scripts(file_id, analysis)]
-    state.link = LinkState(linker, inputs, finals, environments, python_edges, js_edges, scripts, libraries)
+    order = {file_id: number for number, file_id in enumerate(members)}
+    link = LinkState(linker, inputs, finals, environments, python_edges, js_edges, scripts, libraries, order)
+    for importer, targets in linker.reads.items():
+        for target in targets:
+            link.importers.setdefault(target, set()).add(importer)
+    state.link = link
 
 
-def relink(state: ProjectState, members: dict[str, WorkspaceFile], reanalyze: Reanalyze) -> bool:
-    """Link again what changed since the project's last link; False when a full link is
-    needed instead (nothing was changed then)."""
+def touched(state: ProjectState, file_id: str, membership: bool = False) -> None:
+    """A file of the project changed (`Workspace.update`), or came or went (`membership`:
+    the next link is a full one, since imports may resolve to other files)."""
     link: LinkState | None = state.link
-    if link is None or members.keys() != link.finals.keys():
+    if link is not None:
+        if membership:
+            state.link = None
+        else:
+            link.touched.add(file_id)
+
+
+def relink(workspace: Workspace, state: ProjectState) -> bool:
+    """Link again what changed since the project's last link; False when a full link is
+    needed instead (nothing was changed then, but the link state may be spent)."""
+    link: LinkState | None = state.link
+    if link is None:
         return False
-    dirty = [file_id for file_id, entry in members.items() if entry.analysis is not link.finals[file_id]]
+    finals = link.finals
+    members = _Members(workspace.files, state.root)
+    dirty = sorted(
+        (file_id for file_id in link.touched if members[file_id].analysis is not finals[file_id]),
+        key=link.order.__getitem__,
+    )
+    link.touched.clear()
     if not dirty:
         return True
-    engine = next(iter(members.values())).engine
+    engine = members[next(iter(link.order))].engine  # the engine a full link takes
     if engine.sdk_roots() != link.libraries:
         return False
-    inputs = dict(link.inputs)
+    affected = _importers_of(dirty, link.importers)
+    if len(affected) > max(64, len(finals) // 2):
+        return False  # most of the project: a full link costs the same
+
+    def reanalyze(file_id: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
+        return workspace.reanalyze(members[file_id], environment, force)
+
+    scripts_changed = any(_reads_scripts(file_id, link.inputs[file_id]) for file_id in dirty)
+    state.link = None  # spent until the commit below (a failed link leaves it half updated)
     for file_id in dirty:
         entry = members[file_id]
         found = reanalyze(file_id, None, False) if entry.environment else None
-        inputs[file_id] = found if found is not None else entry.analysis
-    affected = _importers_of(dirty, link.linker.reads)
-    if len(affected) > max(64, len(members) // 2):
-        return False  # most of the project: a full link costs the same
-    linker = _python_relink(link.linker, inputs, affected, reanalyze)
-    if linker is None:
+        link.inputs[file_id] = found if found is not None else entry.analysis
+    inputs = link.inputs
+    scripts_changed = scripts_changed or any(_reads_scripts(file_id, inputs[file_id]) for file_id in dirty)
+    old_reads = _python_relink(link, dirty, affected, reanalyze)
+    if old_reads is None:
         return False
-    index = link.linker.index
-    scripts_changed = any(_reads_scripts(file_id, inputs[file_id]) for file_id in dirty) or any(
-        _reads_scripts(file_id, link.inputs[file_id]) for file_id in dirty
-    )
-    finals: dict[str, FileAnalysis] = {}
+    linker = link.linker
+    new_finals: dict[str, FileAnalysis] = {}
     environments: dict[str, str] = {}
-    for file_id in affected | set(dirty):
-        finals[file_id] = linker.result.analyses.get(file_id, inputs[file_id])
+    for file_id in affected:
+        new_finals[file_id] = linker.result.analyses.get(file_id, inputs[file_id])
         environments[file_id] = linker.result.environments.get(file_id, "")
-    python_edges = dict(link.python_edges)
     for file_id in dirty:
-        targets = [index.resolve(file_id, module) for module, _ in inputs[file_id].project_imports]
-        python_edges[file_id] = [target for target in targets if target is not None]
-        if not python_edges[file_id]:
-            del python_edges[file_id]
-    js_edges, scripts = link.js_edges, link.scripts
+        targets = [linker.index.resolve(file_id, module) for module, _ in inputs[file_id].project_imports]
+        link.python_edges[file_id] = [target for target in targets if target is not None]
+        if not link.python_edges[file_id]:
+            del link.python_edges[file_id]
     if scripts_changed:
         gone = {file_id for file_id in dirty if not _reads_scripts(file_id, inputs[file_id])}
-        scripts = [file_id for file_id in scripts if file_id not in gone]
         known = set(link.scripts)
-        scripts += [file_id for file_id in dirty if file_id not in gone and file_id not in known]
-        boundaries = not state.one_project
-        js_finals, js_edges = _link_scripts({s: inputs[s] for s in scripts}, reanalyze, boundaries)
-        for file_id in scripts:
+        link.scripts = [file_id for file_id in link.scripts if file_id not in gone]
+        link.scripts += [file_id for file_id in dirty if file_id not in gone and file_id not in known]
+        js_finals, link.js_edges = _link_scripts(
+            {file_id: inputs[file_id] for file_id in link.scripts}, reanalyze, not state.one_project
+        )
+        for file_id in link.scripts:
             found = js_finals.get(file_id, inputs[file_id])
-            if found is not link.finals[file_id] or file_id in finals:
-                finals[file_id] = found
+            if found is not finals[file_id] or file_id in new_finals:
+                new_finals[file_id] = found
                 environments.setdefault(file_id, "")
-    _commit(state, members, link, linker, inputs, finals, environments, affected)
-    link.python_edges, link.js_edges, link.scripts = python_edges, js_edges, scripts
+    _commit(state, members, link, new_finals, environments, affected, old_reads)
     if not state.one_project:
         edges = [
-            (a, b) for table in (python_edges, js_edges) for a, targets in table.items() for b in targets
+            (a, b)
+            for table in (link.python_edges, link.js_edges)
+            for a, targets in table.items()
+            for b in targets
         ]
-        state.index.set_components(components(members, edges))
+        state.index.set_components(components(link.order, edges))
+    state.link = link
     COUNTERS.incremental += 1
     COUNTERS.affected += len(affected)
     return True
@@ -220,12 +327,8 @@ def _reads_scripts(file_id: str, analysis: FileAnalysis) -> bool:
     return bool(analysis.local_calls) or analysis.exports is not None or _is_script(file_id)
 
 
-def _importers_of(changed: list[str], reads: dict[str, set[str]]) -> set[str]:
+def _importers_of(changed: list[str], importers: dict[str, set[str]]) -> set[str]:
     """The changed files and every file that read one's summary, transitively."""
-    importers: dict[str, list[str]] = {}
-    for importer, targets in reads.items():
-        for target in targets:
-            importers.setdefault(target, []).append(importer)
     affected = set(changed)
     stack = list(changed)
     while stack:
@@ -237,61 +340,39 @@ def _importers_of(changed: list[str], reads: dict[str, set[str]]) -> set[str]:
 
 
 def _python_relink(
-    previous: RecordingLinker, inputs: dict[str, FileAnalysis], affected: set[str], reanalyze: Reanalyze
-) -> RecordingLinker | None:
-    """Link the affected files again over the previous link's caches of the others; None
-    when that cannot give a full link's result (see the module docstring)."""
+    link: LinkState, dirty: list[str], affected: set[str], reanalyze: Reanalyze
+) -> dict[str, set[str]] | None:
+    """Link the affected files again in the last link's linker, over its caches of the
+    other files; returns what the affected files read before (None when the result could
+    differ from a full link's: see the module docstring)."""
+    linker = link.linker
     asked: set[str] = set()
 
     def recorded(path: str, environment: Any, force: bool | str) -> FileAnalysis | None:
         asked.add(path)
         return reanalyze(path, environment, force)
 
-    linker = RecordingLinker(dict(inputs), previous.index, recorded)
-    kept = {name: _without(getattr(previous, name), affected) for name in _SEEDED}
-    for name, value in kept.items():
-        setattr(linker, name, copy.copy(value) if name != "_declined" else _copy_declined(value))
-    linker.reads = {path: targets for path, targets in previous.reads.items() if path not in affected}
-    linker.demands = {path: asked_for for path, asked_for in previous.demands.items() if path not in affected}
-    for path, analysis in inputs.items():
-        if path in affected and analysis.used_imports:
-            linker.final(path, 0)
-    if not asked <= affected:
-        return None  # an unaffected file was analysed again: its state changed
-    for name in _SEEDED:
-        if not _same(name, kept[name], _without(getattr(linker, name), affected)):
-            return None
+    for file_id in dirty:
+        linker.analyses[file_id] = link.inputs[file_id]
+    linker.forget(affected)
+    old_demands = {path: linker.demands.pop(path, set()) for path in affected}
+    old_reads = {path: linker.reads.pop(path, set()) for path in affected}
+    linker.reanalyze, linker.result, linker._visiting = recorded, LinkResult(), set()
+    written: set[str] = set()
+    linker.journal(written)
+    try:
+        for path in sorted(affected, key=link.order.__getitem__):
+            if linker.analyses[path].used_imports:
+                linker.final(path, 0)
+    finally:
+        linker.journal(None)
+        linker.reanalyze = reanalyze
+    if not asked <= affected or not written <= affected:
+        return None  # another file was analysed again, or its cached link changed
     for path in affected:
-        if previous.demands.get(path, set()) != linker.demands.get(path, set()):
+        if old_demands[path] != linker.demands.get(path, set()):
             return None  # it asks another file for something new (or no longer asks)
-    return linker
-
-
-def _without(cache: Any, affected: set[str]) -> Any:
-    """A linker cache without the affected files' entries."""
-    if isinstance(cache, set):
-        return {path for path in cache if path not in affected}
-    return {
-        key: value
-        for key, value in cache.items()
-        if (key[0] if isinstance(key, tuple) else key) not in affected
-    }
-
-
-def _copy_declined(
-    declined: dict[str, tuple[set[str], FileAnalysis]],
-) -> dict[str, tuple[set[str], FileAnalysis]]:
-    return {path: (set(names), analysis) for path, (names, analysis) in declined.items()}
-
-
-def _same(name: str, before: Any, after: Any) -> bool:
-    if isinstance(before, set):
-        return bool(before == after)
-    if before.keys() != after.keys():
-        return False
-    if name == "_declined":
-        return all(before[k][0] == after[k][0] and before[k][1] is after[k][1] for k in before)
-    return all(before[k] is after[k] for k in before)
+    return old_reads
 
 
 def _link_scripts(
@@ -318,13 +399,12 @@ def _link_scripts(
 
 def _commit(
     state: ProjectState,
-    members: dict[str, WorkspaceFile],
+    members: _Members,
     link: LinkState,
-    linker: RecordingLinker,
-    inputs: dict[str, FileAnalysis],
     finals: dict[str, FileAnalysis],
     environments: dict[str, str],
     affected: set[str],
+    old_reads: dict[str, set[str]],
 ) -> None:
     """Put the relinked files' analyses in the workspace, the index and the link state."""
     for file_id, final in finals.items():
@@ -338,8 +418,14 @@ def _commit(
             state.index.environments.pop(file_id, None)
         link.finals[file_id] = final
         link.environments[file_id] = environments[file_id]
-        link.inputs[file_id] = inputs[file_id] if environments[file_id] else final
-    summaries = {path: summary for path, summary in state.summaries.items() if path not in affected}
-    summaries.update(linker.result.summaries)
-    state.summaries = summaries
-    link.linker = linker
+        if not environments[file_id]:
+            link.inputs[file_id] = final
+    linker = link.linker
+    for path, targets in old_reads.items():
+        for target in targets:
+            link.importers.get(target, set()).discard(path)
+        for target in linker.reads.get(path, ()):
+            link.importers.setdefault(target, set()).add(path)
+    for path in affected:
+        state.summaries.pop(path, None)
+    state.summaries.update(linker.result.summaries)

@@ -130,6 +130,7 @@ class Workspace:
                 analysis = self._analyse(engine, settings, key, data, environment)
         digest = environment_digest(environment) if environment else ""
         self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest)
+        incremental_link.touched(state, key.id, previous is None)
         facts_changed = state.index.set_file(key.id, analysis.fact_sites, analysis.exports)
         relink = (
             previous is None
@@ -149,8 +150,9 @@ class Workspace:
     ) -> None:
         """Put a file analysed alone (by `load`, or a front end) in the workspace; `relink`
         links it."""
-        self.project(key.root, one_project)
+        state = self.project(key.root, one_project)
         self.files[key] = WorkspaceFile(key, settings, engine, analysis)
+        incremental_link.touched(state, key.id, membership=True)
 
     def remove(self, key: FileKey) -> bool:
         entry = self.files.pop(key, None)
@@ -159,6 +161,7 @@ class Workspace:
         state = self.projects.get(key.root)
         if state is not None:
             state.index.remove_file(key.id)
+            incremental_link.touched(state, key.id, membership=True)
         return True
 
     @staticmethod
@@ -170,14 +173,22 @@ class Workspace:
     # -- linking -------------------------------------------------------------------------
 
     def relink(self, root: str | None = None) -> None:
-        """Link a project's files (every project when None) and rebuild its index."""
-        by_project: dict[str, dict[str, WorkspaceFile]] = {}
+        """Link a project's files (every project when None) and rebuild its index. A project
+        linked before, whose files only changed since, links again only what the changes
+        reach (incremental_link.py)."""
+        pending = [
+            name
+            for name, state in self.projects.items()
+            if (root is None or name == root) and not incremental_link.relink(self, state)
+        ]
+        if not pending:
+            return
+        by_project: dict[str, dict[str, WorkspaceFile]] = {name: {} for name in pending}
         for key, entry in self.files.items():  # one pass, however many projects
-            if root is None or key.root == root:
-                by_project.setdefault(key.root, {})[key.id] = entry
-        for name, state in self.projects.items():
-            if root is None or name == root:
-                self._relink(state, by_project.get(name, {}))
+            if key.root in by_project:
+                by_project[key.root][key.id] = entry
+        for name in pending:
+            self._relink(self.projects[name], by_project[name])
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
 
@@ -187,11 +198,8 @@ class Workspace:
             entry = members.get(file_id)
             if entry is None:
                 return None
-            data = self.read(entry.key)
-            return self._remembered(entry, data, environment, force) if data is not None else None
+            return self.reanalyze(entry, environment, force)
 
-        if incremental_link.relink(state, members, reanalyze):
-            return  # only what the changes since the last link reach was linked again
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one).
         alone: dict[str, FileAnalysis] = {}
@@ -220,6 +228,13 @@ class Workspace:
         )
         state.index.environments = dict(result.environments)
         incremental_link.remember(state, members, alone, result, recorder, libraries)
+
+    def reanalyze(
+        self, entry: WorkspaceFile, environment: Environment | None, force: bool | str
+    ) -> FileAnalysis | None:
+        """The file's current bytes analysed with `environment` (None: it cannot be read)."""
+        data = self.read(entry.key)
+        return self._remembered(entry, data, environment, force) if data is not None else None
 
     def _remembered(
         self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool | str
