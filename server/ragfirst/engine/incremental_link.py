@@ -120,14 +120,24 @@ class RecordingLinker(PythonLinker):
     def _imported(
         self, importer: str, module: str, name: str, depth: int, constants: bool
     ) -> Descriptor | None:
+        descriptor = super()._imported(importer, module, name, depth, constants)
+        # What it read, as the linker resolved it (these resolutions are cached): the module,
+        # and the submodule `from package import name` falls back to when the package's
+        # summary has no `name` (an import of no project file asks nothing of the project).
         reads = self.reads.setdefault(importer, set())
         demands = self.demands.setdefault(importer, set())
-        for spec in (module, (f"{module}.{name}" if module.strip(".") else module + name) if name else None):
-            target = self.index.resolve(importer, spec) if spec is not None else None
-            if target is not None:  # an import of no project file asks nothing of the project
-                reads.add(target)
-                demands.add((target, name, constants))
-        return super()._imported(importer, module, name, depth, constants)
+        target = self.index.resolve(importer, module)
+        if target is not None:
+            reads.add(target)
+            demands.add((target, name, constants))
+        if name and (target is None or self._summaries.get((target, constants), {}).get(name) is None):
+            submodule = self.index.resolve(
+                importer, f"{module}.{name}" if module.strip(".") else module + name
+            )
+            if submodule is not None:
+                reads.add(submodule)
+                demands.add((submodule, "", constants))
+        return descriptor
 
     def forget(self, paths: set[str]) -> None:
         """Drop the caches' entries of these files (they are linked again)."""
@@ -324,7 +334,9 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
 def _reads_scripts(file_id: str, analysis: FileAnalysis) -> bool:
     """Does the JS/TS part of the link read this file? (A JS/TS module, or a file with
     calls through the project's modules or exports: the rest add nothing to it.)"""
-    return bool(analysis.local_calls) or analysis.exports is not None or _is_script(file_id)
+    if analysis.local_calls or analysis.exports is not None:
+        return True
+    return not file_id.endswith(".py") and _is_script(file_id)  # most files: no registry lookup
 
 
 def _importers_of(changed: list[str], importers: dict[str, set[str]]) -> set[str]:
