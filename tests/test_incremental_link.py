@@ -155,6 +155,8 @@ def _edits(files: dict[str, str], rng: random.Random, count: int) -> list[tuple[
                         "from app import client\n",
                         "import app.deps\n",
                         "from .settings import DIM\n",
+                        "from app.util import SIZE\n\nLIMIT = SIZE\n",
+                        "from app.config import MODEL\nfrom app.deps import client\n\nclient.embeddings.create(model=MODEL, input=[])\n",
                     ]
                 )
                 + text
@@ -243,3 +245,49 @@ def test_every_python_linker_cache_is_seeded():
     a per-file cache)."""
     linker = PythonLinker({}, ModuleIndex([], ""), lambda *_: None)
     assert set(vars(linker)) <= incremental_link.LINKER_ATTRIBUTES
+
+
+MODELS = {
+    "app/__init__.py": "",
+    "app/deps.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+    "app/settings.py": 'CHAT_MODEL = "gpt-4"\n',
+    "app/models.py": "from app.settings import CHAT_MODEL\n\nDEFAULT = CHAT_MODEL\n",  # skipped: no trigger
+    "app/routes.py": (
+        "from app.deps import client\nfrom app.models import DEFAULT\n\n"
+        "client.chat.completions.create(model=DEFAULT, messages=[])\n"
+    ),
+    "app/plain.py": "from app.settings import CHAT_MODEL\n\nprint(CHAT_MODEL)\n",
+}
+
+
+def test_an_importer_that_stops_asking_a_linked_module_links_it_as_a_full_link_does():
+    """models.py is parsed and linked only because routes.py asks it for DEFAULT; once
+    routes.py no longer imports it, a full link leaves it unlinked, and so must an
+    incremental one (it links fully: models.py's link depends on who asks)."""
+    pair = Pair(MODELS)
+    assert "RF406" in pair.rule_ids("app/routes.py")
+    pair.edit(
+        "app/routes.py",
+        MODELS["app/routes.py"].replace("from app.models import DEFAULT\n", "DEFAULT = 'o1'\n"),
+    )
+    pair.assert_same()
+    pair.edit("app/routes.py", MODELS["app/routes.py"])
+    pair.assert_same()
+    assert "RF406" in pair.rule_ids("app/routes.py")
+
+
+def test_typing_an_import_of_a_plain_constants_module_links_incrementally():
+    """settings.py's link is the same whoever asks it (it imports nothing), and so is
+    deps.py's (`from openai import OpenAI` names no project file): a file that starts or
+    stops importing them is relinked alone."""
+    pair = Pair(MODELS)
+    full = incremental_link.COUNTERS.full
+    typed = (
+        "from app.settings import C\n",
+        "from app.settings import CHAT\n",
+        "from app.deps import client\n",
+    )
+    for text in (*typed, "print(1)\n"):
+        pair.edit("app/plain.py", text + "print(CHAT_MODEL)\n")
+        pair.assert_same(text)
+    assert incremental_link.COUNTERS.full == full + 4  # the reference workspace's only

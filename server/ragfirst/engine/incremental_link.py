@@ -52,6 +52,8 @@ _SEEDED = ("_final", "_summaries", "_sdk_only", "_forced", "_declined")
 """PythonLinker's per-file caches, kept for the files an edit does not affect. Keys are
 file ids, or (file id, constants) for `_summaries`."""
 
+_SKIPPED_CACHES = ("_forced", "_declined")
+
 LINKER_ATTRIBUTES = frozenset({"analyses", "index", "reanalyze", "result", "_visiting", *_SEEDED})
 """Every attribute of a PythonLinker this module knows (tests/test_incremental_link.py)."""
 
@@ -152,10 +154,29 @@ class RecordingLinker(PythonLinker):
                 else:
                     cache.pop(path, None)
 
-    def journal(self, written: set[str] | None) -> None:
-        """Note the files whose cache entries change in `written` (None: stop noting)."""
+    def journal(self, written: set[str] | None, skipped: set[str] | None = None) -> None:
+        """Note the files whose cache entries change in `written`, and in `skipped` those
+        whose parse as a prefilter-skipped module changes (None: stop noting)."""
         for name in _SEEDED:
-            getattr(self, name).written = written
+            getattr(self, name).written = skipped if name in _SKIPPED_CACHES else written
+
+    def pure(self, path: str) -> bool:
+        """Is the module's link the same whoever asks it for what? Yes when the analysis
+        the linker reads for it (as parsed for importers, if the prefilter skipped it) is
+        parsed and none of its imports or re-exports names a project file: no environment,
+        so its final analysis and its summary (with or without constants) are that
+        analysis's (`from openai import OpenAI` binds nothing)."""
+        if path in self._declined:
+            return False
+        analysis = self._forced.get(path) or self.analyses.get(path)
+        if analysis is None or not analysis.parsed:
+            return False
+        for module, name in (*analysis.used_imports, *analysis.reexports.values()):
+            submodule = (f"{module}.{name}" if module.strip(".") else module + name) if name else None
+            for spec in (module, submodule):
+                if spec is not None and self.index.resolve(path, spec) is not None:
+                    return False
+        return True
 
 
 class Recorder:
@@ -371,7 +392,8 @@ def _python_relink(
     old_reads = {path: linker.reads.pop(path, set()) for path in affected}
     linker.reanalyze, linker.result, linker._visiting = recorded, LinkResult(), set()
     written: set[str] = set()
-    linker.journal(written)
+    skipped: set[str] = set()
+    linker.journal(written, skipped)
     try:
         for path in sorted(affected, key=link.order.__getitem__):
             if linker.analyses[path].used_imports:
@@ -379,11 +401,20 @@ def _python_relink(
     finally:
         linker.journal(None)
         linker.reanalyze = reanalyze
-    if not asked <= affected or not written <= affected:
-        return None  # another file was analysed again, or its cached link changed
+    if not asked <= affected or not skipped <= affected:
+        return None  # another file was analysed again, or parsed for its summary
+    # Files outside the affected set whose link may differ from a full link's: those whose
+    # cached link changed, and those asked for something new or no longer asked (which
+    # other importers, earlier or later in a full link's order, may change). Neither
+    # matters for a module whose link is the same whoever asks (`pure`): a route typing
+    # `from app.settings import CHAT_MODEL` links incrementally.
+    changed = set(written)
     for path in affected:
-        if old_demands[path] != linker.demands.get(path, set()):
-            return None  # it asks another file for something new (or no longer asks)
+        old, new = old_demands[path], linker.demands.get(path, set())
+        if old != new:
+            changed.update(target for target, _, _ in old ^ new)
+    if not all(linker.pure(path) for path in changed - affected):
+        return None
     return old_reads
 
 
@@ -440,4 +471,8 @@ def _commit(
             link.importers.setdefault(target, set()).add(path)
     for path in affected:
         state.summaries.pop(path, None)
+    for targets in old_reads.values():  # a module no file reads any more: no summary
+        for target in targets:
+            if target not in affected and not link.importers.get(target):
+                state.summaries.pop(target, None)
     state.summaries.update(linker.result.summaries)
