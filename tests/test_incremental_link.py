@@ -81,7 +81,8 @@ class Pair:
     def __init__(self, files: dict[str, str]) -> None:
         self.texts = {FileKey("", path): text.encode() for path, text in files.items()}
         self.incremental = Workspace(self.texts.get)
-        self.full = Workspace(self.texts.get)
+        self.incremental.incremental = True
+        self.full = Workspace(self.texts.get)  # links fully: the CLI's workspace
         for key, data in self.texts.items():
             for workspace in (self.incremental, self.full):
                 workspace.update(key, data, SETTINGS, ENGINE)
@@ -89,8 +90,6 @@ class Pair:
 
     def relink(self) -> None:
         self.incremental.relink()
-        for state in self.full.projects.values():
-            state.link = None
         self.full.relink()
 
     def edit(self, path: str, text: str | None) -> None:
@@ -291,3 +290,10 @@ def test_typing_an_import_of_a_plain_constants_module_links_incrementally():
         pair.edit("app/plain.py", text + "print(CHAT_MODEL)\n")
         pair.assert_same(text)
     assert incremental_link.COUNTERS.full == full + 4  # the reference workspace's only
+
+
+def test_a_cli_workspace_keeps_no_link_state():
+    """`ragfirst check` links once: it keeps nothing for a next link (memory)."""
+    pair = Pair(MODELS)
+    assert all(state.link is None for state in pair.full.projects.values())
+    assert all(state.link is not None for state in pair.incremental.projects.values())

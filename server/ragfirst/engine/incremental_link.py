@@ -183,12 +183,15 @@ class Recorder:
     """The linker factory a full link is given (`link_project(linker=...)`): it keeps the
     linker, whose caches the next incremental link starts from."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # False (the CLI's single link): a plain linker, nothing kept
         self.linker: RecordingLinker | None = None
 
     def __call__(
         self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze
     ) -> PythonLinker:
+        if not self.keep:
+            return PythonLinker(analyses, index, reanalyze)
         self.linker = RecordingLinker(analyses, index, reanalyze)
         return self.linker
 

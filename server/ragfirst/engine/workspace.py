@@ -72,6 +72,10 @@ class Workspace:
     """`read` gives a file's bytes when it must be analysed again (with what its imports
     bind); `cache` (the CLI's) keeps those analyses across runs."""
 
+    # Keep each link's state and relink only what an edit reaches (incremental_link.py):
+    # the language server's model; a CLI run links once and keeps nothing.
+    incremental = False
+
     def __init__(self, read: ReadBytes, cache: AnalysisCache | None = None) -> None:
         self.read = read
         self.cache = cache
@@ -214,7 +218,7 @@ class Workspace:
         )
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
-        recorder = incremental_link.Recorder()
+        recorder = incremental_link.Recorder(self.incremental)
         result = link_project(
             alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
         )

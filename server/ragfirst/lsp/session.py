@@ -68,6 +68,7 @@ class Session:
         self.paths: dict[FileKey, Path] = {}  # a file in the model -> where it is
         self.keys: dict[str, FileKey] = {}  # a file's absolute path -> its key
         self.model = Workspace(self.current_bytes)
+        self.model.incremental = True  # an edit relinks what it reaches (incremental_link.py)
         self._lock = threading.RLock()  # lints run in two worker threads
         self.last_good: dict[Path, Settings] = {}
         self.folder_paths: list[Path] = []
