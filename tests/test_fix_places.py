@@ -300,7 +300,6 @@ def test_rf401_cap_goes_into_the_options_object_the_call_uses():
             "const r =", 'function f() { const opts = { prompt: "z" }; return opts; }\nconst r ='
         ),  # two definitions
         SHARED.replace("const r =", "function g(opts) { return opts; }\nconst r ="),  # a parameter
-        SHARED.replace("const r =", "Object.assign(opts, { maxOutputTokens: 100 });\nconst r ="),
         SHARED.replace("const r =", "setUp(opts);\nconst r ="),  # might set a cap
         SHARED.replace("const r =", "const more = { ...opts, temperature: 0 };\nconst r ="),
     ],
@@ -310,6 +309,13 @@ def test_rf401_no_edit_when_the_options_object_is_not_one_definition(variant):
     assert findings  # the rule fires: only the edit is withheld
     fix_text("route.ts", variant, findings, unsafe=True)
     assert all(f.fix is None for f in findings)
+
+
+def test_rf401_an_object_assign_before_the_call_opens_the_options():
+    """`Object.assign(opts, {...})` may give the object a cap: no finding, so no edit
+    (tests/test_spend_rules.py has the rule's side)."""
+    variant = SHARED.replace("const r =", "Object.assign(opts, { maxOutputTokens: 100 });\nconst r =")
+    assert [f for f in lint(variant, "route.ts") if f.rule_id == "RF401"] == []
 
 
 # -- line endings ----------------------------------------------------------------------

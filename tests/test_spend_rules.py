@@ -584,3 +584,39 @@ def test_rf403_and_rf402_are_exclusive_for_one_config():
     assert [rule for rule, _, _ in active(findings)] == ["RF402"]
     findings = lint(litellm_config("max_budget: 60\nbudget_duration: 1d\n"), "proxy/config.yaml")
     assert active(findings) == []
+
+
+# An options object changed by Object.assign before the call may hold a cap the analysis does
+# not follow: no finding (precision first). Changed after the call, or by a local `Object`,
+# it is still the object the call was given.
+_TS_HEAD = 'import OpenAI from "openai";\nconst client = new OpenAI();\n'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'const opts = { model: "gpt-4o", messages };\nObject.assign(opts, { max_tokens: 200 });\n'
+        "await client.chat.completions.create(opts);\n",
+        'const holder = { opts: { model: "gpt-4o", messages } };\n'
+        "Object.assign(holder.opts, extra);\nawait client.chat.completions.create(holder.opts);\n",
+    ],
+    ids=["identifier", "member"],
+)
+def test_rf401_js_options_changed_by_object_assign_are_open(body):
+    code = _TS_HEAD + "export async function ask(messages: any[], extra: any) {\n" + body + "}\n"
+    assert active(lint(code, "app.ts"), "RF401") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'const opts = { model: "gpt-4o", messages };\nawait client.chat.completions.create(opts);\n'
+        "Object.assign(opts, { max_tokens: 200 });\n",
+        'const Object = { assign: (a: any, b: any) => a };\nconst opts = { model: "gpt-4o", messages };\n'
+        "Object.assign(opts, { max_tokens: 200 });\nawait client.chat.completions.create(opts);\n",
+    ],
+    ids=["assigned-after-the-call", "a-local-Object"],
+)
+def test_rf401_js_object_assign_look_alikes_still_fire(body):
+    code = _TS_HEAD + "export async function ask(messages: any[]) {\n" + body + "}\n"
+    assert [rule for rule, *_ in active(lint(code, "app.ts"), "RF401")] == ["RF401"]

@@ -38,23 +38,24 @@ Point it at a virtualenv's ragfirst if it is not on `exec-path', e.g.
 (defvar ragfirst-eglot-modes
   '(
     ;; BEGIN generated file kinds (scripts/gen_editor_configs.py)
-    python-mode
     (python-ts-mode :language-id "python")
+    python-mode
     (jsonl-mode :language-id "jsonl")
-    (js-json-mode :language-id "json")
     (rjsx-mode :language-id "javascriptreact")
     (js2-mode :language-id "javascript")
     (js-ts-mode :language-id "javascript")
+    (jsonc-mode :language-id "jsonc")
+    (json-ts-mode :language-id "json")
+    json-mode
+    (js-json-mode :language-id "json")
     (js-mode :language-id "javascript")
-    typescript-mode
     (typescript-ts-mode :language-id "typescript")
+    typescript-mode
     (tsx-ts-mode :language-id "typescriptreact")
     (vue-mode :language-id "vue")
     (svelte-mode :language-id "svelte")
-    yaml-mode
     (yaml-ts-mode :language-id "yaml")
-    json-mode
-    (json-ts-mode :language-id "json")
+    yaml-mode
     (conf-toml-mode :language-id "toml")
     (toml-ts-mode :language-id "toml")
     (dotenv-mode :language-id "dotenv")

@@ -93,6 +93,8 @@ class JsCalls:
         else:
             callee = self.eval(func, scope)
         args, kwargs, star_args, star_kwargs = self._arguments(args_node, scope)
+        if func.type == "member_expression" and func.text == b"Object.assign":
+            self._assigned_into(args_node, scope)
         qualname = callee_qualname(callee)
         index = len(self.facts.calls)
         if qualname is not None or func.type in ("member_expression", "subscript_expression"):
@@ -193,6 +195,18 @@ class JsCalls:
         ):
             return "".join(c.text.decode() for c in child.named_children)
         return None
+
+    def _assigned_into(self, args_node: tree_sitter.Node | None, scope: Scope) -> None:
+        """`Object.assign(opts, more)`: `opts` gains properties this analysis does not
+        follow, so a call given `opts` later may have any option (say a cap): its options
+        are open, as after a spread of an unknown object."""
+        if scope.lookup("Object")[0] or args_node is None or not args_node.named_children:
+            return  # a local `Object`: not the built-in
+        target = args_node.named_children[0]
+        if target.type in ("identifier", "member_expression"):
+            value = self.eval(target, scope)  # a name or property read: nothing is recorded
+            if isinstance(value, Obj):
+                value.open = True
 
     def _arguments(
         self, args_node: tree_sitter.Node | None, scope: Scope

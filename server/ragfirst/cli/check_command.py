@@ -33,7 +33,8 @@ from ragfirst.engine.baseline import DEFAULT_BASELINE, Baseline, BaselineError
 from ragfirst.engine.cache import AnalysisCache, default_cache_dir
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine
-from ragfirst.engine.runner import EngineCache, display_path, lint_paths
+from ragfirst.engine.engines import EngineCache
+from ragfirst.engine.runner import display_path, lint_paths
 from ragfirst.model import Severity
 from ragfirst.reporters.links import CI_FORMATS, keep_web_links
 from ragfirst.reporters.report import Report, RuleInfo
@@ -47,8 +48,8 @@ class _RecordingEngines(EngineCache):
         super().__init__()
         self.used: list[tuple[Engine, Settings]] = []
 
-    def for_settings(self, settings: Settings) -> Engine:
-        engine = super().for_settings(settings)
+    def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
+        engine = super().for_settings(settings, validate)
         if all(seen is not engine for seen, _ in self.used):
             self.used.append((engine, settings))
         return engine

@@ -11,7 +11,7 @@ from pathlib import Path
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.docs_gen import render_rule_page
-from ragfirst.engine.runner import EngineCache
+from ragfirst.engine.engines import EngineCache
 from ragfirst.rules.loader import load_ruleset
 
 

@@ -17,16 +17,15 @@ from ragfirst.analyzers.registry import language_of
 from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
-from ragfirst.config.validation import validate_config
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
 from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
-from ragfirst.engine.engine import Engine, FileAnalysis, default_context, read_file_bytes
+from ragfirst.engine.engine import Engine, FileAnalysis, default_context
+from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
-from ragfirst.engine.selection import narrowed_engine, selection_tag
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
 from ragfirst.model import Finding
@@ -39,7 +38,6 @@ from ragfirst.reporters.paths import (
     shown_index,
 )
 from ragfirst.resources import package_data_dir
-from ragfirst.rules.loader import load_ruleset
 
 if TYPE_CHECKING:
     from ragfirst.engine.workspace import Workspace
@@ -61,40 +59,6 @@ class LintResult:
     @property
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed]
-
-
-class EngineCache:
-    """One Engine per distinct set of extra rule packs (most projects: exactly one)."""
-
-    def __init__(self) -> None:
-        self._engines: dict[tuple[Path, ...], Engine] = {}
-        # By value (equal settings, one entry) and narrowing.
-        self._by_settings: dict[tuple[Settings, bool], Engine] = {}
-        self.narrow = False  # engine/selection.py: engines for the enabled rules only
-        self._narrowed: dict[tuple[int, frozenset[str]], Engine] = {}
-
-    def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
-        """`validate`: check the config's rule ids and option values against the rules
-        (the language server, keeping the last good settings while the config file is
-        broken, asks without: the file on disk is not what those settings came from)."""
-        known = self._by_settings.get((settings, self.narrow))
-        if known is not None:
-            return known
-        key = settings.extra_rules
-        if key not in self._engines:
-            self._engines[key] = Engine(load_ruleset(key))
-        engine = self._engines[key]
-        if self.narrow:
-            engine = narrowed_engine(engine, settings, self._narrowed)
-        if not validate:
-            return engine
-        validate_config(settings, engine.ruleset)  # unknown ids, bad option values
-        self._by_settings[(settings, self.narrow)] = engine
-        return engine
-
-    def selection_tag(self, settings: Settings) -> str:
-        """What the cache keys of this cache's engines add for these settings."""
-        return selection_tag(settings) if self.narrow else ""
 
 
 @dataclass(slots=True)
@@ -163,17 +127,9 @@ def lint_paths(
         return result
     from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
 
+    workspace = Workspace(cache=cache, resolver=resolver, engines=engines)
     for item in planned:
-        item.engine = engines.for_settings(item.settings)
-    where = {item.key: item.path for item in planned}
-
-    def read(key: FileKey) -> bytes | None:
-        try:
-            return read_file_bytes(where[key], workspace.files[key].settings.max_file_size)
-        except (OSError, KeyError):
-            return None
-
-    workspace = Workspace(read, cache)
+        item.engine = workspace.engine_for(item.settings)
     one_project = {item.key.root: ProjectRoots.is_one_project(item.marked) for item in planned}
     workspace.load(planned, jobs, ids, one_project.__getitem__)  # type: ignore[arg-type]
     workspace.relink()
@@ -437,12 +393,12 @@ def lint_sources(
     from ragfirst.engine.workspace import Workspace
 
     settings = settings or Settings()
-    engine = engine or EngineCache().for_settings(settings)
     contents = {
         FileKey("", path): content.encode("utf-8") if isinstance(content, str) else content
         for path, content in files.items()
     }
     workspace = Workspace(contents.get)
+    engine = engine or workspace.engine_for(settings)
     for key, data in contents.items():
         workspace.update(key, data, settings, engine)
     workspace.relink()

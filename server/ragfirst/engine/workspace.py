@@ -13,6 +13,11 @@ per project. Its operations:
 - `relink`: link a project after files came, went or changed what they offer importers;
 - `findings_for`: a file's findings, finalized with its project's index.
 
+It owns what those operations need: the settings resolver (each file's settings, the
+editor's severity overrides applied inside it), the engines (one per set of rule packs,
+engines.py), where each file is (`paths`, for reading it again from disk) and the on-disk
+analysis cache. `reconfigure` drops settings and engines when config or rule files change.
+
 Findings carry the file's id; paths relative to the working directory are made only by
 the reporters (reporters/paths.py).
 
@@ -28,12 +33,14 @@ import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ragfirst.config.settings import Settings
+from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine import incremental_link
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
-from ragfirst.engine.engine import Engine, FileAnalysis
+from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project
@@ -70,19 +77,59 @@ class ProjectState:
 
 class Workspace:
     """`read` gives a file's bytes when it must be analysed again (with what its imports
-    bind); `cache` (the CLI's) keeps those analyses across runs."""
+    bind): by default the disk's, at the path `paths` holds (the server reads its open
+    buffers first); `cache` (the CLI's) keeps those analyses across runs; `resolver` and
+    `engines` give each file its settings and engine (the front end's, or new ones)."""
 
     # Keep each link's state and relink only what an edit reaches (incremental_link.py):
     # the language server's model; a CLI run links once and keeps nothing.
     incremental = False
 
-    def __init__(self, read: ReadBytes, cache: AnalysisCache | None = None) -> None:
-        self.read = read
+    def __init__(
+        self,
+        read: ReadBytes | None = None,
+        cache: AnalysisCache | None = None,
+        resolver: ConfigResolver | None = None,
+        engines: EngineCache | None = None,
+    ) -> None:
+        self.read = read if read is not None else self.read_disk
         self.cache = cache
+        self.resolver = resolver if resolver is not None else ConfigResolver()
+        self.engines = engines if engines is not None else EngineCache()
+        self.paths: dict[FileKey, Path] = {}  # where each file is (as the front end named it)
         self.files: dict[FileKey, WorkspaceFile] = {}
         self.projects: dict[str, ProjectState] = {}
         self._analyses: dict[tuple[FileKey, str, str], FileAnalysis] = {}  # (key, bytes, env)
         self._rules_tags: dict[tuple, str] = {}
+
+    # -- settings and engines --------------------------------------------------------------
+
+    def settings_for(self, path: Path) -> Settings:
+        """The settings of a file (raises ConfigError for a broken config)."""
+        return self.resolver.for_path(path)
+
+    def engine_for(self, settings: Settings, validate: bool = True) -> Engine:
+        """The engine for these settings (raises RuleFileError/ConfigError; `validate`:
+        engines.py)."""
+        return self.engines.for_settings(settings, validate)
+
+    def reconfigure(self) -> None:
+        """Config or rule files changed: settings are read and engines built again."""
+        self.resolver.invalidate()
+        self.engines.clear()
+
+    def read_disk(self, key: FileKey) -> bytes | None:
+        """A file's bytes on disk (None when it is gone or unreadable), capped by its
+        settings' file size limit."""
+        path = self.paths.get(key)
+        entry = self.files.get(key)
+        if path is None:
+            return None
+        limit = entry.settings.max_file_size if entry is not None else Settings().max_file_size
+        try:
+            return read_file_bytes(path, limit)
+        except OSError:
+            return None
 
     # -- files ---------------------------------------------------------------------------
 
@@ -112,16 +159,27 @@ class Workspace:
                 if not keep(item):
                     continue
                 assert item.analysis is not None and item.engine is not None
+                self.paths[item.key] = Path(item.path)
                 self.add(item.key, item.analysis, item.settings, item.engine, one_project(item.key.root))
                 added.append(item)
         return added
 
     def update(
-        self, key: FileKey, data: bytes, settings: Settings, engine: Engine, one_project: bool = True
+        self,
+        key: FileKey,
+        data: bytes,
+        settings: Settings | None = None,
+        engine: Engine | None = None,
+        one_project: bool = True,
     ) -> tuple[FileAnalysis, bool]:
         """Analyse a file's new bytes and put its facts in the project index. Returns the
         analysis and whether the project needs relinking (the file is new, or its imports,
-        what it offers importers or its facts changed)."""
+        what it offers importers or its facts changed). Without `settings`/`engine`, the
+        workspace's resolver and engines give them (by where the file is)."""
+        if settings is None:
+            settings = self.settings_for(self.paths.get(key) or Path(key.location))
+        if engine is None:
+            engine = self.engine_for(settings)
         state = self.project(key.root, one_project)
         previous = self.files.get(key)
         imports = previous.analysis.used_imports if previous is not None else []
@@ -159,6 +217,7 @@ class Workspace:
         incremental_link.touched(state, key.id, membership=True)
 
     def remove(self, key: FileKey) -> bool:
+        self.paths.pop(key, None)
         entry = self.files.pop(key, None)
         if entry is None:
             return False

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ragfirst.checks.base import ProjectContext
-from ragfirst.config.settings import ConfigError, ConfigResolver, Settings
+from ragfirst.config.settings import ConfigError, Settings
 from ragfirst.engine import incremental_link
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project_roots import ProjectRoots
-from ragfirst.engine.runner import EngineCache, project_context
+from ragfirst.engine.runner import project_context
 from ragfirst.engine.workspace import Workspace
 from ragfirst.engine.workspace_load import PlannedFile
 from ragfirst.lsp.relink_effects import seen_by
@@ -59,14 +59,12 @@ class Session:
     """Documents, settings and the project model of one server."""
 
     def __init__(self, on_config_error: ConfigErrorHandler) -> None:
-        self.engines = EngineCache()
-        self.resolver = ConfigResolver()
         self.documents: dict[str, DocumentState] = {}
         self.disk: dict[str, tuple[int, int]] = {}  # uri of a file indexed from disk -> (mtime, size)
         self.roots = ProjectRoots()
         self.ids = FileIds()
-        self.paths: dict[FileKey, Path] = {}  # a file in the model -> where it is
         self.keys: dict[str, FileKey] = {}  # a file's absolute path -> its key
+        # The project model, with the settings resolver and the engines (as the CLI's).
         self.model = Workspace(self.current_bytes)
         self.model.incremental = True  # an edit relinks what it reaches (incremental_link.py)
         self._lock = threading.RLock()  # lints run in two worker threads
@@ -78,6 +76,11 @@ class Session:
         self.lint_ms: list[float] = []
         self.text_of: Callable[[str], str | None] = lambda uri: None  # an open buffer's text
         self._on_config_error = on_config_error
+
+    @property
+    def paths(self) -> dict[FileKey, Path]:
+        """Where each file of the model is (the workspace's map)."""
+        return self.model.paths
 
     def open(self, uri: str, language_id: str) -> DocumentState:
         state = self.documents.setdefault(uri, DocumentState())
@@ -110,7 +113,7 @@ class Session:
         """The file's settings; on a broken config, the last good one (and a message)."""
         directory = path.parent
         try:
-            settings = self.resolver.for_path(path)
+            settings = self.model.settings_for(path)
         except ConfigError as exc:
             self._on_config_error(exc.path, exc.line, exc.col, exc.message)
             return self.last_good.get(directory, Settings())
@@ -119,25 +122,24 @@ class Session:
 
     def set_severity_overrides(self, overrides: dict[str, Any]) -> None:
         """The editor's severity overrides: the resolver applies them (once per config read)."""
-        self.resolver.set_severity_overrides(overrides)
+        self.model.resolver.set_severity_overrides(overrides)
 
     def engine_for(self, settings: Settings) -> Engine:
         try:
-            return self.engines.for_settings(settings)
+            return self.model.engine_for(settings)
         except RuleFileError as exc:
             self._on_config_error(exc.path, exc.line, exc.col, exc.message)
-            return self.engines.for_settings(Settings())
+            return self.model.engine_for(Settings())
         except ConfigError as exc:  # the config's rule ids or option values (config/validation.py)
             self._on_config_error(exc.path, exc.line, exc.col, exc.message)
-            return self.engines.for_settings(settings, validate=False)
+            return self.model.engine_for(settings, validate=False)
 
     def engine_cache_entries(self) -> int:
-        return len(self.engines._by_settings)
+        return self.model.engines.entries()
 
     def reconfigure(self) -> None:
         """Config files changed: read them again, build engines again."""
-        self.resolver.invalidate()
-        self.engines = EngineCache()
+        self.model.reconfigure()
         self.generation += 1
 
     def context_for(self, settings: Settings, path: Path) -> ProjectContext:
@@ -243,8 +245,6 @@ class Session:
 
         added = self.model.load(planned, 1, None, one_project.__getitem__, self._lock, closed)
         with self._lock:
-            for item in added:
-                self.paths[item.key] = Path(item.path)
             self.model.relink()
         self.generation += 1
         return [Path(item.path) for item in added]
