@@ -261,8 +261,8 @@ MODELS = {
 
 def test_an_importer_that_stops_asking_a_linked_module_links_it_as_a_full_link_does():
     """models.py is parsed and linked only because routes.py asks it for DEFAULT; once
-    routes.py no longer imports it, a full link leaves it unlinked, and so must an
-    incremental one (it links fully: models.py's link depends on who asks)."""
+    routes.py no longer imports it (or is deleted), a full link leaves it unlinked, and so
+    must an incremental one (it links fully: models.py's link depends on who asks)."""
     pair = Pair(MODELS)
     assert "RF406" in pair.rule_ids("app/routes.py")
     pair.edit(
@@ -273,6 +273,8 @@ def test_an_importer_that_stops_asking_a_linked_module_links_it_as_a_full_link_d
     pair.edit("app/routes.py", MODELS["app/routes.py"])
     pair.assert_same()
     assert "RF406" in pair.rule_ids("app/routes.py")
+    pair.edit("app/routes.py", None)  # deleted: models.py is asked by no file either
+    pair.assert_same()
 
 
 def test_typing_an_import_of_a_plain_constants_module_links_incrementally():
@@ -297,3 +299,27 @@ def test_a_cli_workspace_keeps_no_link_state():
     pair = Pair(MODELS)
     assert all(state.link is None for state in pair.full.projects.values())
     assert all(state.link is not None for state in pair.incremental.projects.values())
+
+
+def test_a_new_module_nothing_imports_and_its_removal_link_incrementally():
+    """A file that no import finds (no cached resolution names it) comes and goes without
+    a full link; one that an import was waiting for (`from app.extra import X` before
+    app/extra.py existed) links fully."""
+    pair = Pair(MODELS)
+    full = incremental_link.COUNTERS.full
+    new = "from app.settings import CHAT_MODEL\nfrom openai import OpenAI\n\nOpenAI().chat.completions.create(model=CHAT_MODEL, messages=[])\n"
+    pair.edit("app/new.py", new)
+    pair.assert_same()
+    assert "RF406" in pair.rule_ids("app/new.py")
+    pair.edit("app/new.py", None)
+    pair.assert_same()
+    assert incremental_link.COUNTERS.full == full + 2  # the reference workspace's only
+    waiting = "from app.extra import MODEL\nfrom openai import OpenAI\n\nOpenAI().chat.completions.create(model=MODEL, messages=[])\n"
+    pair.edit("app/plain.py", waiting)
+    pair.assert_same()
+    assert "RF406" not in pair.rule_ids("app/plain.py")
+    full = incremental_link.COUNTERS.full
+    pair.edit("app/extra.py", 'MODEL = "gpt-4"\n')  # plain.py's import now finds it
+    pair.assert_same()
+    assert "RF406" in pair.rule_ids("app/plain.py")
+    assert incremental_link.COUNTERS.full == full + 2  # both workspaces

@@ -40,6 +40,7 @@ from ragfirst.analyzers.python_exports import Descriptor
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.js_link import _is_script, analyse_imported_modules
+from ragfirst.engine.link_membership import membership_changed
 from ragfirst.engine.local_modules import ModuleSuffixes, resolve_module
 from ragfirst.engine.project_model import components
 from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze
@@ -212,6 +213,10 @@ class LinkState:
     order: dict[str, int]  # the files' order in the project (a full link's order)
     importers: dict[str, set[str]] = field(default_factory=dict)  # reverse of linker.reads
     touched: set[str] = field(default_factory=set)  # files updated since (`touched`)
+    came: set[str] = field(default_factory=set)  # files added since
+    went: set[str] = field(default_factory=set)  # files removed since
+    serial: int = 0  # the next added file's place in `order`
+    js_dirty: bool = False  # a JS/TS module went: the JS/TS part is linked again
 
 
 class _Members:
@@ -266,18 +271,29 @@ def remember(
     for importer, targets in linker.reads.items():
         for target in targets:
             link.importers.setdefault(target, set()).add(importer)
+    link.serial = len(order)
     state.link = link
 
 
-def touched(state: ProjectState, file_id: str, membership: bool = False) -> None:
-    """A file of the project changed (`Workspace.update`), or came or went (`membership`:
-    the next link is a full one, since imports may resolve to other files)."""
+def touched(state: ProjectState, file_id: str, membership: str = "") -> None:
+    """A file of the project changed (`Workspace.update`), or came (`membership` "add")
+    or went ("remove"): link_membership.py decides at the next link whether that can be
+    linked incrementally (no import resolves differently) or needs a full link."""
     link: LinkState | None = state.link
-    if link is not None:
-        if membership:
-            state.link = None
+    if link is None:
+        return
+    if membership == "remove":
+        if file_id in link.came:
+            state.link = None  # came and went between two links: a full link
+        elif file_id in link.finals:
+            link.went.add(file_id)
+    elif membership == "add" and file_id not in link.finals:
+        if file_id in link.went:
+            state.link = None  # went and came back (last in the project's order): a full link
         else:
-            link.touched.add(file_id)
+            link.came.add(file_id)
+    else:
+        link.touched.add(file_id)
 
 
 def relink(workspace: Workspace, state: ProjectState) -> bool:
@@ -288,13 +304,19 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
         return False
     finals = link.finals
     members = _Members(workspace.files, state.root)
+    membership = bool(link.came or link.went)
+    if membership and not membership_changed(state, link, members):
+        state.link = None
+        return False
     dirty = sorted(
         (file_id for file_id in link.touched if members[file_id].analysis is not finals[file_id]),
         key=link.order.__getitem__,
     )
     link.touched.clear()
-    if not dirty:
+    if not dirty and not membership:
         return True
+    if not link.order:
+        return False  # no file left
     engine = members[next(iter(link.order))].engine  # the engine a full link takes
     if engine.sdk_roots() != link.libraries:
         return False
@@ -305,7 +327,8 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
     def reanalyze(file_id: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
         return workspace.reanalyze(members[file_id], environment, force)
 
-    scripts_changed = any(_reads_scripts(file_id, link.inputs[file_id]) for file_id in dirty)
+    scripts_changed = link.js_dirty or any(_reads_scripts(file_id, link.inputs[file_id]) for file_id in dirty)
+    link.js_dirty = False
     state.link = None  # spent until the commit below (a failed link leaves it half updated)
     for file_id in dirty:
         entry = members[file_id]

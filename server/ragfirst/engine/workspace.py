@@ -192,7 +192,7 @@ class Workspace:
                 analysis = self._analyse(engine, settings, key, data, environment)
         digest = environment_digest(environment) if environment else ""
         self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest)
-        incremental_link.touched(state, key.id, previous is None)
+        incremental_link.touched(state, key.id, "add" if previous is None else "")
         facts_changed = state.index.set_file(key.id, analysis.fact_sites, analysis.exports)
         relink = (
             previous is None
@@ -214,7 +214,7 @@ class Workspace:
         links it."""
         state = self.project(key.root, one_project)
         self.files[key] = WorkspaceFile(key, settings, engine, analysis)
-        incremental_link.touched(state, key.id, membership=True)
+        incremental_link.touched(state, key.id, "add")
 
     def remove(self, key: FileKey) -> bool:
         self.paths.pop(key, None)
@@ -224,7 +224,7 @@ class Workspace:
         state = self.projects.get(key.root)
         if state is not None:
             state.index.remove_file(key.id)
-            incremental_link.touched(state, key.id, membership=True)
+            incremental_link.touched(state, key.id, "remove")
         return True
 
     @staticmethod
