@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ragfirst.engine.workspace import ProjectState
 
 _INIT = ("__init__.py", "__init__.pyi")
+MAX_CHANGES = 32  # files come or gone between two links, above which a full link is cheaper
 
 
 def membership_changed(state: ProjectState, link: LinkState, members: _Members) -> bool:
@@ -36,6 +37,8 @@ def membership_changed(state: ProjectState, link: LinkState, members: _Members) 
     index = linker.index
     came, went = sorted(link.came), sorted(link.went)
     link.came, link.went = set(), set()
+    if len(came) + len(went) > MAX_CHANGES:
+        return False  # a checkout, a folder indexed: each check scans the cached resolutions
     if any(posixpath.basename(file_id) in _INIT for file_id in (*came, *went)):
         return False
     if went and not _remove(state, link, went):
