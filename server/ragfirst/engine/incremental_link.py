@@ -6,29 +6,31 @@ and the language server relinked after every edit that changed what a module off
 importers (a constant's value). This module keeps what the last link computed and, for the
 files changed since, links again only what those changes can reach:
 
-- the changed files themselves, and every file that read a summary from one of them,
-  transitively (the importers, through re-exports and through modules whose own summary
-  depends on an affected one): the *affected* set. Every other file keeps its final
-  analysis, environment and summary, and the Python linker starts from its caches for
-  them (`seed`), so an affected file reads exactly the summaries a full link gives it;
-- JS/TS modules (js_link.py and the import edges) again only when a changed file is a
-  JS/TS module (their cost is that of the project's scripts, not of all its files);
-- the project index is updated file by file (`ProjectIndex.set_file`) for the files whose
-  final analysis changed, instead of being rebuilt.
+- the changed files themselves (`Workspace.update` notes them: `touched`), and every file
+  that read a summary from one of them, transitively (the importers, through re-exports
+  and through modules whose own summary depends on an affected one): the *affected* set.
+  Every other file keeps its final analysis, environment and summary; the last link's
+  Python linker is kept and runs again for the affected files only, over its caches of
+  the others, so an affected file reads exactly the summaries a full link gives it;
+- JS/TS modules (js_link.py and the import edges) again only when a changed file is read
+  by that part of the link (its cost is that of the project's scripts, not of all files);
+- the project index is updated file by file (`ProjectIndex.set_file`) for the relinked
+  files, instead of being rebuilt; files that came or went: link_membership.py.
 
 Linking is driven both ways: summaries flow from a module to its importers, and an
 importer's *demands* (it wants a module's constants, or one name of a skipped module) flow
 to the module it imports. The affected set covers the first; the second is checked: when
-an affected file now asks another file for something it did not ask before (a new import,
-a file that starts reading constants), or the seeded caches of an unaffected file had to
-change, the incremental result might differ from a full link's and the caller links the
-whole project instead. So does a file that came or went (import resolution changes), a
-changed set of SDK packages (the rules changed), or an affected set above half the project.
-A full link's result is the reference: tests/test_incremental_link.py compares the two
-after every edit of a sequence.
+an affected file now asks another file for something it did not ask before or no longer
+asks (a new import, a file that starts reading constants) and that file's link depends on
+who asks (`RecordingLinker.pure`), or the cached link of an unaffected file was written
+(the caches note it: `_Journal`), the incremental result might differ from a full link's
+and the project is linked fully instead. So does a changed set of SDK packages (the rules
+changed) or an affected set above half the project. A full link's result is the
+reference: tests/test_incremental_link.py compares the two after every edit of a
+sequence. Only the server keeps link state (`Workspace.incremental`): the CLI links once.
 
-The linker's caches are copied by name (`_SEEDED`): a new per-file cache in PythonLinker
-must be listed there (a test fails when PythonLinker gains an attribute).
+The linker's caches are named in `_SEEDED`: a new per-file cache in PythonLinker must be
+listed there (a test fails when PythonLinker gains an attribute).
 """
 
 from __future__ import annotations
