@@ -93,6 +93,8 @@ def main() -> None:
         "load": os.getloadavg()[0],
     }
     print(json.dumps(result, indent=2))
+    verdict = "holds" if result["ratio"] <= 2 else "NOT met"
+    print(f"goal: prefilter within 2x of the floor ({args.language}): {result['ratio']}x: {verdict}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
 

@@ -97,6 +97,13 @@ def main() -> None:
                 row["semgrep/ragfirst wall"] = round(sg["wall_s"] / row["wall_s"], 2)
     result = {"tree": str(args.tree), "machine": machine_info(), "runs": rows, "median": summary}
     print(json.dumps(result["median"], indent=2))
+    selected = summary.get("ragfirst --select RF101", {})
+    if "semgrep/ragfirst cpu" in selected:  # issue 26's goal: >= 3x semgrep, equivalent rule
+        ratio, wall = selected["semgrep/ragfirst cpu"], selected["semgrep/ragfirst wall"]
+        verdict = "holds" if ratio >= 3 else "NOT met"
+        print(
+            f"goal: ragfirst --select RF101 >= 3x faster than semgrep (CPU): {ratio}x, wall {wall}x: {verdict}"
+        )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     os.sys.stdout.flush()

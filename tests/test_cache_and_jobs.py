@@ -239,3 +239,35 @@ def test_old_entries_are_pruned_at_most_once_a_day(tmp_path, monkeypatch):
     cache = AnalysisCache(tmp_path, namespace="n")
     assert set(cache.get_many(["old", "new"])) == {"new"}
     cache.close()
+
+
+def test_a_settled_file_is_read_again_where_analysed_and_a_moved_one_is_not_cached(tmp_path):
+    """Filling the cache keeps no settled file's bytes until analysis (workspace_load.py):
+    it is read again, and cached only if its stat signature did not move meanwhile."""
+    import os
+    import time
+
+    from ragfirst.engine.cache import stat_signature
+    from ragfirst.engine.workspace_load import FileIdsForCache, _Rereads
+
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text("A = 1\n")
+    new.write_text("B = 1\n")
+    an_hour_ago = time.time_ns() - 3600 * 1_000_000_000
+    os.utime(old, ns=(an_hour_ago, an_hour_ago))
+    ids = FileIdsForCache(
+        signatures={0: stat_signature(old), 1: stat_signature(new)}, checked_ns=time.time_ns()
+    )
+    ids.signatures[0] = (*ids.signatures[0][:2], an_hour_ago, *ids.signatures[0][3:])  # ctime, as if settled
+    rereads = _Rereads(ids)
+    assert rereads.path_or_bytes(0, old, b"A = 1\n") == os.fspath(old)  # settled: read again
+    assert rereads.path_or_bytes(1, new, b"B = 1\n") == b"B = 1\n"  # just written: kept
+
+    class Planned:
+        analysis = object()
+
+    assert rereads.changed([Planned(), Planned()]) == {0}  # its real ctime is not the one recorded
+    rereads.signatures[0] = stat_signature(old)
+    assert rereads.changed([Planned(), Planned()]) == set()
+    old.write_text("A = 22\n")
+    assert rereads.changed([Planned(), Planned()]) == {0}

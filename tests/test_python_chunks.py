@@ -4,12 +4,20 @@ text, or the same syntax error, and only changed top-level statements parsed aga
 from __future__ import annotations
 
 import ast
+import random
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from ragfirst.analyzers.python_chunks import ChunkedParser, reusing_unchanged_statements, top_level_chunks
+from ragfirst.analyzers.python_chunks import (
+    _TRIPLE,
+    ChunkedParser,
+    _chunks_by_line,
+    reusing_unchanged_statements,
+    top_level_chunks,
+    triple_quotes,
+)
 from ragfirst.engine.engine import Engine
 from ragfirst.rules.loader import load_ruleset
 
@@ -136,3 +144,77 @@ def test_the_engine_gives_the_same_analysis_through_the_chunked_parser():
         ]
         assert chunked.fact_sites == plain.fact_sites
     assert parser.parsed > 0
+
+
+def _split_texts() -> list[str]:
+    texts = [text for text in EDGE_CASES.values() if "\r" not in text]
+    texts += [
+        path.read_text(encoding="utf-8") for path in sorted((REPO / "server" / "ragfirst").rglob("*.py"))
+    ]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((REPO / "samples").rglob("*.py"))]
+    texts += [text.rstrip("\n") for text in texts] + [text[len(text) // 3 :] for text in texts]
+    lines = ["def f():", "    x = 1", "@dec", "else:", "elif x:", "except E:", "finally:", "elsewhere = 1"]
+    lines += [
+        '"""',
+        "'''",
+        "# c",
+        ")",
+        "]",
+        "}",
+        "",
+        "\f",
+        "\vx",
+        "class A:",
+        "\t z",
+        "e",
+        "@",
+        " @d",
+        "x = '''a",
+    ]
+    pick = random.Random(24)
+    for _ in range(3000):
+        chosen = [pick.choice(lines) for _ in range(pick.randint(0, 12))]
+        texts.append("\n".join(chosen) + pick.choice(["", "\n", "\n\n"]))
+    return texts
+
+
+def test_the_fast_split_is_the_line_by_line_split():
+    """top_level_chunks looks only at lines that can start a statement (one regex pass);
+    it must split every text exactly as the line-by-line loop does."""
+    for text in _split_texts():
+        assert top_level_chunks(text) == _chunks_by_line(text), text[:200]
+
+
+def test_node_memos_give_the_same_analysis_edit_after_edit():
+    """Through the chunked parser a node's span and callee text are kept on the re-used
+    node; edit after edit (lines moving, the file turning ASCII and back), the analysis
+    is the one a plain parse gives."""
+    engine = Engine(load_ruleset())
+    parser = ChunkedParser()
+    document = (
+        DOCUMENT + '\n\ndef label():\n    return client.chat.completions.create(model="gpt-4o", x="é")\n'
+    )
+    edits = [
+        document,
+        document.replace('x="é"', 'x="e"'),  # the file is ASCII now; other statements re-used
+        "import os\n" + document,  # every statement moves down a line: new trees
+        "import os\n" + document.replace("gpt-4o-mini", "gpt-4.1-mini"),
+        document,
+    ]
+    for text in edits:
+        plain = engine.analyze("app.py", text.encode())
+        with reusing_unchanged_statements(parser):
+            chunked = engine.analyze("app.py", text.encode())
+        assert repr(chunked) == repr(plain)
+    assert parser.parsed < sum(len(top_level_chunks(text)) for text in edits)  # trees were re-used
+
+
+def test_triple_quotes_are_found_as_the_regex_finds_them():
+    pick = random.Random(26)
+    texts = [text for text in EDGE_CASES.values()] + ['""""""', "''''", '"""\'\'\'"""', "'''\"\"\"'''x"]
+    for _ in range(20000):
+        texts.append(
+            "".join(pick.choice(['"', "'", "a", "\n", '"""', "'''"]) for _ in range(pick.randint(0, 20)))
+        )
+    for text in texts:
+        assert list(triple_quotes(text)) == [(m.start(), m.group()) for m in _TRIPLE.finditer(text)], text

@@ -16,24 +16,23 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import re
 import sys
-import tokenize
 from typing import Any
 
 from ragfirst.analyzers.facts import (
     UNKNOWN,
     ArgFact,
     CallFact,
-    CommentFact,
     FileFacts,
     ImportFact,
     StringFact,
     SyntaxErrorFact,
 )
+from ragfirst.analyzers.python_chunks import current_parser
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
+from ragfirst.analyzers.python_syntax import collect_comments, dotted_text
 from ragfirst.analyzers.python_values import (
     ClassVal,
     ExternalFunc,
@@ -93,6 +92,7 @@ class PythonAnalyzer:
         self.module_scope = self._new_scope(None, "<module>")
         self._pending: list[tuple[FuncVal, Value]] = []
         self._results: dict[int, Value] = {}  # id(ast.Call) -> its value, while the tree lives
+        self._keep_spans = current_parser() is not None  # trees shared between edits
 
     def _new_scope(self, parent: Scope | None, qualname: str) -> Scope:
         scope = Scope(parent, qualname)
@@ -136,6 +136,25 @@ class PythonAnalyzer:
     # -- positions ---------------------------------------------------------------------
 
     def span(self, node: ast.AST) -> Span:
+        if self._keep_spans:
+            # The language server re-uses the trees of unchanged statements (python_chunks):
+            # a node's span depends on that statement's text only, so it is kept on the node.
+            found = getattr(node, "_ragfirst_span", None)
+            if found is None:
+                found = node._ragfirst_span = self._span(node)  # type: ignore[attr-defined]
+            return found  # type: ignore[no-any-return]
+        return self._span(node)
+
+    def _tail(self, func: ast.expr) -> str:
+        """A callee's dotted text (kept on the node like its span)."""
+        if not self._keep_spans:
+            return dotted_text(func)
+        found = getattr(func, "_ragfirst_tail", None)
+        if found is None:
+            found = func._ragfirst_tail = dotted_text(func)  # type: ignore[attr-defined]
+        return found  # type: ignore[no-any-return]
+
+    def _span(self, node: ast.AST) -> Span:
         start_line = node.lineno  # type: ignore[attr-defined]
         end_line = node.end_lineno or start_line  # type: ignore[attr-defined]
         if self.source.is_ascii:  # most files: no conversion per line
@@ -458,20 +477,23 @@ class PythonAnalyzer:
     # -- expressions -------------------------------------------------------------------
 
     def eval(self, node: ast.expr | None, scope: Scope) -> Value:
+        # The four kinds that are most of any file first, by exact type (ast.parse makes
+        # no subclasses; anything else takes the isinstance chain below).
+        kind = type(node)
+        if kind is ast.Name:
+            return self._name(node, scope)  # type: ignore[arg-type]
+        if kind is ast.Constant:
+            return Lit(node.value)  # type: ignore[union-attr]
+        if kind is ast.Attribute:
+            return self._attribute(self.eval(node.value, scope), node.attr)  # type: ignore[union-attr]
+        if kind is ast.Call:
+            return self._call(node, scope)  # type: ignore[arg-type]
         if node is None:
             return None
         if isinstance(node, ast.Call):
             return self._call(node, scope)
         if isinstance(node, ast.Name):
-            found, value = scope.lookup(node.id)
-            if found:
-                key = self._import_keys.get(node.id)
-                if key is not None:
-                    self._used.add(key)
-                return value
-            if node.id in _BUILTIN_NAMES:
-                return Sym(f"builtins.{node.id}")
-            return None
+            return self._name(node, scope)
         if isinstance(node, ast.Attribute):
             return self._attribute(self.eval(node.value, scope), node.attr)
         if isinstance(node, ast.Constant):
@@ -551,6 +573,20 @@ class PythonAnalyzer:
                 self.eval(child, scope)
         return None
 
+    def _name(self, node: ast.Name, scope: Scope) -> Value:
+        name = node.id
+        while scope is not None:  # Scope.lookup, inlined: names are a third of all nodes
+            names = scope.names
+            if name in names:
+                key = self._import_keys.get(name)
+                if key is not None:
+                    self._used.add(key)
+                return names[name]
+            scope = scope.parent  # type: ignore[assignment]
+        if name in _BUILTIN_NAMES:
+            return Sym(f"builtins.{name}")
+        return None
+
     def _binop(self, node: ast.BinOp, scope: Scope) -> Value:
         left = self.eval(node.left, scope)
         right = self.eval(node.right, scope)
@@ -600,10 +636,12 @@ class PythonAnalyzer:
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         callee = self.eval(node.func, scope)
         args = [self._arg(arg, scope) for arg in node.args if not isinstance(arg, ast.Starred)]
-        star_args = any(isinstance(arg, ast.Starred) for arg in node.args)
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                self.eval(arg.value, scope)
+        star_args = False
+        if len(args) != len(node.args):  # evaluated after the others, as before
+            star_args = True
+            for arg in node.args:
+                if isinstance(arg, ast.Starred):
+                    self.eval(arg.value, scope)
         kwargs: dict[str, ArgFact] = {}
         star_kwargs = False
         for keyword in node.keywords:
@@ -627,7 +665,7 @@ class PythonAnalyzer:
                 CallFact(
                     index=index,
                     qualname=qualname,
-                    tail=_dotted_text(node.func),
+                    tail=self._tail(node.func),
                     span=self.span(node.func),
                     full_span=self.span(node),
                     args=args,
@@ -723,37 +761,6 @@ def _callee_qualname(value: Value) -> str | None:
         return value.external_base()
     # The file's own functions and methods (incl. overrides in SDK subclasses) are user code.
     return None
-
-
-def _dotted_text(node: ast.expr) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    elif isinstance(node, ast.Call):
-        parts.append(_dotted_text(node.func) + "()")
-    else:
-        parts.append("?")
-    return ".".join(reversed(parts))
-
-
-def collect_comments(source: SourceText) -> list[CommentFact]:
-    """Real comments only (a `#` inside a string is not one), via the tokenizer."""
-    comments: list[CommentFact] = []
-    try:
-        # The tokenizer's readline splits on "\n" only: feed it the same lines as SourceText
-        # (CRLF and lone CR too), so comment positions match every other position.
-        tokens = tokenize.generate_tokens(io.StringIO("\n".join(source.lines)).readline)
-        for token in tokens:
-            if token.type == tokenize.COMMENT:
-                line, col = token.start
-                before = source.line(line)[:col]
-                comments.append(CommentFact(line, col, token.string[1:].strip(), not before.strip()))
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return comments
 
 
 def analyze_python(

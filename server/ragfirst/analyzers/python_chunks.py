@@ -34,25 +34,84 @@ MAX_CHUNKS = 20_000
 _TRIPLE = re.compile("\"\"\"|'''")
 
 
+def triple_quotes(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, delimiter) of each triple quote, as `_TRIPLE.finditer` finds them (leftmost,
+    not overlapping), by `str.find`: several times faster on a long file."""
+    double, single = text.find('"""'), text.find("'''")
+    while double >= 0 or single >= 0:
+        if single < 0 or 0 <= double < single:
+            at, quote = double, '"""'
+        else:
+            at, quote = single, "'''"
+        yield at, quote
+        after = at + 3
+        if 0 <= double < after:
+            double = text.find('"""', after)
+        if 0 <= single < after:
+            single = text.find("'''", after)
+
+
 def _triple_quoted(text: str) -> list[tuple[int, int]]:
     """Offsets (start, end) of triple-quoted strings, found by pairing delimiters: a
     delimiter inside a comment or another string can pair them wrongly, which only costs
     a split that does not parse (and so a whole-text parse)."""
     spans = []
     opened: tuple[int, str] | None = None
-    for found in _TRIPLE.finditer(text):
+    for at, quote in triple_quotes(text):
         if opened is None:
-            opened = (found.start(), found.group())
-        elif found.group() == opened[1]:
-            spans.append((opened[0], found.end()))
+            opened = (at, quote)
+        elif quote == opened[1]:
+            spans.append((opened[0], at + 3))
             opened = None
     if opened is not None:
         spans.append((opened[0], len(text)))
     return spans
 
 
+# A line that may start a statement, or be a decorator: its first character is none of
+# _NOT_A_START (in a text without "\r", where every line ends at "\n").
+_CANDIDATE = re.compile(r"^[^ \t\n\f#)\]}]", re.MULTILINE)
+
+
 def top_level_chunks(text: str) -> list[tuple[int, str]]:
-    """(first line, text) of each run of lines from one top-level statement to the next."""
+    """(first line, text) of each run of lines from one top-level statement to the next.
+
+    Only the lines that can start a statement or carry a decorator decide anything; they
+    are found by one regex pass instead of a loop over every line (the server splits the
+    document on every edit). A text with "\r" line breaks takes the line-by-line way."""
+    if "\r" in text:
+        return _chunks_by_line(text)
+    chunks: list[tuple[int, str]] = []
+    start, start_at = 1, 0
+    number, counted_to = 1, 0  # the line number at offset `counted_to`
+    decorated = False
+    strings = _triple_quoted(text)
+    next_string = 0
+    for found in _CANDIDATE.finditer(text):
+        at = found.start()
+        while next_string < len(strings) and strings[next_string][1] <= at:
+            next_string += 1
+        if next_string < len(strings) and strings[next_string][0] < at:
+            continue  # inside a triple-quoted string: neither a start nor a decorator
+        first = text[at]
+        starts = not decorated
+        if starts and text.startswith(_CONTINUATIONS, at):
+            end = text.find("\n", at)
+            word = text[at : end if end >= 0 else len(text)].split(None, 1)[0].rstrip(":")
+            starts = word not in _CONTINUATIONS
+        decorated = first == "@"
+        if starts and at > 0:
+            number += text.count("\n", counted_to, at)
+            counted_to = at
+            chunks.append((start, text[start_at:at]))
+            start, start_at = number, at
+    if text:
+        chunks.append((start, text[start_at:]))
+    return chunks
+
+
+def _chunks_by_line(text: str) -> list[tuple[int, str]]:
+    """top_level_chunks, one line at a time (any line breaks)."""
     chunks: list[tuple[int, str]] = []
     start = 1
     current: list[str] = []

@@ -48,8 +48,13 @@ def register(spec: LanguageSpec) -> None:
     LANGUAGES.append(spec)
     _FILENAME_PATTERNS.clear()
     _SUFFIX_TABLE.clear()
+    _BY_NAME.clear()
 
 
+_BY_NAME: dict[str, LanguageSpec | None] = {}
+"""The spec of each file name seen (a file's name decides, but for requirements files):
+a run asks about each file three times (discovery, analysis, the link)."""
+_BY_NAME_MAX = 1 << 16
 _FILENAME_PATTERNS: list[re.Pattern[str]] = []
 _SUFFIX_TABLE: list[dict[str, LanguageSpec] | None] = []
 """The spec of each suffix, when every suffix is one `.xyz` (then a name's last suffix
@@ -84,6 +89,18 @@ def _any_filename_pattern() -> re.Pattern[str]:
 
 def language_spec(path: str) -> LanguageSpec | None:
     name = path.rsplit("/", 1)[-1]
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    spec = _language_spec(path, name)
+    # A `.txt`/`.in` file is a requirements file by its path (requirements/train.txt): not kept.
+    if not name.lower().endswith((".txt", ".in")):
+        if len(_BY_NAME) >= _BY_NAME_MAX:
+            _BY_NAME.clear()
+        _BY_NAME[name] = spec
+    return spec
+
+
+def _language_spec(path: str, name: str) -> LanguageSpec | None:
     if is_requirements_file(path):  # also requirements/train.txt and dev-requirements.txt
         return next((spec for spec in LANGUAGES if spec.name == "requirements"), None)
     # Exact file names (package.json, requirements.txt) win over suffixes (.json, .txt).

@@ -8,7 +8,6 @@ rule-file, baseline, git or output-file error.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,16 +15,17 @@ from pathlib import Path
 
 from ragfirst import __version__
 from ragfirst.analyzers.registry import language_of
-from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
-from ragfirst.cli.fix_run import (
-    FixSummary,
-    attach_for_display,
+from ragfirst.atomic_write import LinkRefused, write_atomic
+from ragfirst.cli.check_render import (
+    emit,
+    findings_exit,
     needs_display_fixes,
-    report_fixes,
-    run_fixes,
-    text_fix_marks,
+    note_table_age,
+    table_age_notice,
     wants_fixes,
 )
+from ragfirst.cli.check_render import error as _error
+from ragfirst.cli.fix_run import FixSummary, attach_for_display, report_fixes, run_fixes
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ragfirst.config.settings import ConfigResolver, Settings
@@ -34,8 +34,9 @@ from ragfirst.engine.cache import AnalysisCache, default_cache_dir
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.engines import EngineCache
-from ragfirst.engine.runner import display_path, lint_paths
-from ragfirst.model import Severity
+from ragfirst.engine.run_manifest import RunManifest
+from ragfirst.engine.runner import LintResult, display_path, lint_paths
+from ragfirst.engine.walk_record import WalkRecord, recording
 from ragfirst.reporters.links import CI_FORMATS, keep_web_links
 from ragfirst.reporters.report import Report, RuleInfo
 from ragfirst.reporters.terminal_text import escape_controls
@@ -53,11 +54,6 @@ class _RecordingEngines(EngineCache):
         if all(seen is not engine for seen, _ in self.used):
             self.used.append((engine, settings))
         return engine
-
-
-def _error(message: str) -> int:
-    sys.stderr.write(f"ragfirst: error: {escape_controls(message)}\n")  # it may quote a file name
-    return EXIT_ERROR
 
 
 def _rule_infos(engines: _RecordingEngines, project_settings: Settings) -> list[RuleInfo]:
@@ -80,52 +76,6 @@ def _rule_infos(engines: _RecordingEngines, project_settings: Settings) -> list[
                 tags=rule.tags,
             )
     return list(infos.values())
-
-
-def _render(args: argparse.Namespace, report: Report, colour: bool) -> str:
-    # Each reporter is imported when its format is asked for (XML alone costs a run 10 ms).
-    if args.format == "json" and args.statistics:
-        from ragfirst.cli.check_options import render_statistics_json
-
-        return render_statistics_json(report.findings)
-    if args.format == "json":
-        from ragfirst.reporters.json_report import render_json
-
-        return render_json(report.findings, report.files_checked)
-    if args.format == "sarif":
-        from ragfirst.reporters.sarif import render_sarif
-
-        return render_sarif(report)
-    if args.format == "github":
-        from ragfirst.reporters.github import render_github
-
-        return render_github(report)
-    if args.format == "junit":
-        from ragfirst.reporters.junit import render_junit
-
-        return render_junit(report)
-    if args.format == "gitlab":
-        from ragfirst.reporters.gitlab import render_gitlab
-
-        return render_gitlab(report)
-    from ragfirst.reporters.text import write_statistics, write_text
-
-    out = io.StringIO()
-    if args.statistics:
-        write_statistics(report.findings, out)
-    else:
-        write_text(
-            report.findings,
-            out,
-            report.files_checked,
-            colour=colour,
-            quiet=args.quiet,
-            show_suppressed=args.show_suppressed,
-            baselined=report.baselined,
-            skipped=report.skipped,
-            **text_fix_marks(args),  # `[*]` and the fixable line (issue 20)
-        )
-    return out.getvalue()
 
 
 def _discover(paths: list[Path], resolver: ConfigResolver) -> list[Path]:
@@ -161,16 +111,6 @@ def _checked_files(
     return sorted({display_path(p) for p in (files if files is not None else _discover(paths, resolver))})
 
 
-def _note_table_age() -> None:
-    """One stderr line when the data tables are old (issue 21): never a finding or a failure."""
-    from ragfirst.clock import today
-    from ragfirst.data.table_age import staleness_notice
-
-    notice = staleness_notice(today())
-    if notice:
-        sys.stderr.write(notice + "\n")
-
-
 def _add_suppressions(reason: str, findings: list) -> int:
     """`--add-suppressions REASON` (issue 20): write the comments, say how many; exit 0."""
     from ragfirst.cli.fix_run import run_add_suppressions
@@ -204,7 +144,8 @@ def _introspect(
     return EXIT_CLEAN
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace, manifest: RunManifest | None = None) -> int:
+    """`manifest`: the one warm_check.py looked up and missed; this run records it."""
     paths: list[Path] = args.paths or [Path(".")]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -249,17 +190,25 @@ def run_check(args: argparse.Namespace) -> int:
 
     engines = _RecordingEngines()
     engines.narrow = True  # analyse for the enabled rules only (engine/selection.py)
+    if files is not None:
+        manifest = None  # --diff: a run of its own files each time
     cache = (
-        None if args.no_cache else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
+        None
+        if args.no_cache
+        else manifest.cache
+        if manifest is not None
+        else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
     )
     fixes = None
     from ragfirst.cli.progress import progress_on_terminal
 
     try:
-        with progress_on_terminal(enabled=not args.no_progress):  # stderr, a terminal, long runs
+        with progress_on_terminal(enabled=not args.no_progress), recording() as walk:
             result = lint_paths(
                 files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
             )
+        if manifest is not None:
+            _record_manifest(args, manifest, result, walk, paths)
         if wants_fixes(args) and not args.write_baseline:
             # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
             preview = bool(args.fix_diff)
@@ -294,7 +243,7 @@ def run_check(args: argparse.Namespace) -> int:
     findings, baselined = baseline.filter(result.findings) if baseline is not None else (result.findings, 0)
     if args.add_suppressions is not None:
         return _add_suppressions(args.add_suppressions, findings)
-    if needs_display_fixes(args):
+    if needs_display_fixes(args) and manifest is None:  # else attached for the manifest
         attach_for_display(findings, fixes)
     report = Report(
         findings=findings,
@@ -309,35 +258,38 @@ def run_check(args: argparse.Namespace) -> int:
         report.rules = _rule_infos(engines, adjust(resolver.for_path(Path.cwd())))
     if args.format in CI_FORMATS:
         keep_web_links(report)  # no file:// link into the runner's site-packages leaves it
-    if args.fix_only or args.fix_diff:
-        pass  # only the fixes are reported (ruff's --fix-only)
-    elif args.output_file is not None:
-        try:
-            make_parents(args.output_file)
-            write_atomic(args.output_file, _render(args, report, colour=False))
-        except LinkRefused as exc:
-            return _error(f"cannot write {exc}")
-        except OSError as exc:
-            return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
-    else:
-        from ragfirst.cli.color import use_colour
-
-        sys.stdout.write(_render(args, report, colour=use_colour(args.color, sys.stdout)))
-    if args.summary_file is not None:
-        from ragfirst.reporters.markdown_summary import append_summary
-
-        try:
-            append_summary(str(args.summary_file), report)
-        except OSError as exc:
-            return _error(f"cannot write {args.summary_file}: {exc.strerror or exc}")
-    _note_table_age()
+    failed = emit(args, report)
+    if failed is not None:
+        return failed
+    note_table_age()
     report_fixes(args, fixes or FixSummary(), findings)
     if fixes is not None and (args.fix_only or args.fix_diff):
         fixed = bool(fixes.applied)
         return EXIT_FINDINGS if fixed and (args.fix_diff or args.exit_non_zero_on_fix) else EXIT_CLEAN
     if fixes is not None and fixes.applied and args.exit_non_zero_on_fix:
         return EXIT_FINDINGS
-    threshold = Severity.parse(args.severity_threshold)
-    if not args.exit_zero and any(f.severity >= threshold for f in report.active):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return findings_exit(args, report)
+
+
+def _record_manifest(
+    args: argparse.Namespace, manifest: RunManifest, result: LintResult, walk: WalkRecord, paths: list[Path]
+) -> None:
+    """Attach the fixes the report shows to every finding, then record the run's manifest
+    (engine/run_manifest.py), which answers the next identical run while nothing changed."""
+    if needs_display_fixes(args):
+        attach_for_display(result.findings, cache=manifest.cache)
+    if result.inputs is None:
+        return  # a discovery error, or a file without a stat signature: no snapshot either
+    extra = [str(args.config)] if args.config is not None else []
+    extra += sorted({str(path) for settings in result.settings for path in settings.extra_rules})
+    manifest.store(
+        result.inputs,
+        walk,
+        [str(path) for path in paths],
+        extra,
+        result.findings,
+        result.files_checked,
+        result.files_parsed,
+        result.skipped.summary(),
+        table_age_notice(),
+    )

@@ -17,18 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ragfirst.cli.check_render import wants_fixes
 from ragfirst.data.secrets import redact_text
+from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.read_overlay import overlay
 from ragfirst.engine.runner import LintResult
 from ragfirst.fixes.apply import MAX_ROUNDS, applicable, attach_fixes, fix_text
 from ragfirst.fixes.file_io import FixableFile, FixWriteError, encode_like, read_fixable, write_fixed
+from ragfirst.fixes.fix_cache import FixCache
 from ragfirst.fixes.rule_fixes import FIXERS
 from ragfirst.model import Finding
 from ragfirst.reporters.terminal_text import escape_controls
-
-
-def wants_fixes(args: argparse.Namespace) -> bool:
-    return bool(args.fix or args.fix_only or args.fix_diff)
 
 
 @dataclass(slots=True)
@@ -187,26 +186,13 @@ def run_fixes(
     return result, summary
 
 
-def needs_display_fixes(args: argparse.Namespace) -> bool:
-    """Fixes are computed for the report only where they are shown: the text output's
-    `[*]` marks and fixable line, JSON, SARIF, and the counts of `--show-fixes` and
-    fixing runs (not for `--statistics` or the CI formats)."""
-    if args.format == "text":
-        return not args.statistics or bool(args.show_fixes) or wants_fixes(args)
-    return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
-
-
-def text_fix_marks(args: argparse.Namespace) -> dict[str, object]:
-    """The text reporter's fix arguments: what `--fix` applies in this run, and whether it
-    ran (then only the fixes `--unsafe-fixes` would add are counted)."""
-    if not needs_display_fixes(args):
-        return {}
-    return {"fix_level": "unsafe" if args.unsafe_fixes else "safe", "fixing": bool(args.fix or args.fix_only)}
-
-
-def attach_for_display(findings: list[Finding], summary: FixSummary | None = None) -> None:
+def attach_for_display(
+    findings: list[Finding], summary: FixSummary | None = None, cache: AnalysisCache | None = None
+) -> None:
     """Give every reported finding its fix (JSON, SARIF, the fixable count), from the
-    file as it is now (after a preview: as the preview left it)."""
+    file as it is now (after a preview: as the preview left it). `cache`: reuse the
+    fixes of a file whose text and findings were fixed before (fixes/fix_cache.py)."""
+    stored = FixCache(cache) if cache is not None else None
     for path, found in _by_file(findings).items():
         if not any(f.rule_id in FIXERS for f in found):
             continue
@@ -214,8 +200,13 @@ def attach_for_display(findings: list[Finding], summary: FixSummary | None = Non
             original = summary.current(path) if summary is not None else read_fixable(Path(path))
         except OSError:
             continue
-        if original is not None:
-            attach_fixes([f for f in found if _fresh(f, original.text)], original.text)
+        if original is None:
+            continue
+        fresh = [f for f in found if _fresh(f, original.text)]
+        if stored is not None:
+            stored.attach(fresh, original.text, attach_fixes)
+        else:
+            attach_fixes(fresh, original.text)
 
 
 def report_fixes(args: argparse.Namespace, summary: FixSummary, findings: list[Finding]) -> None:

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from ragfirst import __version__
 from ragfirst.cli.fix_arguments import add_fix_arguments
-from ragfirst.config.settings import ConfigError
-from ragfirst.rules.errors import RuleFileError
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -161,9 +159,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         if args.command == "check":
+            # A run whose inputs are as the last identical run left them is answered from
+            # its manifest, without importing the engine (cli/warm_check.py).
+            from ragfirst.cli.warm_check import answer_warm, manifest_for
+
+            manifest = manifest_for(args)
+            if manifest is not None and (code := answer_warm(args, manifest)) is not None:
+                manifest.cache.close()
+                return code
             from ragfirst.cli.check_command import run_check
 
-            return run_check(args)
+            return run_check(args, manifest)
         if args.command in ("rule", "rules"):
             from ragfirst.cli.rules_command import run_rule, run_rules
 
@@ -188,17 +194,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ragfirst.lsp.boot import run_server
 
             return run_server(args)
-    except (ConfigError, RuleFileError) as exc:
-        from ragfirst.reporters.terminal_text import escape_controls
-
-        sys.stderr.write(f"ragfirst: error: {escape_controls(str(exc))}\n")
-        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_CLEAN
-    except Exception as exc:  # a bug of ours: exit 2 (never 1, which CI reads as "findings")
-        return _internal_error(exc)
+    except Exception as exc:
+        # Imported here: a warm check answered from its manifest never needs them.
+        from ragfirst.config.settings import ConfigError
+        from ragfirst.rules.errors import RuleFileError
+
+        if isinstance(exc, (ConfigError, RuleFileError)):
+            from ragfirst.reporters.terminal_text import escape_controls
+
+            sys.stderr.write(f"ragfirst: error: {escape_controls(str(exc))}\n")
+            return EXIT_ERROR
+        return _internal_error(exc)  # a bug of ours: exit 2 (never 1, which CI reads as "findings")
     parser.error(f"unknown command {args.command}")
     return EXIT_ERROR
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR
-from ragfirst.config.settings import ConfigResolver
 from ragfirst.reporters.terminal_text import escape_controls
 
 
@@ -96,6 +95,8 @@ def run_report(args: argparse.Namespace) -> int:
         tuned_share=args.tuned_share,
         running_share=args.running_share,
     )
+    from ragfirst.config.settings import ConfigResolver  # not for the parser `check` builds too
+
     report = report_for_paths(paths, ConfigResolver(explicit=args.config), options, blame=not args.no_blame)
     output = render(report, args.format)
     if args.output is None:

@@ -20,18 +20,16 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import platformdirs
+from typing import TYPE_CHECKING, Any
 
 from ragfirst import __version__
-from ragfirst.engine.engine import FileAnalysis
-from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.resources import builtin_rules_dir
-from ragfirst.rules.loader import MAX_RULE_FILE_BYTES
 from ragfirst.safe_read import ReadRefused, read_capped
+
+if TYPE_CHECKING:  # imported where used: a warm run answered by its manifest needs neither
+    from ragfirst.engine.engine import FileAnalysis
 
 SCHEMA = (
     "v4"  # v2: local calls and module exports (JS/TS); v3: Python module summaries; v4: notebook line maps
@@ -62,13 +60,19 @@ def stat_signature(path: str | os.PathLike[str]) -> StatSignature:
 
 def default_cache_dir() -> Path:
     override = os.environ.get("RAGFIRST_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("ragfirst"))
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("ragfirst"))
 
 
 def rules_fingerprint(extra_rules: Iterable[Path] = ()) -> str:
     """Changes whenever a rule, a table or ragfirst itself changes. A team's pack may be a
     directory (its *.yaml files, as the loader reads them). Files are read as the loader
     reads them (regular files only, capped), so a FIFO named as a pack cannot block."""
+    from ragfirst.rules.loader import MAX_RULE_FILE_BYTES
+
     digest = hashlib.sha256(f"{__version__}\0{SCHEMA}".encode())
     files = sorted(p for p in builtin_rules_dir().rglob("*.y*ml") if p.is_file())
     for extra in sorted(Path(p) for p in extra_rules):
@@ -161,6 +165,8 @@ class AnalysisCache:
     def get_many(self, keys: list[str]) -> dict[str, FileAnalysis]:
         if self._db is None or not keys:
             return {}
+        from ragfirst.engine.serialize import load_analysis
+
         found: dict[str, FileAnalysis] = {}
         try:
             for start in range(0, len(keys), 500):
@@ -266,11 +272,15 @@ class AnalysisCache:
     def put_many(self, items: list[tuple[str, FileAnalysis]]) -> None:
         if self._db is None or not items:
             return
+        from ragfirst.engine.serialize import dump_analysis
+
         now = time.time()
-        rows: list[tuple[Any, ...]] = [
+        # A generator: each row's JSON is made as SQLite takes it, never all at once (filling
+        # an empty cache for a large tree held every analysis twice, as objects and as text).
+        rows: Iterator[tuple[Any, ...]] = (
             (self.namespace, key, json.dumps(dump_analysis(analysis), separators=(",", ":")), now)
             for key, analysis in items
-        ]
+        )
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?)", rows)

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from ragfirst.config.path_patterns import compile_patterns
 from ragfirst.config.settings import Settings
+from ragfirst.engine import walk_record
 from ragfirst.engine.skipped import SkipTally, looks_minified
 from ragfirst.safe_read import ReadRefused, read_capped
 
@@ -182,6 +183,7 @@ def _walk(
                 name = os.fsdecode(exc.filename) if exc.filename is not None else directory
                 on_error(Path(name), f"cannot list directory: {exc.strerror or exc}")
             continue
+        walk_record.listed(directory)  # for the run manifest (engine/run_manifest.py)
         settings = settings_for(Path(directory))
         # The .gitignore files that apply here are read when something here needs them.
         ignores = _DirectoryIgnores(chain_dirs, gitignores, settings.respect_gitignore)
@@ -240,6 +242,7 @@ def _walk(
                     skipped.add("gitignored", full)
                 continue
             if settings.skip_minified and looks_minified(full):
+                walk_record.probed(full)
                 if skipped is not None:
                     skipped.add("minified", full)
                 continue

@@ -573,7 +573,14 @@ def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
     if staged is not None:
         return staged[: limit + 1]
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:  # plain `os.read`s: half the cost of a buffered file object per small file
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
-        return handle.read(limit + 1)
+        parts, left, ask = [], limit + 1, info.st_size + 1  # one read, and one that sees the end
+        while left > 0 and (part := os.read(fd, min(left, ask))):
+            parts.append(part)
+            left, ask = left - len(part), 1 << 16
+        return b"".join(parts)
+    finally:
+        os.close(fd)

@@ -20,7 +20,7 @@ from ragfirst.engine.python_prefilter import (
     library_own_code,
     project_trigger_groups,
 )
-from ragfirst.engine.word_scan import SubstringGate, WordScan
+from ragfirst.engine.word_scan import SubstringGate, WordScan, utf8
 from ragfirst.rules.model import RuleSet
 from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_trigger
 
@@ -62,6 +62,18 @@ class EnginePrefilter:
     _words: frozenset[str]
     _root_words: frozenset[str]
     _attr_words: frozenset[str]
+    # Built on first use (class defaults: engine.py's constructor need not know them).
+    _python_scan: WordScan | None = None
+    _last_python_words: tuple[str, frozenset[str]] | None = None
+    _last_utf8: tuple[str, bytes] | None = None
+    _project_index: dict[str, list[tuple[frozenset[str], ...]]] | None = None
+    _masks: dict[str | None, _TriggerMasks] | None = None
+
+    @property
+    def _trigger_masks(self) -> dict[str | None, _TriggerMasks]:
+        if self._masks is None:
+            self._masks = {}
+        return self._masks
 
     def requirements(self, language: str | None) -> list[Trigger]:
         """The triggers that matter in files of one fact language (all when None); an
@@ -90,14 +102,16 @@ class EnginePrefilter:
             )
         return words
 
-    def _any_trigger(self, found: set[str], language: str | None) -> bool:
-        """Does some trigger of the language have a word of every group in `found`?"""
-        by_word = self._triggers_by_word(language)
-        for word in found:
-            for trigger in by_word.get(word, ()):
-                if all(not found.isdisjoint(group) for group in trigger):
-                    return True
-        return False
+    def _any_trigger(self, found: set[str] | frozenset[str], language: str | None) -> bool:
+        """Does some trigger of the language have a word of every group in `found`?
+
+        With bits: each distinct group of the language's triggers is one bit, a word sets
+        the bits of the groups it is in, and a trigger (filed under the words of its first
+        group) holds when all its bits are set: integer tests, not a set test per group."""
+        masks = self._trigger_masks.get(language)
+        if masks is None:
+            masks = self._trigger_masks[language] = _TriggerMasks(self._triggers_by_word(language))
+        return masks.any_holds(found)
 
     def _local_words(self) -> frozenset[str]:
         """The last words (called methods) of the JS/TS triggers of more than one word."""
@@ -193,12 +207,51 @@ class EnginePrefilter:
             self._project_groups = project_trigger_groups(self.requirements("python"))
             self._project_gate = build_project_gate(self._project_groups)
         gate = self._project_gate
-        if gate is None or gate.search(text) is None:
+        if gate is None or gate.search(self._utf8(text)) is None:
             return False
-        tokens = set(_TOKEN.findall(text))
-        if not any(all(not tokens.isdisjoint(group) for group in groups) for groups in self._project_groups):
+        # The words `_verdict` found in this text (scanned once), each trigger's groups
+        # filed under the words of its first group: only those of found words are tried.
+        found = self._python_words(text)
+        by_word = self._project_index
+        if by_word is None:
+            by_word = self._project_index = {}
+            for groups in self._project_groups:
+                for word in groups[0]:
+                    by_word.setdefault(word, []).append(groups)
+        if not any(
+            all(not found.isdisjoint(group) for group in groups)
+            for word in found.intersection(by_word)
+            for groups in by_word[word]
+        ):
             return False
         return imports_project_candidate(text, self._root_words)
+
+    def _python_words(self, text: str) -> frozenset[str]:
+        """The trigger words (and project trigger groups' words) `text` spells as whole
+        tokens: one RE2 pass (word_scan.py), remembered for the text last scanned, so that
+        `_verdict` and `_may_reach_project` of one file share it."""
+        last = self._last_python_words
+        if last is not None and last[0] is text:
+            return last[1]
+        scan = self._python_scan
+        if scan is None:
+            if self._project_gate is _UNBUILT:
+                self._project_groups = project_trigger_groups(self.requirements("python"))
+                self._project_gate = build_project_gate(self._project_groups)
+            grouped = {word for groups in self._project_groups for group in groups for word in group}
+            scan = self._python_scan = WordScan(self._words | grouped)
+        found = frozenset(scan.found(text, self._utf8(text)))
+        self._last_python_words = (text, found)
+        return found
+
+    def _utf8(self, text: str) -> bytes:
+        """The text's UTF-8 bytes, encoded once per file for all its RE2 scans."""
+        last = self._last_utf8
+        if last is not None and last[0] is text:
+            return last[1]
+        encoded = utf8(text)
+        self._last_utf8 = (text, encoded)
+        return encoded
 
     def _verdict(self, text: str, loose: bool = False, language: str | None = None) -> str:
         """Could any rule match in this text (PARSE)? Every group of some trigger of the
@@ -209,17 +262,18 @@ class EnginePrefilter:
         requirements = self.requirements(language)
         if not requirements:  # a trigger with no words: something may match anywhere
             return PARSE
+        encoded = self._utf8(text)  # what every RE2 scan of this file reads
         if language == "python" and not loose:
             gate = self._python_gate()
-            if gate is not None and gate.search(text) is None:
+            if gate is not None and gate.search(encoded) is None:
                 return SKIP  # nothing any trigger needs: no need to tokenize the file
         if language == "python":
-            found = self._words.intersection(_TOKEN.findall(text))
+            found = self._words.intersection(self._python_words(text))
         else:  # one RE2 pass for every word of the language (word_scan.py)
             scan = self._scans.get(language)
             if scan is None:
                 scan = self._scans[language] = WordScan(self._language_words(language))
-            found = scan.found(text)
+            found = scan.found(text, encoded)
         if loose and not found.isdisjoint(self._language_words(language)):
             return PARSE
         if language == "python" and not found.isdisjoint(self._root_words):
@@ -246,7 +300,7 @@ class EnginePrefilter:
                 and _LOCAL_IMPORT.search(text)
             ):
                 through_modules = DEFER
-        if self._substrings and self._substrings.hit(text, loose):
+        if self._substrings and self._substrings.hit(text, loose, encoded):
             return PARSE
         return through_modules
 
@@ -257,6 +311,38 @@ class EnginePrefilter:
         return self.passes_prefilter(
             text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
         )
+
+
+class _TriggerMasks:
+    """A language's triggers as bit masks over their distinct groups (`_any_trigger`)."""
+
+    def __init__(self, by_word: dict[str, list[Trigger]]) -> None:
+        bits: dict[tuple[str, ...], int] = {}
+        self.word_bits: dict[str, int] = {}
+        self.by_word: dict[str, tuple[int, ...]] = {}
+        for word, triggers in by_word.items():
+            masks: dict[int, None] = {}
+            for trigger in triggers:
+                mask = 0
+                for group in trigger:
+                    bit = bits.get(group)
+                    if bit is None:
+                        bit = bits[group] = 1 << len(bits)
+                        for member in group:
+                            self.word_bits[member] = self.word_bits.get(member, 0) | bit
+                    mask |= bit
+                masks[mask] = None
+            self.by_word[word] = tuple(masks)
+
+    def any_holds(self, found: set[str] | frozenset[str]) -> bool:
+        firsts = found.intersection(self.by_word)
+        if not firsts:
+            return False
+        held = 0
+        for word in found.intersection(self.word_bits):
+            held |= self.word_bits[word]
+        by_word = self.by_word
+        return any(mask & held == mask for word in firsts for mask in by_word[word])
 
 
 def _unmarked(trigger: Trigger) -> Trigger:

@@ -39,6 +39,8 @@ from ragfirst.rules.patterns import ROOT_MARK
 # A match inside a longer word (`datafrom "x"`) only adds a hint: no `\b`, which would make
 # Python's `re` try every position (four times slower here).
 _IMPORT_SPEC = re.compile(r"""(?:from|import|require)\s*\(?\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`$\n]*)`)""")
+_IMPORT_KEYWORDS = ("from", "import", "require")
+_AFTER_KEYWORD = re.compile(r"""\s*\(?\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`$\n]*)`)""")
 _SPEC_WORD = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
 _LOCAL_PREFIXES = (".", "@/", "~/", "#")
 
@@ -94,12 +96,32 @@ def import_hints(text: str, roots: ModuleRoots | None) -> list[str]:
     """The imports of a module that may lead to an SDK value: the project's own modules
     (relative or alias specifiers), and the packages `roots` holds (None: every package)."""
     hints: list[str] = []
-    for match in _IMPORT_SPEC.finditer(text):
-        spec = match.group(1) or match.group(2) or match.group(3) or ""
+    for spec in import_specifiers(text):
         wanted = spec.startswith(_LOCAL_PREFIXES) or roots is None or roots.holds(spec)
         if wanted and spec not in hints:
             hints.append(spec)
     return hints
+
+
+def import_specifiers(text: str) -> list[str]:
+    """`_IMPORT_SPEC.finditer(text)`'s specifiers, found faster: `str.find` jumps to each
+    keyword (a C scan) and the rest of the pattern is matched there; the hits are taken in
+    order without overlaps, as `finditer` takes them (tested equal on the TS corpus)."""
+    hits: list[tuple[int, int, str]] = []
+    for keyword in _IMPORT_KEYWORDS:
+        at = text.find(keyword)
+        while at >= 0:
+            found = _AFTER_KEYWORD.match(text, at + len(keyword))
+            if found is not None:
+                hits.append((at, found.end(), found.group(1) or found.group(2) or found.group(3) or ""))
+            at = text.find(keyword, at + 1)
+    hits.sort()
+    specs, end = [], 0
+    for start, stop, spec in hits:
+        if start >= end:  # `finditer` resumes after the previous match
+            specs.append(spec)
+            end = stop
+    return specs
 
 
 def _is_local(spec: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,10 @@ from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
-from ragfirst.engine.file_ids import FileIds, FileKey
+from ragfirst.engine.file_ids import FileIds, FileKey, key_of
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
+from ragfirst.engine.run_manifest import RunInputs
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
@@ -55,6 +57,7 @@ class LintResult:
     # Each project's index of facts, by project root (empty when the run snapshot answered:
     # `ragfirst report` lints without the cache to read them).
     projects: dict[Path, ProjectIndex] = field(default_factory=dict)
+    inputs: RunInputs | None = None  # what the run manifest stats (run_manifest.py); None: unknown
 
     @property
     def active(self) -> list[Finding]:
@@ -130,7 +133,9 @@ def lint_paths(
     workspace = Workspace(cache=cache, resolver=resolver, engines=engines)
     for item in planned:
         item.engine = workspace.engine_for(item.settings)
-    one_project = {item.key.root: ProjectRoots.is_one_project(item.marked) for item in planned}
+    # Per root (the last file's marked root, as before): a few `stat` calls per project, not per file.
+    marked = {item.key.root: item.marked for item in planned}
+    one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
     workspace.load(planned, jobs, ids, one_project.__getitem__)  # type: ignore[arg-type]
     workspace.relink()
     for item in planned:
@@ -169,20 +174,41 @@ class _Plan:
         self.planned: list[_Planned] = []
         self.seen: set[str] = set()  # real paths
         self._real_roots: dict[Path, str] = {}
+        self._directories: dict[str, tuple[Settings, Path, Settings, Path | None, Path, str]] = {}
+        self._real_directories: dict[str, str] = {}  # as split from a found path (one run: one cwd)
+
+    def _key(self, found: FoundFile, root: str) -> tuple[FileKey, str]:
+        """`FileIds.key` and the file's real path (`FileKey.location`), with the directory's
+        real path remembered by its spelling."""
+        if found.is_link:
+            key = self.ids.key(found.path, root, True)
+            return key, key.location
+        directory, name = os.path.split(found.path)
+        real = self._real_directories.get(directory)
+        if real is None:
+            real = self._real_directories[directory] = self.ids.real_directory(directory)
+        location = posixpath.join(real, name if os.sep == "/" else Path(name).as_posix())
+        return key_of(location, root), location
 
     def add(
         self, found: FoundFile, scan_root: Path, scan_dir: Path, context_only: bool = False
     ) -> _Planned | None:
-        settings = self.adjust(found.settings)
-        marked = self.roots.root_of(Path(found.directory), settings.root)
-        # The project a file belongs to: its root, else (nothing marks one) the directory
-        # that was asked for.
-        home = marked if marked is not None else scan_dir
-        root = self._real_roots.get(home)
-        if root is None:
-            root = self._real_roots[home] = self.ids.real_directory(home)
-        key = self.ids.key(found.path, root, found.is_link)
-        location = key.location
+        # Every file of a directory shares its settings, project and real path: worked out
+        # once per directory (7,900 files in 1,700 directories on the TypeScript corpus).
+        known = self._directories.get(found.directory)
+        if known is None or known[0] is not found.settings or known[1] != scan_dir:
+            settings = self.adjust(found.settings)
+            marked = self.roots.root_of(Path(found.directory), settings.root)
+            # The project a file belongs to: its root, else (nothing marks one) the directory
+            # that was asked for.
+            home = marked if marked is not None else scan_dir
+            root = self._real_roots.get(home)
+            if root is None:
+                root = self._real_roots[home] = self.ids.real_directory(home)
+            known = (found.settings, scan_dir, settings, marked, home, root)
+            self._directories[found.directory] = known
+        settings, marked, home, root = known[2:]
+        key, location = self._key(found, root)
         if location in self.seen:
             return None  # `a.py ./a.py`, or a link to a file already planned
         self.seen.add(location)
@@ -313,6 +339,7 @@ class _Snapshotting:
         self.newest_ns = max((max(s[1], s[2]) for s in signatures), default=0)
         self.previous: RunSnapshot | None = None
         self.entries: dict[str, FileEntry] = {}
+        self.paths = [os.fspath(item.path) for item in planned]
 
     def answer(self, result: LintResult) -> bool:
         if not self.eligible:
@@ -324,6 +351,7 @@ class _Snapshotting:
         result.findings = self.previous.findings
         result.files_checked = self.previous.files_checked
         result.files_parsed = self.previous.files_parsed
+        result.inputs = RunInputs.of(self.paths, self.previous.files.values())
         return True
 
     def reusable(self, index: int, project: str) -> list[Finding] | None:
@@ -347,6 +375,7 @@ class _Snapshotting:
     def store(self, result: LintResult) -> None:
         if not self.eligible:
             return
+        result.inputs = RunInputs.of(self.paths, self.entries.values())
         snapshot = RunSnapshot(
             self.digest,
             self.today,

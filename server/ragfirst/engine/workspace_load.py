@@ -15,7 +15,14 @@ from pathlib import Path
 
 from ragfirst.config.settings import Settings
 from ragfirst.engine import progress
-from ragfirst.engine.cache import AnalysisCache, StatSignature, content_key, rules_fingerprint, stat_signature
+from ragfirst.engine.cache import (
+    RACY_SECONDS,
+    AnalysisCache,
+    StatSignature,
+    content_key,
+    rules_fingerprint,
+    stat_signature,
+)
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.outbound import escape_surrogates
@@ -97,20 +104,24 @@ def analyze_files(
     # Without a cache nothing needs the bytes before analysis: a pool's workers read them.
     contents: dict[int, bytes | str] = {}
     read_in_workers = cache is None and workers_for(jobs, len(todo)) > 1
+    reread = _Rereads(ids) if cache is not None else None
     for index in todo:
         item = planned[index]
         if read_in_workers:
             contents[index] = os.fspath(item.path)
             continue
         try:
-            contents[index] = read_file_bytes(item.path, item.settings.max_file_size)
+            data = read_file_bytes(item.path, item.settings.max_file_size)
         except OSError as exc:
             assert item.engine is not None
             item.analysis = unreadable(item.engine, item.key.id, exc)
+            continue
+        if reread is not None:
+            keys[index] = content_key(data, keys[index], item.settings.max_file_size)
+            contents[index] = reread.path_or_bytes(index, item.path, data)
+        else:
+            contents[index] = data
     if cache is not None:
-        for index, data in contents.items():
-            assert isinstance(data, bytes)
-            keys[index] = content_key(data, keys[index], planned[index].settings.max_file_size)
         _take_hits(planned, cache, {index: keys[index] for index in contents})
     pending = [index for index in contents if planned[index].analysis is None]
     progress.start(len(pending))  # engine/progress.py: shown by the CLI on a terminal
@@ -120,23 +131,57 @@ def analyze_files(
         groups.setdefault((planned[index].settings.extra_rules, id(planned[index].engine)), []).append(index)
     for (extra_rules, _), indexes in groups.items():
         items = [(planned[i].key.id, contents[i], planned[i].settings.max_file_size) for i in indexes]
-        if workers > 1 and len(items) > 1:
-            analyses = analyze_parallel(extra_rules, items, workers, planned[indexes[0]].engine)
+        engine = planned[indexes[0]].engine
+        if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
+            analyses = analyze_parallel(extra_rules, items, workers, engine, adaptive=jobs is None)
         else:
-            engine = planned[indexes[0]].engine
             assert engine is not None
             analyses = analyze_batch(engine, items)
         for index, analysis in zip(indexes, analyses, strict=True):
             planned[index].analysis = analysis
     if cache is not None:
-        cache.put_many([(keys[index], planned[index].analysis) for index in pending if index in keys])  # type: ignore[misc]
+        assert reread is not None
+        changed = reread.changed(planned)  # read again to be analysed, and not the same file
+        cache.put_many(
+            [(keys[i], planned[i].analysis) for i in pending if i in keys and i not in changed]  # type: ignore[misc]
+        )
         cache.record_stats(
             [
                 (stat_ids[i], signatures[i], checked_ns, keys[i], _empty_mark(planned[i].analysis))
                 for i in contents
-                if i in stat_ids
+                if i in stat_ids and i not in changed
             ]
         )
+
+
+class _Rereads:
+    """Files hashed for the cache are not kept in memory until analysed (filling an empty
+    cache held every file's bytes at once): a settled file (its stat signature older than
+    RACY_SECONDS) is read again where it is analysed, and its analysis is cached only if its
+    signature is still the one taken before the first read. Other files keep their bytes."""
+
+    def __init__(self, ids: FileIdsForCache | None) -> None:
+        self.signatures = ids.signatures if ids is not None else {}
+        self.settled_ns = ids.checked_ns - RACY_SECONDS * 1_000_000_000 if ids is not None else 0
+        self.paths: dict[int, str | Path] = {}
+
+    def path_or_bytes(self, index: int, path: str | Path, data: bytes) -> bytes | str:
+        signature = self.signatures.get(index)
+        if signature is None or max(signature[1], signature[2]) >= self.settled_ns:
+            return data
+        self.paths[index] = path
+        return os.fspath(path)
+
+    def changed(self, planned: list[PlannedFile]) -> set[int]:
+        changed = set()
+        for index, path in self.paths.items():
+            try:
+                same = stat_signature(path) == self.signatures[index]
+            except OSError:
+                same = False
+            if not same or planned[index].analysis is None:
+                changed.add(index)
+        return changed
 
 
 def workers_for(jobs: int | None, files: int) -> int:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ragfirst.data.secrets import redact_text
+from ragfirst.lsp.collector import collector_paused
 from ragfirst.lsp.diagnostics import diagnostics_for
 from ragfirst.lsp.linting import LintResult, keep_unaffected, syntax_error_line
 from ragfirst.lsp.session import DocumentState
@@ -90,7 +91,18 @@ class Scheduler:
             return
         state.lints_started += 1
         ticket = state.lints_started
-        ls.indexer.poll_disk_soon()  # clients that cannot watch files: changed files on disk
+        try:
+            with collector_paused():  # collections wait until the diagnostics are out
+                await self._lint_and_publish(uri, version, text, state, ticket)
+        finally:
+            # Clients that cannot watch files: changed files on disk, checked once this
+            # edit's diagnostics are out (not beside its lint, which it slowed).
+            ls.indexer.poll_disk_soon()
+
+    async def _lint_and_publish(
+        self, uri: str, version: int | None, text: str, state: DocumentState, ticket: int
+    ) -> None:
+        ls = self.ls
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         try:

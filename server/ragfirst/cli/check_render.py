@@ -1,0 +1,140 @@
+"""`ragfirst check`'s report: render it in the asked format and write it where asked.
+
+Shared by the full run (check_command.py) and the warm run its manifest answers
+(warm_check.py): both print exactly the same report from the same findings. Each
+reporter is imported when its format is asked for (XML alone costs a run 10 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+
+from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from ragfirst.model import Severity
+from ragfirst.reporters.report import Report
+from ragfirst.reporters.terminal_text import escape_controls
+
+
+def error(message: str) -> int:
+    sys.stderr.write(f"ragfirst: error: {escape_controls(message)}\n")  # it may quote a file name
+    return EXIT_ERROR
+
+
+def needs_display_fixes(args: argparse.Namespace) -> bool:
+    """Fixes are computed for the report only where they are shown: the text output's
+    `[*]` marks and fixable line, JSON, SARIF, and the counts of `--show-fixes` and
+    fixing runs (not for `--statistics` or the CI formats)."""
+    if args.format == "text":
+        return not args.statistics or bool(args.show_fixes) or wants_fixes(args)
+    return args.format in ("json", "sarif") or bool(args.show_fixes) or wants_fixes(args)
+
+
+def wants_fixes(args: argparse.Namespace) -> bool:
+    return bool(args.fix or args.fix_only or args.fix_diff)
+
+
+def text_fix_marks(args: argparse.Namespace) -> dict[str, object]:
+    """The text reporter's fix arguments: what `--fix` applies in this run, and whether it
+    ran (then only the fixes `--unsafe-fixes` would add are counted)."""
+    if not needs_display_fixes(args):
+        return {}
+    return {"fix_level": "unsafe" if args.unsafe_fixes else "safe", "fixing": bool(args.fix or args.fix_only)}
+
+
+def render(args: argparse.Namespace, report: Report, colour: bool) -> str:
+    if args.format == "json" and args.statistics:
+        from ragfirst.cli.check_options import render_statistics_json
+
+        return render_statistics_json(report.findings)
+    if args.format == "json":
+        from ragfirst.reporters.json_report import render_json
+
+        return render_json(report.findings, report.files_checked)
+    if args.format == "sarif":
+        from ragfirst.reporters.sarif import render_sarif
+
+        return render_sarif(report)
+    if args.format == "github":
+        from ragfirst.reporters.github import render_github
+
+        return render_github(report)
+    if args.format == "junit":
+        from ragfirst.reporters.junit import render_junit
+
+        return render_junit(report)
+    if args.format == "gitlab":
+        from ragfirst.reporters.gitlab import render_gitlab
+
+        return render_gitlab(report)
+    from ragfirst.reporters.text import write_statistics, write_text
+
+    out = io.StringIO()
+    if args.statistics:
+        write_statistics(report.findings, out)
+    else:
+        write_text(
+            report.findings,
+            out,
+            report.files_checked,
+            colour=colour,
+            quiet=args.quiet,
+            show_suppressed=args.show_suppressed,
+            baselined=report.baselined,
+            skipped=report.skipped,
+            **text_fix_marks(args),  # `[*]` and the fixable line (issue 20)
+        )
+    return out.getvalue()
+
+
+def emit(args: argparse.Namespace, report: Report) -> int | None:
+    """Write the report to stdout or `--output-file`, and the `--summary-file`; an exit
+    code when one cannot be written."""
+    from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
+
+    if args.fix_only or args.fix_diff:
+        pass  # only the fixes are reported (ruff's --fix-only)
+    elif args.output_file is not None:
+        try:
+            make_parents(args.output_file)
+            write_atomic(args.output_file, render(args, report, colour=False))
+        except LinkRefused as exc:
+            return error(f"cannot write {exc}")
+        except OSError as exc:
+            return error(f"cannot write {args.output_file}: {exc.strerror or exc}")
+    else:
+        from ragfirst.cli.color import use_colour
+
+        sys.stdout.write(render(args, report, colour=use_colour(args.color, sys.stdout)))
+    if args.summary_file is not None:
+        from ragfirst.reporters.markdown_summary import append_summary
+
+        try:
+            append_summary(str(args.summary_file), report)
+        except OSError as exc:
+            return error(f"cannot write {args.summary_file}: {exc.strerror or exc}")
+    return None
+
+
+def table_age_notice() -> str | None:
+    from ragfirst.clock import today
+    from ragfirst.data.table_age import staleness_notice
+
+    return staleness_notice(today())
+
+
+def note_table_age(notice: str | None = None) -> None:
+    """One stderr line when the data tables are old (issue 21): never a finding or a failure.
+    `notice`: the line as a run manifest recorded it (else worked out from the tables)."""
+    notice = notice if notice is not None else table_age_notice()
+    if notice:
+        sys.stderr.write(notice + "\n")
+
+
+def findings_exit(args: argparse.Namespace, report: Report) -> int:
+    """1 when a finding at or above `--severity-threshold` remains (unless --exit-zero)."""
+    threshold = Severity.parse(args.severity_threshold)
+    if not args.exit_zero and any(f.severity >= threshold for f in report.active):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

@@ -1,0 +1,316 @@
+"""The run manifest: a `ragfirst check` that changes nothing costs about a stat per file.
+
+The run snapshot (run_snapshot.py) reuses the last run's findings when no input changed,
+but to learn that, a run still walks the tree, resolves every directory's settings, hashes
+the rule packs and imports the engine: most of a warm run. The manifest records, for one
+invocation (its `scope`: working directory, paths, the options that change findings,
+today's date, ragfirst's version and install), what that run depended on, with each
+path's `stat` signature (size, mtime, ctime, inode, device):
+
+- every file checked (the files of the projects reached too);
+- every directory the walk listed: a file added, removed or renamed there changes its
+  mtime, so a new file, a deleted one or a new config is seen without walking again;
+- the config files, project markers and .gitignore files in those directories (content
+  changes do not touch a directory's mtime), and in every directory above the paths, up
+  to the file system's root, whether present or absent (settings and project roots are
+  looked up there); `.git` by presence only;
+- files the walk left out for their content (minified bundles);
+- the rule packs: the built-in ones (a development install edits them in place) and
+  every pack a config names;
+- the data files the findings read (as the snapshot records them);
+- and the findings themselves, with the fixes the report shows.
+
+A later run with the same scope stats those paths; if every signature is the one
+recorded, it prints the stored findings without importing the engine. Any difference,
+a missing or damaged manifest, or a manifest whose inputs had changed within RACY_SECONDS
+of when the run began (a write within the file system's timestamp granularity could hide
+behind an unchanged mtime, as git's index knows), is a miss: the run goes the long way and
+records a new manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ragfirst import __version__
+from ragfirst.engine.cache import RACY_SECONDS, AnalysisCache
+from ragfirst.engine.walk_record import WalkRecord
+from ragfirst.model import CellPlace, Finding, Fix, FixSafety, Severity, Span, TextEdit
+
+MANIFEST_VERSION = "1"
+PROBED_NAMES = (
+    "ragfirst.toml",
+    ".ragfirst.toml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "package.json",
+    "requirements.txt",
+    ".gitignore",
+)
+"""Files whose presence or content in a directory changes a run: config/settings.py's
+CONFIG_FILES, engine/project_roots.py's MANIFESTS and .gitignore (a test keeps them in
+step; importing those modules would cost the warm run what it saves)."""
+PRESENCE_ONLY = (".git",)  # a project (VCS) root and the top where .gitignore files start
+
+Signature = list[int]  # [size, mtime_ns, ctime_ns, inode, device]
+State = tuple[tuple[int, ...] | None, tuple[int, ...] | None]  # data_files.FileState
+
+
+class _Entry(Protocol):
+    reads: dict[str, State]
+
+
+@dataclass(slots=True)
+class RunInputs:
+    """What a run's findings were computed from, besides its walk (walk_record.py): the
+    files it planned and the data files its findings read. Set by the runner only when the
+    run snapshot covered every file (no discovery error, every file stat'ed)."""
+
+    files: list[str]
+    reads: dict[str, State] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: list[str], entries: Iterable[_Entry]) -> RunInputs:
+        reads: dict[str, State] = {}
+        for entry in entries:
+            reads.update(entry.reads)
+        return cls(files, reads)
+
+
+@dataclass(slots=True)
+class ManifestAnswer:
+    findings: list[Finding]
+    files_checked: int
+    files_parsed: int
+    skipped: str  # SkipTally.summary()
+    notice: str | None  # the data tables' age note (it depends on the tables and the day)
+
+
+def _signature(path: str) -> Signature | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _lsignature(path: str) -> Signature | None:
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def manifest_scope(
+    cwd: str,
+    docs: str,
+    paths: list[str],
+    options: list[Any],
+    today: str,
+) -> str:
+    """What a manifest is for: the same answer needs the same all of these (and the same
+    Python: two environments may share one source checkout, and parsers differ)."""
+    text = json.dumps([MANIFEST_VERSION, __version__, sys.version, cwd, docs, paths, options, today])
+    return "manifest:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class RunManifest:
+    """One invocation's manifest in the analysis cache (its `runs` table)."""
+
+    def __init__(self, cache: AnalysisCache, scope: str, started_ns: int) -> None:
+        self.cache = cache
+        self.scope = scope
+        self.started_ns = started_ns  # before anything was read: see RACY_SECONDS
+
+    def lookup(self) -> ManifestAnswer | None:
+        stored = self.cache.get_run(self.scope)
+        if stored is None:
+            return None
+        try:
+            data = json.loads(stored)
+            if data["version"] != MANIFEST_VERSION:
+                return None
+            if data["newest"] >= data["taken"] - RACY_SECONDS * 1_000_000_000:
+                return None  # changed just before it was taken: maybe again since
+            for path, signature in data["stats"]:
+                if _signature(path) != signature:
+                    return None
+            for path, present in data["present"]:
+                if os.path.lexists(path) != present:
+                    return None
+            for path, stat, lstat in data["reads"]:
+                if _signature(path) != stat or _lsignature(path) != lstat:
+                    return None
+            return ManifestAnswer(
+                [_load_finding(item) for item in data["findings"]],
+                int(data["files_checked"]),
+                int(data["files_parsed"]),
+                str(data["skipped"]),
+                data["notice"] if data["notice"] is None else str(data["notice"]),
+            )
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None  # a damaged manifest is a miss
+
+    def store(
+        self,
+        inputs: RunInputs,
+        walk: WalkRecord,
+        paths: list[str],
+        extra: list[str],
+        findings: list[Finding],
+        files_checked: int,
+        files_parsed: int,
+        skipped: str,
+        notice: str | None,
+    ) -> bool:
+        """Record this run (`extra`: other files it depends on: an explicit config, rule
+        packs). False when it cannot answer a later run: an input changed too recently, or
+        a finding carries what JSON cannot."""
+        stats: dict[str, Signature | None] = {}
+        present: dict[str, bool] = {}
+        for path in [*inputs.files, *walk.listed, *walk.probed]:
+            stats[path] = _signature(path)
+            if stats[path] is None:
+                return False  # gone during the run: what it was read as is unknown
+        for directory in walk.listed:
+            for name in PROBED_NAMES:
+                probe = os.path.join(directory, name)
+                if probe not in stats and os.path.lexists(probe):
+                    stats[probe] = _signature(probe)
+        for directory in _above(paths):
+            for name in PROBED_NAMES:
+                stats.setdefault(os.path.join(directory, name), _signature(os.path.join(directory, name)))
+            for name in PRESENCE_ONLY:
+                present[os.path.join(directory, name)] = os.path.lexists(os.path.join(directory, name))
+        for path in [*extra, *_rule_files(extra)]:
+            stats[path] = _signature(path)
+        reads = [[path, _list(stat), _list(lstat)] for path, (stat, lstat) in inputs.reads.items()]
+        times = [max(s[1], s[2]) for s in stats.values() if s is not None]
+        times += [max(s[1], s[2]) for _, stat, _ in reads if stat is not None for s in [stat]]
+        newest = max(times, default=0)
+        if newest >= self.started_ns - RACY_SECONDS * 1_000_000_000:
+            return False
+        try:
+            text = json.dumps(
+                {
+                    "version": MANIFEST_VERSION,
+                    "taken": self.started_ns,
+                    "newest": newest,
+                    "stats": list(stats.items()),
+                    "present": list(present.items()),
+                    "reads": reads,
+                    "findings": [_dump_finding(f) for f in findings],
+                    "files_checked": files_checked,
+                    "files_parsed": files_parsed,
+                    "skipped": skipped,
+                    "notice": notice,
+                },
+                separators=(",", ":"),
+            )
+        except (TypeError, ValueError):
+            return False
+        self.cache.put_run(self.scope, text)
+        return True
+
+
+def _above(paths: list[str]) -> list[str]:
+    """Every directory from each path's own (or its parent, for a file) up to the root,
+    as named and as resolved: settings and project roots are looked up along both."""
+    found: dict[str, None] = {}
+    for path in paths:
+        start = os.path.abspath(path)
+        for first in (start, os.path.realpath(start)):
+            directory = first if os.path.isdir(first) else os.path.dirname(first)
+            while True:
+                found.setdefault(directory)
+                parent = os.path.dirname(directory)
+                if parent == directory:
+                    break
+                directory = parent
+    return list(found)
+
+
+def _rule_files(extra: list[str]) -> list[str]:
+    """The built-in rule packs and tables, and the *.yaml files of a pack directory."""
+    from ragfirst.resources import builtin_rules_dir
+
+    builtin = builtin_rules_dir()
+    files = [str(builtin), *(str(p) for p in sorted(builtin.rglob("*")))]
+    for path in extra:
+        if os.path.isdir(path):
+            files.extend(str(p) for p in sorted(Path(path).glob("*.y*ml")))
+    return files
+
+
+def _list(signature: tuple[int, ...] | None) -> Signature | None:
+    return list(signature) if signature is not None else None
+
+
+def _span(span: Span) -> list[int]:
+    return [span.start_line, span.start_col, span.end_line, span.end_col]
+
+
+def dump_fix(fix: Fix | None) -> list[Any] | None:
+    if fix is None:
+        return None
+    return [fix.title, fix.safety.value, [[_span(edit.span), edit.new_text] for edit in fix.edits]]
+
+
+def load_fix(item: Any) -> Fix | None:
+    if item is None:
+        return None
+    title, safety, edits = item
+    return Fix(
+        str(title),
+        tuple(TextEdit(Span(*(int(x) for x in span)), str(text)) for span, text in edits),
+        FixSafety(safety),
+    )
+
+
+def _dump_finding(finding: Finding) -> list[Any]:
+    cell = finding.cell
+    return [
+        finding.rule_id,
+        finding.rule_name,
+        finding.severity.name,
+        finding.message,
+        finding.path,
+        _span(finding.span),
+        finding.guide_url,
+        dump_fix(finding.fix),
+        finding.suppressed,
+        finding.suppression_reason,
+        finding.data,
+        finding.snippet,
+        None if cell is None else [cell.cell, _span(cell.file_span), cell.output],
+    ]
+
+
+def _load_finding(item: list[Any]) -> Finding:
+    rule_id, name, severity, message, path, span, guide, fix, suppressed, reason, data, snippet, cell = item
+    return Finding(
+        rule_id=str(rule_id),
+        rule_name=str(name),
+        severity=Severity[severity],
+        message=str(message),
+        path=str(path),
+        span=Span(*(int(x) for x in span)),
+        guide_url=str(guide),
+        fix=load_fix(fix),
+        suppressed=bool(suppressed),
+        suppression_reason=reason,
+        data=dict(data),
+        snippet=str(snippet),
+        cell=None
+        if cell is None
+        else CellPlace(int(cell[0]), Span(*(int(x) for x in cell[1])), bool(cell[2])),
+    )
