@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.js_link import analyse_imported_modules
@@ -33,13 +33,15 @@ def link_project(
     locations: dict[str, str] | None = None,
     libraries: frozenset[str] = frozenset(),
     boundaries: bool = False,
+    linker: Callable[[dict[str, FileAnalysis], ModuleIndex, Reanalyze], PythonLinker] = PythonLinker,
 ) -> LinkResult:
     """Link one project's files, keyed by display path; `locations` gives each one's real
     path (absolute, POSIX) and `root` is the project root's (without them, display paths
     stand for both: an in-memory project). Files inside packages named in `libraries` (the
-    packages rules name) are a library's own code: not linked."""
+    packages rules name) are a library's own code: not linked. `linker` makes the Python
+    linker (incremental_link.Recorder keeps it for the next incremental link)."""
     index = ModuleIndex(analyses, root, locations, libraries)
-    result = PythonLinker(dict(analyses), index, reanalyze).link()
+    result = linker(dict(analyses), index, reanalyze).link()
     analyses = dict(analyses)
     analyse_imported_modules(analyses, reanalyze, result.analyses, boundaries)  # JS/TS modules skipped
     modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}

@@ -34,10 +34,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ragfirst.config.settings import ConfigResolver, Settings
-from ragfirst.engine import timings
+from ragfirst.engine import incremental_link, timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
@@ -72,6 +72,7 @@ class ProjectState:
     index: ProjectIndex = field(default_factory=ProjectIndex)
     modules: ModuleIndex | None = None
     summaries: dict[str, dict] = field(default_factory=dict)  # the last link's, by file id
+    link: Any = None  # the last link's state, for the next incremental one (incremental_link.py)
 
 
 class Workspace:
@@ -79,6 +80,10 @@ class Workspace:
     bind): by default the disk's, at the path `paths` holds (the server reads its open
     buffers first); `cache` (the CLI's) keeps those analyses across runs; `resolver` and
     `engines` give each file its settings and engine (the front end's, or new ones)."""
+
+    # Keep each link's state and relink only what an edit reaches (incremental_link.py):
+    # the language server's model; a CLI run links once and keeps nothing.
+    incremental = False
 
     def __init__(
         self,
@@ -187,6 +192,7 @@ class Workspace:
                 analysis = self._analyse(engine, settings, key, data, environment)
         digest = environment_digest(environment) if environment else ""
         self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest)
+        incremental_link.touched(state, key.id, "add" if previous is None else "")
         facts_changed = state.index.set_file(key.id, analysis.fact_sites, analysis.exports)
         relink = (
             previous is None
@@ -206,8 +212,9 @@ class Workspace:
     ) -> None:
         """Put a file analysed alone (by `load`, or a front end) in the workspace; `relink`
         links it."""
-        self.project(key.root, one_project)
+        state = self.project(key.root, one_project)
         self.files[key] = WorkspaceFile(key, settings, engine, analysis)
+        incremental_link.touched(state, key.id, "add")
 
     def remove(self, key: FileKey) -> bool:
         self.paths.pop(key, None)
@@ -217,6 +224,7 @@ class Workspace:
         state = self.projects.get(key.root)
         if state is not None:
             state.index.remove_file(key.id)
+            incremental_link.touched(state, key.id, "remove")
         return True
 
     @staticmethod
@@ -228,14 +236,22 @@ class Workspace:
     # -- linking -------------------------------------------------------------------------
 
     def relink(self, root: str | None = None) -> None:
-        """Link a project's files (every project when None) and rebuild its index."""
-        by_project: dict[str, dict[str, WorkspaceFile]] = {}
+        """Link a project's files (every project when None) and rebuild its index. A project
+        linked before, whose files only changed since, links again only what the changes
+        reach (incremental_link.py)."""
+        pending = [
+            name
+            for name, state in self.projects.items()
+            if (root is None or name == root) and not incremental_link.relink(self, state)
+        ]
+        if not pending:
+            return
+        by_project: dict[str, dict[str, WorkspaceFile]] = {name: {} for name in pending}
         for key, entry in self.files.items():  # one pass, however many projects
-            if root is None or key.root == root:
-                by_project.setdefault(key.root, {})[key.id] = entry
-        for name, state in self.projects.items():
-            if root is None or name == root:
-                self._relink(state, by_project.get(name, {}))
+            if key.root in by_project:
+                by_project[key.root][key.id] = entry
+        for name in pending:
+            self._relink(self.projects[name], by_project[name])
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
 
@@ -245,8 +261,7 @@ class Workspace:
             entry = members.get(file_id)
             if entry is None:
                 return None
-            data = self.read(entry.key)
-            return self._remembered(entry, data, environment, force) if data is not None else None
+            return self.reanalyze(entry, environment, force)
 
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one).
@@ -262,7 +277,10 @@ class Workspace:
         )
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
-        result = link_project(alone, state.root, reanalyze, locations, libraries, not state.one_project)
+        recorder = incremental_link.Recorder(self.incremental)
+        result = link_project(
+            alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
+        )
         for file_id, entry in members.items():
             entry.analysis = result.analyses.get(file_id, alone[file_id])
             entry.environment = result.environments.get(file_id, "")
@@ -272,6 +290,14 @@ class Workspace:
             {file_id: entry.analysis for file_id, entry in members.items()}, result.edges, state.one_project
         )
         state.index.environments = dict(result.environments)
+        incremental_link.remember(state, members, alone, result, recorder, libraries)
+
+    def reanalyze(
+        self, entry: WorkspaceFile, environment: Environment | None, force: bool | str
+    ) -> FileAnalysis | None:
+        """The file's current bytes analysed with `environment` (None: it cannot be read)."""
+        data = self.read(entry.key)
+        return self._remembered(entry, data, environment, force) if data is not None else None
 
     def _remembered(
         self, entry: WorkspaceFile, data: bytes, environment: Environment | None, force: bool | str

@@ -21,6 +21,7 @@ from typing import Any
 
 from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import ConfigError, Settings
+from ragfirst.engine import incremental_link
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project_roots import ProjectRoots
@@ -65,6 +66,7 @@ class Session:
         self.keys: dict[str, FileKey] = {}  # a file's absolute path -> its key
         # The project model, with the settings resolver and the engines (as the CLI's).
         self.model = Workspace(self.current_bytes)
+        self.model.incremental = True  # an edit relinks what it reaches (incremental_link.py)
         self._lock = threading.RLock()  # lints run in two worker threads
         self.last_good: dict[Path, Settings] = {}
         self.folder_paths: list[Path] = []
@@ -198,12 +200,13 @@ class Session:
             self.model.relink()
 
     def relink_for(self, path: Path) -> bool:
-        """Relink every project; True when what `path` sees changed (the facts of other
+        """Relink `path`'s project (incrementally: what its edit reaches,
+        engine/incremental_link.py); True when what `path` sees changed (the facts of other
         files, what its imports bind: relink_effects.py), so it must lint again."""
         key = self.key_for(path, self.settings_for(path))
         with self._lock:
             before = seen_by(self.model.index_for(key), key.id)
-            self.model.relink()
+            self.model.relink(key.root)
             return seen_by(self.model.index_for(key), key.id) != before
 
     def findings_of_text(self, path: Path, data: bytes) -> list[Finding]:
@@ -281,4 +284,9 @@ class Session:
             "engine_cache_entries": self.engine_cache_entries(),
             "indexed_files": len(self.disk),
             "generation": self.generation,
+            "links": {  # projects linked fully / incrementally (engine/incremental_link.py)
+                "full": incremental_link.COUNTERS.full,
+                "incremental": incremental_link.COUNTERS.incremental,
+                "relinked_files": incremental_link.COUNTERS.affected,
+            },
         }
