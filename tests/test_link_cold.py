@@ -125,3 +125,49 @@ def test_the_bench_reads_the_link_share_of_a_timings_table():
     assert 0.13 < share["share"] < 0.16  # 1.5 of 10.5 and the report's few milliseconds
     assert goal(share)["holds"] is False
     assert goal(None)["holds"] is None
+
+
+def _counts(err: str) -> dict[str, int]:
+    """The count lines of a --timings table: label -> count."""
+    counts = {}
+    for line in err.splitlines():
+        label, _, number = line.strip().rpartition(" ")
+        if label.startswith(("link:", "files parsed")) and number.isdigit():
+            counts[label.strip()] = int(number)
+    return counts
+
+
+def test_the_links_analyses_are_read_from_the_cache_by_the_next_run(tmp_path, capsys):
+    """A run after a change elsewhere takes the link's analyses (a file with what its
+    imports bind, a skipped module's summary) from the on-disk cache: none is made again."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "settings.py").write_text('BASE_MODEL = "davinci-002"\n')
+    code = "from openai import OpenAI\nfrom app.settings import BASE_MODEL\n\nOpenAI().fine_tuning.jobs.create(model=BASE_MODEL)\n"
+    (tmp_path / "app" / "train.py").write_text(code)
+    (tmp_path / "other.py").write_text("x = 1\n")
+    args = [
+        "check",
+        str(tmp_path),
+        "--cache-dir",
+        str(tmp_path / ".cache"),
+        "--jobs",
+        "1",
+        "--timings",
+        "--exit-zero",
+    ]
+    main(args)
+    first = _counts(capsys.readouterr().err)
+    made = {label: n for label, n in first.items() if label.startswith("link:") and "cache" not in label}
+    assert sum(made.values()) >= 1, first  # the link analysed something itself
+    (tmp_path / "other.py").write_text("x = 2\n")  # a change elsewhere: no run snapshot answers
+    main(args)
+    second = _counts(capsys.readouterr().err)
+    again = {
+        label: n
+        for label, n in second.items()
+        if label.startswith("link:") and "cache" not in label and "remembered" not in label
+    }
+    assert not any(again.values()), second
+    assert any("from the cache" in label for label in second), second

@@ -319,10 +319,10 @@ class Workspace:
         if found is None:
             found = entry.engine.analyze(entry.key.id, data, cap, environment=environment, force=force)
             timings.count(f"link: {kind}" + ("" if found.parsed else ", declined"))
+            if self.cache is not None and stored is not None:  # the next run reads it
+                self.cache.put_many([(stored, found)])
         else:
             timings.count(f"link: {kind}, from the cache")
-            if self.cache is not None and stored is not None:
-                self.cache.put_many([(stored, found)])
         if len(self._analyses) > 4096:  # a bound: an editing session makes many versions
             self._analyses.clear()
         self._analyses[key] = found
