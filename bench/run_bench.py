@@ -601,11 +601,11 @@ def bench(
                     )
                 else:
                     r.available, r.note = False, "not available: `ragfirst check` has no --jobs option"
+                rows.append(r)
             if caps.jobs and "--timings" in caps.help_text:  # issue 17: the link's share
                 runner.clear_cache(base)
                 link_run, _ = runner.run(base, [*cold_flags, "--jobs", "1", "--timings"])
                 link = link_share(link_run.stderr)
-                rows.append(r)
 
             # 4-6. the cache: populate, warm, warm after touching 1% of the files
             populate = row("ragfirst check, empty cache (populates it)", "ragfirst", base, stats)
