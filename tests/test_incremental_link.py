@@ -323,3 +323,15 @@ def test_a_new_module_nothing_imports_and_its_removal_link_incrementally():
     pair.assert_same()
     assert "RF406" in pair.rule_ids("app/plain.py")
     assert incremental_link.COUNTERS.full == full + 2  # both workspaces
+
+
+def test_a_file_edited_then_deleted_before_the_next_link():
+    """Two changes between links (an edit, then the file's removal): the relink neither
+    fails on the gone file nor differs from a full link."""
+    pair = Pair(TYPESCRIPT)
+    key = FileKey("", "app.py")  # a module nothing imports
+    pair.texts[key] = pair.texts[key].replace(b"messages=[]", b"messages=[], n=2")
+    for workspace in (pair.incremental, pair.full):
+        workspace.update(key, pair.texts[key], SETTINGS, ENGINE)  # no relink in between
+    pair.edit("app.py", None)
+    pair.assert_same("edited, then deleted")

@@ -17,8 +17,8 @@ from ragfirst.cli import check_command, warm_check
 from ragfirst.cli.main import main
 from ragfirst.config.settings import CONFIG_FILES
 from ragfirst.engine import run_manifest
-from ragfirst.engine.project_roots import MANIFESTS
-from ragfirst.engine.run_manifest import PROBED_NAMES, RunManifest
+from ragfirst.engine.project_roots import MANIFESTS, VCS_MARKERS
+from ragfirst.engine.run_manifest import PRESENCE_ONLY, PROBED_NAMES, RunManifest
 from ragfirst.reporters.links import ENV_GUIDE_URL
 
 TRAIN = """\
@@ -294,6 +294,7 @@ def test_a_damaged_manifest_is_a_miss(tree, capsys, runs):
 
 def test_the_probed_names_are_the_configs_and_project_markers():
     assert set(CONFIG_FILES) | set(MANIFESTS) | {".gitignore"} == set(PROBED_NAMES)
+    assert set(VCS_MARKERS) == set(PRESENCE_ONLY)  # a new `hg init` above moves project roots
     assert warm_check.ENV_GUIDE_URL == ENV_GUIDE_URL
 
 

@@ -477,8 +477,8 @@ class PythonAnalyzer:
     # -- expressions -------------------------------------------------------------------
 
     def eval(self, node: ast.expr | None, scope: Scope) -> Value:
-        # The four kinds that are most of any file first, by exact type (ast.parse makes
-        # no subclasses; anything else takes the isinstance chain below).
+        # The four kinds that are most of any file, by exact type (ast.parse makes no
+        # subclasses of them); every other kind takes the isinstance chain below.
         kind = type(node)
         if kind is ast.Name:
             return self._name(node, scope)  # type: ignore[arg-type]
@@ -490,14 +490,6 @@ class PythonAnalyzer:
             return self._call(node, scope)  # type: ignore[arg-type]
         if node is None:
             return None
-        if isinstance(node, ast.Call):
-            return self._call(node, scope)
-        if isinstance(node, ast.Name):
-            return self._name(node, scope)
-        if isinstance(node, ast.Attribute):
-            return self._attribute(self.eval(node.value, scope), node.attr)
-        if isinstance(node, ast.Constant):
-            return Lit(node.value)
         if isinstance(node, ast.Await):
             return self.eval(node.value, scope)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):

@@ -202,8 +202,6 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
 
     engines = _RecordingEngines()
     engines.narrow = True  # analyse for the enabled rules only (engine/selection.py)
-    if files is not None:
-        manifest = None  # --diff: a run of its own files each time
     cache = (
         None
         if args.no_cache

@@ -203,9 +203,7 @@ class EnginePrefilter:
         package's own code (python_prefilter.library_own_code), which the link skips."""
         if library_own_code(text, path, self._root_words):
             return False
-        if self._project_gate is _UNBUILT:
-            self._project_groups = project_trigger_groups(self.requirements("python"))
-            self._project_gate = build_project_gate(self._project_groups)
+        self._build_project_groups()
         gate = self._project_gate
         if gate is None or gate.search(self._utf8(text)) is None:
             return False
@@ -226,6 +224,12 @@ class EnginePrefilter:
             return False
         return imports_project_candidate(text, self._root_words)
 
+    def _build_project_groups(self) -> None:
+        """The project path's trigger groups and their RE2 gate (built once)."""
+        if self._project_gate is _UNBUILT:
+            self._project_groups = project_trigger_groups(self.requirements("python"))
+            self._project_gate = build_project_gate(self._project_groups)
+
     def _python_words(self, text: str) -> frozenset[str]:
         """The trigger words (and project trigger groups' words) `text` spells as whole
         tokens: one RE2 pass (word_scan.py), remembered for the text last scanned, so that
@@ -235,9 +239,7 @@ class EnginePrefilter:
             return last[1]
         scan = self._python_scan
         if scan is None:
-            if self._project_gate is _UNBUILT:
-                self._project_groups = project_trigger_groups(self.requirements("python"))
-                self._project_gate = build_project_gate(self._project_groups)
+            self._build_project_groups()
             grouped = {word for groups in self._project_groups for group in groups for word in group}
             scan = self._python_scan = WordScan(self._words | grouped)
         found = frozenset(scan.found(text, self._utf8(text)))

@@ -45,7 +45,7 @@ from ragfirst.engine.js_link import _is_script, analyse_imported_modules
 from ragfirst.engine.link_membership import membership_changed
 from ragfirst.engine.local_modules import ModuleSuffixes, resolve_module
 from ragfirst.engine.project_model import components
-from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze
+from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze, submodule_spec
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
@@ -136,9 +136,7 @@ class RecordingLinker(PythonLinker):
             reads.add(target)
             demands.add((target, name, constants))
         if name and (target is None or self._summaries.get((target, constants), {}).get(name) is None):
-            submodule = self.index.resolve(
-                importer, f"{module}.{name}" if module.strip(".") else module + name
-            )
+            submodule = self.index.resolve(importer, submodule_spec(module, name))
             if submodule is not None:
                 reads.add(submodule)
                 demands.add((submodule, "", constants))
@@ -175,7 +173,7 @@ class RecordingLinker(PythonLinker):
         if analysis is None or not analysis.parsed:
             return False
         for module, name in (*analysis.used_imports, *analysis.reexports.values()):
-            submodule = (f"{module}.{name}" if module.strip(".") else module + name) if name else None
+            submodule = submodule_spec(module, name) if name else None
             for spec in (module, submodule):
                 if spec is not None and self.index.resolve(path, spec) is not None:
                     return False
@@ -285,6 +283,7 @@ def touched(state: ProjectState, file_id: str, membership: str = "") -> None:
     if link is None:
         return
     if membership == "remove":
+        link.touched.discard(file_id)  # an edit before it went: nothing of it to relink
         if file_id in link.came:
             state.link = None  # came and went between two links: a full link
         elif file_id in link.finals:

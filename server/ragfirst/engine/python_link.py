@@ -270,9 +270,7 @@ class PythonLinker:
             found = self._summary(target, depth, constants, name).get(name)
             descriptor = _rebased(found, target, importer) if found is not None else None
         if descriptor is None and name:  # `from app import deps`: a submodule
-            submodule = self.index.resolve(
-                importer, f"{module}.{name}" if module.strip(".") else module + name
-            )
+            submodule = self.index.resolve(importer, submodule_spec(module, name))
             if submodule is not None:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
@@ -311,6 +309,11 @@ class PythonLinker:
         if not summary:
             return None
         return {"m": {name: _rebased(value, target, importer) for name, value in summary.items()}}
+
+
+def submodule_spec(module: str, name: str) -> str:
+    """`from app import deps` may name the submodule `app.deps` (`from . import x`: `.x`)."""
+    return f"{module}.{name}" if module.strip(".") else module + name
 
 
 def _binds_sdk_value(environment: Environment) -> bool:

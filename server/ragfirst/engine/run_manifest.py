@@ -58,7 +58,11 @@ PROBED_NAMES = (
 """Files whose presence or content in a directory changes a run: config/settings.py's
 CONFIG_FILES, engine/project_roots.py's MANIFESTS and .gitignore (a test keeps them in
 step; importing those modules would cost the warm run what it saves)."""
-PRESENCE_ONLY = (".git",)  # a project (VCS) root and the top where .gitignore files start
+PRESENCE_ONLY = (
+    ".git",
+    ".hg",
+    ".svn",
+)  # VCS roots (project_roots.VCS_MARKERS); .git: where .gitignore files start
 
 Signature = list[int]  # [size, mtime_ns, ctime_ns, inode, device]
 State = tuple[tuple[int, ...] | None, tuple[int, ...] | None]  # data_files.FileState

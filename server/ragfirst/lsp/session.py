@@ -22,7 +22,7 @@ from typing import Any
 from ragfirst.checks.base import ProjectContext
 from ragfirst.config.settings import ConfigError, Settings
 from ragfirst.engine import incremental_link
-from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
+from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.file_ids import FileIds, FileKey
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.runner import project_context
@@ -163,10 +163,7 @@ class Session:
         text = self.text_of(path.resolve().as_uri())
         if text is not None:
             return text.encode("utf-8", errors="surrogatepass")
-        try:
-            return read_file_bytes(path, self.settings_for(path).max_file_size)
-        except OSError:
-            return None
+        return self.model.read_disk(key)
 
     def update_model(
         self, path: Path, data: bytes, settings: Settings, engine: Engine
@@ -188,7 +185,6 @@ class Session:
             key = self.key_for(path, self.settings_for(path))
             self.keys.pop(os.path.abspath(path), None)
         with self._lock:
-            self.paths.pop(key, None)
             removed = self.model.remove(key)
         if removed:
             self.generation += 1
