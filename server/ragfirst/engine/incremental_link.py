@@ -41,10 +41,9 @@ from typing import TYPE_CHECKING, Any
 from ragfirst.analyzers.python_exports import Descriptor
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.file_ids import FileKey
-from ragfirst.engine.js_link import _is_script, analyse_imported_modules
+from ragfirst.engine.js_link import _is_script
 from ragfirst.engine.link_membership import membership_changed
-from ragfirst.engine.local_modules import ModuleSuffixes, resolve_module
-from ragfirst.engine.project_model import components
+from ragfirst.engine.project_model import components, script_links
 from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze, submodule_spec
 
 if TYPE_CHECKING:
@@ -448,22 +447,12 @@ def _python_relink(
 def _link_scripts(
     analyses: dict[str, FileAnalysis], reanalyze: Reanalyze, boundaries: bool
 ) -> tuple[dict[str, FileAnalysis], dict[str, list[str]]]:
-    """The JS/TS part of link_project over the files it reads: the skipped modules parsed
-    for importers, and the import edges."""
+    """The JS/TS part of link_project (project_model.script_links) over the files it
+    reads: the skipped modules parsed for importers, and the import edges by importer."""
     changed: dict[str, FileAnalysis] = {}
-    analyses = dict(analyses)
-    analyse_imported_modules(analyses, reanalyze, changed, boundaries)
-    modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}
-    suffixes = ModuleSuffixes(modules)
     edges: dict[str, list[str]] = {}
-    for path, analysis in analyses.items():
-        specs = {local.module for local in analysis.local_calls}
-        if analysis.exports is not None:
-            specs.update(analysis.exports.imports)
-        for spec in specs:
-            target = resolve_module(path, spec, modules, suffixes)
-            if target is not None:
-                edges.setdefault(path, []).append(target)
+    for path, target in script_links(analyses, reanalyze, changed, boundaries):
+        edges.setdefault(path, []).append(target)
     return changed, edges
 
 

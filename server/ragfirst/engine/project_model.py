@@ -42,10 +42,23 @@ def link_project(
     linker (incremental_link.Recorder keeps it for the next incremental link)."""
     index = ModuleIndex(analyses, root, locations, libraries)
     result = linker(dict(analyses), index, reanalyze).link()
+    result.edges.extend(script_links(analyses, reanalyze, result.analyses, boundaries))
+    return result
+
+
+def script_links(
+    analyses: dict[str, FileAnalysis],
+    reanalyze: Reanalyze,
+    changed: dict[str, FileAnalysis],
+    boundaries: bool,
+) -> list[tuple[str, str]]:
+    """The JS/TS part of a link: the modules the prefilter skipped, parsed for importers
+    (into `changed`), and the import edges between the project's scripts."""
     analyses = dict(analyses)
-    analyse_imported_modules(analyses, reanalyze, result.analyses, boundaries)  # JS/TS modules skipped
+    analyse_imported_modules(analyses, reanalyze, changed, boundaries)
     modules = {path: a.exports for path, a in analyses.items() if a.exports is not None}
     suffixes = ModuleSuffixes(modules)
+    edges: list[tuple[str, str]] = []
     for path, analysis in analyses.items():  # JS/TS imports of the project's modules
         specs = {local.module for local in analysis.local_calls}
         if analysis.exports is not None:
@@ -53,8 +66,8 @@ def link_project(
         for spec in specs:
             target = resolve_module(path, spec, modules, suffixes)
             if target is not None:
-                result.edges.append((path, target))
-    return result
+                edges.append((path, target))
+    return edges
 
 
 def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
