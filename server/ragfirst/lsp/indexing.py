@@ -53,6 +53,7 @@ class Indexer:
         # clients that cannot watch files: directories' modification times (new files)
         self.directories = DirectoryStamps()
         self._poll_task: asyncio.Future[None] | None = None
+        self._poll_again = False  # a save asked for a check while one was running
 
     # -- one file ---------------------------------------------------------------------------
 
@@ -151,15 +152,24 @@ class Indexer:
         if not force and now - self._last_poll < POLL_INTERVAL:
             return
         if self._poll_task is not None and not self._poll_task.done():
+            # A check is under way, but it may have read the disk before this save's
+            # change: a forced check runs once more after it (a save must see the disk
+            # as it is when saved).
+            self._poll_again |= force
             return
         self._last_poll = now
 
         async def poll() -> None:
-            facts, configs = await asyncio.get_running_loop().run_in_executor(None, self.poll_disk)
-            if configs:
-                self.ls.reconfigure()
-            if facts or configs:
-                await self.ls.scheduler.relint_open_documents()
+            while True:
+                self._poll_again = False
+                facts, configs = await asyncio.get_running_loop().run_in_executor(None, self.poll_disk)
+                if configs:
+                    self.ls.reconfigure()
+                if facts or configs:
+                    await self.ls.scheduler.relint_open_documents()
+                if not self._poll_again:
+                    return
+                self._last_poll = time.monotonic()
 
         self._poll_task = asyncio.ensure_future(poll())
 
