@@ -14,6 +14,7 @@ from ragfirst.cli.main import main
 from ragfirst.engine import engine as engine_module
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.project_model import link_project
+from ragfirst.engine.python_link import CONSTANT_HOPS
 from ragfirst.rules.loader import load_ruleset
 
 
@@ -171,3 +172,64 @@ def test_the_links_analyses_are_read_from_the_cache_by_the_next_run(tmp_path, ca
     }
     assert not any(again.values()), second
     assert any("from the cache" in label for label in second), second
+
+
+# -- constants computed in other modules: followed through CONSTANT_HOPS modules ----------
+
+TUNE_WITH = (
+    "from openai import OpenAI\nfrom app.{module} import {name}\n\n"
+    "OpenAI().fine_tuning.jobs.create(model={name}, training_file='file-abc')\n"
+)
+
+
+def _chain(length: int) -> dict[str, str]:
+    """app/m0.py defines the model; m1 .. m{length-1} each compute it from the one before
+    (`M1 = M0`); train.py reads the last: the constant crosses `length` modules."""
+    files = {"app/__init__.py": "", "app/m0.py": 'M0 = "davinci-002"\n'}
+    for n in range(1, length):
+        files[f"app/m{n}.py"] = f"from app.m{n - 1} import M{n - 1}\n\nM{n} = M{n - 1}\n"
+    files["app/train.py"] = TUNE_WITH.format(module=f"m{length - 1}", name=f"M{length - 1}")
+    return files
+
+
+@pytest.mark.parametrize("length", range(1, CONSTANT_HOPS + 1))
+def test_a_constant_computed_through_up_to_constant_hops_modules_reaches_the_call(engine, length):
+    _, analyses = _link(engine, _chain(length))
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+
+
+def test_a_constant_computed_through_more_modules_is_unknown_and_names_no_model(engine):
+    _, analyses = _link(engine, _chain(CONSTANT_HOPS + 1))
+    messages = _messages(analyses["app/train.py"], "RF101")
+    assert messages  # the call is still found: only the constant is unknown
+    assert not any("davinci-002" in message for message in messages)
+
+
+def test_a_re_export_does_not_use_a_hop(engine):
+    """`from app.m2 import M2` in a package's `__init__.py` re-exports: resolved at the level
+    asked, so the chain behind it keeps its length."""
+    files = _chain(CONSTANT_HOPS)
+    last = f"M{CONSTANT_HOPS - 1}"
+    files["app/__init__.py"] = f"from app.m{CONSTANT_HOPS - 1} import {last}\n"
+    files["app/train.py"] = TUNE_WITH.replace("app.{module}", "app").format(name=last)
+    _, analyses = _link(engine, files)
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+
+
+def test_a_name_the_module_defines_itself_does_not_link_that_module_for_constants(engine):
+    """train.py reads MODEL from app/models.py, which defines it as a literal but also
+    computes OTHER from another module: models.py is not analysed again for train.py (its
+    MODEL is the same either way); asked for OTHER, it is."""
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": 'BASE = "babbage-002"\n',
+        "app/models.py": 'from app.base import BASE\n\nMODEL = "davinci-002"\nOTHER = BASE\n',
+        "app/train.py": TUNE_WITH.format(module="models", name="MODEL"),
+    }
+    asked, analyses = _link(engine, files)
+    assert ("app/models.py", "environment") not in asked
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+    files["app/train.py"] = TUNE_WITH.format(module="models", name="OTHER")
+    asked, analyses = _link(engine, files)
+    assert ("app/models.py", "environment") in asked
+    assert any("babbage-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
