@@ -14,7 +14,6 @@ from ragfirst.cli.main import main
 from ragfirst.engine import engine as engine_module
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.project_model import link_project
-from ragfirst.engine.python_link import CONSTANT_HOPS
 from ragfirst.rules.loader import load_ruleset
 
 
@@ -174,7 +173,7 @@ def test_the_links_analyses_are_read_from_the_cache_by_the_next_run(tmp_path, ca
     assert any("from the cache" in label for label in second), second
 
 
-# -- constants computed in other modules: followed through CONSTANT_HOPS modules ----------
+# -- constants computed in other modules: an importer's constants, and what it costs -----
 
 TUNE_WITH = (
     "from openai import OpenAI\nfrom app.{module} import {name}\n\n"
@@ -192,26 +191,19 @@ def _chain(length: int) -> dict[str, str]:
     return files
 
 
-@pytest.mark.parametrize("length", range(1, CONSTANT_HOPS + 1))
-def test_a_constant_computed_through_up_to_constant_hops_modules_reaches_the_call(engine, length):
-    _, analyses = _link(engine, _chain(length))
+@pytest.mark.parametrize("length", [1, 2, 3, 6])
+def test_a_constant_computed_through_a_chain_of_modules_reaches_the_call(engine, length):
+    asked, analyses = _link(engine, _chain(length))
     assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+    # each module in the chain computes the name asked from its import: each is linked
+    linked = {path for path, kind in asked if kind == "environment"}
+    assert linked >= {f"app/m{n}.py" for n in range(1, length)}
 
 
-def test_a_constant_computed_through_more_modules_is_unknown_and_names_no_model(engine):
-    _, analyses = _link(engine, _chain(CONSTANT_HOPS + 1))
-    messages = _messages(analyses["app/train.py"], "RF101")
-    assert messages  # the call is still found: only the constant is unknown
-    assert not any("davinci-002" in message for message in messages)
-
-
-def test_a_re_export_does_not_use_a_hop(engine):
-    """`from app.m2 import M2` in a package's `__init__.py` re-exports: resolved at the level
-    asked, so the chain behind it keeps its length."""
-    files = _chain(CONSTANT_HOPS)
-    last = f"M{CONSTANT_HOPS - 1}"
-    files["app/__init__.py"] = f"from app.m{CONSTANT_HOPS - 1} import {last}\n"
-    files["app/train.py"] = TUNE_WITH.replace("app.{module}", "app").format(name=last)
+def test_a_re_export_is_resolved_with_constants(engine):
+    files = _chain(3)
+    files["app/__init__.py"] = "from app.m2 import M2\n"
+    files["app/train.py"] = TUNE_WITH.replace("app.{module}", "app").format(name="M2")
     _, analyses = _link(engine, files)
     assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
 
@@ -233,3 +225,23 @@ def test_a_name_the_module_defines_itself_does_not_link_that_module_for_constant
     asked, analyses = _link(engine, files)
     assert ("app/models.py", "environment") in asked
     assert any("babbage-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+
+
+def test_a_class_the_module_defines_keeps_its_own_constants_without_a_link(engine):
+    """Settings is defined in settings.py with a literal model; the module also imports
+    from another project module, which the importer's use of Settings does not need."""
+    files = {
+        "app/__init__.py": "",
+        "app/log.py": "LEVEL = 'info'\n",
+        "app/settings.py": (
+            "from app.log import LEVEL\n\n"
+            "class Settings:\n    model = 'davinci-002'\n    level = LEVEL\n\nsettings = Settings()\n"
+        ),
+        "app/train.py": (
+            "from openai import OpenAI\nfrom app.settings import settings\n\n"
+            "OpenAI().fine_tuning.jobs.create(model=settings.model, training_file='file-abc')\n"
+        ),
+    }
+    asked, analyses = _link(engine, files)
+    assert ("app/settings.py", "environment") not in asked
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))

@@ -44,29 +44,22 @@ from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.js_link import _is_script
 from ragfirst.engine.link_membership import membership_changed
 from ragfirst.engine.project_model import components, script_links
-from ragfirst.engine.python_link import (
-    CONSTANT_HOPS,
-    LinkResult,
-    ModuleIndex,
-    PythonLinker,
-    Reanalyze,
-    submodule_spec,
-)
+from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze, submodule_spec
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
     from ragfirst.engine.workspace import ProjectState, Workspace, WorkspaceFile
 
-_SEEDED = ("_final", "_summaries", "_levels", "_forced", "_declined")
+_SEEDED = ("_final", "_summaries", "_sdk_only", "_forced", "_declined")
 """PythonLinker's per-file caches, kept for the files an edit does not affect. Keys are
-file ids, or (file id, constant level) for `_summaries`."""
+file ids, or (file id, constants) for `_summaries`."""
 
 _SKIPPED_CACHES = ("_forced", "_declined")
 
 LINKER_ATTRIBUTES = frozenset({"analyses", "index", "reanalyze", "result", "_visiting", *_SEEDED})
 """Every attribute of a PythonLinker this module knows (tests/test_incremental_link.py)."""
 
-Demand = tuple[str, str, int]  # (file, name, constant level): what an import asks of a project file
+Demand = tuple[str, str, bool]  # (file, name, constants): what an import asks of a project file
 
 
 class _Journal(dict):  # type: ignore[type-arg]
@@ -129,7 +122,7 @@ class RecordingLinker(PythonLinker):
         return result
 
     def _imported(
-        self, importer: str, module: str, name: str, depth: int, constants: int
+        self, importer: str, module: str, name: str, depth: int, constants: bool
     ) -> Descriptor | None:
         descriptor = super()._imported(importer, module, name, depth, constants)
         # What it read, as the linker resolved it (these resolutions are cached): the module,
@@ -156,8 +149,8 @@ class RecordingLinker(PythonLinker):
                 if isinstance(cache, set):
                     cache.discard(path)
                 elif name == "_summaries":
-                    for level in range(CONSTANT_HOPS + 1):
-                        cache.pop((path, level), None)
+                    cache.pop((path, True), None)
+                    cache.pop((path, False), None)
                 else:
                     cache.pop(path, None)
 

@@ -13,15 +13,13 @@ a summary of what the module offers (python_exports.py). Linking:
    arguments resolve exactly as if the client or constant were defined in it; every rule,
    check and project fact then works unchanged.
 
-SDK values (a client, a factory, a class holding one) are followed through any chain of
-imports. Constants computed from other modules' constants (`DEFAULT = CHAT_MODEL`,
-imported in turn) are followed through at most `CONSTANT_HOPS` modules from the file
-that reads them: a file whose own findings can use constants asks each module it imports
-at level `CONSTANT_HOPS`, that module asks its own imports at one level less, and level
-0 asks for SDK values only. Without the bound, one file reading constants made every
-module it reaches, transitively, be linked again for constants that no rule reads (a
-library's classes built on its base classes: 716 of 816 re-analyses on the second bench
-corpus, none changing a finding).
+An importer that reads constants asks the modules it imports for theirs; such a module is
+linked again with its own imports' constants only for a name its own summary lacks (one
+it may compute from another module's constant: `DEFAULT = CHAT_MODEL`). A name it
+defines itself (a literal, a class, a factory) is taken as it is. Without that gate, one
+file reading constants made every module it reached, transitively, be analysed again for
+constants no rule read (a library's classes built on its base classes: 716 of 816
+re-analyses on the second bench corpus, none changing a finding).
 
 A module imported by others but skipped by the prefilter (a settings module names no SDK)
 is analysed for its summary on demand. Unknown or ambiguous imports bind nothing.
@@ -42,7 +40,6 @@ from ragfirst.engine.link_gate import sdk_force
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
-CONSTANT_HOPS = 3  # modules a constant is followed through (see the module docstring)
 _ANY_NAME, _UNPARSABLE = "<any>", "<unparsable>"  # what a skipped module was declined for
 
 Reanalyze = Callable[[str, "Environment | None", "bool | str"], "FileAnalysis | None"]
@@ -151,7 +148,6 @@ class LinkResult:
     edges: list[tuple[str, str]] = field(default_factory=list)  # (importer, imported file)
     environments: dict[str, str] = field(default_factory=dict)  # path -> environment digest
     summaries: dict[str, dict[str, Descriptor]] = field(default_factory=dict)  # final, by module
-    summary_levels: dict[str, int] = field(default_factory=dict)  # the level of each of those
 
 
 class PythonLinker:
@@ -163,8 +159,8 @@ class PythonLinker:
         self.reanalyze = reanalyze
         self.result = LinkResult()
         self._final: dict[str, FileAnalysis] = {}
-        self._summaries: dict[tuple[str, int], dict[str, Descriptor]] = {}  # (path, level)
-        self._levels: dict[str, int] = {}  # the constant level each final analysis was linked at
+        self._summaries: dict[tuple[str, bool], dict[str, Descriptor]] = {}
+        self._sdk_only: set[str] = set()  # linked for SDK values only (constants not read)
         self._forced: dict[str, FileAnalysis] = {}  # skipped by the prefilter, parsed for summaries
         self._declined: dict[str, tuple[set[str], FileAnalysis]] = {}  # gate said no (to names)
         self._visiting: set[str] = set()
@@ -175,8 +171,7 @@ class PythonLinker:
         edited file, without relinking the project."""
         linker = cls({}, index, lambda *_: None)
         for path, summary in summaries.items():
-            for level in range(CONSTANT_HOPS + 1):
-                linker._summaries[(path, level)] = summary
+            linker._summaries[(path, True)] = linker._summaries[(path, False)] = summary
         return linker
 
     def link(self) -> LinkResult:
@@ -191,14 +186,13 @@ class PythonLinker:
         return self.result
 
     def final(
-        self, path: str, depth: int, constants: int = 0, wanted: str | None = None
+        self, path: str, depth: int, constants: bool = False, wanted: str | None = None
     ) -> FileAnalysis | None:
         """The file's analysis with its environment (linking what it imports first).
-        `constants`: the level an importer asks at (0: SDK values only; n > 0: its
-        constants too, computed from its own imports at level n - 1);
+        `constants`: an importer wants its literal constants too, not only SDK values;
         `wanted`: the name that importer takes from it (None: the whole module)."""
         done = self._final.get(path)
-        if done is not None and self._levels.get(path, 0) >= constants:
+        if done is not None and not (constants and path in self._sdk_only and self._lacks(path, wanted)):
             return done
         analysis = self.analyses.get(path)
         if path in self._visiting or depth > MAX_DEPTH or self.index.is_library_code(path):
@@ -215,29 +209,36 @@ class PythonLinker:
                 return analysis
         self._visiting.add(path)
         try:
-            # A file whose own findings can use constants asks its imports at the full
-            # level, whoever asks it (its link is the same for every importer).
-            own = _reads_constants(analysis, path in self._forced)
-            level = CONSTANT_HOPS if own else _level_for(analysis, constants, wanted)
-            environment = self.environment(path, analysis.used_imports, depth, _asks(level, own))
-            if not own and _binds_sdk_value(environment):
+            wants_constants = (constants and _lacks(analysis, wanted)) or _reads_constants(
+                analysis, path in self._forced
+            )
+            environment = self.environment(path, analysis.used_imports, depth, wants_constants)
+            if not wants_constants and _binds_sdk_value(environment):
                 # A client reaches a file that names no trigger itself: now the constants
                 # its calls are given (a model name) matter as they do in any other file.
-                level, own = CONSTANT_HOPS, True
-                environment = self.environment(path, analysis.used_imports, depth, CONSTANT_HOPS)
+                wants_constants = True
+                environment = self.environment(path, analysis.used_imports, depth, True)
         finally:
             self._visiting.discard(path)
-        if environment and (level or _binds_sdk_value(environment)):
+        if environment and (wants_constants or _binds_sdk_value(environment)):
             linked = self.reanalyze(path, environment, False)
             if linked is not None:
                 analysis = linked
                 self.result.analyses[path] = linked
                 self.result.environments[path] = environment_digest(environment)
-        self._levels[path] = level
+        if wants_constants:
+            self._sdk_only.discard(path)
+        else:
+            self._sdk_only.add(path)
         self._final[path] = analysis
         return analysis
 
-    def _skipped(self, path: str, constants: int, wanted: str | None) -> FileAnalysis | None:
+    def _lacks(self, path: str, wanted: str | None) -> bool:
+        """`_lacks` of the module as analysed alone (True while a skipped one is not parsed)."""
+        alone = self._forced.get(path) or self.analyses.get(path)
+        return alone is None or not alone.parsed or _lacks(alone, wanted)
+
+    def _skipped(self, path: str, constants: bool, wanted: str | None) -> FileAnalysis | None:
         """A skipped module parsed for its summary, or as analysed alone when the gate
         says it cannot offer what is asked (remembered per name asked)."""
         declined = self._declined.get(path)
@@ -261,10 +262,9 @@ class PythonLinker:
         return analysis
 
     def environment(
-        self, path: str, imports: list[tuple[str, str]], depth: int = 0, constants: int = CONSTANT_HOPS
+        self, path: str, imports: list[tuple[str, str]], depth: int = 0, constants: bool = True
     ) -> Environment:
-        """What `path`'s imports of project modules bind (from their final summaries, asked
-        at level `constants`; the default is that of a file that reads constants)."""
+        """What `path`'s imports of project modules bind (from their final summaries)."""
         environment: Environment = {}
         for module, name in imports:
             descriptor = self._imported(path, module, name, depth, constants)
@@ -273,7 +273,7 @@ class PythonLinker:
         return environment
 
     def _imported(
-        self, importer: str, module: str, name: str, depth: int, constants: int
+        self, importer: str, module: str, name: str, depth: int, constants: bool
     ) -> Descriptor | None:
         target = self.index.resolve(importer, module)
         if target is not None and self.index.is_library_code(target):
@@ -291,12 +291,11 @@ class PythonLinker:
         return descriptor
 
     def _summary(
-        self, target: str, depth: int, constants: int, wanted: str | None = None
+        self, target: str, depth: int, constants: bool, wanted: str | None = None
     ) -> dict[str, Descriptor]:
         """The target module's final summary, with the names it re-exports."""
-        alone = self._forced.get(target) or self.analyses.get(target)
-        if alone is not None and alone.parsed:  # (a skipped module not parsed yet: as asked)
-            constants = _level_for(alone, constants, wanted)
+        if constants and not self._lacks(target, wanted):
+            constants = False  # its own name: the same with or without its imports' constants
         key = (target, constants)
         known = self._summaries.get(key)
         if known is not None:
@@ -306,9 +305,8 @@ class PythonLinker:
         linked = self.final(target, depth + 1, constants, wanted)
         if linked is not None and not linked.parsed and target in self._declined:
             return {}  # not parsed for this name: another importer may ask for another
-        linked_at = self._levels.get(target, 0)
-        if linked_at < constants:  # linked at a lower level for this name (or not linked)
-            constants, key = linked_at, (target, linked_at)
+        if constants and target in self._sdk_only:  # parsed just now, and it has the name
+            constants, key = False, (target, False)
         summary = dict(linked.summary or {}) if linked is not None else {}
         if linked is not None and linked.reexports:
             self._visiting.add(target)
@@ -321,12 +319,11 @@ class PythonLinker:
             finally:
                 self._visiting.discard(target)
         self._summaries[key] = summary
-        if summary and constants >= self.result.summary_levels.get(target, 0):
+        if summary and (constants or target not in self.result.summaries):
             self.result.summaries[target] = summary
-            self.result.summary_levels[target] = constants
         return summary
 
-    def _module(self, importer: str, target: str, depth: int, constants: int) -> Descriptor | None:
+    def _module(self, importer: str, target: str, depth: int, constants: bool) -> Descriptor | None:
         summary = self._summary(target, depth, constants)
         if not summary:
             return None
@@ -338,24 +335,16 @@ def submodule_spec(module: str, name: str) -> str:
     return f"{module}.{name}" if module.strip(".") else module + name
 
 
-def _level_for(analysis: FileAnalysis, level: int, wanted: str | None) -> int:
-    """The level a module the importer asks at `level` for `wanted` is linked at. A name its
-    own summary already holds is that module's whatever it imports (a literal is fully
-    known when exported; a class or a factory keeps the constants of its own module): level
-    0. A name it lacks may be computed from another module's constant (`DEFAULT =
-    CHAT_MODEL`), a re-export is resolved at the level asked, and an importer of the whole
-    module may read any name: the level asked."""
-    if not level or wanted is None:
-        return level
-    if wanted in (analysis.summary or {}) and wanted not in analysis.reexports:
-        return 0
-    return level
-
-
-def _asks(level: int, own: bool) -> int:
-    """The level a file linked at `level` asks its imports at: the full level for a file
-    whose own findings read constants, one less for a module linked for an importer."""
-    return CONSTANT_HOPS if own else max(level - 1, 0)
+def _lacks(analysis: FileAnalysis, wanted: str | None) -> bool:
+    """Must the module be linked with its imports' constants for an importer that asks it
+    for `wanted` with constants? Not when its own summary holds the name: a literal is
+    exported only when fully known, and a class or a factory keeps the constants of its own
+    module. Yes for a name it lacks (it may compute it from an imported constant), for a
+    re-export (resolved with constants from the module it names) and for an importer of the
+    whole module (None: it may read any name)."""
+    if wanted is None:
+        return True
+    return wanted not in (analysis.summary or {}) or wanted in analysis.reexports
 
 
 def _binds_sdk_value(environment: Environment) -> bool:
