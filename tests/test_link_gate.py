@@ -16,15 +16,15 @@ from tests.conftest import ids
 
 from ragfirst.config.settings import Settings
 from ragfirst.engine.engine import Engine, FileAnalysis
-from ragfirst.engine.link_gate import asked_names, may_export_sdk_value, sdk_force
+from ragfirst.engine.link_gate import asked_names, may_export_sdk_value, project_imports, sdk_force
 from ragfirst.engine.project_model import link_project
 from ragfirst.engine.runner import lint_sources
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
 
 UNCAPPED = 'client.chat.completions.create(model="gpt-4o-mini", messages=[])\n'
-ENTRIES = frozenset({"OpenAI", "ai", "nn"})
-ROOTS = frozenset({"openai", "torch"})
+PAIRS = (("google", frozenset({"ai"})), ("openai", frozenset({"OpenAI"})), ("torch", frozenset({"nn"})))
+ROOTS = frozenset({"openai", "torch", "google"})
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +47,43 @@ def engine() -> Engine:
         ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"helpers"}), False),
         ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"cli"}), False),
         # ... unless it re-exports with a star
-        ("from .models import *\n", frozenset({"client"}), True),
-        # a client built in another project module, passed on under another name
-        ("from .models import default_llm as llm_handle\n", frozenset({"llm_handle"}), True),
+        ("from .models import *\n", frozenset({"client"}), [".models:"]),
+        # a client built in another project module, passed on under another name: the
+        # link asks that module (the import, as "module:name")
+        (
+            "from .models import default_llm as llm_handle\n",
+            frozenset({"llm_handle"}),
+            [".models:default_llm"],
+        ),
         # no entry and only the standard library and SDKs imported: nothing to pass on
         ("import os\nimport torch\nllm_handle = os.environ\n", frozenset({"llm_handle"}), False),
+        # an entry counts only with its own package: `nn` of torch, `ai` of google
+        ("import os\nnn = 3\nai = os.sep\nclient = 1\n", frozenset({"client"}), False),
+        ("import google.ai as ai\nclient = ai.Client()\n", frozenset({"client"}), True),
+        ("from openai import nn\nclient = nn\n", frozenset({"client"}), False),
     ],
 )
 def test_gate_on_text(text, names, expected):
-    assert may_export_sdk_value(text, names, ENTRIES, ROOTS) is expected
+    assert may_export_sdk_value(text, names, PAIRS, ROOTS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from .models import a, b as c\n", [".models:a", ".models:b"]),
+        ("from . import (a,  # one, two\n    b as bee)\n", [".:a", ".:b"]),
+        ("from app.deps import *\n", ["app.deps:"]),
+        ("import app.deps.x as d, os, numpy as np\n", ["app:", "app.deps:", "app.deps.x:", "numpy:"]),
+        ("def f():\n    if x: from app import client\n", ["app:client"]),  # wherever it stands
+        ("from app \\\n    import client\n", ["app:client"]),
+        (
+            "import os\nfrom openai import OpenAI\nfrom torch import nn\nfrom __future__ import annotations\n",
+            [],
+        ),
+    ],
+)
+def test_the_imports_that_may_be_the_projects(text, expected):
+    assert project_imports(text, ROOTS) == expected
 
 
 def test_force_carries_the_names_asked_for():
@@ -172,3 +200,41 @@ def test_a_declined_module_is_parsed_when_another_name_is_asked_for(engine):
     assert ("app/__init__.py", "force:sdk:client:parsed") in asked
     others = {k: v for k, v in files.items() if k != "app/chat.py"}
     assert ids(lint(files["app/chat.py"], "app/chat.py", **others)) == ["RF401"]
+
+
+# -- a skipped module that could only pass on what its own imports offer -----------------
+
+PASSED_ON = {
+    "app/__init__.py": "",
+    "app/models.py": "from openai import OpenAI\ndefault_llm = OpenAI()\n",
+    "app/config.py": "TIMEOUT = 30\n",
+    # names no SDK entry: only its project imports could give it an SDK value
+    "app/registry.py": "import numpy\nfrom .{module} import {name} as llm_handle\n",
+    "app/routes.py": "from app.registry import llm_handle\n" + UNCAPPED.replace("client.", "llm_handle."),
+}
+
+
+def _passed_on(module: str, name: str) -> dict[str, str]:
+    return {path: text.format(module=module, name=name) for path, text in PASSED_ON.items()}
+
+
+def test_a_module_whose_project_import_offers_a_client_is_parsed(engine):
+    asked, analyses = _link(engine, _passed_on("models", "default_llm"))
+    assert ("app/registry.py", "force:all:parsed") in asked
+    assert "RF401" in {match.rule_id for match in analyses["app/routes.py"].matches}
+
+
+def test_a_module_whose_project_imports_offer_no_sdk_value_is_not_parsed(engine):
+    """registry.py imports `numpy` (not the project's) and a constant: nothing it can pass
+    on is an SDK value, so it is not parsed (before: any import that was neither the
+    standard library nor an SDK let it through)."""
+    asked, analyses = _link(engine, _passed_on("config", "TIMEOUT"))
+    assert [kind for path, kind in asked if path == "app/registry.py"] == ["force:sdk:llm_handle"]
+    assert "RF401" not in {match.rule_id for match in analyses["app/routes.py"].matches}
+
+
+def test_the_same_module_through_the_whole_pipeline():
+    for module, name, expected in (("models", "default_llm", ["RF401"]), ("config", "TIMEOUT", [])):
+        files = _passed_on(module, name)
+        routes = files.pop("app/routes.py")
+        assert ids(lint(routes, "app/routes.py", **files)) == expected

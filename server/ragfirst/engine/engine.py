@@ -88,7 +88,9 @@ class FileAnalysis:
     # constants alone cannot give it a finding (python_link.py).
     via_project: bool = False
     notebook: CellMap | None = None  # a notebook's module lines -> cells (engine/notebooks.py)
-    # A JS/TS file the prefilter deferred (or a link's hints): its imports that matter.
+    # A JS/TS file the prefilter deferred (or a link's hints): its imports that matter. A
+    # Python module the link asked for SDK values: the project imports that decide it
+    # ("module:name"; link_gate.project_imports).
     deferred_imports: list[str] | None = None
 
 
@@ -177,7 +179,11 @@ class Engine(EnginePrefilter):
         # rule can match in it, so only what it offers importers is computed.
         summary_only = force == "all" or (isinstance(force, str) and force.startswith("sdk"))
         if isinstance(force, str) and force.startswith("sdk"):
-            force = self._may_export_sdk_value(text, force)
+            gate = self._may_export_sdk_value(text, force)
+            if isinstance(gate, list):  # only its project imports could give it an SDK value
+                analysis.deferred_imports = gate  # the link asks them (python_link.py)
+                return analysis
+            force = gate
         if spec.name == "notebook":
             from ragfirst.engine.notebooks import analyze_notebook  # only runs that meet a notebook
 

@@ -189,13 +189,14 @@ class EnginePrefilter:
             return PARSE
         return verdict
 
-    def _may_export_sdk_value(self, text: str, force: str) -> bool:
+    def _may_export_sdk_value(self, text: str, force: str) -> bool | list[str]:
         """Could this module bind a name its importers ask for (in `force`) to a value a
-        rule reaches (a client, an SDK class)? (engine/link_gate.py)"""
+        rule reaches (a client, an SDK class)? Or the project imports that decide it
+        (engine/link_gate.py)."""
         from ragfirst.engine.link_gate import asked_names, may_export_sdk_value
 
-        entries = self.vocabulary().entry_names
-        return may_export_sdk_value(text, asked_names(force), entries, self._root_words)
+        pairs = self.vocabulary().entries_by_root
+        return may_export_sdk_value(text, asked_names(force), pairs, self._root_words)
 
     def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,

@@ -4,22 +4,29 @@ A module the prefilter skipped names no trigger, so its own findings are known (
 the link parses it only when an importer may take an SDK value from it (a client, a
 factory, a class). That needs two things of its text, both tested on whole words:
 
-- it *reaches* an SDK: it names an entry of a package rules name (`OpenAI`, `Trainer`,
-  `nn`), or it imports a module that may be the project's own (a client built elsewhere
-  and passed on: `from .models import llm_client`);
 - it *offers the name asked for*: one of the names the importers take from it (`from
   app.deps import client` asks for `client`) is spelt in it, or it re-exports with
-  `import *`. An importer of the whole module (`import app.deps`) asks for any name.
+  `import *`. An importer of the whole module (`import app.deps`) asks for any name;
+- it *reaches* an SDK: it names a package rules name together with one of that
+  package's entries (`openai` and `OpenAI`, `torch` and `nn`), or it imports one of the
+  project's own modules that offers an SDK value (a client built elsewhere and passed on:
+  `from .models import llm_client`). The text gives the imports that may be the
+  project's (`project_imports`: relative ones, and packages that are neither the standard
+  library nor an SDK); the link resolves them and asks those modules for their
+  summaries, and parses this one only if one of them holds an SDK value.
 
 Both are "certainly not" tests: a module that fails one cannot bind that name to an SDK
 value. Matching words, never substrings: `ai` is not in `fairseq`, `nn` not in `inner`.
+Imports are read from the text wherever they stand (in a function, after `if x:`, in a
+docstring): more candidates than the module has, never fewer.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 
-from ragfirst.engine.python_prefilter import imports_project_candidate
+from ragfirst.engine.python_prefilter import GAP
 
 SDK_FORCE = "sdk"  # `Engine.analyze(force=...)`: "sdk", or "sdk:name,name" for names asked
 _WORD = re.compile(r"[A-Za-z_]\w*", re.ASCII)
@@ -41,12 +48,65 @@ def asked_names(force: str) -> frozenset[str] | None:
 
 
 def may_export_sdk_value(
-    text: str, names: frozenset[str] | None, entries: frozenset[str], roots: frozenset[str]
-) -> bool:
-    """Could this module bind one of `names` (any, when None) to an SDK value?"""
+    text: str,
+    names: frozenset[str] | None,
+    entries_by_root: tuple[tuple[str, frozenset[str]], ...],
+    roots: frozenset[str],
+) -> bool | list[str]:
+    """Could this module bind one of `names` (any, when None) to an SDK value? True or
+    False; or, when only the project's modules it imports could give it one, those
+    imports (`project_imports`) for the link to decide."""
     words = set(_WORD.findall(text))
     if names is not None and words.isdisjoint(names) and not _STAR_IMPORT.search(text):
         return False
-    if not words.isdisjoint(entries):
+    for root, entries in entries_by_root:
+        if root in words and not words.isdisjoint(entries):
+            return True
+    return project_imports(text, roots) or False
+
+
+# `from X import a, b as c` (also parenthesised, or continued with a backslash), and
+# `import a.b as c, d`.
+_FROM_NAMES = re.compile(
+    rf"from{GAP}+([\w.]+){GAP}+import{GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
+)
+_IMPORT_MODULES = re.compile(rf"(?<![\w.])import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
+_ITEM = re.compile(r"([A-Za-z_][\w.]*|\*)")
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
+    """The imports that may name the project's own modules, as "module:name" ("module:"
+    for a whole module or a star import): relative ones, and absolute ones whose package
+    is neither the standard library nor one rules name."""
+    found: dict[str, None] = {}
+    spans = []
+    for match in _FROM_NAMES.finditer(text):
+        spans.append((match.start(), match.end()))
+        module = match.group(1)
+        if not _may_be_project(module, sdk_roots):
+            continue
+        listed = _COMMENT.sub("", match.group(2)).replace("\\", " ").strip().strip("()")
+        for item in listed.split(","):
+            name = _ITEM.match(item.strip())
+            if name is not None:
+                found[f"{module}:{'' if name.group(1) == '*' else name.group(1)}"] = None
+    for match in _IMPORT_MODULES.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue  # the `import` of a `from ... import`
+        for item in match.group(1).replace("\\", " ").split(","):
+            module = item.split()[0] if item.split() else ""
+            if module and _may_be_project(module, sdk_roots):
+                parts = module.split(".")
+                for end in range(1, len(parts) + 1):  # `import a.b` binds `a` and loads `a.b`
+                    found[".".join(parts[:end]) + ":"] = None
+    return list(found)
+
+
+def _may_be_project(module: str, sdk_roots: frozenset[str]) -> bool:
+    if module.startswith("."):
         return True
-    return imports_project_candidate(text, roots)
+    root = module.split(".", 1)[0]
+    return (
+        bool(root) and root not in sdk_roots and root not in sys.stdlib_module_names and root != "__future__"
+    )

@@ -204,7 +204,7 @@ class PythonLinker:
             # (its findings stay those of the file on its own: the prefilter found nothing).
             # Constants are read only for an importer whose calls they can fill in; else it
             # is parsed only if it may bind a name asked for to an SDK value (link_gate.py).
-            analysis = self._skipped(path, constants, wanted)
+            analysis = self._skipped(path, constants, wanted, depth)
             if analysis is None or not analysis.parsed:
                 return analysis
         self._visiting.add(path)
@@ -238,7 +238,7 @@ class PythonLinker:
         alone = self._forced.get(path) or self.analyses.get(path)
         return alone is None or not alone.parsed or _lacks(alone, wanted)
 
-    def _skipped(self, path: str, constants: bool, wanted: str | None) -> FileAnalysis | None:
+    def _skipped(self, path: str, constants: bool, wanted: str | None, depth: int = 0) -> FileAnalysis | None:
         """A skipped module parsed for its summary, or as analysed alone when the gate
         says it cannot offer what is asked (remembered per name asked)."""
         declined = self._declined.get(path)
@@ -254,12 +254,36 @@ class PythonLinker:
         analysis = self.reanalyze(path, None, force)
         if analysis is None:
             return None
+        if not analysis.parsed and analysis.deferred_imports:
+            # Only its imports of project modules could give it an SDK value: parsed if one
+            # of them offers one, else declined whatever name is asked (link_gate.py).
+            if self._imports_offer_sdk(path, analysis.deferred_imports, depth):
+                parsed = self.reanalyze(path, None, "all")
+                if parsed is None:
+                    return None
+                analysis = parsed
+            else:
+                asked = _ANY_NAME
         if not analysis.parsed:  # the gate said no, or (with "all") it does not parse
             self._declined.setdefault(path, (set(), analysis))[0].add(_UNPARSABLE if constants else asked)
             return analysis
         self._declined.pop(path, None)
         self._forced[path] = analysis  # parsed: whatever the name, the same analysis
         return analysis
+
+    def _imports_offer_sdk(self, path: str, imports: list[str], depth: int) -> bool:
+        """Does one of these imports ("module:name") of a skipped module bind an SDK value
+        (asked of the project's modules as the module's own link would ask them)?"""
+        self._visiting.add(path)
+        try:
+            for item in imports:
+                module, _, name = item.partition(":")
+                found = self._imported(path, module, name, depth + 1, False)
+                if found is not None and has_sdk_value(found):
+                    return True
+            return False
+        finally:
+            self._visiting.discard(path)
 
     def environment(
         self, path: str, imports: list[tuple[str, str]], depth: int = 0, constants: bool = True

@@ -73,7 +73,8 @@ def _alternation(words: set[str]) -> str:
 
 # `from a.b import` and `import a.b as c, d`; a match counts only at the start of a
 # statement (after indentation, as in `if TYPE_CHECKING:` blocks, or after `;`).
-_GAP = r"(?:[ \t]|\\\r?\n)"  # blanks, or a backslash continuing the line
+GAP = r"(?:[ \t]|\\\r?\n)"  # blanks, or a backslash continuing the line
+_GAP = GAP
 _FROM = re.compile(rf"from{_GAP}+([\w.]+){_GAP}+import\b")
 _IMPORT = re.compile(rf"import{_GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _WORD = re.compile(r"\w+")
