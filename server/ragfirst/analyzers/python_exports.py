@@ -59,9 +59,8 @@ class Vocabulary:
 
     names_: frozenset[str]
     roots: frozenset[str] = frozenset()  # the packages (`openai`, `trl`)
-    entry_names: frozenset[str] = frozenset()  # what code takes from them (`OpenAI`, `SFTTrainer`)
-    # each package with its entries (`torch`: `nn`, `distributed`): a module makes an SDK
-    # value of its own only if it spells a package and one of that package's entries
+    # each package with what code takes from it (`openai`: `OpenAI`; `torch`: `nn`): a
+    # module makes an SDK value of its own only if it spells a package and one of these
     entries_by_root: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @classmethod
@@ -72,13 +71,12 @@ class Vocabulary:
             names.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
         split = [call.split(".") for call in exact_calls]
         roots = frozenset(parts[0] for parts in split)
-        entries = frozenset(parts[1].removesuffix("()") for parts in split if len(parts) > 1)
         by_root: dict[str, set[str]] = {}
         for parts in split:
             if len(parts) > 1:
                 by_root.setdefault(parts[0], set()).add(parts[1].removesuffix("()"))
         pairs = tuple(sorted((root, frozenset(found)) for root, found in by_root.items()))
-        return cls(frozenset(names), roots, entries, pairs)
+        return cls(frozenset(names), roots, pairs)
 
     def names(self, qualname: str) -> bool:
         """Could a rule's pattern reach this SDK value (a client, a factory's result, a

@@ -74,9 +74,8 @@ def _alternation(words: set[str]) -> str:
 # `from a.b import` and `import a.b as c, d`; a match counts only at the start of a
 # statement (after indentation, as in `if TYPE_CHECKING:` blocks, or after `;`).
 GAP = r"(?:[ \t]|\\\r?\n)"  # blanks, or a backslash continuing the line
-_GAP = GAP
-_FROM = re.compile(rf"from{_GAP}+([\w.]+){_GAP}+import\b")
-_IMPORT = re.compile(rf"import{_GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
+_FROM = re.compile(rf"from{GAP}+([\w.]+){GAP}+import\b")
+_IMPORT = re.compile(rf"import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _WORD = re.compile(r"\w+")
 
 
@@ -99,7 +98,7 @@ def _starts_statement(text: str, at: int) -> bool:
 # Every name of a `from ... import` statement, also a parenthesised or continued one.
 # A parenthesised list may hold comments (with brackets of their own) and CRLF lines.
 _FROM_IMPORT_NAMES = re.compile(
-    rf"from{_GAP}+[\w.]+{_GAP}+import{_GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
+    rf"from{GAP}+[\w.]+{GAP}+import{GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
 )
 
 
@@ -189,7 +188,7 @@ def build_project_gate(groups: list[tuple[frozenset[str], ...]]) -> re2._Regexp 
     return re2.compile(rf"(?:{_alternation(words)})\b", _OPTIONS) if words else None
 
 
-_IMPORT_ROOT = re.compile(rf"(?:from{_GAP}+(\.+|[A-Za-z_]\w*)|import{_GAP}+([A-Za-z_]\w*))")
+_IMPORT_ROOT = re.compile(rf"(?:from{GAP}+(\.+|[A-Za-z_]\w*)|import{GAP}+([A-Za-z_]\w*))")
 
 
 def _imported_roots(text: str) -> Iterator[str]:
