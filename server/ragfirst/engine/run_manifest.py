@@ -41,8 +41,9 @@ from typing import Any, Protocol
 
 from ragfirst import __version__
 from ragfirst.engine.cache import RACY_SECONDS, AnalysisCache
+from ragfirst.engine.finding_codec import dump_finding, load_finding
 from ragfirst.engine.walk_record import WalkRecord
-from ragfirst.model import CellPlace, Finding, Fix, FixSafety, Severity, Span, TextEdit
+from ragfirst.model import Finding
 
 MANIFEST_VERSION = "1"
 PROBED_NAMES = (
@@ -155,7 +156,7 @@ class RunManifest:
                 if _signature(path) != stat or _lsignature(path) != lstat:
                     return None
             return ManifestAnswer(
-                [_load_finding(item) for item in data["findings"]],
+                [load_finding(item) for item in data["findings"]],
                 int(data["files_checked"]),
                 int(data["files_parsed"]),
                 str(data["skipped"]),
@@ -212,7 +213,7 @@ class RunManifest:
                     "stats": list(stats.items()),
                     "present": list(present.items()),
                     "reads": reads,
-                    "findings": [_dump_finding(f) for f in findings],
+                    "findings": [dump_finding(f) for f in findings],
                     "files_checked": files_checked,
                     "files_parsed": files_parsed,
                     "skipped": skipped,
@@ -257,64 +258,3 @@ def _rule_files(extra: list[str]) -> list[str]:
 
 def _list(signature: tuple[int, ...] | None) -> Signature | None:
     return list(signature) if signature is not None else None
-
-
-def _span(span: Span) -> list[int]:
-    return [span.start_line, span.start_col, span.end_line, span.end_col]
-
-
-def dump_fix(fix: Fix | None) -> list[Any] | None:
-    if fix is None:
-        return None
-    return [fix.title, fix.safety.value, [[_span(edit.span), edit.new_text] for edit in fix.edits]]
-
-
-def load_fix(item: Any) -> Fix | None:
-    if item is None:
-        return None
-    title, safety, edits = item
-    return Fix(
-        str(title),
-        tuple(TextEdit(Span(*(int(x) for x in span)), str(text)) for span, text in edits),
-        FixSafety(safety),
-    )
-
-
-def _dump_finding(finding: Finding) -> list[Any]:
-    cell = finding.cell
-    return [
-        finding.rule_id,
-        finding.rule_name,
-        finding.severity.name,
-        finding.message,
-        finding.path,
-        _span(finding.span),
-        finding.guide_url,
-        dump_fix(finding.fix),
-        finding.suppressed,
-        finding.suppression_reason,
-        finding.data,
-        finding.snippet,
-        None if cell is None else [cell.cell, _span(cell.file_span), cell.output],
-    ]
-
-
-def _load_finding(item: list[Any]) -> Finding:
-    rule_id, name, severity, message, path, span, guide, fix, suppressed, reason, data, snippet, cell = item
-    return Finding(
-        rule_id=str(rule_id),
-        rule_name=str(name),
-        severity=Severity[severity],
-        message=str(message),
-        path=str(path),
-        span=Span(*(int(x) for x in span)),
-        guide_url=str(guide),
-        fix=load_fix(fix),
-        suppressed=bool(suppressed),
-        suppression_reason=reason,
-        data=dict(data),
-        snippet=str(snippet),
-        cell=None
-        if cell is None
-        else CellPlace(int(cell[0]), Span(*(int(x) for x in cell[1])), bool(cell[2])),
-    )

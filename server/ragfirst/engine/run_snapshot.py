@@ -33,9 +33,10 @@ from typing import Any
 
 from ragfirst.data.data_files import FileState, file_state
 from ragfirst.engine.cache import RACY_SECONDS, StatSignature
-from ragfirst.model import CellPlace, Finding, Severity, Span
+from ragfirst.engine.finding_codec import dump_finding, load_finding
+from ragfirst.model import Finding
 
-SNAPSHOT_VERSION = "1"
+SNAPSHOT_VERSION = "2"  # 2: findings in finding_codec's lists (with their fixes)
 
 
 def inputs_digest(files: list[tuple[str, StatSignature, str]], today: str) -> str:
@@ -109,7 +110,7 @@ class RunSnapshot:
                             entry.settings,
                             entry.project,
                             [[path, _state(state)] for path, state in entry.reads.items()],
-                            [_dump_finding(f) for f in entry.findings],
+                            [dump_finding(f) for f in entry.findings],
                         ]
                         for file_id, entry in self.files.items()
                     ],
@@ -132,7 +133,7 @@ class RunSnapshot:
                     str(settings),
                     str(project),
                     {str(path): _load_state(state) for path, state in reads},
-                    [_load_finding(item) for item in findings],
+                    [load_finding(item) for item in findings],
                 )
                 for file_id, signature, settings, project, reads, findings in data["files"]
             }
@@ -162,53 +163,4 @@ def _load_state(state: list[Any]) -> FileState:
     return (
         tuple(int(x) for x in stat) if stat is not None else None,  # type: ignore[return-value]
         tuple(int(x) for x in lstat) if lstat is not None else None,
-    )
-
-
-def _dump_finding(finding: Finding) -> dict[str, Any]:
-    span = finding.span
-    return {
-        "rule_id": finding.rule_id,
-        "rule_name": finding.rule_name,
-        "severity": finding.severity.name,
-        "message": finding.message,
-        "path": finding.path,
-        "span": [span.start_line, span.start_col, span.end_line, span.end_col],
-        "guide_url": finding.guide_url,
-        "suppressed": finding.suppressed,
-        "suppression_reason": finding.suppression_reason,
-        "data": finding.data,
-        "snippet": finding.snippet,
-        "cell": _dump_cell(finding.cell),
-    }
-
-
-def _dump_cell(cell: CellPlace | None) -> list[Any] | None:
-    if cell is None:
-        return None
-    span = cell.file_span
-    return [cell.cell, [span.start_line, span.start_col, span.end_line, span.end_col], cell.output]
-
-
-def _load_cell(item: Any) -> CellPlace | None:
-    if item is None:
-        return None
-    number, span, output = item
-    return CellPlace(int(number), Span(*(int(x) for x in span)), bool(output))
-
-
-def _load_finding(item: dict[str, Any]) -> Finding:
-    return Finding(
-        rule_id=str(item["rule_id"]),
-        rule_name=str(item["rule_name"]),
-        severity=Severity[item["severity"]],
-        message=str(item["message"]),
-        path=str(item["path"]),
-        span=Span(*(int(x) for x in item["span"])),
-        guide_url=str(item["guide_url"]),
-        suppressed=bool(item["suppressed"]),
-        suppression_reason=item["suppression_reason"],
-        data=dict(item["data"]),
-        snippet=str(item["snippet"]),
-        cell=_load_cell(item.get("cell")),
     )

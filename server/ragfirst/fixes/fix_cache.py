@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 
 from ragfirst.engine.cache import AnalysisCache, rules_fingerprint
-from ragfirst.engine.run_manifest import dump_fix, load_fix
+from ragfirst.engine.finding_codec import dump_fix, load_fix
 from ragfirst.model import Finding
 
 SCOPE = "fixes:"  # in the cache's key-value table of runs
