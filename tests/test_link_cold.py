@@ -245,3 +245,18 @@ def test_a_class_the_module_defines_keeps_its_own_constants_without_a_link(engin
     asked, analyses = _link(engine, files)
     assert ("app/settings.py", "environment") not in asked
     assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+
+
+def test_a_re_exported_name_is_taken_from_its_module_without_linking_the_package(engine):
+    """`from app import MODEL`, with `app/__init__.py` re-exporting it (and importing other
+    things): the constant comes from app/settings.py; `__init__.py` is not analysed again
+    with its imports' constants for it (before: re-exports made the package be linked)."""
+    files = {
+        "app/__init__.py": "from app.settings import MODEL\nfrom app.log import LEVEL\n\nNAME = LEVEL + '-app'\n",
+        "app/log.py": "LEVEL = 'info'\n",
+        "app/settings.py": 'from app.log import LEVEL\n\nMODEL = "davinci-002"\n',
+        "app/train.py": TUNE_WITH.replace("app.{module}", "app").format(name="MODEL"),
+    }
+    asked, analyses = _link(engine, files)
+    assert ("app/__init__.py", "environment") not in asked
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))

@@ -41,6 +41,7 @@ from ragfirst.engine.link_gate import sdk_force
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
 _ANY_NAME, _UNPARSABLE = "<any>", "<unparsable>"  # what a skipped module was declined for
+SUMMARY_ONLY = "all"  # `Engine.analyze(force=...)`: parse, compute the summary, match no rule
 
 Reanalyze = Callable[[str, "Environment | None", "bool | str"], "FileAnalysis | None"]
 """(path, environment, force) -> the file's analysis with that environment, or None when it
@@ -207,13 +208,14 @@ class PythonLinker:
             analysis = self._skipped(path, constants, wanted, depth)
             if analysis is None or not analysis.parsed:
                 return analysis
+        # A module the prefilter skipped has no finding whatever its imports bind (no rule
+        # can match in it): it is linked for its summary only, and analysed for it only.
+        forced = path in self._forced
         self._visiting.add(path)
         try:
-            wants_constants = (constants and _lacks(analysis, wanted)) or _reads_constants(
-                analysis, path in self._forced
-            )
+            wants_constants = (constants and _lacks(analysis, wanted)) or _reads_constants(analysis, forced)
             environment = self.environment(path, analysis.used_imports, depth, wants_constants)
-            if not wants_constants and _binds_sdk_value(environment):
+            if not wants_constants and not forced and _binds_sdk_value(environment):
                 # A client reaches a file that names no trigger itself: now the constants
                 # its calls are given (a model name) matter as they do in any other file.
                 wants_constants = True
@@ -221,7 +223,7 @@ class PythonLinker:
         finally:
             self._visiting.discard(path)
         if environment and (wants_constants or _binds_sdk_value(environment)):
-            linked = self.reanalyze(path, environment, False)
+            linked = self.reanalyze(path, environment, SUMMARY_ONLY if forced else False)
             if linked is not None:
                 analysis = linked
                 self.result.analyses[path] = linked
@@ -248,7 +250,7 @@ class PythonLinker:
         ):
             return declined[1]
         if constants:
-            force: str | bool = "all"
+            force: str | bool = SUMMARY_ONLY
         else:
             force = sdk_force(frozenset({wanted}) if wanted is not None else None)
         analysis = self.reanalyze(path, None, force)
@@ -258,7 +260,7 @@ class PythonLinker:
             # Only its imports of project modules could give it an SDK value: parsed if one
             # of them offers one, else declined whatever name is asked (link_gate.py).
             if self._imports_offer_sdk(path, analysis.deferred_imports, depth):
-                parsed = self.reanalyze(path, None, "all")
+                parsed = self.reanalyze(path, None, SUMMARY_ONLY)
                 if parsed is None:
                     return None
                 analysis = parsed
@@ -306,13 +308,34 @@ class PythonLinker:
         if target is not None and name == "":
             descriptor = self._module(importer, target, depth, constants)
         elif target is not None:
-            found = self._summary(target, depth, constants, name).get(name)
+            found = self._reexported(target, name, depth, constants)
+            if found is None:
+                found = self._summary(target, depth, constants, name).get(name)
             descriptor = _rebased(found, target, importer) if found is not None else None
         if descriptor is None and name:  # `from app import deps`: a submodule
             submodule = self.index.resolve(importer, submodule_spec(module, name))
             if submodule is not None:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
+
+    def _reexported(self, target: str, name: str, depth: int, constants: bool) -> Descriptor | None:
+        """A name the target only re-exports (`from .settings import MODEL` in a package's
+        `__init__.py`), asked with constants: taken from the module it names, without
+        linking the target again with its imports' constants."""
+        if not constants or target in self._visiting:
+            return None
+        alone = self._forced.get(target) or self.analyses.get(target)
+        if alone is not None and not alone.parsed and not _failed(alone):
+            alone = self._skipped(target, True, name, depth)  # skipped: parsed for its constants
+        if alone is None or not alone.parsed or name in (alone.summary or {}) or name not in alone.reexports:
+            return None
+        module, imported = alone.reexports[name]
+        self._visiting.add(target)
+        try:
+            found = self._imported(target, module, imported, depth + 1, constants)
+        finally:
+            self._visiting.discard(target)
+        return found
 
     def _summary(
         self, target: str, depth: int, constants: bool, wanted: str | None = None
@@ -363,12 +386,12 @@ def _lacks(analysis: FileAnalysis, wanted: str | None) -> bool:
     """Must the module be linked with its imports' constants for an importer that asks it
     for `wanted` with constants? Not when its own summary holds the name: a literal is
     exported only when fully known, and a class or a factory keeps the constants of its own
-    module. Yes for a name it lacks (it may compute it from an imported constant), for a
-    re-export (resolved with constants from the module it names) and for an importer of the
-    whole module (None: it may read any name)."""
+    module; nor for a name it only re-exports (`_reexported` takes it, with constants, from
+    the module it names). Yes for a name it lacks (it may compute it from an imported
+    constant) and for an importer of the whole module (None: it may read any name)."""
     if wanted is None:
         return True
-    return wanted not in (analysis.summary or {}) or wanted in analysis.reexports
+    return wanted not in (analysis.summary or {}) and wanted not in analysis.reexports
 
 
 def _binds_sdk_value(environment: Environment) -> bool:

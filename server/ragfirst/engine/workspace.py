@@ -304,10 +304,14 @@ class Workspace:
     ) -> FileAnalysis:
         """An analysis with an environment, remembered by content and environment (and kept
         in the on-disk cache, when there is one)."""
-        tag = f"force:{force}" if force else environment_digest(environment or {})
+        tag = environment_digest(environment) if environment else ""
+        if force:  # a summary parse (with the environment of a skipped module's link, if any)
+            tag = f"force:{force}" + (f":{tag}" if tag else "")
         key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
-        kind = "parsed for a summary (prefilter-skipped)" if force else "analysed again with its imports"
+        kind = (
+            "analysed again with its imports" if environment else "parsed for a summary (prefilter-skipped)"
+        )
         if found is not None:
             timings.count(f"link: {kind}, remembered")
             return found
