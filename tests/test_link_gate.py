@@ -14,6 +14,7 @@ import textwrap
 import pytest
 from tests.conftest import ids
 
+from ragfirst.analyzers.python_exports import Vocabulary
 from ragfirst.config.settings import Settings
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.link_gate import asked_names, may_export_sdk_value, project_imports, sdk_force
@@ -23,7 +24,13 @@ from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
 
 UNCAPPED = 'client.chat.completions.create(model="gpt-4o-mini", messages=[])\n'
-PAIRS = (("google", frozenset({"ai"})), ("openai", frozenset({"OpenAI"})), ("torch", frozenset({"nn"})))
+VOCABULARY = Vocabulary.of(
+    {
+        "google.ai.Client().generate",
+        "openai.OpenAI().chat.completions.create",
+        "torch.nn.parallel.DistributedDataParallel",
+    }
+)
 ROOTS = frozenset({"openai", "torch", "google"})
 
 
@@ -42,7 +49,7 @@ def engine() -> Engine:
         ("from openai import OpenAI\nclient = OpenAI()\n", None, True),
         # entry names count as whole words only: `ai` in `fairseq`, `nn` in `inner`
         ("import os\ninner = os.sep\nclient = 'fairseq'\n", frozenset({"client"}), False),
-        ("import torch.nn as nn\nlayer = nn.Linear(2, 2)\n", frozenset({"layer"}), True),
+        ("from google import ai\nlayer = ai.Client()\n", frozenset({"layer"}), True),
         # the name asked for is not spelt: the module cannot bind it
         ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"helpers"}), False),
         ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"cli"}), False),
@@ -61,10 +68,19 @@ def engine() -> Engine:
         ("import os\nnn = 3\nai = os.sep\nclient = 1\n", frozenset({"client"}), False),
         ("import google.ai as ai\nclient = ai.Client()\n", frozenset({"client"}), True),
         ("from openai import nn\nclient = nn\n", frozenset({"client"}), False),
+        # torch's `nn` leads to a rule only through `parallel`: `nn.Linear` makes no SDK value
+        ("import torch\nfrom torch import nn\nlayer = nn.Linear(2, 2)  # not nn itself\n", None, False),
+        ('"""Uses torch.nn."""\nimport torch\nlayer = torch.nn.Linear(2, 2)\n', None, False),
+        ("from torch import nn\nfrom torch.nn.parallel import DistributedDataParallel as DDP\n", None, True),
+        # ... or the module itself, as a value: an alias, a getattr, after a `;`
+        ("import torch\nnn_module = torch.nn\n", None, True),
+        ('import torch\nmodule = getattr(torch, "nn")\n', None, True),
+        ("from torch import nn; alias = nn\n", None, True),
+        ('import torch\nx = "#"; y = torch.nn\n', None, True),
     ],
 )
 def test_gate_on_text(text, names, expected):
-    assert may_export_sdk_value(text, names, PAIRS, ROOTS) == expected
+    assert may_export_sdk_value(text, names, VOCABULARY, ROOTS) == expected
 
 
 @pytest.mark.parametrize(

@@ -59,9 +59,12 @@ class Vocabulary:
 
     names_: frozenset[str]
     roots: frozenset[str] = frozenset()  # the packages (`openai`, `trl`)
-    # each package with what code takes from it (`openai`: `OpenAI`; `torch`: `nn`): a
-    # module makes an SDK value of its own only if it spells a package and one of these
+    # each package with what code takes from it (`openai`: `OpenAI`): a module makes an
+    # SDK value of its own only if it spells a package and one of these
     entries_by_root: tuple[tuple[str, frozenset[str]], ...] = ()
+    # a package's submodules that rules reach only through a further name (`torch` `nn`,
+    # then `parallel`): (package, submodule, the names that may follow it)
+    module_entries: tuple[tuple[str, str, frozenset[str]], ...] = ()
 
     @classmethod
     def of(cls, exact_calls: set[str]) -> Vocabulary:
@@ -72,11 +75,21 @@ class Vocabulary:
         split = [call.split(".") for call in exact_calls]
         roots = frozenset(parts[0] for parts in split)
         by_root: dict[str, set[str]] = {}
+        deeper: dict[tuple[str, str], set[str]] = {}
         for parts in split:
-            if len(parts) > 1:
+            if len(parts) == 2 or (len(parts) > 2 and parts[1].endswith("()")):
                 by_root.setdefault(parts[0], set()).add(parts[1].removesuffix("()"))
+            elif len(parts) > 2:  # `torch.nn.parallel.DistributedDataParallel`: `nn` is a module
+                deeper.setdefault((parts[0], parts[1]), set()).add(parts[2].removesuffix("()"))
         pairs = tuple(sorted((root, frozenset(found)) for root, found in by_root.items()))
-        return cls(frozenset(names), roots, pairs)
+        modules = tuple(
+            sorted(
+                (root, entry, frozenset(after))
+                for (root, entry), after in deeper.items()
+                if entry not in by_root.get(root, ())
+            )
+        )
+        return cls(frozenset(names), roots, pairs, modules)
 
     def names(self, qualname: str) -> bool:
         """Could a rule's pattern reach this SDK value (a client, a factory's result, a

@@ -195,8 +195,7 @@ class EnginePrefilter:
         (engine/link_gate.py)."""
         from ragfirst.engine.link_gate import asked_names, may_export_sdk_value
 
-        pairs = self.vocabulary().entries_by_root
-        return may_export_sdk_value(text, asked_names(force), pairs, self._root_words)
+        return may_export_sdk_value(text, asked_names(force), self.vocabulary(), self._root_words)
 
     def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,

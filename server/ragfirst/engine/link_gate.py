@@ -8,9 +8,10 @@ factory, a class). That needs two things of its text, both tested on whole words
   app.deps import client` asks for `client`) is spelt in it, or it re-exports with
   `import *`. An importer of the whole module (`import app.deps`) asks for any name;
 - it *reaches* an SDK: it names a package rules name together with one of that
-  package's entries (`openai` and `OpenAI`, `torch` and `nn`), or it imports one of the
-  project's own modules that offers an SDK value (a client built elsewhere and passed on:
-  `from .models import llm_client`). The text gives the imports that may be the
+  package's entries (`openai` and `OpenAI`; `torch`, `nn` and `parallel`, or `nn` used
+  as a value of its own, since rules reach `torch.nn` only through `parallel`), or it
+  imports one of the project's own modules that offers an SDK value (a client built
+  elsewhere and passed on: `from .models import llm_client`). The text gives the imports that may be the
   project's (`project_imports`: relative ones, and packages that are neither the standard
   library nor an SDK); the link resolves them and asks those modules for their
   summaries, and parses this one only if one of them holds an SDK value.
@@ -25,8 +26,12 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from ragfirst.engine.python_prefilter import GAP
+
+if TYPE_CHECKING:
+    from ragfirst.analyzers.python_exports import Vocabulary
 
 SDK_FORCE = "sdk"  # `Engine.analyze(force=...)`: "sdk", or "sdk:name,name" for names asked
 _WORD = re.compile(r"[A-Za-z_]\w*", re.ASCII)
@@ -50,7 +55,7 @@ def asked_names(force: str) -> frozenset[str] | None:
 def may_export_sdk_value(
     text: str,
     names: frozenset[str] | None,
-    entries_by_root: tuple[tuple[str, frozenset[str]], ...],
+    vocabulary: Vocabulary,
     roots: frozenset[str],
 ) -> bool | list[str]:
     """Could this module bind one of `names` (any, when None) to an SDK value? True or
@@ -59,10 +64,33 @@ def may_export_sdk_value(
     words = set(_WORD.findall(text))
     if names is not None and words.isdisjoint(names) and not _STAR_IMPORT.search(text):
         return False
-    for root, entries in entries_by_root:
+    for root, entries in vocabulary.entries_by_root:
         if root in words and not words.isdisjoint(entries):
             return True
+    for root, entry, after in vocabulary.module_entries:
+        # `torch.nn` leads to a rule only through `parallel`: a module that spells
+        # neither that nor `nn` as a value of its own (`x = torch.nn`, `getattr(torch,
+        # "nn")`) cannot make one (`nn.Linear`, `from torch import nn` make none).
+        if root in words and entry in words and (not words.isdisjoint(after) or _bare(text, entry)):
+            return True
     return project_imports(text, roots) or False
+
+
+def _bare(text: str, word: str) -> bool:
+    """Is `word` used other than as a module whose attribute is taken (`nn.Module`) or
+    imported (`from torch import nn`)? A comment does not count; a string does."""
+    for found in re.finditer(rf"\b{re.escape(word)}\b(?![ \t]*\.)", text):
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        line = text[start : end if end >= 0 else len(text)]
+        if line.lstrip().startswith(("from ", "import ")) and ";" not in line:
+            continue
+        before = text[start : found.start()]
+        hash_at = before.find("#")
+        if hash_at >= 0 and "'" not in before[:hash_at] and '"' not in before[:hash_at]:
+            continue
+        return True
+    return False
 
 
 # `from X import a, b as c` (also parenthesised, or continued with a backslash), and
