@@ -64,7 +64,10 @@ def test_a_skipped_module_is_parsed_for_its_summary_without_matching_rules(engin
         "OpenAI().fine_tuning.jobs.create(model=BASE_MODEL, training_file=TRAINING_FILE)\n"
     )
     asked, analyses = _link(engine, {"app/settings.py": settings, "app/train.py": code})
-    assert ("app/settings.py", "force:all") in asked  # skipped by the prefilter, parsed by the link
+    assert (
+        "app/settings.py",
+        "force:all:BASE_MODEL",
+    ) in asked  # skipped by the prefilter, parsed by the link
     assert "app/settings.py" not in matched
     assert matched.count("app/train.py") == 2  # alone, then with the constants
     assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
@@ -260,3 +263,24 @@ def test_a_re_exported_name_is_taken_from_its_module_without_linking_the_package
     asked, analyses = _link(engine, files)
     assert ("app/__init__.py", "environment") not in asked
     assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+
+
+def test_a_package_that_does_not_spell_the_name_asked_is_not_parsed_for_constants(engine):
+    """`from app import settings` asks app/__init__.py for `settings` with constants; the
+    package does not spell it, so it cannot define it: not parsed (the submodule is found
+    without it). A package that does spell it is parsed."""
+    files = {
+        "app/__init__.py": 'VERSION = "1.0"\n',
+        "app/settings.py": 'MODEL = "davinci-002"\n',
+        "app/train.py": (
+            "from openai import OpenAI\nfrom app import settings\n\n"
+            "OpenAI().fine_tuning.jobs.create(model=settings.MODEL, training_file='file-abc')\n"
+        ),
+    }
+    asked, analyses = _link(engine, files)
+    assert ("app/__init__.py", "force:all:settings") in asked
+    assert any("davinci-002" in message for message in _messages(analyses["app/train.py"], "RF101"))
+    package = files["app/__init__.py"].encode()
+    assert not engine.analyze("app/__init__.py", package, force="all:settings").parsed
+    assert engine.analyze("app/__init__.py", b"settings = None\n", force="all:settings").parsed
+    assert engine.analyze("app/__init__.py", b"from .impl import *\n", force="all:settings").parsed

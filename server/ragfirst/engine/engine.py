@@ -177,7 +177,9 @@ class Engine(EnginePrefilter):
             return analysis
         # The link's summary parse of a module the prefilter skipped (python_link.py): no
         # rule can match in it, so only what it offers importers is computed.
-        summary_only = force == "all" or (isinstance(force, str) and force.startswith("sdk"))
+        summary_only = isinstance(force, str) and force.startswith(("all", "sdk"))
+        if isinstance(force, str) and force.startswith("all:") and not self._offers_names(text, force):
+            return analysis  # it does not spell the name asked: it cannot define it
         if isinstance(force, str) and force.startswith("sdk"):
             gate = self._may_export_sdk_value(text, force)
             if isinstance(gate, list):  # only its project imports could give it an SDK value

@@ -189,6 +189,12 @@ class EnginePrefilter:
             return PARSE
         return verdict
 
+    def _offers_names(self, text: str, force: str) -> bool:
+        """Does this module spell a name asked for in `force` (engine/link_gate.py)?"""
+        from ragfirst.engine.link_gate import asked_names, offers_names
+
+        return offers_names(text, asked_names(force))
+
     def _may_export_sdk_value(self, text: str, force: str) -> bool | list[str]:
         """Could this module bind a name its importers ask for (in `force`) to a value a
         rule reaches (a client, an SDK class)? Or the project imports that decide it

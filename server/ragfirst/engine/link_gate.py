@@ -62,7 +62,7 @@ def may_export_sdk_value(
     False; or, when only the project's modules it imports could give it one, those
     imports (`project_imports`) for the link to decide."""
     words = set(_WORD.findall(text))
-    if names is not None and words.isdisjoint(names) and not _STAR_IMPORT.search(text):
+    if not offers_names(text, names, words):
         return False
     for root, entries in vocabulary.entries_by_root:
         if root in words and not words.isdisjoint(entries):
@@ -74,6 +74,16 @@ def may_export_sdk_value(
         if root in words and entry in words and (not words.isdisjoint(after) or _bare(text, entry)):
             return True
     return project_imports(text, roots) or False
+
+
+def offers_names(text: str, names: frozenset[str] | None, words: set[str] | None = None) -> bool:
+    """Could the module define one of `names` (any, when None)? Not unless it spells one
+    as a whole word or re-exports with `import *` (a submodule of the same name is found
+    by the link without the package's summary)."""
+    if names is None:
+        return True
+    words = set(_WORD.findall(text)) if words is None else words
+    return not words.isdisjoint(names) or _STAR_IMPORT.search(text) is not None
 
 
 def _bare(text: str, word: str) -> bool:

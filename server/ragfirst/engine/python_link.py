@@ -41,6 +41,7 @@ from ragfirst.engine.link_gate import sdk_force
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
 _ANY_NAME, _UNPARSABLE = "<any>", "<unparsable>"  # what a skipped module was declined for
+_UNSPELT = "<unspelt>"  # + a name: declined because it does not spell it (for any ask)
 SUMMARY_ONLY = "all"  # `Engine.analyze(force=...)`: parse, compute the summary, match no rule
 
 Reanalyze = Callable[[str, "Environment | None", "bool | str"], "FileAnalysis | None"]
@@ -246,11 +247,12 @@ class PythonLinker:
         declined = self._declined.get(path)
         asked = wanted if wanted is not None else _ANY_NAME
         if declined is not None and (
-            _UNPARSABLE in declined[0] or (not constants and not declined[0].isdisjoint((asked, _ANY_NAME)))
+            not declined[0].isdisjoint((_UNPARSABLE, _UNSPELT + asked))
+            or (not constants and not declined[0].isdisjoint((asked, _ANY_NAME)))
         ):
             return declined[1]
-        if constants:
-            force: str | bool = SUMMARY_ONLY
+        if constants:  # its constants: parsed if it spells the name asked (link_gate.py)
+            force: str | bool = SUMMARY_ONLY if wanted is None else f"{SUMMARY_ONLY}:{wanted}"
         else:
             force = sdk_force(frozenset({wanted}) if wanted is not None else None)
         analysis = self.reanalyze(path, None, force)
@@ -267,7 +269,9 @@ class PythonLinker:
             else:
                 asked = _ANY_NAME
         if not analysis.parsed:  # the gate said no, or (with "all") it does not parse
-            self._declined.setdefault(path, (set(), analysis))[0].add(_UNPARSABLE if constants else asked)
+            if constants:
+                asked = _UNPARSABLE if _failed(analysis) or wanted is None else _UNSPELT + asked
+            self._declined.setdefault(path, (set(), analysis))[0].add(asked)
             return analysis
         self._declined.pop(path, None)
         self._forced[path] = analysis  # parsed: whatever the name, the same analysis
