@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (page cache)")
     parser.add_argument("--semgrep", default=None)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--selected-only", action="store_true", help="no all-rules rows (quicker pairs)")
     parser.add_argument("--base", type=Path, help="another build's server/ folder: its rows too (PYTHONPATH)")
     args = parser.parse_args()
     semgrep = args.semgrep or find_tool("semgrep")
@@ -64,6 +65,8 @@ def main() -> None:
             "ragfirst --select RF101": [*ragfirst, "--select", "RF101", "."],
             "ragfirst (all rules)": [*ragfirst, "."],
         }
+        if args.selected_only:
+            del commands["ragfirst (all rules)"]
         envs: dict[str, dict[str, str]] = {}
         if args.base:
             for name in list(commands):
