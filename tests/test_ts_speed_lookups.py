@@ -4,13 +4,11 @@
   stem) gives exactly the candidates `_candidates(base)` names that exist;
 - `ModuleSuffixes` builds its indexes on the first question, from the paths as they were
   when it was made (a caller's dict may change later);
-- discovery asks the disk for a `.gitignore` only in directories whose listing holds one;
-- a project root's markers are looked for with one listing, answering as nine `exists` did.
+- discovery asks the disk for a `.gitignore` only in directories whose listing holds one.
 """
 
 from __future__ import annotations
 
-import os
 import pathlib
 import random
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ragfirst.config.settings import ConfigResolver
-from ragfirst.engine import js_link, project_roots
+from ragfirst.engine import js_link
 from ragfirst.engine.discovery import discover_files
 from ragfirst.engine.local_modules import MODULE_SUFFIXES, ModuleSuffixes, _candidates, resolve_module
 
@@ -117,41 +115,3 @@ def test_gitignores_are_looked_for_only_where_listed(tmp_path: Path, monkeypatch
     assert sorted(found) == ["src/a.ts", "src/deep/b.ts", "web/ok.ts"]
     # The root and web/ hold one; src/, src/deep/ and src/deep/er/ were listed without one.
     assert sorted(asked) == sorted([tmp_path.name, "web"])
-
-
-def test_marker_lookup_answers_as_exists_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cases = {
-        "empty": [],
-        "manifest": ["package.json"],
-        "vcs_dir": [".git/"],
-        "other_case": ["Package.json"],  # a case-insensitive file system would match it
-        "dangling": ["@package.json"],  # a link to nothing: no marker
-        "lookalike": ["package.json.bak", "setup.pyc", "git"],
-        "several": ["README.md", "requirements.txt", "src/"],
-    }
-    for name, entries in cases.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        for entry in entries:
-            if entry.endswith("/"):
-                (folder / entry.rstrip("/")).mkdir()
-            elif entry.startswith("@"):
-                (folder / entry[1:]).symlink_to(folder / "missing")
-            else:
-                (folder / entry).write_text("")
-    markers = (*project_roots.MANIFESTS, *project_roots.VCS_MARKERS)
-    for name in [*cases, "not_there"]:
-        folder = str(tmp_path / name)
-        expected = any(os.path.exists(f"{folder}/{marker}") for marker in markers)
-        assert project_roots._has_marker(folder) == expected, name
-    assert project_roots._has_marker(str(tmp_path / "manifest"))
-    assert not project_roots._has_marker(str(tmp_path / "dangling"))
-    assert not project_roots._has_marker(str(tmp_path / "lookalike"))
-    # One listing and no `stat` for a directory whose listing names no marker.
-    calls: list[str] = []
-    exists = project_roots.os.path.exists
-    monkeypatch.setattr(project_roots.os.path, "exists", lambda p: calls.append(p) or exists(p))
-    assert not project_roots._has_marker(str(tmp_path / "lookalike"))
-    assert calls == []
-    roots = project_roots.ProjectRoots()
-    assert roots.root_of(tmp_path / "several" / "src", None) == tmp_path / "several"

@@ -35,28 +35,10 @@ class ProjectRoots:
         if directory in self._known:
             return self._known[directory]
         found: Path | None = None
-        if _has_marker(directory):
+        if any(os.path.exists(os.path.join(directory, name)) for name in (*MANIFESTS, *VCS_MARKERS)):
             found = Path(directory)
         else:
             parent = os.path.dirname(directory)
             found = self._marked(parent) if parent != directory else None
         self._known[directory] = found
         return found
-
-
-_MARKERS = (*MANIFESTS, *VCS_MARKERS)
-_FOLDED = frozenset(name.lower() for name in _MARKERS)
-
-
-def _has_marker(directory: str) -> bool:
-    """`any(os.path.exists(directory/marker))` with one listing instead of nine `stat` calls
-    per directory (most directories hold no marker; issue 26, session 8). Only when the
-    listing holds a marker's name (case-folded, as a case-insensitive file system matches
-    it) are the `exists` calls made, so a dangling link is still no marker."""
-    try:
-        names = os.listdir(directory)
-    except OSError:  # listed or not, `exists` says what it always said
-        names = None
-    if names is not None and not any(name.lower() in _FOLDED for name in names):
-        return False
-    return any(os.path.exists(os.path.join(directory, name)) for name in _MARKERS)
