@@ -28,6 +28,7 @@ from ragfirst.cli.check_render import error as _error
 from ragfirst.cli.fix_run import FixSummary, attach_for_display, report_fixes, run_fixes
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from ragfirst.cli.process_end import keep_until_exit
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine.baseline import DEFAULT_BASELINE, Baseline, BaselineError
 from ragfirst.engine.cache import AnalysisCache, default_cache_dir
@@ -237,6 +238,7 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     finally:
         if cache is not None:
             cache.close()
+    keep_until_exit(args)  # cli/process_end.py: no collection walks the run's objects again
 
     if args.write_baseline:
         assert baseline_file is not None

@@ -169,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return code
             from ragfirst.cli.check_command import run_check
 
+            if argv is None:  # this process's own command line: it exits after the run
+                from ragfirst.cli.process_end import mark_own_process
+
+                mark_own_process(args)
             return run_check(args, manifest)
         if args.command in ("rule", "rules"):
             from ragfirst.cli.rules_command import run_rule, run_rules

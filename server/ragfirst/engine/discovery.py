@@ -57,6 +57,10 @@ class _GitIgnores:
             self._specs[directory] = spec
         return self._specs[directory]
 
+    def none_listed(self, directory: str) -> None:
+        """`directory`'s listing holds no `.gitignore`: no spec there, without asking the disk."""
+        self._specs.setdefault(directory, None)
+
     def _report(self, path: Path, message: str) -> None:
         if self._on_error is not None:
             self._on_error(path, message)
@@ -184,6 +188,8 @@ def _walk(
                 on_error(Path(name), f"cannot list directory: {exc.strerror or exc}")
             continue
         walk_record.listed(directory)  # for the run manifest (engine/run_manifest.py)
+        if not any(entry.name == ".gitignore" for entry in entries):
+            gitignores.none_listed(absolute)  # one `stat` fewer per directory
         settings = settings_for(Path(directory))
         # The .gitignore files that apply here are read when something here needs them.
         ignores = _DirectoryIgnores(chain_dirs, gitignores, settings.respect_gitignore)

@@ -154,7 +154,7 @@ def _named(importer: str, spec: str, paths: set[str], suffixes: ModuleSuffixes) 
     that exists; alias: each file whose path ends in a candidate)."""
     if spec.startswith("."):
         base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        return {candidate for candidate in _candidates(base) if candidate in paths}
+        return suffixes.named_from(base)
     rest = (spec[2:] if spec.startswith(("@/", "~/")) else spec[1:]).strip("/")
     return suffixes.ending_in(set(_candidates(rest))) if rest else set()
 
