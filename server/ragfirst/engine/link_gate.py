@@ -118,9 +118,9 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
     for a whole module or a star import): relative ones, and absolute ones whose package
     is neither the standard library nor one rules name."""
     found: dict[str, None] = {}
-    spans = []
+    from_keywords = set()  # where the `import` of a `from ... import` stands
     for match in _FROM_NAMES.finditer(text):
-        spans.append((match.start(), match.end()))
+        from_keywords.add(text.find("import", match.end(1)))
         module = match.group(1)
         if not _may_be_project(module, sdk_roots):
             continue
@@ -130,7 +130,7 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
             if name is not None:
                 found[f"{module}:{'' if name.group(1) == '*' else name.group(1)}"] = None
     for match in _IMPORT_MODULES.finditer(text):
-        if any(start <= match.start() < end for start, end in spans):
+        if match.start() in from_keywords:
             continue  # the `import` of a `from ... import`
         for item in match.group(1).replace("\\", " ").split(","):
             module = item.split()[0] if item.split() else ""
