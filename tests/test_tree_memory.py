@@ -107,3 +107,24 @@ def test_jobs_two_gives_the_findings_of_one_process(tmp_path, monkeypatch, capsy
     assert len(serial) >= 30
     assert check("--jobs", "2") == serial
     assert check("--jobs", "3") == serial
+
+
+def test_the_bench_reports_the_memory_goal():
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from rss_goal import goal
+
+    def row(name: str, mb: float) -> SimpleNamespace:
+        return SimpleNamespace(name=name, available=True, peak_rss_mb=mb)
+
+    cold = row("ragfirst check, cold (--no-cache)", 142.0)
+    held = goal(
+        [cold, row("ragfirst check, cold, 2x corpus", 186.0), row("ragfirst check, cold, 4x corpus", 262.0)]
+    )
+    assert held["holds"] is True and held["measured"] == {"1x_mb": 142.0, "4x_mb": 262.0, "4x_over_1x": 1.85}
+    assert goal([row("ragfirst check, cold (--no-cache)", 190.0)])["holds"] is False
+    assert goal([cold, row("ragfirst check, cold, 4x corpus", 600.0)])["holds"] is False  # linear or worse
+    assert goal([])["holds"] is None
