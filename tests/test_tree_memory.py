@@ -128,3 +128,46 @@ def test_the_bench_reports_the_memory_goal():
     assert goal([row("ragfirst check, cold (--no-cache)", 190.0)])["holds"] is False
     assert goal([cold, row("ragfirst check, cold, 4x corpus", 600.0)])["holds"] is False  # linear or worse
     assert goal([])["holds"] is None
+
+
+def failing_chunk(key, chunk):
+    raise ValueError("a worker's chunk failed")
+
+
+@needs_fork
+def test_a_workers_error_ends_the_run_instead_of_hanging(engine, monkeypatch):
+    monkeypatch.setattr(parallel, "_analyze_chunk", failing_chunk)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    with pytest.raises(ValueError, match="a worker's chunk failed"):
+        parallel._pool((), items(20), 2, engine)
+
+
+def test_chunks_are_handed_out_once_each_in_order():
+    from concurrent.futures import Future
+
+    from ragfirst.engine.pool_share import AHEAD, Handout
+
+    submitted: list[int] = []
+    pending: list[Future] = []
+
+    def submit(pool, index):
+        submitted.append(index)
+        future: Future = Future()
+        pending.append(future)
+        return future
+
+    handout = Handout(None, 10, submit)  # type: ignore[arg-type]
+    handout.start(1)
+    assert submitted == list(range(AHEAD))
+    assert handout.take(here=True) == AHEAD  # the run's own process takes the next
+    pending[0].set_result(["x"])  # a worker's chunk is done: it is given the next at once
+    assert submitted == [*range(AHEAD), AHEAD + 1]
+    assert [index for index, _ in handout.finished()] == [0]
+    assert handout.finished() == []  # collected once
+    while handout.take(here=True) is not None:
+        pass
+    for future in list(pending):
+        if not future.done():
+            future.set_result([])
+    assert sorted(index for index, _ in handout.finished(final=True)) == [1, AHEAD + 1]
+    assert handout.finished(final=True) == []  # every chunk done and collected

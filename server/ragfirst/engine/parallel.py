@@ -130,11 +130,6 @@ def analyze_parallel(
     return done + _pool(extra_rules, items[len(done) :], jobs, engine)
 
 
-AHEAD = 2
-"""Chunks handed to each worker ahead of the one it is on, so it never waits for the run's
-own process (busy analysing a chunk of its own) to give it the next."""
-
-
 def _pool(
     extra_rules: tuple[Path, ...], items: list[Item], jobs: int, engine: Engine | None
 ) -> list[FileAnalysis]:
@@ -143,12 +138,12 @@ def _pool(
     workers worked, and each worker's resident size counts the pages it inherits at fork
     (~55 MB on the bench corpus: interpreter, modules, rules, the run's plan): one worker
     fewer is the largest cut in the memory of the process tree. The chunks this process
-    analyses are neither pickled nor sent back, and it gives each worker chunks as it
-    takes its own, so a slow chunk on either side does not hold the other up."""
+    analyses are neither pickled nor sent back; engine/pool_share.py hands out the chunks."""
     import multiprocessing  # only for a run large enough to need a pool
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
 
     from ragfirst.engine.memory import release_freed_memory
+    from ragfirst.engine.pool_share import Handout
 
     key = tuple(str(p) for p in extra_rules)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
@@ -167,19 +162,18 @@ def _pool(
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        handed: dict[Future[list[dict[str, Any]]], int] = {}
-        taken = 0  # chunks handed out so far (to a worker or to this process)
-        while taken < len(chunks) or handed:
-            while len(handed) < workers * AHEAD and taken < len(chunks):
-                handed[pool.submit(_analyze_chunk, key, chunks[taken])] = taken
-                taken += 1
-            if here is not None and taken < len(chunks):
-                done[taken] = analyze_batch(here, chunks[taken])
-                taken += 1
-            else:
-                wait(handed, return_when=FIRST_COMPLETED)
-            for future in [future for future in handed if future.done()]:
+        handout = Handout(pool, len(chunks), lambda pool, i: pool.submit(_analyze_chunk, key, chunks[i]))
+        handout.start(workers)
+        while True:
+            index = handout.take(here=True) if here is not None else None
+            if index is not None:
+                done[index] = analyze_batch(here, chunks[index])  # type: ignore[arg-type]
+            final = index is None
+            finished = handout.finished(final)
+            for chunk, future in finished:
                 results = future.result()
-                done[handed.pop(future)] = [load_analysis(data) for data in results]
+                done[chunk] = [load_analysis(data) for data in results]
                 progress.advance(len(results))
+            if final and not finished:
+                break
     return [analysis for chunk in done for analysis in chunk or ()]
