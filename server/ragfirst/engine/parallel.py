@@ -168,6 +168,7 @@ def _pool(
             index = handout.take(here=True) if here is not None else None
             if index is not None:
                 done[index] = analyze_batch(here, chunks[index])  # type: ignore[arg-type]
+                release_freed_memory()  # as a worker does after each chunk (engine/memory.py)
             final = index is None
             finished = handout.finished(final)
             for chunk, future in finished:
