@@ -4,9 +4,8 @@ The run's own process analyses chunks beside its workers (engine/parallel.py). I
 the next chunk when it has finished one; a worker is given the next chunk as soon as one
 of its own is done, from the future's callback (in the pool's thread), so a worker never
 waits for the run's process to finish a long chunk. A chunk's cost varies a hundredfold
-(a chunk of files the prefilter skips against one with a 5,000-line module): handing the
-workers chunks only between the run's own chunks left a worker idle for most of the
-analysis on corpus b."""
+(a chunk of files the prefilter skips against one with a 5,000-line module): handed out
+only between the run's own chunks, a worker could wait for a long one here."""
 
 from __future__ import annotations
 
