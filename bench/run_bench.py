@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import BENCH, REPO, Run, find_tool, fmt_table, machine_info, run_measured, tool_version
 from link_share import goal as link_goal
 from link_share import link_share
+from rss_goal import goal as rss_goal
 
 CORPUS = BENCH / "corpus"
 WHEELS = CORPUS / "wheels"
@@ -807,6 +808,7 @@ def evaluate_goals(results: dict[str, Any], rows: list[Row]) -> list[dict[str, A
     )
     if "link_share" in results:
         goals.append(link_goal(results["link_share"]))
+    goals.append(rss_goal(rows))  # issue 26: memory of the process tree
     del by_name
     return goals
 

@@ -160,7 +160,8 @@ def test_sigterm_to_a_parallel_run_ends_its_workers(tmp_path):
     for index in range(3000):
         (tmp_path / f"m{index}.py").write_text(FINE_TUNE_WITH.format(model=f"gpt-4o-mini-{index}") * 20)
     process = subprocess.Popen(
-        [sys.executable, "-P", "-m", "ragfirst", "check", "--no-cache", "-j", "2", "."],
+        # -j 3: this process and two workers (the run's process analyses too, session 8).
+        [sys.executable, "-P", "-m", "ragfirst", "check", "--no-cache", "-j", "3", "."],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

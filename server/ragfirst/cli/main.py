@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         "-j",
         type=_positive_int,
-        help="worker processes (default: all cores for large trees, one for small runs)",
+        help="processes that analyse: this one and N-1 workers (default: all cores for large trees, one for small runs)",
     )
     check.add_argument("--no-cache", action="store_true", help="analyse every file again, ignoring the cache")
     check.add_argument(
