@@ -87,13 +87,32 @@ class _DirectoryIgnores:
 
 
 def _ignored(absolute: str, is_dir: bool, chain: _Chain) -> bool:
-    for cut, spec in chain:
+    """Git's rule: the deepest .gitignore with a pattern that matches decides, by its last
+    matching pattern, so `!keep.py` in `sub/.gitignore` re-includes what `*.py` in the
+    .gitignore above ignores (and `keep.py` there ignores what `!keep.py` above keeps).
+    `chain` runs from the top directory down."""
+    for cut, spec in reversed(chain):
         relative = absolute[cut:]
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
-        if spec.match_file(relative + "/" if is_dir else relative):
-            return True
+        verdict = _verdict(spec, relative + "/" if is_dir else relative)
+        if verdict is not None:
+            return verdict
     return False
+
+
+def _verdict(spec: Any, path: str) -> bool | None:
+    """True (ignored) or False (re-included) by the last pattern of `spec` that matches
+    `path`; None when none does."""
+    check = getattr(spec, "check_file", None)
+    if check is not None:
+        include: bool | None = check(path).include
+        return include
+    found = None  # pathspec without check_file: its patterns, in order
+    for pattern in spec.patterns:
+        if pattern.include is not None and pattern.match_file(path) is not None:
+            found = pattern.include
+    return found
 
 
 class FoundFile(NamedTuple):
