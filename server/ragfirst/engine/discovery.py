@@ -95,24 +95,11 @@ def _ignored(absolute: str, is_dir: bool, chain: _Chain) -> bool:
         relative = absolute[cut:]
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
-        verdict = _verdict(spec, relative + "/" if is_dir else relative)
+        # the last pattern that matches: True (ignored), False (re-included), None (none)
+        verdict: bool | None = spec.check_file(relative + "/" if is_dir else relative).include
         if verdict is not None:
             return verdict
     return False
-
-
-def _verdict(spec: Any, path: str) -> bool | None:
-    """True (ignored) or False (re-included) by the last pattern of `spec` that matches
-    `path`; None when none does."""
-    check = getattr(spec, "check_file", None)
-    if check is not None:
-        include: bool | None = check(path).include
-        return include
-    found = None  # pathspec without check_file: its patterns, in order
-    for pattern in spec.patterns:
-        if pattern.include is not None and pattern.match_file(path) is not None:
-            found = pattern.include
-    return found
 
 
 class FoundFile(NamedTuple):

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ragfirst.analyzers.python_exports import Descriptor
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.file_ids import FileKey
-from ragfirst.engine.js_link import _is_script
+from ragfirst.engine.js_link import _is_script, importers_of
 from ragfirst.engine.link_membership import membership_changed
 from ragfirst.engine.project_model import components, script_links
 from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze, submodule_spec
@@ -168,7 +168,7 @@ class RecordingLinker(PythonLinker):
         analysis's (`from openai import OpenAI` binds nothing)."""
         if path in self._declined:
             return False
-        analysis = self._forced.get(path) or self.analyses.get(path)
+        analysis = self._alone(path)
         if analysis is None or not analysis.parsed:
             return False
         for module, name in (*analysis.used_imports, *analysis.reexports.values()):
@@ -320,7 +320,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
     engine = members[next(iter(link.order))].engine  # the engine a full link takes
     if engine.sdk_roots() != link.libraries:
         return False
-    affected = _importers_of(dirty, link.importers)
+    affected = importers_of(dirty, link.importers)  # and the files that read their summaries
     if len(affected) > max(64, len(finals) // 2):
         return False  # most of the project: a full link costs the same
 
@@ -384,18 +384,6 @@ def _reads_scripts(file_id: str, analysis: FileAnalysis) -> bool:
     if analysis.local_calls or analysis.exports is not None:
         return True
     return not file_id.endswith(".py") and _is_script(file_id)  # most files: no registry lookup
-
-
-def _importers_of(changed: list[str], importers: dict[str, set[str]]) -> set[str]:
-    """The changed files and every file that read one's summary, transitively."""
-    affected = set(changed)
-    stack = list(changed)
-    while stack:
-        for importer in importers.get(stack.pop(), ()):
-            if importer not in affected:
-                affected.add(importer)
-                stack.append(importer)
-    return affected
 
 
 def _python_relink(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -253,14 +254,21 @@ def _reaching(
     for path, targets in imports.items():
         for target in targets:
             importers.setdefault(target, []).append(path)
-    passes_on = set(holders)
-    stack = list(holders)
+    passes_on = importers_of(holders, importers)
+    return [path for path in deferred if not imports.get(path, set()).isdisjoint(passes_on)]
+
+
+def importers_of(modules: Iterable[str], importers: Mapping[str, Iterable[str]]) -> set[str]:
+    """`modules` and every file that imports one of them, transitively (`importers`: file ->
+    the files that import it)."""
+    found = set(modules)
+    stack = list(found)
     while stack:
         for importer in importers.get(stack.pop(), ()):
-            if importer not in passes_on:
-                passes_on.add(importer)
+            if importer not in found:
+                found.add(importer)
                 stack.append(importer)
-    return [path for path in deferred if not imports.get(path, set()).isdisjoint(passes_on)]
+    return found
 
 
 def _is_script(path: str) -> bool:

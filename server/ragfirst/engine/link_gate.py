@@ -28,7 +28,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from ragfirst.engine.python_prefilter import GAP
+from ragfirst.engine.python_prefilter import FROM_IMPORT_NAMES, IMPORT_MODULES
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Vocabulary
@@ -103,12 +103,6 @@ def _bare(text: str, word: str) -> bool:
     return False
 
 
-# `from X import a, b as c` (also parenthesised, or continued with a backslash), and
-# `import a.b as c, d`.
-_FROM_NAMES = re.compile(
-    rf"from{GAP}+([\w.]+){GAP}+import{GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
-)
-_IMPORT_MODULES = re.compile(rf"(?<![\w.])import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _ITEM = re.compile(r"([A-Za-z_][\w.]*|\*)")
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -119,7 +113,7 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
     is neither the standard library nor one rules name."""
     found: dict[str, None] = {}
     from_keywords = set()  # where the `import` of a `from ... import` stands
-    for match in _FROM_NAMES.finditer(text):
+    for match in FROM_IMPORT_NAMES.finditer(text):
         from_keywords.add(text.find("import", match.end(1)))
         module = match.group(1)
         if not _may_be_project(module, sdk_roots):
@@ -129,7 +123,7 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
             name = _ITEM.match(item.strip())
             if name is not None:
                 found[f"{module}:{'' if name.group(1) == '*' else name.group(1)}"] = None
-    for match in _IMPORT_MODULES.finditer(text):
+    for match in IMPORT_MODULES.finditer(text):
         if match.start() in from_keywords:
             continue  # the `import` of a `from ... import`
         for item in match.group(1).replace("\\", " ").split(","):

@@ -194,7 +194,9 @@ class PythonLinker:
         `constants`: an importer wants its literal constants too, not only SDK values;
         `wanted`: the name that importer takes from it (None: the whole module)."""
         done = self._final.get(path)
-        if done is not None and not (constants and path in self._sdk_only and self._lacks(path, wanted)):
+        if done is not None and not (
+            constants and path in self._sdk_only and self._lacks_alone(path, wanted)
+        ):
             return done
         analysis = self.analyses.get(path)
         if path in self._visiting or depth > MAX_DEPTH or self.index.is_library_code(path):
@@ -236,9 +238,14 @@ class PythonLinker:
         self._final[path] = analysis
         return analysis
 
-    def _lacks(self, path: str, wanted: str | None) -> bool:
+    def _alone(self, path: str) -> FileAnalysis | None:
+        """The module as analysed without its environment (parsed for importers, if the
+        prefilter skipped it)."""
+        return self._forced.get(path) or self.analyses.get(path)
+
+    def _lacks_alone(self, path: str, wanted: str | None) -> bool:
         """`_lacks` of the module as analysed alone (True while a skipped one is not parsed)."""
-        alone = self._forced.get(path) or self.analyses.get(path)
+        alone = self._alone(path)
         return alone is None or not alone.parsed or _lacks(alone, wanted)
 
     def _skipped(self, path: str, constants: bool, wanted: str | None, depth: int = 0) -> FileAnalysis | None:
@@ -328,7 +335,7 @@ class PythonLinker:
         linking the target again with its imports' constants."""
         if not constants or target in self._visiting:
             return None
-        alone = self._forced.get(target) or self.analyses.get(target)
+        alone = self._alone(target)
         if alone is not None and not alone.parsed and not _failed(alone):
             alone = self._skipped(target, True, name, depth)  # skipped: parsed for its constants
         if alone is None or not alone.parsed or name in (alone.summary or {}) or name not in alone.reexports:
@@ -345,7 +352,7 @@ class PythonLinker:
         self, target: str, depth: int, constants: bool, wanted: str | None = None
     ) -> dict[str, Descriptor]:
         """The target module's final summary, with the names it re-exports."""
-        if constants and not self._lacks(target, wanted):
+        if constants and not self._lacks_alone(target, wanted):
             constants = False  # its own name: the same with or without its imports' constants
         key = (target, constants)
         known = self._summaries.get(key)

@@ -75,14 +75,14 @@ def _alternation(words: set[str]) -> str:
 # statement (after indentation, as in `if TYPE_CHECKING:` blocks, or after `;`).
 GAP = r"(?:[ \t]|\\\r?\n)"  # blanks, or a backslash continuing the line
 _FROM = re.compile(rf"from{GAP}+([\w.]+){GAP}+import\b")
-_IMPORT = re.compile(rf"import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
+IMPORT_MODULES = re.compile(rf"import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _WORD = re.compile(r"\w+")
 
 
 def imported_words(text: str) -> set[str]:
     """The words of the module paths the file imports: what a name can be rooted at."""
     words: set[str] = set()
-    for pattern in (_FROM, _IMPORT):
+    for pattern in (_FROM, IMPORT_MODULES):
         for found in pattern.finditer(text):
             if _starts_statement(text, found.start()):
                 words.update(_WORD.findall(found.group(1)))
@@ -97,9 +97,10 @@ def _starts_statement(text: str, at: int) -> bool:
 
 # Every name of a `from ... import` statement, also a parenthesised or continued one.
 # A parenthesised list may hold comments (with brackets of their own) and CRLF lines.
-_FROM_IMPORT_NAMES = re.compile(
-    rf"from{GAP}+[\w.]+{GAP}+import{GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
+FROM_IMPORT_NAMES = re.compile(
+    rf"from{GAP}+([\w.]+){GAP}+import{GAP}*(\((?:[^)#]|#[^\n]*)*\)|(?:[^\n;\\]|\\\r?\n|\\)*)"
 )
+"""(the module, the names) of a `from ... import`."""
 
 
 def attribute_words(text: str, candidates: set[str] | frozenset[str], pattern: re.Pattern[str]) -> set[str]:
@@ -110,7 +111,7 @@ def attribute_words(text: str, candidates: set[str] | frozenset[str], pattern: r
     found = set(candidates.intersection(pattern.findall(text)))
     missing = candidates - found
     if missing:
-        for names in _FROM_IMPORT_NAMES.findall(text):
+        for _, names in FROM_IMPORT_NAMES.findall(text):
             found.update(missing.intersection(_WORD.findall(names)))
     return found
 

@@ -34,7 +34,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -99,17 +99,10 @@ class ManifestAnswer:
     notice: str | None  # the data tables' age note (it depends on the tables and the day)
 
 
-def _signature(path: str) -> Signature | None:
+def _signature(path: str, stat: Callable[[str], os.stat_result] = os.stat) -> Signature | None:
+    """The file's size and times, inode and device (`stat=os.lstat`: of a link itself)."""
     try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
-
-
-def _lsignature(path: str) -> Signature | None:
-    try:
-        info = os.lstat(path)
+        info = stat(path)
     except (OSError, ValueError):
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
@@ -153,7 +146,7 @@ class RunManifest:
                 if os.path.lexists(path) != present:
                     return None
             for path, stat, lstat in data["reads"]:
-                if _signature(path) != stat or _lsignature(path) != lstat:
+                if _signature(path) != stat or _signature(path, os.lstat) != lstat:
                     return None
             return ManifestAnswer(
                 [load_finding(item) for item in data["findings"]],
