@@ -73,15 +73,22 @@ class ModuleIndex:
         self.root = posixpath.normpath(root) if root else ""
         self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
         self._resolved: dict[tuple[str, str], str | None] = {}
+        self._library_dirs: dict[str, bool] = {}  # directory -> inside an SDK's package
+        self._search_roots: dict[str, list[str]] = {}  # directory -> its search roots
 
     def is_library_code(self, shown: str) -> bool:
         """A file inside a package that rules name (`trl/trainer/sft.py`): the library's own
         implementation, which is not a user of it."""
         if not self.libraries:
             return False
-        real = self._real.get(shown, shown)
+        directory = posixpath.dirname(self._real.get(shown, shown))
+        found = self._library_dirs.get(directory)
+        if found is None:
+            found = self._library_dirs[directory] = self._library_directory(directory)
+        return found
+
+    def _library_directory(self, directory: str) -> bool:
         top = self.root.rstrip("/") + "/" if self.root else ""
-        directory = posixpath.dirname(real)
         # Only a Python package of the project (an `__init__.py` there) named like an SDK:
         # an app's `ai/` folder, or a cookbook's `mistral/` above the project, is not one.
         while directory and directory != "/" and (not top or (directory + "/").startswith(top)):
@@ -120,6 +127,9 @@ class ModuleIndex:
 
     def search_roots(self, real: str) -> list[str]:
         directory = posixpath.dirname(real)
+        known = self._search_roots.get(directory)
+        if known is not None:
+            return known
         top = directory
         while top in self._packages:
             parent = posixpath.dirname(top)
@@ -127,12 +137,15 @@ class ModuleIndex:
                 break
             top = parent
         roots = [directory, top, self.root, posixpath.join(self.root, "src")]
-        return list(dict.fromkeys(roots))
+        known = self._search_roots[directory] = list(dict.fromkeys(roots))
+        return known
 
     def _find(self, target: str) -> str | None:
         target = posixpath.normpath(target) if target else target
+        # A normalized target gives normalized candidates, but for "." and "/"
+        again = target in ("", ".") or target.endswith("/")
         for candidate in (f"{target}.py", f"{target}/__init__.py", f"{target}.pyi", f"{target}/__init__.pyi"):
-            shown = self._shown.get(posixpath.normpath(candidate))
+            shown = self._shown.get(posixpath.normpath(candidate) if again else candidate)
             if shown is not None:
                 return shown
         return None
