@@ -73,6 +73,7 @@ class ModuleIndex:
         self.root = posixpath.normpath(root) if root else ""
         self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
         self._resolved: dict[tuple[str, str], str | None] = {}
+        self._answers: dict[tuple[str, str], str | None] = {}  # by (importer, module)
         self._library_dirs: dict[str, bool] = {}  # directory -> inside an SDK's package
         self._search_roots: dict[str, list[str]] = {}  # directory -> its search roots
 
@@ -103,12 +104,16 @@ class ModuleIndex:
     def resolve(self, importer: str, module: str) -> str | None:
         """The display path of the file `import module` in `importer` loads, or None (not
         the project's)."""
+        asked = (importer, module)
+        if asked in self._answers:  # the link asks each importer's imports many times
+            return self._answers[asked]
         real = self._real.get(importer, importer)
         key = (posixpath.dirname(real), module)  # the answer depends on the directory only
         if key in self._resolved:
-            return self._resolved[key]
-        found = self._resolve(real, module)
-        self._resolved[key] = found
+            found = self._resolved[key]
+        else:
+            found = self._resolved[key] = self._resolve(real, module)
+        self._answers[asked] = found
         return found
 
     def _resolve(self, real: str, module: str) -> str | None:
