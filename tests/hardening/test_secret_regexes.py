@@ -43,3 +43,19 @@ def test_no_format_ends_in_a_word_boundary_after_a_dash_class():
     for secret_format in secret_rules().formats:
         pattern = secret_format.regex.pattern
         assert not (pattern.endswith(r")\b") and "-]" in pattern), secret_format.id
+
+
+def test_the_re2_gate_lets_through_every_text_a_format_matches():
+    """`find_secrets` first asks an RE2 translation of the union of the formats (one linear
+    pass instead of Python's `\\b(...` tried at every position): it must never reject a
+    text the Python regexes match, including keys next to non-ASCII word characters, where
+    Python's `\\b` and RE2's differ."""
+    rules = secret_rules()
+    assert rules.format_gate is not None
+    texts = [f"x = '{_openai_key('a')}'", f"ékey={_openai_key('-')}", f"日本{_openai_key('_')}語"]
+    for secret_format in rules.formats:  # every format's own example shape, as its regex sees it
+        texts.append(f"token: {secret_format.prefix}" + "A1b2" * 30)
+    for text in texts:
+        if rules.any_format.search(text):
+            assert rules.format_gate.search(text), text
+    assert find_secrets("no key here, only sk- and AIza words") == []

@@ -62,6 +62,14 @@ PATH_PRESERVING_METHODS = frozenset({"resolve", "absolute", "expanduser", "open"
 _SUPPRESSION_MARKER = re.compile(r"ragfirst\s*:", re.IGNORECASE)
 
 
+def _has_marker(source: SourceText) -> bool:
+    """A `ragfirst:` comment may be in the file (a case-insensitive search of the whole
+    text is slow; in ASCII text, lower-casing finds every spelling the regex would)."""
+    if source.is_ascii and "ragfirst" not in source.text.lower():
+        return False
+    return _SUPPRESSION_MARKER.search(source.text) is not None
+
+
 class PythonAnalyzer:
     """Walks one module. Create one per file; `analyze` returns its facts."""
 
@@ -112,7 +120,7 @@ class PythonAnalyzer:
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
             self.facts.reexports = {name: list(origin) for name, origin in self._reexports.items()}
-        if _SUPPRESSION_MARKER.search(self.source.text):
+        if _has_marker(self.source):
             self.facts.comments = collect_comments(self.source)
         # Functions and their defining scopes refer to each other; breaking the cycles here
         # frees the file's values and syntax tree at once instead of at the next full GC.

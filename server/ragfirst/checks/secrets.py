@@ -72,12 +72,15 @@ class SecretsCheck:
 
 
 def _known_formats(source: SourceText) -> list[CheckMatch]:
-    matches = []
+    matches: list[CheckMatch] = []
+    text = "\n".join(source.lines)
+    found = find_secrets(text)
+    if not found:
+        return matches
     offsets = [0]
     for line in source.lines:
         offsets.append(offsets[-1] + len(line) + 1)
-    text = "\n".join(source.lines)
-    for secret in find_secrets(text):
+    for secret in found:
         line = _line_of(offsets, secret.start)
         col = secret.start - offsets[line - 1]
         end_col = col + (secret.end - secret.start)

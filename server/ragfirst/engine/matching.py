@@ -334,6 +334,34 @@ class CallIndex:
         return sorted(unique.values(), key=lambda call: call.index)
 
 
+class CallNames:
+    """How the calls a set of patterns can match are named (their last segments, else
+    their first): a file none of whose resolved calls is named so has no candidate for
+    them, which one set test says before any pattern is tried."""
+
+    __slots__ = ("anything", "firsts", "lasts")
+
+    def __init__(self, patterns: tuple[NamePattern, ...]) -> None:
+        lasts: set[str] = set()
+        firsts: set[str] = set()
+        self.anything = False
+        for pattern in patterns:
+            if pattern.last_names is not None:
+                lasts |= pattern.last_names
+            elif pattern.first_names is not None:
+                firsts |= pattern.first_names
+            else:
+                self.anything = True
+        self.lasts = frozenset(lasts)
+        self.firsts = frozenset(firsts)
+
+    def in_file(self, index: CallIndex) -> bool:
+        """Could `index.candidates(patterns)` be non-empty?"""
+        if self.anything:
+            return bool(index.resolved)
+        return not self.lasts.isdisjoint(index.by_last) or not self.firsts.isdisjoint(index.by_first)
+
+
 _last_index: list[CallIndex] = []
 
 
