@@ -59,3 +59,11 @@ def test_the_re2_gate_lets_through_every_text_a_format_matches():
         if rules.any_format.search(text):
             assert rules.format_gate.search(text), text
     assert find_secrets("no key here, only sk- and AIza words") == []
+
+
+def test_a_lone_surrogate_beside_a_key_neither_hides_it_nor_fails():
+    """Text decoded with `surrogateescape` reaches the RE2 gate: it must not raise, and a key
+    next to the surrogate is still found."""
+    key = _openai_key("a")
+    assert [s.provider for s in find_secrets(f"x = '\udcff' + '{key}'")] == ["OpenAI"]
+    assert find_secrets("\ud83d no key") == []

@@ -113,7 +113,8 @@ class FoundSecret:
 def find_secrets(text: str) -> list[FoundSecret]:
     """Keys of a known format in a piece of text (placeholders excluded)."""
     rules = secret_rules()
-    if rules.format_gate is not None and not rules.format_gate.search(text):
+    gate = rules.format_gate
+    if gate is not None and not gate.search(text.encode("utf-8", "surrogatepass")):
         return []  # one linear RE2 pass: Python's `re` tries `\b(...` at every position
     if not rules.any_prefix.search(text) or not rules.any_format.search(text):
         return []  # the prefix search is fast; the union of the full formats is not
