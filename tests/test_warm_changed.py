@@ -221,3 +221,24 @@ def test_one_engine_lookup_per_settings_not_per_file(tmp_path, monkeypatch):
     result = runner.lint_paths([tmp_path], ConfigResolver())
     assert result.files_checked == 32  # with sub/ragfirst.toml
     assert len(asked) == 2  # the root's settings and sub/'s
+
+
+def test_the_table_age_note_is_printed_once_by_the_run_that_records_it(tree, capsys, monkeypatch):
+    """Worked out once for the manifest and the run's own stderr (it was computed twice)."""
+    root, cache = tree
+    monkeypatch.setenv("RAGFIRST_TODAY", "2031-01-01")  # every table is old by then
+    calls: list[int] = []
+    from ragfirst.data import table_age  # check_render imports it where used
+
+    original = table_age.staleness_notice
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(table_age, "staleness_notice", counting)
+    for _ in range(2):  # the full run, then the one its manifest answers
+        assert main(["check", "--exit-zero", "--format", "json", "--cache-dir", str(cache), "."]) == 0
+        err = capsys.readouterr().err
+        assert err.count("data tables last checked") == 1
+    assert calls == [1]
