@@ -225,7 +225,7 @@ def test_one_engine_lookup_per_settings_not_per_file(tmp_path, monkeypatch):
 
 def test_the_table_age_note_is_printed_once_by_the_run_that_records_it(tree, capsys, monkeypatch):
     """Worked out once for the manifest and the run's own stderr (it was computed twice)."""
-    root, cache = tree
+    _, cache = tree
     monkeypatch.setenv("RAGFIRST_TODAY", "2031-01-01")  # every table is old by then
     calls: list[int] = []
     from ragfirst.data import table_age  # check_render imports it where used
