@@ -218,8 +218,7 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
             result = lint_paths(
                 files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
             )
-        if manifest is not None:
-            _record_manifest(args, manifest, result, walk, paths)
+        notice = _record_manifest(args, manifest, result, walk, paths) if manifest is not None else None
         if wants_fixes(args) and not args.write_baseline:
             # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
             preview = bool(args.fix_diff)
@@ -273,7 +272,7 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     failed = emit(args, report)
     if failed is not None:
         return failed
-    note_table_age()
+    note_table_age(notice)  # as the manifest recorded it, if it did: worked out once
     report_fixes(args, fixes or FixSummary(), findings)
     if fixes is not None and (args.fix_only or args.fix_diff):
         fixed = bool(fixes.applied)
@@ -285,13 +284,15 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
 
 def _record_manifest(
     args: argparse.Namespace, manifest: RunManifest, result: LintResult, walk: WalkRecord, paths: list[Path]
-) -> None:
+) -> str | None:
     """Attach the fixes the report shows to every finding, then record the run's manifest
-    (engine/run_manifest.py), which answers the next identical run while nothing changed."""
+    (engine/run_manifest.py), which answers the next identical run while nothing changed.
+    Returns the table-age notice it recorded ("" for none; None: it recorded nothing)."""
     if needs_display_fixes(args):
         attach_for_display(result.findings, cache=manifest.cache)
     if result.inputs is None:
-        return  # a discovery error, or a file without a stat signature: no snapshot either
+        return None  # a discovery error, or a file without a stat signature: no snapshot either
+    notice = table_age_notice()
     extra = [str(args.config)] if args.config is not None else []
     extra += sorted({str(path) for settings in result.settings for path in settings.extra_rules})
     manifest.store(
@@ -303,5 +304,6 @@ def _record_manifest(
         result.files_checked,
         result.files_parsed,
         result.skipped.summary(),
-        table_age_notice(),
+        notice,
     )
+    return notice or ""

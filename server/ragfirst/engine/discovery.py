@@ -193,8 +193,9 @@ def _walk(
                 name = os.fsdecode(exc.filename) if exc.filename is not None else directory
                 on_error(Path(name), f"cannot list directory: {exc.strerror or exc}")
             continue
-        walk_record.listed(directory)  # for the run manifest (engine/run_manifest.py)
-        if not any(entry.name == ".gitignore" for entry in entries):
+        names = [entry.name for entry in entries]
+        walk_record.listed(directory, names)  # for the run manifest (engine/run_manifest.py)
+        if ".gitignore" not in names:
             gitignores.none_listed(absolute)  # one `stat` fewer per directory
         settings = settings_for(Path(directory))
         # The .gitignore files that apply here are read when something here needs them.

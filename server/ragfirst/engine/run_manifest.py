@@ -26,6 +26,12 @@ a missing or damaged manifest, or a manifest whose inputs had changed within RAC
 of when the run began (a write within the file system's timestamp granularity could hide
 behind an unchanged mtime, as git's index knows), is a miss: the run goes the long way and
 records a new manifest.
+
+Recording costs little after a run that had to go the long way (issue 26, a run after a
+few files changed): the files' signatures are the ones the run took before reading them
+(RunInputs.signatures), the probed names of a listed directory are the ones its listing
+held (walk_record.py), and when a file the run checked had changed within RACY_SECONDS
+of its start nothing is stat'ed at all: such a manifest could never answer.
 """
 
 from __future__ import annotations
@@ -42,23 +48,10 @@ from typing import Any, Protocol
 from ragfirst import __version__
 from ragfirst.engine.cache import RACY_SECONDS, AnalysisCache
 from ragfirst.engine.finding_codec import dump_finding, load_finding
-from ragfirst.engine.walk_record import WalkRecord
+from ragfirst.engine.walk_record import PROBED_NAMES, WalkRecord
 from ragfirst.model import Finding
 
-MANIFEST_VERSION = "1"
-PROBED_NAMES = (
-    "ragfirst.toml",
-    ".ragfirst.toml",
-    "pyproject.toml",
-    "setup.py",
-    "setup.cfg",
-    "package.json",
-    "requirements.txt",
-    ".gitignore",
-)
-"""Files whose presence or content in a directory changes a run: config/settings.py's
-CONFIG_FILES, engine/project_roots.py's MANIFESTS and .gitignore (a test keeps them in
-step; importing those modules would cost the warm run what it saves)."""
+MANIFEST_VERSION = "2"  # 2: inode and device folded as the analysis cache folds them
 PRESENCE_ONLY = (
     ".git",
     ".hg",
@@ -77,17 +70,31 @@ class _Entry(Protocol):
 class RunInputs:
     """What a run's findings were computed from, besides its walk (walk_record.py): the
     files it planned and the data files its findings read. Set by the runner only when the
-    run snapshot covered every file (no discovery error, every file stat'ed)."""
+    run snapshot covered every file (no discovery error, every file stat'ed).
+
+    `signatures`: each file's stat signature as the run took it before reading anything
+    (the analysis cache's, engine/cache.py `stat_signature`), in the order of `files`; the
+    manifest records those rather than stat-ing every file again, and a file that changed
+    while the run read it then differs from its record (a miss, as it should be). Empty:
+    stat them at store time. `newest_ns`: their latest mtime or ctime."""
 
     files: list[str]
     reads: dict[str, State] = field(default_factory=dict)
+    signatures: list[tuple[int, ...]] = field(default_factory=list)
+    newest_ns: int = 0
 
     @classmethod
-    def of(cls, files: list[str], entries: Iterable[_Entry]) -> RunInputs:
+    def of(
+        cls,
+        files: list[str],
+        entries: Iterable[_Entry],
+        signatures: list[tuple[int, ...]] | None = None,
+        newest_ns: int = 0,
+    ) -> RunInputs:
         reads: dict[str, State] = {}
         for entry in entries:
             reads.update(entry.reads)
-        return cls(files, reads)
+        return cls(files, reads, signatures or [], newest_ns)
 
 
 @dataclass(slots=True)
@@ -99,13 +106,21 @@ class ManifestAnswer:
     notice: str | None  # the data tables' age note (it depends on the tables and the day)
 
 
-def _signature(path: str, stat: Callable[[str], os.stat_result] = os.stat) -> Signature | None:
-    """The file's size and times, inode and device (`stat=os.lstat`: of a link itself)."""
+_FOLD = (1 << 63) - 1  # engine/cache.py's stat_signature folds inode and device to 63 bits
+
+
+def _signature(
+    path: str, stat: Callable[[str], os.stat_result] = os.stat, fold: bool = True
+) -> Signature | None:
+    """The file's size and times, inode and device (`stat=os.lstat`: of a link itself).
+    Folded like the analysis cache's signatures, which the manifest records for the files
+    checked (RunInputs.signatures); `fold=False`: as data_files.file_state records them."""
     try:
         info = stat(path)
     except (OSError, ValueError):
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+    inode, device = (info.st_ino & _FOLD, info.st_dev & _FOLD) if fold else (info.st_ino, info.st_dev)
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, inode, device]
 
 
 def manifest_scope(
@@ -146,7 +161,7 @@ class RunManifest:
                 if os.path.lexists(path) != present:
                     return None
             for path, stat, lstat in data["reads"]:
-                if _signature(path) != stat or _signature(path, os.lstat) != lstat:
+                if _signature(path, fold=False) != stat or _signature(path, os.lstat, False) != lstat:
                     return None
             return ManifestAnswer(
                 [load_finding(item) for item in data["findings"]],
@@ -173,16 +188,21 @@ class RunManifest:
         """Record this run (`extra`: other files it depends on: an explicit config, rule
         packs). False when it cannot answer a later run: an input changed too recently, or
         a finding carries what JSON cannot."""
+        if inputs.newest_ns >= self.started_ns - RACY_SECONDS * 1_000_000_000:
+            return False  # a file changed just before the run: the check below would say so
         stats: dict[str, Signature | None] = {}
         present: dict[str, bool] = {}
+        if len(inputs.signatures) == len(inputs.files):  # as the run stat'ed them
+            stats.update(zip(inputs.files, map(list, inputs.signatures), strict=True))
         for path in [*inputs.files, *walk.listed, *walk.probed]:
-            stats[path] = _signature(path)
+            if path not in stats:
+                stats[path] = _signature(path)
             if stats[path] is None:
                 return False  # gone during the run: what it was read as is unknown
-        for directory in walk.listed:
-            for name in PROBED_NAMES:
+        for directory, names in walk.present.items():  # as its listing held them
+            for name in names:
                 probe = os.path.join(directory, name)
-                if probe not in stats and os.path.lexists(probe):
+                if probe not in stats:
                     stats[probe] = _signature(probe)
         for directory in _above(paths):
             for name in PROBED_NAMES:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,8 +133,12 @@ def lint_paths(
     from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
 
     workspace = Workspace(cache=cache, resolver=resolver, engines=engines)
+    engine_of: dict[int, Engine] = {}  # by settings object: looking one up hashes the settings
     for item in planned:
-        item.engine = workspace.engine_for(item.settings)
+        engine = engine_of.get(id(item.settings))
+        if engine is None:
+            engine = engine_of[id(item.settings)] = workspace.engine_for(item.settings)
+        item.engine = engine
     # Per root (the last file's marked root, as before): a few `stat` calls per project, not per file.
     marked = {item.key.root: item.marked for item in planned}
     one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
@@ -362,8 +366,13 @@ class _Snapshotting:
         result.findings = self.previous.findings
         result.files_checked = self.previous.files_checked
         result.files_parsed = self.previous.files_parsed
-        result.inputs = RunInputs.of(self.paths, self.previous.files.values())
+        result.inputs = self._inputs(self.previous.files.values())
         return True
+
+    def _inputs(self, entries: Iterable[FileEntry]) -> RunInputs:
+        """For the run manifest: the files with their signatures as this run took them."""
+        signatures = [self.ids.signatures[index] for index in range(len(self.paths))]
+        return RunInputs.of(self.paths, entries, signatures, self.newest_ns)
 
     def reusable(self, index: int, project: str) -> list[Finding] | None:
         if self.previous is None or not self.eligible:
@@ -386,7 +395,7 @@ class _Snapshotting:
     def store(self, result: LintResult) -> None:
         if not self.eligible:
             return
-        result.inputs = RunInputs.of(self.paths, self.entries.values())
+        result.inputs = self._inputs(self.entries.values())
         snapshot = RunSnapshot(
             self.digest,
             self.today,

@@ -2,30 +2,53 @@
 
 A warm run answered from the manifest does not walk the tree again: it stats what the
 last walk saw. So the walk notes, while a recording is on, every directory it listed (a
-file added, removed or renamed there changes the directory's mtime) and every file it
-judged by its content and left out (a minified bundle that stops being minified must be
-checked). One recording at a time: the CLI's run, in its main thread.
+file added, removed or renamed there changes the directory's mtime) with the config
+files, project markers and .gitignore its listing holds (the manifest stats those rather
+than asking the disk for 8 names in every directory), and every file it judged by its
+content and left out (a minified bundle that stops being minified must be checked). One
+recording at a time: the CLI's run, in its main thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+PROBED_NAMES = (
+    "ragfirst.toml",
+    ".ragfirst.toml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "package.json",
+    "requirements.txt",
+    ".gitignore",
+)
+"""Files whose presence or content in a directory changes a run: config/settings.py's
+CONFIG_FILES, engine/project_roots.py's MANIFESTS and .gitignore (a test keeps them in
+step; importing those modules would cost the warm run what it saves)."""
+_PROBED = frozenset(PROBED_NAMES)
 
 
 @dataclass(slots=True)
 class WalkRecord:
     listed: list[str] = field(default_factory=list)  # directories, as walked
     probed: list[str] = field(default_factory=list)  # files skipped for what they contain
+    # The PROBED_NAMES each listed directory's listing held (directories holding none: absent).
+    present: dict[str, list[str]] = field(default_factory=dict)
 
 
 _current: WalkRecord | None = None
 
 
-def listed(directory: str) -> None:
+def listed(directory: str, names: Iterable[str] = ()) -> None:
+    """`names`: the entries of its listing (the names of PROBED_NAMES among them are kept)."""
     if _current is not None:
         _current.listed.append(directory)
+        found = [name for name in names if name in _PROBED]
+        if found:
+            _current.present[directory] = found
 
 
 def probed(path: str) -> None:

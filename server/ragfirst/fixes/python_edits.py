@@ -10,35 +10,14 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from ragfirst.fixes.python_regions import Region, _ast_of, statement_region
 from ragfirst.fixes.text_edits import EditError, line_starts, offset, span_of
 from ragfirst.model import Span, TextEdit
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """One statement's lines, dedented, parsed in place of the whole file: libcst takes
-    seconds on a 1,500-line module and milliseconds on one statement. Positions map back
-    line by line; a line break an edit inserts gets the statement's indentation back."""
-
-    first_line: int  # the file line of the region's line 1
-    removed: tuple[int, ...]  # characters taken from the start of each region line
-    indent: str
-
-    def to_file(self, line: int, col: int) -> tuple[int, int]:
-        return self.first_line + line - 1, col + self.removed[line - 1]
-
-    def from_file(self, line: int, col: int) -> tuple[int, int] | None:
-        index = line - self.first_line
-        if not 0 <= index < len(self.removed) or col < self.removed[index]:
-            return None
-        return index + 1, col - self.removed[index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,75 +64,26 @@ def parse_module(text: str) -> tuple[cst.Module, dict[cst.CSTNode, CodeRange]] |
     return wrapper.module, dict(wrapper.resolve(PositionProvider))
 
 
-@lru_cache(maxsize=2)
-def _ast_of(text: str) -> ast.Module | None:
-    """One `ast` parse per text, for all of its findings' fixes."""
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
-@lru_cache(maxsize=2)
-def _statements(text: str) -> tuple[tuple[int, int, int, bool], ...]:
-    """Every statement as (line, end line, column byte offset, compound), by first line."""
-    tree = _ast_of(text)
-    if tree is None:
-        return ()
-    found = [
-        (node.lineno, node.end_lineno or node.lineno, node.col_offset, _compound(node))
-        for node in ast.walk(tree)
-        if isinstance(node, ast.stmt)
-    ]
-    return tuple(sorted(found))
-
-
-def _compound(node: ast.stmt) -> bool:
-    return any(isinstance(getattr(node, f, None), list) for f in ("body", "orelse", "handlers"))
-
-
-def statement_region(text: str, line: int, end_line: int) -> tuple[str, Region] | None:
-    """The innermost simple statement holding lines `line`..`end_line`, as dedented text."""
-    statements = _statements(text)
-    index = bisect_right(statements, (line, 1 << 30, 1 << 30, True))
-    best = None
-    while index > 0:  # walking back by first line, the first that contains is the innermost
-        index -= 1
-        first, last, col, compound = statements[index]
-        if first <= line and end_line <= last:
-            best = (first, last, col, compound)
-            break
-    if best is None or best[3]:
-        return None  # none, or a compound statement: parse the whole file
-    first_line, last_line, col_offset, _ = best
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    first = lines[first_line - 1]
-    indent = first[: len(first) - len(first.lstrip(" \t"))]
-    if len(first.encode("utf-8")[:col_offset].decode("utf-8", errors="replace")) != len(indent):
-        return None  # `if x: call()` or `a; call()`: not a line of its own
-    removed = []
-    body = []
-    for number in range(first_line, last_line + 1):
-        current = lines[number - 1]
-        take = min(len(indent), len(current) - len(current.lstrip(" \t")))
-        removed.append(take)
-        body.append(current[take:])
-    return "\n".join(body) + "\n", Region(first_line, tuple(removed), indent)
-
-
 def call_at(text: str, span: Span) -> PythonCall | None:
     """The call whose callee covers `span` (a call finding's range), or None; parsed from
     its statement alone when it has one of its own."""
+    local = call_in_statement(text, span)
+    return local if local is not None else _call_in(text, span, None)
+
+
+def call_in_statement(text: str, span: Span) -> PythonCall | None:
+    """`call_at` when the call is found in its statement parsed alone (then what is made
+    of it depends on that statement and where it stands only: python_regions.py), else
+    None."""
     found = statement_region(text, span.start_line, span.end_line)
-    if found is not None:
-        source, region = found
-        start = region.from_file(span.start_line, span.start_col)
-        end = region.from_file(span.end_line, span.end_col)
-        if start is not None and end is not None:
-            local = _call_in(source, Span(*start, *end), region)
-            if local is not None:
-                return local
-    return _call_in(text, span, None)
+    if found is None:
+        return None
+    source, region = found
+    start = region.from_file(span.start_line, span.start_col)
+    end = region.from_file(span.end_line, span.end_col)
+    if start is None or end is None:
+        return None
+    return _call_in(source, Span(*start, *end), region)
 
 
 def _call_in(text: str, span: Span, region: Region | None) -> PythonCall | None:
