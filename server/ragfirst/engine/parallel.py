@@ -23,7 +23,10 @@ Item = tuple[str, bytes | str, int]
 cache lets the workers read, so the files are read in parallel and not sent through pipes."""
 CHUNK = 48
 COLLECT_EVERY = 200
-_ENGINES: dict[tuple[str, ...], Engine] = {}
+EngineKey = tuple[tuple[str, ...], frozenset[str] | None]
+"""A worker's engine: the extra rule packs and the `--select` narrowing (`Engine.only`). A
+worker forked before the run built its engines (engine/early_workers.py) builds its own."""
+_ENGINES: dict[EngineKey, Engine] = {}
 
 
 def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
@@ -61,10 +64,11 @@ def unreadable(engine: Engine, display: str, exc: OSError) -> FileAnalysis:
     return analysis
 
 
-def _analyze_chunk(extra_rules: tuple[str, ...], items: list[Item]) -> list[dict[str, Any]]:
-    engine = _ENGINES.get(extra_rules)
+def _analyze_chunk(key: EngineKey, items: list[Item]) -> list[dict[str, Any]]:
+    engine = _ENGINES.get(key)
     if engine is None:
-        engine = _ENGINES[extra_rules] = Engine(load_ruleset([Path(p) for p in extra_rules]))
+        extra_rules, only = key
+        engine = _ENGINES[key] = Engine(load_ruleset([Path(p) for p in extra_rules]), only=only)
     analyses = [dump_analysis(analysis) for analysis in analyze_batch(engine, items)]
     from ragfirst.engine.memory import release_freed_memory
 
@@ -142,21 +146,24 @@ def _pool(
     import multiprocessing  # only for a run large enough to need a pool
     from concurrent.futures import ProcessPoolExecutor
 
+    from ragfirst.engine.early_workers import claim
     from ragfirst.engine.memory import release_freed_memory
     from ragfirst.engine.pool_share import Handout
 
-    key = tuple(str(p) for p in extra_rules)
+    key: EngineKey = (tuple(str(p) for p in extra_rules), engine.only if engine is not None else None)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     here = engine if method == "fork" else None  # a spawned worker builds its own engine
     workers = jobs - 1 if here is not None else jobs
     if here is not None and workers < 1:
         return analyze_batch(here, items)
+    early = claim(workers) if here is not None else None  # forked during discovery
     if here is not None:
-        _ENGINES[key] = here
-        release_freed_memory()  # what a worker inherits: not this process's freed pages
+        _ENGINES[key] = here  # for workers forked from now on
+        if early is None:
+            release_freed_memory()  # what a worker inherits: not this process's freed pages
     done: list[list[FileAnalysis] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(
+    with early or ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_exit_with_parent,
