@@ -141,3 +141,25 @@ def test_an_unclaimed_early_pool_is_shut_down():
     assert early_workers._forked is None
     with pytest.raises(RuntimeError):
         pool.submit(int)  # shut down
+
+
+def test_a_workers_analyses_stay_bytes_until_the_pool_is_done(monkeypatch):
+    """The tree's peak is the end of the analysis: the run's process decodes a worker's
+    chunks (as objects, several times their bytes) only once the worker has exited."""
+    engine = Engine(load_ruleset())
+    items = [(f"f{n}.py", text(n).encode(), 1 << 20) for n in range(60)]
+    workers_alive: list[int] = []
+    load = parallel.load_analysis
+
+    def noting_load(data):
+        workers_alive.append(len(multiprocessing.active_children()))
+        return load(data)
+
+    monkeypatch.setattr(parallel, "load_analysis", noting_load)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    analyses = parallel._pool((), items, 2, engine)
+    assert workers_alive  # the worker analysed some chunks
+    assert set(workers_alive) == {0}  # decoded after it exited
+    assert [dump_analysis(a) for a in analyses] == [
+        dump_analysis(a) for a in parallel.analyze_batch(engine, items)
+    ]
