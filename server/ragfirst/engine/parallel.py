@@ -152,7 +152,9 @@ def _pool(
     workers worked, and each worker's resident size counts the pages it inherits at fork
     (~55 MB on the bench corpus: interpreter, modules, rules, the run's plan): one worker
     fewer is the largest cut in the memory of the process tree. The chunks this process
-    analyses are neither pickled nor sent back; engine/pool_share.py hands out the chunks."""
+    analyses are neither pickled nor sent back; engine/pool_share.py hands out the chunks.
+    A run without a cache forked its workers during discovery (engine/early_workers.py):
+    they inherit ~32 MB instead, and are claimed here."""
     import multiprocessing  # only for a run large enough to need a pool
     from concurrent.futures import ProcessPoolExecutor
 
