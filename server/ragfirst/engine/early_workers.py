@@ -30,20 +30,22 @@ class EarlyWorkers:
     """The workers of one run, forked when its discovery has found enough files."""
 
     def __init__(self, jobs: int | None) -> None:
-        import multiprocessing
-
-        from ragfirst.engine.parallel import cpu_count
-
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        # The pool's size: `jobs` processes, the run's own among them (engine/parallel.py).
-        self.workers = (jobs if jobs is not None else cpu_count()) - 1 if fork else 0
-        self.pending = self.workers >= 1
+        self.jobs = jobs
+        self.pending = jobs is None or jobs > 1
 
     def planned(self, files: int) -> None:
         """Discovery has found `files` files so far."""
         if self.pending and files >= PARALLEL_MIN_FILES:
             self.pending = False
-            fork_now(self.workers)
+            import multiprocessing  # not for a small run
+
+            from ragfirst.engine.parallel import cpu_count
+
+            if "fork" in multiprocessing.get_all_start_methods():
+                # The pool's size: `jobs` processes, the run's own among them (parallel.py).
+                workers = (self.jobs if self.jobs is not None else cpu_count()) - 1
+                if workers >= 1:
+                    fork_now(workers)
 
     def close(self) -> None:
         """After the analysis: shut the workers down if it did not claim them."""
