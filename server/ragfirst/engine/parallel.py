@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import time
 from pathlib import Path
-from typing import Any
 
 from ragfirst.engine import progress
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
@@ -23,7 +23,10 @@ Item = tuple[str, bytes | str, int]
 cache lets the workers read, so the files are read in parallel and not sent through pipes."""
 CHUNK = 48
 COLLECT_EVERY = 200
-_ENGINES: dict[tuple[str, ...], Engine] = {}
+EngineKey = tuple[tuple[str, ...], frozenset[str] | None]
+"""A worker's engine: the extra rule packs and the `--select` narrowing (`Engine.only`). A
+worker forked before the run built its engines (engine/early_workers.py) builds its own."""
+_ENGINES: dict[EngineKey, Engine] = {}
 
 
 def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
@@ -61,15 +64,26 @@ def unreadable(engine: Engine, display: str, exc: OSError) -> FileAnalysis:
     return analysis
 
 
-def _analyze_chunk(extra_rules: tuple[str, ...], items: list[Item]) -> list[dict[str, Any]]:
-    engine = _ENGINES.get(extra_rules)
+def _analyze_chunk(key: EngineKey, items: list[Item]) -> bytes:
+    """A worker's analyses of one chunk, pickled here: the run's process keeps them as
+    these bytes (a fifth of their objects' size) until the pool is done (`_decode`)."""
+    engine = _ENGINES.get(key)
     if engine is None:
-        engine = _ENGINES[extra_rules] = Engine(load_ruleset([Path(p) for p in extra_rules]))
-    analyses = [dump_analysis(analysis) for analysis in analyze_batch(engine, items)]
+        extra_rules, only = key
+        engine = _ENGINES[key] = Engine(load_ruleset([Path(p) for p in extra_rules]), only=only)
+    analyses = pickle.dumps([dump_analysis(a) for a in analyze_batch(engine, items)], pickle.HIGHEST_PROTOCOL)
     from ragfirst.engine.memory import release_freed_memory
 
     release_freed_memory()
     return analyses
+
+
+def _decode(chunk: list[FileAnalysis] | bytes | None) -> list[FileAnalysis]:
+    """A chunk's analyses: this process's own, or a worker's bytes (from our own child
+    process, never from a file: pickle is safe here) decoded."""
+    if isinstance(chunk, bytes):
+        return [load_analysis(data) for data in pickle.loads(chunk)]
+    return chunk or []
 
 
 PARENT_POLL_SECONDS = 0.5
@@ -138,25 +152,33 @@ def _pool(
     workers worked, and each worker's resident size counts the pages it inherits at fork
     (~55 MB on the bench corpus: interpreter, modules, rules, the run's plan): one worker
     fewer is the largest cut in the memory of the process tree. The chunks this process
-    analyses are neither pickled nor sent back; engine/pool_share.py hands out the chunks."""
+    analyses are neither pickled nor sent back; engine/pool_share.py hands out the chunks.
+    A run without a cache forked its workers during discovery (engine/early_workers.py):
+    they inherit ~32 MB instead, and are claimed here."""
     import multiprocessing  # only for a run large enough to need a pool
     from concurrent.futures import ProcessPoolExecutor
 
+    from ragfirst.engine.early_workers import claim
     from ragfirst.engine.memory import release_freed_memory
     from ragfirst.engine.pool_share import Handout
 
-    key = tuple(str(p) for p in extra_rules)
+    key: EngineKey = (tuple(str(p) for p in extra_rules), engine.only if engine is not None else None)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     here = engine if method == "fork" else None  # a spawned worker builds its own engine
     workers = jobs - 1 if here is not None else jobs
     if here is not None and workers < 1:
         return analyze_batch(here, items)
+    early = claim(workers) if here is not None else None  # forked during discovery
     if here is not None:
-        _ENGINES[key] = here
-        release_freed_memory()  # what a worker inherits: not this process's freed pages
-    done: list[list[FileAnalysis] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(
+        _ENGINES[key] = here  # for workers forked from now on
+        if early is None:
+            release_freed_memory()  # what a worker inherits: not this process's freed pages
+    # A worker's chunk stays bytes until the pool is done: decoded while the worker runs,
+    # the run's process held its share of the analyses as objects (and their allocator's
+    # fragments) at the tree's peak, the end of the analysis.
+    done: list[list[FileAnalysis] | bytes | None] = [None] * len(chunks)
+    with early or ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_exit_with_parent,
@@ -172,9 +194,8 @@ def _pool(
             final = index is None
             finished = handout.finished(final)
             for chunk, future in finished:
-                results = future.result()
-                done[chunk] = [load_analysis(data) for data in results]
-                progress.advance(len(results))
+                done[chunk] = future.result()
+                progress.advance(len(chunks[chunk]))
             if final and not finished:
                 break
-    return [analysis for chunk in done for analysis in chunk or ()]
+    return [analysis for chunk in done for analysis in _decode(chunk)]

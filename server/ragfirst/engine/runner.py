@@ -22,6 +22,7 @@ from ragfirst.data.data_files import FileState, recording_reads, shared_data_fil
 from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
+from ragfirst.engine.early_workers import EarlyWorkers
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey, key_of
@@ -93,6 +94,7 @@ def lint_paths(
     result = LintResult()
     plan = _Plan(resolver, adjust)
     unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
+    early = EarlyWorkers(jobs) if cache is None else None  # forked before the heap grows
     for scan_root in paths:
         scan_dir = scan_root if scan_root.is_dir() else scan_root.parent
 
@@ -119,6 +121,8 @@ def lint_paths(
             result.skipped,
         ):
             plan.add(found, scan_root, scan_dir)
+            if early is not None:
+                early.planned(len(plan.planned))
     planned = plan.planned
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
     plan.add_project_context(paths)
@@ -144,6 +148,8 @@ def lint_paths(
     one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
     timings.mark("discover and plan")
     workspace.load(planned, jobs, ids, one_project.__getitem__)  # type: ignore[arg-type]
+    if early is not None:
+        early.close()  # unclaimed: the analysis needed no pool
     timings.mark("read and analyse")
     if timings.active():
         timings.count(
