@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +20,19 @@ from ragfirst.model import Finding
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _ENGINES = EngineCache()
+TEAM_PACK = """\
+rules:
+  - id: TEAM001
+    name: no-legacy-client
+    severity: warning
+    summary: The team wraps the client.
+    message: The team wraps the client.
+    guide: guide/index.md
+    match:
+      python:
+        - call: "openai.OpenAI"
+"""
+"""A rule pack of a team's own (tests that a run sees a pack named in a config change)."""
 
 
 def lint(
@@ -37,6 +53,14 @@ def lint(
     if not lifecycle:
         settings = replace(settings, ignore=(*settings.ignore, "RF107", "RF406"))
     return [f for f in lint_sources(files, settings, _ENGINES.for_settings(settings)) if f.path == path]
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh interpreter in `cwd` (what a module imports, or keeps imported,
+    is seen only there); its output captured, a failure raised."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env={**os.environ}, check=True
+    )
 
 
 def ids(findings: list[Finding]) -> list[str]:

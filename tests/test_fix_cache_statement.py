@@ -7,13 +7,11 @@ every fix shown is the one a run without the cache shows."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_python
 from ragfirst.cli.main import main
 
 UNCAPPED = """\
@@ -141,14 +139,7 @@ def test_the_warm_run_after_an_edit_elsewhere_does_not_import_libcst(tree):
         "main(argv)\n"
         "print(json.dumps(sorted(n for n in sys.modules if n.startswith('libcst'))), file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ},
-        check=True,
-    )
+    done = run_python(probe, root)
     assert '"fix": {' in done.stdout
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
 

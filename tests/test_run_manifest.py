@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import TEAM_PACK, run_python
 from ragfirst.cli import check_command, warm_check
 from ragfirst.cli.main import main
 from ragfirst.config.settings import CONFIG_FILES
@@ -114,14 +113,7 @@ def test_the_answer_needs_neither_the_engine_nor_the_fixers(tree, tmp_path_facto
         "main(argv)\n"
         "print(json.dumps(sorted(n for n in sys.modules if n.startswith(('ragfirst', 'libcst', 'tree_sitter')))), file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ},
-        check=True,
-    )
+    done = run_python(probe, root)
     loaded = json.loads(done.stderr.strip().splitlines()[-1])
     assert "ragfirst.engine.run_manifest" in loaded
     heavy = [
@@ -196,27 +188,13 @@ def test_a_gitignore_is_seen(tree, capsys):
     assert "RF404" not in rules(check(capsys, cache, "--format", "json", paths=(".",)))
 
 
-PACK = """\
-rules:
-  - id: TEAM001
-    name: no-legacy-client
-    severity: warning
-    summary: The team wraps the client.
-    message: The team wraps the client.
-    guide: guide/index.md
-    match:
-      python:
-        - call: "openai.OpenAI"
-"""
-
-
 def test_a_rule_pack_is_seen(tree, capsys):
     root, cache = tree
     (root / "packs").mkdir()
-    (root / "packs" / "team.yaml").write_text(PACK)
+    (root / "packs" / "team.yaml").write_text(TEAM_PACK)
     (root / "ragfirst.toml").write_text('exclude = ["data", "packs"]\nrules = ["packs"]\n')
     assert "TEAM001" in rules(check(capsys, cache, "--format", "json"))
-    (root / "packs" / "team.yaml").write_text(PACK.replace("TEAM001", "TEAM002"))
+    (root / "packs" / "team.yaml").write_text(TEAM_PACK.replace("TEAM001", "TEAM002"))
     after = rules(check(capsys, cache, "--format", "json"))
     assert "TEAM002" in after and "TEAM001" not in after
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEAM_PACK
 from ragfirst.cli.main import main
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.engine import run_manifest, runner, walk_record
@@ -37,18 +38,6 @@ USES_CLIENT = """\
 from .shared import client
 
 reply = client.chat.completions.create(model="gpt-4o", messages=[])
-"""
-PACK = """\
-rules:
-  - id: TEAM001
-    name: no-legacy-client
-    severity: warning
-    summary: The team wraps the client.
-    message: The team wraps the client.
-    guide: guide/index.md
-    match:
-      python:
-        - call: "openai.OpenAI"
 """
 
 
@@ -98,12 +87,12 @@ def _edit_config_in_tree(root: Path) -> None:
 
 def _pack(root: Path) -> None:
     (root / "packs").mkdir(exist_ok=True)
-    (root / "packs" / "team.yaml").write_text(PACK)
+    (root / "packs" / "team.yaml").write_text(TEAM_PACK)
     (root / "ragfirst.toml").write_text('exclude = ["data", "packs"]\nrules = ["packs"]\n')
 
 
 def _pack_changed(root: Path) -> None:
-    (root / "packs" / "team.yaml").write_text(PACK.replace("warning", "error"))
+    (root / "packs" / "team.yaml").write_text(TEAM_PACK.replace("warning", "error"))
 
 
 EDITS = [

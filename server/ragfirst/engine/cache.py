@@ -48,7 +48,11 @@ _SQLITE_INT = (1 << 63) - 1
 def stat_signature(path: str | os.PathLike[str]) -> StatSignature:
     """Inode and device folded to 63 bits: SQLite integers are signed 64-bit, and some file
     systems (ReFS, some network and FUSE mounts) report larger file ids."""
-    info = os.stat(path)
+    return signature_of(os.stat(path))
+
+
+def signature_of(info: os.stat_result) -> StatSignature:
+    """`stat_signature` of a stat result already taken (an `lstat`'s, too)."""
     return (
         info.st_size,
         info.st_mtime_ns,

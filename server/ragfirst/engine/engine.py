@@ -35,15 +35,7 @@ from ragfirst.engine.local_modules import (
     local_calls,
     resolve_qualname,
 )
-from ragfirst.engine.matching import (
-    CallIndex,
-    CallNames,
-    call_index,
-    match_calls,
-    match_config,
-    match_dependencies,
-    render_template,
-)
+from ragfirst.engine.matching import can_match, match_calls, match_config, match_dependencies, render_template
 from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_coding import decode_python
@@ -52,7 +44,7 @@ from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.engine.word_scan import SubstringGate, WordScan
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
-from ragfirst.rules.model import CallMatcher, Rule, RuleSet
+from ragfirst.rules.model import Rule, RuleSet
 from ragfirst.rules.patterns import ATTR_MARK, MARKS, ROOT_MARK, Trigger, word_trigger
 from ragfirst.rules.user_regex import REGEX_BUDGET_MESSAGE, regex_budget
 from ragfirst.source import DecodeError, SourceText, decode_source
@@ -120,7 +112,6 @@ class Engine(EnginePrefilter):
         self._words_by_language: dict[str | None, frozenset[str]] = {}
         self._project_gate: Any = _UNBUILT
         self._vocabulary: Vocabulary | None = None
-        self._call_names: dict[int, CallNames] = {}  # by id of a CallMatcher of `ruleset`
         self._project_groups: list[tuple[frozenset[str], ...]] = []
         # Checks that look for substrings, not tokens (API keys); one entry per check.
         checks = {CHECKS.get(rule.check.name) for rule in active.rules if rule.check}
@@ -290,11 +281,10 @@ class Engine(EnginePrefilter):
         redacting other snippets of the file; never stored)."""
         seen: set[tuple[str, Span]] = set()
         hits: list[tuple[str, Span, dict[str, str]]] = []
-        index = call_index(facts)
         for rule in self._active.rules:
             rule_hits: list[tuple[Span, dict[str, str]]] = []
             for matcher in rule.matchers.get(facts.language, ()):
-                if self._calls_in_file(matcher, index):
+                if can_match(matcher, facts):
                     rule_hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
             if facts.language == "config":
                 for config_matcher in rule.config:
@@ -322,7 +312,7 @@ class Engine(EnginePrefilter):
             analysis.matches.append(RawMatch(rule_id, span, captures, _snippet(source, span, secrets)))
         for fact in self._active.facts:
             for matcher in fact.matchers.get(facts.language, ()):
-                if not self._calls_in_file(matcher, index):
+                if not can_match(matcher, facts):
                     continue
                 for span, captures, _ in match_calls(matcher, facts):
                     label = render_template(fact.label, captures)
@@ -332,17 +322,6 @@ class Engine(EnginePrefilter):
                         )
                     )
         return secrets
-
-    def _calls_in_file(self, matcher: CallMatcher, index: CallIndex) -> bool:
-        """May `match_calls(matcher, ...)` find anything in the file `index` is of? An
-        import matcher may; a call matcher only if a resolved call is named like one of
-        its patterns (most files: a few of the rules' hundreds of matchers)."""
-        if matcher.imports:
-            return True
-        names = self._call_names.get(id(matcher))  # the engine keeps its rules: ids stay
-        if names is None:
-            names = self._call_names[id(matcher)] = CallNames(matcher.calls)
-        return names.in_file(index)
 
     def _local_matches(self, analysis: FileAnalysis, project: ProjectIndex) -> list[RawMatch]:
         """Matches of the calls this file makes through project modules, resolved with the

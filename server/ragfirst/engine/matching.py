@@ -193,6 +193,21 @@ def call_captures(call: CallFact) -> dict[str, str]:
 def match_calls(
     matcher: CallMatcher, facts: FileFacts
 ) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
+    """The calls (or, for an import matcher, the import) `matcher` reports in `facts`."""
+    return _match_calls(matcher, facts) if can_match(matcher, facts) else iter(())
+
+
+def can_match(matcher: CallMatcher, facts: FileFacts) -> bool:
+    """False when `match_calls` certainly finds nothing: a call matcher none of whose
+    patterns names a resolved call of the file (`CallNames`, one set test; most files hold
+    a few of the rules' hundreds of matchers). A caller looping over many matchers asks
+    this first and skips the rest of the work."""
+    return bool(matcher.imports) or _call_names(matcher).in_file(call_index(facts))
+
+
+def _match_calls(
+    matcher: CallMatcher, facts: FileFacts
+) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
     if matcher.file_calls and not _file_calls_any(facts, matcher.file_calls):
         return
     if matcher.not_file_calls and _file_calls_any(facts, matcher.not_file_calls):
@@ -360,6 +375,18 @@ class CallNames:
         if self.anything:
             return bool(index.resolved)
         return not self.lasts.isdisjoint(index.by_last) or not self.firsts.isdisjoint(index.by_first)
+
+
+_NAMES: dict[int, tuple[CallMatcher, CallNames]] = {}  # by id, with the matcher (ids get reused)
+
+
+def _call_names(matcher: CallMatcher) -> CallNames:
+    cached = _NAMES.get(id(matcher))
+    if cached is None or cached[0] is not matcher:
+        if len(_NAMES) > 4096:  # rules loaded again and again (a server's config edits)
+            _NAMES.clear()
+        cached = _NAMES[id(matcher)] = (matcher, CallNames(matcher.calls))
+    return cached[1]
 
 
 _last_index: list[CallIndex] = []

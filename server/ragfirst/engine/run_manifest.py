@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ragfirst import __version__
-from ragfirst.engine.cache import RACY_SECONDS, AnalysisCache
+from ragfirst.engine.cache import RACY_SECONDS, AnalysisCache, signature_of
 from ragfirst.engine.finding_codec import dump_finding, load_finding
 from ragfirst.engine.walk_record import PROBED_NAMES, WalkRecord
 from ragfirst.model import Finding
@@ -106,9 +106,6 @@ class ManifestAnswer:
     notice: str | None  # the data tables' age note (it depends on the tables and the day)
 
 
-_FOLD = (1 << 63) - 1  # engine/cache.py's stat_signature folds inode and device to 63 bits
-
-
 def _signature(
     path: str, stat: Callable[[str], os.stat_result] = os.stat, fold: bool = True
 ) -> Signature | None:
@@ -119,8 +116,9 @@ def _signature(
         info = stat(path)
     except (OSError, ValueError):
         return None
-    inode, device = (info.st_ino & _FOLD, info.st_dev & _FOLD) if fold else (info.st_ino, info.st_dev)
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, inode, device]
+    if fold:
+        return list(signature_of(info))
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
 def manifest_scope(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from ragfirst.fixes.python_regions import Region, _ast_of, statement_region
+from ragfirst.fixes.python_regions import Region, ast_of, statement_region
 from ragfirst.fixes.text_edits import EditError, line_starts, offset, span_of
 from ragfirst.model import Span, TextEdit
 
@@ -71,10 +72,12 @@ def call_at(text: str, span: Span) -> PythonCall | None:
     return local if local is not None else _call_in(text, span, None)
 
 
+@lru_cache(maxsize=8)
 def call_in_statement(text: str, span: Span) -> PythonCall | None:
     """`call_at` when the call is found in its statement parsed alone (then what is made
     of it depends on that statement and where it stands only: python_regions.py), else
-    None."""
+    None. Remembered for the last few: the fix cache asks again, after the fix, whether it
+    was computed so (fix_cache.py), and libcst need not parse the statement twice."""
     found = statement_region(text, span.start_line, span.end_line)
     if found is None:
         return None
@@ -256,7 +259,7 @@ def calls_on_line(parsed: PythonCall, line: int) -> list[PythonCall]:
 def import_edit(text: str, module_name: str) -> TextEdit | None:
     """`import <module_name>` after the module's docstring and `__future__` imports (and
     any shebang or encoding line), unless the module is imported already (then None)."""
-    tree = _ast_of(text)
+    tree = ast_of(text)
     if tree is None:
         return None
     line = 1

@@ -33,7 +33,7 @@ class Region:
 
 
 @lru_cache(maxsize=2)
-def _ast_of(text: str) -> ast.Module | None:
+def ast_of(text: str) -> ast.Module | None:
     """One `ast` parse per text, for all of its findings' fixes."""
     try:
         return ast.parse(text)
@@ -44,7 +44,7 @@ def _ast_of(text: str) -> ast.Module | None:
 @lru_cache(maxsize=2)
 def _statements(text: str) -> tuple[tuple[int, int, int, bool], ...]:
     """Every statement as (line, end line, column byte offset, compound), by first line."""
-    tree = _ast_of(text)
+    tree = ast_of(text)
     if tree is None:
         return ()
     found = [
