@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ragfirst.analyzers.registry import language_spec
-from ragfirst.engine.matching import CallIndex, CallNames
+from ragfirst.engine.matching import CallIndex, CallNames, MatcherIndex, can_match
 from ragfirst.rules.loader import load_ruleset
 from ragfirst.source import SourceText
 
@@ -87,3 +87,74 @@ def test_call_names_agree_with_the_candidates_of_every_rule_pattern():
         index = CallIndex(_Facts([shape]))  # type: ignore[arg-type]
         for matcher in matchers:
             assert CallNames(matcher.calls).in_file(index) == bool(index.candidates(matcher.calls)), shape
+
+
+def _all_matchers():
+    ruleset = load_ruleset([])
+    for item in (*ruleset.rules, *ruleset.facts):
+        for language, matchers in item.matchers.items():
+            for matcher in matchers:
+                yield language, matcher
+
+
+_SAMPLE_FILES = sorted(
+    path for path in SAMPLES.rglob("*") if path.is_file() and language_spec(path.name) is not None
+)
+
+
+@pytest.mark.parametrize("path", _SAMPLE_FILES, ids=lambda p: str(p.relative_to(SAMPLES)))
+def test_the_matcher_index_says_what_can_match_says(path):
+    """The engine asks `MatcherIndex.possible` once per file instead of `can_match` once per
+    matcher: the two must agree for every built-in matcher (calls, imports, no names)."""
+    spec = language_spec(path.name)
+    if spec is None or spec.analyze is None or spec.data_file:
+        pytest.skip("not an analysed source kind")
+    try:
+        facts = spec.analyze(SourceText(path.read_text(encoding="utf-8")), path.name)
+    except (UnicodeDecodeError, ValueError):
+        pytest.skip("not text")
+    matchers = [matcher for language, matcher in _all_matchers() if language == facts.language]
+    possible = MatcherIndex(matchers).possible(facts)
+    for matcher in matchers:
+        assert (id(matcher) in possible) == can_match(matcher, facts), (matcher.calls, matcher.imports)
+
+
+def test_the_matcher_index_names_only_the_matchers_a_file_can_meet():
+    facts = _facts_of("import json\n\njson.dumps({})\n")
+    matchers = [matcher for language, matcher in _all_matchers() if language == "python"]
+    index = MatcherIndex(matchers)
+    fine_tuning = next(m for m in matchers if any("fine_tuning" in p.text for p in m.calls))
+    imports = [m for m in matchers if m.imports]
+    assert imports, "a built-in import matcher (torchtune) is expected"
+    assert index.possible(facts) == {id(m) for m in imports}  # import matchers: always asked
+    facts = _facts_of(
+        "from openai import OpenAI\n\nOpenAI().fine_tuning.jobs.create(model='m', training_file='f')\n"
+    )
+    assert id(fine_tuning) in index.possible(facts)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import json\n\njson.dumps({})\n",
+        "import openai\n\nopenai.files.create(file=open('a.jsonl', 'rb'))\n",
+        "from openai import OpenAI\n\nOpenAI().chat.completions.create(model='m')\n",
+        "x = 1\n",
+    ],
+)
+def test_the_matcher_index_handles_first_names_and_any_name(source):
+    """Patterns the built-in rules rarely use: a first segment only (`openai.**`), no name
+    at all (`**`), a last segment only (`*.create`), and a matcher with no calls."""
+    from ragfirst.rules.model import CallMatcher
+    from ragfirst.rules.patterns import compile_pattern
+
+    matchers = [
+        CallMatcher(calls=(compile_pattern("openai.**"),)),
+        CallMatcher(calls=(compile_pattern("**"),)),
+        CallMatcher(calls=(compile_pattern("*.create"),)),
+        CallMatcher(calls=(compile_pattern("{json,yaml}.*"),)),
+        CallMatcher(),
+    ]
+    facts = _facts_of(source)
+    possible = MatcherIndex(matchers).possible(facts)
+    assert [id(m) in possible for m in matchers] == [can_match(m, facts) for m in matchers]

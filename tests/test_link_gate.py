@@ -119,6 +119,28 @@ def test_via_project_survives_the_cache(engine):
     assert direct.parsed and not direct.via_project
 
 
+def test_no_rule_is_tried_on_a_via_project_file_until_a_client_reaches_it(engine, monkeypatch):
+    """The prefilter found no trigger in it, so alone no rule can match there: its first
+    analysis is parsed for the link (summary, imports read) and runs no matcher; the link
+    analyses it again, rules and all, once an SDK value reaches it."""
+    matched: list[str] = []
+    original = Engine._match
+
+    def spy(self, analysis, *args):
+        matched.append(analysis.path)
+        return original(self, analysis, *args)
+
+    monkeypatch.setattr(Engine, "_match", spy)
+    code = "from app.deps import client\n" + UNCAPPED
+    analysis = engine.analyze("app/routes.py", code.encode())
+    assert analysis.parsed and analysis.via_project
+    assert analysis.used_imports == [("app.deps", "client")]
+    assert matched == []
+    files = {"app/deps.py": "from openai import OpenAI\nclient = OpenAI()\n"}
+    assert ids(lint(code, "app/routes.py", **files)) == ["RF401"]
+    assert "app/routes.py" in matched
+
+
 # -- findings through the link ------------------------------------------------------------
 
 

@@ -38,8 +38,22 @@ from ragfirst.checks.rag_sites import (
     model_text,
     output_dimension,
 )
-from ragfirst.engine.matching import match_calls, render_template
+from ragfirst.engine.matching import MatcherIndex, match_possible_calls, render_template
 from ragfirst.model import Span
+
+_INDEXES: dict[str, tuple[dict[str, tuple[Any, ...]], MatcherIndex]] = {}  # by language
+
+
+def _matcher_index(definitions: dict[str, tuple[Any, ...]], language: str) -> MatcherIndex:
+    """The fact definitions' call matchers for one language, indexed by call name (built
+    once per set of definitions)."""
+    known = _INDEXES.get(language)
+    if known is None or known[0] is not definitions:
+        matchers = [
+            m for facts in definitions.values() for fact in facts for m in fact.matchers.get(language, ())
+        ]
+        known = _INDEXES[language] = (definitions, MatcherIndex(matchers))
+    return known[1]
 
 
 class FileModel:
@@ -71,13 +85,16 @@ class FileModel:
         definitions = fact_definitions()
         seen: set[tuple[str, int]] = set()
         roots = {call.qualname.split(".", 1)[0] for call in self.facts.calls if call.qualname}
+        possible = _matcher_index(definitions, self.facts.language).possible(self.facts)
         for kind in (INDEX, OP, EMBEDDING, USE, SPLITTER, RETRIEVAL, RERANKER, HYBRID):
             for fact in definitions.get(kind, ()):
                 for matcher in fact.matchers.get(self.facts.language, ()):
+                    if id(matcher) not in possible:
+                        continue  # no call of the file is named like its patterns
                     needed = matcher_roots(matcher)
                     if needed is not None and not needed & roots:
                         continue  # no call from any module this matcher names
-                    for span, caps, call in match_calls(matcher, self.facts):
+                    for span, caps, call in match_possible_calls(matcher, self.facts):
                         if call is None or (kind, call.index) in seen:
                             continue
                         seen.add((kind, call.index))

@@ -35,7 +35,14 @@ from ragfirst.engine.local_modules import (
     local_calls,
     resolve_qualname,
 )
-from ragfirst.engine.matching import can_match, match_calls, match_config, match_dependencies, render_template
+from ragfirst.engine.matching import (
+    MatcherIndex,
+    match_calls,
+    match_config,
+    match_dependencies,
+    match_possible_calls,
+    render_template,
+)
 from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_coding import decode_python
@@ -119,6 +126,7 @@ class Engine(EnginePrefilter):
             [check.trigger_substrings() for check in checks if hasattr(check, "trigger_substrings")]
         )
         self._scans: dict[str | None, WordScan] = {}
+        self._matcher_indexes: dict[str, MatcherIndex] = {}
         self._always = any(not trigger for trigger in self._requirements)
         # Whole tokens only ("Trainer" is not in "SFTTrainer"): a file's tokens are found
         # with one regex pass (runs of word characters and `-`, as in `together-ai`) and
@@ -234,7 +242,10 @@ class Engine(EnginePrefilter):
         analysis.parsed = True
         for error in facts.syntax_errors:  # recovered from: reported, the rest still analysed
             self.record_error(analysis, error.message, error.line, error.col, source)
-        if summary_only and facts.language == "python":
+        if (summary_only or analysis.via_project) and facts.language == "python":
+            # No rule can match a file the prefilter skipped (a `via_project` one is parsed
+            # for what it offers importers and the names it reads; if the link binds an SDK
+            # value in it, it is analysed again with it, rules and all).
             _python_links(analysis, facts)
             return clean_analysis(analysis, set())
         with regex_budget() as budget:  # a pack's regexes get a work budget per file
@@ -281,11 +292,14 @@ class Engine(EnginePrefilter):
         redacting other snippets of the file; never stored)."""
         seen: set[tuple[str, Span]] = set()
         hits: list[tuple[str, Span, dict[str, str]]] = []
+        possible = self._matcher_index(facts.language).possible(facts)
         for rule in self._active.rules:
             rule_hits: list[tuple[Span, dict[str, str]]] = []
             for matcher in rule.matchers.get(facts.language, ()):
-                if can_match(matcher, facts):
-                    rule_hits.extend((span, captures) for span, captures, _ in match_calls(matcher, facts))
+                if id(matcher) in possible:
+                    rule_hits.extend(
+                        (span, captures) for span, captures, _ in match_possible_calls(matcher, facts)
+                    )
             if facts.language == "config":
                 for config_matcher in rule.config:
                     rule_hits.extend(match_config(config_matcher, facts, analysis.path))
@@ -312,9 +326,9 @@ class Engine(EnginePrefilter):
             analysis.matches.append(RawMatch(rule_id, span, captures, _snippet(source, span, secrets)))
         for fact in self._active.facts:
             for matcher in fact.matchers.get(facts.language, ()):
-                if not can_match(matcher, facts):
+                if id(matcher) not in possible:
                     continue
-                for span, captures, _ in match_calls(matcher, facts):
+                for span, captures, _ in match_possible_calls(matcher, facts):
                     label = render_template(fact.label, captures)
                     analysis.fact_sites.append(
                         FactSite(
@@ -322,6 +336,19 @@ class Engine(EnginePrefilter):
                         )
                     )
         return secrets
+
+    def _matcher_index(self, language: str) -> MatcherIndex:
+        """The call matchers of every active rule and fact for one language, indexed by
+        the call names they can match (built on first use)."""
+        index = self._matcher_indexes.get(language)
+        if index is None:
+            matchers = [
+                matcher
+                for owner in (*self._active.rules, *self._active.facts)
+                for matcher in owner.matchers.get(language, ())
+            ]
+            index = self._matcher_indexes[language] = MatcherIndex(matchers)
+        return index
 
     def _local_matches(self, analysis: FileAnalysis, project: ProjectIndex) -> list[RawMatch]:
         """Matches of the calls this file makes through project modules, resolved with the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, ConfigEntry, FileFacts
@@ -195,6 +195,56 @@ def match_calls(
 ) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
     """The calls (or, for an import matcher, the import) `matcher` reports in `facts`."""
     return _match_calls(matcher, facts) if can_match(matcher, facts) else iter(())
+
+
+def match_possible_calls(
+    matcher: CallMatcher, facts: FileFacts
+) -> Iterator[tuple[Span, dict[str, str], CallFact | None]]:
+    """`match_calls` for a matcher already known possible in the file (`MatcherIndex`)."""
+    return _match_calls(matcher, facts)
+
+
+class MatcherIndex:
+    """Which of many call matchers may match a file (`can_match` of each), from the names
+    of the file's resolved calls: one lookup per distinct name in the file instead of one
+    test per matcher (an engine holds ~250 matchers; a file names a few of them)."""
+
+    __slots__ = ("anything", "by_first", "by_last", "imports")
+
+    def __init__(self, matchers: Iterable[CallMatcher]) -> None:
+        self.imports: set[int] = set()  # import matchers: always possible
+        self.anything: set[int] = set()  # a pattern without names: any resolved call
+        self.by_last: dict[str, set[int]] = {}
+        self.by_first: dict[str, set[int]] = {}
+        for matcher in matchers:
+            key = id(matcher)
+            if matcher.imports:
+                self.imports.add(key)
+                continue
+            names = CallNames(matcher.calls)
+            if names.anything:
+                self.anything.add(key)
+            for name in names.lasts:
+                self.by_last.setdefault(name, set()).add(key)
+            for name in names.firsts:
+                self.by_first.setdefault(name, set()).add(key)
+
+    def possible(self, facts: FileFacts) -> set[int]:
+        """The ids of the matchers `can_match` would accept for `facts`."""
+        index = call_index(facts)
+        found = set(self.imports)
+        if index.resolved:
+            found |= self.anything
+        by_last, by_first = self.by_last, self.by_first
+        for name in index.by_last:
+            keys = by_last.get(name)
+            if keys is not None:
+                found |= keys
+        for name in index.by_first:
+            keys = by_first.get(name)
+            if keys is not None:
+                found |= keys
+        return found
 
 
 def can_match(matcher: CallMatcher, facts: FileFacts) -> bool:
