@@ -86,6 +86,29 @@ def test_gate_on_text(text, names, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("x = nn\n", True),
+        ("layer = nn.Linear(2, 2)\n", False),  # an attribute of the module
+        ("layer = nn . Linear(2, 2)\n", False),
+        ("from torch import nn\n", False),
+        ("inner = 1\nnnn = 2\nann = 3\n", False),  # inside other words only
+        ("x = a9nn\ny = nn9\nz = _nn\n", False),
+        ("x = 9nn\n", False),  # `9nn`: no word boundary before `nn` either
+        ("x = 1  # nn\n", False),  # a comment
+        ('x = "#"; y = nn\n', True),  # a `#` inside a string is no comment
+        ("x = (nn)\n", True),
+        ("nn\n", True),
+        ("x = énn\n", False),  # a non-ASCII letter is a word character
+    ],
+)
+def test_a_bare_module_name_is_a_whole_word_not_taken_an_attribute_of(text, expected):
+    from ragfirst.engine.link_gate import _bare
+
+    assert _bare(text, "nn") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("from .models import a, b as c\n", [".models:a", ".models:b"]),
         ("from . import (a,  # one, two\n    b as bee)\n", [".:a", ".:b"]),
         ("from app.deps import *\n", ["app.deps:"]),

@@ -67,12 +67,18 @@ class SourceText:
         table = self._columns.get(lineno)
         if table is None:
             line = self.line(lineno)
-            if line.isascii():
+            if line.isascii():  # most lines of a file that is not all ASCII
+                self._columns[lineno] = _ASCII_LINE
                 return byte_col
             table = self._columns[lineno] = _byte_to_char_columns(line)
+        if table is _ASCII_LINE:
+            return byte_col
         if byte_col >= len(table):
             return table[-1]
         return table[byte_col] if byte_col > 0 else 0
+
+
+_ASCII_LINE: array[int] = array("l")  # `_columns` entry of a line whose columns need no table
 
 
 def _byte_to_char_columns(line: str) -> array[int]:

@@ -86,10 +86,17 @@ def offers_names(text: str, names: frozenset[str] | None, words: set[str] | None
     return not words.isdisjoint(names) or _STAR_IMPORT.search(text) is not None
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _bare(text: str, word: str) -> bool:
     """Is `word` used other than as a module whose attribute is taken (`nn.Module`) or
     imported (`from torch import nn`)? A comment does not count; a string does."""
-    for found in re.finditer(rf"\b{re.escape(word)}\b(?![ \t]*\.)", text):
+    # The word first (not `\b`): a pattern that starts with a literal is searched for
+    # with a fast substring scan; the word boundary before it is tested here.
+    for found in re.finditer(rf"{re.escape(word)}(?!\w)(?![ \t]*\.)", text):
+        if found.start() > 0 and _WORD_CHAR.match(text, found.start() - 1):
+            continue
         start = text.rfind("\n", 0, found.start()) + 1
         end = text.find("\n", found.end())
         line = text[start : end if end >= 0 else len(text)]
