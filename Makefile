@@ -54,6 +54,7 @@ bench:
 	bench/.venv/bin/python bench/run_bench.py --json bench/results/latest.json
 	bench/.venv/bin/python bench/run_bench.py --corpus b --no-scaling --json bench/results/corpus-b.json
 	bench/.venv/bin/python bench/scaling_project.py --json bench/results/scaling-project.json
+	bench/.venv/bin/python bench/analysis_split.py bench/corpus/base bench/corpus/b/base --json bench/results/analysis-split.json
 	bench/.venv/bin/python bench/lsp_latency.py --json bench/results/lsp.json
 	bench/.venv/bin/python bench/ts_bench.py --json bench/results/ts.json
 
