@@ -85,6 +85,16 @@ def test_rule_packs_keep_rejecting_unknown_tags():
         ),
         pytest.param("export const P = () => <p>Q&A</p>;\n", "a.tsx", id="jsx-ampersand-in-word"),
         pytest.param(
+            'export const P = () => <Banner url="https://x.io?utm_source=oss&utm_medium=docs" />;\n',
+            "a.tsx",
+            id="jsx-attribute-query-string",
+        ),
+        pytest.param(
+            "export const P = () => <a href='/q?a=1&b' title=\"R&D &amp; more\">x</a>;\n",
+            "a.jsx",
+            id="jsx-attribute-ampersands",
+        ),
+        pytest.param(
             'export const X = () => <Skeleton.default className="a"></Skeleton.default>;\n',
             "a.jsx",
             id="jsx-member-keyword",
@@ -111,6 +121,22 @@ def test_rule_packs_keep_rejecting_unknown_tags():
 )
 def test_valid_js_is_not_a_syntax_error(code, path):
     assert js_errors(code, path) == []
+
+
+def test_an_ampersand_in_a_plain_string_is_not_rewritten():
+    """Only a JSX attribute's string is rewritten: outside JSX the same text is already
+    valid, and a broken string stays an error."""
+    assert js_errors('const u = "https://x.io?a=1&b=2";\n', "a.tsx") == []
+    assert js_errors('const u = "https://x.io?a=1&b=2;\n', "a.tsx") != []
+
+
+def test_the_attribute_gap_keeps_the_calls_of_the_file():
+    code = f"""\
+        import OpenAI from "openai";
+        export async function go() {{ return {UNCAPPED} }}
+        export const Page = () => <Banner onClick={{go}} url="https://x.io?a=1&utm_medium=docs" />;
+        """
+    assert ids(lint(code, path="page.tsx")) == ["RF401"]
 
 
 def test_an_untagged_template_with_a_bad_escape_is_still_an_error():

@@ -1,7 +1,7 @@
 """Valid JS/TS that the tree-sitter grammars reject, rewritten so they parse.
 
 tree-sitter's grammars lag the language and JSX in a few places that real projects use
-every day: a bare `&` in JSX text, a keyword as a JSX name (`<Skeleton.default>`, the SVG
+every day: a bare `&` in JSX text or in an attribute's string, a keyword as a JSX name (`<Skeleton.default>`, the SVG
 attribute `in=`), import attributes (`assert { type: "json" }`), invalid escapes in tagged
 templates (`String.raw`), `import("x").T<U>` types. Node, TypeScript and every bundler
 accept them, so they must not become RF000. Each rewrite is applied only inside an ERROR
@@ -98,6 +98,19 @@ def _bare_ampersand(node: tree_sitter.Node, code: bytes) -> list[Rewrite]:
     return [(first.start_byte, first.end_byte, b" ")]
 
 
+def _attribute_ampersand(node: tree_sitter.Node, code: bytes) -> list[Rewrite]:
+    """`<a href="/x?a=1&b=2">`: a JSX attribute string holds any `&` (only `&name;` is a
+    character reference); the grammar rejects one that starts no reference. The `&`
+    becomes a space (a query string's separator is no value a rule reads)."""
+    string = node.parent
+    if string is None or string.type != "string" or code[node.start_byte : node.start_byte + 1] != b"&":
+        return []
+    attribute = string.parent
+    if attribute is None or attribute.type != "jsx_attribute":
+        return []
+    return [(node.start_byte, node.start_byte + 1, b" ")]
+
+
 def _region(node: tree_sitter.Node) -> tuple[int, int]:
     """The error and what it broke: its parent statement or element (not the whole file),
     or the named sibling before it (`let x: T | import("y").Z<number>` errs at `<number>`)."""
@@ -177,6 +190,7 @@ def _import_types(code: bytes) -> list[Rewrite]:
 
 _GAPS: tuple[Callable[[tree_sitter.Node, bytes], list[Rewrite]], ...] = (
     _bare_ampersand,
+    _attribute_ampersand,
     _keyword_jsx_names,
     _import_attributes,
     _tagged_template_escape,
@@ -188,7 +202,7 @@ def rewrites_for(root: tree_sitter.Node, code: bytes, dialect: str) -> list[Rewr
     found: list[Rewrite] = []
     for node in _error_nodes(root):
         for gap in _GAPS:
-            if gap in (_bare_ampersand, _keyword_jsx_names) and dialect == "typescript":
+            if gap in (_bare_ampersand, _attribute_ampersand, _keyword_jsx_names) and dialect == "typescript":
                 continue  # .ts files have no JSX
             found.extend(gap(node, code))
     if dialect in ("typescript", "tsx") and root.has_error:
