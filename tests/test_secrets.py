@@ -737,3 +737,25 @@ async def test_no_output_ever_carries_a_key(client, tmp_path):
             if any(fragment in text for fragment in fragments(item.key)):
                 problems.append(f"{label}: carries the {item.label} key ({item.path})")
     assert not problems, "\n".join(problems)
+
+
+# ============================================================================================
+# public client tokens and spelt-out stand-ins (found on mem0, session 10)
+# ============================================================================================
+
+
+def test_a_public_client_token_is_not_a_secret():
+    """PostHog's project key (`phc_`) is sent by every browser that loads the page; its
+    secret sibling, the personal key (`phx_`), is still reported."""
+    public = "phc_" + make_context_secret(43)
+    personal = "phx_" + make_context_secret(43)
+    code = f'POSTHOG_API_KEY = "{public}"\nposthog = Posthog(project_api_key="{public}")\n'
+    assert rf404(lint(code, "telemetry.py")) == []
+    assert rf404(lint(f'export const POSTHOG_API_KEY = "{public}";\n', "telemetry.ts")) == []
+    assert [line for line, _ in rf404(lint(f'POSTHOG_API_KEY = "{personal}"\n', "admin.py"))] == [1]
+
+
+def test_a_value_that_spells_secret_key_is_a_stand_in():
+    code = 'def test_set():\n    client.configure(api_key="m0-new-secret-key-abcd1234")\n'
+    assert rf404(lint(code, "tests/test_config.py")) == []
+    assert rf404(lint('const k = { apiKey: "m0-new-api_key-value-abcd1234" };\n', "a.test.ts")) == []

@@ -39,6 +39,8 @@ class SecretRules:
     min_entropy: float
     placeholders: re.Pattern[str]
     context_words: tuple[str, ...] = ()
+    public_prefixes: tuple[str, ...] = ()  # public client tokens (PostHog `phc_`): not secrets
+    stand_ins: re.Pattern[str] | None = None  # a context value that spells "secret key"
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +71,8 @@ def secret_rules() -> SecretRules:
         min_entropy=float(data["context"]["min_entropy"]),
         placeholders=re.compile(data["placeholders"]),
         context_words=tuple(data["context"].get("words", ())),
+        public_prefixes=tuple(str(item["prefix"]) for item in data.get("public", ())),
+        stand_ins=re.compile(data["context"]["stand_ins"]) if data["context"].get("stand_ins") else None,
     )
 
 
@@ -166,6 +170,8 @@ def could_be_context_secret(value: str) -> bool:
         and any(c.isdigit() for c in value)
         and any(c.isalpha() for c in value)
         and not is_placeholder(value)
+        and not value.startswith(rules.public_prefixes)
+        and not (rules.stand_ins is not None and rules.stand_ins.search(value))
         and entropy(value) >= rules.min_entropy
     )
 
