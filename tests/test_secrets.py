@@ -759,3 +759,24 @@ def test_a_value_that_spells_secret_key_is_a_stand_in():
     code = 'def test_set():\n    client.configure(api_key="m0-new-secret-key-abcd1234")\n'
     assert rf404(lint(code, "tests/test_config.py")) == []
     assert rf404(lint('const k = { apiKey: "m0-new-api_key-value-abcd1234" };\n', "a.test.ts")) == []
+
+
+def test_a_base64_placeholder_in_a_kubernetes_secret_is_silent():
+    """A Secret's `data` values are base64: one that decodes to a placeholder is a
+    placeholder (DocsGPT's k8s example); an encoded random key is still a key."""
+    import base64
+
+    def encoded(text: str) -> str:
+        return base64.b64encode(text.encode()).decode()
+
+    manifest = (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-secrets\ntype: Opaque\ndata:\n"
+        "  JWT_SECRET_KEY: {jwt}\n  API_KEY: {api}\n"
+    )
+    placeholder = manifest.format(
+        jwt=encoded("docsgpt-dev-jwt-secret-change-me"), api=encoded("your-api-key-here-123")
+    )
+    assert rf404(lint(placeholder, "deployment/k8s/secrets.yaml")) == []
+    key = make_context_secret(40)
+    real = manifest.format(jwt=encoded("docsgpt-dev-jwt-secret-change-me"), api=encoded(key))
+    assert [line for line, _ in rf404(lint(real, "deployment/k8s/secrets.yaml"))] == [8]

@@ -173,7 +173,31 @@ def could_be_context_secret(value: str) -> bool:
         and not value.startswith(rules.public_prefixes)
         and not (rules.stand_ins is not None and rules.stand_ins.search(value))
         and entropy(value) >= rules.min_entropy
+        and not _encoded_stand_in(value)
     )
+
+
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def _encoded_stand_in(value: str) -> bool:
+    """A base64 value whose text is a placeholder: a Kubernetes Secret's `data` holds
+    base64 (`ZG9jc2dwdC1kZXYtand0LXNlY3JldC1jaGFuZ2UtbWU=` is `docsgpt-dev-jwt-secret-
+    change-me`). A random key does not decode to printable text, and an encoded real key
+    decodes to the key, which is no placeholder: both stay reported."""
+    if len(value) % 4 or not _BASE64.fullmatch(value):
+        return False
+    import base64
+    import binascii
+
+    try:
+        text = base64.b64decode(value, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    if not text.isprintable():
+        return False
+    rules = secret_rules()
+    return is_placeholder(text) or bool(rules.stand_ins is not None and rules.stand_ins.search(text))
 
 
 LONG_LINE = 2000
