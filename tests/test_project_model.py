@@ -373,6 +373,45 @@ def test_independent_examples_in_a_bare_repository_do_not_share_facts(tmp_path, 
     assert [f["path"] for f in check_json(capsys, ".") if f["rule"] == "RF302"] == ["examples/b/query.py"]
 
 
+def test_packages_of_a_bare_repository_are_projects_of_their_own(tmp_path, capsys, monkeypatch):
+    """A bare repository (a VCS root, no manifest) whose folders hold Python packages: a
+    file and the top-level package it is in are one project, another package is another
+    (found on gpt-researcher: the package walk crashed the run with an internal error)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    ingest = """\
+        from qdrant_client import QdrantClient
+        from openai import OpenAI
+
+        vectors = OpenAI().embeddings.create(model="text-embedding-3-large", input=["a"])
+        QdrantClient().upsert(collection_name="documents", points=vectors)
+        """
+    query = """\
+        from qdrant_client import QdrantClient
+        from openai import OpenAI
+
+        vector = OpenAI().embeddings.create(model="text-embedding-3-small", input="q")
+        QdrantClient().query_points(collection_name="documents", query=vector)
+        """
+    for package in ("backend/server", "backend/server/retrievers", "tools/cli"):
+        write(tmp_path, f"{package}/__init__.py", "")
+    write(tmp_path, "backend/server/ingest.py", ingest)
+    write(tmp_path, "backend/server/retrievers/query.py", query)
+    write(tmp_path, "tools/cli/query.py", query)
+    findings = [f["path"] for f in check_json(capsys, ".") if f["rule"] == "RF302"]
+    assert findings == ["backend/server/retrievers/query.py"]  # one package, not the other
+
+
+def test_components_follow_nested_packages():
+    from ragfirst.engine.project_model import components
+
+    paths = ["a/__init__.py", "a/b/__init__.py", "a/b/c.py", "a/d.py", "e/__init__.py", "e/f.py", "g/h.py"]
+    found = components(paths, [])
+    assert found["a/b/c.py"] == found["a/d.py"] == found["a/__init__.py"]
+    assert found["e/f.py"] != found["a/d.py"]
+    assert found["g/h.py"] not in (found["a/d.py"], found["e/f.py"])
+
+
 def test_an_import_joins_folders_of_a_bare_repository(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()

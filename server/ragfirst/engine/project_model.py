@@ -97,10 +97,10 @@ def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
         top = directory
         while top in packages:
             union(path, "package:" + top)
-            parent = posixpath.dirname(top)
-            if parent == top:
+            above = posixpath.dirname(top)  # not `parent`: that name is the union-find's map
+            if above == top:
                 break
-            top = parent
+            top = above
     for importer, imported in edges:
         union(importer, imported)
     numbers: dict[str, int] = {}
