@@ -269,6 +269,22 @@ def test_pep701_fstrings_are_not_rf000_on_any_supported_python():
     assert "RF101" in ids(lint(code, path="grpo.py"))
 
 
+def test_an_escape_in_an_fstring_nested_in_a_field_is_not_rf000():
+    """3.12 allows `\\n` in an f-string that stands in another f-string's field
+    (gpt-researcher's deep_research example); 3.11 reads it with the escape blanked. A
+    backslash that ends a line is kept, so every line stays where it was."""
+    code = (
+        "from openai import OpenAI\n"
+        'combined = f"""\n'
+        "Follow-up: {' '.join([f'Q: {q}\\nA: {a}' for q, a in zip(qs, answers)])}\n"
+        'tail {f"{x}\\t{y}"}"""\n'
+        'OpenAI().fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-1")\n'
+    )
+    findings = lint(code, path="deep_research.py")
+    assert ids(findings) == ["RF101"]
+    assert findings[0].span.start_line == 5
+
+
 def test_a_broken_fstring_is_still_rf000():
     code = 'from openai import OpenAI\nprompt = f"{row["question"}"\nOpenAI().fine_tuning.jobs.create()\n'
     findings = lint(code, path="broken.py")

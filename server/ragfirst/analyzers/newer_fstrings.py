@@ -57,11 +57,13 @@ class _Scanner:
         triple = text.startswith(quote * 3, index)
         delimiter = quote * 3 if triple else quote
         body = index + len(delimiter)
+        escaped = False
         if "f" in prefix:
-            end = self.fstring_body(body, delimiter, "r" in prefix)
+            # An f-string inside a field (`{'\n'.join(f'Q: {q}\nA: {a}' ...)}`): the escapes
+            # of its literal parts are blanked too (3.11 allows none anywhere in a field).
+            end, escaped = self.fstring_body(body, delimiter, "r" in prefix, blank=in_field)
         else:
             end = _plain_end(text, body, delimiter, "r" in prefix)
-        escaped = False
         if in_field and "r" not in prefix and "f" not in prefix:
             escaped = self._blank_escapes(body, end - len(delimiter))
         if enclosing == quote and not triple and end <= len(text):
@@ -77,21 +79,34 @@ class _Scanner:
         index, found = start, False
         while index < end - 1:
             if self.text[index] == "\\":
-                self.out[index] = self.out[index + 1] = "_"
-                found = self.changed = True
+                found = self._blank_escape(index) or found
                 index += 2
             else:
                 index += 1
         return found
 
-    def fstring_body(self, index: int, delimiter: str, raw: bool) -> int:
+    def _blank_escape(self, index: int) -> bool:
+        """`\\x` at `index` becomes `__` (same length); a backslash before a line break is
+        kept (blanking the break would move every line after it)."""
+        if self.text[index + 1 : index + 2] in ("\n", "\r", ""):
+            return False
+        self.out[index] = self.out[index + 1] = "_"
+        self.changed = True
+        return True
+
+    def fstring_body(self, index: int, delimiter: str, raw: bool, blank: bool = False) -> tuple[int, bool]:
+        """The index after the f-string's closing quote, and whether escapes of its literal
+        parts were blanked (`blank`: it stands in a replacement field)."""
         text, length = self.text, len(self.text)
         single = delimiter if len(delimiter) == 1 else None
+        blanked = False
         while index < length:
             if text.startswith(delimiter, index):
-                return index + len(delimiter)
+                return index + len(delimiter), blanked
             char = text[index]
             if char == "\\" and not raw:
+                if blank:
+                    blanked = self._blank_escape(index) or blanked
                 index += 2
             elif char == "{":
                 if text.startswith("{{", index):
@@ -99,10 +114,10 @@ class _Scanner:
                 else:
                     index = self.field(index + 1, single)
             elif char == "\n" and single:
-                return index  # unterminated: let the parser say so
+                return index, blanked  # unterminated: let the parser say so
             else:
                 index += 1
-        return length
+        return length, blanked
 
     def field(self, index: int, enclosing: str | None) -> int:
         """A replacement field after its `{`; returns the index after its `}`."""
