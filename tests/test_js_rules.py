@@ -768,6 +768,54 @@ def test_rf405_ignores_server_variables_and_publishable_keys(code):
     assert "RF405" not in ids(lint(code, path="src/app.ts"))
 
 
+RF405_SERVER_ONLY = {
+    "use-server-directive": (
+        "src/actions/openai.ts",
+        '"use server";\nimport { OpenAI } from "@llamaindex/openai";\n'
+        "export const llm = new OpenAI({ apiKey: process.env.NEXT_PUBLIC_OPENAI_KEY });\n",
+    ),
+    "directive-after-comments": (
+        "src/actions/chat.ts",
+        "// Server actions\n/* no client */\n'use server'\nconst k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n",
+    ),
+    "server-only-import": (
+        "lib/llm.ts",
+        'import "server-only";\nconst k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n',
+    ),
+    "next-route-handler": ("app/api/chat/route.ts", "const k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n"),
+    "next-api-route": ("pages/api/chat.ts", "const k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n"),
+    "sveltekit-endpoint": ("src/routes/api/+server.ts", "const k = import.meta.env.VITE_OPENAI_API_KEY;\n"),
+    "sveltekit-server-load": (
+        "src/routes/+page.server.ts",
+        "const k = import.meta.env.VITE_OPENAI_API_KEY;\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(("path", "code"), RF405_SERVER_ONLY.values(), ids=RF405_SERVER_ONLY.keys())
+def test_rf405_ignores_reads_in_server_only_modules(path, code):
+    """Such a module is never bundled for the browser (found on LlamaIndexTS: a `"use
+    server"` action read NEXT_PUBLIC_OPENAI_KEY, and the finding said the key was public)."""
+    assert "RF405" not in ids(lint(code, path=path))
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("app/chat/page.tsx", '"use client";\nconst k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n'),
+        (
+            "src/a.ts",
+            'import x from "y";\n"use server";\nconst k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n',
+        ),
+        ("src/routes/+page.ts", "const k = import.meta.env.VITE_OPENAI_API_KEY;\n"),
+        ("app/routes.ts", "const k = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n"),
+    ],
+    ids=["use-client", "directive-not-first", "sveltekit-universal-load", "not-a-route-handler"],
+)
+def test_rf405_still_fires_in_modules_a_browser_may_get(path, code):
+    assert ids(lint(code, path=path)).count("RF405") == 1
+
+
 def test_rf405_in_env_files_whatever_the_value():
     env = """\
         # Public values for the browser

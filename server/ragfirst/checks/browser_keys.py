@@ -23,6 +23,7 @@ an LLM vendor's name (`OPENAI_KEY`) is.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch
@@ -74,7 +75,8 @@ class BrowserKeyCheck:
         facts = context.facts
         matches: list[CheckMatch] = []
         frameworks: dict[str, str] = params["frameworks"]
-        for read in facts.env_reads:
+        reads = () if facts.env_reads and server_only(context.path, context.source.text) else facts.env_reads
+        for read in reads:
             prefixes = params["sources"].get(read.source)
             if prefixes is None:
                 continue
@@ -101,6 +103,29 @@ class BrowserKeyCheck:
                 tool = frameworks.get(prefix, "the build")
                 matches.append(_match(entry.span, name, prefix, tool, f"defined in {context.path}"))
         return matches
+
+
+_SERVER_PATHS = re.compile(
+    r"(?:^|/)(?:app/(?:.+/)?route|pages/api/.+|(?:.+/)?\+server|(?:.+/)?[^/]+\.server)"
+    r"\.(?:[cm]?[jt]sx?)$"
+)
+"""Modules the frameworks never bundle for the browser: Next.js route handlers
+(`app/**/route.ts`) and API routes (`pages/api/**`); SvelteKit endpoints (`+server.ts`),
+SvelteKit and Remix server modules (`+page.server.ts`, `hooks.server.ts`, `db.server.ts`)."""
+_PROLOGUE = re.compile(
+    r"""\A(?:\s+|//[^\n]*|/\*.*?\*/)*(?:(["'])use strict\1\s*;?(?:\s+|//[^\n]*|/\*.*?\*/)*)?(["'])use server\2""",
+    re.S,
+)
+_SERVER_ONLY_IMPORT = re.compile(r"""^\s*import\s+(["'])server-only\1""", re.M)
+
+
+def server_only(path: str, text: str) -> bool:
+    """Is this module server code only, so that what it reads is never inlined into the
+    JavaScript a browser gets? A `"use server"` directive (a module of Server Actions),
+    an `import "server-only"` (the build fails if a client imports it), or a file the
+    framework runs on the server alone (`_SERVER_PATHS`). A `.env` definition of the same
+    variable is still reported: a client module may read it too."""
+    return bool(_SERVER_PATHS.search(path) or _PROLOGUE.match(text) or _SERVER_ONLY_IMPORT.search(text))
 
 
 def _prefix(name: str, prefixes: list[str]) -> str | None:
