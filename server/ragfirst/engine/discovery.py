@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from ragfirst.config.path_patterns import compile_patterns
 from ragfirst.config.settings import Settings
 from ragfirst.engine import walk_record
+from ragfirst.engine.gitignore_verdict import verdict
 from ragfirst.engine.skipped import SkipTally, looks_minified
 from ragfirst.safe_read import ReadRefused, read_capped
 
@@ -96,9 +97,9 @@ def _ignored(absolute: str, is_dir: bool, chain: _Chain) -> bool:
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
         # the last pattern that matches: True (ignored), False (re-included), None (none)
-        verdict: bool | None = spec.check_file(relative + "/" if is_dir else relative).include
-        if verdict is not None:
-            return verdict
+        decided = verdict(spec, relative, is_dir)
+        if decided is not None:
+            return decided
     return False
 
 
