@@ -39,12 +39,21 @@ class FileIds:
     """Keys for files on disk; directories' real paths are remembered (one `lstat` per new
     directory, not per path component of every file)."""
 
-    def __init__(self) -> None:
+    def __init__(self, one_run: bool = False) -> None:
+        """`one_run`: the owner lives for one run (one working directory, links unchanged):
+        directories are also remembered by their spelling, relative ones included."""
         self._real = RealDirectories()
+        self._spelled: dict[str, str] | None = {} if one_run else None
 
     def real_directory(self, directory: str | Path) -> str:
         """A directory's real path (absolute, POSIX)."""
-        return _posix(self._real(os.fspath(directory) or "."))
+        text = os.fspath(directory) or "."
+        if self._spelled is None:
+            return _posix(self._real(text))
+        real = self._spelled.get(text)
+        if real is None:
+            real = self._spelled[text] = _posix(self._real(text))
+        return real
 
     def location(self, path: str | Path, is_link: bool | None = None) -> str:
         """A file's real path (absolute, POSIX): its directory resolved plus its name, or
@@ -62,6 +71,8 @@ class FileIds:
     def clear(self) -> None:
         """Links may have changed (the language server, on a file-system event)."""
         self._real.clear()
+        if self._spelled is not None:
+            self._spelled.clear()
 
 
 def key_of(location: str, root: str) -> FileKey:
