@@ -23,7 +23,7 @@ class Level(enum.IntEnum):
     HIGH = 3
 
 
-class Name(str, enum.Enum):
+class Name(enum.StrEnum):
     A = "a\u00e9"
 
 

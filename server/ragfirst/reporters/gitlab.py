@@ -10,7 +10,6 @@ derived from the first and its occurrence number. Suppressed findings are left o
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
-
 from json.encoder import encode_basestring  # the C escaper `json.dumps` uses here
+from typing import Any
 
 _INDENT = "  "
 
