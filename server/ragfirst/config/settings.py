@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -364,14 +365,24 @@ class ConfigResolver:
             found = self._by_raw_dir[directory] = self._for_dir(self._real(str(directory)))
         return found
 
-    def _for_dir(self, directory: str) -> Settings:
+    def for_walked(self, directory: str, real: str, names: Collection[str]) -> Settings:
+        """for_directory for a directory a walk has listed (engine/discovery.py): `real` is
+        its real path, `names` its listing; a config name it does not hold is not probed."""
+        if self._explicit is not None:
+            return self._explicit
+        return self._for_dir(real, names)
+
+    def _for_dir(self, directory: str, listed: Collection[str] | None = None) -> Settings:
         """The settings of a resolved directory: its own config, else its parent's. Plain
-        strings: a large tree asks for thousands of directories."""
+        strings: a large tree asks for thousands of directories. `listed`: the directory's
+        names, when known."""
         found = self._by_dir.get(directory)
         if found is not None:
             return found
         prefix = directory if directory.endswith(os.sep) else directory + os.sep
         for name in CONFIG_FILES:
+            if listed is not None and name not in listed:
+                continue
             candidate = prefix + name
             # A config linked to a file outside its directory is refused (a ConfigError that
             # names it): it is not this project's config, and reading it would read elsewhere.
