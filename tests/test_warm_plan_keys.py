@@ -67,3 +67,47 @@ def test_the_statement_of_a_finding_is_found_in_a_file_with_a_pep701_fstring():
     body, region = found
     assert body == "return client.chat.completions.create(model='gpt-4o', messages=[])\n"
     assert region.first_line == 6 and region.indent == "    "
+
+
+def test_the_workspace_keeps_paths_as_given_and_gives_paths(tmp_path, monkeypatch):
+    """A `Path` per file of a run was made for the workspace's map, which hardly any file
+    is asked from (the server re-reading a file from disk)."""
+    from ragfirst.config.settings import ConfigResolver
+    from ragfirst.engine import runner, workspace
+
+    for index in range(20):
+        (tmp_path / f"m{index}.py").write_text("x = 1\n")
+    made: list[object] = []
+    real_path = workspace.Path
+
+    def counting(*parts):
+        made.append(parts)
+        return real_path(*parts)
+
+    monkeypatch.setattr(workspace, "Path", counting)
+    kept = {}
+    real_load = workspace.Workspace.load
+
+    def load(self, planned, *args, **kwargs):
+        added = real_load(self, planned, *args, **kwargs)
+        kept.update({item.key: self.paths[item.key] for item in added})
+        return added
+
+    monkeypatch.setattr(workspace.Workspace, "load", load)
+    made_before = len(made)
+    result = runner.lint_paths([tmp_path], ConfigResolver())
+    assert result.files_checked == 20
+    assert len(made) == made_before  # none made by the workspace itself
+    assert sorted(p.name for p in kept.values()) == sorted(f"m{i}.py" for i in range(20))
+    assert all(isinstance(p, Path) and p.is_file() for p in kept.values())
+
+
+def test_path_map_converts_on_the_way_out():
+    from ragfirst.engine.path_map import PathMap
+
+    paths: PathMap[str] = PathMap()
+    paths["a"] = "pkg/a.py"
+    paths["b"] = Path("pkg/b.py")
+    assert paths["a"] == Path("pkg/a.py") and isinstance(paths.get("a"), Path)
+    assert paths.get("missing") is None and "a" in paths and len(paths) == 2
+    assert paths.pop("b") == Path("pkg/b.py") and list(paths) == ["a"]
