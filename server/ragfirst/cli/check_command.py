@@ -41,6 +41,7 @@ from ragfirst.engine.walk_record import WalkRecord, recording
 from ragfirst.reporters.links import CI_FORMATS, keep_web_links
 from ragfirst.reporters.report import Report, RuleInfo
 from ragfirst.reporters.terminal_text import escape_controls
+from ragfirst.rules.loader import packs_cached_in
 
 
 class _RecordingEngines(EngineCache):
@@ -50,8 +51,9 @@ class _RecordingEngines(EngineCache):
         super().__init__()
         self.used: list[tuple[Engine, Settings]] = []
 
-    def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
-        engine = super().for_settings(settings, validate)
+    def _by_value(self, settings: Settings, validate: bool) -> Engine:
+        # Every settings value passes here once (engines.py answers repeats by identity).
+        engine = super()._by_value(settings, validate)
         if all(seen is not engine for seen, _ in self.used):
             self.used.append((engine, settings))
         return engine
@@ -214,7 +216,11 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     from ragfirst.cli.progress import progress_on_terminal
 
     try:
-        with progress_on_terminal(enabled=not args.no_progress), recording() as walk:
+        with (
+            progress_on_terminal(enabled=not args.no_progress),
+            recording() as walk,
+            packs_cached_in(cache.path.parent if cache is not None else None),  # rules/pack_cache.py
+        ):
             result = lint_paths(
                 files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
             )

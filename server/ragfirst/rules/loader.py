@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from ragfirst.rules.model import (
     RuleOption,
     RuleSet,
 )
+from ragfirst.rules.pack_cache import PackCache, watch
 from ragfirst.rules.patterns import NamePattern, PatternError, Trigger, compile_pattern, word_trigger
 from ragfirst.rules.schema import PACK
 from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
@@ -46,6 +48,21 @@ def _validator() -> Any:
     import jsonschema
 
     return jsonschema.Draft202012Validator(PACK)
+
+
+_pack_cache: PackCache | None = None  # parsed packs kept between runs (rules/pack_cache.py)
+
+
+@contextmanager
+def packs_cached_in(directory: Path | None) -> Iterator[None]:
+    """Packs parsed while this is active are looked up in, and added to, the pack cache
+    of `directory` (a run with an analysis cache; None: none)."""
+    global _pack_cache
+    previous, _pack_cache = _pack_cache, PackCache(directory) if directory is not None else None
+    try:
+        yield
+    finally:
+        _pack_cache = previous
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -78,6 +95,8 @@ def load_ruleset(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
             seen[rule.id] = rule
         rules.extend(pack_rules)
         facts.extend(pack_facts)
+    if _pack_cache is not None:
+        _pack_cache.save()
     return RuleSet(rules, facts)
 
 
@@ -107,10 +126,29 @@ def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactD
 
 
 def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
+    cache = _pack_cache
+    cached = cache.get(text) if cache is not None else None
+    if cached is not None:
+        try:
+            return _compile_pack(cached, display, builtin)
+        except Exception:  # data that does not compile as its YAML did: parse the YAML
+            assert cache is not None
+            cache.discard(text)
     try:
         doc = load_positioned(text)
     except YamlError as exc:
         raise RuleFileError(display, exc.line, exc.col + 1, exc.message) from None
+    if cache is None:
+        return _compile_pack(doc, display, builtin)
+    watched = watch(doc)  # which positions building the rules asks for
+    compiled = _compile_pack(watched, display, builtin)
+    cache.put(text, watched)
+    return compiled
+
+
+def _compile_pack(
+    doc: PositionedYaml, display: str, builtin: bool
+) -> tuple[list[Rule], list[FactDefinition]]:
     if not isinstance(doc.data, dict):
         raise RuleFileError(display, 1, 1, "a rule pack is a mapping with a `rules:` list")
     # The packs shipped with ragfirst are validated by its tests (tests/test_rule_packs.py),
