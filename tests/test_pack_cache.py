@@ -86,12 +86,12 @@ def test_an_edited_pack_is_parsed_again(tmp_path, parses, team_pack):
         b'{"format": 1',  # a truncated write
         b"[" * 100_000 + b"]" * 100_000,  # nested past the recursion limit
         b'{"format": 1, "version": "VERSION", "packs": []}',
-        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{}, [], []]}}',
-        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": 5}, [], []]}}',
-        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": []}, [[["a", 1.5], 1, 2]], []]}}',
-        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": []}, [[["a"], true, 2]], []]}}',
-        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": []}, [[["a"], 1]], []]}}',
-        b'{"format": 1, "version": "VERSION", "packs": {"KEY": "__import__(\'os\')"}}',
+        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{}, [], []]}, "tables": {}}',
+        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": 5}, [], []]}, "tables": {}}',
+        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": []}, [[["a", 1.5], 1, 2]], []]}, "tables": {}}',
+        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": []}, [[["a"], true, 2]], []]}, "tables": {}}',
+        b'{"format": 1, "version": "VERSION", "packs": {"KEY": [{"rules": []}, [[["a"], 1]], []]}, "tables": {}}',
+        b'{"format": 1, "version": "VERSION", "packs": {"KEY": "__import__(\'os\')"}, "tables": {}}',
     ],
 )
 def test_a_damaged_or_hostile_cache_file_is_a_clean_miss(tmp_path, parses, team_pack, content):
@@ -173,3 +173,99 @@ def test_a_check_run_keeps_the_packs_and_no_cache_writes_none(tmp_path, monkeypa
     assert (tmp_path / "c" / FILE_NAME).is_file()
     assert oct(os.stat(tmp_path / "c").st_mode & 0o777) == "0o700"
     capsys.readouterr()
+
+
+TABLES = [
+    "pricing.yaml",
+    "lifecycle.yaml",
+    "retiring-models.yaml",
+    "embedding-models.yaml",
+    "output-caps.yaml",
+]
+
+
+def _types(value):
+    if isinstance(value, dict):
+        return {key: _types(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_types(item) for item in value]
+    return type(value).__name__
+
+
+@pytest.fixture
+def table_parses(monkeypatch) -> list[int]:
+    from ragfirst.data import tables
+
+    calls: list[int] = []
+    real = tables.load_positioned
+
+    def counting(text):
+        calls.append(1)
+        return real(text)
+
+    monkeypatch.setattr(tables, "load_positioned", counting)
+    return calls
+
+
+def test_data_tables_come_back_equal_dates_included_without_yaml(tmp_path, table_parses):
+    from ragfirst.data.tables import load_table
+
+    fresh = {name: load_table(name) for name in TABLES}
+    assert _dates(fresh)  # YAML dates among them
+    with pack_cache.cached_in(tmp_path):
+        kept = {name: load_table(name) for name in TABLES}
+    before = len(table_parses)
+    with pack_cache.cached_in(tmp_path):
+        cached = {name: load_table(name) for name in TABLES}
+    assert len(table_parses) == before  # none parsed
+    assert cached == kept == fresh and _types(cached) == _types(fresh)
+
+
+def _dates(value) -> list:
+    if isinstance(value, dict):
+        return [d for item in value.values() for d in _dates(item)]
+    if isinstance(value, list):
+        return [d for item in value for d in _dates(item)]
+    return [value] if isinstance(value, datetime.date) else []
+
+
+def test_a_table_json_cannot_give_back_is_not_kept(tmp_path):
+    cache = PackCache(tmp_path)
+    tagged = {"when": {"\0date": "2024-01-02"}}  # would come back as a date
+    cache.keep_table("a", tagged)
+    cache.keep_table("b", {1: "integer key"})
+    cache.keep_table("c", {"at": datetime.datetime(2024, 1, 2, 3, 4), "on": datetime.date(2024, 1, 2)})
+    assert cache.table("a") is None and cache.table("b") is None
+    assert cache.table("c") == {"at": datetime.datetime(2024, 1, 2, 3, 4), "on": datetime.date(2024, 1, 2)}
+
+
+def test_a_hostile_table_entry_is_a_miss(tmp_path, table_parses):
+    """An entry that decodes to data the table's schema refuses is parsed from YAML."""
+    from ragfirst import __version__
+    from ragfirst.data.tables import load_table
+    from ragfirst.resources import builtin_rules_dir
+
+    key = pack_cache.text_key((builtin_rules_dir() / "lifecycle.yaml").read_text(encoding="utf-8"))
+    for stored in ('{"entries": 5}', "[", '"text"', '{"\\u0000date": "not a date"}'):
+        (tmp_path / FILE_NAME).write_text(
+            json.dumps({"format": 1, "version": __version__, "packs": {}, "tables": {key: stored}})
+        )
+        before = len(table_parses)
+        with pack_cache.cached_in(tmp_path):
+            assert load_table("lifecycle.yaml") == load_table("lifecycle.yaml", None)
+        assert len(table_parses) > before
+
+
+def test_the_table_age_note_is_the_same_from_the_cache(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAGFIRST_TODAY", "2031-01-01")
+    notes = []
+    for index in range(3):
+        (tmp_path / "a.py").write_text(f"from openai import OpenAI\n\nclient = OpenAI()\n# {index}\n")
+        assert (
+            main(["check", "--cache-dir", str(tmp_path / "c"), "--format", "json", "--exit-zero", "."]) == 0
+        )
+        notes.append([line for line in capsys.readouterr().err.splitlines() if "data tables" in line])
+    assert notes[0] and notes[0] == notes[1] == notes[2]
+    assert json.loads((tmp_path / "c" / FILE_NAME).read_text())["tables"]

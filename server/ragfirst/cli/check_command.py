@@ -216,30 +216,32 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     from ragfirst.cli.progress import progress_on_terminal
 
     try:
-        with (
-            progress_on_terminal(enabled=not args.no_progress),
-            recording() as walk,
-            packs_cached_in(cache.path.parent if cache is not None else None),  # rules/pack_cache.py
-        ):
-            result = lint_paths(
-                files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
-            )
-        notice = _record_manifest(args, manifest, result, walk, paths) if manifest is not None else None
-        if wants_fixes(args) and not args.write_baseline:
-            # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
-            preview = bool(args.fix_diff)
-            result, fixes = run_fixes(
-                args,
-                result,
-                lambda: lint_paths(
-                    files if files is not None else paths,
-                    resolver,
-                    adjust,
-                    engines,
-                    1 if preview else args.jobs,
-                    None if preview else cache,
-                ),
-            )
+        # Rule packs and data tables parsed once, kept in the cache directory (the table-age
+        # note reads the tables too).
+        with packs_cached_in(cache.path.parent if cache is not None else None):
+            with (
+                progress_on_terminal(enabled=not args.no_progress),
+                recording() as walk,
+            ):
+                result = lint_paths(
+                    files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+                )
+            notice = _record_manifest(args, manifest, result, walk, paths) if manifest is not None else None
+            if wants_fixes(args) and not args.write_baseline:
+                # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
+                preview = bool(args.fix_diff)
+                result, fixes = run_fixes(
+                    args,
+                    result,
+                    lambda: lint_paths(
+                        files if files is not None else paths,
+                        resolver,
+                        adjust,
+                        engines,
+                        1 if preview else args.jobs,
+                        None if preview else cache,
+                    ),
+                )
     finally:
         if cache is not None:
             cache.close()

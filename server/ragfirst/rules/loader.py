@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from ragfirst.checks.registry import CHECKS
 from ragfirst.model import Severity
 from ragfirst.positioned_yaml import PositionedYaml, YamlError, load_positioned
 from ragfirst.resources import builtin_rules_dir
+from ragfirst.rules import pack_cache
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.model import (
     ANY_LANGUAGE,
@@ -34,7 +35,6 @@ from ragfirst.rules.model import (
     RuleOption,
     RuleSet,
 )
-from ragfirst.rules.pack_cache import PackCache, watch
 from ragfirst.rules.patterns import NamePattern, PatternError, Trigger, compile_pattern, word_trigger
 from ragfirst.rules.schema import PACK
 from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
@@ -50,19 +50,10 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(PACK)
 
 
-_pack_cache: PackCache | None = None  # parsed packs kept between runs (rules/pack_cache.py)
-
-
-@contextmanager
-def packs_cached_in(directory: Path | None) -> Iterator[None]:
-    """Packs parsed while this is active are looked up in, and added to, the pack cache
-    of `directory` (a run with an analysis cache; None: none)."""
-    global _pack_cache
-    previous, _pack_cache = _pack_cache, PackCache(directory) if directory is not None else None
-    try:
-        yield
-    finally:
-        _pack_cache = previous
+def packs_cached_in(directory: Path | None) -> AbstractContextManager[None]:
+    """Packs (and data tables) parsed while this is active are looked up in, and added
+    to, the cache file of `directory` (a run with an analysis cache; None: none)."""
+    return pack_cache.cached_in(directory)
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -95,8 +86,6 @@ def load_ruleset(extra_paths: Iterable[str | os.PathLike[str]] = ()) -> RuleSet:
             seen[rule.id] = rule
         rules.extend(pack_rules)
         facts.extend(pack_facts)
-    if _pack_cache is not None:
-        _pack_cache.save()
     return RuleSet(rules, facts)
 
 
@@ -126,7 +115,7 @@ def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactD
 
 
 def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
-    cache = _pack_cache
+    cache = pack_cache.active()
     cached = cache.get(text) if cache is not None else None
     if cached is not None:
         try:
@@ -140,7 +129,7 @@ def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rul
         raise RuleFileError(display, exc.line, exc.col + 1, exc.message) from None
     if cache is None:
         return _compile_pack(doc, display, builtin)
-    watched = watch(doc)  # which positions building the rules asks for
+    watched = pack_cache.watch(doc)  # which positions building the rules asks for
     compiled = _compile_pack(watched, display, builtin)
     cache.put(text, watched)
     return compiled

@@ -15,8 +15,11 @@ pack again from its YAML when its cached data does not compile.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,36 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_ENTRIES = 32  # packs kept from earlier runs besides this run's (other teams' packs)
 
 _Positions = dict[tuple[str | int, ...], tuple[int, int]]
+_active: PackCache | None = None
+
+
+def active() -> PackCache | None:
+    """The cache of the run under way (`cached_in`), if any."""
+    return _active
+
+
+@contextmanager
+def cached_in(directory: Path | None) -> Iterator[None]:
+    """Packs and tables parsed while this is active are looked up in, and added to, the
+    cache file of `directory` (None: no cache); written once, at the end."""
+    global _active
+    previous, _active = _active, PackCache(directory) if directory is not None else None
+    try:
+        yield
+        if _active is not None:
+            _active.save()
+    finally:
+        _active = previous
+
+
+def table_data(text: str) -> Any:
+    """A data table's YAML data (data/tables.py) from the active cache, or None."""
+    return _active.table(text) if _active is not None else None
+
+
+def keep_table(text: str, data: Any) -> None:
+    if _active is not None:
+        _active.keep_table(text, data)
 
 
 def text_key(text: str) -> str:
@@ -47,6 +80,7 @@ class PackCache:
     def __init__(self, directory: Path) -> None:
         self.path = directory / FILE_NAME
         self._entries: dict[str, Any] | None = None
+        self._tables: dict[str, Any] | None = None
         self._used: set[str] = set()
         self._changed = False
 
@@ -85,14 +119,37 @@ class PackCache:
             self._used.discard(key)
             self._changed = True
 
+    def table(self, text: str) -> Any:
+        """A data table's data (YAML dates included), or None."""
+        key = text_key(text)
+        stored = self._read_tables().get(key)
+        data = _table_value(stored) if isinstance(stored, str) else None
+        if data is not None:
+            self._used.add(key)
+        return data
+
+    def keep_table(self, text: str, data: Any) -> None:
+        """Keep a table's data when the JSON form with dates gives it back exactly."""
+        try:
+            stored = json.dumps(data, default=_tagged_date, allow_nan=False, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):
+            return
+        if _table_value(stored) != data:
+            return  # e.g. integer keys, or a mapping that looks like a tagged date
+        key = text_key(text)
+        self._read_tables()[key] = stored
+        self._used.add(key)
+        self._changed = True
+
     def save(self) -> None:
         if not self._changed:
             return
-        entries = self._read()
-        kept = {key: entries[key] for key in entries if key in self._used}
-        for key in list(entries)[-MAX_ENTRIES:]:
-            kept.setdefault(key, entries[key])
-        payload = {"format": FORMAT, "version": __version__, "packs": kept}
+        payload = {
+            "format": FORMAT,
+            "version": __version__,
+            "packs": _kept(self._read(), self._used),
+            "tables": _kept(self._read_tables(), self._used),
+        }
         from ragfirst.atomic_write import LinkRefused, write_atomic
 
         try:
@@ -104,8 +161,49 @@ class PackCache:
 
     def _read(self) -> dict[str, Any]:
         if self._entries is None:
-            self._entries = _entries_in(self.path)
+            self._entries, self._tables = _entries_in(self.path)
         return self._entries
+
+    def _read_tables(self) -> dict[str, Any]:
+        self._read()
+        assert self._tables is not None
+        return self._tables
+
+
+def _kept(entries: dict[str, Any], used: set[str]) -> dict[str, Any]:
+    """This run's entries, and the last MAX_ENTRIES of the others (other teams' packs)."""
+    kept = {key: entries[key] for key in entries if key in used}
+    for key in list(entries)[-MAX_ENTRIES:]:
+        kept.setdefault(key, entries[key])
+    return kept
+
+
+_DATE_TAG = "\0date"
+_DATETIME_TAG = "\0datetime"
+
+
+def _tagged_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {_DATETIME_TAG: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE_TAG: value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _untagged(found: dict[str, Any]) -> Any:
+    if len(found) == 1:
+        if isinstance(found.get(_DATE_TAG), str):
+            return dt.date.fromisoformat(found[_DATE_TAG])
+        if isinstance(found.get(_DATETIME_TAG), str):
+            return dt.datetime.fromisoformat(found[_DATETIME_TAG])
+    return found
+
+
+def _table_value(stored: str) -> Any:
+    try:
+        return json.loads(stored, object_hook=_untagged)
+    except (ValueError, RecursionError):
+        return None
 
 
 def watch(doc: PositionedYaml) -> PositionedYaml:
@@ -174,19 +272,21 @@ class _Replay(dict[tuple[str | int, ...], tuple[int, int]]):
         return super().get(path, default)
 
 
-def _entries_in(path: Path) -> dict[str, Any]:
+def _entries_in(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The file's packs and tables ({} and {} for anything unexpected)."""
     try:
         data = json.loads(read_capped(path, MAX_FILE_BYTES, path.parent))
     except (OSError, ReadRefused, ValueError, RecursionError):
-        return {}
+        return {}, {}
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT
         or data.get("version") != __version__
         or not isinstance(data.get("packs"), dict)
+        or not isinstance(data.get("tables"), dict)
     ):
-        return {}
-    return data["packs"]
+        return {}, {}
+    return data["packs"], data["tables"]
 
 
 def _decoded(entry: Any) -> PositionedYaml | None:
