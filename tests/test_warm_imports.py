@@ -1,0 +1,48 @@
+"""A run whose findings are all in Python files does not import the JS/TS stack
+(tree-sitter, the JS analyzer, the JS fixers) to give them their display fixes; a JS
+file's fix still imports it and gets its fix."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_python
+
+KEY = 'from openai import OpenAI\n\nclient = OpenAI(api_key="sk-proj-' + "a8Kd93jfLq0PzXv7Tn2R" * 4 + '")\n'
+JS_KEY = (
+    'import OpenAI from "openai";\n\nconst client = new OpenAI({ apiKey: "sk-proj-'
+    + "a8Kd93jfLq0PzXv7Tn2R" * 4
+    + '" });\n'
+)
+
+PROBE = (
+    "import sys, json\n"
+    "from ragfirst.cli.main import main\n"
+    "main(['check', '--no-cache', '--exit-zero', '--format', 'json', '.'])\n"
+    "wanted = ('tree_sitter', 'ragfirst.fixes.js_edits', 'ragfirst.analyzers.js_analyzer')\n"
+    "print(json.dumps(sorted(n for n in sys.modules if n.startswith(wanted))), file=sys.stderr)\n"
+)
+
+
+def _fixes(stdout: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in json.loads(stdout)["findings"]:
+        if finding["fix"] is not None:
+            found.setdefault(finding["path"], []).append(finding["rule"])
+    return found
+
+
+def test_python_findings_get_their_fixes_without_the_js_stack(tmp_path):
+    (tmp_path / "app.py").write_text(KEY)
+    done = run_python(PROBE, tmp_path)
+    assert "RF404" in _fixes(done.stdout)["app.py"]
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+
+
+def test_a_js_finding_still_gets_its_fix(tmp_path):
+    (tmp_path / "app.py").write_text(KEY)
+    (tmp_path / "client.ts").write_text(JS_KEY)
+    done = run_python(PROBE, tmp_path)
+    fixes = _fixes(done.stdout)
+    assert "RF404" in fixes["app.py"] and "RF404" in fixes["client.ts"]
+    assert "ragfirst.fixes.js_edits" in json.loads(done.stderr.strip().splitlines()[-1])
