@@ -111,3 +111,24 @@ def test_path_map_converts_on_the_way_out():
     assert paths["a"] == Path("pkg/a.py") and isinstance(paths.get("a"), Path)
     assert paths.get("missing") is None and "a" in paths and len(paths) == 2
     assert paths.pop("b") == Path("pkg/b.py") and list(paths) == ["a"]
+
+
+def test_location_in_a_walked_directory_is_location(tmp_path, monkeypatch):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("")
+    (tmp_path / "real.py").write_text("")
+    (tmp_path / "pkg" / "link.py").symlink_to(tmp_path / "real.py")
+    (tmp_path / "pkg_link").symlink_to(tmp_path / "pkg", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    ids = FileIds(one_run=True)
+    for directory, name, is_link in [
+        ("pkg", "a.py", False),
+        ("./pkg", "a.py", False),
+        ("pkg/", "a.py", False),
+        (str(tmp_path / "pkg"), "a.py", False),
+        ("pkg_link", "a.py", False),
+        ("pkg", "link.py", True),
+        ("/", "etc", False),
+    ]:
+        path = os.path.join(directory, name)
+        assert ids.location_in(directory, name, is_link) == FileIds().location(path, is_link), path

@@ -64,6 +64,14 @@ class FileIds:
         directory, name = os.path.split(text)
         return posixpath.join(self.real_directory(directory), _posix(name))
 
+    def location_in(self, directory: str, name: str, is_link: bool) -> str:
+        """`location` of the file `name` in `directory` (a walk's own split: no splitting
+        and joining per file again)."""
+        if is_link:
+            return self.location(os.path.join(directory, name), True)
+        real = self.real_directory(directory)
+        return (real if real.endswith("/") else real + "/") + _posix(name)
+
     def key(self, path: str | Path, root: str, is_link: bool | None = None) -> FileKey:
         """The key of the file at `path` in the project whose real root is `root`."""
         return key_of(self.location(path, is_link), root)

@@ -194,7 +194,7 @@ class _Plan:
 
     def _key(self, found: FoundFile, root: str) -> tuple[FileKey, str]:
         """`FileIds.key` and the file's real path (`FileKey.location`)."""
-        location = self.ids.location(found.path, found.is_link)
+        location = self.ids.location_in(found.directory, found.name, found.is_link)
         return key_of(location, root), location
 
     def add(
