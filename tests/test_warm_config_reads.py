@@ -131,3 +131,58 @@ def test_read_head_gives_the_file_up_to_one_byte_past_the_cap(tmp_path, size):
             safe_read.read_capped(path, 1024)
     else:
         assert safe_read.read_capped(path, 1024) == path.read_bytes()
+
+
+def _frozen_before(value):
+    """config/frozen.py's `frozen` before strings were taken as they are (the reference)."""
+    if isinstance(value, dict):
+        return (
+            "dict",
+            tuple(sorted(((repr(k), _frozen_before(v)) for k, v in value.items()), key=lambda kv: kv[0])),
+        )
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen_before(item) for item in value)
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_frozen_before(item)) for item in value)))
+    return value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        (),
+        [],
+        ("a", "b"),
+        ["a", "b"],
+        ("a", 1),
+        ["a", ["b", "c"]],
+        {"RF101": "off", "RF2": {"max": 3, "names": ["x", "y"]}},
+        {"s": {"b", "a"}},
+        ("a", ("b",)),
+        "plain",
+        None,
+    ],
+)
+def test_frozen_values_are_what_they_were(value):
+    from ragfirst.config.frozen import frozen
+
+    assert frozen(value) == _frozen_before(value)
+    assert type(frozen(value)) is type(_frozen_before(value))
+
+
+def test_hashing_settings_does_not_walk_their_string_tuples(monkeypatch):
+    """Settings are hashed by value once per config (241 on corpus a): the 45 default
+    excludes and the test paths were frozen item by item."""
+    from ragfirst.config import frozen as frozen_module
+
+    calls: list[object] = []
+    real = frozen_module.frozen
+
+    def counting(value):
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(frozen_module, "frozen", counting)
+    monkeypatch.setattr(settings_module, "frozen", counting)
+    hash(Settings(config_path=Path("/x/ragfirst.toml")))
+    assert len(calls) < 25  # one per field (and a few for dicts), not one per string
