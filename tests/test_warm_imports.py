@@ -46,3 +46,24 @@ def test_a_js_finding_still_gets_its_fix(tmp_path):
     fixes = _fixes(done.stdout)
     assert "RF404" in fixes["app.py"] and "RF404" in fixes["client.ts"]
     assert "ragfirst.fixes.js_edits" in json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def test_the_data_folders_are_found_without_importlib_resources(tmp_path):
+    """`importlib.resources` (zipfile, tempfile: ~10 ms a run) only located the package's
+    folder; the folders are the ones it gives."""
+    probe = (
+        "import sys, json\n"
+        "from ragfirst.resources import package_data_dir\n"
+        "found = [str(package_data_dir(name)) for name in ('rules', 'docs')]\n"
+        "loaded = 'importlib.resources' in sys.modules\n"
+        "from importlib import resources\n"
+        "from pathlib import Path\n"
+        "def before(name):\n"
+        "    packaged = resources.files('ragfirst') / '_data' / name\n"
+        "    if packaged.is_dir():\n"
+        "        return str(Path(str(packaged)))\n"
+        "    return str(Path(sys.modules['ragfirst.resources'].__file__).resolve().parents[2] / name)\n"
+        "print(json.dumps([found, [before('rules'), before('docs')], loaded]))\n"
+    )
+    found, expected, loaded = json.loads(run_python(probe, tmp_path).stdout)
+    assert found == expected and not loaded
