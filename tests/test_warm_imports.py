@@ -67,3 +67,33 @@ def test_the_data_folders_are_found_without_importlib_resources(tmp_path):
     )
     found, expected, loaded = json.loads(run_python(probe, tmp_path).stdout)
     assert found == expected and not loaded
+
+
+def test_a_run_whose_rules_and_tables_are_cached_imports_no_yaml(tmp_path):
+    """PyYAML (~10 ms to import) is for parsing: with the rule packs and data tables kept
+    by an earlier run (rules/pack_cache.py) and no YAML file to analyse, none is parsed."""
+    (tmp_path / "app.py").write_text(KEY)
+    probe = (
+        "import sys, json\n"
+        "from ragfirst.cli.main import main\n"
+        f"main(['check', '--cache-dir', {str(tmp_path / 'cache')!r}, '--exit-zero', '--format', 'json', '.'])\n"
+        "print(json.dumps('yaml' in sys.modules), file=sys.stderr)\n"
+    )
+    first = run_python(probe, tmp_path)  # parses them, and keeps them
+    assert json.loads(first.stderr.strip().splitlines()[-1]) is True
+    (tmp_path / "app.py").write_text(KEY + "# changed\n")  # not answered by the manifest
+    second = run_python(probe, tmp_path)
+    assert json.loads(second.stderr.strip().splitlines()[-1]) is False
+    assert _fixes(second.stdout) == _fixes(first.stdout)
+
+
+def test_the_rag_config_shapes_are_the_yaml_file_and_fit_their_schema():
+    import jsonschema
+    import yaml
+
+    from ragfirst.checks.rag_config_sites import _SHAPES_SCHEMA, config_shapes
+    from ragfirst.resources import builtin_rules_dir
+
+    text = (builtin_rules_dir() / "rag-configs.yaml").read_text(encoding="utf-8")
+    assert config_shapes() == yaml.safe_load(text)
+    jsonschema.Draft202012Validator(_SHAPES_SCHEMA).validate(yaml.safe_load(text))
