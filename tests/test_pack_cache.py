@@ -269,3 +269,23 @@ def test_the_table_age_note_is_the_same_from_the_cache(tmp_path, monkeypatch, ca
         notes.append([line for line in capsys.readouterr().err.splitlines() if "data tables" in line])
     assert notes[0] and notes[0] == notes[1] == notes[2]
     assert json.loads((tmp_path / "c" / FILE_NAME).read_text())["tables"]
+
+
+def test_the_cache_file_is_private_and_never_written_through_a_link(tmp_path, team_pack):
+    import stat as stat_module
+
+    directory = tmp_path / "cache"
+    _load(directory, [team_pack])
+    path = directory / FILE_NAME
+    assert stat_module.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)  # a wider file of ours is tightened when written again
+    team_pack.write_text(TEAM_PACK.replace("wraps", "wraps up"))
+    _load(directory, [team_pack])
+    assert stat_module.S_IMODE(path.stat().st_mode) == 0o600
+    path.unlink()
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}")
+    path.symlink_to(outside)  # planted: the rules still load, nothing is written there
+    team_pack.write_text(TEAM_PACK)
+    assert _shape(_load(directory, [team_pack]))
+    assert outside.read_text() == "{}" and path.is_symlink()

@@ -98,3 +98,18 @@ def test_a_plain_callable_is_still_asked_with_the_walked_path(tmp_path):
 
     _walk(tmp_path, settings_for)
     assert tmp_path / "d0" / "inner" in asked and all(isinstance(p, Path) for p in asked)
+
+
+def test_where_names_ignore_case_the_walk_probes_as_before(tmp_path, monkeypatch):
+    """macOS and Windows: `PyProject.toml` in a listing answers a probe for the lower-case
+    name, so the listing does not decide there."""
+    _tree(tmp_path)
+    monkeypatch.setattr(settings_module, "LISTING_DECIDES", False)
+    probed: list[str] = []
+    real_isfile = os.path.isfile
+    monkeypatch.setattr(settings_module.os.path, "isfile", lambda p: probed.append(p) or real_isfile(p))
+    walked = _walk(tmp_path, ConfigResolver().for_directory)
+    inside = os.path.realpath(tmp_path) + os.sep
+    assert len([p for p in probed if p.startswith(inside)]) > 13  # every directory probed
+    other = ConfigResolver()
+    assert walked == _walk(tmp_path, lambda directory: other.for_directory(directory))

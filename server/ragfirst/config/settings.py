@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
@@ -110,6 +111,11 @@ _SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+# Where names are case-sensitive, a directory's listing says what a probe for a config name
+# would find; on macOS and Windows `PyProject.toml` answers a probe for `pyproject.toml`.
+LISTING_DECIDES = sys.platform not in ("darwin", "win32")
 
 
 class ConfigError(LocatedError):
@@ -370,7 +376,7 @@ class ConfigResolver:
         its real path, `names` its listing; a config name it does not hold is not probed."""
         if self._explicit is not None:
             return self._explicit
-        return self._for_dir(real, names)
+        return self._for_dir(real, names if LISTING_DECIDES else None)
 
     def _for_dir(self, directory: str, listed: Collection[str] | None = None) -> Settings:
         """The settings of a resolved directory: its own config, else its parent's. Plain

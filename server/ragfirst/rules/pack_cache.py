@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,6 +156,7 @@ class PackCache:
 
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _private(self.path)
             write_atomic(self.path, json.dumps(payload, separators=(",", ":")))
         except (OSError, LinkRefused):
             pass  # a cache that cannot be written is a cache that misses next time
@@ -204,6 +207,22 @@ def _table_value(stored: str) -> Any:
         return json.loads(stored, object_hook=_untagged)
     except (ValueError, RecursionError):
         return None
+
+
+def _private(path: Path) -> None:
+    """Make `path` a 0600 file before `write_atomic` replaces it (which keeps the mode it
+    finds), as the analysis cache's files are. A link, a FIFO or anything that will not
+    open is left to `write_atomic` to refuse."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError:
+        return
+    try:
+        if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def watch(doc: PositionedYaml) -> PositionedYaml:
