@@ -192,24 +192,48 @@ def test_the_walk_records_the_probed_names_its_listings_hold(tmp_path):
 
 
 def test_one_engine_lookup_per_settings_not_per_file(tmp_path, monkeypatch):
+    """Files ask per file; the engine cache answers by the settings object, so settings are
+    hashed and compared by value once per object (EngineCache._by_value), not per file."""
     for index in range(30):
         (tmp_path / f"m{index}.py").write_text(CLIENT)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "ragfirst.toml").write_text('ignore = ["RF404"]\n')
     (tmp_path / "sub" / "k.py").write_text(KEY)
-    from ragfirst.engine.workspace import Workspace
+    from ragfirst.engine.engines import EngineCache
 
     asked: list[object] = []
-    real = Workspace.engine_for
+    real = EngineCache._by_value
 
     def counting(self, settings, validate=True):
         asked.append(settings)
         return real(self, settings, validate)
 
-    monkeypatch.setattr(Workspace, "engine_for", counting)
+    monkeypatch.setattr(EngineCache, "_by_value", counting)
     result = runner.lint_paths([tmp_path], ConfigResolver())
     assert result.files_checked == 32  # with sub/ragfirst.toml
     assert len(asked) == 2  # the root's settings and sub/'s
+
+
+def test_engines_by_settings_object_are_the_engines_by_value(tmp_path):
+    """The identity memo answers as the by-value cache would: equal settings read again
+    (another object) get the same engine, without validating again; `clear` forgets both;
+    settings asked without validation are never remembered."""
+    (tmp_path / "ragfirst.toml").write_text('ignore = ["RF404"]\n')
+    from ragfirst.config.settings import settings_from_file
+    from ragfirst.engine.engines import EngineCache
+
+    engines = EngineCache()
+    first, again = (settings_from_file(tmp_path / "ragfirst.toml") for _ in range(2))
+    assert first == again and first is not again
+    engine = engines.for_settings(first)
+    assert engines.for_settings(first) is engine
+    assert engines.for_settings(again) is engine
+    assert engines.entries() == 1
+    engines.clear()
+    assert engines.for_settings(first) is not engine
+    fresh = EngineCache()
+    fresh.for_settings(first, validate=False)
+    assert fresh.entries() == 0 and not fresh._by_object
 
 
 def test_the_table_age_note_is_printed_once_by_the_run_that_records_it(tree, capsys, monkeypatch):

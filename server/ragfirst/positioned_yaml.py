@@ -8,17 +8,35 @@ scanned repository cannot make ragfirst construct arbitrary Python objects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-import yaml
-
-try:  # the C loader is much faster where available; identical safety
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# PyYAML, imported on the first parse: a warm run whose rule packs and tables come from
+# the cache (rules/pack_cache.py) parses no YAML, and importing it costs ~10 ms.
+yaml: Any = None
 
 
-def _plain_data(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+@lru_cache(maxsize=1)
+def _loaders() -> tuple[Any, Any]:
+    """(the safe loader, the tolerant one), PyYAML imported."""
+    global yaml
+    import yaml as module
+
+    yaml = module
+    try:  # the C loader is much faster where available; identical safety
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        loader = yaml.SafeLoader
+
+    class _TolerantLoader(loader):  # type: ignore[misc,valid-type]
+        """The safe loader, reading unknown tags as plain data: config files of real
+        projects (CloudFormation, lm-eval task files, mkdocs) use tags of their own tools."""
+
+    _TolerantLoader.add_constructor(None, _plain_data)
+    return loader, _TolerantLoader
+
+
+def _plain_data(loader: Any, node: Any) -> Any:
     """A node with a tag the safe loader does not know (`!Ref`, `!include`, `!function`,
     `!!python/name:x.y`) read as the plain data it is written as: never constructed."""
     if isinstance(node, yaml.MappingNode):
@@ -27,13 +45,6 @@ def _plain_data(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         return loader.construct_sequence(node, deep=True)
     return loader.construct_scalar(node)
 
-
-class _TolerantLoader(_Loader):  # type: ignore[misc,valid-type]
-    """The safe loader, reading unknown tags as plain data: config files of real projects
-    (CloudFormation, lm-eval task files, mkdocs) use tags of their own tools."""
-
-
-_TolerantLoader.add_constructor(None, _plain_data)
 
 MAX_EXPANSION = 100_000
 """Alias bombs ("billion laughs"): a document whose aliases expand it by more than this
@@ -111,7 +122,8 @@ def load_positioned_documents(text: str, unknown_tags: bool = False) -> list[Pos
     """Every document of a multi-document stream (`---`), each with its own positions.
     With `unknown_tags`, tags the safe loader does not know are read as plain data (config
     files); without, they are an error (rule packs: a typo must not pass silently)."""
-    loader = (_TolerantLoader if unknown_tags else _Loader)(text)
+    safe, tolerant = _loaders()
+    loader = (tolerant if unknown_tags else safe)(text)
     documents: list[PositionedYaml] = []
     try:
         while loader.check_node():

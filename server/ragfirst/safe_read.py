@@ -33,7 +33,11 @@ def _size_text(limit: int) -> str:
 def read_capped(path: Path, limit: int, inside: Path | None = None) -> bytes:
     """The bytes of `path` (at most `limit`), whose real path must lie under `inside`
     (default: the directory that holds `path`). Raises ReadRefused or OSError."""
-    data = read_head(path, limit, inside)
+    return within_cap(read_head(path, limit, inside), limit)
+
+
+def within_cap(data: bytes, limit: int) -> bytes:
+    """`data` from `read_head`, refused as `read_capped` refuses it when over `limit`."""
     if len(data) > limit:
         raise ReadRefused(f"too large (over {_size_text(limit)}); not read")
     return data
@@ -52,6 +56,12 @@ def read_head(path: Path, limit: int, inside: Path | None = None) -> bytes:
     # not block, and fstat below refuses it.
     fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise ReadRefused("not a regular file; not read")
-        return handle.read(limit + 1)
+        # Sized by the file, not the cap: `read(limit + 1)` allocates the whole cap first
+        # (1 MiB per config file read). A file that grew since fstat is read on to the cap.
+        data = handle.read(min(info.st_size, limit) + 1)
+        if info.st_size < len(data) <= limit:
+            data += handle.read(limit + 1 - len(data))
+        return data

@@ -25,7 +25,6 @@ from ragfirst.checks.rag_sites import (
     model_key,
 )
 from ragfirst.data.embedding_models import embedding_models
-from ragfirst.resources import builtin_rules_dir
 
 
 def sql_tables(text: str) -> list[tuple[str, str]]:
@@ -83,12 +82,38 @@ def mapping_dimension(value: Any, depth: int = 0) -> tuple[int, str | None] | No
 # ============================================================================================
 
 
+_WORDS = {"type": "array", "items": {"type": "string"}}
+_SHAPES_SCHEMA = {
+    "type": "object",
+    "required": ["version", "qdrant-distances", "app"],
+    "properties": {
+        "qdrant-distances": _WORDS,
+        "app": {
+            "type": "object",
+            "required": [
+                "embedding-sections",
+                "model-keys",
+                "size-keys",
+                "store-sections",
+                "store-size-keys",
+                "store-name-keys",
+                "store-provider-keys",
+                "stores",
+            ],
+            "properties": {"stores": {"type": "object", "additionalProperties": {"type": "string"}}},
+            "additionalProperties": _WORDS,
+        },
+    },
+}
+
+
 @lru_cache(maxsize=1)
 def config_shapes() -> dict[str, Any]:
-    import yaml
+    """rules/rag-configs.yaml, as the data tables are read (data/tables.py: checked against
+    its shape, from the run's cache when an earlier run parsed it)."""
+    from ragfirst.data.tables import load_table
 
-    with (builtin_rules_dir() / "rag-configs.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_table("rag-configs.yaml", _SHAPES_SCHEMA)  # type: ignore[no-any-return]
 
 
 def config_trigger() -> tuple[tuple[str, ...], ...]:

@@ -41,6 +41,7 @@ from ragfirst.engine.walk_record import WalkRecord, recording
 from ragfirst.reporters.links import CI_FORMATS, keep_web_links
 from ragfirst.reporters.report import Report, RuleInfo
 from ragfirst.reporters.terminal_text import escape_controls
+from ragfirst.rules.loader import packs_cached_in
 
 
 class _RecordingEngines(EngineCache):
@@ -50,8 +51,9 @@ class _RecordingEngines(EngineCache):
         super().__init__()
         self.used: list[tuple[Engine, Settings]] = []
 
-    def for_settings(self, settings: Settings, validate: bool = True) -> Engine:
-        engine = super().for_settings(settings, validate)
+    def _by_value(self, settings: Settings, validate: bool) -> Engine:
+        # Every settings value passes here once (engines.py answers repeats by identity).
+        engine = super()._by_value(settings, validate)
         if all(seen is not engine for seen, _ in self.used):
             self.used.append((engine, settings))
         return engine
@@ -214,26 +216,32 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     from ragfirst.cli.progress import progress_on_terminal
 
     try:
-        with progress_on_terminal(enabled=not args.no_progress), recording() as walk:
-            result = lint_paths(
-                files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
-            )
-        notice = _record_manifest(args, manifest, result, walk, paths) if manifest is not None else None
-        if wants_fixes(args) and not args.write_baseline:
-            # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
-            preview = bool(args.fix_diff)
-            result, fixes = run_fixes(
-                args,
-                result,
-                lambda: lint_paths(
-                    files if files is not None else paths,
-                    resolver,
-                    adjust,
-                    engines,
-                    1 if preview else args.jobs,
-                    None if preview else cache,
-                ),
-            )
+        # Rule packs and data tables parsed once, kept in the cache directory (the table-age
+        # note reads the tables too).
+        with packs_cached_in(cache.path.parent if cache is not None else None):
+            with (
+                progress_on_terminal(enabled=not args.no_progress),
+                recording() as walk,
+            ):
+                result = lint_paths(
+                    files if files is not None else paths, resolver, adjust, engines, args.jobs, cache
+                )
+            notice = _record_manifest(args, manifest, result, walk, paths) if manifest is not None else None
+            if wants_fixes(args) and not args.write_baseline:
+                # A preview re-lints texts it did not write: no cache, no pool (read_overlay.py).
+                preview = bool(args.fix_diff)
+                result, fixes = run_fixes(
+                    args,
+                    result,
+                    lambda: lint_paths(
+                        files if files is not None else paths,
+                        resolver,
+                        adjust,
+                        engines,
+                        1 if preview else args.jobs,
+                        None if preview else cache,
+                    ),
+                )
     finally:
         if cache is not None:
             cache.close()

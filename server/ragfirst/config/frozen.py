@@ -12,6 +12,8 @@ def frozen(value: Any) -> Any:
     if isinstance(value, dict):
         return ("dict", tuple(sorted(((repr(k), frozen(v)) for k, v in value.items()), key=lambda kv: kv[0])))
     if isinstance(value, (list, tuple)):
+        if all(type(item) is str for item in value):  # excludes, test paths: as they are
+            return value if type(value) is tuple else tuple(value)
         return tuple(frozen(item) for item in value)
     if isinstance(value, (set, frozenset)):
         return ("set", tuple(sorted(repr(frozen(item)) for item in value)))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from ragfirst.engine.test_code import DEFAULT_TEST_CODE_RULES, DEFAULT_TEST_PATH
 from ragfirst.errors import LocatedError
 from ragfirst.model import SEVERITY_NAMES, Severity
 from ragfirst.real_paths import RealDirectories
-from ragfirst.safe_read import ReadRefused, read_capped, read_head
+from ragfirst.safe_read import ReadRefused, read_head, within_cap
 from ragfirst.schema_check import conforms
 
 CONFIG_FILES = ("ragfirst.toml", ".ragfirst.toml", "pyproject.toml")
@@ -111,6 +113,11 @@ _SCHEMA: dict[str, Any] = {
 }
 
 
+# Where names are case-sensitive, a directory's listing says what a probe for a config name
+# would find; on macOS and Windows `PyProject.toml` answers a probe for `pyproject.toml`.
+LISTING_DECIDES = sys.platform not in ("darwin", "win32")
+
+
 class ConfigError(LocatedError):
     """A problem in `[tool.ragfirst]` or ragfirst.toml, at file:line:col."""
 
@@ -134,6 +141,8 @@ class Settings:
     skip_minified: bool = True  # engine/skipped.py: JS files of very long lines
     test_code_rules: tuple[str, ...] = DEFAULT_TEST_CODE_RULES
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # config/per_file_ignores.py
+    source: tuple[dict[str, Any], str] | None = field(default=None, compare=False, repr=False)
+    """The config's table and text as read (config/validation.py checks them: no second read)."""
     root: Path | None = field(init=False, compare=False, repr=False)
     """The config file's directory: computed once, asked for per file."""
     _hash: int | None = field(init=False, default=None, compare=False, repr=False)
@@ -199,13 +208,17 @@ def _key_position(text: str, key: str) -> tuple[int, int]:
 def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str, Any] | None, str]:
     """The ragfirst table of a config file (None when a pyproject.toml has none).
 
-    The file is read with a byte cap, only if it is a regular file, and a symlink only if
-    it stays inside `inside` (default: the config's own directory)."""
+    The file is read once, with a byte cap, only if it is a regular file, and a symlink only
+    if it stays inside `inside` (default: the config's own directory). A pyproject.toml
+    whose first MAX_CONFIG_BYTES + 1 bytes never say "ragfirst" has no ragfirst table for
+    us: it is not an error for being big or not UTF-8 (that is another tool's business);
+    refusals (a link out, a FIFO) are errors for every config file."""
     display = str(path)
-    if path.name == "pyproject.toml" and _not_ours(path, inside):
-        return None, ""
     try:
-        text = read_capped(path, MAX_CONFIG_BYTES, inside).decode("utf-8")
+        data = read_head(path, MAX_CONFIG_BYTES, inside)
+        if path.name == "pyproject.toml" and b"ragfirst" not in data:
+            return None, ""
+        text = within_cap(data, MAX_CONFIG_BYTES).decode("utf-8")
     except ReadRefused as exc:
         raise ConfigError(display, 1, 1, f"config file {exc.reason}") from None
     except UnicodeDecodeError:
@@ -215,7 +228,7 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
     if path.name == "pyproject.toml" and "ragfirst" not in text:
         return None, text
     try:
-        data = tomllib.loads(text)
+        data_table = tomllib.loads(text)
     except RecursionError:
         raise ConfigError(display, 1, 1, "invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
@@ -229,19 +242,9 @@ def read_config_table(path: Path, inside: Path | None = None) -> tuple[dict[str,
             display, line, col, f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}"
         ) from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("ragfirst")
+        table = data_table.get("tool", {}).get("ragfirst")
         return (table if isinstance(table, dict) else None), text
-    return data, text
-
-
-def _not_ours(path: Path, inside: Path | None) -> bool:
-    """A pyproject.toml whose first MAX_CONFIG_BYTES + 1 bytes never say "ragfirst" has no
-    ragfirst table for us: it is not an error for being big or not UTF-8 (that is another
-    tool's business). Refusals (a link out, a FIFO) are left to `read_capped` to report."""
-    try:
-        return b"ragfirst" not in read_head(path, MAX_CONFIG_BYTES, inside)
-    except (ReadRefused, OSError):
-        return False
+    return data_table, text
 
 
 def _schema_errors(table: dict[str, Any]) -> list[Any]:
@@ -273,6 +276,7 @@ def settings_from_file(path: Path, inside: Path | None = None) -> Settings | Non
     exclude = tuple(table.get("exclude", DEFAULT_EXCLUDES)) + tuple(table.get("extend-exclude", ()))
     return Settings(
         config_path=path,
+        source=(table, text),
         select=_every(tuple(table.get("select", ("",))) + tuple(table.get("extend-select", ()))),
         ignore=_every(tuple(table.get("ignore", ()))),
         severity=dict(table.get("severity", {})),
@@ -367,14 +371,24 @@ class ConfigResolver:
             found = self._by_raw_dir[directory] = self._for_dir(self._real(str(directory)))
         return found
 
-    def _for_dir(self, directory: str) -> Settings:
+    def for_walked(self, directory: str, real: str, names: Collection[str]) -> Settings:
+        """for_directory for a directory a walk has listed (engine/discovery.py): `real` is
+        its real path, `names` its listing; a config name it does not hold is not probed."""
+        if self._explicit is not None:
+            return self._explicit
+        return self._for_dir(real, names if LISTING_DECIDES else None)
+
+    def _for_dir(self, directory: str, listed: Collection[str] | None = None) -> Settings:
         """The settings of a resolved directory: its own config, else its parent's. Plain
-        strings: a large tree asks for thousands of directories."""
+        strings: a large tree asks for thousands of directories. `listed`: the directory's
+        names, when known."""
         found = self._by_dir.get(directory)
         if found is not None:
             return found
         prefix = directory if directory.endswith(os.sep) else directory + os.sep
         for name in CONFIG_FILES:
+            if listed is not None and name not in listed:
+                continue
             candidate = prefix + name
             # A config linked to a file outside its directory is refused (a ConfigError that
             # names it): it is not this project's config, and reading it would read elsewhere.

@@ -136,7 +136,8 @@ def validate_config(settings: Settings, ruleset: RuleSet) -> None:
     path = settings.config_path
     if path is None:
         return
-    table, text = read_config_table(path, inside=path.parent)
+    # The table the settings were made from (read again only for settings made elsewhere).
+    table, text = settings.source or read_config_table(path, inside=path.parent)
     if not table:
         return
     known = [rule.id for rule in ruleset.rules]

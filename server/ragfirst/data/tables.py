@@ -13,6 +13,7 @@ from typing import Any
 
 from ragfirst.positioned_yaml import YamlError, load_positioned
 from ragfirst.resources import builtin_rules_dir
+from ragfirst.rules import pack_cache
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.patterns import NamePattern, compile_pattern
 from ragfirst.schema_check import conforms
@@ -197,11 +198,16 @@ def load_table(name: str, schema: dict[str, Any] | None = None) -> Any:
 
 def _load(name: str, schema: dict[str, Any]) -> Any:
     path = builtin_rules_dir() / name
+    text = path.read_text(encoding="utf-8")
+    cached = pack_cache.table_data(text)  # the YAML's data, kept by an earlier run
+    if cached is not None and conforms(cached, schema):
+        return cached
     try:
-        doc = load_positioned(path.read_text(encoding="utf-8"))
+        doc = load_positioned(text)
     except YamlError as exc:
         raise RuleFileError(str(path), exc.line, exc.col + 1, exc.message) from None
     if conforms(doc.data, schema):
+        pack_cache.keep_table(text, doc.data)
         return doc.data
     import jsonschema  # only for a broken table: its message
 

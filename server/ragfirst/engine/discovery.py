@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -165,6 +166,7 @@ def _walk(
     """Depth first, files of a directory before its subdirectories, names sorted (the order
     `os.walk` gives); directory links are never entered. An explicit stack, so a deep tree
     cannot exhaust the recursion limit."""
+    settings_at = _settings_at(settings_for)
     root_real = os.path.realpath(root)
     root_absolute = os.path.abspath(root)
     top = _repository_top(root_absolute)
@@ -188,7 +190,7 @@ def _walk(
         directory, absolute, real, chain_dirs = stack.pop()
         try:
             with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted(listing, key=_NAME)
         except OSError as exc:
             if on_error is not None:
                 name = os.fsdecode(exc.filename) if exc.filename is not None else directory
@@ -198,7 +200,7 @@ def _walk(
         walk_record.listed(directory, names)  # for the run manifest (engine/run_manifest.py)
         if ".gitignore" not in names:
             gitignores.none_listed(absolute)  # one `stat` fewer per directory
-        settings = settings_for(Path(directory))
+        settings = settings_at(directory, real, names)
         # The .gitignore files that apply here are read when something here needs them.
         ignores = _DirectoryIgnores(chain_dirs, gitignores, settings.respect_gitignore)
 
@@ -264,6 +266,20 @@ def _walk(
                 seen.add(normal)
                 yield FoundFile(full, directory, name, is_link, settings)
         stack.extend(reversed(subdirectories))
+
+
+_NAME = attrgetter("name")
+
+
+def _settings_at(settings_for: Callable[[Path], Settings]) -> Callable[[str, str, Collection[str]], Settings]:
+    """(directory as walked, its real path, its listing) -> its settings. A resolver's
+    `for_directory` is asked through its `for_walked`: the walk knows the real path (no
+    realpath per directory) and which config names the directory holds (no probe for
+    the others)."""
+    walked = getattr(getattr(settings_for, "__self__", None), "for_walked", None)
+    if walked is not None and getattr(settings_for, "__name__", "") == "for_directory":
+        return walked  # type: ignore[no-any-return]
+    return lambda directory, real, names: settings_for(Path(directory))
 
 
 def _with_sep(directory: str) -> str:

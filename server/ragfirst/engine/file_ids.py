@@ -39,12 +39,21 @@ class FileIds:
     """Keys for files on disk; directories' real paths are remembered (one `lstat` per new
     directory, not per path component of every file)."""
 
-    def __init__(self) -> None:
+    def __init__(self, one_run: bool = False) -> None:
+        """`one_run`: the owner lives for one run (one working directory, links unchanged):
+        directories are also remembered by their spelling, relative ones included."""
         self._real = RealDirectories()
+        self._spelled: dict[str, str] | None = {} if one_run else None
 
     def real_directory(self, directory: str | Path) -> str:
         """A directory's real path (absolute, POSIX)."""
-        return _posix(self._real(os.fspath(directory) or "."))
+        text = os.fspath(directory) or "."
+        if self._spelled is None:
+            return _posix(self._real(text))
+        real = self._spelled.get(text)
+        if real is None:
+            real = self._spelled[text] = _posix(self._real(text))
+        return real
 
     def location(self, path: str | Path, is_link: bool | None = None) -> str:
         """A file's real path (absolute, POSIX): its directory resolved plus its name, or
@@ -55,6 +64,14 @@ class FileIds:
         directory, name = os.path.split(text)
         return posixpath.join(self.real_directory(directory), _posix(name))
 
+    def location_in(self, directory: str, name: str, is_link: bool) -> str:
+        """`location` of the file `name` in `directory` (a walk's own split: no splitting
+        and joining per file again)."""
+        if is_link:
+            return self.location(os.path.join(directory, name), True)
+        real = self.real_directory(directory)
+        return (real if real.endswith("/") else real + "/") + _posix(name)
+
     def key(self, path: str | Path, root: str, is_link: bool | None = None) -> FileKey:
         """The key of the file at `path` in the project whose real root is `root`."""
         return key_of(self.location(path, is_link), root)
@@ -62,6 +79,8 @@ class FileIds:
     def clear(self) -> None:
         """Links may have changed (the language server, on a file-system event)."""
         self._real.clear()
+        if self._spelled is not None:
+            self._spelled.clear()
 
 
 def key_of(location: str, root: str) -> FileKey:

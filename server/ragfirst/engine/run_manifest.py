@@ -51,7 +51,7 @@ from ragfirst.engine.finding_codec import dump_finding, load_finding
 from ragfirst.engine.walk_record import PROBED_NAMES, WalkRecord
 from ragfirst.model import Finding
 
-MANIFEST_VERSION = "2"  # 2: inode and device folded as the analysis cache folds them
+MANIFEST_VERSION = "3"  # 2: inode and device folded as the cache folds them; 3: findings apart
 PRESENCE_ONLY = (
     ".git",
     ".hg",
@@ -146,8 +146,13 @@ class RunManifest:
         stored = self.cache.get_run(self.scope)
         if stored is None:
             return None
+        # The inputs, a line, then the findings: a manifest that does not answer (a file
+        # changed) decodes no finding (half of a large manifest's JSON).
+        inputs, newline, stored_findings = stored.partition("\n")
+        if not newline:
+            return None
         try:
-            data = json.loads(stored)
+            data = json.loads(inputs)
             if data["version"] != MANIFEST_VERSION:
                 return None
             if data["newest"] >= data["taken"] - RACY_SECONDS * 1_000_000_000:
@@ -162,7 +167,7 @@ class RunManifest:
                 if _signature(path, fold=False) != stat or _signature(path, os.lstat, False) != lstat:
                     return None
             return ManifestAnswer(
-                [load_finding(item) for item in data["findings"]],
+                [load_finding(item) for item in json.loads(stored_findings)],
                 int(data["files_checked"]),
                 int(data["files_parsed"]),
                 str(data["skipped"]),
@@ -224,7 +229,6 @@ class RunManifest:
                     "stats": list(stats.items()),
                     "present": list(present.items()),
                     "reads": reads,
-                    "findings": [dump_finding(f) for f in findings],
                     "files_checked": files_checked,
                     "files_parsed": files_parsed,
                     "skipped": skipped,
@@ -232,6 +236,8 @@ class RunManifest:
                 },
                 separators=(",", ":"),
             )
+            # One line each (JSON without indent writes no line break).
+            text += "\n" + json.dumps([dump_finding(f) for f in findings], separators=(",", ":"))
         except (TypeError, ValueError):
             return False
         self.cache.put_run(self.scope, text)

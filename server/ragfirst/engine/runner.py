@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,12 +136,8 @@ def lint_paths(
     from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
 
     workspace = Workspace(cache=cache, resolver=resolver, engines=engines)
-    engine_of: dict[int, Engine] = {}  # by settings object: looking one up hashes the settings
     for item in planned:
-        engine = engine_of.get(id(item.settings))
-        if engine is None:
-            engine = engine_of[id(item.settings)] = workspace.engine_for(item.settings)
-        item.engine = engine
+        item.engine = workspace.engine_for(item.settings)  # by identity first (engines.py)
     # Per root (the last file's marked root, as before): a few `stat` calls per project, not per file.
     marked = {item.key.root: item.marked for item in planned}
     one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
@@ -191,24 +186,15 @@ class _Plan:
         self.resolver = resolver
         self.adjust = adjust
         self.roots = ProjectRoots()
-        self.ids = FileIds()
+        self.ids = FileIds(one_run=True)  # directories remembered by their spelling too
         self.planned: list[_Planned] = []
         self.seen: set[str] = set()  # real paths
         self._real_roots: dict[Path, str] = {}
         self._directories: dict[str, tuple[Settings, Path, Settings, Path | None, Path, str]] = {}
-        self._real_directories: dict[str, str] = {}  # as split from a found path (one run: one cwd)
 
     def _key(self, found: FoundFile, root: str) -> tuple[FileKey, str]:
-        """`FileIds.key` and the file's real path (`FileKey.location`), with the directory's
-        real path remembered by its spelling."""
-        if found.is_link:
-            key = self.ids.key(found.path, root, True)
-            return key, key.location
-        directory, name = os.path.split(found.path)
-        real = self._real_directories.get(directory)
-        if real is None:
-            real = self._real_directories[directory] = self.ids.real_directory(directory)
-        location = posixpath.join(real, name if os.sep == "/" else Path(name).as_posix())
+        """`FileIds.key` and the file's real path (`FileKey.location`)."""
+        location = self.ids.location_in(found.directory, found.name, found.is_link)
         return key_of(location, root), location
 
     def add(

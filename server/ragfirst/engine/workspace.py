@@ -42,6 +42,7 @@ from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.path_map import PathMap
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project
 from ragfirst.engine.python_link import ModuleIndex, PythonLinker, environment_digest
@@ -96,7 +97,7 @@ class Workspace:
         self.cache = cache
         self.resolver = resolver if resolver is not None else ConfigResolver()
         self.engines = engines if engines is not None else EngineCache()
-        self.paths: dict[FileKey, Path] = {}  # where each file is (as the front end named it)
+        self.paths: PathMap[FileKey] = PathMap()  # where each file is (as the front end named it)
         self.files: dict[FileKey, WorkspaceFile] = {}
         self.projects: dict[str, ProjectState] = {}
         self._analyses: dict[tuple[FileKey, str, str], FileAnalysis] = {}  # (key, bytes, env)
@@ -159,7 +160,7 @@ class Workspace:
                 if not keep(item):
                     continue
                 assert item.analysis is not None and item.engine is not None
-                self.paths[item.key] = Path(item.path)
+                self.paths[item.key] = item.path  # a Path when asked for (path_map.py)
                 self.add(item.key, item.analysis, item.settings, item.engine, one_project(item.key.root))
                 added.append(item)
         return added

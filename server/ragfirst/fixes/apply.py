@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ragfirst.fixes.js_edits import editable, js_parses
 from ragfirst.fixes.rule_fixes import fix_for, is_python
 from ragfirst.fixes.text_edits import EditError, apply_edits, overlaps
 from ragfirst.model import Finding, Fix, FixSafety
@@ -104,6 +103,8 @@ def parses(path: str, text: str) -> bool:
         from ragfirst.fixes.python_edits import python_parses
 
         return python_parses(text)
+    from ragfirst.fixes.js_edits import editable, js_parses  # tree-sitter: not for display fixes
+
     if editable(path):
         return js_parses(text, path)
     lowered = path.lower()

@@ -11,6 +11,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ragfirst.analyzers.newer_fstrings import parse_python_text
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -34,9 +36,10 @@ class Region:
 
 @lru_cache(maxsize=2)
 def ast_of(text: str) -> ast.Module | None:
-    """One `ast` parse per text, for all of its findings' fixes."""
+    """One `ast` parse per text, for all of its findings' fixes (as the analyzer parses it:
+    PEP 701 f-strings on Python 3.11 too)."""
     try:
-        return ast.parse(text)
+        return parse_python_text(text, "<fix>")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

@@ -13,7 +13,6 @@ import json
 import re
 from typing import Any
 
-from ragfirst.fixes import js_edits
 from ragfirst.model import Finding, Fix, FixSafety, TextEdit
 
 OVERLAP_SHARE = 0.1  # 10% of the chunk, within the 10-15% most splitter guides give
@@ -21,6 +20,12 @@ OVERLAP_SHARE = 0.1  # 10% of the chunk, within the 10-15% most splitter guides 
 
 def _is_python(path: str) -> bool:
     return path.lower().endswith((".py", ".pyi"))
+
+
+def _plain_module(path: str) -> bool:
+    from ragfirst.fixes import js_edits  # tree-sitter: imported for a file that is no Python
+
+    return js_edits.plain_module(path)
 
 
 def _where_in(finding: Finding, where: str) -> int | None:
@@ -55,6 +60,8 @@ def overlap_fix(finding: Finding, text: str) -> Fix | None:
         else:
             return None  # a name or expression: the value is set elsewhere
         return None if edit is None else Fix(title, (edit,), FixSafety.UNSAFE)
+    from ragfirst.fixes import js_edits  # tree-sitter: only for a JS/TS file's fix
+
     call = js_edits.call_at(text, finding.path, finding.span)
     if call is None or call.options() is None:
         return None
@@ -112,6 +119,8 @@ def _replace_string_on_line(path: str, text: str, line: int, old: str, new: str)
         value = values[0]
         written = config_edits.yaml_string(new, value) if config_edits.is_yaml(path) else json.dumps(new)
         return config_edits.replace(text, value, written)
+    from ragfirst.fixes import js_edits  # tree-sitter: only for a JS/TS file's fix
+
     source = js_edits.source_for(text, path)
     if source is None:
         return None
@@ -219,7 +228,7 @@ def key_fix(finding: Finding, text: str) -> Fix | None:
     environment first); in a `.env`-style file, display-only."""
     captures = finding.data.get("captures", {})
     name = _env_name(str(captures.get("what", "")), str(captures.get("where", "")))
-    if not _is_python(finding.path) and not js_edits.plain_module(finding.path):
+    if not _is_python(finding.path) and not _plain_module(finding.path):
         # A config or `.env` file, or a Vue/Svelte component (its code runs in the browser,
         # where `process.env` is no secret store): the key has to move, not be re-read;
         # a config whose format has its own environment reference gets it (config_keys.py).
@@ -241,6 +250,8 @@ def key_fix(finding: Finding, text: str) -> Fix | None:
         if imported is not None:
             edits.insert(0, imported)
         return Fix(title, tuple(edits), FixSafety.UNSAFE)
+    from ragfirst.fixes import js_edits  # tree-sitter: only for a JS/TS file's fix
+
     source = js_edits.source_for(text, finding.path)
     if source is None:
         return None

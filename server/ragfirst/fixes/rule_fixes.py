@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ragfirst.fixes import js_edits
 from ragfirst.fixes.rag_fixes import browser_key_fix, dimension_fix, key_fix, overlap_fix, query_model_fix
 from ragfirst.fixes.suppression_fixes import reason_fix, unused_suppression_fix
 from ragfirst.model import Finding, Fix, FixSafety, TextEdit
@@ -45,6 +44,8 @@ def _rf401(finding: Finding, text: str) -> Fix | None:
     size = str(output_cap(finding))
     if is_python(finding.path):
         return _rf401_python(finding, text, cap_text, size)
+    from ragfirst.fixes import js_edits  # tree-sitter: only for a file that is no Python
+
     if js_edits.editable(finding.path):
         return _rf401_js(finding, text, cap_text, size)
     return None
@@ -82,6 +83,8 @@ def _rf401_python(finding: Finding, text: str, cap_text: str, size: str) -> Fix 
 
 
 def _rf401_js(finding: Finding, text: str, cap_text: str, size: str) -> Fix | None:
+    from ragfirst.fixes import js_edits  # tree-sitter: only for a JS/TS file's fix
+
     call = js_edits.call_at(text, finding.path, finding.span)
     if call is None:
         return None

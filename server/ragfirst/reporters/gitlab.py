@@ -10,11 +10,11 @@ derived from the first and its occurrence number. Suppressed findings are left o
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 
 from ragfirst.model import Severity
+from ragfirst.reporters.json_text import dumps_indented
 from ragfirst.reporters.positions import file_span, with_cell
 from ragfirst.reporters.report import Report
 
@@ -54,4 +54,4 @@ def build_gitlab(report: Report) -> list[dict[str, Any]]:
 
 
 def render_gitlab(report: Report) -> str:
-    return json.dumps(build_gitlab(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(build_gitlab(report)) + "\n"  # json.dumps(indent=2, ensure_ascii=False)

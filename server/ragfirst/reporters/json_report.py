@@ -6,11 +6,11 @@ Positions: `line` 1-based, `column` 1-based in code points (as in the text outpu
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ragfirst import __version__
 from ragfirst.model import Finding
+from ragfirst.reporters.json_text import dumps_indented
 
 SCHEMA_VERSION = 1
 
@@ -68,4 +68,4 @@ def render_json(findings: list[Finding], files_checked: int) -> str:
         "files_checked": files_checked,
         "findings": [finding_to_dict(f) for f in findings],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(payload) + "\n"  # json.dumps(indent=2, ensure_ascii=False)

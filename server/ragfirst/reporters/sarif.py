@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ragfirst import __version__
 from ragfirst.model import Finding, Severity
+from ragfirst.reporters.json_text import dumps_indented
 from ragfirst.reporters.positions import SourceLines, file_span, with_cell
 from ragfirst.reporters.report import Report, RuleInfo
 from ragfirst.reporters.sarif_fixes import sarif_fixes
@@ -178,4 +178,4 @@ def build_sarif(report: Report, execution_successful: bool = True) -> dict[str, 
 
 
 def render_sarif(report: Report) -> str:
-    return json.dumps(build_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(build_sarif(report)) + "\n"  # json.dumps(indent=2, ensure_ascii=False)

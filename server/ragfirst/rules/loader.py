@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ragfirst.checks.registry import CHECKS
 from ragfirst.model import Severity
 from ragfirst.positioned_yaml import PositionedYaml, YamlError, load_positioned
 from ragfirst.resources import builtin_rules_dir
+from ragfirst.rules import pack_cache
 from ragfirst.rules.errors import RuleFileError
 from ragfirst.rules.model import (
     ANY_LANGUAGE,
@@ -46,6 +48,12 @@ def _validator() -> Any:
     import jsonschema
 
     return jsonschema.Draft202012Validator(PACK)
+
+
+def packs_cached_in(directory: Path | None) -> AbstractContextManager[None]:
+    """Packs (and data tables) parsed while this is active are looked up in, and added
+    to, the cache file of `directory` (a run with an analysis cache; None: none)."""
+    return pack_cache.cached_in(directory)
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -107,10 +115,29 @@ def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactD
 
 
 def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
+    cache = pack_cache.active()
+    cached = cache.get(text) if cache is not None else None
+    if cached is not None:
+        try:
+            return _compile_pack(cached, display, builtin)
+        except Exception:  # data that does not compile as its YAML did: parse the YAML
+            assert cache is not None
+            cache.discard(text)
     try:
         doc = load_positioned(text)
     except YamlError as exc:
         raise RuleFileError(display, exc.line, exc.col + 1, exc.message) from None
+    if cache is None:
+        return _compile_pack(doc, display, builtin)
+    watched = pack_cache.watch(doc)  # which positions building the rules asks for
+    compiled = _compile_pack(watched, display, builtin)
+    cache.put(text, watched)
+    return compiled
+
+
+def _compile_pack(
+    doc: PositionedYaml, display: str, builtin: bool
+) -> tuple[list[Rule], list[FactDefinition]]:
     if not isinstance(doc.data, dict):
         raise RuleFileError(display, 1, 1, "a rule pack is a mapping with a `rules:` list")
     # The packs shipped with ragfirst are validated by its tests (tests/test_rule_packs.py),
