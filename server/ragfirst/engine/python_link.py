@@ -32,6 +32,7 @@ import json
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ragfirst.analyzers.python_exports import Descriptor, Environment, has_sdk_value
 from ragfirst.data.data_files import FILE_MARKER
@@ -184,6 +185,7 @@ class PythonLinker:
         self._forced: dict[str, FileAnalysis] = {}  # skipped by the prefilter, parsed for summaries
         self._declined: dict[str, tuple[set[str], FileAnalysis]] = {}  # gate said no (to names)
         self._visiting: set[str] = set()
+        self._paths: dict[int, tuple[Any, bool]] = {}  # id -> (descriptor, carries a path)
 
     @classmethod
     def over_summaries(cls, summaries: dict[str, dict[str, Descriptor]], index: ModuleIndex) -> PythonLinker:
@@ -340,7 +342,7 @@ class PythonLinker:
             found = self._reexported(target, name, depth, constants)
             if found is None:
                 found = self._summary(target, depth, constants, name).get(name)
-            descriptor = _rebased(found, target, importer) if found is not None else None
+            descriptor = self._rebased(found, target, importer) if found is not None else None
         if descriptor is None and name:  # `from app import deps`: a submodule
             submodule = self.index.resolve(importer, submodule_spec(module, name))
             if submodule is not None:
@@ -403,7 +405,26 @@ class PythonLinker:
         summary = self._summary(target, depth, constants)
         if not summary:
             return None
-        return {"m": {name: _rebased(value, target, importer) for name, value in summary.items()}}
+        if not self._carries_path(summary):
+            return {"m": summary}  # summaries are never modified: shared, not copied
+        return {"m": {name: self._rebased(value, target, importer) for name, value in summary.items()}}
+
+    def _rebased(self, descriptor: Descriptor, module_file: str, importer: str) -> Descriptor:
+        """`_rebased`, skipping the walk for a descriptor that carries no path (most)."""
+        if not isinstance(descriptor, dict) or not self._carries_path(descriptor):
+            return descriptor
+        return _rebased(descriptor, module_file, importer)
+
+    def _carries_path(self, value: dict[str, Any]) -> bool:
+        """Does this descriptor (or summary) hold a path relative to its module's file
+        anywhere inside? Remembered per object: summaries and descriptors are shared by
+        every importer and never modified (86k `_rebased` calls per warm run of corpus b)."""
+        known = self._paths.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        found = _holds_path(value)
+        self._paths[id(value)] = (value, found)
+        return found
 
 
 def submodule_spec(module: str, name: str) -> str:
@@ -443,6 +464,16 @@ def _reads_constants(analysis: FileAnalysis, forced: bool = False) -> bool:
 
 def _failed(analysis: FileAnalysis) -> bool:
     return any(match.rule_id == ANALYSIS_ERROR for match in analysis.matches)
+
+
+def _holds_path(value: Any) -> bool:
+    """A `__file__`-relative path anywhere in a descriptor, or in a summary's values."""
+    if not isinstance(value, dict):
+        return False
+    path = value.get("p")
+    if isinstance(path, str) and path.startswith(FILE_MARKER):
+        return True
+    return any(_holds_path(item) for item in value.values() if isinstance(item, dict))
 
 
 def _rebased(descriptor: Descriptor, module_file: str, importer: str) -> Descriptor:
