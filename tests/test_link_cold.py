@@ -284,3 +284,19 @@ def test_a_package_that_does_not_spell_the_name_asked_is_not_parsed_for_constant
     assert not engine.analyze("app/__init__.py", package, force="all:settings").parsed
     assert engine.analyze("app/__init__.py", b"settings = None\n", force="all:settings").parsed
     assert engine.analyze("app/__init__.py", b"from .impl import *\n", force="all:settings").parsed
+
+
+def test_the_module_index_answers_names_no_project_file_has_without_searching():
+    """An absolute import whose first name is no directory or module of the project
+    (`torch.nn`, `numpy`) resolves to nothing at once; a project package named like a
+    library (`src/torch/`) is still found, and so is a module added later (the server)."""
+    from ragfirst.engine.python_link import ModuleIndex
+
+    paths = ["/r/app/__init__.py", "/r/app/deps.py", "/r/src/torch/__init__.py", "/r/src/torch/nn.py"]
+    index = ModuleIndex(paths, "/r")
+    assert index.resolve("/r/app/deps.py", "numpy") is None
+    assert index.resolve("/r/app/deps.py", "app.deps") == "/r/app/deps.py"
+    assert index.resolve("/r/app/deps.py", "torch.nn") == "/r/src/torch/nn.py"
+    assert index.resolve("/r/app/main.py", "newmod") is None
+    index.add_file("/r/app/newmod.py", "/r/app/newmod.py")
+    assert index._resolve("/r/app/main.py", "newmod") == "/r/app/newmod.py"

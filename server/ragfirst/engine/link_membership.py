@@ -60,8 +60,7 @@ def membership_changed(state: ProjectState, link: LinkState, members: _Members) 
 def _add_module(index: ModuleIndex, file_id: str, location: str) -> bool:
     """Add a Python file to the index; False if a cached resolution now finds it."""
     real = posixpath.normpath(location)
-    index._shown[real] = file_id
-    index._real[file_id] = real
+    index.add_file(file_id, real)
     stem = posixpath.splitext(posixpath.basename(real))[0]
     for (directory, module), found in list(index._resolved.items()):
         if (

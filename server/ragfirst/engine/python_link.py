@@ -71,12 +71,26 @@ class ModuleIndex:
             if path.endswith(PYTHON_SUFFIXES):
                 self._shown[posixpath.normpath(locations.get(path, path))] = path
         self._real = {shown: real for real, shown in self._shown.items()}
+        # Every directory and module name of the project's files: an absolute import whose
+        # first name is none of them (`torch.nn`, `numpy`) names no project file.
+        self._names = {part for real in self._shown for part in real.split("/")}
+        self._names.update(
+            name.rsplit(".", 1)[0] for name in list(self._names) if name.endswith(PYTHON_SUFFIXES)
+        )
         self.root = posixpath.normpath(root) if root else ""
         self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._answers: dict[tuple[str, str], str | None] = {}  # by (importer, module)
         self._library_dirs: dict[str, bool] = {}  # directory -> inside an SDK's package
         self._search_roots: dict[str, list[str]] = {}  # directory -> its search roots
+
+    def add_file(self, shown: str, real: str) -> None:
+        """A Python file that appeared after the index was built (the language server)."""
+        self._shown[real] = shown
+        self._real[shown] = real
+        parts = real.split("/")
+        self._names.update(parts)
+        self._names.add(parts[-1].rsplit(".", 1)[0])
 
     def is_library_code(self, shown: str) -> bool:
         """A file inside a package that rules name (`trl/trainer/sft.py`): the library's own
@@ -125,8 +139,11 @@ class ModuleIndex:
                 base = posixpath.dirname(base)
             rest = module[level:]
             return self._find(posixpath.join(base, *rest.split(".")) if rest else base)
+        parts = module.split(".")
+        if parts[0] not in self._names:
+            return None  # no file or package of the project has that name
         for search_root in self.search_roots(real):
-            found = self._find(posixpath.join(search_root, *module.split(".")))
+            found = self._find(posixpath.join(search_root, *parts))
             if found is not None:
                 return found
         return None
