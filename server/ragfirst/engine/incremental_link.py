@@ -56,7 +56,9 @@ file ids, or (file id, constants) for `_summaries`."""
 
 _SKIPPED_CACHES = ("_forced", "_declined")
 
-LINKER_ATTRIBUTES = frozenset({"analyses", "index", "reanalyze", "result", "_visiting", "_paths", *_SEEDED})
+LINKER_ATTRIBUTES = frozenset(
+    {"analyses", "index", "reanalyze", "result", "_visiting", "_paths", "_sdk", *_SEEDED}
+)
 """Every attribute of a PythonLinker this module knows (tests/test_incremental_link.py)."""
 
 Demand = tuple[str, str, bool]  # (file, name, constants): what an import asks of a project file

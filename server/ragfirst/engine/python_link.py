@@ -82,6 +82,7 @@ class ModuleIndex:
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._answers: dict[tuple[str, str], str | None] = {}  # by (importer, module)
         self._library_dirs: dict[str, bool] = {}  # directory -> inside an SDK's package
+        self._library_files: dict[str, bool] = {}  # display path -> inside an SDK's package
         self._search_roots: dict[str, list[str]] = {}  # directory -> its search roots
 
     def add_file(self, shown: str, real: str) -> None:
@@ -97,10 +98,13 @@ class ModuleIndex:
         implementation, which is not a user of it."""
         if not self.libraries:
             return False
-        directory = posixpath.dirname(self._real.get(shown, shown))
-        found = self._library_dirs.get(directory)
+        found = self._library_files.get(shown)
         if found is None:
-            found = self._library_dirs[directory] = self._library_directory(directory)
+            directory = posixpath.dirname(self._real.get(shown, shown))
+            found = self._library_dirs.get(directory)
+            if found is None:
+                found = self._library_dirs[directory] = self._library_directory(directory)
+            self._library_files[shown] = found
         return found
 
     def _library_directory(self, directory: str) -> bool:
@@ -203,6 +207,7 @@ class PythonLinker:
         self._declined: dict[str, tuple[set[str], FileAnalysis]] = {}  # gate said no (to names)
         self._visiting: set[str] = set()
         self._paths: dict[int, tuple[Any, bool]] = {}  # id -> (descriptor, carries a path)
+        self._sdk: dict[int, tuple[Any, bool]] = {}  # id -> (descriptor, leads to an SDK value)
 
     @classmethod
     def over_summaries(cls, summaries: dict[str, dict[str, Descriptor]], index: ModuleIndex) -> PythonLinker:
@@ -255,14 +260,14 @@ class PythonLinker:
         try:
             wants_constants = (constants and _lacks(analysis, wanted)) or _reads_constants(analysis, forced)
             environment = self.environment(path, analysis.used_imports, depth, wants_constants)
-            if not wants_constants and not forced and _binds_sdk_value(environment):
+            if not wants_constants and not forced and self._binds_sdk_value(environment):
                 # A client reaches a file that names no trigger itself: now the constants
                 # its calls are given (a model name) matter as they do in any other file.
                 wants_constants = True
                 environment = self.environment(path, analysis.used_imports, depth, True)
         finally:
             self._visiting.discard(path)
-        if environment and (wants_constants or _binds_sdk_value(environment)):
+        if environment and (wants_constants or self._binds_sdk_value(environment)):
             linked = self.reanalyze(path, environment, SUMMARY_ONLY if forced else False)
             if linked is not None:
                 analysis = linked
@@ -329,7 +334,7 @@ class PythonLinker:
             for item in imports:
                 module, _, name = item.partition(":")
                 found = self._imported(path, module, name, depth + 1, False)
-                if found is not None and has_sdk_value(found):
+                if found is not None and self._has_sdk_value(found):
                     return True
             return False
         finally:
@@ -432,6 +437,19 @@ class PythonLinker:
             return descriptor
         return _rebased(descriptor, module_file, importer)
 
+    def _binds_sdk_value(self, environment: Environment) -> bool:
+        return any(self._has_sdk_value(descriptor) for descriptor in environment.values())
+
+    def _has_sdk_value(self, descriptor: Descriptor) -> bool:
+        """`has_sdk_value`, remembered per descriptor object (shared by every importer;
+        an environment is asked again each time a module is linked)."""
+        known = self._sdk.get(id(descriptor))
+        if known is not None and known[0] is descriptor:
+            return known[1]
+        found = has_sdk_value(descriptor)
+        self._sdk[id(descriptor)] = (descriptor, found)
+        return found
+
     def _carries_path(self, value: dict[str, Any]) -> bool:
         """Does this descriptor (or summary) hold a path relative to its module's file
         anywhere inside? Remembered per object: summaries and descriptors are shared by
@@ -459,10 +477,6 @@ def _lacks(analysis: FileAnalysis, wanted: str | None) -> bool:
     if wanted is None:
         return True
     return wanted not in (analysis.summary or {}) and wanted not in analysis.reexports
-
-
-def _binds_sdk_value(environment: Environment) -> bool:
-    return any(has_sdk_value(descriptor) for descriptor in environment.values())
 
 
 def _reads_constants(analysis: FileAnalysis, forced: bool = False) -> bool:
