@@ -11,6 +11,7 @@ import multiprocessing
 import pytest
 
 from ragfirst.cli.main import main
+from ragfirst.engine import cache as cache_module
 from ragfirst.engine import early_workers, parallel, runner
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.serialize import dump_analysis
@@ -89,13 +90,24 @@ def test_a_small_run_forks_nothing_early(tmp_path, monkeypatch, capsys):
     assert forks == []
 
 
-def test_a_run_with_a_cache_forks_nothing_early(tree, monkeypatch, capsys, tmp_path_factory):
+def test_the_run_that_fills_an_empty_cache_forks_early_and_a_warm_one_does_not(
+    tree, monkeypatch, capsys, tmp_path_factory
+):
+    """Session 10: the run that populates a cache analyses every file, as a run without
+    one does; forked late, its worker inherited the plan, the engines and the files' keys
+    (158 MB on bench corpus a, the largest run of the bench). A warm run forks nothing early."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the files were just written
     forks: list[int] = []
     monkeypatch.setattr(early_workers, "fork_now", forks.append)
     cache = tmp_path_factory.mktemp("cache")
-    main(["check", "--format", "json", "--exit-zero", "--cache-dir", str(cache), "--jobs", "2", "."])
-    capsys.readouterr()
-    assert forks == []
+    cached = ["check", "--format", "json", "--exit-zero", "--cache-dir", str(cache), "--jobs", "2", "."]
+    assert main(cached) == 0
+    filled = json.loads(capsys.readouterr().out)["findings"]
+    assert forks == [1]  # the cache knew none of the files found
+    assert main(cached) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == filled
+    assert forks == [1]  # warm: nothing forked early
+    assert check(capsys, "--jobs", "2") == filled
 
 
 def test_the_select_narrowing_reaches_a_worker_forked_before_the_engines(monkeypatch):
