@@ -12,7 +12,7 @@ import pytest
 
 from ragfirst.cli.main import main
 from ragfirst.engine import cache as cache_module
-from ragfirst.engine import early_workers, parallel, runner
+from ragfirst.engine import early_workers, parallel, run_snapshot, runner
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.serialize import dump_analysis
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES
@@ -175,3 +175,41 @@ def test_a_workers_analyses_stay_bytes_until_the_pool_is_done(monkeypatch):
     assert [dump_analysis(a) for a in analyses] == [
         dump_analysis(a) for a in parallel.analyze_batch(engine, items)
     ]
+
+
+def test_workers_forked_for_a_run_its_snapshot_answers_are_shut_down(
+    tree, monkeypatch, capsys, tmp_path_factory
+):
+    """A run with a cache may fork early and then be answered by its last run's snapshot
+    (the cache's stat rows judged too recent, the snapshot current): nothing is left running."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    monkeypatch.setattr(run_snapshot, "RACY_SECONDS", 0)  # the files were just written
+    cache = tmp_path_factory.mktemp("cache")
+    # --timings: no run manifest, so the warm run reaches the plan and the snapshot.
+    cached = [
+        "check",
+        "--format",
+        "json",
+        "--exit-zero",
+        "--timings",
+        "--cache-dir",
+        str(cache),
+        "--jobs",
+        "2",
+        ".",
+    ]
+    assert main(cached) == 0
+    first = capsys.readouterr().out
+    answered: list[bool] = []
+    answer = runner._Snapshotting.answer
+
+    def noting_answer(self, result):
+        answered.append(answer(self, result))
+        return answered[-1]
+
+    monkeypatch.setattr(runner._Snapshotting, "answer", noting_answer)
+    monkeypatch.setattr(runner, "cache_knows", lambda *args: False)  # fork early all the same
+    assert main(cached) == 0
+    assert capsys.readouterr().out == first
+    assert answered == [True]
+    assert early_workers._forked is None  # claimed and shut down, not left waiting

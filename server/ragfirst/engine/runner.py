@@ -135,6 +135,7 @@ def lint_paths(
         else None
     )
     if snapshot is not None and snapshot.answer(result):
+        early.close()  # forked for a cache that did not know the files, then not needed
         return result
     from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
 
