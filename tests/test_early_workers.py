@@ -11,7 +11,8 @@ import multiprocessing
 import pytest
 
 from ragfirst.cli.main import main
-from ragfirst.engine import early_workers, parallel, runner
+from ragfirst.engine import cache as cache_module
+from ragfirst.engine import early_workers, parallel, run_snapshot, runner
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.serialize import dump_analysis
 from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES
@@ -89,13 +90,24 @@ def test_a_small_run_forks_nothing_early(tmp_path, monkeypatch, capsys):
     assert forks == []
 
 
-def test_a_run_with_a_cache_forks_nothing_early(tree, monkeypatch, capsys, tmp_path_factory):
+def test_the_run_that_fills_an_empty_cache_forks_early_and_a_warm_one_does_not(
+    tree, monkeypatch, capsys, tmp_path_factory
+):
+    """Session 10: the run that populates a cache analyses every file, as a run without
+    one does; forked late, its worker inherited the plan, the engines and the files' keys
+    (158 MB on bench corpus a, the largest run of the bench). A warm run forks nothing early."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the files were just written
     forks: list[int] = []
     monkeypatch.setattr(early_workers, "fork_now", forks.append)
     cache = tmp_path_factory.mktemp("cache")
-    main(["check", "--format", "json", "--exit-zero", "--cache-dir", str(cache), "--jobs", "2", "."])
-    capsys.readouterr()
-    assert forks == []
+    cached = ["check", "--format", "json", "--exit-zero", "--cache-dir", str(cache), "--jobs", "2", "."]
+    assert main(cached) == 0
+    filled = json.loads(capsys.readouterr().out)["findings"]
+    assert forks == [1]  # the cache knew none of the files found
+    assert main(cached) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == filled
+    assert forks == [1]  # warm: nothing forked early
+    assert check(capsys, "--jobs", "2") == filled
 
 
 def test_the_select_narrowing_reaches_a_worker_forked_before_the_engines(monkeypatch):
@@ -163,3 +175,41 @@ def test_a_workers_analyses_stay_bytes_until_the_pool_is_done(monkeypatch):
     assert [dump_analysis(a) for a in analyses] == [
         dump_analysis(a) for a in parallel.analyze_batch(engine, items)
     ]
+
+
+def test_workers_forked_for_a_run_its_snapshot_answers_are_shut_down(
+    tree, monkeypatch, capsys, tmp_path_factory
+):
+    """A run with a cache may fork early and then be answered by its last run's snapshot
+    (the cache's stat rows judged too recent, the snapshot current): nothing is left running."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    monkeypatch.setattr(run_snapshot, "RACY_SECONDS", 0)  # the files were just written
+    cache = tmp_path_factory.mktemp("cache")
+    # --timings: no run manifest, so the warm run reaches the plan and the snapshot.
+    cached = [
+        "check",
+        "--format",
+        "json",
+        "--exit-zero",
+        "--timings",
+        "--cache-dir",
+        str(cache),
+        "--jobs",
+        "2",
+        ".",
+    ]
+    assert main(cached) == 0
+    first = capsys.readouterr().out
+    answered: list[bool] = []
+    answer = runner._Snapshotting.answer
+
+    def noting_answer(self, result):
+        answered.append(answer(self, result))
+        return answered[-1]
+
+    monkeypatch.setattr(runner._Snapshotting, "answer", noting_answer)
+    monkeypatch.setattr(runner, "cache_knows", lambda *args: False)  # fork early all the same
+    assert main(cached) == 0
+    assert capsys.readouterr().out == first
+    assert answered == [True]
+    assert early_workers._forked is None  # claimed and shut down, not left waiting

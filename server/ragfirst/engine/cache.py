@@ -169,6 +169,7 @@ class AnalysisCache:
     def get_many(self, keys: list[str]) -> dict[str, FileAnalysis]:
         if self._db is None or not keys:
             return {}
+        from ragfirst.engine.compact import compact
         from ragfirst.engine.serialize import load_analysis
 
         found: dict[str, FileAnalysis] = {}
@@ -182,7 +183,7 @@ class AnalysisCache:
                 ).fetchall()
                 for key, value in rows:
                     try:
-                        found[key] = load_analysis(json.loads(value))
+                        found[key] = compact(load_analysis(json.loads(value)))
                     except (ValueError, KeyError, TypeError):
                         continue  # a damaged entry is a miss
             if found:  # keep what is used from being pruned (a write only once a day)

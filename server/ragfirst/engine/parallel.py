@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ragfirst.engine import progress
+from ragfirst.engine.compact import compact
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
@@ -47,7 +48,7 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
                 except OSError as exc:
                     analyses.append(unreadable(engine, display, exc))
                     continue
-            analyses.append(engine.analyze(display, data, max_bytes=cap))
+            analyses.append(compact(engine.analyze(display, data, max_bytes=cap)))
             progress.advance()  # a no-op unless a front end shows progress (and in workers)
             if count % COLLECT_EVERY == 0:
                 gc.collect(0)
@@ -61,7 +62,7 @@ def unreadable(engine: Engine, display: str, exc: OSError) -> FileAnalysis:
     """The analysis of a file that could not be read: one RF000 saying why."""
     analysis = FileAnalysis(display)
     engine.record_error(analysis, f"cannot read file: {exc.strerror or exc}", 1, 0)
-    return analysis
+    return compact(analysis)
 
 
 def _analyze_chunk(key: EngineKey, items: list[Item]) -> bytes:
@@ -82,7 +83,7 @@ def _decode(chunk: list[FileAnalysis] | bytes | None) -> list[FileAnalysis]:
     """A chunk's analyses: this process's own, or a worker's bytes (from our own child
     process, never from a file: pickle is safe here) decoded."""
     if isinstance(chunk, bytes):
-        return [load_analysis(data) for data in pickle.loads(chunk)]
+        return [compact(load_analysis(data)) for data in pickle.loads(chunk)]
     return chunk or []
 
 

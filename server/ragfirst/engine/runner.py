@@ -21,7 +21,7 @@ from ragfirst.data.data_files import FileState, recording_reads, shared_data_fil
 from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
-from ragfirst.engine.early_workers import EarlyWorkers
+from ragfirst.engine.early_workers import EarlyWorkers, cache_knows
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey, key_of
@@ -93,7 +93,9 @@ def lint_paths(
     result = LintResult()
     plan = _Plan(resolver, adjust)
     unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
-    early = EarlyWorkers(jobs) if cache is None else None  # forked before the heap grows
+    # Workers forked before the heap grows; with a cache, only if it does not know the files.
+    cached = (lambda: cache_knows(cache, plan.planned, engines.selection_tag)) if cache is not None else None
+    early = EarlyWorkers(jobs, cached)
     for scan_root in paths:
         scan_dir = scan_root if scan_root.is_dir() else scan_root.parent
 
@@ -132,6 +134,7 @@ def lint_paths(
         else None
     )
     if snapshot is not None and snapshot.answer(result):
+        early.close()  # forked for a cache that did not know the files, then not needed
         return result
     from ragfirst.engine.workspace import Workspace  # a run its snapshot answers needs none
 

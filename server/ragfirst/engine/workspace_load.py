@@ -23,6 +23,7 @@ from ragfirst.engine.cache import (
     rules_fingerprint,
     stat_signature,
 )
+from ragfirst.engine.compact import empty_analysis
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.outbound import escape_surrogates
@@ -98,7 +99,7 @@ def analyze_files(
             if empty is None:
                 fetch[index] = key
             else:  # nothing in it but whether it parsed: no need to fetch it
-                planned[index].analysis = FileAnalysis(planned[index].key.id, parsed=bool(empty))
+                planned[index].analysis = empty_analysis(planned[index].key.id, bool(empty))
         _take_hits(planned, cache, fetch)
     todo = [index for index, item in enumerate(planned) if item.analysis is None]
     # Without a cache nothing needs the bytes before analysis: each file is read where it is
