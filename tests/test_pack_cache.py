@@ -289,3 +289,19 @@ def test_the_cache_file_is_private_and_never_written_through_a_link(tmp_path, te
     team_pack.write_text(TEAM_PACK)
     assert _shape(_load(directory, [team_pack]))
     assert outside.read_text() == "{}" and path.is_symlink()
+
+
+def test_a_cache_folder_inside_the_project_is_not_linted(tmp_path, monkeypatch, capsys):
+    """The pack cache is JSON; named `.json`, a run whose cache folder is inside the
+    project linted it on every run after the first (236 KB parsed, one file more checked)."""
+    import json
+
+    from ragfirst.cli.main import main
+
+    (tmp_path / "app.py").write_text("VALUE = 1\n")
+    monkeypatch.chdir(tmp_path)
+    counts = []
+    for _ in range(2):
+        main(["check", "--format", "json", "--exit-zero", "--cache-dir", str(tmp_path / "cache"), "."])
+        counts.append(json.loads(capsys.readouterr().out)["files_checked"])
+    assert counts == [1, 1]

@@ -30,7 +30,9 @@ from ragfirst.positioned_yaml import PositionedYaml
 from ragfirst.safe_read import ReadRefused, read_capped
 
 FORMAT = 1
-FILE_NAME = f"rule-packs-{FORMAT}.json"
+FILE_NAME = (
+    f"rule-packs-{FORMAT}.cache"  # JSON, named so that no run lints it (a cache folder inside the project)
+)
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_ENTRIES = 32  # packs kept from earlier runs besides this run's (other teams' packs)
 
