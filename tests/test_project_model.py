@@ -347,25 +347,28 @@ def test_unused_suppression_is_decided_only_for_files_that_were_checked(service,
         assert [f["rule"] for f in findings if f["rule"] == "RF001"] == [], args
 
 
+INGEST_LARGE = """\
+    from qdrant_client import QdrantClient
+    from openai import OpenAI
+
+    vectors = OpenAI().embeddings.create(model="text-embedding-3-large", input=["a"])
+    QdrantClient().upsert(collection_name="documents", points=vectors)
+    """
+QUERY_SMALL = """\
+    from qdrant_client import QdrantClient
+    from openai import OpenAI
+
+    vector = OpenAI().embeddings.create(model="text-embedding-3-small", input="q")
+    QdrantClient().query_points(collection_name="documents", query=vector)
+    """
+
+
 def test_independent_examples_in_a_bare_repository_do_not_share_facts(tmp_path, capsys, monkeypatch):
     """A cookbook of loose folders (no manifest, only a VCS root): each folder is its own
     project; with a manifest at the root, it is one application and they share."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
-    ingest = """\
-        from qdrant_client import QdrantClient
-        from openai import OpenAI
-
-        vectors = OpenAI().embeddings.create(model="text-embedding-3-large", input=["a"])
-        QdrantClient().upsert(collection_name="documents", points=vectors)
-        """
-    query = """\
-        from qdrant_client import QdrantClient
-        from openai import OpenAI
-
-        vector = OpenAI().embeddings.create(model="text-embedding-3-small", input="q")
-        QdrantClient().query_points(collection_name="documents", query=vector)
-        """
+    ingest, query = INGEST_LARGE, QUERY_SMALL
     write(tmp_path, "examples/a/ingest.py", ingest)
     write(tmp_path, "examples/b/query.py", query)
     assert [f for f in check_json(capsys, ".") if f["rule"] == "RF302"] == []
@@ -379,20 +382,7 @@ def test_packages_of_a_bare_repository_are_projects_of_their_own(tmp_path, capsy
     (found on gpt-researcher: the package walk crashed the run with an internal error)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
-    ingest = """\
-        from qdrant_client import QdrantClient
-        from openai import OpenAI
-
-        vectors = OpenAI().embeddings.create(model="text-embedding-3-large", input=["a"])
-        QdrantClient().upsert(collection_name="documents", points=vectors)
-        """
-    query = """\
-        from qdrant_client import QdrantClient
-        from openai import OpenAI
-
-        vector = OpenAI().embeddings.create(model="text-embedding-3-small", input="q")
-        QdrantClient().query_points(collection_name="documents", query=vector)
-        """
+    ingest, query = INGEST_LARGE, QUERY_SMALL
     for package in ("backend/server", "backend/server/retrievers", "tools/cli"):
         write(tmp_path, f"{package}/__init__.py", "")
     write(tmp_path, "backend/server/ingest.py", ingest)

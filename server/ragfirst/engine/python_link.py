@@ -443,23 +443,24 @@ class PythonLinker:
     def _has_sdk_value(self, descriptor: Descriptor) -> bool:
         """`has_sdk_value`, remembered per descriptor object (shared by every importer;
         an environment is asked again each time a module is linked)."""
-        known = self._sdk.get(id(descriptor))
-        if known is not None and known[0] is descriptor:
-            return known[1]
-        found = has_sdk_value(descriptor)
-        self._sdk[id(descriptor)] = (descriptor, found)
-        return found
+        return _by_object(self._sdk, descriptor, has_sdk_value)
 
     def _carries_path(self, value: dict[str, Any]) -> bool:
         """Does this descriptor (or summary) hold a path relative to its module's file
         anywhere inside? Remembered per object: summaries and descriptors are shared by
         every importer and never modified (86k `_rebased` calls per warm run of corpus b)."""
-        known = self._paths.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        found = _holds_path(value)
-        self._paths[id(value)] = (value, found)
-        return found
+        return _by_object(self._paths, value, _holds_path)
+
+
+def _by_object(memo: dict[int, tuple[Any, bool]], value: Any, compute: Callable[[Any], bool]) -> bool:
+    """`compute(value)`, remembered by the object's identity (kept alive in `memo`, so an
+    id is never reused while its answer is held)."""
+    known = memo.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    found = compute(value)
+    memo[id(value)] = (value, found)
+    return found
 
 
 def submodule_spec(module: str, name: str) -> str:
