@@ -168,6 +168,10 @@ class FileFacts:
     summary: dict[str, Any] = field(default_factory=dict)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # of project_imports, read
+    # Which of those each call's callee and arguments may carry (analyzers/import_reach.py):
+    # call index -> {"callee" | position | keyword | "*" | "**": imports}.
+    import_reach: dict[int, dict[str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
+    name_reach: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # module-level names
     syntax_errors: list[SyntaxErrorFact] = field(default_factory=list)  # recovered from
 
 

@@ -29,15 +29,19 @@ from ragfirst.analyzers.facts import (
     StringFact,
     SyntaxErrorFact,
 )
+from ragfirst.analyzers.import_labels import RETURNED, ImportLabels, value_labels
 from ragfirst.analyzers.python_chunks import current_parser
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
+from ragfirst.analyzers.python_params import ParameterValues
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
 from ragfirst.analyzers.python_syntax import collect_comments, dotted_text
 from ragfirst.analyzers.python_values import (
+    EMPTY_LABELS,
     ClassVal,
     ExternalFunc,
     FuncVal,
     InstVal,
+    Labels,
     Lit,
     ModuleVal,
     Scope,
@@ -70,7 +74,7 @@ def _has_marker(source: SourceText) -> bool:
     return _SUPPRESSION_MARKER.search(source.text) is not None
 
 
-class PythonAnalyzer:
+class PythonAnalyzer(ParameterValues, ImportLabels):
     """Walks one module. Create one per file; `analyze` returns its facts."""
 
     def __init__(
@@ -100,6 +104,9 @@ class PythonAnalyzer:
         self.module_scope = self._new_scope(None, "<module>")
         self._pending: list[tuple[FuncVal, Value]] = []
         self._results: dict[int, Value] = {}  # id(ast.Call) -> its value, while the tree lives
+        # Alone (no environment), values are labelled with the project imports they may
+        # carry, from the first such import on (import_labels.py).
+        self._log: list[Labels] | None = None  # None: no label yet (import_labels.py)
         self._keep_spans = current_parser() is not None  # trees shared between edits
 
     def _new_scope(self, parent: Scope | None, qualname: str) -> Scope:
@@ -116,6 +123,12 @@ class PythonAnalyzer:
         self._block(tree.body, self.module_scope)
         self._drain_pending()
         self.facts.used_imports = sorted(self._used)
+        if self._log is not None:
+            scope = self.module_scope
+            for name, value in scope.names.items():
+                labels = value_labels(scope, name, value)
+                if labels:
+                    self.facts.name_reach[name] = labels
         if self.vocabulary is not None:
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
@@ -184,14 +197,17 @@ class PythonAnalyzer:
         if isinstance(node, ast.Expr):
             self.eval(node.value, scope)
         elif isinstance(node, ast.Assign):
-            value = self.eval(node.value, scope)
+            value, labels = self._labelled(node.value, scope)
             for target in node.targets:
-                self._bind(target, value, scope)
+                self._bind(target, value, scope, labels)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
-                self._bind(node.target, self.eval(node.value, scope), scope)
-            elif isinstance(node.target, ast.Name):
-                scope.names.setdefault(node.target.id, self._from_annotation(node.annotation, scope))
+                value, labels = self._labelled(node.value, scope)
+                self._bind(node.target, value, scope, labels)
+            elif isinstance(node.target, ast.Name) and node.target.id not in scope.names:
+                mark = self._mark()
+                scope.names[node.target.id] = self._from_annotation(node.annotation, scope)
+                self._label_name(node.target.id, scope, self._since(mark))
         elif isinstance(node, ast.AugAssign):
             self.eval(node.value, scope)
             self._bind(node.target, None, scope)
@@ -202,6 +218,7 @@ class PythonAnalyzer:
                 imported = self._imported(alias.name, "")
                 local = alias.asname or alias.name.split(".")[0]
                 self._import_keys[local] = (alias.name, "")
+                self._seed(local, (alias.name, ""), imported, scope)
                 if scope is self.module_scope:
                     self._note_import(local, alias.name, "" if alias.asname else None, imported)
                 if alias.asname:
@@ -224,6 +241,7 @@ class PythonAnalyzer:
                 self._project_import(module, alias.name)
                 imported = self._imported(module, alias.name)
                 self._import_keys[local] = (module, alias.name)
+                self._seed(local, (module, alias.name), imported, scope)
                 if scope is self.module_scope:
                     self._note_import(local, module, alias.name, imported)
                 if imported is not None:  # a name of the project's own module, from its summary
@@ -237,7 +255,13 @@ class PythonAnalyzer:
         elif isinstance(node, ast.ClassDef):
             self._define_class(node, scope)
         elif isinstance(node, ast.Return):
-            scope.returns.append(self.eval(node.value, scope) if node.value else Lit(None))
+            if node.value is None:
+                scope.returns.append(Lit(None))
+            else:
+                value, labels = self._labelled(node.value, scope)
+                scope.returns.append(value)
+                if labels:
+                    scope.labels[RETURNED] = scope.labels.get(RETURNED, labels) | labels
         elif isinstance(node, (ast.If, ast.While)):
             self.eval(node.test, scope)
             self._block(node.body, scope)
@@ -249,9 +273,9 @@ class PythonAnalyzer:
             self._block(node.orelse, scope)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
-                value = self.eval(item.context_expr, scope)
+                value, labels = self._labelled(item.context_expr, scope)
                 if item.optional_vars is not None:
-                    self._bind(item.optional_vars, value, scope)
+                    self._bind(item.optional_vars, value, scope, labels)
             self._block(node.body, scope)
         elif isinstance(node, (ast.Try, ast.TryStar)):
             self._block(node.body, scope)
@@ -304,15 +328,34 @@ class PythonAnalyzer:
         descriptor = self.environment.get((module, name))
         return decode(descriptor) if descriptor is not None else None
 
+    def _seed(self, local: str, key: tuple[str, str], imported: Value, scope: Scope) -> None:
+        """A name bound by a project import, alone: it carries that import (labels on)."""
+        if (
+            imported is None
+            and key in self._seen_imports
+            and not self.environment
+            and not self._sdk_root(key[0])
+        ):
+            if self._log is None:
+                self._log = []
+            scope.labels[local] = frozenset((key,))
+        elif scope.labels:
+            scope.labels.pop(local, None)
+
+    def _sdk_root(self, module: str) -> bool:
+        vocabulary = self.vocabulary
+        return vocabulary is not None and module.split(".", 1)[0] in vocabulary.roots
+
     def _rebound(self, name: str, scope: Scope) -> None:
         """A module-level name assigned or defined: no longer what an import bound."""
         if scope is self.module_scope:
             self._reexports.pop(name, None)
             self._external_names.discard(name)
 
-    def _bind(self, target: ast.expr, value: Value, scope: Scope) -> None:
+    def _bind(self, target: ast.expr, value: Value, scope: Scope, labels: Labels = EMPTY_LABELS) -> None:
         if isinstance(target, ast.Name):
             self._rebound(target.id, scope)
+            self._label_name(target.id, scope, labels)
             if (
                 isinstance(value, Lit)
                 and isinstance(value.value, str)
@@ -327,6 +370,9 @@ class PythonAnalyzer:
             self._bind(target.value, None, scope)
         elif isinstance(target, ast.Attribute):
             owner = self.eval(target.value, scope)
+            cls = owner.cls if isinstance(owner, InstVal) else owner if isinstance(owner, ClassVal) else None
+            if cls is not None and labels:
+                cls.attr_labels[target.attr] = cls.attr_labels.get(target.attr, labels) | labels
             if isinstance(owner, InstVal):
                 owner.cls.instance_attrs[target.attr] = value
             elif isinstance(owner, ClassVal):
@@ -347,17 +393,20 @@ class PythonAnalyzer:
         func = FuncVal(node, scope, prefix + node.name, owner=owner)
         if owner is None:
             self._rebound(node.name, scope)
+            self._label_name(node.name, scope, EMPTY_LABELS)  # what it returns: `func.labels`
             scope.names[node.name] = func
             self._pending.append((func, None))
         return func
 
     def _define_class(self, node: ast.ClassDef, scope: Scope) -> None:
+        mark = self._mark()
         bases = [self.eval(base, scope) for base in node.bases]
         for keyword in node.keywords:
             self.eval(keyword.value, scope)
         for decorator in node.decorator_list:
             self.eval(decorator, scope)
         cls = ClassVal(node.name, bases)
+        cls.base_labels = self._since(mark).union(*(b.base_labels for b in bases if isinstance(b, ClassVal)))
         self._classes.append(cls)
         class_scope = self._new_scope(scope, f"{scope.qualname}.{node.name}".removeprefix("<module>."))
         # Methods close over the enclosing scope, not the class body (Python semantics).
@@ -370,7 +419,10 @@ class PythonAnalyzer:
             else:
                 self._stmt(stmt, class_scope)
         cls.attrs.update(class_scope.names)
+        for name, labels in class_scope.labels.items():
+            cls.attr_labels[name] = cls.attr_labels.get(name, labels) | labels
         self._rebound(node.name, scope)
+        self._label_name(node.name, scope, cls.base_labels)
         scope.names[node.name] = cls
         # `__init__` first, so attributes it sets are known in the other methods.
         ordered = sorted(cls.methods.values(), key=lambda m: m.node.name != "__init__")
@@ -378,8 +430,17 @@ class PythonAnalyzer:
             self._pending.append((method, InstVal(cls)))
 
     def _analyze_function(self, func: FuncVal, self_value: Value) -> Value:
-        if func.analyzed or func.in_progress:
-            return func.returns
+        if not (func.analyzed or func.in_progress):
+            outer = self._log
+            if outer is not None:
+                self._log = []  # the body's reads are its own
+            self._run_function(func, self_value)
+            if outer is not None or self._log is not None:
+                self._log = outer if outer is not None else []
+        self._note(func.labels)  # what calling it gives carries what it returns
+        return func.returns
+
+    def _run_function(self, func: FuncVal, self_value: Value) -> None:
         func.in_progress = True
         scope = self._new_scope(func.scope, func.qualname)
         args = func.node.args
@@ -400,81 +461,27 @@ class PythonAnalyzer:
             if position == 0 and func.owner is not None and not is_static:
                 scope.names[arg.arg] = func.owner if is_classmethod else (self_value or InstVal(func.owner))
             else:
+                mark = self._mark()
                 value = self._from_annotation(arg.annotation, scope)
                 if value is None and arg.arg in defaults:
                     value = self._injected(defaults[arg.arg], func.scope)
                 scope.names[arg.arg] = value
+                self._label_name(arg.arg, scope, self._since(mark))
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 scope.names[extra.arg] = None
         self._block(func.node.body, scope)
         func.returns = next((value for value in scope.returns if value is not None), None)
+        func.labels = scope.labels.get(RETURNED, EMPTY_LABELS)
         func.analyzed = True
         func.in_progress = False
-        return func.returns
-
-    def _injected(self, default: ast.expr, scope: Scope) -> Value:
-        """`client = Depends(get_client)`: FastAPI passes what the provider returns."""
-        if not (isinstance(default, ast.Call) and default.args):
-            return None
-        marker = (
-            self._resolve_quietly(default.func, scope)
-            if isinstance(default.func, (ast.Name, ast.Attribute))
-            else None
-        )
-        if not (isinstance(marker, Sym) and marker.qualname.rsplit(".", 1)[-1] == "Depends"):
-            return None
-        if not marker.qualname.startswith("fastapi."):
-            return None
-        provider = self._resolve_quietly_expr(default.args[0], scope)
-        if isinstance(provider, FuncVal):
-            return self._analyze_function(provider, None)
-        if isinstance(provider, ExternalFunc):
-            return provider.returns
-        return None
-
-    def _from_annotation(self, annotation: ast.expr | None, scope: Scope) -> Value:
-        """`client: OpenAI` makes `client` an OpenAI instance (dependency-injected clients)."""
-        if annotation is None:
-            return None
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except SyntaxError:
-                return None
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            for side in (annotation.left, annotation.right):
-                if not (isinstance(side, ast.Constant) and side.value is None):
-                    return self._from_annotation(side, scope)
-            return None
-        if isinstance(annotation, ast.Subscript):
-            # Optional[X], Union[X, None], Annotated[X, ...]: the first non-None member.
-            container = (
-                self._resolve_quietly(annotation.value, scope)
-                if isinstance(annotation.value, (ast.Name, ast.Attribute))
-                else None
-            )
-            name = container.qualname.rsplit(".", 1)[-1] if isinstance(container, Sym) else ""
-            if name in ("Optional", "Union", "Annotated"):
-                members = (
-                    annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
-                )
-                for member in members:
-                    if not (isinstance(member, ast.Constant) and member.value is None):
-                        return self._from_annotation(member, scope)
-            return None
-        if isinstance(annotation, (ast.Name, ast.Attribute)):
-            value = self._resolve_quietly(annotation, scope)
-            if isinstance(value, Sym):
-                return Sym(value.qualname + "()")
-            if isinstance(value, ClassVal):
-                return InstVal(value)
-        return None
 
     def _resolve_quietly(self, node: ast.expr, scope: Scope) -> Value:
         """Resolve a dotted name without recording facts (annotations are not calls)."""
         if isinstance(node, ast.Name):
             found, value = scope.lookup(node.id)
+            if self._log is not None:
+                self._note_name(node.id, scope)
             return value if found else None
         if isinstance(node, ast.Attribute):
             return self._attribute(self._resolve_quietly(node.value, scope), node.attr)
@@ -541,8 +548,8 @@ class PythonAnalyzer:
             orelse = self.eval(node.orelse, scope)
             return body if body is not None else orelse
         if isinstance(node, ast.NamedExpr):
-            value = self.eval(node.value, scope)
-            self._bind(node.target, value, scope)
+            value, labels = self._labelled(node.value, scope)
+            self._bind(node.target, value, scope, labels)
             return value
         if isinstance(node, ast.Lambda):
             inner = self._new_scope(scope, scope.qualname)
@@ -581,6 +588,11 @@ class PythonAnalyzer:
                 key = self._import_keys.get(name)
                 if key is not None:
                     self._used.add(key)
+                log = self._log
+                if log is not None:
+                    labels = scope.labels.get(name)
+                    if labels:
+                        log.append(labels)
                 return names[name]
             scope = scope.parent  # type: ignore[assignment]
         if name in _BUILTIN_NAMES:
@@ -613,43 +625,44 @@ class PythonAnalyzer:
                 elif attr in PATH_PRESERVING_METHODS:
                     path = owner.path
             return Sym(f"{owner.qualname}.{attr}", owner.origin, path)
-        if isinstance(owner, InstVal):
-            value = owner.cls.lookup(attr)
+        if isinstance(owner, (InstVal, ClassVal)):
+            cls = owner.cls if isinstance(owner, InstVal) else owner
+            if self._log is not None:
+                self._note(cls.labels_of(attr))
+            value = cls.lookup(attr)
             if value is not None:
                 return value
-            method = owner.cls.find_method(attr)
+            method = cls.find_method(attr)
             if method is not None:
                 return method
-            base = owner.cls.external_base()
-            return Sym(f"{base}().{attr}") if base else None
-        if isinstance(owner, ClassVal):
-            value = owner.lookup(attr)
-            if value is not None:
-                return value
-            method = owner.find_method(attr)
-            if method is not None:
-                return method
-            base = owner.external_base()
-            return Sym(f"{base}.{attr}") if base else None
+            self._note(cls.base_labels)  # not the file's: an imported base's, perhaps
+            base = cls.external_base()
+            if not base:
+                return None
+            return Sym(f"{base}().{attr}") if isinstance(owner, InstVal) else Sym(f"{base}.{attr}")
         return None
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
-        callee = self.eval(node.func, scope)
-        args = [self._arg(arg, scope) for arg in node.args if not isinstance(arg, ast.Starred)]
+        parts: dict[str, Labels] = {}  # what the callee and each argument carry (alone)
+        callee = self._tracked_eval(node.func, scope, "callee", parts)
+        args: list[ArgFact] = []
+        for arg in node.args:
+            if not isinstance(arg, ast.Starred):
+                args.append(self._tracked_arg(arg, scope, str(len(args)), parts))
         star_args = False
         if len(args) != len(node.args):  # evaluated after the others, as before
             star_args = True
             for arg in node.args:
                 if isinstance(arg, ast.Starred):
-                    self.eval(arg.value, scope)
+                    self._tracked_eval(arg.value, scope, "*", parts)
         kwargs: dict[str, ArgFact] = {}
         star_kwargs = False
         for keyword in node.keywords:
             if keyword.arg is None:
                 star_kwargs = True
-                self.eval(keyword.value, scope)
+                self._tracked_eval(keyword.value, scope, "**", parts)
             else:
-                kwargs[keyword.arg] = self._arg(keyword.value, scope)
+                kwargs[keyword.arg] = self._tracked_arg(keyword.value, scope, keyword.arg, parts)
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)
@@ -661,6 +674,8 @@ class PythonAnalyzer:
         receiver = _callee_qualname(owner)
         receiver_origin = getattr(owner, "origin", None) if receiver else None
         if qualname is not None or isinstance(node.func, ast.Attribute):
+            if parts:
+                self.facts.import_reach[index] = parts
             self.facts.calls.append(
                 CallFact(
                     index=index,

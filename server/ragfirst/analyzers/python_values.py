@@ -18,6 +18,9 @@ from typing import Any
 
 from ragfirst.analyzers.facts import UNKNOWN
 
+Labels = frozenset[tuple[str, str]]  # project imports (module, name) a value may carry
+EMPTY_LABELS: Labels = frozenset()
+
 
 @dataclass(slots=True)
 class Sym:
@@ -40,6 +43,7 @@ class FuncVal:
     analyzed: bool = False
     in_progress: bool = False
     returns: Value = None
+    labels: Labels = frozenset()  # the imports what it returns may carry (import_labels.py)
 
 
 @dataclass(slots=True)
@@ -49,6 +53,18 @@ class ClassVal:
     attrs: dict[str, Value] = field(default_factory=dict)
     instance_attrs: dict[str, Value] = field(default_factory=dict)
     methods: dict[str, FuncVal] = field(default_factory=dict)
+    # The imports its attributes may carry, and its bases (an attribute found in no class of
+    # the file comes from an imported base) (import_labels.py).
+    attr_labels: dict[str, Labels] = field(default_factory=dict)
+    base_labels: Labels = frozenset()
+
+    def labels_of(self, name: str) -> Labels:
+        """What attribute `name` may carry where the file assigns it (here or in a base)."""
+        found = self.attr_labels.get(name, EMPTY_LABELS)
+        for base in self.bases:
+            if isinstance(base, ClassVal):
+                found = found | base.labels_of(name)
+        return found
 
     def external_base(self) -> str | None:
         """The first base class that comes from outside the file (for subclasses of SDK types)."""
@@ -107,13 +123,14 @@ Value = Sym | Lit | FuncVal | ClassVal | InstVal | ModuleVal | ExternalFunc | No
 
 
 class Scope:
-    __slots__ = ("names", "parent", "qualname", "returns")
+    __slots__ = ("labels", "names", "parent", "qualname", "returns")
 
     def __init__(self, parent: Scope | None, qualname: str) -> None:
         self.parent = parent
         self.names: dict[str, Value] = {}
         self.qualname = qualname
         self.returns: list[Value] = []
+        self.labels: dict[str, Labels] = {}  # name -> the imports its value may carry
 
     def lookup(self, name: str) -> tuple[bool, Value]:
         scope: Scope | None = self

@@ -76,6 +76,9 @@ class Check(Protocol):
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]: ...
 
+    # Optional: `constant_readers(params, language) -> CallReaders`, which calls' arguments
+    # it reads (engine/constant_readers.py); a check without it is taken to read every call.
+
 
 @dataclass(frozen=True, slots=True)
 class SubstringTriggers:

@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch
+from ragfirst.engine.constant_readers import CallReaders
 
 _LIST_PARAMS = ("strong", "publishable", "browser-vendors", "secret", "llm-vendors")
 _FLAG_PARAMS = ("flag-words-before", "flag-words-after")
@@ -70,6 +71,10 @@ class BrowserKeyCheck:
         # `process.env.X`, `import.meta.env.X` and `$env/...` all contain the token `env`;
         # .env files are always analysed (no prefilter).
         return {"javascript": {"env"}}
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """Environment reads and config entries only: no call."""
+        return CallReaders()
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         facts = context.facts

@@ -12,6 +12,7 @@ from ragfirst.analyzers.facts import CallFact
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.pinned_versions import below, requirement_below
 from ragfirst.data.tables import lifecycle
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity, Span
 
@@ -36,6 +37,10 @@ class LifecycleCheck:
             for pattern in (*entry.calls, *entry.imports):
                 words.add(pattern.triggers)
         return words
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """The retiring calls (their string arguments name the base model)."""
+        return CallReaders.of_patterns(pattern for entry in lifecycle() for pattern in entry.calls)
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = []

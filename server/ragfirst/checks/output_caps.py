@@ -27,6 +27,7 @@ from typing import Any
 from ragfirst.analyzers.facts import CallFact, FileFacts
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.tables import load_table
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.engine.matching import candidate_calls, receiver_builder
 from ragfirst.model import Severity
 from ragfirst.rules.patterns import NamePattern, compile_pattern
@@ -110,6 +111,13 @@ class OutputCapsCheck:
             for target in _targets(params[key]):
                 words.update(p.triggers for p in target.calls)
         return words
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """The model calls it judges (and, through them, the calls that built their client)."""
+        keys = ("chat", "capped", "ai-sdk", "local")
+        return CallReaders.of_patterns(
+            p for key in keys for target in _targets(params[key]) for p in target.calls
+        )
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         facts = context.facts

@@ -26,6 +26,7 @@ from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resol
 from ragfirst.checks.rag_config_sites import config_trigger, cross_file_links
 from ragfirst.checks.rag_file_model import FileModel
 from ragfirst.checks.rag_sites import (
+    _SQL_CALL_TAILS,
     CHARS_PER_TOKEN,
     EMBEDDING,
     HYBRID,
@@ -51,6 +52,7 @@ from ragfirst.checks.rag_sites import (
 )
 from ragfirst.checks.splitter_use import SplitterUses
 from ragfirst.data.embedding_models import EmbeddingModel
+from ragfirst.engine.constant_readers import CallReaders
 
 # ============================================================================================
 # The check
@@ -116,6 +118,23 @@ class RagCheck:
         return built
 
     # -- per file -------------------------------------------------------------------------
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """The calls the RAG facts name; SQL: the statement `.execute()` & co. run (its
+        tables), and a string holding a `vector(n)` column given first to any call."""
+        patterns = (
+            pattern
+            for facts in fact_definitions().values()
+            for fact in facts
+            for matcher in fact.matchers.get(language, ())
+            for pattern in (
+                *matcher.calls,
+                *(f.pattern for f in (*matcher.file_calls, *matcher.not_file_calls)),
+            )
+        )
+        return CallReaders.of_patterns(
+            patterns, positional_needles=frozenset({"vector"}), sql_tails=frozenset(_SQL_CALL_TAILS)
+        )
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         if context.facts.language not in ("python", "sql", "javascript", "config"):

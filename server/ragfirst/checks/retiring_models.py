@@ -20,6 +20,7 @@ from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resol
 from ragfirst.checks.lifecycle import string_literals
 from ragfirst.data.retiring_models import RetiringModels, retiring_models
 from ragfirst.data.tables import lifecycle
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.model import Severity
 
 # The argument and config-key names that hold a model id (SDK spellings, snake and camel).
@@ -78,6 +79,10 @@ class RetiringModelCheck:
         return SubstringTriggers(
             prefixes=tuple(sorted(prefixes)), confirm=table.pattern, lowered=(), literal=None
         )
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """A model id given to any call by keyword (`model=`), or first to the calls named."""
+        return CallReaders.of_patterns(_positional(params), keywords=MODEL_NAMES)
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         table = retiring_models()

@@ -24,6 +24,7 @@ from ragfirst.data.secrets import (
     redact,
     secret_rules,
 )
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -50,6 +51,11 @@ class SecretsCheck:
             literal=literal,
             literal_test=could_be_context_secret,
         )
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """A key given to any call under a key-like keyword (`api_key=`)."""
+        names = secret_rules().context_names
+        return CallReaders(keyword_test=lambda name: bool(names.search(name)))
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         matches = _known_formats(context.source)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ragfirst.analyzers.facts import ConfigEntry
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.rules.patterns import PatternError, compile_pattern
 
 _PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w|mo|month|y)\s*$", re.IGNORECASE)
@@ -69,6 +70,10 @@ class SpendCheck:
         for source in params["sources"]:
             words.add(compile_pattern(source["amount"]).triggers)
         return words
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """Config entries only: no call."""
+        return CallReaders()
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         entries = context.facts.entries

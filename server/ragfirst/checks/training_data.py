@@ -15,6 +15,7 @@ from ragfirst.analyzers.facts import UNKNOWN, ArgFact, CallFact, FileFacts
 from ragfirst.checks.base import CheckContext, CheckMatch, ProjectContext, Resolution
 from ragfirst.data.data_files import OutsideRoot
 from ragfirst.data.tables import pricing
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.model import Severity, Span
 from ragfirst.rules.patterns import PatternError, compile_pattern
@@ -111,6 +112,12 @@ class TrainingDataCheck:
             for text in target["calls"]:
                 words.add(compile_pattern(text).triggers)
         return words
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """The calls given training data (their data arguments name the file)."""
+        return CallReaders.of_patterns(
+            compile_pattern(text) for target in params.get("targets", []) for text in target["calls"]
+        )
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         facts = context.facts

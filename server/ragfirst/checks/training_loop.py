@@ -12,6 +12,7 @@ from typing import Any
 
 from ragfirst.analyzers.facts import CallFact
 from ragfirst.checks.base import CheckContext, CheckMatch
+from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.engine.matching import candidate_calls
 from ragfirst.rules.patterns import PatternError, compile_pattern
 
@@ -46,6 +47,10 @@ class TrainingLoopCheck:
         if not signals:
             return {"backward"}
         return {(("backward",), *signal) for signal in signals}
+
+    def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
+        """None: it reads calls' names and receivers, never their arguments."""
+        return CallReaders()
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
         signals = [compile_pattern(p) for p in params.get("llm-signals", [])]

@@ -64,6 +64,12 @@ def compact(analysis: FileAnalysis) -> FileAnalysis:
         analysis.project_imports = EMPTY_LIST
     if not analysis.used_imports:
         analysis.used_imports = EMPTY_LIST
+    if not analysis.constant_imports:
+        analysis.constant_imports = EMPTY_LIST
+    if not analysis.name_imports:
+        analysis.name_imports = EMPTY_DICT
+    if not analysis.text_imports:
+        analysis.text_imports = EMPTY_DICT
     if not analysis.reexports:
         analysis.reexports = EMPTY_DICT
     return analysis
@@ -74,4 +80,6 @@ def empty_analysis(path: str, parsed: bool) -> FileAnalysis:
     per file the cache marked empty): positional, half the time of `FileAnalysis(path,
     parsed=parsed)` (tests/test_compact.py checks it equals that)."""
     empty, none = EMPTY_LIST, EMPTY_DICT
-    return FileAnalysis(path, empty, empty, empty, parsed, empty, None, None, empty, none, empty)
+    return FileAnalysis(
+        path, empty, empty, empty, parsed, empty, None, None, empty, none, empty, empty, none, none
+    )

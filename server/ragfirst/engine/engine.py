@@ -26,6 +26,13 @@ from ragfirst.config import per_file_ignores
 from ragfirst.config.settings import Settings
 from ragfirst.data.secrets import redact, redact_text
 from ragfirst.engine import own_package, read_overlay, test_code
+from ragfirst.engine.constant_readers import (
+    BUILTIN_READERS,
+    EVERY_CALL,
+    CallReaders,
+    matcher_readers,
+    reached_imports,
+)
 from ragfirst.engine.engine_prefilter import _UNBUILT, DEFER, PARSE, SKIP, EnginePrefilter  # noqa: F401 (PARSE: re-exported)
 from ragfirst.engine.js_link import import_hints
 from ragfirst.engine.local_modules import (
@@ -91,6 +98,12 @@ class FileAnalysis:
     project_imports: list[tuple[str, str]] = field(default_factory=list)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # imports the code reads
+    # Of those, the ones whose constants may change what a rule reads (constant_readers.py).
+    constant_imports: list[tuple[str, str]] = field(default_factory=list)
+    # ... and those whose constants matter only if they hold a text (needle -> imports)
+    text_imports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Module-level names -> the imports their value may depend on (analyzers/import_labels.py).
+    name_imports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # Parsed only because it may reach an SDK through the project's modules: imported
     # constants alone cannot give it a finding (python_link.py).
     via_project: bool = False
@@ -127,6 +140,7 @@ class Engine(EnginePrefilter):
         )
         self._scans: dict[str | None, WordScan] = {}
         self._matcher_indexes: dict[str, MatcherIndex] = {}
+        self._constant_readers: dict[str, CallReaders] = {}
         self._always = any(not trigger for trigger in self._requirements)
         # Whole tokens only ("Trainer" is not in "SFTTrainer"): a file's tokens are found
         # with one regex pass (runs of word characters and `-`, as in `together-ai`) and
@@ -259,6 +273,11 @@ class Engine(EnginePrefilter):
             analysis.exports = ModuleExports(dict(facts.exports), list(facts.local_modules))
         if facts.language == "python":
             _python_links(analysis, facts)
+            if facts.import_reach:
+                reached = reached_imports(facts, self.constant_readers("python"))
+                analysis.constant_imports = reached.always
+                if reached.if_text:
+                    analysis.text_imports = {needle: reached.if_text for needle in reached.needles}
         return clean_analysis(analysis, secrets)  # the one outbound boundary (outbound.py)
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
@@ -336,6 +355,23 @@ class Engine(EnginePrefilter):
                         )
                     )
         return secrets
+
+    def constant_readers(self, language: str) -> CallReaders:
+        """What the active rules read of a file's calls (built on first use)."""
+        readers = self._constant_readers.get(language)
+        if readers is None:
+            readers = BUILTIN_READERS
+            for rule in self._active.rules:
+                for matcher in rule.matchers.get(language, ()):
+                    readers = readers.union(matcher_readers(matcher))
+                if rule.check is not None:
+                    declare = getattr(CHECKS[rule.check.name], "constant_readers", None)
+                    readers = readers.union(declare(rule.check.params, language) if declare else EVERY_CALL)
+            for fact in self._active.facts:
+                for matcher in fact.matchers.get(language, ()):
+                    readers = readers.union(matcher_readers(matcher))
+            self._constant_readers[language] = readers
+        return readers
 
     def _matcher_index(self, language: str) -> MatcherIndex:
         """The call matchers of every active rule and fact for one language, indexed by
@@ -575,6 +611,7 @@ def _python_links(analysis: FileAnalysis, facts: FileFacts) -> None:
     analysis.project_imports = facts.project_imports
     analysis.reexports = facts.reexports
     analysis.used_imports = facts.used_imports
+    analysis.name_imports = {name: sorted(labels) for name, labels in facts.name_reach.items()}
 
 
 def _snippet(source: SourceText, span: Span, secrets: set[str]) -> str:

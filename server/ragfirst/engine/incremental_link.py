@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
     from ragfirst.engine.workspace import ProjectState, Workspace, WorkspaceFile
 
-_SEEDED = ("_final", "_summaries", "_sdk_only", "_forced", "_declined")
+_SEEDED = ("_final", "_summaries", "_read", "_forced", "_declined")
 """PythonLinker's per-file caches, kept for the files an edit does not affect. Keys are
 file ids, or (file id, constants) for `_summaries`."""
 

@@ -13,13 +13,18 @@ a summary of what the module offers (python_exports.py). Linking:
    arguments resolve exactly as if the client or constant were defined in it; every rule,
    check and project fact then works unchanged.
 
-An importer that reads constants asks the modules it imports for theirs; such a module is
-linked again with its own imports' constants only for a name its own summary lacks (one
-it may compute from another module's constant: `DEFAULT = CHAT_MODEL`). A name it
-defines itself (a literal, a class, a factory) is taken as it is. Without that gate, one
-file reading constants made every module it reached, transitively, be analysed again for
-constants no rule read (a library's classes built on its base classes: 716 of 816
-re-analyses on the second bench corpus, none changing a finding).
+Constants are read only where they can change a finding. The file analysed alone says
+which of its imports reach an argument some rule reads (`constant_imports`: `model=
+CHAT_MODEL` in a call a rule matches; engine/constant_readers.py), which matter only if
+their value holds a text (`text_imports`: SQL with a `vector(` column), and what each of
+its module-level names depends on (`name_imports`). The link asks those imports for their
+constants and the others for SDK values only; a module an importer asks for a name its own
+summary lacks (it may compute it from an imported constant: `DEFAULT = CHAT_MODEL`) reads
+the constants of the imports that name depends on, and grows that set if another importer
+needs more (`_read`). A client that reaches a file changes its calls' names: it reads every
+constant. Before this, one file reading constants made every module it reached be
+analysed again with all their imports' constants (a library's classes on its base
+classes: 716 of 816 re-analyses on the second bench corpus, none changing a finding).
 
 A module imported by others but skipped by the prefilter (a settings module names no SDK)
 is analysed for its summary on demand. Unknown or ambiguous imports bind nothing.
@@ -44,6 +49,8 @@ MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left un
 _ANY_NAME, _UNPARSABLE = "<any>", "<unparsable>"  # what a skipped module was declined for
 _UNSPELT = "<unspelt>"  # + a name: declined because it does not spell it (for any ask)
 SUMMARY_ONLY = "all"  # `Engine.analyze(force=...)`: parse, compute the summary, match no rule
+
+Reading = frozenset[tuple[str, str]]  # imports whose constants a link reads (ALL: every one)
 
 Reanalyze = Callable[[str, "Environment | None", "bool | str"], "FileAnalysis | None"]
 """(path, environment, force) -> the file's analysis with that environment, or None when it
@@ -202,7 +209,8 @@ class PythonLinker:
         self.result = LinkResult()
         self._final: dict[str, FileAnalysis] = {}
         self._summaries: dict[tuple[str, bool], dict[str, Descriptor]] = {}
-        self._sdk_only: set[str] = set()  # linked for SDK values only (constants not read)
+        # The imports whose constants each file's final analysis read (ALL: every one).
+        self._read: dict[str, Reading] = {}
         self._forced: dict[str, FileAnalysis] = {}  # skipped by the prefilter, parsed for summaries
         self._declined: dict[str, tuple[set[str], FileAnalysis]] = {}  # gate said no (to names)
         self._visiting: set[str] = set()
@@ -216,6 +224,7 @@ class PythonLinker:
         linker = cls({}, index, lambda *_: None)
         for path, summary in summaries.items():
             linker._summaries[(path, True)] = linker._summaries[(path, False)] = summary
+            linker._read[path] = ALL  # final: linked with every constant it needed
         return linker
 
     def link(self) -> LinkResult:
@@ -236,8 +245,8 @@ class PythonLinker:
         `constants`: an importer wants its literal constants too, not only SDK values;
         `wanted`: the name that importer takes from it (None: the whole module)."""
         done = self._final.get(path)
-        if done is not None and not (
-            constants and path in self._sdk_only and self._lacks_alone(path, wanted)
+        if done is not None and (
+            not constants or _covers(self._read.get(path, NONE), self._needed(path, wanted))
         ):
             return done
         analysis = self.analyses.get(path)
@@ -258,25 +267,34 @@ class PythonLinker:
         forced = path in self._forced
         self._visiting.add(path)
         try:
-            wants_constants = (constants and _lacks(analysis, wanted)) or _reads_constants(analysis, forced)
-            environment = self.environment(path, analysis.used_imports, depth, wants_constants)
-            if not wants_constants and not forced and self._binds_sdk_value(environment):
-                # A client reaches a file that names no trigger itself: now the constants
-                # its calls are given (a model name) matter as they do in any other file.
-                wants_constants = True
-                environment = self.environment(path, analysis.used_imports, depth, True)
+            # Constants of the imports an importer's name depends on, of those that reach
+            # what a rule reads here, and of those an earlier link of the file read.
+            needed = _needed(analysis, wanted) if constants else NONE
+            read = _joined(self._read.get(path, NONE), needed, _constant_imports(analysis, forced))
+            environment = self.environment(path, analysis.used_imports, depth, read)
+            if analysis.text_imports and read is not ALL:
+                texts = self._texts_needed(path, analysis, depth, read)
+                if texts:  # their values may hold what a rule looks for (SQL's `vector(`)
+                    read = _joined(read, texts)
+                    environment = self.environment(path, analysis.used_imports, depth, read)
+            if read is not ALL and not forced and self._binds_sdk_value(environment):
+                # A client reaches the file: its calls' names change, and every constant
+                # they are given (a model name) may matter as it does in any other file.
+                read = ALL
+                environment = self.environment(path, analysis.used_imports, depth, ALL)
         finally:
             self._visiting.discard(path)
-        if environment and (wants_constants or self._binds_sdk_value(environment)):
+        # Analysed again when what it reads constants of binds something (a binding of
+        # another import's reaches nothing a rule reads), or when a client reaches it.
+        if environment and (_binds_read(environment, read) or self._binds_sdk_value(environment)):
             linked = self.reanalyze(path, environment, SUMMARY_ONLY if forced else False)
             if linked is not None:
                 analysis = linked
                 self.result.analyses[path] = linked
                 self.result.environments[path] = environment_digest(environment)
-        if wants_constants:
-            self._sdk_only.discard(path)
-        else:
-            self._sdk_only.add(path)
+        previous = self._read.get(path, NONE)
+        if (previous is ALL) != (read is ALL) or previous != read:
+            self._read[path] = read
         self._final[path] = analysis
         return analysis
 
@@ -285,10 +303,23 @@ class PythonLinker:
         prefilter skipped it)."""
         return self._forced.get(path) or self.analyses.get(path)
 
-    def _lacks_alone(self, path: str, wanted: str | None) -> bool:
-        """`_lacks` of the module as analysed alone (True while a skipped one is not parsed)."""
+    def _texts_needed(self, path: str, analysis: FileAnalysis, depth: int, read: Reading) -> Reading:
+        """The imports whose constants matter only if they hold a text (`text_imports`)
+        and do: each is asked for its value with constants (a settings module is small;
+        the file that imports it may not be)."""
+        found: set[tuple[str, str]] = set()
+        for needle, keys in analysis.text_imports.items():
+            for key in keys:
+                if key in read or key in found:
+                    continue
+                if _holds_text(self._imported(path, key[0], key[1], depth, True), needle):
+                    found.add(key)
+        return frozenset(found)
+
+    def _needed(self, path: str, wanted: str | None) -> Reading:
+        """`_needed` of the module as analysed alone (ALL while a skipped one is not parsed)."""
         alone = self._alone(path)
-        return alone is None or not alone.parsed or _lacks(alone, wanted)
+        return ALL if alone is None or not alone.parsed else _needed(alone, wanted)
 
     def _skipped(self, path: str, constants: bool, wanted: str | None, depth: int = 0) -> FileAnalysis | None:
         """A skipped module parsed for its summary, or as analysed alone when the gate
@@ -341,12 +372,19 @@ class PythonLinker:
             self._visiting.discard(path)
 
     def environment(
-        self, path: str, imports: list[tuple[str, str]], depth: int = 0, constants: bool = True
+        self,
+        path: str,
+        imports: list[tuple[str, str]],
+        depth: int = 0,
+        constants: bool | Reading = True,
     ) -> Environment:
-        """What `path`'s imports of project modules bind (from their final summaries)."""
+        """What `path`'s imports of project modules bind (from their final summaries), with
+        the constants of all of them (True, ALL), of none (False), or of those named."""
         environment: Environment = {}
+        every = constants is True or constants is ALL
         for module, name in imports:
-            descriptor = self._imported(path, module, name, depth, constants)
+            wanted = every or (not isinstance(constants, bool) and (module, name) in constants)
+            descriptor = self._imported(path, module, name, depth, wanted)
             if descriptor is not None:
                 environment[(module, name)] = descriptor
         return environment
@@ -394,26 +432,28 @@ class PythonLinker:
         self, target: str, depth: int, constants: bool, wanted: str | None = None
     ) -> dict[str, Descriptor]:
         """The target module's final summary, with the names it re-exports."""
-        if constants and not self._lacks_alone(target, wanted):
-            constants = False  # its own name: the same with or without its imports' constants
+        needed = self._needed(target, wanted) if constants else NONE
+        constants = bool(needed)  # else its own name: the same with or without constants
         key = (target, constants)
         known = self._summaries.get(key)
-        if known is not None:
+        if known is not None and (not constants or _covers(self._read.get(target, NONE), needed)):
             return known
         if target in self._visiting:
             return {}
         linked = self.final(target, depth + 1, constants, wanted)
         if linked is not None and not linked.parsed and target in self._declined:
             return {}  # not parsed for this name: another importer may ask for another
-        if constants and target in self._sdk_only:  # parsed just now, and it has the name
+        if constants and not self._read.get(target):  # parsed just now, and it has the name
             constants, key = False, (target, False)
         summary = dict(linked.summary or {}) if linked is not None else {}
         if linked is not None and linked.reexports:
             self._visiting.add(target)
             try:
                 for name, (module, imported) in linked.reexports.items():
-                    if name not in summary:
-                        found = self._imported(target, module, imported, depth + 1, constants)
+                    if name not in summary:  # with constants: only the name asked (others
+                        # asked later with constants take them in `_reexported`)
+                        deep = constants and (wanted is None or name == wanted)
+                        found = self._imported(target, module, imported, depth + 1, deep)
                         if found is not None:
                             summary[name] = found
             finally:
@@ -480,18 +520,70 @@ def _lacks(analysis: FileAnalysis, wanted: str | None) -> bool:
     return wanted not in (analysis.summary or {}) and wanted not in analysis.reexports
 
 
-def _reads_constants(analysis: FileAnalysis, forced: bool = False) -> bool:
-    """Can imported constants change what rules see in this file? Yes when a rule or fact
-    matched a call already (its arguments may be filled in), and also when the file names
-    a trigger (the prefilter passed it) and reads imported names: `model=CHAT_MODEL`
-    matches nothing until the constant is known (RF406 needs the model id).
+class _All(frozenset):  # type: ignore[type-arg]
+    """Every import (an importer of the whole module, a file a client reaches)."""
 
-    Not for a file that names no trigger of its own (`via_project`, or `forced`: skipped and
-    parsed for its summary): a constant changes no call's name, so no rule can match
-    there unless an SDK value is imported too (`final` then reads the constants)."""
-    if analysis.matches or analysis.fact_sites:
+    def __bool__(self) -> bool:
         return True
-    return analysis.parsed and bool(analysis.used_imports) and not (analysis.via_project or forced)
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL: Reading = _All()
+NONE: Reading = frozenset()
+
+
+def _covers(read: Reading, needed: Reading) -> bool:
+    return read is ALL or (needed is not ALL and needed <= read)
+
+
+def _joined(*parts: Reading) -> Reading:
+    if any(part is ALL for part in parts):
+        return ALL
+    return frozenset().union(*parts)
+
+
+def _needed(analysis: FileAnalysis, wanted: str | None) -> Reading:
+    """The imports whose constants the module must read for an importer that asks it for
+    `wanted` with constants: none when its own summary holds the name (`_lacks`), those
+    the name's value may depend on (analyzers/import_reach.py) when it lacks it, every one
+    for an importer of the whole module (None: it may read any name)."""
+    if not _lacks(analysis, wanted):
+        return NONE
+    if wanted is None:
+        return ALL
+    return frozenset(analysis.name_imports.get(wanted, ()))
+
+
+def _constant_imports(analysis: FileAnalysis, forced: bool = False) -> frozenset[tuple[str, str]]:
+    """The imports whose constants can change what rules see in this file: those that
+    reach an argument a rule reads (`model=CHAT_MODEL` matches nothing until the constant
+    is known; engine/constant_readers.py), as the file analysed alone says.
+
+    None for a file that names no trigger of its own (`via_project`, or `forced`: skipped
+    and parsed for its summary): a constant changes no call's name, so no rule can match
+    there unless an SDK value is imported too (`final` then reads all the constants)."""
+    if not analysis.parsed or analysis.via_project or forced:
+        return frozenset()
+    return frozenset(analysis.constant_imports)
+
+
+def _binds_read(environment: Environment, read: Reading) -> bool:
+    if read is ALL:
+        return True
+    return any(key in environment for key in read)
+
+
+def _holds_text(value: Any, needle: str) -> bool:
+    """A string holding `needle` (case-insensitive) anywhere in a descriptor."""
+    if isinstance(value, str):
+        return needle in value.lower()
+    if isinstance(value, dict):
+        return any(_holds_text(item, needle) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_text(item, needle) for item in value)
+    return False
 
 
 def _failed(analysis: FileAnalysis) -> bool:

@@ -48,6 +48,11 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         "project_imports": [list(pair) for pair in analysis.project_imports],
         "reexports": analysis.reexports,
         "used_imports": [list(pair) for pair in analysis.used_imports],
+        "constant_imports": [list(pair) for pair in analysis.constant_imports],
+        "text_imports": {k: [list(pair) for pair in v] for k, v in analysis.text_imports.items()},
+        "name_imports": {
+            name: [list(pair) for pair in pairs] for name, pairs in analysis.name_imports.items()
+        },
         "via_project": analysis.via_project,
         "deferred_imports": analysis.deferred_imports,
     }
@@ -86,6 +91,11 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     reexports = data.get("reexports") or {}
     analysis.reexports = {str(k): [str(v[0]), str(v[1])] for k, v in reexports.items() if len(v) == 2}
     analysis.used_imports = [(str(m), str(n)) for m, n in data.get("used_imports", ())]
+    analysis.constant_imports = [(str(m), str(n)) for m, n in data.get("constant_imports", ())]
+    texts = data.get("text_imports") or {}
+    analysis.text_imports = {str(k): [(str(m), str(n)) for m, n in v] for k, v in texts.items()}
+    names = data.get("name_imports") or {}
+    analysis.name_imports = {str(k): [(str(m), str(n)) for m, n in v] for k, v in names.items()}
     analysis.via_project = bool(data.get("via_project", False))
     deferred = data.get("deferred_imports")
     analysis.deferred_imports = [str(spec) for spec in deferred] if isinstance(deferred, list) else None

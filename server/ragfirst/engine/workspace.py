@@ -200,6 +200,7 @@ class Workspace:
             or previous.analysis.project_imports != analysis.project_imports
             or previous.analysis.used_imports != analysis.used_imports
             or previous.analysis.summary != analysis.summary
+            or _reads_changed(previous.analysis, analysis)
         )
         return analysis, relink or facts_changed
 
@@ -371,3 +372,12 @@ class Workspace:
         if entry is None or state is None:
             return []
         return entry.engine.finalize(entry.analysis, state.index, entry.settings, context)
+
+
+def _reads_changed(before: FileAnalysis, after: FileAnalysis) -> bool:
+    """Does the file now ask its imports for other constants (python_link.py)?"""
+    return (
+        before.constant_imports != after.constant_imports
+        or before.text_imports != after.text_imports
+        or before.name_imports != after.name_imports
+    )

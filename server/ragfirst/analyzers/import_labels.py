@@ -1,0 +1,110 @@
+"""Which project imports a value may carry: what the link must read constants for.
+
+The link (engine/python_link.py) analyses a file again with the constants its imports bind
+(`MODEL = "gpt-4o"` in `settings.py`). That changes a finding only where such a constant
+reaches something a rule reads (engine/constant_readers.py). So the first analysis of a
+file (no environment) labels its values with the project imports they may carry, along the
+analyzer's own value flow: a name bound by such an import carries it; any expression
+carries what the names it reads carry (`f"{PREFIX}-x"`, `CONFIG["model"]`, a call's
+result carries its callee's and arguments'); a binding carries its value's labels; an
+attribute of the file's own class what was assigned to it; an attribute found in no class
+of the file, its class's imported bases; a function what it returns. The linked analysis
+takes the same paths with the imported values in place, so a value without a label cannot
+change when the link binds constants.
+
+A mixin of PythonAnalyzer. While an expression is evaluated, `_name` appends the labels of
+each name it reads to a log; what an expression carries is the log since its start
+(`_mark` / `_since`: no allocation for the many expressions that carry nothing). A
+function body logs apart (what calling it gives: `FuncVal.labels`). No log (None) until
+the file's first project import: a file without one pays nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ragfirst.analyzers.python_values import EMPTY_LABELS, ClassVal, FuncVal, InstVal, Labels, Scope
+
+RETURNED = "<return>"  # the key under which a function scope's labels hold its returns'
+
+
+class ImportLabels:
+    _log: list[Labels] | None
+    eval: Any
+    _arg: Any
+
+    def _mark(self) -> int:
+        log = self._log
+        return -1 if log is None else len(log)
+
+    def _since(self, mark: int) -> Labels:
+        """What was read since `_mark` (it stays in the log: the enclosing expression's too)."""
+        log = self._log
+        if log is None or mark < 0 or len(log) == mark:
+            return EMPTY_LABELS
+        return frozenset().union(*log[mark:])
+
+    def _note(self, labels: Labels) -> None:
+        if labels and self._log is not None:
+            self._log.append(labels)
+
+    def _labelled(self, node: Any, scope: Scope) -> tuple[Any, Labels]:
+        """The node's value and the imports it may carry."""
+        log = self._log
+        if log is None:
+            return self.eval(node, scope), EMPTY_LABELS
+        mark = len(log)
+        value = self.eval(node, scope)
+        return value, (EMPTY_LABELS if len(log) == mark else frozenset().union(*log[mark:]))
+
+    def _tracked_arg(self, node: Any, scope: Scope, key: str, parts: dict[str, Labels]) -> Any:
+        """A call's argument (`_arg`), noting in `parts[key]` what it carries."""
+        log = self._log
+        if log is None:
+            return self._arg(node, scope)
+        mark = len(log)
+        arg = self._arg(node, scope)
+        if len(log) != mark:
+            parts[key] = parts.get(key, EMPTY_LABELS).union(*log[mark:])
+        return arg
+
+    def _tracked_eval(self, node: Any, scope: Scope, key: str, parts: dict[str, Labels]) -> Any:
+        """`eval`, noting in `parts[key]` what the value carries (a callee, `*a`, `**kw`)."""
+        log = self._log
+        if log is None:
+            return self.eval(node, scope)
+        mark = len(log)
+        value = self.eval(node, scope)
+        if len(log) != mark:
+            parts[key] = parts.get(key, EMPTY_LABELS).union(*log[mark:])
+        return value
+
+    def _label_name(self, name: str, scope: Scope, labels: Labels) -> None:
+        if labels:
+            scope.labels[name] = labels
+        elif scope.labels:
+            scope.labels.pop(name, None)
+
+    def _note_name(self, name: str, scope: Scope | None) -> None:
+        """Note what `name` carries where it is found (a lookup that skips `_name`)."""
+        while scope is not None:
+            if name in scope.names:
+                self._note(scope.labels.get(name, EMPTY_LABELS))
+                return
+            scope = scope.parent
+
+
+def value_labels(scope: Scope, name: str, value: Any) -> Labels:
+    """What a module-level name's summary may depend on: its own labels, a function's
+    returns, a class's (or an instance's class's) bases, attributes and methods."""
+    labels = scope.labels.get(name, EMPTY_LABELS)
+    if isinstance(value, FuncVal):
+        labels = labels | value.labels
+    cls = value.cls if isinstance(value, InstVal) else value if isinstance(value, ClassVal) else None
+    if cls is not None:
+        labels = labels | cls.base_labels
+        for found in cls.attr_labels.values():
+            labels = labels | found
+        for method in cls.methods.values():
+            labels = labels | method.labels
+    return labels

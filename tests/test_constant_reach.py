@@ -1,0 +1,332 @@
+"""Issue 17 (the link's cost): a file is analysed again with its imports' constants only
+where they can reach something a rule reads.
+
+Three parts, each tested here: the analyzer labels values with the project imports they
+may carry (analyzers/import_labels.py); the engine keeps the imports whose labels reach a
+call argument a rule reads (engine/constant_readers.py); the link reads those imports'
+constants, and a module asked for a name reads only the imports that name depends on
+(engine/python_link.py). Positive cases must keep their findings; negative cases show the
+link doing less (counted with `--timings`)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ragfirst.analyzers.python_analyzer import analyze_python
+from ragfirst.cli.main import main
+from ragfirst.config.settings import Settings
+from ragfirst.engine.constant_readers import reached_imports
+from ragfirst.engine.engine import Engine
+from ragfirst.engine.runner import lint_sources
+from ragfirst.rules.loader import load_ruleset
+from ragfirst.source import SourceText
+
+SETTINGS_KEY = ("app.settings", "MODEL")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_ruleset())
+
+
+def facts_of(code: str, engine: Engine):
+    return analyze_python(SourceText(textwrap.dedent(code)), "app/route.py", vocabulary=engine.vocabulary())
+
+
+def reach_of(code: str, engine: Engine, tail: str) -> dict[str, set[tuple[str, str]]]:
+    """What the call written `tail` carries, per part (callee, argument position, keyword)."""
+    facts = facts_of(code, engine)
+    found = [facts.import_reach.get(call.index, {}) for call in facts.calls if call.tail == tail]
+    assert found, f"no call {tail}"
+    return {key: set(labels) for key, labels in found[-1].items()}
+
+
+# -- the analyzer's labels ---------------------------------------------------------------------
+
+LABELLED = [
+    ("a keyword argument", "from app.settings import MODEL\nclient.chat.completions.create(model=MODEL)\n"),
+    (
+        "through a local name",
+        "from app.settings import MODEL\nm = MODEL\nclient.chat.completions.create(model=m)\n",
+    ),
+    (
+        "through an f-string",
+        "from app.settings import MODEL\nclient.chat.completions.create(model=f'{MODEL}-mini')\n",
+    ),
+    (
+        "through a container",
+        "from app.settings import MODEL\nkw = {'model': MODEL}\nclient.chat.completions.create(**kw)\n",
+    ),
+    (
+        "through `self` set in __init__",
+        "from app.settings import MODEL\n"
+        "class Bot:\n"
+        "    def __init__(self):\n"
+        "        self.model = MODEL\n"
+        "    def ask(self):\n"
+        "        return client.chat.completions.create(model=self.model)\n",
+    ),
+    (
+        "through a function's return",
+        "from app.settings import MODEL\n"
+        "def pick():\n"
+        "    return MODEL\n"
+        "client.chat.completions.create(model=pick())\n",
+    ),
+    (
+        "through a relative import",
+        "from .settings import MODEL\nclient.chat.completions.create(model=MODEL)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "code"), LABELLED, ids=[case[0] for case in LABELLED])
+def test_an_imported_constant_is_followed_to_the_call(label: str, code: str, engine: Engine) -> None:
+    code = "from openai import OpenAI\nclient = OpenAI()\n" + code
+    parts = reach_of(code, engine, "client.chat.completions.create")
+    carried = set().union(*(labels for key, labels in parts.items() if key != "callee"))
+    module = ".settings" if "from .settings" in code else "app.settings"
+    assert (module, "MODEL") in carried
+
+
+def test_an_attribute_of_an_imported_base_carries_the_base(engine: Engine) -> None:
+    code = """\
+        from openai import OpenAI
+        from app.base import BaseService
+
+        client = OpenAI()
+
+        class Service(BaseService):
+            def ask(self):
+                return client.chat.completions.create(model=self.model)
+        """
+    assert reach_of(code, engine, "client.chat.completions.create")["model"] == {("app.base", "BaseService")}
+
+
+def test_an_injected_or_annotated_parameter_carries_its_provider(engine: Engine) -> None:
+    code = """\
+        from fastapi import Depends
+        from openai import OpenAI
+        from app.config import Settings, get_settings
+
+        client = OpenAI()
+
+        def route(settings: Settings = Depends(get_settings)):
+            return client.chat.completions.create(model=settings.chat_model)
+        """
+    assert ("app.config", "Settings") in reach_of(code, engine, "client.chat.completions.create")["model"]
+
+
+NOT_LABELLED = [
+    ("a literal", "client.chat.completions.create(model='gpt-4o')\n"),
+    (
+        "a name bound again",
+        "from app.settings import MODEL\nMODEL = 'gpt-4o'\nclient.chat.completions.create(model=MODEL)\n",
+    ),
+    ("a standard-library module", "import os\nclient.chat.completions.create(model=os.environ['M'])\n"),
+    (
+        "a local parameter (calls do not flow into parameters)",
+        "from app.settings import MODEL\n"
+        "def ask(model):\n"
+        "    return client.chat.completions.create(model=model)\n"
+        "ask(MODEL)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "code"), NOT_LABELLED, ids=[case[0] for case in NOT_LABELLED])
+def test_a_value_no_import_reaches_carries_nothing(label: str, code: str, engine: Engine) -> None:
+    code = "from openai import OpenAI\nclient = OpenAI()\n" + code
+    parts = reach_of(code, engine, "client.chat.completions.create")
+    assert {key: labels for key, labels in parts.items() if key != "callee"} == {}
+
+
+def test_labels_only_alone(engine: Engine) -> None:
+    """With an environment (the linked analysis) nothing is labelled: only the analysis
+    alone decides what the link reads."""
+    code = "from app.settings import MODEL\nclient.chat.completions.create(model=MODEL)\n"
+    environment = {SETTINGS_KEY: {"l": "gpt-4o"}}
+    facts = analyze_python(
+        SourceText(code), "app/route.py", environment=environment, vocabulary=engine.vocabulary()
+    )
+    assert facts.import_reach == {} and facts.name_reach == {}
+
+
+def test_module_names_say_what_they_depend_on(engine: Engine) -> None:
+    facts = facts_of(
+        """\
+        from app.base import CHAT_MODEL, Base
+        from app import limits
+
+        DEFAULT = CHAT_MODEL
+        TIMEOUT = 30
+
+        def pick():
+            return limits.MAX_TOKENS
+
+        class Service(Base):
+            retries = 3
+        """,
+        engine,
+    )
+    assert facts.name_reach["DEFAULT"] == {("app.base", "CHAT_MODEL")}
+    assert facts.name_reach["pick"] == {("app", "limits")}
+    assert facts.name_reach["Service"] == {("app.base", "Base")}
+    assert "TIMEOUT" not in facts.name_reach
+
+
+# -- what the rules read --------------------------------------------------------------------
+
+
+def reached(code: str, engine: Engine):
+    return reached_imports(facts_of(code, engine), engine.constant_readers("python"))
+
+
+def test_a_rule_read_argument_needs_the_constant(engine: Engine) -> None:
+    found = reached(
+        "from openai import OpenAI\nfrom app.settings import MODEL\n"
+        "OpenAI().chat.completions.create(model=MODEL, messages=[])\n",
+        engine,
+    )
+    assert SETTINGS_KEY in found.always
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "requests.get(MODEL, timeout=5)",  # no rule reads requests, and the text test is not SQL
+        "logging.getLogger(__name__).info('%s', MODEL)",
+        "os.path.join(MODEL, 'cache')",
+    ],
+)
+def test_an_argument_no_rule_reads_needs_no_constant(call: str, engine: Engine) -> None:
+    code = f"import os, logging, requests\nfrom app.settings import MODEL\n{call}\n"
+    found = reached(code, engine)
+    assert SETTINGS_KEY not in found.always
+
+
+def test_keywords_any_call_may_be_read_by(engine: Engine) -> None:
+    """`model=` (RF406's model ids) and key-like names (RF404) are read on any call."""
+    for keyword in ("model", "api_key"):
+        found = reached(f"from app.settings import MODEL\nfactory.make_client({keyword}=MODEL)\n", engine)
+        assert SETTINGS_KEY in found.always, keyword
+
+
+def test_sql_the_statement_an_execute_runs_and_a_vector_column_anywhere(engine: Engine) -> None:
+    executed = reached("from app.settings import MODEL\ncur.execute(MODEL)\n", engine)
+    assert SETTINGS_KEY in executed.always
+    anywhere = reached("from app.settings import MODEL\ndb.migrate(MODEL)\n", engine)
+    assert SETTINGS_KEY not in anywhere.always
+    assert SETTINGS_KEY in anywhere.if_text and anywhere.needles == ("vector",)
+
+
+# -- the link ---------------------------------------------------------------------------------
+
+INGEST = """\
+    import psycopg
+    from sentence_transformers import SentenceTransformer
+    from app.settings import DDL
+
+    conn = psycopg.connect("dbname=rag")
+    db = Migrations(conn)
+    db.migrate(DDL)
+    model = SentenceTransformer("all-MiniLM-L6-v2")
+    conn.execute("INSERT INTO items (embedding) VALUES (%s)", (model.encode("x").tolist(),))
+    """
+
+
+def test_a_vector_column_in_an_imported_constant_still_reaches_rf301() -> None:
+    settings = 'DDL = "CREATE TABLE IF NOT EXISTS items (id bigserial PRIMARY KEY, embedding vector(1536))"\n'
+    sources = {"app/ingest.py": textwrap.dedent(INGEST), "app/settings.py": settings, "app/__init__.py": ""}
+    findings = [f for f in lint_sources(sources, Settings()) if f.rule_id == "RF301"]
+    assert [(f.path, f.span.start_line) for f in findings] == [("app/ingest.py", 7)]
+
+
+def link_counts(tmp_path: Path, files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    main(["check", str(tmp_path), "--no-cache", "--jobs", "1", "--quiet", "--exit-zero", "--timings"])
+    err = capsys.readouterr().err
+    return {
+        m["name"]: int(m["n"]) for m in re.finditer(r"^\s+(?P<name>link: [^\n]*?)\s+(?P<n>\d+)$", err, re.M)
+    }
+
+
+def test_a_constant_no_rule_reads_is_not_linked_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file has a finding of its own and reads imported constants, but only where no
+    rule looks (a path join; a statement with no `vector(` column): it is not analysed
+    again (before: it was, once)."""
+    files = {
+        "pyproject.toml": '[project]\nname = "demo"\n',
+        "app/__init__.py": "",
+        "app/settings.py": 'CACHE_DIR = "/tmp/cache"\nDDL = "CREATE TABLE items (id int)"\n',
+        "app/cache.py": """\
+            import os
+            from openai import OpenAI
+            from app.settings import CACHE_DIR, DDL
+
+            client = OpenAI()
+            path = os.path.join(CACHE_DIR, "answers")
+            db.migrate(DDL)
+            client.chat.completions.create(model="gpt-4o", messages=[], max_tokens=50)
+            """,
+    }
+    counts = link_counts(tmp_path, files, capsys)
+    assert counts.get("link: analysed again with its imports", 0) == 0
+
+
+def test_a_constant_a_rule_reads_is_linked_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "demo"\n',
+        "app/__init__.py": "",
+        "app/settings.py": 'CHAT_MODEL = "gpt-4"\n',
+        "app/route.py": """\
+            from openai import OpenAI
+            from app.settings import CHAT_MODEL
+
+            OpenAI().chat.completions.create(model=CHAT_MODEL, messages=[], max_tokens=50)
+            """,
+    }
+    counts = link_counts(tmp_path, files, capsys)
+    assert counts.get("link: analysed again with its imports", 0) == 1
+    main(["check", str(tmp_path), "--no-cache", "--format", "json", "--exit-zero"])
+    assert '"RF406"' in capsys.readouterr().out
+
+
+def test_a_module_asked_for_one_name_reads_only_what_that_name_depends_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`defaults.CHAT_MODEL` is computed from `base.PREFIX`; `defaults` also imports
+    `paths.ROOT` for a name the route never asks: `paths` is not parsed for its constants."""
+    files = {
+        "pyproject.toml": '[project]\nname = "demo"\n',
+        "app/__init__.py": "",
+        "app/base.py": 'PREFIX = "gpt-4"\n',
+        "app/paths.py": 'ROOT = "/srv"\n',
+        "app/defaults.py": """\
+            from app.base import PREFIX
+            from app.paths import ROOT
+
+            CHAT_MODEL = PREFIX
+            DATA = ROOT + "/data"
+            """,
+        "app/route.py": """\
+            from openai import OpenAI
+            from app.defaults import CHAT_MODEL
+
+            OpenAI().chat.completions.create(model=CHAT_MODEL, messages=[], max_tokens=50)
+            """,
+    }
+    counts = link_counts(tmp_path, files, capsys)
+    # defaults.py (base.py names a model id: analysed on its own); paths.py is not parsed
+    assert counts.get("link: parsed for a summary (prefilter-skipped)", 0) == 1
+    main(["check", str(tmp_path), "--no-cache", "--format", "json", "--exit-zero"])
+    assert '"RF406"' in capsys.readouterr().out
