@@ -4,6 +4,7 @@ capability sets of VS Code, Neovim 0.11 and Emacs 29 (tests/lsp/editor_session.p
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,7 @@ from tests.lsp.editor_session import (
     hover_text,
     inlay_labels,
     open_doc,
+    pulls,
     save_doc,
     server_stats,
     wait_diagnostics,
@@ -264,6 +266,37 @@ async def test_9_excluded_and_gitignored_files_are_not_linted(tmp_path, profile)
         await asyncio.sleep(0.3)
         for uri in others:
             assert not await diagnostics(client, uri)
+
+
+CONFIG_PATTERN_TREE = ("top.py", "gen/keep.py", "gen/out.py", "a/x.py", "a/b/x.py")
+
+
+async def test_9_config_patterns_exclude_in_the_editor_what_the_cli_skips(tmp_path):
+    """`exclude` patterns as git reads them (config/path_patterns.py), in the CLI's walk
+    and for a file opened in the editor alike: `gen/**` leaves `gen/` itself, so
+    `!gen/keep.py` takes that file back; `a/**/` names the directories below `a/`, not
+    the files in it (session 11: both skipped the whole directory)."""
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.ragfirst]\nselect = ["RF101"]\nextend-exclude = ["gen/**", "!gen/keep.py", "a/**/"]\n',
+    )
+    for name in CONFIG_PATTERN_TREE:
+        write(tmp_path, name, FINE_TUNE)
+    result = subprocess.run(
+        [sys.executable, "-m", "ragfirst", "check", "--format", "json", "--no-cache", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    cli = {f["path"] for f in json.loads(result.stdout)["findings"]}
+    assert cli == {"top.py", "gen/keep.py", "a/x.py"}, result.stderr
+    async with editor(tmp_path, "neovim") as (client, _):
+        assert pulls(client)  # a pull answers for the document's current text: no waiting on a clock
+        uris = {name: open_doc(client, (tmp_path / name).as_uri(), FINE_TUNE) for name in CONFIG_PATTERN_TREE}
+        editor_found = {name for name, uri in uris.items() if await diagnostics(client, uri)}
+    assert editor_found == cli
 
 
 # -- 10. untitled buffers ----------------------------------------------------------------
