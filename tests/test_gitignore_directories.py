@@ -27,6 +27,7 @@ FILES = (
     "data/docs/inner.py",
     "gen/out.py",
     "a/a/x.py",
+    "a/top.py",
 )
 IGNORES = [
     "*\n!*.py\n!*.ipynb\n!docs\n",  # the RAG_Techniques shape
@@ -48,6 +49,11 @@ IGNORES = [
     "data/**/inner.py\n",
     "*\n!*/\n!docs/**\n",
     "a/\n!a/a/\n",
+    # git strips the trailing `/` of `a/**/` first: every directory below `a/`, not `a/`
+    # itself (its files stay); `gen/**` is what is below `gen/`, so a file can come back
+    # (session 11: both took the whole directory).
+    "a/**/\n",
+    "gen/**\n!gen/out.py\n",
 ]
 
 

@@ -27,6 +27,7 @@ import pytest_lsp
 import yaml
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from tests.lsp.editor_session import settled_stats
 
 from ragfirst.model import Finding
 from ragfirst.resources import builtin_rules_dir
@@ -587,7 +588,7 @@ def push_capabilities() -> types.ClientCapabilities:
     return attrs.evolve(caps, text_document=attrs.evolve(caps.text_document, diagnostic=None))
 
 
-async def wait_for(predicate, timeout: float = 20.0) -> None:
+async def wait_for(predicate, timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
@@ -687,7 +688,7 @@ async def test_no_output_ever_carries_a_key(client, tmp_path):
             )
         )
     await wait_for(lambda: all(uri in client.diagnostics for uri in uris))
-    await asyncio.sleep(0.5)  # re-lints after workspace indexing arrive by now
+    await settled_stats(client)  # the re-lints after workspace indexing are published
     lsp_rf404 = set()
     for uri, relative in uris.items():
         diagnostics = list(client.diagnostics[uri])

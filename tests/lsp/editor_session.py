@@ -161,7 +161,7 @@ async def wait_diagnostics(
     client: LanguageClient,
     uri: str,
     predicate: Callable[[list[types.Diagnostic]], bool],
-    timeout: float = 15.0,
+    timeout: float = 60.0,
 ) -> list[types.Diagnostic]:
     deadline = asyncio.get_running_loop().time() + timeout
     last: list[types.Diagnostic] | None = None
@@ -178,7 +178,7 @@ def codes(items: list[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in items)
 
 
-async def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+async def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
@@ -212,6 +212,21 @@ async def server_stats(client: LanguageClient) -> dict[str, Any]:
     return await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="ragfirst.serverStats", arguments=[])
     )
+
+
+async def settled_stats(client: LanguageClient, timeout: float = 120.0) -> dict[str, Any]:
+    """The server's counters once it is quiet (`busy` false: indexing, waiting or running
+    lints, relints and disk checks all done). Tests that count lints or links wait for
+    this, not for a time: a loaded 2-core machine took longer than the seconds once slept.
+    The generous timeout only bounds a hang; a quiet server answers at once."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        stats = await server_stats(client)
+        if not stats["busy"]:
+            return stats
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the server stayed busy")
+        await asyncio.sleep(0.02)
 
 
 def answer_refreshes(client: LanguageClient) -> None:

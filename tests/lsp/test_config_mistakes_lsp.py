@@ -31,7 +31,7 @@ def _push_capabilities() -> types.ClientCapabilities:
     return attrs.evolve(caps, text_document=attrs.evolve(caps.text_document, diagnostic=None))
 
 
-async def _wait_for(predicate, timeout: float = 10.0) -> None:
+async def _wait_for(predicate, timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:

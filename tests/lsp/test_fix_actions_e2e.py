@@ -65,7 +65,7 @@ def change_doc(client: LanguageClient, uri: str, version: int, text: str) -> Non
     )
 
 
-async def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
+async def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:

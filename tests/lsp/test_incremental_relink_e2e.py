@@ -4,7 +4,6 @@ import the changed constant get their new diagnostics."""
 
 from __future__ import annotations
 
-import asyncio
 import textwrap
 
 from tests.lsp.editor_session import (
@@ -12,7 +11,7 @@ from tests.lsp.editor_session import (
     codes,
     editor,
     open_doc,
-    server_stats,
+    settled_stats,
     wait_diagnostics,
     write,
 )
@@ -44,13 +43,12 @@ async def test_an_edit_in_settings_updates_the_importing_route_without_a_full_li
         settings_uri = open_doc(client, settings.as_uri(), SETTINGS.format(model="gpt-4o-mini"))
         route_uri = open_doc(client, route.as_uri(), ROUTE)
         await wait_diagnostics(client, route_uri, lambda d: d is not None and "RF406" not in codes(d))
-        await asyncio.sleep(1.0)  # indexing and the first relints settle
-        before = await server_stats(client)
+        before = await settled_stats(client)  # indexing (its full link) and the first relints done
         change_doc(client, settings_uri, 2, SETTINGS.format(model="gpt-4"))  # retiring
         await wait_diagnostics(client, route_uri, lambda d: "RF406" in codes(d))
         change_doc(client, settings_uri, 3, SETTINGS.format(model="gpt-4o-mini"))
         await wait_diagnostics(client, route_uri, lambda d: d is not None and "RF406" not in codes(d))
-        after = await server_stats(client)
+        after = await settled_stats(client)
     links_before, links_after = before["links"], after["links"]
     assert links_after["full"] == links_before["full"]  # no project linked fully again
     assert links_after["incremental"] >= links_before["incremental"] + 2

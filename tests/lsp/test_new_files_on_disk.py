@@ -99,8 +99,13 @@ async def test_a_new_file_is_seen_while_typing_without_a_save(tmp_path):
         uri = open_doc(client, path.as_uri(), IMPORTS_RETRIEVAL)
         await wait_diagnostics(client, uri, lambda d: "No retrieval found" in rf101(d))
         write(tmp_path, "retrieval.py", RETRIEVAL)
-        await asyncio.sleep(1.1)
-        for version in range(2, 30):
+        await asyncio.sleep(1.1)  # the check runs at most once a second (POLL_INTERVAL)
+        # Typing goes on until the check has seen the file: bounded by a generous time, not
+        # by a number of edits (a loaded machine lints and checks more slowly).
+        deadline = asyncio.get_running_loop().time() + 60
+        version = 1
+        while asyncio.get_running_loop().time() < deadline:
+            version += 1
             change_doc(client, uri, version, IMPORTS_RETRIEVAL + "\n" * (version % 2))
             found = await wait_diagnostics(client, uri, lambda d: "RF101" in codes(d))
             if "retrieval.py:3" in rf101(found):

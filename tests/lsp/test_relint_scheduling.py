@@ -5,7 +5,6 @@ changed nothing it sees (lsp/relink_effects.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import textwrap
 
 from tests.lsp.editor_session import (
@@ -13,7 +12,7 @@ from tests.lsp.editor_session import (
     codes,
     editor,
     open_doc,
-    server_stats,
+    settled_stats,
     wait_diagnostics,
     write,
 )
@@ -45,14 +44,15 @@ async def test_a_constant_typed_is_linted_once_per_version_and_importers_relint(
         uri = open_doc(client, tune.as_uri(), TUNE.format(n=0))
         other = open_doc(client, uses.as_uri(), USES)
         await wait_diagnostics(client, uri, lambda d: "RF101" in codes(d))
-        await asyncio.sleep(1.0)  # indexing and the first relints settle
-        before = await server_stats(client)
+        before = await settled_stats(client)  # indexing and the first relints done
         for version in range(2, 7):
             change_doc(client, uri, version, TUNE.format(n=version))
-            await asyncio.sleep(0.4)
+            # A typist slower than the lint: this version's lint, and the relint its new
+            # constant causes, are over before the next edit (a second lint would be too).
+            stats = await settled_stats(client)
+            assert stats["lints"][uri] == before["lints"][uri] + version - 1, (version, stats["lints"])
         await wait_diagnostics(client, uri, lambda d: "RF101" in codes(d))
-        await asyncio.sleep(1.0)
-        after = await server_stats(client)
+        after = await settled_stats(client)
     own = after["lints"][uri] - before["lints"][uri]
     assert own == 5, (own, before["lints"], after["lints"])  # one lint per version, no second one
     assert after["lints"][other] > before["lints"][other]  # the importer linted again

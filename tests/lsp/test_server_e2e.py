@@ -14,7 +14,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from tests.lsp.editor_session import answer_refreshes
+from tests.lsp.editor_session import answer_refreshes, settled_stats
 
 # Azure OpenAI: fine-tuning that is not winding down, so RF101 is the only finding here
 # (the OpenAI platform path would add RF107, tested in tests/test_training_data.py).
@@ -101,7 +101,7 @@ def change_doc(client: LanguageClient, uri: str, version: int, text: str) -> Non
     )
 
 
-async def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
@@ -155,7 +155,7 @@ async def test_burst_of_changes_leaves_only_the_last_version(client, tmp_path):
     change_doc(client, uri, 40, "# fine_tuning, but clean\nx = 1\n")
     change_doc(client, uri, 41, FINE_TUNE)
     await wait_for(lambda: codes(client, uri) == ["RF101"])
-    await asyncio.sleep(0.3)  # anything stale would arrive by now
+    await settled_stats(client)  # every lint done and published: anything stale is here
     assert codes(client, uri) == ["RF101"]
 
 
@@ -186,7 +186,7 @@ async def test_pull_diagnostics(client, tmp_path):
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert [d.code for d in report.items] == ["RF101"]
-    await asyncio.sleep(0.2)
+    await settled_stats(client)  # a push would have been sent by now
     assert uri not in client.diagnostics  # a pull client gets no pushed duplicates
 
 
@@ -461,7 +461,7 @@ async def test_bad_config_keeps_last_good_config(client, tmp_path):
     )
     await wait_for(lambda: any("invalid TOML" in m.message for m in client.messages))
     change_doc(client, uri, 2, FINE_TUNE + "\n")
-    await asyncio.sleep(0.3)
+    await settled_stats(client)  # version 2 linted and published
     assert codes(client, uri) == []  # still the last good config: RF101 ignored
 
 

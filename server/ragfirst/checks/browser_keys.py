@@ -24,10 +24,12 @@ an LLM vendor's name (`OPENAI_KEY`) is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch
 from ragfirst.engine.constant_readers import CallReaders
+from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
 
 _LIST_PARAMS = ("strong", "publishable", "browser-vendors", "secret", "llm-vendors")
 _FLAG_PARAMS = ("flag-words-before", "flag-words-after")
@@ -65,7 +67,7 @@ class BrowserKeyCheck:
             value = params.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 return f"{key} must be a list of names"
-        return None
+        return _server_only_problem(params)
 
     def triggers(self, params: dict[str, Any]) -> dict[str, set[str]]:
         # `process.env.X`, `import.meta.env.X` and `$env/...` all contain the token `env`;
@@ -80,7 +82,11 @@ class BrowserKeyCheck:
         facts = context.facts
         matches: list[CheckMatch] = []
         frameworks: dict[str, str] = params["frameworks"]
-        reads = () if facts.env_reads and server_only(context.path, context.source.text) else facts.env_reads
+        reads = (
+            ()
+            if facts.env_reads and server_only(context.path, context.source.text, params)
+            else facts.env_reads
+        )
         for read in reads:
             prefixes = params["sources"].get(read.source)
             if prefixes is None:
@@ -110,27 +116,102 @@ class BrowserKeyCheck:
         return matches
 
 
-_SERVER_PATHS = re.compile(
-    r"(?:^|/)(?:app/(?:.+/)?route|pages/api/.+|(?:.+/)?\+server|(?:.+/)?[^/]+\.server)"
-    r"\.(?:[cm]?[jt]sx?)$"
-)
-"""Modules the frameworks never bundle for the browser: Next.js route handlers
-(`app/**/route.ts`) and API routes (`pages/api/**`); SvelteKit endpoints (`+server.ts`),
-SvelteKit and Remix server modules (`+page.server.ts`, `hooks.server.ts`, `db.server.ts`)."""
-_PROLOGUE = re.compile(
-    r"""\A(?:\s+|//[^\n]*|/\*.*?\*/)*(?:(["'])use strict\1\s*;?(?:\s+|//[^\n]*|/\*.*?\*/)*)?(["'])use server\2""",
-    re.S,
-)
-_SERVER_ONLY_IMPORT = re.compile(r"""^\s*import\s+(["'])server-only\1""", re.M)
+_SERVER_ONLY_PARAMS = ("server-only-paths", "server-only-directives", "server-only-imports")
 
 
-def server_only(path: str, text: str) -> bool:
+def _server_only_problem(params: dict[str, Any]) -> str | None:
+    """Why the server-only params (optional: packs written before them still load) are
+    unusable, else None."""
+    for key in _SERVER_ONLY_PARAMS:
+        value = params.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            return f"{key} must be a list of non-empty strings"
+    for text in params.get("server-only-paths", []):
+        try:
+            compile_user_regex(text)
+        except UserRegexError as exc:
+            return f"server-only-paths: bad regular expression {text!r}: {exc}"
+    for key in ("server-only-directives", "server-only-imports"):
+        for text in params.get(key, []):
+            if any(ch in text for ch in "\"'`\\\n\r"):
+                return f"{key}: {text!r} cannot be a string literal's text (no quotes, backslashes or line breaks)"
+    return None
+
+
+@lru_cache(maxsize=16)
+def _server_paths(patterns: tuple[str, ...]) -> tuple[SearchPattern, ...]:
+    return tuple(compile_user_regex(text) for text in patterns)
+
+
+@lru_cache(maxsize=16)
+def _import_marker(modules: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not modules:
+        return None
+    names = "|".join(re.escape(name) for name in modules)
+    # `[^\S\n]*`, not `\s*`: whitespace of the import's own line (linear on blank lines).
+    return re.compile(rf"""^[^\S\n]*import\s+(["'])(?:{names})\1""", re.M)
+
+
+def server_only(path: str, text: str, params: dict[str, Any]) -> bool:
     """Is this module server code only, so that what it reads is never inlined into the
-    JavaScript a browser gets? A `"use server"` directive (a module of Server Actions),
-    an `import "server-only"` (the build fails if a client imports it), or a file the
-    framework runs on the server alone (`_SERVER_PATHS`). A `.env` definition of the same
-    variable is still reported: a client module may read it too."""
-    return bool(_SERVER_PATHS.search(path) or _PROLOGUE.match(text) or _SERVER_ONLY_IMPORT.search(text))
+    JavaScript a browser gets? A file the framework runs on the server alone (a
+    `server-only-paths` regex found in its project-relative path: Next.js route handlers
+    and API routes, SvelteKit endpoints, SvelteKit and Remix `.server` modules), a
+    directive of `server-only-directives` in its prologue (`"use server"`: a module of
+    Server Actions), or an import of a `server-only-imports` module (`import
+    "server-only"`: the build fails if a client imports it). A `.env` definition of the
+    same variable is still reported: a client module may read it too."""
+    if any(regex.search(path) for regex in _server_paths(tuple(params.get("server-only-paths", ())))):
+        return True
+    directives = params.get("server-only-directives", ())
+    if directives and any(d in directives for d in prologue_directives(text)):
+        return True
+    marker = _import_marker(tuple(params.get("server-only-imports", ())))
+    return marker is not None and marker.search(text) is not None
+
+
+def prologue_directives(text: str) -> list[str]:
+    """The directives at the start of a module (`"use strict"; 'use server'`): string
+    literals, each with an optional `;`, with whitespace and comments between them. A
+    scan, not a regex: the regex this replaced backtracked exponentially on a file that
+    starts with blank lines (a repeated group of repeated whitespace)."""
+    found: list[str] = []
+    at = _skip_trivia(text, 0)
+    while at < len(text) and text[at] in "\"'":
+        quote = text[at]
+        end = at + 1
+        while end < len(text) and text[end] not in (quote, "\\", "\n", "\r"):
+            end += 1
+        if end >= len(text) or text[end] != quote:
+            break  # an escape or a line break: not a plain directive (none we look for)
+        found.append(text[at + 1 : end])
+        at = end + 1
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at < len(text) and text[at] == ";":
+            at += 1
+        at = _skip_trivia(text, at)
+    return found
+
+
+def _skip_trivia(text: str, at: int) -> int:
+    """The first position from `at` that is not whitespace or a comment (an unclosed
+    `/*` ends the scan)."""
+    size = len(text)
+    while at < size:
+        if text[at].isspace():
+            at += 1
+        elif text.startswith("//", at):
+            newline = text.find("\n", at)
+            at = size if newline < 0 else newline
+        elif text.startswith("/*", at):
+            close = text.find("*/", at + 2)
+            if close < 0:
+                return size
+            at = close + 2
+        else:
+            break
+    return at
 
 
 def _prefix(name: str, prefixes: list[str]) -> str | None:

@@ -3,16 +3,25 @@
 Users write them as they write a `.gitignore` (and as ruff users expect): `migrations`
 names a file or directory anywhere, `migrations/` only a directory, `/migrations` only the
 one at the config's directory, `**/migrations` anywhere, `scripts/*` everything below
-`scripts`, `!keep.py` re-includes (the last matching pattern decides). Paths are relative
-to the config's directory, `/`-separated; a directory is asked about with a trailing `/`.
-pathspec (already a dependency for `.gitignore` files) compiles each pattern.
+`scripts`, `*/` every directory, `!keep.py` re-includes (the last matching pattern
+decides). Paths are relative to the config's directory, `/`-separated; a directory is
+asked about with a trailing `/`.
+
+As in git, a pattern decides about the path it matches, and a path below an excluded
+directory is excluded whatever the patterns say about it (git never enters the
+directory, nor does discovery): `*` then `!docs` keeps the directory `docs` and excludes
+its files again, `build/` then `!build/keep.py` keeps nothing in `build/`. The patterns
+are pathspec's, narrowed to the path itself as for .gitignore files
+(engine/gitignore_verdict.py), so a config pattern and the same line in a .gitignore
+agree.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+
+from ragfirst.engine.gitignore_verdict import OwnPathPattern, own_path_patterns
 
 _NEVER = re.compile(r"(?!)")
 _ANYWHERE = "^(?:.+/)?"
@@ -20,56 +29,62 @@ _ANYWHERE = "^(?:.+/)?"
 
 
 class PathPatterns:
-    """Compiled patterns: `matches` for the hot path, `deciding` to say which one matched."""
+    """Compiled patterns: `matches_entry` for discovery's walk, `matches` and `deciding`
+    for a whole path (per-file-ignores, `--show-settings`, the skip summary)."""
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         import pathspec
 
         self.patterns = patterns
-        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-        # (source text, regex, include) for each pattern that is not blank or a comment.
-        self._compiled: list[tuple[str, Any, bool]] = [
-            (p.pattern, p.regex, bool(p.include)) for p in spec.patterns if p.include is not None
-        ]
+        self._compiled: list[OwnPathPattern] = own_path_patterns(pathspec.GitIgnoreSpec.from_lines(patterns))
         self._negated = any(not include for _, _, include in self._compiled)
-        # No `!` pattern: one regex answers (the named group pathspec uses to mark a
-        # directory match cannot appear twice in one regex). Discovery asks about each
-        # entry of a directory it entered, so a pattern that names a file or directory
-        # anywhere (`dist`, `*.min.js`) need only look at the name: several times faster.
+        # No `!` pattern: one regex answers whether any pattern names an entry (the named
+        # group pathspec uses to mark a directory cannot appear twice in one regex).
+        # Discovery asks about each entry of a directory it entered, so a pattern that
+        # names a file or directory anywhere (`dist`, `*.min.js`) need only look at the
+        # name: several times faster.
         names, paths = [], []
         for _, regex, _ in self._compiled:
             source = regex.pattern.replace("(?P<ps_d>", "(?:")
+            if not source.startswith("^"):  # `*/` is an unanchored `/`: searched, not matched
+                source = f"^.*?(?:{source})"
             rest = source.removeprefix(_ANYWHERE)
-            if rest != source and "/" not in rest.replace("[^/]", "").replace("(?:/)", ""):
+            if rest != source and "/" not in rest.replace("[^/]", "").replace("(?:/$)", ""):
                 names.append(f"(?:{rest})")
             else:
                 paths.append(f"(?:{source})")
-        everything = [*(f"(?:{_ANYWHERE}{n})" for n in names), *paths]
-        self._any = re.compile("|".join(everything)) if everything and not self._negated else _NEVER
         self._names = re.compile("|".join(names)) if names and not self._negated else _NEVER
         self._paths = re.compile("|".join(paths)) if paths and not self._negated else _NEVER
 
     def matches(self, relative: str, is_dir: bool = False) -> bool:
-        """Does the last matching pattern name this path (relative, `/`-separated)?"""
-        path = relative + "/" if is_dir else relative
-        if not self._negated:
-            return self._any.match(path) is not None
+        """Is this path (relative, `/`-separated) excluded: named by the last pattern that
+        matches it, or below a directory that is?"""
         return self.deciding(relative, is_dir) is not None
 
     def matches_entry(self, prefix: str, name: str, is_dir: bool) -> bool:
-        """`matches(prefix + name)` for an entry of a directory whose own path matched no
-        pattern (discovery does not enter an excluded directory)."""
+        """Does the last matching pattern name the entry `prefix + name` of a directory
+        whose own path is not excluded (discovery does not enter an excluded directory)?"""
         if self._negated:
-            return self.deciding(prefix + name, is_dir) is not None
+            return self._own(prefix + name, is_dir) is not None
         slash = "/" if is_dir else ""
         return bool(self._names.match(name + slash) or self._paths.match(prefix + name + slash))
 
     def deciding(self, relative: str, is_dir: bool = False) -> str | None:
-        """The pattern that names this path (the last one matching), None if none does or
-        the last matching one is a `!` pattern."""
+        """The pattern that excludes this path: the one that excludes the first excluded
+        directory above it, else the last one matching the path itself; None if the path
+        is not excluded."""
+        parts = relative.split("/")
+        for depth in range(1, len(parts)):
+            found = self._own("/".join(parts[:depth]), True)
+            if found is not None:
+                return found
+        return self._own(relative, is_dir)
+
+    def _own(self, relative: str, is_dir: bool) -> str | None:
+        """The last pattern matching the path itself, if it is not a `!` pattern."""
         path = relative + "/" if is_dir else relative
         for text, regex, include in reversed(self._compiled):
-            if regex.match(path):
+            if regex.search(path) is not None:
                 return text if include else None
         return None
 

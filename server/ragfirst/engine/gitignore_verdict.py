@@ -10,7 +10,8 @@ pathspec's regexes also match everything below a matching directory (through the
 `!dir` for the directory itself, because the negation matches `dir/` only through that
 group: `*` then `!docs` left `docs/` ignored (NirDiamant/RAG_Techniques: every notebook
 skipped). Here each pattern's regex is narrowed to the path itself: its directory group
-must be the path's own trailing `/` (a directory is asked as `dir/`).
+must be the path's own trailing `/` (a directory is asked as `dir/`). Config path patterns
+(`exclude`, `per-file-ignores`: config/path_patterns.py) use the same narrowed patterns.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any
 
 _DIRECTORY_GROUP = "(?P<ps_d>/)"
 _OWN_DIRECTORY = "(?P<ps_d>/$)"  # the trailing `/` of a directory asked about, not a parent's
-_NARROWED: dict[int, tuple[Any, list[tuple[re.Pattern[str], bool]]]] = {}
+OwnPathPattern = tuple[str, "re.Pattern[str]", bool]
+"""(the pattern as written, its regex narrowed to the path itself, include: False for `!`)."""
+_NARROWED: dict[int, tuple[Any, list[OwnPathPattern]]] = {}
 
 
 def verdict(spec: Any, relative: str, is_dir: bool) -> bool | None:
@@ -29,7 +32,7 @@ def verdict(spec: Any, relative: str, is_dir: bool) -> bool | None:
     relative to the .gitignore's directory, without a trailing slash."""
     path = relative + "/" if is_dir else relative
     decided: bool | None = None
-    for regex, include in _narrowed(spec):
+    for _, regex, include in own_path_patterns(spec):
         if regex.search(path) is not None:  # `search`, as pathspec's own `match_file`
             decided = include
     return decided
@@ -38,24 +41,34 @@ def verdict(spec: Any, relative: str, is_dir: bool) -> bool | None:
 def _own_path_regex(text: str, source: str) -> str:
     """pathspec's regex `source` of the pattern `text`, narrowed to the path itself: its
     directory group (the name, then anything below it) may only be the path's own
-    trailing `/`. pathspec compiles `dir/**/` as it compiles `dir/` (`^dir(?P<ps_d>/)`);
-    git's `dir/**/` names every directory from `dir/` down, so that one keeps any
-    directory path below the prefix."""
-    if text.rstrip().endswith("/**/") and source.endswith(_DIRECTORY_GROUP):
-        return source + "(?:.*/)?$"
+    trailing `/`. Two shapes need more than that, because git strips a pattern's trailing
+    `/` before matching: `dir/**/` (pathspec: `^dir(?P<ps_d>/)`, as `dir/`) names every
+    directory below `dir/` but not `dir/` itself, and `dir/**` (pathspec: `^dir/`)
+    everything below `dir/` but not `dir/` itself (so `!dir/keep.py` can re-include)."""
+    pattern = text.rstrip()
+    if pattern.endswith("/**/") and source.endswith(_DIRECTORY_GROUP):
+        return source + ".+/$"
+    if pattern.endswith("/**") and source.endswith("/") and "(?P<ps_d>" not in source:
+        return source + "."
     return source.replace(_DIRECTORY_GROUP, _OWN_DIRECTORY)
 
 
-def _narrowed(spec: Any) -> list[tuple[re.Pattern[str], bool]]:
-    """(regex matching the path itself, include) for each pattern of `spec` that is not
-    blank or a comment; compiled once per spec (discovery keeps one per .gitignore)."""
+def own_path_patterns(spec: Any) -> list[OwnPathPattern]:
+    """(text, regex matching the path itself, include) for each pattern of `spec` that is
+    not blank or a comment, in order; compiled once per spec (discovery keeps one per
+    .gitignore, path_patterns one per config pattern list). Search the regexes (as
+    pathspec's own `match_file` does): `*/` compiles to an unanchored `/`."""
     known = _NARROWED.get(id(spec))
     if known is not None and known[0] is spec:
         return known[1]
     if len(_NARROWED) > 4096:  # a server re-reading .gitignore files for weeks
         _NARROWED.clear()
     compiled = [
-        (re.compile(_own_path_regex(str(pattern.pattern), pattern.regex.pattern)), bool(pattern.include))
+        (
+            str(pattern.pattern),
+            re.compile(_own_path_regex(str(pattern.pattern), pattern.regex.pattern)),
+            bool(pattern.include),
+        )
         for pattern in spec.patterns
         if pattern.include is not None
     ]

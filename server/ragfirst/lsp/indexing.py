@@ -173,6 +173,11 @@ class Indexer:
 
         self._poll_task = asyncio.ensure_future(poll())
 
+    @property
+    def poll_task(self) -> asyncio.Future[None] | None:
+        """The disk check under way, if any (Scheduler.busy)."""
+        return self._poll_task
+
     async def poll_now(self) -> None:
         self.poll_disk_soon(force=True)
         if self._poll_task is not None:

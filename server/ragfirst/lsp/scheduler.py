@@ -227,6 +227,16 @@ class Scheduler:
             await ls.notebooks.lint_and_publish(ls, notebook.uri)
         self.refresh()
 
+    def busy(self) -> bool:
+        """Is work still under way that may lint a document (indexing, a disk check, a
+        waiting or running lint, a project relint)? `ragfirst.serverStats` reports it, so
+        tests and the latency bench wait for the server to be quiet, not for a time."""
+        ls = self.ls
+        tasks = [ls.index_task, ls.indexer.poll_task, self._relint_task]
+        tasks.extend(state.pending for state in ls.session.documents.values())
+        tasks.extend(notebook.pending for notebook in ls.notebooks.notebooks.values())
+        return bool(self._relint_causes) or any(task is not None and not task.done() for task in tasks)
+
     def refresh(self) -> None:
         """Ask the client to pull diagnostics and inlay hints again, where it can."""
         workspace = self.ls.client_capabilities.workspace

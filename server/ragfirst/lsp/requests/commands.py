@@ -61,8 +61,11 @@ async def open_guide(ls: Any, *arguments: Any) -> dict[str, Any]:
     return {"success": False, "url": url}
 
 
-def server_stats(ls: Any, *arguments: Any) -> dict[str, Any]:
-    return ls.session.stats()
+async def server_stats(ls: Any, *arguments: Any) -> dict[str, Any]:
+    """The session's counters, and `busy` (Scheduler.busy). A coroutine, so it runs after
+    the notifications the client sent before it (pygls starts their handlers as tasks, in
+    order): an edit sent just before is already scheduled when `busy` is read."""
+    return {**ls.session.stats(), "busy": ls.scheduler.busy()}
 
 
 COMMANDS = {
