@@ -216,6 +216,19 @@ def test_keywords_any_call_may_be_read_by(engine: Engine) -> None:
         assert SETTINGS_KEY in found.always, keyword
 
 
+def test_what_star_arguments_hold_is_not_read(engine: Engine) -> None:
+    """Rules see that a call has `**kwargs`, never what they hold: a constant spread into a
+    call is not linked in (the call itself, with a literal model, still is read)."""
+    code = (
+        "from openai import OpenAI\nfrom app.settings import MODEL, PARAMS\n"
+        "OpenAI().chat.completions.create(*MODEL, **PARAMS, model='gpt-4o')\n"
+        "factory.make_client(**PARAMS)\n"
+    )
+    found = reached(code, engine)
+    assert ("app.settings", "PARAMS") not in found.always
+    assert SETTINGS_KEY not in found.always
+
+
 def test_sql_the_statement_an_execute_runs_and_a_vector_column_anywhere(engine: Engine) -> None:
     executed = reached("from app.settings import MODEL\ncur.execute(MODEL)\n", engine)
     assert SETTINGS_KEY in executed.always

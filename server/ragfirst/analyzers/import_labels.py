@@ -21,9 +21,10 @@ the file's first project import: a file without one pays nothing.
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-from ragfirst.analyzers.python_values import EMPTY_LABELS, ClassVal, FuncVal, InstVal, Labels, Scope
+from ragfirst.analyzers.python_values import EMPTY_LABELS, ClassVal, FuncVal, InstVal, Labels, Scope, Value
 
 RETURNED = "<return>"  # the key under which a function scope's labels hold its returns'
 
@@ -32,6 +33,27 @@ class ImportLabels:
     _log: list[Labels] | None
     eval: Any
     _arg: Any
+    environment: Any
+    vocabulary: Any
+    _seen_imports: set[tuple[str, str]]
+
+    def _seed(self, local: str, key: tuple[str, str], imported: Value, scope: Scope) -> None:
+        """A name bound by a project import, alone: it carries that import (labels on)."""
+        if (
+            imported is None
+            and key in self._seen_imports
+            and not self.environment
+            and not self._sdk_root(key[0])
+        ):
+            if self._log is None:
+                self._log = []
+            scope.labels[local] = frozenset((key,))
+        elif scope.labels:
+            scope.labels.pop(local, None)
+
+    def _sdk_root(self, module: str) -> bool:
+        vocabulary = self.vocabulary
+        return vocabulary is not None and module.split(".", 1)[0] in vocabulary.roots
 
     def _mark(self) -> int:
         log = self._log
@@ -57,27 +79,44 @@ class ImportLabels:
         value = self.eval(node, scope)
         return value, (EMPTY_LABELS if len(log) == mark else frozenset().union(*log[mark:]))
 
-    def _tracked_arg(self, node: Any, scope: Scope, key: str, parts: dict[str, Labels]) -> Any:
-        """A call's argument (`_arg`), noting in `parts[key]` what it carries."""
+    def _tracked_call(self, node: Any, scope: Scope, parts: dict[str, Labels]) -> tuple[Any, ...]:
+        """A call's callee and arguments evaluated as `PythonAnalyzer._call` does, noting in
+        `parts` what each carries ("callee", positions, keywords, "*", "**")."""
         log = self._log
-        if log is None:
-            return self._arg(node, scope)
+        assert log is not None
         mark = len(log)
-        arg = self._arg(node, scope)
+        callee = self.eval(node.func, scope)
         if len(log) != mark:
-            parts[key] = parts.get(key, EMPTY_LABELS).union(*log[mark:])
-        return arg
-
-    def _tracked_eval(self, node: Any, scope: Scope, key: str, parts: dict[str, Labels]) -> Any:
-        """`eval`, noting in `parts[key]` what the value carries (a callee, `*a`, `**kw`)."""
-        log = self._log
-        if log is None:
-            return self.eval(node, scope)
-        mark = len(log)
-        value = self.eval(node, scope)
-        if len(log) != mark:
-            parts[key] = parts.get(key, EMPTY_LABELS).union(*log[mark:])
-        return value
+            parts["callee"] = frozenset().union(*log[mark:])
+        args = []
+        starred = []
+        for arg in node.args:
+            if type(arg) is ast.Starred:
+                starred.append(arg)
+                continue
+            mark = len(log)
+            args.append(self._arg(arg, scope))
+            if len(log) != mark:
+                parts[str(len(args) - 1)] = frozenset().union(*log[mark:])
+        for arg in starred:  # evaluated after the others, as the analyzer does
+            mark = len(log)
+            self.eval(arg.value, scope)
+            if len(log) != mark:
+                parts["*"] = parts.get("*", EMPTY_LABELS).union(*log[mark:])
+        kwargs = {}
+        star_kwargs = False
+        for keyword in node.keywords:
+            mark = len(log)
+            if keyword.arg is None:
+                star_kwargs = True
+                self.eval(keyword.value, scope)
+                key = "**"
+            else:
+                kwargs[keyword.arg] = self._arg(keyword.value, scope)
+                key = keyword.arg
+            if len(log) != mark:
+                parts[key] = parts.get(key, EMPTY_LABELS).union(*log[mark:])
+        return callee, args, kwargs, bool(starred), star_kwargs
 
     def _label_name(self, name: str, scope: Scope, labels: Labels) -> None:
         if labels:

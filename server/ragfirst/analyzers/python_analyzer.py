@@ -204,10 +204,12 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             if node.value is not None:
                 value, labels = self._labelled(node.value, scope)
                 self._bind(node.target, value, scope, labels)
-            elif isinstance(node.target, ast.Name) and node.target.id not in scope.names:
+            elif isinstance(node.target, ast.Name):
                 mark = self._mark()
-                scope.names[node.target.id] = self._from_annotation(node.annotation, scope)
-                self._label_name(node.target.id, scope, self._since(mark))
+                value = self._from_annotation(node.annotation, scope)
+                if node.target.id not in scope.names:  # (a declaration: what it annotates)
+                    scope.names[node.target.id] = value
+                    self._label_name(node.target.id, scope, self._since(mark))
         elif isinstance(node, ast.AugAssign):
             self.eval(node.value, scope)
             self._bind(node.target, None, scope)
@@ -328,24 +330,6 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         descriptor = self.environment.get((module, name))
         return decode(descriptor) if descriptor is not None else None
 
-    def _seed(self, local: str, key: tuple[str, str], imported: Value, scope: Scope) -> None:
-        """A name bound by a project import, alone: it carries that import (labels on)."""
-        if (
-            imported is None
-            and key in self._seen_imports
-            and not self.environment
-            and not self._sdk_root(key[0])
-        ):
-            if self._log is None:
-                self._log = []
-            scope.labels[local] = frozenset((key,))
-        elif scope.labels:
-            scope.labels.pop(local, None)
-
-    def _sdk_root(self, module: str) -> bool:
-        vocabulary = self.vocabulary
-        return vocabulary is not None and module.split(".", 1)[0] in vocabulary.roots
-
     def _rebound(self, name: str, scope: Scope) -> None:
         """A module-level name assigned or defined: no longer what an import bound."""
         if scope is self.module_scope:
@@ -355,7 +339,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
     def _bind(self, target: ast.expr, value: Value, scope: Scope, labels: Labels = EMPTY_LABELS) -> None:
         if isinstance(target, ast.Name):
             self._rebound(target.id, scope)
-            self._label_name(target.id, scope, labels)
+            if labels or scope.labels:
+                self._label_name(target.id, scope, labels)
             if (
                 isinstance(value, Lit)
                 and isinstance(value.value, str)
@@ -393,7 +378,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         func = FuncVal(node, scope, prefix + node.name, owner=owner)
         if owner is None:
             self._rebound(node.name, scope)
-            self._label_name(node.name, scope, EMPTY_LABELS)  # what it returns: `func.labels`
+            if scope.labels:  # what it returns: `func.labels`
+                self._label_name(node.name, scope, EMPTY_LABELS)
             scope.names[node.name] = func
             self._pending.append((func, None))
         return func
@@ -422,7 +408,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         for name, labels in class_scope.labels.items():
             cls.attr_labels[name] = cls.attr_labels.get(name, labels) | labels
         self._rebound(node.name, scope)
-        self._label_name(node.name, scope, cls.base_labels)
+        if cls.base_labels or scope.labels:
+            self._label_name(node.name, scope, cls.base_labels)
         scope.names[node.name] = cls
         # `__init__` first, so attributes it sets are known in the other methods.
         ordered = sorted(cls.methods.values(), key=lambda m: m.node.name != "__init__")
@@ -437,7 +424,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             self._run_function(func, self_value)
             if outer is not None or self._log is not None:
                 self._log = outer if outer is not None else []
-        self._note(func.labels)  # what calling it gives carries what it returns
+        if func.labels:  # what calling it gives carries what it returns
+            self._note(func.labels)
         return func.returns
 
     def _run_function(self, func: FuncVal, self_value: Value) -> None:
@@ -461,12 +449,13 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             if position == 0 and func.owner is not None and not is_static:
                 scope.names[arg.arg] = func.owner if is_classmethod else (self_value or InstVal(func.owner))
             else:
-                mark = self._mark()
+                mark = self._mark() if self._log is not None else -1
                 value = self._from_annotation(arg.annotation, scope)
                 if value is None and arg.arg in defaults:
                     value = self._injected(defaults[arg.arg], func.scope)
                 scope.names[arg.arg] = value
-                self._label_name(arg.arg, scope, self._since(mark))
+                if mark >= 0:
+                    self._label_name(arg.arg, scope, self._since(mark))
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 scope.names[extra.arg] = None
@@ -635,7 +624,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             method = cls.find_method(attr)
             if method is not None:
                 return method
-            self._note(cls.base_labels)  # not the file's: an imported base's, perhaps
+            if cls.base_labels:  # not the file's: an imported base's, perhaps
+                self._note(cls.base_labels)
             base = cls.external_base()
             if not base:
                 return None
@@ -643,26 +633,26 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         return None
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
-        parts: dict[str, Labels] = {}  # what the callee and each argument carry (alone)
-        callee = self._tracked_eval(node.func, scope, "callee", parts)
-        args: list[ArgFact] = []
-        for arg in node.args:
-            if not isinstance(arg, ast.Starred):
-                args.append(self._tracked_arg(arg, scope, str(len(args)), parts))
-        star_args = False
-        if len(args) != len(node.args):  # evaluated after the others, as before
-            star_args = True
-            for arg in node.args:
-                if isinstance(arg, ast.Starred):
-                    self._tracked_eval(arg.value, scope, "*", parts)
-        kwargs: dict[str, ArgFact] = {}
-        star_kwargs = False
-        for keyword in node.keywords:
-            if keyword.arg is None:
-                star_kwargs = True
-                self._tracked_eval(keyword.value, scope, "**", parts)
-            else:
-                kwargs[keyword.arg] = self._tracked_arg(keyword.value, scope, keyword.arg, parts)
+        parts: dict[str, Labels] | None = None  # what the callee and each argument carry
+        if self._log is not None:
+            parts = {}
+            callee, args, kwargs, star_args, star_kwargs = self._tracked_call(node, scope, parts)
+        else:
+            callee = self.eval(node.func, scope)
+            args = [self._arg(arg, scope) for arg in node.args if not isinstance(arg, ast.Starred)]
+            star_args = len(args) != len(node.args)
+            if star_args:  # evaluated after the others, as before
+                for arg in node.args:
+                    if isinstance(arg, ast.Starred):
+                        self.eval(arg.value, scope)
+            kwargs: dict[str, ArgFact] = {}
+            star_kwargs = False
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    star_kwargs = True
+                    self.eval(keyword.value, scope)
+                else:
+                    kwargs[keyword.arg] = self._arg(keyword.value, scope)
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)

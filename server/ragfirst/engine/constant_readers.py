@@ -112,6 +112,9 @@ def matcher_readers(matcher: CallMatcher) -> CallReaders:
 
 
 EVERY_CALL = CallReaders(every_call=True)
+# `*args` / `**kwargs`: rules see that a call has them, never what they hold (the analyzer
+# does not spread them into the call's arguments), so no constant in them is read.
+UNREAD = ("*", "**")
 # `getattr(client, NAME)` resolves an attribute by a constant: the call's name may change.
 BUILTIN_READERS = CallReaders.of_patterns([compile_pattern("builtins.getattr")])
 
@@ -149,20 +152,18 @@ def reached_imports(facts: FileFacts, readers: CallReaders) -> Reached:
         if not read and "callee" in parts:
             read = written in index.wild_lasts
         if read:
-            for labels in parts.values():
-                reached |= labels
+            for key, labels in parts.items():
+                if key not in UNREAD:
+                    reached |= labels
             continue
         for key, labels in parts.items():
-            if key == "callee":
+            if key == "callee" or key in UNREAD:
                 continue
-            if key in ("0", "*") and (first or written in readers.sql_tails):
+            if key == "0" and (first or written in readers.sql_tails):
                 reached |= labels
-            elif key in ("0", "*") and readers.positional_needles:
+            elif key == "0" and readers.positional_needles:
                 if_text |= labels
-            elif key == "**":  # may hold any keyword argument
-                if readers.keywords or keyword_test:
-                    reached |= labels
-            elif (not key.isdigit() and key != "*") and (
+            elif not key.isdigit() and (
                 key in readers.keywords or (keyword_test is not None and keyword_test(key))
             ):
                 reached |= labels
