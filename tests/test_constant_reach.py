@@ -145,15 +145,17 @@ def test_a_value_no_import_reaches_carries_nothing(label: str, code: str, engine
     assert {key: labels for key, labels in parts.items() if key != "callee"} == {}
 
 
-def test_labels_only_alone(engine: Engine) -> None:
-    """With an environment (the linked analysis) nothing is labelled: only the analysis
-    alone decides what the link reads."""
-    code = "from app.settings import MODEL\nclient.chat.completions.create(model=MODEL)\n"
+def test_a_linked_analysis_labels_as_one_alone(engine: Engine) -> None:
+    """The link reads labels from files analysed alone; the server compares an edit's
+    analysis (with the last link's environment) with the one before it: both label alike."""
+    code = "from app.settings import MODEL\nm = MODEL\nclient.chat.completions.create(model=m)\n"
+    alone = facts_of(code, engine)
     environment = {SETTINGS_KEY: {"l": "gpt-4o"}}
-    facts = analyze_python(
+    linked = analyze_python(
         SourceText(code), "app/route.py", environment=environment, vocabulary=engine.vocabulary()
     )
-    assert facts.import_reach == {} and facts.name_reach == {}
+    assert linked.import_reach == alone.import_reach and linked.name_reach == alone.name_reach
+    assert linked.name_reach["m"] == {SETTINGS_KEY}
 
 
 def test_module_names_say_what_they_depend_on(engine: Engine) -> None:

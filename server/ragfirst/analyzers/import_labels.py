@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ragfirst.analyzers.python_values import EMPTY_LABELS, ClassVal, FuncVal, InstVal, Labels, Scope, Value
+from ragfirst.analyzers.python_values import EMPTY_LABELS, ClassVal, FuncVal, InstVal, Labels, Scope
 
 RETURNED = "<return>"  # the key under which a function scope's labels hold its returns'
 
@@ -37,14 +37,11 @@ class ImportLabels:
     vocabulary: Any
     _seen_imports: set[tuple[str, str]]
 
-    def _seed(self, local: str, key: tuple[str, str], imported: Value, scope: Scope) -> None:
-        """A name bound by a project import, alone: it carries that import (labels on)."""
-        if (
-            imported is None
-            and key in self._seen_imports
-            and not self.environment
-            and not self._sdk_root(key[0])
-        ):
+    def _seed(self, local: str, key: tuple[str, str], scope: Scope) -> None:
+        """A name bound by a possible project import carries that import (labels on). Also
+        when the link bound it (`imported`): a linked analysis labels as one alone does, so
+        an edit is judged the same either way (workspace.update)."""
+        if key in self._seen_imports and not self._sdk_root(key[0]):
             if self._log is None:
                 self._log = []
             scope.labels[local] = frozenset((key,))

@@ -220,7 +220,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 imported = self._imported(alias.name, "")
                 local = alias.asname or alias.name.split(".")[0]
                 self._import_keys[local] = (alias.name, "")
-                self._seed(local, (alias.name, ""), imported, scope)
+                self._seed(local, (alias.name, ""), scope)
                 if scope is self.module_scope:
                     self._note_import(local, alias.name, "" if alias.asname else None, imported)
                 if alias.asname:
@@ -243,7 +243,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 self._project_import(module, alias.name)
                 imported = self._imported(module, alias.name)
                 self._import_keys[local] = (module, alias.name)
-                self._seed(local, (module, alias.name), imported, scope)
+                self._seed(local, (module, alias.name), scope)
                 if scope is self.module_scope:
                     self._note_import(local, module, alias.name, imported)
                 if imported is not None:  # a name of the project's own module, from its summary

@@ -184,7 +184,11 @@ class Workspace:
         state = self.project(key.root, one_project)
         previous = self.files.get(key)
         imports = previous.analysis.used_imports if previous is not None else []
-        environment = self._environment(state, key.id, imports)
+        # A file the last link kept as analysed alone (nothing it reads constants of binds
+        # anything, no client reaches it) is analysed alone, as the link would; if the
+        # edit makes it read other constants, `_reads_changed` has the project relinked.
+        alone = previous is not None and not previous.environment
+        environment = {} if alone else self._environment(state, key.id, imports)
         analysis = self._analyse(engine, settings, key, data, environment)
         if analysis.used_imports != imports:  # an import was added, removed or first read
             changed = self._environment(state, key.id, analysis.used_imports)
