@@ -345,3 +345,18 @@ def test_a_module_asked_for_one_name_reads_only_what_that_name_depends_on(
     assert counts.get("link: parsed for a summary (prefilter-skipped)", 0) == 1
     main(["check", str(tmp_path), "--no-cache", "--format", "json", "--exit-zero"])
     assert '"RF406"' in capsys.readouterr().out
+
+
+def test_a_name_read_in_two_statements_labels_both(engine: Engine) -> None:
+    """Each statement's labels are its own reads: the second of two that read the same
+    imported name carries it too."""
+    code = """\
+        from openai import OpenAI
+        from app.settings import MODEL
+
+        first = MODEL
+        second = MODEL
+        OpenAI().chat.completions.create(model=second)
+        """
+    facts = facts_of(code, engine)
+    assert facts.name_reach["first"] == facts.name_reach["second"] == {SETTINGS_KEY}

@@ -656,11 +656,13 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
 
         qualname = _callee_qualname(callee)
         index = len(self.facts.calls)
+        log, self._log = self._log, None  # its names were read (and labelled) just above
         owner = (  # what the method is called on (`client.chat.completions` for `.create`)
             self._resolve_quietly_expr(node.func.value, scope)
             if isinstance(node.func, ast.Attribute)
             else None
         )
+        self._log = log
         receiver = _callee_qualname(owner)
         receiver_origin = getattr(owner, "origin", None) if receiver else None
         if qualname is not None or isinstance(node.func, ast.Attribute):
