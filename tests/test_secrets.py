@@ -136,6 +136,7 @@ def make_context_secret(length: int = 32) -> str:
             and any(c.isdigit() for c in value)
             and any(c.isalpha() for c in value)
             and not any(regex.search(value) for regex in REGEXES.values())
+            and not re.search(CONTEXT["stand_ins"], value)  # a draw that spells `token`
         ):
             return value
     raise AssertionError("could not generate a context secret")
@@ -780,3 +781,28 @@ def test_a_base64_placeholder_in_a_kubernetes_secret_is_silent():
     key = make_context_secret(40)
     real = manifest.format(jwt=encoded("docsgpt-dev-jwt-secret-change-me"), api=encoded(key))
     assert [line for line, _ in rf404(lint(real, "deployment/k8s/secrets.yaml"))] == [8]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [  # stand-ins in onyx's tests (session 11): each spells or counts what it stands for
+        ("api_key", "super-secret-client-value-1234567890"),
+        ("access_token", "oauth_config_token_67890"),
+        ("access_token", "user_passthrough_token_99999"),
+        ("ALICE_API_KEY", "mcp_live-kid_alice_001-S3cr3tAlice"),
+        ("_SECRET_KEY", "sk-anthropic-supersecret-DO-NOT-LEAK-1234567890"),
+        ("raw_api_key", "sk-abcdefghijklmnopqrstuvwxyz1234567890"),
+        ("raw_api_key", "sk-runtime-should-use-unmasked-value-1234567890"),
+    ],
+)
+def test_a_value_that_spells_or_counts_is_a_stand_in(name, value):
+    assert rf404(lint(f'{name} = "{value}"\n', "tests/test_keys.py")) == []
+    assert rf404(lint(f'const {name} = process.env.K || "{value}";\n', "e2e/keys.spec.ts")) == []
+
+
+def test_a_random_key_next_to_the_stand_ins_is_still_reported():
+    """A random key holds no word and no run like `123456` (one in ~10^9 draws would)."""
+    key = make_context_secret(36)
+    code = f'ALICE_API_KEY = "mcp_live-kid_alice_001-S3cr3tAlice"\nBOB_API_KEY = "{key}"\n'
+    assert [line for line, _ in rf404(lint(code, "tests/test_keys.py"))] == [2]
+    assert [line for line, _ in rf404(lint(f'const token = {{ apiKey: "{key}" }};\n', "a.spec.ts"))] == [1]
