@@ -806,3 +806,26 @@ def test_a_random_key_next_to_the_stand_ins_is_still_reported():
     code = f'ALICE_API_KEY = "mcp_live-kid_alice_001-S3cr3tAlice"\nBOB_API_KEY = "{key}"\n'
     assert [line for line, _ in rf404(lint(code, "tests/test_keys.py"))] == [2]
     assert [line for line, _ in rf404(lint(f'const token = {{ apiKey: "{key}" }};\n', "a.spec.ts"))] == [1]
+
+
+def test_algolia_search_only_key_in_a_docusaurus_config_is_public():
+    """khoj's docusaurus.config.js: `themeConfig.algolia.apiKey` is Algolia's search-only
+    key, public by design (docusaurus.io/docs/search). The same value under another object,
+    Algolia's admin key, or a vendor's key in the same config are still reported."""
+    key = make_context_secret(32)
+    config = (
+        "const config = {\n"
+        "  themeConfig: {\n"
+        f'    algolia: {{ appId: "NBR0FXJNGW", apiKey: "{key}", indexName: "khoj" }},\n'
+        "  },\n"
+        "};\n"
+        "export default config;\n"
+    )
+    assert rf404(lint(config, "documentation/docusaurus.config.js")) == []
+    for other in (f'openai: {{ apiKey: "{key}" }}', f'algolia: {{ adminApiKey: "{key}" }}'):
+        code = f"const config = {{ themeConfig: {{ {other} }} }};\n"
+        assert [line for line, _ in rf404(lint(code, "docusaurus.config.js"))] == [1], other
+    flat = f'const apiKey = "{key}";\nconst algolia = {{ apiKey }};\n'
+    assert [line for line, _ in rf404(lint(flat, "search.js"))] == [1]
+    yaml_config = f"algolia:\n  appId: NBR0FXJNGW\n  apiKey: {key}\nopenai:\n  apiKey: {key}x\n"
+    assert [line for line, _ in rf404(lint(yaml_config, "site/config.yaml"))] == [5]

@@ -20,6 +20,7 @@ from ragfirst.checks.base import CheckContext, CheckMatch, SubstringTriggers
 from ragfirst.data.secrets import (
     could_be_context_secret,
     find_secrets,
+    is_public_field,
     looks_like_context_secret,
     redact,
     secret_rules,
@@ -61,7 +62,11 @@ class SecretsCheck:
                 if isinstance(arg.value, str):
                     candidates.append((arg.value, arg.span, name))
         for entry in facts.entries:
-            if isinstance(entry.value, str) and entry.path:
+            if (
+                isinstance(entry.value, str)
+                and entry.path
+                and not is_public_field(tuple(map(str, entry.path)))
+            ):
                 candidates.append((entry.value, entry.span, str(entry.path[-1])))
         for value, span, name in candidates:
             if value in covered or not name or not looks_like_context_secret(name, value):

@@ -41,6 +41,7 @@ class SecretRules:
     context_words: tuple[str, ...] = ()
     public_prefixes: tuple[str, ...] = ()  # public client tokens (PostHog `phc_`): not secrets
     stand_ins: re.Pattern[str] | None = None  # a context value that spells "secret key"
+    public_fields: tuple[tuple[str, ...], ...] = ()  # object paths of public keys, lower-case
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +74,19 @@ def secret_rules() -> SecretRules:
         context_words=tuple(data["context"].get("words", ())),
         public_prefixes=tuple(str(item["prefix"]) for item in data.get("public", ())),
         stand_ins=re.compile(data["context"]["stand_ins"]) if data["context"].get("stand_ins") else None,
+        public_fields=tuple(
+            tuple(str(name).lower() for name in item["path"]) for item in data.get("public_fields", ())
+        ),
+    )
+
+
+def is_public_field(path: tuple[str, ...]) -> bool:
+    """Does this object path (`("themeConfig", "algolia", "apiKey")`) end in a field whose
+    key is public by design (Algolia's search-only key)?"""
+    lowered = tuple(name.lower() for name in path)
+    return any(
+        len(field) <= len(lowered) and lowered[-len(field) :] == field
+        for field in secret_rules().public_fields
     )
 
 
