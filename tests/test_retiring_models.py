@@ -91,6 +91,38 @@ def test_already_shut_down_reasoning_model_names_rft(tmp_path):
     assert "reinforcement fine-tuning on o4-mini ends with it" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("model", "instead"),
+    [  # a finding names its own model's replacement, not the row's whole list (session 11)
+        ("gpt-3.5-turbo", "the provider's replacement for gpt-3.5-turbo is gpt-5.6-terra;"),
+        ("gpt-3.5-turbo-0125", "the provider's replacement for gpt-3.5-turbo-0125 is gpt-5.6-terra;"),
+        ("openai/gpt-4", "the provider's replacement for gpt-4 is gpt-5.6-sol;"),
+        (
+            "ft:o4-mini-2025-04-16:acme::x1",
+            "the provider's replacement for o4-mini-2025-04-16 is gpt-5.6-terra;",
+        ),
+        ("gpt-5-mini", "the provider's replacement for gpt-5-mini is gpt-6.1-terra"),
+        # the page names no pair for these: the row's whole replacement
+        (
+            "gpt-4.1-nano",
+            "the provider's replacement is gpt-5.6-terra (gpt-3.5-turbo, o4-mini) or gpt-5.6-sol",
+        ),
+        ("gpt-5-nano", "the provider's replacement is gpt-6.1-sol (gpt-5) or gpt-6.1-terra (gpt-5-mini)"),
+    ],
+)
+def test_the_replacement_of_the_model_a_call_uses(tmp_path, model, instead):
+    (finding,) = rf406(findings(tmp_path, CHAT.replace("MODEL", model), dt.date(2026, 12, 6)))
+    assert instead in finding.message
+    if "replacement for" in instead:
+        other = "gpt-5.6-sol" if "terra" in instead else "gpt-5.6-terra"
+        assert other not in finding.message
+
+
+def test_every_per_model_replacement_names_a_listed_model():
+    for row in retiring_models().rows:
+        assert {old for old, _ in row.replacement_for} <= set(row.models), row.id
+
+
 def test_embedding_model_python_and_provider_prefix(tmp_path):
     code = """\
     from google import genai

@@ -136,7 +136,7 @@ class RetiringModelCheck:
             **captures,
             "provider": row.provider,
             "when": when,
-            "instead": _instead(row),
+            "instead": _instead(row, captures.get("model", "")),
             "source": row.source,
         }
         data = {"retiring": {"row": row.id, "date": row.date.isoformat(), "days": days}}
@@ -160,9 +160,13 @@ def _match(span: Any, row: RetiringModels, value: str) -> CheckMatch:
     return CheckMatch(span, {"row": row.id, "model": value})
 
 
-def _instead(row: RetiringModels) -> str:
+def _instead(row: RetiringModels, value: str = "") -> str:
     parts = []
-    if row.replacement:
+    found = retiring_models().lookup(value) if value else None
+    own = row.replacement_of(found[1]) if found is not None and found[0] is row else ""
+    if own:
+        parts.append(f"the provider's replacement for {found[1]} is {own}")  # type: ignore[index]
+    elif row.replacement:
         parts.append(f"the provider's replacement is {row.replacement}")
     else:
         parts.append("move to a current model (the provider names no replacement in the table)")
