@@ -829,3 +829,21 @@ def test_algolia_search_only_key_in_a_docusaurus_config_is_public():
     assert [line for line, _ in rf404(lint(flat, "search.js"))] == [1]
     yaml_config = f"algolia:\n  appId: NBR0FXJNGW\n  apiKey: {key}\nopenai:\n  apiKey: {key}x\n"
     assert [line for line, _ in rf404(lint(yaml_config, "site/config.yaml"))] == [5]
+
+
+def test_docsearch_options_hold_a_public_search_key():
+    """llama_deploy's docs call `docsearch({container, appId, indexName, apiKey})`: the
+    DocSearch shape (appId and indexName beside apiKey) is the search-only key; an object
+    with an apiKey and only one of them, or another vendor's key, is still reported."""
+    key = make_context_secret(32)
+    code = f'docsearch({{\n  container: "#docsearch",\n  appId: "74VN1YECLR",\n  indexName: "gpt-index",\n  apiKey: "{key}",\n}});\n'
+    assert rf404(lint(code, "docs/_static/js/search.js")) == []
+    for partial in (
+        f'{{ appId: "74VN1YECLR", apiKey: "{key}" }}',
+        f'{{ indexName: "docs", apiKey: "{key}" }}',
+    ):
+        assert [line for line, _ in rf404(lint(f"search({partial});\n", "search.js"))] == [1], partial
+    yaml_config = (
+        f"search:\n  appId: X1\n  indexName: docs\n  apiKey: {key}\nllm:\n  appId: X1\n  apiKey: {key}y\n"
+    )
+    assert [line for line, _ in rf404(lint(yaml_config, "site/config.yaml"))] == [7]

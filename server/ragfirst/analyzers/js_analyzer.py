@@ -396,7 +396,7 @@ class JsAnalyzer(JsCalls, JsExpressions, JsModules):
             and isinstance(value.value, str)
             and len(value.value) >= SECRET_MIN_LENGTH
             and looks_like_context_secret(name, value.value)
-            and not is_public_field(_object_path(node, name))
+            and not is_public_field(_object_path(node, name), _sibling_keys(node))
         ):
             self.facts.strings.append(StringFact(value.value, self.span(node), name))
 
@@ -689,3 +689,17 @@ def _object_path(node: tree_sitter.Node, name: str) -> tuple[str, ...]:
         path.insert(0, key.text.decode().strip("'\"`"))
         pair = outer
     return tuple(path)
+
+
+def _sibling_keys(node: tree_sitter.Node) -> set[str]:
+    """The keys of the object literal a property value sits in (`appId`, `indexName`)."""
+    pair = node.parent
+    obj = pair.parent if pair is not None and pair.type == "pair" else None
+    if obj is None or obj.type != "object":
+        return set()
+    keys = set()
+    for child in obj.named_children:
+        key = child.child_by_field_name("key") if child.type == "pair" else child
+        if key is not None and child.type in ("pair", "shorthand_property_identifier"):
+            keys.add(key.text.decode().strip("'\"`"))
+    return keys
