@@ -385,3 +385,35 @@ def test_localhost_only_through_the_client_that_was_built_with_it(tmp_path):
     """
     found = {f.span.start_line: f.severity for f in rf401(run(tmp_path, code))}
     assert found == {5: Severity.INFO, 6: Severity.WARNING}
+
+
+# -- the legacy Python LangChain entry points (hwchase17/chat-your-data, session 11) ------
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["langchain.chat_models", "langchain_community.chat_models", "langchain.chat_models.openai"],
+)
+def test_legacy_langchain_chat_openai(tmp_path, module):
+    """`from langchain.chat_models import ChatOpenAI` (before langchain_openai): the same
+    class, `max_tokens` None by default; RF406 already read its model, RF401 did not."""
+    code = f"from {module} import ChatOpenAI\n\nllm = ChatOpenAI(model_name='gpt-4.1', temperature=0)\n"
+    (finding,) = rf401(run(tmp_path, code))
+    assert (finding.span.start_line, finding.severity) == (3, Severity.WARNING)
+    assert "Set max_tokens" in finding.message
+    capped = code.replace("temperature=0", "temperature=0, max_tokens=512")
+    assert rf401(run(tmp_path, capped)) == []
+    local = code.replace("temperature=0", "openai_api_base='http://localhost:8000/v1'")
+    (finding,) = rf401(run(tmp_path, local))
+    assert finding.severity == Severity.INFO
+
+
+def test_legacy_langchain_lookalikes_stay_silent(tmp_path):
+    code = """\
+    from langchain.chat_models import ChatAnthropicLike
+    from mylib.chat_models import ChatOpenAI
+
+    a = ChatOpenAI(model_name="gpt-4.1")
+    b = ChatAnthropicLike(model="x")
+    """
+    assert rf401(run(tmp_path, code)) == []
