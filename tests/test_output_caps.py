@@ -417,3 +417,32 @@ def test_legacy_langchain_lookalikes_stay_silent(tmp_path):
     b = ChatAnthropicLike(model="x")
     """
     assert rf401(run(tmp_path, code)) == []
+
+
+# -- LiteLLM's Ollama provider runs on this machine (awesome-llm-apps, session 11) ----------
+
+
+@pytest.mark.parametrize("model", ["ollama/llama3.1:latest", "ollama_chat/qwen2.5"])
+def test_litellm_ollama_model_is_local(tmp_path, model):
+    """`completion(model="ollama/...")`: LiteLLM sends it to Ollama at localhost:11434
+    unless api_base says otherwise: not billed, so info (as a localhost base_url is)."""
+    code = f'from litellm import completion\n\nreply = completion(model="{model}", messages=[])\n'
+    (finding,) = rf401(run(tmp_path, code))
+    assert (finding.span.start_line, finding.severity) == (3, Severity.INFO)
+    assert (
+        "goes to a server on this machine (http://localhost:11434, LiteLLM's default for" in finding.message
+    )
+    local_base = code.replace("messages=[]", 'messages=[], api_base="http://localhost:11434"')
+    (finding,) = rf401(run(tmp_path, local_base))
+    assert finding.severity == Severity.INFO
+    assert rf401(run(tmp_path, code.replace("messages=[]", "messages=[], max_tokens=256"))) == []
+
+
+@pytest.mark.parametrize(
+    "model", ["claude-3-5-sonnet-20240620", "gpt-4o", "openrouter/meta-llama/llama-3-70b", "my-ollama/llama3"]
+)
+def test_litellm_hosted_models_stay_warnings(tmp_path, model):
+    code = f'import litellm\n\nreply = litellm.completion(model="{model}", messages=[])\n'
+    (finding,) = rf401(run(tmp_path, code))
+    assert finding.severity == Severity.WARNING
+    assert "billed in full" in finding.message

@@ -100,6 +100,9 @@ class OutputCapsCheck:
             for key in ("chat", "capped", "ai-sdk", "local"):
                 _targets(params[key])
             re.compile(params["local-base-url"]["matches"])
+            for entry in params.get("local-models", ()):  # optional
+                re.compile(entry["matches"])
+                str(entry["url"])
         except (KeyError, TypeError, re.error, ValueError) as exc:
             return f"bad output-caps params: {exc}"
         return None
@@ -142,7 +145,7 @@ class OutputCapsCheck:
         for target, call in _calls(facts, _targets(params["local"])):
             if call.star_kwargs or any(_given(call, name) for name in target.caps):
                 continue
-            url = _local_url(call, facts, url_args, local)
+            url = _local_url(call, facts, url_args, local) or _local_model(call, url_args, params)
             if url:
                 matches.append(_match(call, "local", target.cap, url=url))
         return matches
@@ -199,6 +202,15 @@ def _match(call: CallFact, kind: str, cap: str, **extra: str) -> CheckMatch:
     captures = {"callee": call.tail, "cap": cap, "_kind": kind}
     captures.update({f"_{key}": value for key, value in extra.items()})
     return CheckMatch(call.span, captures)
+
+
+def _local_model(call: CallFact, url_args: tuple[str, ...], params: dict[str, Any]) -> str | None:
+    """A model a library sends to a local server by default (`ollama/llama3.1` in LiteLLM),
+    when no base URL points elsewhere: the rule's `local-models` entry says where."""
+    model = _value(call, "model")
+    if not isinstance(model, str) or any(_given(call, name) for name in url_args):
+        return None
+    return next((m["url"] for m in params.get("local-models", ()) if re.search(m["matches"], model)), None)
 
 
 def _local_url(call: CallFact, facts: FileFacts, args: tuple[str, ...], local: re.Pattern[str]) -> str | None:
