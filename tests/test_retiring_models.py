@@ -88,7 +88,10 @@ def test_already_shut_down_reasoning_model_names_rft(tmp_path):
     (finding,) = rf406(findings(tmp_path, CHAT.replace("MODEL", "o4-mini"), dt.date(2026, 12, 6)))
     assert finding.severity == Severity.ERROR
     assert "shut down on 2026-10-23, 44 days ago" in finding.message
-    assert "reinforcement fine-tuning on o4-mini ends with it" in finding.message
+    assert (
+        "it cannot be fine-tuned; reinforcement fine-tuning on o4-mini ends with it;"
+        " OpenAI stops all new self-serve fine-tuning jobs on 2027-01-06" in finding.message
+    )
 
 
 @pytest.mark.parametrize(
@@ -121,6 +124,19 @@ def test_the_replacement_of_the_model_a_call_uses(tmp_path, model, instead):
 def test_every_per_model_replacement_names_a_listed_model():
     for row in retiring_models().rows:
         assert {old for old, _ in row.replacement_for} <= set(row.models), row.id
+        assert {model for model, _ in row.notes_for} <= set(row.models), row.id
+
+
+@pytest.mark.parametrize("model", ["gpt-3.5-turbo", "gpt-4", "o1"])
+def test_a_note_about_another_model_is_not_said(tmp_path, model):
+    """o4-mini's reinforcement fine-tuning is no news on a gpt-3.5-turbo call; the row's
+    own note (no new self-serve jobs) still is."""
+    (finding,) = rf406(findings(tmp_path, CHAT.replace("MODEL", model), dt.date(2026, 12, 6)))
+    assert "o4-mini" not in finding.message
+    assert (
+        "it cannot be fine-tuned; OpenAI stops all new self-serve fine-tuning jobs on 2027-01-06"
+        in finding.message
+    )
 
 
 def test_embedding_model_python_and_provider_prefix(tmp_path):

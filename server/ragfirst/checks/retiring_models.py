@@ -174,6 +174,8 @@ def _instead(row: RetiringModels, value: str = "") -> str:
         parts.append("it cannot be fine-tuned" if row.replacement else "no fine-tunable successor")
     elif row.replacement_fine_tunable is True:
         parts.append("it can be fine-tuned")
+    if found is not None and found[0] is row:
+        parts.extend(row.notes_of(found[1]))
     if row.fine_tune_note:
         parts.append(row.fine_tune_note)
     return "; ".join(parts)
