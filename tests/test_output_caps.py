@@ -446,3 +446,43 @@ def test_litellm_hosted_models_stay_warnings(tmp_path, model):
     (finding,) = rf401(run(tmp_path, code))
     assert finding.severity == Severity.WARNING
     assert "billed in full" in finding.message
+
+
+# -- a Chat Completions cap on the Responses API (Perplexica's openaiLLM.ts, session 11) ----
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (
+            "llm.ts",
+            'import OpenAI from "openai";\n\nconst client = new OpenAI();\n'
+            "const stream = client.responses.stream({ model: m, input, max_completion_tokens: opts.maxTokens });\n",
+        ),
+        (
+            "llm.py",
+            "from openai import OpenAI\n\nclient = OpenAI()\n"
+            'reply = client.responses.create(model="gpt-4.1", input="hi", max_tokens=500)\n',
+        ),
+    ],
+)
+def test_a_chat_completions_cap_on_the_responses_api_is_named(tmp_path, path, code):
+    """The Responses API reads `max_output_tokens`; a call that passes only Chat
+    Completions' name is told so, not just "no cap" (its author thinks it is capped)."""
+    (finding,) = rf401(run(tmp_path, code, path))
+    assert (finding.span.start_line, finding.severity) == (4, Severity.WARNING)
+    name = "max_completion_tokens" if path.endswith(".ts") else "max_tokens"
+    assert f"passes {name}, Chat Completions' name for the cap, which the Responses API does not take" in (
+        finding.message
+    )
+    assert finding.message.endswith("Set max_output_tokens.")
+
+
+def test_responses_with_its_own_cap_or_chat_names_on_chat_stay_as_they_were(tmp_path):
+    both = "from openai import OpenAI\n\nOpenAI().responses.create(model='gpt-4.1', input='hi', max_tokens=9, max_output_tokens=500)\n"
+    assert rf401(run(tmp_path, both)) == []
+    chat = "from openai import OpenAI\n\nOpenAI().chat.completions.create(model='gpt-4.1', messages=[], max_completion_tokens=500)\n"
+    assert rf401(run(tmp_path, chat)) == []
+    plain = "from openai import OpenAI\n\nOpenAI().responses.create(model='gpt-4.1', input='hi')\n"
+    (finding,) = rf401(run(tmp_path, plain))
+    assert "has no output-token cap: a long or looping answer is billed in full" in finding.message

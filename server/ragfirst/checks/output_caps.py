@@ -99,6 +99,7 @@ class OutputCapsCheck:
         try:
             for key in ("chat", "capped", "ai-sdk", "local"):
                 _targets(params[key])
+            _targets(params.get("misnamed", []))  # optional
             re.compile(params["local-base-url"]["matches"])
             for entry in params.get("local-models", ()):  # optional
                 re.compile(entry["matches"])
@@ -137,6 +138,10 @@ class OutputCapsCheck:
                         _match(call, "small", target.cap, model=str(model), size=str(cap), arg=name)
                     )
                     break
+        for target, call in _calls(facts, _targets(params.get("misnamed", []))):
+            wrong = next((name for name in target.caps if _given(call, name)), None)
+            if wrong and not _given(call, target.cap) and not call.star_kwargs:
+                matches.append(_match(call, "misnamed", target.cap, arg=wrong))
         for target, call in _calls(facts, _targets(params["ai-sdk"])):
             if _given(call, "maxTokens") and not _given(call, "maxOutputTokens") and not call.star_kwargs:
                 matches.append(_match(call, "ai-sdk", target.cap))
@@ -172,6 +177,12 @@ class OutputCapsCheck:
             )
             values["cap"] = f"{captures['_arg']} of {minimum} or more, or lower the reasoning effort"
             return Resolution(values, Severity.HINT)
+        if kind == "misnamed":
+            values["problem"] = (
+                f"passes {captures['_arg']}, Chat Completions' name for the cap, which the"
+                f" Responses API does not take (its cap is {captures['cap']}): nothing caps this call"
+            )
+            return Resolution(values, Severity.WARNING)
         if kind == "ai-sdk":
             version = ai_sdk_major(context.root, context.base_dir / path)
             facts = output_cap_facts()
