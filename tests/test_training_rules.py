@@ -1989,6 +1989,33 @@ def test_rf105_fires_on_backward_and_optimizer_step_next_to_llm():
     assert lines_of(findings, "RF105") == [10]
 
 
+def test_rf105_fires_on_a_loop_next_to_a_mistral_tokenizer():
+    """mistral-finetune's train.py: its own Transformer class, `MistralTokenizer.v3()` from
+    mistral_common, `loss.backward()` and `optimizer.step()`, no transformers import."""
+    code = """\
+        import torch
+        from mistral_common.tokens.tokenizers.mistral import MistralTokenizer
+        from torch.optim import AdamW
+
+        from finetune.wrapped_model import load_model
+
+        def train(args, batches):
+            tokenizer = MistralTokenizer.v3(is_tekken=False).instruct_tokenizer
+            model = load_model(args)
+            optimizer = AdamW(model.parameters(), lr=args.lr)
+            for batch in batches:
+                loss = model(batch).loss
+                loss.backward()
+                optimizer.step()
+        """
+    findings = lint(code, path="train.py")
+    assert lines_of(findings, "RF105") == [13]
+    lookalike = code.replace("from mistral_common.tokens.tokenizers.mistral import", "from mytokens import")
+    assert lines_of(lint(lookalike, path="train.py"), "RF105") == []
+    no_loop = code.replace("loss.backward()", "pass").replace("optimizer.step()", "pass")
+    assert lines_of(lint(no_loop, path="train.py"), "RF105") == []
+
+
 def test_rf105_message_names_the_loop_calls():
     findings = lint(
         """\
