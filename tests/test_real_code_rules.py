@@ -180,6 +180,22 @@ def test_rf405_not_on_a_switch_about_a_password_feature():
     assert [f.span.start_line for f in findings] == [2]
 
 
+def test_rf405_not_on_an_upload_widget_key():
+    """roomGPT's `NEXT_PUBLIC_UPLOAD_API_KEY` feeds Bytescale's (Upload.io's) upload widget
+    in the browser: its public key is made for that. A secret key of the same vendor, or an
+    upload key next to a strong word, is still reported."""
+    code = """\
+        const options = { apiKey: process.env.NEXT_PUBLIC_UPLOAD_API_KEY ?? "free" };
+        const other = { apiKey: process.env.NEXT_PUBLIC_BYTESCALE_API_KEY };
+        const secret = process.env.NEXT_PUBLIC_UPLOAD_SECRET_KEY;
+        const openai = process.env.NEXT_PUBLIC_OPENAI_API_KEY;
+        """
+    findings = [f for f in lint(code, path="app/dream/page.tsx") if f.rule_id == "RF405"]
+    assert [f.span.start_line for f in findings] == [3, 4]
+    env = "NEXT_PUBLIC_UPLOAD_API_KEY=\nNEXT_PUBLIC_UPLOAD_SECRET=\n"
+    assert [f.span.start_line for f in lint(env, path=".example.env") if f.rule_id == "RF405"] == [2]
+
+
 def test_rf405_env_file_switches_are_not_keys():
     env = "NEXT_PUBLIC_OPENAI_API_KEY=true\nNEXT_PUBLIC_ANTHROPIC_API_KEY=\n"
     findings = [f for f in lint(env, path=".env.example") if f.rule_id == "RF405"]
