@@ -521,6 +521,27 @@ def test_rf101_fires_on_together():
     assert message_of(findings, "RF101").startswith("Together AI fine-tuning job")
 
 
+def test_rf101_together_job_from_a_checkpoint_names_no_base_model():
+    """together-cookbook's Continual_Finetuning / DPO_Finetuning: `from_checkpoint=` with
+    no `model` continues an earlier job; "on a base model" was wrong there. One finding."""
+    findings = lint(
+        """\
+        from together import Together
+
+        client = Together()
+        sft = client.fine_tuning.create(training_file="f", model="meta-llama/Llama-3.2-1B-Instruct")
+        dpo = client.fine_tuning.create(training_file="g", from_checkpoint=sft.id, training_method="dpo")
+        both = client.fine_tuning.create(training_file="h", model="m", from_checkpoint=sft.id)
+        """
+    )
+    assert lines_of(findings, "RF101") == [4, 5, 6]
+    messages = [f.message for f in findings if f.rule_id == "RF101"]
+    assert " on meta-llama/Llama-3.2-1B-Instruct:" in messages[0]
+    assert " on the checkpoint of an earlier job (from_checkpoint):" in messages[1]
+    assert "base model" not in messages[1]
+    assert " on m:" in messages[2]
+
+
 def test_rf101_fires_on_together_sft_method():
     findings = lint(
         """\
