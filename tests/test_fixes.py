@@ -129,6 +129,27 @@ def test_rf401_reasoning_model_max_tokens_is_renamed():
     assert "max_completion_tokens=2000" in fixed and "max_tokens=" not in fixed
 
 
+@pytest.mark.parametrize(
+    ("path", "code", "kept"),
+    [  # Perplexica's openaiLLM.ts passed max_completion_tokens to responses.stream (session 11)
+        (
+            "llm.py",
+            "from openai import OpenAI\n\nr = OpenAI().responses.create(model='gpt-4.1', input='hi', max_tokens=700)\n",
+            "max_output_tokens=700",
+        ),
+        (
+            "llm.ts",
+            'import OpenAI from "openai";\n\nconst s = new OpenAI().responses.stream({ model: m, input, max_completion_tokens: opts.max });\n',
+            "max_output_tokens: opts.max",
+        ),
+    ],
+)
+def test_rf401_chat_cap_name_on_responses_is_renamed(path, code, kept):
+    fixed = fix_all(code, path)
+    assert kept in fixed and "max_tokens" not in fixed and "max_completion_tokens" not in fixed
+    assert "RF401" not in active(fixed, path)
+
+
 def test_rf401_genai_gets_a_config():
     code = """\
     from google import genai

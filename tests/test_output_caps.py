@@ -385,3 +385,104 @@ def test_localhost_only_through_the_client_that_was_built_with_it(tmp_path):
     """
     found = {f.span.start_line: f.severity for f in rf401(run(tmp_path, code))}
     assert found == {5: Severity.INFO, 6: Severity.WARNING}
+
+
+# -- the legacy Python LangChain entry points (hwchase17/chat-your-data, session 11) ------
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["langchain.chat_models", "langchain_community.chat_models", "langchain.chat_models.openai"],
+)
+def test_legacy_langchain_chat_openai(tmp_path, module):
+    """`from langchain.chat_models import ChatOpenAI` (before langchain_openai): the same
+    class, `max_tokens` None by default; RF406 already read its model, RF401 did not."""
+    code = f"from {module} import ChatOpenAI\n\nllm = ChatOpenAI(model_name='gpt-4.1', temperature=0)\n"
+    (finding,) = rf401(run(tmp_path, code))
+    assert (finding.span.start_line, finding.severity) == (3, Severity.WARNING)
+    assert "Set max_tokens" in finding.message
+    capped = code.replace("temperature=0", "temperature=0, max_tokens=512")
+    assert rf401(run(tmp_path, capped)) == []
+    local = code.replace("temperature=0", "openai_api_base='http://localhost:8000/v1'")
+    (finding,) = rf401(run(tmp_path, local))
+    assert finding.severity == Severity.INFO
+
+
+def test_legacy_langchain_lookalikes_stay_silent(tmp_path):
+    code = """\
+    from langchain.chat_models import ChatAnthropicLike
+    from mylib.chat_models import ChatOpenAI
+
+    a = ChatOpenAI(model_name="gpt-4.1")
+    b = ChatAnthropicLike(model="x")
+    """
+    assert rf401(run(tmp_path, code)) == []
+
+
+# -- LiteLLM's Ollama provider runs on this machine (awesome-llm-apps, session 11) ----------
+
+
+@pytest.mark.parametrize("model", ["ollama/llama3.1:latest", "ollama_chat/qwen2.5"])
+def test_litellm_ollama_model_is_local(tmp_path, model):
+    """`completion(model="ollama/...")`: LiteLLM sends it to Ollama at localhost:11434
+    unless api_base says otherwise: not billed, so info (as a localhost base_url is)."""
+    code = f'from litellm import completion\n\nreply = completion(model="{model}", messages=[])\n'
+    (finding,) = rf401(run(tmp_path, code))
+    assert (finding.span.start_line, finding.severity) == (3, Severity.INFO)
+    assert (
+        "goes to a server on this machine (http://localhost:11434, LiteLLM's default for" in finding.message
+    )
+    local_base = code.replace("messages=[]", 'messages=[], api_base="http://localhost:11434"')
+    (finding,) = rf401(run(tmp_path, local_base))
+    assert finding.severity == Severity.INFO
+    assert rf401(run(tmp_path, code.replace("messages=[]", "messages=[], max_tokens=256"))) == []
+
+
+@pytest.mark.parametrize(
+    "model", ["claude-3-5-sonnet-20240620", "gpt-4o", "openrouter/meta-llama/llama-3-70b", "my-ollama/llama3"]
+)
+def test_litellm_hosted_models_stay_warnings(tmp_path, model):
+    code = f'import litellm\n\nreply = litellm.completion(model="{model}", messages=[])\n'
+    (finding,) = rf401(run(tmp_path, code))
+    assert finding.severity == Severity.WARNING
+    assert "billed in full" in finding.message
+
+
+# -- a Chat Completions cap on the Responses API (Perplexica's openaiLLM.ts, session 11) ----
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (
+            "llm.ts",
+            'import OpenAI from "openai";\n\nconst client = new OpenAI();\n'
+            "const stream = client.responses.stream({ model: m, input, max_completion_tokens: opts.maxTokens });\n",
+        ),
+        (
+            "llm.py",
+            "from openai import OpenAI\n\nclient = OpenAI()\n"
+            'reply = client.responses.create(model="gpt-4.1", input="hi", max_tokens=500)\n',
+        ),
+    ],
+)
+def test_a_chat_completions_cap_on_the_responses_api_is_named(tmp_path, path, code):
+    """The Responses API reads `max_output_tokens`; a call that passes only Chat
+    Completions' name is told so, not just "no cap" (its author thinks it is capped)."""
+    (finding,) = rf401(run(tmp_path, code, path))
+    assert (finding.span.start_line, finding.severity) == (4, Severity.WARNING)
+    name = "max_completion_tokens" if path.endswith(".ts") else "max_tokens"
+    assert f"passes {name}, Chat Completions' name for the cap, which the Responses API does not take" in (
+        finding.message
+    )
+    assert finding.message.endswith("Set max_output_tokens.")
+
+
+def test_responses_with_its_own_cap_or_chat_names_on_chat_stay_as_they_were(tmp_path):
+    both = "from openai import OpenAI\n\nOpenAI().responses.create(model='gpt-4.1', input='hi', max_tokens=9, max_output_tokens=500)\n"
+    assert rf401(run(tmp_path, both)) == []
+    chat = "from openai import OpenAI\n\nOpenAI().chat.completions.create(model='gpt-4.1', messages=[], max_completion_tokens=500)\n"
+    assert rf401(run(tmp_path, chat)) == []
+    plain = "from openai import OpenAI\n\nOpenAI().responses.create(model='gpt-4.1', input='hi')\n"
+    (finding,) = rf401(run(tmp_path, plain))
+    assert "has no output-token cap: a long or looping answer is billed in full" in finding.message

@@ -164,6 +164,38 @@ def test_rf405_still_on_a_key_and_on_a_key_next_to_a_flag():
     assert [f.span.start_line for f in findings] == [1, 2]  # a strong word always counts
 
 
+def test_rf405_not_on_a_switch_about_a_password_feature():
+    """onyx's `NEXT_PUBLIC_FORGOT_PASSWORD_ENABLED` holds yes/no: a switch word at the end
+    wins over a strong word; the password itself, or a switch word inside, still counts."""
+    code = """\
+        export const forgot = process.env.NEXT_PUBLIC_FORGOT_PASSWORD_ENABLED === "true";
+        export const sharing = import.meta.env.VITE_SECRET_SHARING_DISABLED;
+        export const password = process.env.NEXT_PUBLIC_ADMIN_PASSWORD;
+        export const enabled = process.env.NEXT_PUBLIC_ENABLED_SECRET;
+        """
+    findings = [f for f in lint(code, path="constants.ts") if f.rule_id == "RF405"]
+    assert [f.span.start_line for f in findings] == [3, 4]
+    env = "NEXT_PUBLIC_FORGOT_PASSWORD_ENABLED=true\nNEXT_PUBLIC_SMTP_PASSWORD=\nVITE_PASSWORD_REQUIRED=\n"
+    findings = [f for f in lint(env, path=".env.example") if f.rule_id == "RF405"]
+    assert [f.span.start_line for f in findings] == [2]
+
+
+def test_rf405_not_on_an_upload_widget_key():
+    """roomGPT's `NEXT_PUBLIC_UPLOAD_API_KEY` feeds Bytescale's (Upload.io's) upload widget
+    in the browser: its public key is made for that. A secret key of the same vendor, or an
+    upload key next to a strong word, is still reported."""
+    code = """\
+        const options = { apiKey: process.env.NEXT_PUBLIC_UPLOAD_API_KEY ?? "free" };
+        const other = { apiKey: process.env.NEXT_PUBLIC_BYTESCALE_API_KEY };
+        const secret = process.env.NEXT_PUBLIC_UPLOAD_SECRET_KEY;
+        const openai = process.env.NEXT_PUBLIC_OPENAI_API_KEY;
+        """
+    findings = [f for f in lint(code, path="app/dream/page.tsx") if f.rule_id == "RF405"]
+    assert [f.span.start_line for f in findings] == [3, 4]
+    env = "NEXT_PUBLIC_UPLOAD_API_KEY=\nNEXT_PUBLIC_UPLOAD_SECRET=\n"
+    assert [f.span.start_line for f in lint(env, path=".example.env") if f.rule_id == "RF405"] == [2]
+
+
 def test_rf405_env_file_switches_are_not_keys():
     env = "NEXT_PUBLIC_OPENAI_API_KEY=true\nNEXT_PUBLIC_ANTHROPIC_API_KEY=\n"
     findings = [f for f in lint(env, path=".env.example") if f.rule_id == "RF405"]

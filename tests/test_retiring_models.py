@@ -88,7 +88,55 @@ def test_already_shut_down_reasoning_model_names_rft(tmp_path):
     (finding,) = rf406(findings(tmp_path, CHAT.replace("MODEL", "o4-mini"), dt.date(2026, 12, 6)))
     assert finding.severity == Severity.ERROR
     assert "shut down on 2026-10-23, 44 days ago" in finding.message
-    assert "reinforcement fine-tuning on o4-mini ends with it" in finding.message
+    assert (
+        "it cannot be fine-tuned; reinforcement fine-tuning on o4-mini ends with it;"
+        " OpenAI stops all new self-serve fine-tuning jobs on 2027-01-06" in finding.message
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "instead"),
+    [  # a finding names its own model's replacement, not the row's whole list (session 11)
+        ("gpt-3.5-turbo", "the provider's replacement for gpt-3.5-turbo is gpt-5.6-terra;"),
+        ("gpt-3.5-turbo-0125", "the provider's replacement for gpt-3.5-turbo-0125 is gpt-5.6-terra;"),
+        ("openai/gpt-4", "the provider's replacement for gpt-4 is gpt-5.6-sol;"),
+        (
+            "ft:o4-mini-2025-04-16:acme::x1",
+            "the provider's replacement for o4-mini-2025-04-16 is gpt-5.6-terra;",
+        ),
+        ("gpt-5-mini", "the provider's replacement for gpt-5-mini is gpt-6.1-terra"),
+        # the page names no pair for these: the row's whole replacement
+        (
+            "gpt-4.1-nano",
+            "the provider's replacement is gpt-5.6-terra (gpt-3.5-turbo, o4-mini) or gpt-5.6-sol",
+        ),
+        ("gpt-5-nano", "the provider's replacement is gpt-6.1-sol (gpt-5) or gpt-6.1-terra (gpt-5-mini)"),
+    ],
+)
+def test_the_replacement_of_the_model_a_call_uses(tmp_path, model, instead):
+    (finding,) = rf406(findings(tmp_path, CHAT.replace("MODEL", model), dt.date(2026, 12, 6)))
+    assert instead in finding.message
+    if "replacement for" in instead:
+        other = "gpt-5.6-sol" if "terra" in instead else "gpt-5.6-terra"
+        assert other not in finding.message
+
+
+def test_every_per_model_replacement_names_a_listed_model():
+    for row in retiring_models().rows:
+        assert {old for old, _ in row.replacement_for} <= set(row.models), row.id
+        assert {model for model, _ in row.notes_for} <= set(row.models), row.id
+
+
+@pytest.mark.parametrize("model", ["gpt-3.5-turbo", "gpt-4", "o1"])
+def test_a_note_about_another_model_is_not_said(tmp_path, model):
+    """o4-mini's reinforcement fine-tuning is no news on a gpt-3.5-turbo call; the row's
+    own note (no new self-serve jobs) still is."""
+    (finding,) = rf406(findings(tmp_path, CHAT.replace("MODEL", model), dt.date(2026, 12, 6)))
+    assert "o4-mini" not in finding.message
+    assert (
+        "it cannot be fine-tuned; OpenAI stops all new self-serve fine-tuning jobs on 2027-01-06"
+        in finding.message
+    )
 
 
 def test_embedding_model_python_and_provider_prefix(tmp_path):

@@ -137,6 +137,7 @@ def make_context_secret(length: int = 32) -> str:
             and any(c.isdigit() for c in value)
             and any(c.isalpha() for c in value)
             and not any(regex.search(value) for regex in REGEXES.values())
+            and not re.search(CONTEXT["stand_ins"], value)  # a draw that spells `token`
         ):
             return value
     raise AssertionError("could not generate a context secret")
@@ -781,3 +782,69 @@ def test_a_base64_placeholder_in_a_kubernetes_secret_is_silent():
     key = make_context_secret(40)
     real = manifest.format(jwt=encoded("docsgpt-dev-jwt-secret-change-me"), api=encoded(key))
     assert [line for line, _ in rf404(lint(real, "deployment/k8s/secrets.yaml"))] == [8]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [  # stand-ins in onyx's tests (session 11): each spells or counts what it stands for
+        ("api_key", "super-secret-client-value-1234567890"),
+        ("access_token", "oauth_config_token_67890"),
+        ("access_token", "user_passthrough_token_99999"),
+        ("ALICE_API_KEY", "mcp_live-kid_alice_001-S3cr3tAlice"),
+        ("_SECRET_KEY", "sk-anthropic-supersecret-DO-NOT-LEAK-1234567890"),
+        ("raw_api_key", "sk-abcdefghijklmnopqrstuvwxyz1234567890"),
+        ("raw_api_key", "sk-runtime-should-use-unmasked-value-1234567890"),
+    ],
+)
+def test_a_value_that_spells_or_counts_is_a_stand_in(name, value):
+    assert rf404(lint(f'{name} = "{value}"\n', "tests/test_keys.py")) == []
+    assert rf404(lint(f'const {name} = process.env.K || "{value}";\n', "e2e/keys.spec.ts")) == []
+
+
+def test_a_random_key_next_to_the_stand_ins_is_still_reported():
+    """A random key holds no word and no run like `123456` (one in ~10^9 draws would)."""
+    key = make_context_secret(36)
+    code = f'ALICE_API_KEY = "mcp_live-kid_alice_001-S3cr3tAlice"\nBOB_API_KEY = "{key}"\n'
+    assert [line for line, _ in rf404(lint(code, "tests/test_keys.py"))] == [2]
+    assert [line for line, _ in rf404(lint(f'const token = {{ apiKey: "{key}" }};\n', "a.spec.ts"))] == [1]
+
+
+def test_algolia_search_only_key_in_a_docusaurus_config_is_public():
+    """khoj's docusaurus.config.js: `themeConfig.algolia.apiKey` is Algolia's search-only
+    key, public by design (docusaurus.io/docs/search). The same value under another object,
+    Algolia's admin key, or a vendor's key in the same config are still reported."""
+    key = make_context_secret(32)
+    config = (
+        "const config = {\n"
+        "  themeConfig: {\n"
+        f'    algolia: {{ appId: "NBR0FXJNGW", apiKey: "{key}", indexName: "khoj" }},\n'
+        "  },\n"
+        "};\n"
+        "export default config;\n"
+    )
+    assert rf404(lint(config, "documentation/docusaurus.config.js")) == []
+    for other in (f'openai: {{ apiKey: "{key}" }}', f'algolia: {{ adminApiKey: "{key}" }}'):
+        code = f"const config = {{ themeConfig: {{ {other} }} }};\n"
+        assert [line for line, _ in rf404(lint(code, "docusaurus.config.js"))] == [1], other
+    flat = f'const apiKey = "{key}";\nconst algolia = {{ apiKey }};\n'
+    assert [line for line, _ in rf404(lint(flat, "search.js"))] == [1]
+    yaml_config = f"algolia:\n  appId: NBR0FXJNGW\n  apiKey: {key}\nopenai:\n  apiKey: {key}x\n"
+    assert [line for line, _ in rf404(lint(yaml_config, "site/config.yaml"))] == [5]
+
+
+def test_docsearch_options_hold_a_public_search_key():
+    """llama_deploy's docs call `docsearch({container, appId, indexName, apiKey})`: the
+    DocSearch shape (appId and indexName beside apiKey) is the search-only key; an object
+    with an apiKey and only one of them, or another vendor's key, is still reported."""
+    key = make_context_secret(32)
+    code = f'docsearch({{\n  container: "#docsearch",\n  appId: "74VN1YECLR",\n  indexName: "gpt-index",\n  apiKey: "{key}",\n}});\n'
+    assert rf404(lint(code, "docs/_static/js/search.js")) == []
+    for partial in (
+        f'{{ appId: "74VN1YECLR", apiKey: "{key}" }}',
+        f'{{ indexName: "docs", apiKey: "{key}" }}',
+    ):
+        assert [line for line, _ in rf404(lint(f"search({partial});\n", "search.js"))] == [1], partial
+    yaml_config = (
+        f"search:\n  appId: X1\n  indexName: docs\n  apiKey: {key}\nllm:\n  appId: X1\n  apiKey: {key}y\n"
+    )
+    assert [line for line, _ in rf404(lint(yaml_config, "site/config.yaml"))] == [7]

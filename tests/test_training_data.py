@@ -649,6 +649,29 @@ def test_rf202_leaves_non_training_jsonl_alone(tmp_path, monkeypatch):
     assert [f for f in findings if f.path == "logs/events.jsonl"] == []
 
 
+def test_rf202_leaves_a_config_document_named_jsonl_alone(tmp_path, monkeypatch):
+    """onyx's CloudFormation `onyx_config.jsonl` is one JSON document with comments, not
+    JSON Lines: its first line does not parse, but the whole file is a config, not examples."""
+    config = '{\n  // Naming\n  "OnyxNamespace": "onyx",\n\n  "AWSRegion": "us-east-2",\n  "HostedZoneId": ""  // Route 53\n}\n'
+    plain = '{\n  "Environment": "production",\n  "Replicas": 2\n}\n'
+    findings = run_project(
+        tmp_path, monkeypatch, {"deploy/onyx_config.jsonl": config, "deploy/plain.jsonl": plain}
+    )
+    assert [(f.path, f.span.start_line) for f in findings if f.path.startswith("deploy/")] == []
+
+
+def test_rf202_still_on_training_examples_pretty_printed_into_jsonl(tmp_path, monkeypatch):
+    """A provider reads one example per line: chat examples pretty-printed as a JSON array
+    (or one indented example) are rejected, so each broken line is still reported."""
+    examples = json.dumps([json.loads(GOOD), json.loads(GOOD)], indent=2) + "\n"
+    one_example = json.dumps(json.loads(GOOD), indent=2) + "\n"
+    broken = '{\n  "messages": [\n'
+    files = {"data/train.jsonl": examples, "data/one.jsonl": one_example, "data/broken.jsonl": broken}
+    findings = run_project(tmp_path, monkeypatch, files)
+    for path in files:
+        assert where(findings, "RF202", path), path
+
+
 def test_rf202_valid_formats_have_no_problems(tmp_path, monkeypatch):
     data = jsonl(
         [

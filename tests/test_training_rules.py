@@ -521,6 +521,27 @@ def test_rf101_fires_on_together():
     assert message_of(findings, "RF101").startswith("Together AI fine-tuning job")
 
 
+def test_rf101_together_job_from_a_checkpoint_names_no_base_model():
+    """together-cookbook's Continual_Finetuning / DPO_Finetuning: `from_checkpoint=` with
+    no `model` continues an earlier job; "on a base model" was wrong there. One finding."""
+    findings = lint(
+        """\
+        from together import Together
+
+        client = Together()
+        sft = client.fine_tuning.create(training_file="f", model="meta-llama/Llama-3.2-1B-Instruct")
+        dpo = client.fine_tuning.create(training_file="g", from_checkpoint=sft.id, training_method="dpo")
+        both = client.fine_tuning.create(training_file="h", model="m", from_checkpoint=sft.id)
+        """
+    )
+    assert lines_of(findings, "RF101") == [4, 5, 6]
+    messages = [f.message for f in findings if f.rule_id == "RF101"]
+    assert " on meta-llama/Llama-3.2-1B-Instruct:" in messages[0]
+    assert " on the checkpoint of an earlier job (from_checkpoint):" in messages[1]
+    assert "base model" not in messages[1]
+    assert " on m:" in messages[2]
+
+
 def test_rf101_fires_on_together_sft_method():
     findings = lint(
         """\
@@ -1987,6 +2008,33 @@ def test_rf105_fires_on_backward_and_optimizer_step_next_to_llm():
         """
     )
     assert lines_of(findings, "RF105") == [10]
+
+
+def test_rf105_fires_on_a_loop_next_to_a_mistral_tokenizer():
+    """mistral-finetune's train.py: its own Transformer class, `MistralTokenizer.v3()` from
+    mistral_common, `loss.backward()` and `optimizer.step()`, no transformers import."""
+    code = """\
+        import torch
+        from mistral_common.tokens.tokenizers.mistral import MistralTokenizer
+        from torch.optim import AdamW
+
+        from finetune.wrapped_model import load_model
+
+        def train(args, batches):
+            tokenizer = MistralTokenizer.v3(is_tekken=False).instruct_tokenizer
+            model = load_model(args)
+            optimizer = AdamW(model.parameters(), lr=args.lr)
+            for batch in batches:
+                loss = model(batch).loss
+                loss.backward()
+                optimizer.step()
+        """
+    findings = lint(code, path="train.py")
+    assert lines_of(findings, "RF105") == [13]
+    lookalike = code.replace("from mistral_common.tokens.tokenizers.mistral import", "from mytokens import")
+    assert lines_of(lint(lookalike, path="train.py"), "RF105") == []
+    no_loop = code.replace("loss.backward()", "pass").replace("optimizer.step()", "pass")
+    assert lines_of(lint(no_loop, path="train.py"), "RF105") == []
 
 
 def test_rf105_message_names_the_loop_calls():

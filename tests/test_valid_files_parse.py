@@ -203,6 +203,8 @@ JSONC = """\
         ".vscode/launch.json",
         "Properties/launchSettings.json",
         "settings.jsonc",
+        ".eslintrc.json",  # ESLint reads its JSON config with comments (AgentGPT's next/)
+        "web/.eslintrc.json",
     ],
 )
 def test_jsonc_by_convention_parses(path):
@@ -213,7 +215,10 @@ def test_jsonc_by_convention_parses(path):
     assert line == 4
 
 
-@pytest.mark.parametrize("path", ["package.json", "data/config.json", "vscode/settings.json"])
+@pytest.mark.parametrize(
+    "path",
+    ["package.json", "data/config.json", "vscode/settings.json", "eslintrc.json", ".eslintrc.json.bak"],
+)
 def test_plain_json_with_comments_is_still_an_error(path):
     with pytest.raises(AnalysisError):
         analyze_json(SourceText(JSONC), path)

@@ -78,7 +78,7 @@ from ragfirst.analyzers.js_values import (
     is_nullish,
     literal_of,
 )
-from ragfirst.data.secrets import looks_like_context_secret
+from ragfirst.data.secrets import is_public_field, looks_like_context_secret
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
@@ -396,6 +396,7 @@ class JsAnalyzer(JsCalls, JsExpressions, JsModules):
             and isinstance(value.value, str)
             and len(value.value) >= SECRET_MIN_LENGTH
             and looks_like_context_secret(name, value.value)
+            and not is_public_field(_object_path(node, name), _sibling_keys(node))
         ):
             self.facts.strings.append(StringFact(value.value, self.span(node), name))
 
@@ -672,3 +673,33 @@ def analyze_js(source: SourceText, filename: str) -> FileFacts:
 
     A syntax error becomes a `SyntaxErrorFact` (RF000 at the error); the rest is analysed."""
     return JsAnalyzer(source).analyze(filename)
+
+
+def _object_path(node: tree_sitter.Node, name: str) -> tuple[str, ...]:
+    """The keys of the object literals around a property value, outermost first:
+    `{algolia: {apiKey: "..."}}` gives `("algolia", "apiKey")` (at most four deep)."""
+    path = [name]
+    pair = node.parent
+    while pair is not None and pair.type == "pair" and len(path) < 4:
+        obj = pair.parent
+        outer = obj.parent if obj is not None and obj.type == "object" else None
+        key = outer.child_by_field_name("key") if outer is not None and outer.type == "pair" else None
+        if key is None:
+            break
+        path.insert(0, key.text.decode().strip("'\"`"))
+        pair = outer
+    return tuple(path)
+
+
+def _sibling_keys(node: tree_sitter.Node) -> set[str]:
+    """The keys of the object literal a property value sits in (`appId`, `indexName`)."""
+    pair = node.parent
+    obj = pair.parent if pair is not None and pair.type == "pair" else None
+    if obj is None or obj.type != "object":
+        return set()
+    keys = set()
+    for child in obj.named_children:
+        key = child.child_by_field_name("key") if child.type == "pair" else child
+        if key is not None and child.type in ("pair", "shorthand_property_identifier"):
+            keys.add(key.text.decode().strip("'\"`"))
+    return keys

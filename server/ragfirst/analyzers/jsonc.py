@@ -1,7 +1,8 @@
 """JSON with comments (JSONC): files that are JSONC by convention, read as such.
 
-TypeScript, VS Code, dev containers and .NET read `tsconfig.json`, `.vscode/*.json`,
-`devcontainer.json` and `launchSettings.json` with comments and trailing commas allowed;
+TypeScript, VS Code, dev containers, .NET and ESLint read `tsconfig.json`, `.vscode/*.json`,
+`devcontainer.json`, `launchSettings.json` and `.eslintrc.json` (eslint.org: "ESLint's
+JSON files also allow JavaScript-style comments") with comments and trailing commas allowed;
 a strict JSON error there is a false alarm. Comments and trailing commas are blanked with
 spaces (newlines kept), so every position of the rest stays where it was.
 """
@@ -16,6 +17,7 @@ _BY_NAME = (
     "devcontainer.json",
     ".devcontainer.json",
     "launchsettings.json",
+    ".eslintrc.json",
 )
 _BY_FOLDER = (".vscode", ".devcontainer")
 

@@ -14,8 +14,8 @@ key anyone can read from the page. Two places show it:
   the template every developer copies.
 
 Whether a name is a secret is decided on its underscore-separated words (all lists are
-rule params): a strong word (`SECRET`, `PRIVATE`, `PASSWORD`, `SERVICE_ROLE`,
-`AUTH_TOKEN`) always is; otherwise publishable keys are not (`PUBLISHABLE`, `ANON`,
+rule params): a name ending in a switch word (`_ENABLED`) holds yes/no and is not; a
+strong word (`SECRET`, `PRIVATE`, `PASSWORD`, `SERVICE_ROLE`, `AUTH_TOKEN`) always is; otherwise publishable keys are not (`PUBLISHABLE`, `ANON`,
 `SITE_KEY`, `DSN`, ... and vendors whose browser keys are public by design, like
 PostHog, Firebase, Mapbox); otherwise `API_KEY`, `ACCESS_KEY`, `TOKEN`, or `KEY` next to
 an LLM vendor's name (`OPENAI_KEY`) is.
@@ -32,7 +32,7 @@ from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
 
 _LIST_PARAMS = ("strong", "publishable", "browser-vendors", "secret", "llm-vendors")
-_FLAG_PARAMS = ("flag-words-before", "flag-words-after")
+_FLAG_PARAMS = ("flag-words-before", "flag-words-after", "switch-words-after")
 _FLAG_VALUES = frozenset({"true", "false", "0", "1", "yes", "no", "on", "off"})
 """A .env value like these is a switch, not a key (`NEXT_PUBLIC_SHOW_API_KEY=true`)."""
 
@@ -227,6 +227,8 @@ def is_secret_name(rest: str, params: dict[str, Any]) -> bool:
     words = tuple(part for part in rest.upper().split("_") if part)
     if not words:
         return False
+    if len(words) > 1 and words[-1] in {w.upper() for w in params.get("switch-words-after", [])}:
+        return False  # a yes/no about a feature, even a password one (`FORGOT_PASSWORD_ENABLED`)
     if any(_contains(words, phrase) for phrase in _words(params["strong"])):
         return True
     if any(_contains(words, phrase) for phrase in _words(params["publishable"])):

@@ -100,7 +100,11 @@ class OutputCapsCheck:
         try:
             for key in ("chat", "capped", "ai-sdk", "local"):
                 _targets(params[key])
+            _targets(params.get("misnamed", []))  # optional
             re.compile(params["local-base-url"]["matches"])
+            for entry in params.get("local-models", ()):  # optional
+                re.compile(entry["matches"])
+                str(entry["url"])
         except (KeyError, TypeError, re.error, ValueError) as exc:
             return f"bad output-caps params: {exc}"
         return None
@@ -142,6 +146,10 @@ class OutputCapsCheck:
                         _match(call, "small", target.cap, model=str(model), size=str(cap), arg=name)
                     )
                     break
+        for target, call in _calls(facts, _targets(params.get("misnamed", []))):
+            wrong = next((name for name in target.caps if _given(call, name)), None)
+            if wrong and not _given(call, target.cap) and not call.star_kwargs:
+                matches.append(_match(call, "misnamed", target.cap, arg=wrong))
         for target, call in _calls(facts, _targets(params["ai-sdk"])):
             if _given(call, "maxTokens") and not _given(call, "maxOutputTokens") and not call.star_kwargs:
                 matches.append(_match(call, "ai-sdk", target.cap))
@@ -150,7 +158,7 @@ class OutputCapsCheck:
         for target, call in _calls(facts, _targets(params["local"])):
             if call.star_kwargs or any(_given(call, name) for name in target.caps):
                 continue
-            url = _local_url(call, facts, url_args, local)
+            url = _local_url(call, facts, url_args, local) or _local_model(call, url_args, params)
             if url:
                 matches.append(_match(call, "local", target.cap, url=url))
         return matches
@@ -177,6 +185,12 @@ class OutputCapsCheck:
             )
             values["cap"] = f"{captures['_arg']} of {minimum} or more, or lower the reasoning effort"
             return Resolution(values, Severity.HINT)
+        if kind == "misnamed":
+            values["problem"] = (
+                f"passes {captures['_arg']}, Chat Completions' name for the cap, which the"
+                f" Responses API does not take (its cap is {captures['cap']}): nothing caps this call"
+            )
+            return Resolution(values, Severity.WARNING)
         if kind == "ai-sdk":
             version = ai_sdk_major(context.root, context.base_dir / path)
             facts = output_cap_facts()
@@ -207,6 +221,15 @@ def _match(call: CallFact, kind: str, cap: str, **extra: str) -> CheckMatch:
     captures = {"callee": call.tail, "cap": cap, "_kind": kind}
     captures.update({f"_{key}": value for key, value in extra.items()})
     return CheckMatch(call.span, captures)
+
+
+def _local_model(call: CallFact, url_args: tuple[str, ...], params: dict[str, Any]) -> str | None:
+    """A model a library sends to a local server by default (`ollama/llama3.1` in LiteLLM),
+    when no base URL points elsewhere: the rule's `local-models` entry says where."""
+    model = _value(call, "model")
+    if not isinstance(model, str) or any(_given(call, name) for name in url_args):
+        return None
+    return next((m["url"] for m in params.get("local-models", ()) if re.search(m["matches"], model)), None)
 
 
 def _local_url(call: CallFact, facts: FileFacts, args: tuple[str, ...], local: re.Pattern[str]) -> str | None:

@@ -141,7 +141,7 @@ class RetiringModelCheck:
             **captures,
             "provider": row.provider,
             "when": when,
-            "instead": _instead(row),
+            "instead": _instead(row, captures.get("model", "")),
             "source": row.source,
         }
         data = {"retiring": {"row": row.id, "date": row.date.isoformat(), "days": days}}
@@ -165,9 +165,13 @@ def _match(span: Any, row: RetiringModels, value: str) -> CheckMatch:
     return CheckMatch(span, {"row": row.id, "model": value})
 
 
-def _instead(row: RetiringModels) -> str:
+def _instead(row: RetiringModels, value: str = "") -> str:
     parts = []
-    if row.replacement:
+    found = retiring_models().lookup(value) if value else None
+    own = row.replacement_of(found[1]) if found is not None and found[0] is row else ""
+    if own:
+        parts.append(f"the provider's replacement for {found[1]} is {own}")  # type: ignore[index]
+    elif row.replacement:
         parts.append(f"the provider's replacement is {row.replacement}")
     else:
         parts.append("move to a current model (the provider names no replacement in the table)")
@@ -175,6 +179,8 @@ def _instead(row: RetiringModels) -> str:
         parts.append("it cannot be fine-tuned" if row.replacement else "no fine-tunable successor")
     elif row.replacement_fine_tunable is True:
         parts.append("it can be fine-tuned")
+    if found is not None and found[0] is row:
+        parts.extend(row.notes_of(found[1]))
     if row.fine_tune_note:
         parts.append(row.fine_tune_note)
     return "; ".join(parts)

@@ -20,6 +20,7 @@ from ragfirst.checks.base import CheckContext, CheckMatch, SubstringTriggers
 from ragfirst.data.secrets import (
     could_be_context_secret,
     find_secrets,
+    is_public_field,
     looks_like_context_secret,
     redact,
     secret_rules,
@@ -61,20 +62,35 @@ class SecretsCheck:
         matches = _known_formats(context.source)
         covered = {m.captures["_secret"] for m in matches}
         facts = context.facts
-        candidates: list[tuple[str, Span, str]] = [(s.value, s.span, s.context) for s in facts.strings]
+        candidates: list[tuple[str, Span, str, tuple[str, ...]]] = [
+            (s.value, s.span, s.context, ()) for s in facts.strings
+        ]
         for call in facts.calls:
             for name, arg in call.kwargs.items():
                 if isinstance(arg.value, str):
-                    candidates.append((arg.value, arg.span, name))
+                    candidates.append((arg.value, arg.span, name, ()))
         for entry in facts.entries:
             if isinstance(entry.value, str) and entry.path:
-                candidates.append((entry.value, entry.span, str(entry.path[-1])))
-        for value, span, name in candidates:
+                path = tuple(map(str, entry.path))
+                candidates.append((entry.value, entry.span, path[-1], path))
+        for value, span, name, path in candidates:
             if value in covered or not name or not looks_like_context_secret(name, value):
                 continue
+            if path and is_public_field(path, _siblings(facts, path)):
+                continue  # a key public by design (Algolia's search-only key in a site config)
             covered.add(value)
             matches.append(_match(span, "a key", redact(value), f" in `{name}`", value))
         return matches
+
+
+def _siblings(facts: Any, path: tuple[str, ...]) -> set[str]:
+    """The other keys of the config object that holds `path`'s last key."""
+    parent = path[:-1]
+    return {
+        str(e.path[-1])
+        for e in facts.entries
+        if len(e.path) == len(path) and tuple(map(str, e.path[:-1])) == parent
+    }
 
 
 def _known_formats(source: SourceText) -> list[CheckMatch]:

@@ -35,8 +35,22 @@ _SCHEMA: dict[str, Any] = {
                     "status": {"enum": ["deprecated", "shutdown", "retracted"]},
                     "date": {},
                     "replacement": {"type": "string"},
+                    "replacement_for": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1},
+                        },
+                    },
                     "replacement_fine_tunable": {"type": "boolean"},
                     "fine_tune_note": {"type": "string"},
+                    "notes_for": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1},
+                        },
+                    },
                     "lifecycle": {"type": "string"},
                     "not_calls": {"type": "array", "items": {"type": "string"}},
                     "source": {"type": "string", "minLength": 1},
@@ -62,11 +76,23 @@ class RetiringModels:
     source: str
     as_of: str
     replacement: str = ""
+    replacement_for: tuple[tuple[str, str], ...] = ()  # (listed id, its own replacement)
     replacement_fine_tunable: bool | None = None
     fine_tune_note: str = ""
+    notes_for: tuple[tuple[str, str], ...] = ()  # (listed id, a note about it alone)
     lifecycle: str = ""  # the rules/lifecycle.yaml entry for the same event
     not_calls: tuple[NamePattern, ...] = ()  # clients whose model ids mean something else
     confidence: str = "high"
+
+    def replacement_of(self, model: str) -> str:
+        """The replacement the provider names for this listed id ("" when it names none
+        per model: `replacement` then stands for the whole row)."""
+        return next((new for old, new in self.replacement_for if old == model), "")
+
+    def notes_of(self, model: str) -> list[str]:
+        """The notes this row has about one listed id alone (o4-mini's reinforcement
+        fine-tuning), in the table's order."""
+        return [note for listed, note in self.notes_for if listed == model]
 
     @property
     def retracted(self) -> bool:
@@ -117,8 +143,14 @@ def retiring_models() -> RetiringTable:
             source=item["source"],
             as_of=str(item["as_of"]),
             replacement=item.get("replacement", ""),
+            replacement_for=tuple(
+                (model, new) for new, models in item.get("replacement_for", {}).items() for model in models
+            ),
             replacement_fine_tunable=item.get("replacement_fine_tunable"),
             fine_tune_note=item.get("fine_tune_note", ""),
+            notes_for=tuple(
+                (model, note) for note, models in item.get("notes_for", {}).items() for model in models
+            ),
             lifecycle=item.get("lifecycle", ""),
             not_calls=tuple(compile_pattern(p) for p in item.get("not_calls", ())),
             confidence=item.get("confidence", "high"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -41,6 +42,8 @@ class SecretRules:
     context_words: tuple[str, ...] = ()
     public_prefixes: tuple[str, ...] = ()  # public client tokens (PostHog `phc_`): not secrets
     stand_ins: re.Pattern[str] | None = None  # a context value that spells "secret key"
+    # (object path, sibling keys) of public keys, lower-case (Algolia's search-only key)
+    public_fields: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +76,26 @@ def secret_rules() -> SecretRules:
         context_words=tuple(data["context"].get("words", ())),
         public_prefixes=tuple(str(item["prefix"]) for item in data.get("public", ())),
         stand_ins=re.compile(data["context"]["stand_ins"]) if data["context"].get("stand_ins") else None,
+        public_fields=tuple(
+            (
+                tuple(str(name).lower() for name in item["path"]),
+                frozenset(str(name).lower() for name in item.get("with", ())),
+            )
+            for item in data.get("public_fields", ())
+        ),
+    )
+
+
+def is_public_field(path: tuple[str, ...], siblings: Iterable[str] = ()) -> bool:
+    """Does this object path (`("themeConfig", "algolia", "apiKey")`), with these other
+    keys in the same object (`appId`, `indexName`), hold a key that is public by design
+    (Algolia's search-only key)? Each table entry names a path's last names and the
+    siblings it needs."""
+    lowered = tuple(name.lower() for name in path)
+    present = {name.lower() for name in siblings}
+    return any(
+        len(field) <= len(lowered) and lowered[-len(field) :] == field and needed <= present
+        for field, needed in secret_rules().public_fields
     )
 
 

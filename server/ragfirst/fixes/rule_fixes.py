@@ -22,8 +22,13 @@ DEFAULT_OUTPUT_CAP = 4096  # the `default-output-cap` option's default (rules/pa
 _CAP_NAME = re.compile(r"^([A-Za-z_]\w*)(?:$| \(| anyway| instead)")
 _PY_CONFIG = re.compile(r'^(\w+)=\{"(\w+)": \.\.\.\}$')
 _JS_CONFIG = re.compile(r"^(\w+): \{ (\w+): \.\.\. \}$")
-# The names an older SDK used for the same cap: renamed rather than duplicated.
-_OLD_NAMES = {"max_completion_tokens": "max_tokens", "maxOutputTokens": "maxTokens"}
+# The names an older SDK (or the other OpenAI API) used for the same cap: renamed rather
+# than duplicated. Chat Completions' names on a Responses call keep their value too.
+_OLD_NAMES = {
+    "max_completion_tokens": ("max_tokens",),
+    "maxOutputTokens": ("maxTokens",),
+    "max_output_tokens": ("max_completion_tokens", "max_tokens"),
+}
 
 
 def is_python(path: str) -> bool:
@@ -70,13 +75,13 @@ def _rf401_python(finding: Finding, text: str, cap_text: str, size: str) -> Fix 
     name = _cap_name(cap_text)
     if name is None:
         return None
-    old = _OLD_NAMES.get(name)
     present = call.keyword(name)
     if present is not None:
         if isinstance(present.value, cst.Name) and present.value.value == "None":
             return _fix(f"Set {name}={size}", python_edits.replace_value(call, name, size), safety)
         return None
-    if old is not None and call.keyword(old) is not None:
+    old = next((o for o in _OLD_NAMES.get(name, ()) if call.keyword(o) is not None), None)
+    if old is not None:
         edit = python_edits.rename_keyword(call, old, name)
         return _fix(f"Rename {old} to {name}", edit, safety)
     return _fix(f"Add {name}={size}", python_edits.add_keyword(call, text, name, size), safety)
@@ -111,8 +116,8 @@ def _rf401_js(finding: Finding, text: str, cap_text: str, size: str) -> Fix | No
         if value is not None and value.type in ("undefined", "null"):
             return _fix(f"Set {name}: {size}", js_edits.replace_property_value(call, name, size), safety)
         return None
-    old = _OLD_NAMES.get(name)
-    if old is not None and call.entry(old) is not None:
+    old = next((o for o in _OLD_NAMES.get(name, ()) if call.entry(o) is not None), None)
+    if old is not None:
         return _fix(f"Rename {old} to {name}", js_edits.rename_property(call, old, name), safety)
     return _fix(f"Add {name}: {size}", js_edits.add_property(call, name, size), safety)
 
