@@ -1210,3 +1210,41 @@ def test_star_args_are_flagged():
     )
     assert call.star_args is True
     assert call.args == []
+
+
+# -- a client kept on an object from elsewhere (real code: openai-chat-app-quickstart) -------
+
+BLUEPRINT_CLIENT = """\
+    from openai import AsyncOpenAI
+    from quart import Blueprint
+
+    bp = Blueprint("chat", __name__)
+    other = Blueprint("admin", __name__)
+
+
+    @bp.before_app_serving
+    async def configure_openai():
+        bp.openai_client = AsyncOpenAI()
+        bp.settings = {"model": "gpt-4.1"}
+        other.openai_client = make_client()
+
+
+    async def chat_handler(text):
+        return bp.openai_client.responses.stream(model="gpt-4.1", input=text)
+
+
+    async def admin_handler(text):
+        return other.openai_client.responses.stream(model="gpt-4.1", input=text)
+    """
+
+
+def test_a_client_set_on_an_outside_object_resolves_where_it_is_read():
+    call = only_call(BLUEPRINT_CLIENT, "bp.openai_client.responses.stream")
+    assert call.qualname == "openai.AsyncOpenAI().responses.stream"
+
+
+def test_an_attribute_of_another_object_or_not_built_here_stays_unresolved():
+    # `other` is another blueprint (another call built it), and what it holds was not
+    # built in this file: it stays the blueprint's attribute, not the client.
+    call = only_call(BLUEPRINT_CLIENT, "other.openai_client.responses.stream")
+    assert call.qualname == "quart.Blueprint().openai_client.responses.stream"

@@ -104,6 +104,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         self.module_scope = self._new_scope(None, "<module>")
         self._pending: list[tuple[FuncVal, Value]] = []
         self._results: dict[int, Value] = {}  # id(ast.Call) -> its value, while the tree lives
+        self._object_attrs: dict[tuple[str, int | None, str], Value] = {}  # set on outside objects
         # Alone (no environment), values are labelled with the project imports they may
         # carry, from the first such import on (import_labels.py).
         self._log: list[Labels] | None = None  # None: no label yet (import_labels.py)
@@ -362,6 +363,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 owner.cls.instance_attrs[target.attr] = value
             elif isinstance(owner, ClassVal):
                 owner.attrs[target.attr] = value
+            elif isinstance(owner, Sym) and _built(value):  # `bp.client = OpenAI()` (a blueprint)
+                self._object_attrs[(owner.qualname, owner.origin, target.attr)] = value
         elif isinstance(target, ast.Subscript):
             self.eval(target.value, scope)
             self.eval(target.slice, scope)
@@ -607,6 +610,9 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         if isinstance(owner, Sym):
             if attr in TRANSPARENT_ATTRIBUTES:
                 return owner
+            stored = self._object_attrs.get((owner.qualname, owner.origin, attr))
+            if stored is not None:
+                return stored
             path = None
             if owner.path is not None:
                 if attr == "parent":
@@ -758,6 +764,11 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             if value.path is not None:
                 arg.value = value.path
         return arg
+
+
+def _built(value: Value) -> bool:
+    """An object built in this file (a call's result, an instance of its own class)."""
+    return isinstance(value, InstVal) or (isinstance(value, Sym) and value.origin is not None)
 
 
 def _callee_qualname(value: Value) -> str | None:
