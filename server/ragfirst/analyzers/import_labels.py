@@ -33,14 +33,13 @@ class ImportLabels:
     _log: list[Labels] | None
     eval: Any
     _arg: Any
-    environment: Any
     vocabulary: Any
     _seen_imports: set[tuple[str, str]]
 
     def _seed(self, local: str, key: tuple[str, str], scope: Scope) -> None:
-        """A name bound by a possible project import carries that import (labels on). Also
-        when the link bound it (`imported`): a linked analysis labels as one alone does, so
-        an edit is judged the same either way (workspace.update)."""
+        """A name bound by a possible project import carries that import (labels on), also
+        where the link bound it to a value: a linked analysis labels as one alone does, so
+        the server judges an edit the same either way (workspace.update)."""
         if key in self._seen_imports and not self._sdk_root(key[0]):
             if self._log is None:
                 self._log = []
