@@ -59,17 +59,19 @@ class CallReaders:
         )
 
 
-class _PatternIndex:
-    """The readers' patterns by the names they can match, for exact tests per call."""
+class ReaderIndex:
+    """Readers with their patterns by the names they can match, for exact tests per call
+    (built once per engine and language: `Engine.constant_readers`)."""
 
-    def __init__(self, patterns: Iterable[NamePattern]) -> None:
+    def __init__(self, readers: CallReaders) -> None:
+        self.readers = readers
         self.by_last: dict[str, list[NamePattern]] = {}
         self.by_first: dict[str, list[NamePattern]] = {}
         self.nameless: list[NamePattern] = []
         # Last names of patterns whose first segment is a wildcard: the only ones a name the
         # link resolves to a project value (not an SDK one) can come to match.
         self.wild_lasts: set[str] = set()
-        for pattern in patterns:
+        for pattern in readers.patterns:
             if pattern.last_names is not None:
                 for name in pattern.last_names:
                     self.by_last.setdefault(name, []).append(pattern)
@@ -88,18 +90,6 @@ class _PatternIndex:
             *self.nameless,
         )
         return any(pattern.matches(qualname) for pattern in candidates)
-
-
-_INDEXES: dict[int, tuple[CallReaders, _PatternIndex]] = {}  # by id, with the readers
-
-
-def _index(readers: CallReaders) -> _PatternIndex:
-    found = _INDEXES.get(id(readers))
-    if found is None or found[0] is not readers:
-        if len(_INDEXES) > 64:  # engines built again and again (a server's config edits)
-            _INDEXES.clear()
-        found = _INDEXES[id(readers)] = (readers, _PatternIndex(readers.patterns))
-    return found[1]
 
 
 def matcher_readers(matcher: CallMatcher) -> CallReaders:
@@ -129,7 +119,7 @@ class Reached:
     needles: tuple[str, ...]
 
 
-def reached_imports(facts: FileFacts, readers: CallReaders) -> Reached:
+def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
     """The imports whose constants may change what a rule reads in `facts`, sorted.
 
     A call is read when a reader's pattern matches its name; a call whose callee carries an
@@ -139,7 +129,7 @@ def reached_imports(facts: FileFacts, readers: CallReaders) -> Reached:
     reached: set[ImportKey] = set()
     if_text: set[ImportKey] = set()
     calls = facts.calls
-    index = _index(readers)
+    readers = index.readers
     keyword_test = readers.keyword_test
     first = readers.first_positional
     for number, parts in facts.import_reach.items():

@@ -29,7 +29,7 @@ from ragfirst.engine import own_package, read_overlay, test_code
 from ragfirst.engine.constant_readers import (
     BUILTIN_READERS,
     EVERY_CALL,
-    CallReaders,
+    ReaderIndex,
     matcher_readers,
     reached_imports,
 )
@@ -140,7 +140,7 @@ class Engine(EnginePrefilter):
         )
         self._scans: dict[str | None, WordScan] = {}
         self._matcher_indexes: dict[str, MatcherIndex] = {}
-        self._constant_readers: dict[str, CallReaders] = {}
+        self._constant_readers: dict[str, ReaderIndex] = {}
         self._always = any(not trigger for trigger in self._requirements)
         # Whole tokens only ("Trainer" is not in "SFTTrainer"): a file's tokens are found
         # with one regex pass (runs of word characters and `-`, as in `together-ai`) and
@@ -356,10 +356,10 @@ class Engine(EnginePrefilter):
                     )
         return secrets
 
-    def constant_readers(self, language: str) -> CallReaders:
-        """What the active rules read of a file's calls (built on first use)."""
-        readers = self._constant_readers.get(language)
-        if readers is None:
+    def constant_readers(self, language: str) -> ReaderIndex:
+        """What the active rules read of a file's calls, indexed (built on first use)."""
+        index = self._constant_readers.get(language)
+        if index is None:
             readers = BUILTIN_READERS
             for rule in self._active.rules:
                 for matcher in rule.matchers.get(language, ()):
@@ -370,8 +370,8 @@ class Engine(EnginePrefilter):
             for fact in self._active.facts:
                 for matcher in fact.matchers.get(language, ()):
                     readers = readers.union(matcher_readers(matcher))
-            self._constant_readers[language] = readers
-        return readers
+            index = self._constant_readers[language] = ReaderIndex(readers)
+        return index
 
     def _matcher_index(self, language: str) -> MatcherIndex:
         """The call matchers of every active rule and fact for one language, indexed by
