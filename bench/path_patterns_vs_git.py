@@ -57,6 +57,7 @@ def git_ignored(root: Path, patterns: list[str]) -> set[str]:
 
 
 def walked_out(patterns: PathPatterns, path: str) -> bool:
+    """What discovery does: each directory from the top is asked before it is entered."""
     parts = path.split("/")
     return any(
         patterns.matches_entry("".join(f"{p}/" for p in parts[:i]), parts[i], i < len(parts) - 1)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,14 @@ import pytest
 from ragfirst.config.path_patterns import PathPatterns
 
 from .conftest import FINE_TUNE, run, write
+
+# What git ignores and what discovery's walk leaves out: the same helpers as the
+# measurement (bench/path_patterns_vs_git.py), so the test and the numbers agree.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+try:
+    from path_patterns_vs_git import git_ignored, walked_out
+finally:
+    sys.path.pop(0)
 
 FILES = (
     "x.py",
@@ -77,30 +86,10 @@ def repository(tmp_path_factory) -> Path:
     return root
 
 
-def git_ignores(root: Path, patterns: list[str]) -> set[str]:
-    (root / ".gitignore").write_text("\n".join(patterns) + "\n")
-    listed = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "--others", "--ignored", "--exclude-standard"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    return set(listed) - {".gitignore"}
-
-
-def walked_out(patterns: PathPatterns, path: str) -> bool:
-    """What discovery does: each directory from the top is asked before it is entered."""
-    parts = path.split("/")
-    return any(
-        patterns.matches_entry("".join(f"{p}/" for p in parts[:depth]), parts[depth], depth < len(parts) - 1)
-        for depth in range(len(parts))
-    )
-
-
 @needs_git
 @pytest.mark.parametrize("case", CASES, ids=[" ".join(case) for case in CASES])
-def test_patterns_exclude_what_git_ignores(repository, case):
-    expected = git_ignores(repository, case)
+def test_patterns_exclude_what_git_ignored(repository, case):
+    expected = git_ignored(repository, case)
     patterns = PathPatterns(tuple(case))
     assert {f for f in FILES if walked_out(patterns, f)} == expected, "discovery's walk"
     assert {f for f in FILES if patterns.matches(f)} == expected, "a whole path (per-file-ignores)"
