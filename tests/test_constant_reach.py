@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ragfirst.analyzers.facts import UNKNOWN
 from ragfirst.analyzers.python_analyzer import analyze_python
 from ragfirst.cli.main import main
 from ragfirst.config.settings import Settings
@@ -55,8 +56,16 @@ LABELLED = [
         "from app.settings import MODEL\nm = MODEL\nclient.chat.completions.create(model=m)\n",
     ),
     (
-        "through an f-string",
-        "from app.settings import MODEL\nclient.chat.completions.create(model=f'{MODEL}-mini')\n",
+        "through a concatenation",
+        "from app.settings import MODEL\nclient.chat.completions.create(model=MODEL + '-mini')\n",
+    ),
+    (
+        "through an `if` expression's branch",
+        "from app.settings import MODEL\nclient.chat.completions.create(model=MODEL if fast else 'x')\n",
+    ),
+    (
+        "through a negated number",
+        "from app.settings import MODEL\nclient.chat.completions.create(model=-MODEL)\n",
     ),
     (
         "through a container",
@@ -136,6 +145,23 @@ NOT_LABELLED = [
         "    return client.chat.completions.create(model=model)\n"
         "ask(MODEL)\n",
     ),
+    # Values the analyzer makes None whatever the names they read are bound to: a constant
+    # the link binds there cannot change what a rule reads (import_labels `_forget`).
+    ("a comparison", "from app.settings import MODEL\nclient.chat.completions.create(model=MODEL == 'x')\n"),
+    (
+        "an `if` expression's test",
+        "from app.settings import FAST\nclient.chat.completions.create(model='a' if FAST else 'b')\n",
+    ),
+    ("`not`", "from app.settings import MODEL\nclient.chat.completions.create(model=not MODEL)\n"),
+    ("a lambda", "from app.settings import MODEL\nclient.chat.completions.create(model=lambda: MODEL)\n"),
+    (
+        "a comprehension",
+        "from app.settings import MODELS\nclient.chat.completions.create(model=[m for m in MODELS])\n",
+    ),
+    (
+        "an f-string",
+        "from app.settings import MODEL\nclient.chat.completions.create(model=f'{MODEL}-mini')\n",
+    ),
 ]
 
 
@@ -144,6 +170,19 @@ def test_a_value_no_import_reaches_carries_nothing(label: str, code: str, engine
     code = "from openai import OpenAI\nclient = OpenAI()\n" + code
     parts = reach_of(code, engine, "client.chat.completions.create")
     assert {key: labels for key, labels in parts.items() if key != "callee"} == {}
+
+
+@pytest.mark.parametrize(
+    "expression", ["f'{MODEL}-mini'", "MODEL == 'x'", "not MODEL", "[m for m in MODEL]", "lambda: MODEL"]
+)
+def test_an_unlabelled_expression_stays_unknown_when_linked(expression: str, engine: Engine) -> None:
+    """Why those carry nothing: with the constant bound the analyzer still gives no value
+    (an f-string, a comparison...). If it learns to evaluate one, label it (import_labels)."""
+    code = f"from openai import OpenAI\nfrom app.settings import MODEL\nclient = OpenAI()\nclient.chat.completions.create(model={expression})\n"
+    environment = {("app.settings", "MODEL"): {"l": "gpt-4o"}}
+    facts = analyze_python(SourceText(code), "app/route.py", environment, engine.vocabulary())
+    (call,) = [call for call in facts.calls if call.tail == "client.chat.completions.create"]
+    assert call.kwargs["model"].value in (None, UNKNOWN)
 
 
 def test_a_linked_analysis_labels_as_one_alone(engine: Engine) -> None:

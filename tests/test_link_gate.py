@@ -77,6 +77,16 @@ def engine() -> Engine:
         ('import torch\nmodule = getattr(torch, "nn")\n', None, True),
         ("from torch import nn; alias = nn\n", None, True),
         ('import torch\nx = "#"; y = torch.nn\n', None, True),
+        # the package must be imported (the analyzer makes SDK values only from imports):
+        # spelt in a docstring or a model id with an entry word, it makes none
+        ('"""Like openai.OpenAI()."""\nclient = OpenAI\n', None, False),
+        ('MODEL = "openai/clip-vit-large-patch14"\nembeddings = make(MODEL)\n', None, False),
+        ('MODEL = "openai/clip"\nimport openai\nclient = openai.OpenAI()\n', None, True),
+        ("def load():\n    import openai\n    return openai.OpenAI()\nclient = load()\n", None, True),
+        ("try: from openai import OpenAI\nexcept ImportError: pass\nclient = OpenAI()\n", None, True),
+        ("import os, openai as oa\nclient = oa.OpenAI()\n", None, True),
+        ("from openai.lib._old import OpenAI\nclient = OpenAI()\n", None, True),
+        ("from myopenai import OpenAI\nclient = OpenAI()\n", None, ["myopenai:OpenAI"]),
     ],
 )
 def test_gate_on_text(text, names, expected):

@@ -5,8 +5,10 @@ The link (engine/python_link.py) analyses a file again with the constants its im
 reaches something a rule reads (engine/constant_readers.py). So the first analysis of a
 file (no environment) labels its values with the project imports they may carry, along the
 analyzer's own value flow: a name bound by such an import carries it; any expression
-carries what the names it reads carry (`f"{PREFIX}-x"`, `CONFIG["model"]`, a call's
-result carries its callee's and arguments'); a binding carries its value's labels; an
+carries what the names it reads carry (`PREFIX + "-x"`, `CONFIG["model"]`, a call's
+result carries its callee's and arguments'), except where its value cannot depend on them
+(a comparison, an `if` expression's test, `not`, a lambda, a comprehension, an f-string:
+the analyzer gives those no value, linked or not); a binding carries its value's labels; an
 attribute of the file's own class what was assigned to it; an attribute found in no class
 of the file, its class's imported bases; a function what it returns. The linked analysis
 takes the same paths with the imported values in place, so a value without a label cannot
@@ -61,6 +63,13 @@ class ImportLabels:
         if log is None or mark < 0 or len(log) == mark:
             return EMPTY_LABELS
         return frozenset().union(*log[mark:])
+
+    def _forget(self, mark: int) -> None:
+        """Drop what was read since `_mark`: the value read it but cannot depend on it (a
+        comparison's bool, an `if` expression's test, a lambda), so a constant bound there
+        by the link cannot change it. None, for `eval` to return."""
+        if mark >= 0:
+            del self._log[mark:]  # type: ignore[index]
 
     def _note(self, labels: Labels) -> None:
         if labels and self._log is not None:

@@ -47,6 +47,8 @@ from ragfirst.analyzers.python_values import (
     Scope,
     Sym,
     Value,
+    built_here,
+    callee_qualname,
     literal_of,
     module_chain,
 )
@@ -363,7 +365,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 owner.cls.instance_attrs[target.attr] = value
             elif isinstance(owner, ClassVal):
                 owner.attrs[target.attr] = value
-            elif isinstance(owner, Sym) and _built(value):  # `bp.client = OpenAI()` (a blueprint)
+            elif isinstance(owner, Sym) and built_here(value):  # `bp.client = OpenAI()` (a blueprint)
                 self._object_attrs[(owner.qualname, owner.origin, target.attr)] = value
         elif isinstance(target, ast.Subscript):
             self.eval(target.value, scope)
@@ -535,7 +537,9 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             values = [self.eval(value, scope) for value in node.values]
             return next((value for value in values if value is not None), None)
         if isinstance(node, ast.IfExp):
+            mark = self._mark()
             self.eval(node.test, scope)
+            self._forget(mark)  # the value is a branch's, whatever the test read
             body = self.eval(node.body, scope)
             orelse = self.eval(node.orelse, scope)
             return body if body is not None else orelse
@@ -543,12 +547,13 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             value, labels = self._labelled(node.value, scope)
             self._bind(node.target, value, scope, labels)
             return value
+        mark = self._mark()  # below, a value that is None whatever is read carries nothing
         if isinstance(node, ast.Lambda):
             inner = self._new_scope(scope, scope.qualname)
             for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
                 inner.names[arg.arg] = None
             self.eval(node.body, inner)
-            return None
+            return self._forget(mark)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             inner = self._new_scope(scope, scope.qualname)
             for generator in node.generators:
@@ -561,16 +566,16 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 self.eval(node.value, inner)
             else:
                 self.eval(node.elt, inner)
-            return None
+            return self._forget(mark)
         if isinstance(node, ast.UnaryOp):
             operand = literal_of(self.eval(node.operand, scope))
-            if isinstance(node.op, ast.USub) and isinstance(operand, (int, float)):
-                return Lit(-operand)
-            return None
-        for child in ast.iter_child_nodes(node):
+            if isinstance(node.op, ast.USub):  # `-DIM`: a number once linked
+                return Lit(-operand) if isinstance(operand, (int, float)) else None
+            return self._forget(mark)
+        for child in ast.iter_child_nodes(node):  # a comparison, an f-string, ...
             if isinstance(child, ast.expr):
                 self.eval(child, scope)
-        return None
+        return self._forget(mark)
 
     def _name(self, node: ast.Name, scope: Scope) -> Value:
         name = node.id
@@ -660,7 +665,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 else:
                     kwargs[keyword.arg] = self._arg(keyword.value, scope)
 
-        qualname = _callee_qualname(callee)
+        qualname = callee_qualname(callee)
         index = len(self.facts.calls)
         log, self._log = self._log, None  # its names were read (and labelled) just above
         owner = (  # what the method is called on (`client.chat.completions` for `.create`)
@@ -669,7 +674,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             else None
         )
         self._log = log
-        receiver = _callee_qualname(owner)
+        receiver = callee_qualname(owner)
         receiver_origin = getattr(owner, "origin", None) if receiver else None
         if qualname is not None or isinstance(node.func, ast.Attribute):
             if parts:
@@ -764,21 +769,6 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             if value.path is not None:
                 arg.value = value.path
         return arg
-
-
-def _built(value: Value) -> bool:
-    """An object built in this file (a call's result, an instance of its own class)."""
-    return isinstance(value, InstVal) or (isinstance(value, Sym) and value.origin is not None)
-
-
-def _callee_qualname(value: Value) -> str | None:
-    if isinstance(value, Sym):
-        return value.qualname
-    if isinstance(value, ClassVal):
-        # Constructing a user subclass of an SDK class constructs that SDK class.
-        return value.external_base()
-    # The file's own functions and methods (incl. overrides in SDK subclasses) are user code.
-    return None
 
 
 def analyze_python(

@@ -160,3 +160,18 @@ def module_chain(existing: Value, dotted: str, module: Value) -> Value:
         return module
     node.names[parts[-1]] = module
     return root
+
+
+def built_here(value: Value) -> bool:
+    """An object built in this file (a call's result, an instance of its own class)."""
+    return isinstance(value, InstVal) or (isinstance(value, Sym) and value.origin is not None)
+
+
+def callee_qualname(value: Value) -> str | None:
+    if isinstance(value, Sym):
+        return value.qualname
+    if isinstance(value, ClassVal):
+        # Constructing a user subclass of an SDK class constructs that SDK class.
+        return value.external_base()
+    # The file's own functions and methods (incl. overrides in SDK subclasses) are user code.
+    return None

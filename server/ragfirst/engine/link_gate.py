@@ -7,8 +7,9 @@ factory, a class). That needs two things of its text, both tested on whole words
 - it *offers the name asked for*: one of the names the importers take from it (`from
   app.deps import client` asks for `client`) is spelt in it, or it re-exports with
   `import *`. An importer of the whole module (`import app.deps`) asks for any name;
-- it *reaches* an SDK: it names a package rules name together with one of that
-  package's entries (`openai` and `OpenAI`; `torch`, `nn` and `parallel`, or `nn` used
+- it *reaches* an SDK: it imports a package rules name (the analyzer makes SDK values
+  only from imports: `openai` in a docstring or in `"openai/clip-vit-large-patch14"` makes
+  none) and spells one of that package's entries (`openai` and `OpenAI`; `torch`, `nn` and `parallel`, or `nn` used
   as a value of its own, since rules reach `torch.nn` only through `parallel`), or it
   imports one of the project's own modules that offers an SDK value (a client built
   elsewhere and passed on: `from .models import llm_client`). The text gives the imports that may be the
@@ -28,7 +29,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from ragfirst.engine.python_prefilter import FROM_IMPORT_NAMES, IMPORT_MODULES
+from ragfirst.engine.python_prefilter import FROM_IMPORT_MODULES, FROM_IMPORT_NAMES, IMPORT_MODULES
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Vocabulary
@@ -64,16 +65,33 @@ def may_export_sdk_value(
     words = set(_WORD.findall(text))
     if not offers_names(text, names, words):
         return False
+    imported = _imported_roots(text, words, vocabulary.roots)
     for root, entries in vocabulary.entries_by_root:
-        if root in words and not words.isdisjoint(entries):
+        if root in imported and not words.isdisjoint(entries):
             return True
     for root, entry, after in vocabulary.module_entries:
         # `torch.nn` leads to a rule only through `parallel`: a module that spells
         # neither that nor `nn` as a value of its own (`x = torch.nn`, `getattr(torch,
         # "nn")`) cannot make one (`nn.Linear`, `from torch import nn` make none).
-        if root in words and entry in words and (not words.isdisjoint(after) or _bare(text, entry)):
+        if root in imported and entry in words and (not words.isdisjoint(after) or _bare(text, entry)):
             return True
     return project_imports(text, roots) or False
+
+
+def _imported_roots(text: str, words: set[str], roots: frozenset[str]) -> set[str]:
+    """The packages rules name that the text may import (`import openai`, `from openai.types
+    import X`, also in a function or after `try:`): the analyzer makes an SDK value only
+    from an import, so a module that spells `openai` in a docstring or a model name
+    (`"openai/clip-vit-large-patch14"`) without importing it makes none of its own."""
+    spelt = roots.intersection(words)
+    if not spelt:
+        return set()
+    found: set[str] = set()
+    for match in FROM_IMPORT_MODULES.finditer(text):
+        found.add(match.group(1).split(".", 1)[0])
+    for match in IMPORT_MODULES.finditer(text):
+        found.update(_WORD.findall(match.group(1)))
+    return found.intersection(spelt)
 
 
 def offers_names(text: str, names: frozenset[str] | None, words: set[str] | None = None) -> bool:
