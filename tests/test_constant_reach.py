@@ -258,6 +258,55 @@ def test_keywords_any_call_may_be_read_by(engine: Engine) -> None:
         assert SETTINGS_KEY in found.always, keyword
 
 
+def test_getattr_reads_the_name_it_is_given_not_its_object(engine: Engine) -> None:
+    """`getattr(client, NAME)` names the attribute by a constant (the call's name may
+    change); its object reaches a rule only through what is done with the result."""
+    named = reached("from app.settings import MODEL\nfn = getattr(client, MODEL)\n", engine)
+    assert SETTINGS_KEY in named.always
+    holder = reached("from app.settings import MODEL\nvalue = getattr(MODEL, 'name', None)\n", engine)
+    assert SETTINGS_KEY not in holder.always
+    used = reached(
+        "from openai import OpenAI\nfrom app.settings import MODEL\n"
+        "OpenAI().chat.completions.create(model=getattr(MODEL, 'chat'), messages=[])\n",
+        engine,
+    )
+    assert SETTINGS_KEY in used.always  # getattr's result carries its object's import
+
+
+@pytest.mark.parametrize(
+    ("call", "carried"),
+    [
+        ("summarize(MODEL)", False),  # the file's own function: analysed once, whatever it is given
+        ("Bot(MODEL)", False),  # the file's own class
+        ("len(MODEL)", False),
+        ("pathlib.Path(MODEL)", True),  # a path built from the constant
+        ("os.path.join(MODEL, 'x')", True),
+        ("getattr(MODEL, 'chat')", True),
+    ],
+)
+def test_a_call_result_carries_its_arguments_only_where_computed_from_them(
+    call: str, carried: bool, engine: Engine
+) -> None:
+    code = (
+        "import os, pathlib\nfrom openai import OpenAI\nfrom app.settings import MODEL\n"
+        "def summarize(text):\n    return 'x'\n"
+        "class Bot:\n    pass\n"
+        f"OpenAI().chat.completions.create(model={call}, messages=[])\n"
+    )
+    assert (SETTINGS_KEY in reached(code, engine).always) is carried
+
+
+def test_a_display_given_first_is_never_sql_text(engine: Engine) -> None:
+    """The `vector(n)` column any call may be given first is a string: a list, a dict or
+    a comprehension written there never is, whatever the link binds in it."""
+    listed = reached("from app.settings import MODEL\nregistry.register([('a', MODEL)])\n", engine)
+    assert SETTINGS_KEY not in listed.if_text and SETTINGS_KEY not in listed.always
+    named = reached("from app.settings import MODEL\nregistry.register(MODEL)\n", engine)
+    assert SETTINGS_KEY in named.if_text
+    executed = reached("from app.settings import MODEL\ncur.execute([MODEL])\n", engine)
+    assert SETTINGS_KEY in executed.always  # what `.execute()` runs is read, in any shape
+
+
 def test_what_star_arguments_hold_is_not_read(engine: Engine) -> None:
     """Rules see that a call has `**kwargs`, never what they hold: a constant spread into a
     call is not linked in (the call itself, with a literal model, still is read)."""

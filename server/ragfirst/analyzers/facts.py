@@ -168,7 +168,7 @@ class FileFacts:
     summary: dict[str, Any] = field(default_factory=dict)
     reexports: dict[str, list[str]] = field(default_factory=dict)  # name -> [module, name]
     used_imports: list[tuple[str, str]] = field(default_factory=list)  # of project_imports, read
-    # Which of those each call's callee and arguments may carry (analyzers/import_reach.py):
+    # Which of those each call's callee and arguments may carry (analyzers/import_labels.py):
     # call index -> {"callee" | position | keyword | "*" | "**": imports}.
     import_reach: dict[int, dict[str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
     name_reach: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # module-level names

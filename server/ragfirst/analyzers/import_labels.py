@@ -5,8 +5,9 @@ The link (engine/python_link.py) analyses a file again with the constants its im
 reaches something a rule reads (engine/constant_readers.py). So the first analysis of a
 file (no environment) labels its values with the project imports they may carry, along the
 analyzer's own value flow: a name bound by such an import carries it; any expression
-carries what the names it reads carry (`PREFIX + "-x"`, `CONFIG["model"]`, a call's
-result carries its callee's and arguments'), except where its value cannot depend on them
+carries what the names it reads carry (`PREFIX + "-x"`, `CONFIG["model"]`; a call's
+result carries its callee's, and its arguments' only for the calls whose result the
+analyzer computes from them: `Path(...)`, `os.path.join`, `getattr`), except where its value cannot depend on them
 (a comparison, an `if` expression's test, `not`, a lambda, a comprehension, an f-string:
 the analyzer gives those no value, linked or not); a binding carries its value's labels; an
 attribute of the file's own class what was assigned to it; an attribute found in no class
@@ -26,9 +27,34 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ragfirst.analyzers.python_values import EMPTY_LABELS, ClassVal, FuncVal, InstVal, Labels, Scope
+from ragfirst.analyzers.python_values import (
+    ARGUMENT_VALUED,
+    EMPTY_LABELS,
+    ClassVal,
+    FuncVal,
+    InstVal,
+    Labels,
+    Scope,
+    Sym,
+)
 
-RETURNED = "<return>"  # the key under which a function scope's labels hold its returns'
+RETURNED = "<return>"
+# The first argument's key when it is written as a display, which no binding makes a string
+# (a reader of text given first to any call skips it: engine/constant_readers.py).
+FIRST_NOT_TEXT = "0[]"
+_NEVER_TEXT = frozenset(
+    {
+        ast.List,
+        ast.Tuple,
+        ast.Set,
+        ast.Dict,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+        ast.Lambda,
+    }
+)  # the key under which a function scope's labels hold its returns'
 
 
 class ImportLabels:
@@ -93,6 +119,7 @@ class ImportLabels:
         callee = self.eval(node.func, scope)
         if len(log) != mark:
             parts["callee"] = frozenset().union(*log[mark:])
+        after_callee = len(log)
         args = []
         starred = []
         for arg in node.args:
@@ -102,7 +129,10 @@ class ImportLabels:
             mark = len(log)
             args.append(self._arg(arg, scope))
             if len(log) != mark:
-                parts[str(len(args) - 1)] = frozenset().union(*log[mark:])
+                key = str(len(args) - 1)
+                if key == "0" and type(arg) in _NEVER_TEXT:
+                    key = FIRST_NOT_TEXT
+                parts[key] = frozenset().union(*log[mark:])
         for arg in starred:  # evaluated after the others, as the analyzer does
             mark = len(log)
             self.eval(arg.value, scope)
@@ -121,6 +151,8 @@ class ImportLabels:
                 key = keyword.arg
             if len(log) != mark:
                 parts[key] = parts.get(key, EMPTY_LABELS).union(*log[mark:])
+        if not (isinstance(callee, Sym) and callee.qualname in ARGUMENT_VALUED):
+            del log[after_callee:]  # the result is the callee's, whatever it is given
         return callee, args, kwargs, bool(starred), star_kwargs
 
     def _label_name(self, name: str, scope: Scope, labels: Labels) -> None:

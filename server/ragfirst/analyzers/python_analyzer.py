@@ -37,6 +37,7 @@ from ragfirst.analyzers.python_recovery import error_position, parse_python, rec
 from ragfirst.analyzers.python_syntax import collect_comments, dotted_text
 from ragfirst.analyzers.python_values import (
     EMPTY_LABELS,
+    PATH_CALLS,
     ClassVal,
     ExternalFunc,
     FuncVal,
@@ -734,7 +735,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             if callee.qualname == "builtins.getattr" and len(args) >= 2:
                 return self._getattr(node, scope)
             path = callee.path  # a method of a path value (`.resolve()`, `.open()`) keeps it
-            if callee.qualname in ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "builtins.open"):
+            if callee.qualname in PATH_CALLS:
                 literals = (
                     [a.value for a in args[:1]]
                     if callee.qualname == "builtins.open"

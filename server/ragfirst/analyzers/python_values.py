@@ -175,3 +175,11 @@ def callee_qualname(value: Value) -> str | None:
         return value.external_base()
     # The file's own functions and methods (incl. overrides in SDK subclasses) are user code.
     return None
+
+
+# The calls whose result the analyzer computes from their arguments (a path, a joined
+# path, `getattr`'s attribute): any other call's result is the callee's alone (the file's
+# own functions are analysed once, whatever they are given), so it carries the callee's
+# labels, not the arguments' (import_labels.py).
+PATH_CALLS = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "builtins.open")
+ARGUMENT_VALUED = frozenset({*PATH_CALLS, "os.path.join", "builtins.getattr"})

@@ -6,7 +6,7 @@ a call a matcher or a check looks at (`model=CHAT_MODEL`), a keyword any call ma
 (`api_key=`, `model=`), the SQL a call runs. Matchers say which calls they read by their
 name patterns; each check declares its own (`Check.constant_readers`), and a check that
 declares nothing is taken to read every call. Together with what each call carries
-(analyzers/import_reach.py) this gives the imports whose constants the file needs.
+(analyzers/import_labels.py) this gives the imports whose constants the file needs.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ragfirst.analyzers.facts import FileFacts
+from ragfirst.analyzers.import_labels import FIRST_NOT_TEXT
 from ragfirst.rules.model import CallMatcher
-from ragfirst.rules.patterns import NamePattern, compile_pattern
+from ragfirst.rules.patterns import NamePattern
 
 ImportKey = tuple[str, str]
 
@@ -35,6 +36,9 @@ class CallReaders:
     # (a `vector(n)` column in SQL): the link looks at the imported value first
     positional_needles: frozenset[str] = frozenset()
     sql_tails: frozenset[str] = frozenset()  # calls written so (`.execute`): their first argument
+    # (call, argument position) where a constant names what the call gives: `getattr(obj,
+    # NAME)` (its object's value reaches a rule through what is done with the result)
+    naming_arguments: frozenset[tuple[str, str]] = frozenset()
 
     @staticmethod
     def of_patterns(patterns: Iterable[NamePattern], **extra: Any) -> CallReaders:
@@ -56,6 +60,7 @@ class CallReaders:
             self.first_positional or other.first_positional,
             self.positional_needles | other.positional_needles,
             self.sql_tails | other.sql_tails,
+            self.naming_arguments | other.naming_arguments,
         )
 
 
@@ -105,8 +110,9 @@ EVERY_CALL = CallReaders(every_call=True)
 # `*args` / `**kwargs`: rules see that a call has them, never what they hold (the analyzer
 # does not spread them into the call's arguments), so no constant in them is read.
 UNREAD = ("*", "**")
+FIRST = ("0", FIRST_NOT_TEXT)  # the first argument, and the same written as a display
 # `getattr(client, NAME)` resolves an attribute by a constant: the call's name may change.
-BUILTIN_READERS = CallReaders.of_patterns([compile_pattern("builtins.getattr")])
+BUILTIN_READERS = CallReaders(naming_arguments=frozenset({("builtins.getattr", "1")}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +138,7 @@ def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
     readers = index.readers
     keyword_test = readers.keyword_test
     first = readers.first_positional
+    naming = readers.naming_arguments
     for number, parts in facts.import_reach.items():
         call = calls[number]
         qualname = call.qualname
@@ -149,12 +156,14 @@ def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
         for key, labels in parts.items():
             if key == "callee" or key in UNREAD:
                 continue
-            if key == "0" and (first or written in readers.sql_tails):
+            if (qualname, key) in naming or (key in FIRST and (first or written in readers.sql_tails)):
                 reached |= labels
             elif key == "0" and readers.positional_needles:
                 if_text |= labels
-            elif not key.isdigit() and (
-                key in readers.keywords or (keyword_test is not None and keyword_test(key))
+            elif (
+                key not in FIRST
+                and not key.isdigit()
+                and (key in readers.keywords or (keyword_test is not None and keyword_test(key)))
             ):
                 reached |= labels
     return Reached(sorted(reached), sorted(if_text - reached), tuple(sorted(readers.positional_needles)))

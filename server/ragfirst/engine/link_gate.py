@@ -62,46 +62,64 @@ def may_export_sdk_value(
     """Could this module bind one of `names` (any, when None) to an SDK value? True or
     False; or, when only the project's modules it imports could give it one, those
     imports (`project_imports`) for the link to decide."""
-    words = set(_WORD.findall(text))
-    if not offers_names(text, names, words):
+    if not offers_names(text, names):
         return False
-    imported = _imported_roots(text, words, vocabulary.roots)
-    for root, entries in vocabulary.entries_by_root:
-        if root in imported and not words.isdisjoint(entries):
-            return True
-    for root, entry, after in vocabulary.module_entries:
-        # `torch.nn` leads to a rule only through `parallel`: a module that spells
-        # neither that nor `nn` as a value of its own (`x = torch.nn`, `getattr(torch,
-        # "nn")`) cannot make one (`nn.Linear`, `from torch import nn` make none).
-        if root in imported and entry in words and (not words.isdisjoint(after) or _bare(text, entry)):
-            return True
+    imported = _imported_roots(text, vocabulary.roots)
+    if imported:  # (most modules import no SDK package)
+        for root, entries in vocabulary.entries_by_root:
+            if root in imported and any(_spelt(text, entry) for entry in entries):
+                return True
+        for root, entry, after in vocabulary.module_entries:
+            # `torch.nn` leads to a rule only through `parallel`: a module that spells
+            # neither that nor `nn` as a value of its own (`x = torch.nn`, `getattr(torch,
+            # "nn")`) cannot make one (`nn.Linear`, `from torch import nn` make none).
+            if (
+                root in imported
+                and _spelt(text, entry)
+                and (any(_spelt(text, word) for word in after) or _bare(text, entry))
+            ):
+                return True
     return project_imports(text, roots) or False
 
 
-def _imported_roots(text: str, words: set[str], roots: frozenset[str]) -> set[str]:
+def _imported_roots(text: str, roots: frozenset[str]) -> set[str]:
     """The packages rules name that the text may import (`import openai`, `from openai.types
     import X`, also in a function or after `try:`): the analyzer makes an SDK value only
     from an import, so a module that spells `openai` in a docstring or a model name
     (`"openai/clip-vit-large-patch14"`) without importing it makes none of its own."""
-    spelt = roots.intersection(words)
-    if not spelt:
-        return set()
     found: set[str] = set()
     for match in FROM_IMPORT_MODULES.finditer(text):
         found.add(match.group(1).split(".", 1)[0])
     for match in IMPORT_MODULES.finditer(text):
         found.update(_WORD.findall(match.group(1)))
-    return found.intersection(spelt)
+    return found.intersection(roots)
 
 
-def offers_names(text: str, names: frozenset[str] | None, words: set[str] | None = None) -> bool:
+def offers_names(text: str, names: frozenset[str] | None) -> bool:
     """Could the module define one of `names` (any, when None)? Not unless it spells one
     as a whole word or re-exports with `import *` (a submodule of the same name is found
     by the link without the package's summary)."""
     if names is None:
         return True
-    words = set(_WORD.findall(text)) if words is None else words
-    return not words.isdisjoint(names) or _STAR_IMPORT.search(text) is not None
+    return any(_spelt(text, name) for name in names) or _STAR_IMPORT.search(text) is not None
+
+
+_IDENTIFIER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _spelt(text: str, name: str) -> bool:
+    """Does `name` stand in the text as a whole word (no ASCII letter, digit or `_` on either
+    side)? A substring scan, far cheaper than splitting a large module into words."""
+    start = text.find(name)
+    size = len(text)
+    while start >= 0:
+        end = start + len(name)
+        if (start == 0 or text[start - 1] not in _IDENTIFIER_CHARS) and (
+            end == size or text[end] not in _IDENTIFIER_CHARS
+        ):
+            return True
+        start = text.find(name, start + 1)
+    return False
 
 
 _WORD_CHAR = re.compile(r"\w")

@@ -547,7 +547,7 @@ def _joined(*parts: Reading) -> Reading:
 def _needed(analysis: FileAnalysis, wanted: str | None) -> Reading:
     """The imports whose constants the module must read for an importer that asks it for
     `wanted` with constants: none when its own summary holds the name (`_lacks`), those
-    the name's value may depend on (analyzers/import_reach.py) when it lacks it, every one
+    the name's value may depend on (analyzers/import_labels.py) when it lacks it, every one
     for an importer of the whole module (None: it may read any name)."""
     if not _lacks(analysis, wanted):
         return NONE
