@@ -299,4 +299,4 @@ def test_the_module_index_answers_names_no_project_file_has_without_searching():
     assert index.resolve("/r/app/deps.py", "torch.nn") == "/r/src/torch/nn.py"
     assert index.resolve("/r/app/main.py", "newmod") is None
     index.add_file("/r/app/newmod.py", "/r/app/newmod.py")
-    assert index._resolve("/r/app/main.py", "newmod") == "/r/app/newmod.py"
+    assert index.resolve_in("/r/app", "newmod") == "/r/app/newmod.py"

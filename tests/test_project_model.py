@@ -102,6 +102,18 @@ def test_python_calls_through_project_modules_resolve(imports, call, rule):
     assert ids(findings) == [rule]
 
 
+@pytest.mark.parametrize(("package", "expected"), [("app/__init__.py", ["RF401"]), ("app.py", [])])
+def test_from_module_import_name_is_a_submodule_only_of_a_package(package, expected):
+    """`from app import deps` loads `app/deps.py` when `app` is a package; when `app` is a
+    module file (`app.py`, which Python finds first), `deps` is only its attribute."""
+    findings = lint(
+        route("from app import deps\n", UNCAPPED.replace("client.", "deps.client.")),
+        path="routes.py",
+        **{package: "VERSION = 1\n", "app/deps.py": DEPS},
+    )
+    assert ids(findings) == expected
+
+
 def test_fastapi_depends_provider_and_annotation():
     code = """\
         from fastapi import Depends

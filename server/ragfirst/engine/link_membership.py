@@ -63,10 +63,7 @@ def _add_module(index: ModuleIndex, file_id: str, location: str) -> bool:
     index.add_file(file_id, real)
     stem = posixpath.splitext(posixpath.basename(real))[0]
     for (directory, module), found in list(index._resolved.items()):
-        if (
-            module.rsplit(".", 1)[-1] == stem
-            and index._resolve(posixpath.join(directory, "_"), module) != found
-        ):
+        if module.rsplit(".", 1)[-1] == stem and index.resolve_in(directory, module) != found:
             return False
     return True
 

@@ -87,7 +87,7 @@ class ModuleIndex:
         self.root = posixpath.normpath(root) if root else ""
         self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
         self._resolved: dict[tuple[str, str], str | None] = {}
-        self._answers: dict[tuple[str, str], str | None] = {}  # by (importer, module)
+        self._directories: dict[str, str] = {}  # importer -> the real directory it is in
         self._library_dirs: dict[str, bool] = {}  # directory -> inside an SDK's package
         self._library_files: dict[str, bool] = {}  # display path -> inside an SDK's package
         self._search_roots: dict[str, list[str]] = {}  # directory -> its search roots
@@ -130,22 +130,21 @@ class ModuleIndex:
     def resolve(self, importer: str, module: str) -> str | None:
         """The display path of the file `import module` in `importer` loads, or None (not
         the project's)."""
-        asked = (importer, module)
-        if asked in self._answers:  # the link asks each importer's imports many times
-            return self._answers[asked]
-        real = self._real.get(importer, importer)
-        key = (posixpath.dirname(real), module)  # the answer depends on the directory only
-        if key in self._resolved:
-            found = self._resolved[key]
-        else:
-            found = self._resolved[key] = self._resolve(real, module)
-        self._answers[asked] = found
-        return found
+        directory = self._directories.get(importer)
+        if directory is None:
+            real = self._real.get(importer, importer)
+            directory = self._directories[importer] = posixpath.dirname(real)
+        key = (directory, module)  # the answer depends on the importer's directory only
+        found = self._resolved.get(key, _UNRESOLVED)
+        if found is _UNRESOLVED:
+            found = self._resolved[key] = self.resolve_in(directory, module)
+        return found  # type: ignore[return-value]
 
-    def _resolve(self, real: str, module: str) -> str | None:
+    def resolve_in(self, directory: str, module: str) -> str | None:
+        """What `import module` names from a file in `directory` (a real path), unremembered."""
         if module.startswith("."):
             level = len(module) - len(module.lstrip("."))
-            base = posixpath.dirname(real)
+            base = directory
             for _ in range(level - 1):
                 base = posixpath.dirname(base)
             rest = module[level:]
@@ -153,14 +152,15 @@ class ModuleIndex:
         parts = module.split(".")
         if parts[0] not in self._names:
             return None  # no file or package of the project has that name
-        for search_root in self.search_roots(real):
+        for search_root in self._roots_of(directory):
             found = self._find(posixpath.join(search_root, *parts))
             if found is not None:
                 return found
         return None
 
-    def search_roots(self, real: str) -> list[str]:
-        directory = posixpath.dirname(real)
+    def _roots_of(self, directory: str) -> list[str]:
+        """Where absolute imports are searched from a file in `directory`: the directory,
+        the top of the packages it is in, the project root and its `src/`."""
         known = self._search_roots.get(directory)
         if known is not None:
             return known
@@ -183,6 +183,9 @@ class ModuleIndex:
             if shown is not None:
                 return shown
         return None
+
+
+_UNRESOLVED = object()  # not asked yet (None: asked, and no project file)
 
 
 def _is_init(path: str) -> bool:
@@ -403,7 +406,8 @@ class PythonLinker:
             if found is None:
                 found = self._summary(target, depth, constants, name).get(name)
             descriptor = self._rebased(found, target, importer) if found is not None else None
-        if descriptor is None and name:  # `from app import deps`: a submodule
+        if descriptor is None and name and (target is None or _is_init(target)):
+            # `from app import deps`: a submodule of the package (a module file has none)
             submodule = self.index.resolve(importer, submodule_spec(module, name))
             if submodule is not None:
                 descriptor = self._module(importer, submodule, depth, constants)
