@@ -1,10 +1,10 @@
-"""The collector is paused from an edit's lint to its published diagnostics (lsp/collector.py)."""
+"""The collector is paused from an edit's lint to its published diagnostics (engine/collector.py)."""
 
 from __future__ import annotations
 
 import gc
 
-from ragfirst.lsp.collector import collector_paused
+from ragfirst.engine.collector import collector_paused
 
 
 def test_the_pause_nests_and_restores_the_collector():

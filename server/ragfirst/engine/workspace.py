@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine import incremental_link, timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
+from ragfirst.engine.collector import collector_paused
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
@@ -245,19 +246,20 @@ class Workspace:
         """Link a project's files (every project when None) and rebuild its index. A project
         linked before, whose files only changed since, links again only what the changes
         reach (incremental_link.py)."""
-        pending = [
-            name
-            for name, state in self.projects.items()
-            if (root is None or name == root) and not incremental_link.relink(self, state)
-        ]
-        if not pending:
-            return
-        by_project: dict[str, dict[str, WorkspaceFile]] = {name: {} for name in pending}
-        for key, entry in self.files.items():  # one pass, however many projects
-            if key.root in by_project:
-                by_project[key.root][key.id] = entry
-        for name in pending:
-            self._relink(self.projects[name], by_project[name])
+        with collector_paused():  # what the link builds lives on (engine/collector.py)
+            pending = [
+                name
+                for name, state in self.projects.items()
+                if (root is None or name == root) and not incremental_link.relink(self, state)
+            ]
+            if not pending:
+                return
+            by_project: dict[str, dict[str, WorkspaceFile]] = {name: {} for name in pending}
+            for key, entry in self.files.items():  # one pass, however many projects
+                if key.root in by_project:
+                    by_project[key.root][key.id] = entry
+            for name in pending:
+                self._relink(self.projects[name], by_project[name])
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
 

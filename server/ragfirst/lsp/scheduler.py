@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ragfirst.data.secrets import redact_text
-from ragfirst.lsp.collector import collector_paused
+from ragfirst.engine.collector import collector_paused
 from ragfirst.lsp.diagnostics import diagnostics_for
 from ragfirst.lsp.linting import LintResult, keep_unaffected, syntax_error_line
 from ragfirst.lsp.session import DocumentState
