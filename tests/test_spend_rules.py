@@ -169,6 +169,28 @@ def test_rf401_kwargs_spread_is_unknown_so_not_flagged(imports, call):
 
 
 @pytest.mark.parametrize(
+    ("cap", "flagged"),
+    [
+        ("n if isinstance(n, int) else None", False),  # a cap when one is given (chat-ui's shape)
+        ("None if n is None else n", False),
+        ("n or None", False),
+        ("None if fast else None", True),  # no cap on either branch
+        ("None", True),
+        ("512 if fast else None", False),  # a branch with a cap: not "no cap"
+    ],
+)
+def test_rf401_a_conditional_cap_is_known_only_when_both_branches_are(cap, flagged):
+    """`max_completion_tokens=n if ... else None` caps the call whenever `n` is given: an
+    unknown branch beside a `None` is unknown, not "no cap"."""
+    code = (
+        "from openai import OpenAI\nclient = OpenAI()\n"
+        "def run(n, fast, messages):\n"
+        f"    return client.chat.completions.create(model='gpt-4o-mini', messages=messages, max_completion_tokens={cap})\n"
+    )
+    assert bool(active(lint(code, "app.py"), "RF401")) is flagged
+
+
+@pytest.mark.parametrize(
     "config",
     ["build_config()", "settings.generation", "types.GenerateContentConfig(**overrides)"],
 )

@@ -536,13 +536,16 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             return self._binop(node, scope)
         if isinstance(node, ast.BoolOp):
             values = [self.eval(value, scope) for value in node.values]
-            return next((value for value in values if value is not None), None)
+            found = next((value for value in values if value is not None), None)
+            return None if _is_none(found) and any(v is None for v in values) else found  # `n or None`
         if isinstance(node, ast.IfExp):
             mark = self._mark()
             self.eval(node.test, scope)
             self._forget(mark)  # the value is a branch's, whatever the test read
             body = self.eval(node.body, scope)
             orelse = self.eval(node.orelse, scope)
+            if (body is None and _is_none(orelse)) or (orelse is None and _is_none(body)):
+                return None  # `n if n else None`: a value when known, so not "None"
             return body if body is not None else orelse
         if isinstance(node, ast.NamedExpr):
             value, labels = self._labelled(node.value, scope)
@@ -788,3 +791,7 @@ def analyze_python(
         line, col = error_position(error)
         facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))
     return facts
+
+
+def _is_none(value: Value) -> bool:
+    return isinstance(value, Lit) and value.value is None
