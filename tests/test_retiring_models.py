@@ -301,3 +301,37 @@ def test_a_model_set_in_a_settings_module_is_reported_where_a_call_reads_it():
     found = lint(route, path="app.py", lifecycle=True, **{"settings.py": settings})
     assert [(f.path, f.span.start_line) for f in found if f.rule_id == "RF406"] == [("app.py", 5)]
     assert lines_of(lint(settings, path="settings.py", lifecycle=True), "RF406") == []
+
+
+# -- a static site's data folder records past runs, not settings (session 12, aider) ------
+
+LEADERBOARD = """\
+- dirname: 2024-08-15-13-17-11--json-no-lint-gpt-4o-whole
+  test_cases: 133
+  model: gpt-3.5-turbo-0125
+  pass_rate_1: 60.2
+  command: aider --model gpt-3.5-turbo-0125
+"""
+
+
+@pytest.mark.parametrize("path", ["aider/website/_data/edit_leaderboard.yml", "_data/models.json"])
+def test_site_data_folder_records_are_silent(tmp_path, path):
+    code = LEADERBOARD if path.endswith(".yml") else '[{"model": "gpt-3.5-turbo-0125", "pass_rate": 60.2}]'
+    assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path=path)) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["config/edit_leaderboard.yml", "website/data/leaderboard.yml", "my_data/x.yml"]
+)
+def test_the_same_records_elsewhere_are_reported(tmp_path, path):
+    (finding,) = rf406(findings(tmp_path, LEADERBOARD, dt.date(2026, 12, 6), path=path))
+    assert finding.span.start_line == 3
+
+
+def test_code_in_a_data_folder_is_still_reported(tmp_path):
+    code = """\
+    from openai import OpenAI
+
+    OpenAI().chat.completions.create(model="gpt-3.5-turbo-0125", messages=[], max_completion_tokens=9)
+    """
+    assert len(rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="site/_data/fetch.py"))) == 1
