@@ -539,7 +539,7 @@ SCHEMA_ERRORS = {
     "duplicate": (
         [GOOD, json.dumps(chat(1)), GOOD],
         3,
-        "duplicate of line 1: the model trains on this example twice (drop it, or keep it on purpose",
+        "duplicate of line 1: the same example counts twice (drop the copy, unless the repeat is on purpose)",
         1,
     ),
 }

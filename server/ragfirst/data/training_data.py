@@ -250,8 +250,8 @@ def summarize_lines(
         if digest in seen:
             summary.add_problem(
                 number,
-                f"duplicate of line {seen[digest]}: the model trains on this example twice"
-                " (drop it, or keep it on purpose to weigh it more)",
+                f"duplicate of line {seen[digest]}: the same example counts twice"
+                " (drop the copy, unless the repeat is on purpose)",
                 max_problems,
             )
         else:
