@@ -348,8 +348,10 @@ def test_code_in_a_data_folder_is_still_reported(tmp_path):
         (
             "claude-3-5-haiku-20241022",
             "2026-02-19",
-            "the provider's replacement for claude-3-5-haiku-20241022 is claude-haiku-4-5",
+            "the provider's replacement is claude-haiku-4-5",
         ),
+        # retired the same day, but Haiku 4.5 is no replacement for a Sonnet
+        ("claude-3-7-sonnet-20250219", "2026-02-19", "move to a current model"),
         ("claude-3-sonnet-20240229", "2025-07-21", "move to a current model"),
     ],
 )
