@@ -153,6 +153,47 @@ def test_a_real_cap_or_an_unknown_value_stays_silent(tmp_path):
     assert rf401(run(tmp_path, code)) == []
 
 
+# chat-ui's runMcpFlow.ts: the model config's cap when it has one, else undefined
+CONDITIONAL_CAP = """\
+import OpenAI from "openai";
+const openai = new OpenAI();
+
+export async function run(maxTokens: number | undefined, messages: any[], flag: boolean) {
+  const base = { model: "gpt-4.1-mini", max_tokens: CAP };
+  return openai.chat.completions.create({ ...base, messages });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "cap",
+    [
+        'typeof maxTokens === "number" ? maxTokens : undefined',
+        "maxTokens ? maxTokens : null",
+        "maxTokens ?? undefined",
+        "flag ? undefined : maxTokens",
+        "flag ? 1024 : undefined",
+    ],
+)
+def test_a_cap_given_when_known_stays_silent(tmp_path, cap):
+    assert rf401(run(tmp_path, CONDITIONAL_CAP.replace("CAP", cap), "route.ts")) == []
+
+
+@pytest.mark.parametrize("cap", ["flag ? undefined : null", "undefined ?? null", "flag ? null : undefined"])
+def test_a_cap_that_is_nullish_on_every_branch_is_no_cap(tmp_path, cap):
+    (finding,) = rf401(run(tmp_path, CONDITIONAL_CAP.replace("CAP", cap), "route.ts"))
+    assert "has no output-token cap" in finding.message
+
+
+def test_a_client_built_on_one_branch_still_resolves(tmp_path):
+    code = (
+        'import OpenAI from "openai";\n'
+        "const client = process.env.OPENAI_API_KEY ? new OpenAI() : undefined;\n"
+        'await client.chat.completions.create({ model: "gpt-4.1-mini", messages: [] });\n'
+    )
+    assert len(rf401(run(tmp_path, code, "route.ts"))) == 1
+
+
 # -- AI SDK 4 vs 5 by package.json -------------------------------------------------------
 
 AI_SDK = """\

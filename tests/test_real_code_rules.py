@@ -202,6 +202,32 @@ def test_rf405_env_file_switches_are_not_keys():
     assert [f.span.start_line for f in findings] == [2]  # an empty template entry is still a key
 
 
+def test_rf405_next_step_follows_the_value():
+    # R2R's docker/env/r2r-dashboard.env: a placeholder password has nothing to rotate
+    env = (
+        'NEXT_PUBLIC_R2R_DEFAULT_PASSWORD="change_me_immediately"\n'
+        "NEXT_PUBLIC_OPENAI_API_KEY=\n"
+        "NEXT_PUBLIC_ANTHROPIC_API_KEY=sk-ant-api03-Zq3vN8rT1xLp0wKs7YbH2mJd5FcG9aRtQe4\n"
+        "NEXT_PUBLIC_ADMIN_PASSWORD=hunter2\n"
+    )
+    messages = [f.message for f in lint(env, path="docker/env/dashboard.env") if f.rule_id == "RF405"]
+    assert len(messages) == 4
+    assert messages[0].endswith(
+        "server action); its value here is a placeholder, so rename it before a real key replaces it."
+    )
+    assert messages[1].endswith(
+        "server action); it is empty here, so rename it before a real key is filled in."
+    )
+    assert messages[2].endswith("server action) and rotate it.")  # a real key
+    assert messages[3].endswith("server action) and rotate it.")  # a real (weak) password
+
+
+def test_rf405_a_read_in_code_still_says_rotate():
+    code = "const key = process.env.NEXT_PUBLIC_OPENAI_API_KEY;\n"
+    (finding,) = [f for f in lint(code, path="app/page.tsx") if f.rule_id == "RF405"]
+    assert finding.message.endswith("and rotate it.")
+
+
 # -- RF107 uses the project's pinned version ----------------------------------------------
 
 PPO = "from trl import PPOConfig, PPOTrainer\ntrainer = PPOTrainer(args=PPOConfig(output_dir='o'))\n"

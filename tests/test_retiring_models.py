@@ -301,3 +301,92 @@ def test_a_model_set_in_a_settings_module_is_reported_where_a_call_reads_it():
     found = lint(route, path="app.py", lifecycle=True, **{"settings.py": settings})
     assert [(f.path, f.span.start_line) for f in found if f.rule_id == "RF406"] == [("app.py", 5)]
     assert lines_of(lint(settings, path="settings.py", lifecycle=True), "RF406") == []
+
+
+# -- a static site's data folder records past runs, not settings (session 12, aider) ------
+
+LEADERBOARD = """\
+- dirname: 2024-08-15-13-17-11--json-no-lint-gpt-4o-whole
+  test_cases: 133
+  model: gpt-3.5-turbo-0125
+  pass_rate_1: 60.2
+  command: aider --model gpt-3.5-turbo-0125
+"""
+
+
+@pytest.mark.parametrize("path", ["aider/website/_data/edit_leaderboard.yml", "_data/models.json"])
+def test_site_data_folder_records_are_silent(tmp_path, path):
+    code = LEADERBOARD if path.endswith(".yml") else '[{"model": "gpt-3.5-turbo-0125", "pass_rate": 60.2}]'
+    assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path=path)) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["config/edit_leaderboard.yml", "website/data/leaderboard.yml", "my_data/x.yml"]
+)
+def test_the_same_records_elsewhere_are_reported(tmp_path, path):
+    (finding,) = rf406(findings(tmp_path, LEADERBOARD, dt.date(2026, 12, 6), path=path))
+    assert finding.span.start_line == 3
+
+
+def test_code_in_a_data_folder_is_still_reported(tmp_path):
+    code = """\
+    from openai import OpenAI
+
+    OpenAI().chat.completions.create(model="gpt-3.5-turbo-0125", messages=[], max_completion_tokens=9)
+    """
+    assert len(rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="site/_data/fetch.py"))) == 1
+
+
+# -- Anthropic API retirements (session 12, anthropics/courses) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "date", "replacement"),
+    [
+        ("claude-3-haiku-20240307", "2026-04-19", "the provider's replacement is claude-haiku-4-5"),
+        ("claude-3-opus-20240229", "2026-01-05", "move to a current model"),
+        (
+            "claude-3-5-haiku-20241022",
+            "2026-02-19",
+            "the provider's replacement is claude-haiku-4-5",
+        ),
+        # retired the same day, but Haiku 4.5 is no replacement for a Sonnet
+        ("claude-3-7-sonnet-20250219", "2026-02-19", "move to a current model"),
+        ("claude-3-sonnet-20240229", "2025-07-21", "move to a current model"),
+    ],
+)
+def test_anthropic_retired_models_fire(tmp_path, model, date, replacement):
+    code = f"""\
+    import anthropic
+
+    MODEL_NAME = "{model}"
+    client = anthropic.Anthropic()
+    client.messages.create(model=MODEL_NAME, max_tokens=100, messages=[])
+    """
+    (finding,) = rf406(findings(tmp_path, code, dt.date(2026, 12, 6)))
+    assert finding.severity == Severity.ERROR
+    assert finding.message.startswith(f"{model} (Anthropic) shut down on {date}")
+    assert replacement in finding.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # current models
+        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-haiku-4-5", max_tokens=9, messages=[])\n',
+        'import anthropic\nanthropic.Anthropic().messages.create(model="claude-sonnet-4-5-20250929", max_tokens=9, messages=[])\n',
+        # partner platforms keep their own schedules
+        'import anthropic\nanthropic.AnthropicBedrock().messages.create(model="claude-3-haiku-20240307", max_tokens=9, messages=[])\n',
+        'import anthropic\nanthropic.AnthropicVertex().messages.create(model="claude-3-opus-20240229", max_tokens=9, messages=[])\n',
+        # a log line that names the model is no call
+        'print("we moved off claude-3-haiku-20240307")\n',
+    ],
+)
+def test_anthropic_look_alikes_are_silent(tmp_path, code):
+    assert rf406(findings(tmp_path, code, dt.date(2026, 12, 6))) == []
+
+
+def test_anthropic_model_in_a_litellm_config_fires(tmp_path):
+    code = "model_list:\n  - model_name: fast\n    litellm_params:\n      model: anthropic/claude-3-haiku-20240307\n"
+    (finding,) = rf406(findings(tmp_path, code, dt.date(2026, 12, 6), path="litellm/config.yaml"))
+    assert finding.span.start_line == 4

@@ -536,7 +536,12 @@ SCHEMA_ERRORS = {
         "completion example in a chat file: one file must use one format",
         1,
     ),
-    "duplicate": ([GOOD, json.dumps(chat(1)), GOOD], 3, "duplicate of line 1", 1),
+    "duplicate": (
+        [GOOD, json.dumps(chat(1)), GOOD],
+        3,
+        "duplicate of line 1: the same example counts twice (drop the copy, unless the repeat is on purpose)",
+        1,
+    ),
 }
 
 
@@ -1218,3 +1223,62 @@ def test_rf107_pipeline_uses_ragfirst_today(today, severity, tmp_path, monkeypat
     finding = one(findings, "RF107", "train.py")
     assert (finding.span.start_line, finding.severity) == (4, severity)
     assert "2027-01-06" in finding.message
+
+
+# ============================================================================================
+# Cohere's chat format: roles System, User, Chatbot (session 12, cohere-ai/notebooks)
+# ============================================================================================
+
+
+def cohere_chat(index: int, *, last: str = "Chatbot") -> dict:
+    return {
+        "messages": [
+            {"role": "System", "content": "You answer science questions."},
+            {"role": "User", "content": f"Question {index}?"},
+            {"role": last, "content": f"Answer {index}."},
+        ]
+    }
+
+
+def test_rf202_cohere_chat_data_is_valid_in_the_file(tmp_path, monkeypatch):
+    # cohere-ai/notebooks' scienceQA_train.jsonl and convfinqa-eval-chat.jsonl
+    data = jsonl(cohere_chat(i) for i in range(3))
+    assert of(run_project(tmp_path, monkeypatch, {"data/scienceQA_train.jsonl": data}), "RF202") == []
+
+
+def test_rf202_cohere_chat_lowercase_roles_are_cohere_too(tmp_path, monkeypatch):
+    records = [cohere_chat(i) for i in range(2)]
+    for record in records:
+        for message in record["messages"]:
+            message["role"] = message["role"].lower()
+    assert of(run_project(tmp_path, monkeypatch, {"data/train.jsonl": jsonl(records)}), "RF202") == []
+
+
+def test_rf202_cohere_chat_ending_with_the_user_is_reported(tmp_path, monkeypatch):
+    cut_off = cohere_chat(1)
+    cut_off["messages"].append({"role": "User", "content": "And then?"})
+    findings = run_project(tmp_path, monkeypatch, {"data/train.jsonl": jsonl([cohere_chat(0), cut_off])})
+    ((line, message),) = where(findings, "RF202", "data/train.jsonl")
+    assert line == 2
+    assert "the last message must be from the Chatbot (found 'User')" in message
+
+
+def test_rf202_cohere_and_openai_roles_mixed_are_reported(tmp_path, monkeypatch):
+    # one record in each format: one file must use one format
+    findings = run_project(tmp_path, monkeypatch, {"data/train.jsonl": jsonl([chat(0), cohere_chat(1)])})
+    ((line, message),) = where(findings, "RF202", "data/train.jsonl")
+    assert line == 2
+    assert "cohere-chat example in a chat file" in message
+    # and within one record: 'Chatbot' beside 'assistant' is no Cohere record
+    mixed = _messages({"role": "User", "content": "Hi"}, {"role": "assistant", "content": "Yo"})
+    findings = run_project(tmp_path / "b", monkeypatch, {"data/train.jsonl": jsonl([GOOD, mixed])})
+    assert "messages[0] has role 'User'" in where(findings, "RF202", "data/train.jsonl")[0][1]
+
+
+def test_rf202_openai_job_on_cohere_data_is_reported_on_the_call(tmp_path, monkeypatch):
+    data = jsonl(cohere_chat(i) for i in range(20))
+    findings = run_project(tmp_path, monkeypatch, {"train.py": OPENAI_UPLOAD, "data/train.jsonl": data})
+    assert where(findings, "RF202", "data/train.jsonl") == []
+    on_call = one(findings, "RF202", "train.py")
+    assert "data/train.jsonl is in Cohere's chat format (roles System, User, Chatbot)" in on_call.message
+    assert "rename the roles (Chatbot to assistant)" in on_call.message

@@ -322,3 +322,64 @@ def test_import_types_in_interfaces_are_not_errors():
         }
         """
     assert js_errors(code, "types.ts") == []
+
+
+# -- JSON Lines under a .json name; ARM templates with comments (session 12) ---------------
+
+BFCL = (
+    '{"id": "simple_0", "question": [[{"role": "user", "content": "Area of a triangle?"}]], "function": [{"description": "the vector length"}]}\n'
+    '{"id": "simple_1", "question": [[{"role": "user", "content": "Sum of 2 and 3?"}]]}\n'
+)
+
+
+def test_json_lines_named_json_are_data_not_an_error():
+    # gorilla's BFCL_v4_*.json and qlora's MMLU files: one record a line
+    assert analyze_json(SourceText(BFCL), "bfcl_eval/data/BFCL_v4_simple_python.json").entries == []
+    assert "RF000" not in ids(lint(BFCL, path="data/mmlu/zero_shot_mmlu_val.json"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"id": 1}\n{"id": }\n',  # the second line is no JSON value
+        '{"id": 1} trailing\n',  # garbage after one document
+        '{\n  "id": 1\n}\n{"id": 2}\n',  # a pretty-printed document, then a record
+    ],
+)
+def test_broken_json_is_still_an_error(text):
+    with pytest.raises(AnalysisError):
+        analyze_json(SourceText(text), "data.json")
+
+
+ARM = """\
+{
+    "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+    "contentVersion": "1.0.0.0",
+    "variables": {
+        "roleDefinitionId": "00000000-0000-0000-0000-000000000002", // Cosmos DB data contributor
+        /* the model the app calls */
+        "model": "gpt-4o",
+    }
+}
+"""
+
+
+def test_arm_template_comments_parse():
+    # sample-app-aoai-chatGPT's infrastructure/deployment.json: ARM reads comments
+    facts = analyze_json(SourceText(ARM), "infrastructure/deployment.json")
+    values = {entry.path: entry.value for entry in facts.entries}
+    assert values[("variables", "model")] == "gpt-4o"
+    assert next(e.span.start_line for e in facts.entries if e.path == ("variables", "model")) == 7
+    assert "RF000" not in ids(lint(ARM, path="infrastructure/deployment.json"))
+
+
+@pytest.mark.parametrize(
+    "schema",
+    ["https://json-schema.org/draft-07/schema#", "https://example.com/schema.management.azure.com/x"],
+)
+def test_other_schemas_with_comments_are_still_an_error(schema):
+    text = ARM.replace(
+        "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", schema
+    )
+    with pytest.raises(AnalysisError):
+        analyze_json(SourceText(text), "infrastructure/deployment.json")

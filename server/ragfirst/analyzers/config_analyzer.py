@@ -15,7 +15,7 @@ from typing import Any
 from ragfirst.analyzers.errors import AnalysisError
 from ragfirst.analyzers.facts import CommentFact, ConfigEntry, FileFacts
 from ragfirst.analyzers.json_positions import parse_json
-from ragfirst.analyzers.jsonc import blank_comments, is_jsonc
+from ragfirst.analyzers.jsonc import blank_comments, is_json_lines, is_jsonc, is_jsonc_by_content
 from ragfirst.analyzers.manifests import extract_dependencies
 from ragfirst.analyzers.templated_yaml import detemplate, is_templated
 from ragfirst.model import Span
@@ -145,8 +145,14 @@ def analyze_json(source: SourceText, path: str) -> FileFacts:
     facts = FileFacts(language="config", config_kind="json")
     if not source.text.strip() or _is_data(source):
         return facts
-    text = blank_comments(source.text) if is_jsonc(path) else source.text
-    data, doc = parse_json(text)
+    jsonc = is_jsonc(path) or is_jsonc_by_content(source.text)
+    text = blank_comments(source.text) if jsonc else source.text
+    try:
+        data, doc = parse_json(text)
+    except AnalysisError:
+        if jsonc or not is_json_lines(source.text):
+            raise
+        return facts  # records of a dataset, not a config
 
     def position(p: Path) -> tuple[int, int]:
         offset = doc.keys.get(p, doc.values.get(p, 0))

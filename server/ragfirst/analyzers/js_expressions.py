@@ -282,7 +282,7 @@ class JsExpressions:
         operator = node.child_by_field_name("operator")
         op = operator.type if operator is not None else ""
         if op in ("||", "??"):
-            return right if is_nullish(left) else left
+            return _known_or(left, right)
         if op == "&&":
             return right
         if op == "+":
@@ -299,7 +299,9 @@ class JsExpressions:
         self.eval(node.child_by_field_name("condition"), scope)
         consequence = self.eval(node.child_by_field_name("consequence"), scope)
         alternative = self.eval(node.child_by_field_name("alternative"), scope)
-        return alternative if is_nullish(consequence) else consequence
+        if is_nullish(consequence):
+            return _known_or(consequence, alternative)
+        return consequence
 
     def _unary(self, node: tree_sitter.Node, scope: Scope) -> Value:
         operand = literal_of(self.eval(node.child_by_field_name("argument"), scope))
@@ -312,6 +314,16 @@ class JsExpressions:
         if op == "void":
             return Lit(None)
         return None
+
+
+def _known_or(first: Value, fallback: Value) -> Value:
+    """`first` unless it is nullish, else `fallback`, but a value we cannot know (None) is
+    not traded for an explicit `undefined`/`null`: `max_tokens: n ? n : undefined` and
+    `n ?? undefined` hold the caller's cap when there is one (chat-ui's
+    `max_tokens: typeof maxTokens === "number" ? maxTokens : undefined`), like `max_tokens: n`."""
+    if first is None and isinstance(fallback, Lit) and fallback.value is None:
+        return None
+    return fallback if is_nullish(first) else first
 
 
 def is_number(value: Any) -> bool:

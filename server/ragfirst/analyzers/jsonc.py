@@ -5,11 +5,19 @@ TypeScript, VS Code, dev containers, .NET and ESLint read `tsconfig.json`, `.vsc
 JSON files also allow JavaScript-style comments") with comments and trailing commas allowed;
 a strict JSON error there is a false alarm. Comments and trailing commas are blanked with
 spaces (newlines kept), so every position of the rest stays where it was.
+
+Azure Resource Manager templates are JSONC by their content: ARM reads `//` and `/* */`
+comments in a template ("Understand the structure and syntax of ARM templates",
+learn.microsoft.com, section Comments), and a template names its schema
+(`"$schema": "https://schema.management.azure.com/schemas/...`); sample-app-aoai-chatGPT's
+`infrastructure/deployment.json` comments a role id.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
+import re
 
 _BY_NAME = (
     "tsconfig*.json",
@@ -31,6 +39,33 @@ def is_jsonc(path: str) -> bool:
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in _BY_NAME):
         return True
     return len(parts) > 1 and parts[-2] in _BY_FOLDER and name.endswith(".json")
+
+
+_ARM_SCHEMA = re.compile(
+    r'\A\s*\{\s*"\$schema"\s*:\s*"https?://schema\.management\.azure\.com/', re.IGNORECASE
+)
+
+
+def is_jsonc_by_content(text: str) -> bool:
+    """Is this a JSONC file by its content (an ARM template's `$schema` comes first)?"""
+    return _ARM_SCHEMA.match(text) is not None
+
+
+def is_json_lines(text: str) -> bool:
+    """JSON Lines under a `.json` name: two or more lines, each one JSON value. Datasets
+    are shipped so (the Berkeley function-calling leaderboard's `BFCL_v4_*.json`, QLoRA's
+    MMLU files; `pandas.read_json(lines=True)` and `datasets` read them): valid data, not
+    a broken document."""
+    count = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            json.loads(line)
+        except (ValueError, RecursionError):
+            return False
+        count += 1
+    return count >= 2
 
 
 def blank_comments(text: str) -> str:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from ragfirst.checks.base import CheckContext, CheckMatch
+from ragfirst.data.secrets import secret_rules
 from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.rules.user_regex import SearchPattern, UserRegexError, compile_user_regex
 
@@ -112,7 +113,9 @@ class BrowserKeyCheck:
                 if isinstance(entry.value, str) and entry.value.strip().lower() in _FLAG_VALUES:
                     continue
                 tool = frameworks.get(prefix, "the build")
-                matches.append(_match(entry.span, name, prefix, tool, f"defined in {context.path}"))
+                match = _match(entry.span, name, prefix, tool, f"defined in {context.path}")
+                match.captures["next"] = _next_step(entry.value)
+                matches.append(match)
         return matches
 
 
@@ -251,6 +254,18 @@ def _is_flag(words: tuple[str, ...], params: dict[str, Any]) -> bool:
     return len(words) > 1 and (words[0] in before or words[-1] in after)
 
 
+def _next_step(value: Any) -> str:
+    """What to do after the move: rotate a key the file holds; an empty or placeholder
+    value (R2R's `NEXT_PUBLIC_R2R_DEFAULT_PASSWORD="change_me_immediately"`, a template's
+    `NEXT_PUBLIC_OPENAI_API_KEY=`) has nothing to rotate: the name is what to change."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return "; it is empty here, so rename it before a real key is filled in"
+    if secret_rules().placeholders.search(text):
+        return "; its value here is a placeholder, so rename it before a real key replaces it"
+    return " and rotate it"
+
+
 def _match(span: Any, name: str, prefix: str, tool: str, where: str) -> CheckMatch:
     server_name = name[len(prefix) :] if prefix else name
     return CheckMatch(
@@ -261,5 +276,6 @@ def _match(span: Any, name: str, prefix: str, tool: str, where: str) -> CheckMat
             "tool": tool,
             "where": where,
             "server_name": server_name,
+            "next": " and rotate it",
         },
     )

@@ -51,9 +51,12 @@ class RetiringModelCheck:
     name = "retiring-model"
 
     def validate(self, params: dict[str, Any]) -> str | None:
-        unknown = set(params) - {"positional", "tokenizer-calls"}
+        unknown = set(params) - {"positional", "tokenizer-calls", "data-folders"}
         if unknown:
             return f"unknown params {sorted(unknown)}; the ids live in rules/retiring-models.yaml"
+        folders = params.get("data-folders", [])
+        if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):
+            return "data-folders must be a list of folder names"
         try:
             _positional(params)
             _patterns(params, "tokenizer-calls")
@@ -111,6 +114,8 @@ class RetiringModelCheck:
                 if call.qualname and any(p.matches(call.qualname) for p in found[0].not_calls):
                     continue  # an Azure deployment name, on Azure's own schedule
                 matches.append(_match(arg.span, found[0], arg.value))
+        if _in_data_folder(context.path, params):
+            return matches  # a site's data (aider's leaderboards): records, not settings
         for entry in context.facts.entries:
             key = entry.path[-1] if entry.path else None
             # In a config file `model_name` is often an alias clients ask for (LiteLLM's
@@ -146,6 +151,14 @@ class RetiringModelCheck:
         }
         data = {"retiring": {"row": row.id, "date": row.date.isoformat(), "days": days}}
         return Resolution(values, severity, data)
+
+
+def _in_data_folder(path: str, params: dict[str, Any]) -> bool:
+    """Is this file under a folder named in `data-folders` (a static site's `_data/`, which
+    Jekyll and Eleventy render into pages: aider's `website/_data/*.yml` records benchmark
+    runs of past models)? Its config entries are what a page shows, not what code calls."""
+    folders = set(params.get("data-folders", []))
+    return bool(folders) and any(part in folders for part in path.replace("\\", "/").split("/")[:-1])
 
 
 def _positional(params: dict[str, Any]) -> tuple[Any, ...]:

@@ -226,6 +226,14 @@ class TrainingDataCheck:
                 values["advice"] += f" ({facts.name}'s own minimum is {minimum:,})"
             return Resolution(values, None, {"inlay": inlay})
         if report == "problems":
+            if summary.format == "cohere-chat" and captures["provider"] != "cohere":
+                # valid for Cohere, read alone; a job elsewhere wants user/assistant roles
+                values["summary"] = (
+                    f"{data.shown} is in Cohere's chat format (roles System, User, Chatbot);"
+                    f" {facts.name if facts else captures['provider']} reads roles system, user"
+                    " and assistant: rename the roles (Chatbot to assistant) before training"
+                )
+                return Resolution(values)
             if summary.problem_count == 0:
                 return None
             first = summary.problems[0]

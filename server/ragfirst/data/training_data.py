@@ -9,6 +9,10 @@ Formats (OpenAI's, which Together and Fireworks share):
 - preference (DPO): {"input": {"messages": [...]}, "preferred_output": [...],
   "non_preferred_output": [...]};
 - completion (legacy): {"prompt": "...", "completion": "..."}.
+Cohere's chat fine-tuning data has the same shape with its own roles: "System", "User",
+"Chatbot" (docs.cohere.com, "Preparing the Chat Fine-tuning Data"); a conversation whose
+roles are Cohere's, with a Chatbot turn, is checked against those roles (the answer is the
+Chatbot's), so cohere-ai/notebooks' data files are not reported for a role OpenAI lacks.
 Other common shapes (TRL's prompt/chosen/rejected, text, Alpaca, ShareGPT) are counted
 but not validated, since their trainers accept many variants.
 """
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+COHERE_ROLES = frozenset({"System", "User", "Chatbot"})
 TOKEN_METHOD_APPROX = "characters/4"
 DEFAULT_MAX_EXAMPLE_TOKENS = 65_536
 """The default of RF202's `max-example-tokens` option; diagnostics inside a data file use
@@ -52,10 +57,20 @@ class DataSummary:
             self.problems.append(Problem(line, message))
 
 
+def _is_cohere_chat(messages: Any) -> bool:
+    """Every role one of Cohere's (any case), and a Chatbot turn among them."""
+    if not isinstance(messages, list):
+        return False
+    roles = [m.get("role") if isinstance(m, dict) else None for m in messages]
+    if not all(isinstance(role, str) and role.capitalize() in COHERE_ROLES for role in roles):
+        return False
+    return any(role.lower() == "chatbot" for role in roles)
+
+
 def detect_format(record: dict[str, Any]) -> str:
     keys = record.keys()
     if "messages" in keys:
-        return "chat"
+        return "cohere-chat" if _is_cohere_chat(record["messages"]) else "chat"
     if "preferred_output" in keys or "non_preferred_output" in keys:
         return "preference"
     if "prompt" in keys and "completion" in keys and "label" not in keys:
@@ -140,7 +155,18 @@ def validate_record(record: Any, expected: str | None, prompts: bool = False) ->
     chars = 0
     if expected is not None and kind != expected and kind != "unknown":
         problems.append(f"{kind} example in a {expected} file: one file must use one format")
-    if kind == "chat":
+    if kind == "cohere-chat":
+        # only Cohere's roles, ending with the Chatbot's answer (checked by _is_cohere_chat)
+        messages = record["messages"]
+        if str(messages[-1].get("role", "")).lower() != "chatbot":
+            problems.append(f"the last message must be from the Chatbot (found {messages[-1].get('role')!r})")
+        for index, message in enumerate(messages):
+            content = message.get("content")
+            if not isinstance(content, str) or not content:
+                problems.append(f"messages[{index}] ({message.get('role')}) has no text content")
+            else:
+                chars += len(content)
+    elif kind == "chat":
         final = not (prompts and is_prompt_record(record["messages"]))
         found, chars = _check_messages(record["messages"], "messages", require_final_assistant=final)
         problems += found
@@ -176,6 +202,7 @@ def looks_like_training_data(first_record: Any) -> bool:
     """Only files whose first record has a training shape get RF202 in the file itself."""
     return isinstance(first_record, dict) and detect_format(first_record) in (
         "chat",
+        "cohere-chat",
         "preference",
         "completion",
     )
@@ -221,7 +248,12 @@ def summarize_lines(
             )
         digest = hashlib.blake2b(stripped, digest_size=12).digest()
         if digest in seen:
-            summary.add_problem(number, f"duplicate of line {seen[digest]}", max_problems)
+            summary.add_problem(
+                number,
+                f"duplicate of line {seen[digest]}: the same example counts twice"
+                " (drop the copy, unless the repeat is on purpose)",
+                max_problems,
+            )
         else:
             seen[digest] = number
     return summary
