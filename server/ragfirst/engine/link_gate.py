@@ -29,7 +29,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from ragfirst.engine.python_prefilter import FROM_IMPORT_MODULES, FROM_IMPORT_NAMES, IMPORT_MODULES
+from ragfirst.engine.python_prefilter import FROM_IMPORT_NAMES, IMPORT_MODULES
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Vocabulary
@@ -64,7 +64,8 @@ def may_export_sdk_value(
     imports (`project_imports`) for the link to decide."""
     if not offers_names(text, names):
         return False
-    imported = _imported_roots(text, vocabulary.roots)
+    packages, project = _imports(text, roots)
+    imported = packages.intersection(vocabulary.roots)
     if imported:  # (most modules import no SDK package)
         for root, entries in vocabulary.entries_by_root:
             if root in imported and any(_spelt(text, entry) for entry in entries):
@@ -79,20 +80,7 @@ def may_export_sdk_value(
                 and (any(_spelt(text, word) for word in after) or _bare(text, entry))
             ):
                 return True
-    return project_imports(text, roots) or False
-
-
-def _imported_roots(text: str, roots: frozenset[str]) -> set[str]:
-    """The packages rules name that the text may import (`import openai`, `from openai.types
-    import X`, also in a function or after `try:`): the analyzer makes an SDK value only
-    from an import, so a module that spells `openai` in a docstring or a model name
-    (`"openai/clip-vit-large-patch14"`) without importing it makes none of its own."""
-    found: set[str] = set()
-    for match in FROM_IMPORT_MODULES.finditer(text):
-        found.add(match.group(1).split(".", 1)[0])
-    for match in IMPORT_MODULES.finditer(text):
-        found.update(_WORD.findall(match.group(1)))
-    return found.intersection(roots)
+    return project or False
 
 
 def offers_names(text: str, names: frozenset[str] | None) -> bool:
@@ -154,11 +142,22 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
     """The imports that may name the project's own modules, as "module:name" ("module:"
     for a whole module or a star import): relative ones, and absolute ones whose package
     is neither the standard library nor one rules name."""
+    return _imports(text, sdk_roots)[1]
+
+
+def _imports(text: str, sdk_roots: frozenset[str]) -> tuple[set[str], list[str]]:
+    """(the first names of every module the text may import, `project_imports`), from one
+    scan. The first: the analyzer makes an SDK value only from an import (`import openai`,
+    `from openai.types import X`, also in a function or after `try:`), so a module that
+    spells `openai` in a docstring or a model id (`"openai/clip-vit-large-patch14"`)
+    without importing it makes none of its own. Over-counting is safe: it only parses."""
+    packages: set[str] = set()
     found: dict[str, None] = {}
     from_keywords = set()  # where the `import` of a `from ... import` stands
     for match in FROM_IMPORT_NAMES.finditer(text):
         from_keywords.add(text.find("import", match.end(1)))
         module = match.group(1)
+        packages.add(module.split(".", 1)[0])
         if not _may_be_project(module, sdk_roots):
             continue
         listed = _COMMENT.sub("", match.group(2)).replace("\\", " ").strip().strip("()")
@@ -167,6 +166,7 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
             if name is not None:
                 found[f"{module}:{'' if name.group(1) == '*' else name.group(1)}"] = None
     for match in IMPORT_MODULES.finditer(text):
+        packages.update(_WORD.findall(match.group(1)))  # also `import` in a `from` line: safe
         if match.start() in from_keywords:
             continue  # the `import` of a `from ... import`
         for item in match.group(1).replace("\\", " ").split(","):
@@ -175,7 +175,7 @@ def project_imports(text: str, sdk_roots: frozenset[str]) -> list[str]:
                 parts = module.split(".")
                 for end in range(1, len(parts) + 1):  # `import a.b` binds `a` and loads `a.b`
                     found[".".join(parts[:end]) + ":"] = None
-    return list(found)
+    return packages, list(found)
 
 
 def _may_be_project(module: str, sdk_roots: frozenset[str]) -> bool:

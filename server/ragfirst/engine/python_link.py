@@ -189,7 +189,10 @@ _UNRESOLVED = object()  # not asked yet (None: asked, and no project file)
 
 
 def _is_init(path: str) -> bool:
-    return posixpath.basename(path) in ("__init__.py", "__init__.pyi")
+    return path.endswith(_INITS) or path in ("__init__.py", "__init__.pyi")
+
+
+_INITS = ("/__init__.py", "/__init__.pyi")
 
 
 @dataclass(slots=True)

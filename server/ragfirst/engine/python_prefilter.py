@@ -74,7 +74,7 @@ def _alternation(words: set[str]) -> str:
 # `from a.b import` and `import a.b as c, d`; a match counts only at the start of a
 # statement (after indentation, as in `if TYPE_CHECKING:` blocks, or after `;`).
 GAP = r"(?:[ \t]|\\\r?\n)"  # blanks, or a backslash continuing the line
-_FROM = FROM_IMPORT_MODULES = re.compile(rf"from{GAP}+([\w.]+){GAP}+import\b")
+_FROM = re.compile(rf"from{GAP}+([\w.]+){GAP}+import\b")
 IMPORT_MODULES = re.compile(rf"import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _WORD = re.compile(r"\w+")
 
