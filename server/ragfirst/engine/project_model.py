@@ -10,6 +10,12 @@
   independent examples) is several: two files share a client, an index or a retrieval
   set-up only when one can reach the other: the same directory, the same top-level Python
   package, or an import (Python or JS/TS) between them, followed transitively.
+- **Notebooks.** A notebook cannot be imported (it has no module name), and each one is
+  usually a decision of its own (a course, a cookbook, a tutorial beside a library), so in
+  every kind of project a notebook shares facts only through the project modules it
+  imports: it joins their component (with a manifest: the application's), and two
+  notebooks that import one module share through it. Being in the same folder, or naming
+  the same table or collection, does not join two notebooks.
 - **Link.** Python imports of the project's own modules (python_link.py) and JS/TS ones
   (local_modules.py) are resolved over the per-file analyses, before any file is finalized.
 """
@@ -41,9 +47,21 @@ def link_project(
     packages rules name) are a library's own code: not linked. `linker` makes the Python
     linker (incremental_link.Recorder keeps it for the next incremental link)."""
     index = ModuleIndex(analyses, root, locations, libraries)
+    locate_notebooks(index, analyses, locations)
     result = linker(dict(analyses), index, reanalyze).link()
     result.edges.extend(script_links(analyses, reanalyze, result.analyses, boundaries))
     return result
+
+
+def locate_notebooks(index: ModuleIndex, paths: Iterable[str], locations: dict[str, str] | None) -> None:
+    """The index locates the project's Python modules; a notebook is none (nothing imports
+    it), but its own imports resolve from its directory (a kernel's working directory is
+    the notebook's), so the link's import edges, the boundaries' only links of a notebook,
+    need where it is."""
+    if locations:
+        for path in paths:
+            if is_notebook(path) and path in locations:
+                index._real[path] = posixpath.normpath(locations[path])
 
 
 def script_links(
@@ -70,9 +88,14 @@ def script_links(
     return edges
 
 
+def is_notebook(path: str) -> bool:
+    return path[-6:].lower() == ".ipynb"
+
+
 def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
     """Which files can reach each other: same directory, same top-level Python package, or
-    an import between them (transitively). path -> component number."""
+    an import between them (transitively); a notebook only through its imports.
+    path -> component number."""
     paths = list(paths)
     parent: dict[str, str] = {}
 
@@ -92,6 +115,8 @@ def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
         posixpath.dirname(p) for p in paths if posixpath.basename(p) in ("__init__.py", "__init__.pyi")
     }
     for path in paths:
+        if is_notebook(path):
+            continue  # joined by its imports only
         directory = posixpath.dirname(path)
         union(path, "dir:" + directory)
         top = directory
@@ -107,6 +132,21 @@ def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
     return {path: numbers.setdefault(find(path), len(numbers)) for path in paths}
 
 
+def application_components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int] | None:
+    """The boundaries of one application (a config or a manifest marks it): every file but
+    its notebooks is one component; a notebook joins it when it imports one of the
+    project's modules, else it is alone. None when there is no notebook (every file shares
+    every fact, as before notebooks had boundaries)."""
+    notebooks = [path for path in paths if is_notebook(path)]
+    if not notebooks:
+        return None
+    joined = {importer for importer, _ in edges if is_notebook(importer)}
+    found: dict[str, int] = dict.fromkeys(paths, 0)
+    for number, path in enumerate(sorted(set(notebooks) - joined), start=1):
+        found[path] = number
+    return found
+
+
 def build_index(
     analyses: dict[str, FileAnalysis], edges: Iterable[tuple[str, str]], one_project: bool
 ) -> ProjectIndex:
@@ -115,6 +155,21 @@ def build_index(
     for path, analysis in analyses.items():
         if analysis.fact_sites or analysis.exports is not None:
             index.set_file(path, analysis.fact_sites, analysis.exports)
-    if not one_project:
-        index.set_components(components(analyses, edges))
+    edges = list(edges)
+    index.set_components(
+        application_components(analyses, edges) if one_project else components(analyses, edges)
+    )
     return index
+
+
+def refresh_application_components(
+    index: ProjectIndex, paths: Iterable[str], edges: dict[str, list[str]]
+) -> None:
+    """After an incremental link of one application: a notebook that now imports one of
+    the project's modules (or no longer does), or that came or went, moves its boundary.
+    `edges` are the link state's Python import edges, by importer."""
+    found = application_components(
+        paths, ((path, target) for path, targets in edges.items() for target in targets)
+    )
+    if found != index.components:
+        index.set_components(found)
