@@ -18,7 +18,7 @@ import pytest
 from ragfirst.cli.main import main
 from ragfirst.config.settings import Settings
 from ragfirst.engine.file_ids import FileKey
-from ragfirst.engine.project_model import application_components, components
+from ragfirst.engine.project_model import application_components, components, kernel_finds
 from ragfirst.engine.runner import default_context, lint_sources
 
 FINE_TUNE = 'client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")\n'
@@ -122,9 +122,15 @@ def test_notebooks_that_import_one_module_share_facts(tmp_path, capsys, monkeypa
     assert ALREADY in message and "course/01_rag.ipynb" in message
 
 
-def test_a_docs_tutorial_notebook_is_not_the_librarys_retrieval(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    "imports", ["", "import lib\n", "from lib import jobs\n"], ids=["none", "package", "module"]
+)
+def test_a_docs_tutorial_notebook_is_not_the_librarys_retrieval(tmp_path, capsys, monkeypatch, imports):
+    """instructor's shape: the tutorials in `docs/tutorials/` import the library by name
+    (`import instructor`): that is the installed package their kernel loads, not a module
+    next to them, so the library's own fine-tuning code does not cite their tables."""
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, LIBRARY)
+    write(tmp_path, {**LIBRARY, "docs/tutorials/synthetic.ipynb": notebook(imports, RETRIEVE)})
     assert NONE_FOUND in rf101(check_json(capsys, "."))["lib/jobs.py"]
     # the application itself is still one: a module of it that retrieves is cited
     write(tmp_path, {"lib/search.py": RETRIEVE})
@@ -133,13 +139,40 @@ def test_a_docs_tutorial_notebook_is_not_the_librarys_retrieval(tmp_path, capsys
 
 
 def test_a_notebook_that_imports_the_application_shares_its_facts(tmp_path, capsys, monkeypatch):
+    """A notebook beside the application's package, importing it as its kernel does (from
+    its own directory), is part of the application; the same import from a notebook in
+    another folder names the installed package (a user of it), and so does no import."""
     monkeypatch.chdir(tmp_path)
     write(tmp_path, {**LIBRARY, "lib/search.py": RETRIEVE})
-    write(tmp_path, {"notebooks/tune.ipynb": notebook("from lib import search\n", CLIENT, FINE_TUNE)})
-    write(tmp_path, {"notebooks/alone.ipynb": notebook(CLIENT, FINE_TUNE)})
+    tune = notebook("from lib import search\n", CLIENT, FINE_TUNE)
+    write(tmp_path, {"tune.ipynb": tune, "notebooks/tune.ipynb": tune})
+    write(tmp_path, {"alone.ipynb": notebook(CLIENT, FINE_TUNE)})
+    write(tmp_path, {"lib/explore.ipynb": notebook("from search import hits\n", CLIENT, FINE_TUNE)})
     found = rf101(check_json(capsys, "."))
-    assert ALREADY in found["notebooks/tune.ipynb"] and "lib/search.py" in found["notebooks/tune.ipynb"]
-    assert NONE_FOUND in found["notebooks/alone.ipynb"]
+    assert ALREADY in found["tune.ipynb"] and "lib/search.py" in found["tune.ipynb"]
+    assert ALREADY in found["lib/explore.ipynb"] and "lib/search.py" in found["lib/explore.ipynb"]
+    assert NONE_FOUND in found["notebooks/tune.ipynb"]
+    assert NONE_FOUND in found["alone.ipynb"]
+    assert "ipynb" not in found["lib/jobs.py"]  # the application does cite lib/search.py
+
+
+def test_a_course_notebook_does_not_join_through_a_module_its_kernel_cannot_import(
+    tmp_path, capsys, monkeypatch
+):
+    """Bare repository: `import helpers` in `course/` finds `course/helpers.py`; from
+    `other/` it would find nothing when run (the kernel runs in `other/`), even though the
+    project has a `helpers.py` in another folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, SHARED_HELPER)
+    write(
+        tmp_path,
+        {"helpers.py": "X = 1\n", "other/tune.ipynb": notebook("import helpers\n", CLIENT, FINE_TUNE)},
+    )
+    write(tmp_path, {"rag.py": "import helpers\n" + RETRIEVE})
+    found = rf101(check_json(capsys, "."))
+    assert NONE_FOUND in found["other/tune.ipynb"]
+    assert "course/01_rag.ipynb" in found["course/02_finetune.ipynb"]
 
 
 def test_a_notebook_that_reranks_is_its_own_rf304_decision(tmp_path, capsys, monkeypatch):
@@ -163,6 +196,37 @@ def test_a_notebook_that_reranks_is_its_own_rf304_decision(tmp_path, capsys, mon
     )
     fired = sorted(f["path"] for f in check_json(capsys, ".") if f["rule"] == "RF304")
     assert fired == ["a/look_alike.ipynb", "a/plain.ipynb"]
+
+
+RAGATOUILLE = (
+    "from typing import Optional\nfrom ragatouille import RAGPretrainedModel\n"
+    "RERANKER = RAGPretrainedModel.from_pretrained('colbert-ir/colbertv2.0')\n"
+    "def answer(question, docs, reranker: Optional[RAGPretrainedModel] = None):\n"
+    "    return reranker.rerank(question, docs, k=5)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("reranks", "fires"),
+    [
+        (RAGATOUILLE, False),  # huggingface/cookbook's advanced_rag: ColBERT reranks
+        (
+            "from ragatouille import RAGPretrainedModel\nRAGPretrainedModel.from_pretrained('x').rerank('q', [])\n",
+            False,
+        ),
+        (
+            "from my_colbert import RAGPretrainedModel\nRAGPretrainedModel.from_pretrained('x').rerank('q', [])\n",
+            True,
+        ),
+        ("from ragatouille import RAGPretrainedModel\nRAG = RAGPretrainedModel.from_pretrained('x')\n", True),
+    ],
+    ids=["annotated-parameter", "direct", "look-alike-package", "no-rerank-call"],
+)
+def test_ragatouille_rerank_is_a_reranker(tmp_path, capsys, monkeypatch, reranks, fires):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, {"rag.ipynb": notebook(RETRIEVE, reranks)})
+    assert any(f["rule"] == "RF304" for f in check_json(capsys, ".")) == fires
 
 
 # -- the same findings whatever is passed -------------------------------------------------------
@@ -192,19 +256,29 @@ def test_check_file_equals_check_project(tmp_path, capsys, monkeypatch, files, m
 
 
 def test_components_join_notebooks_only_through_imports():
-    paths = ["c/a.ipynb", "c/b.ipynb", "c/C.IPYNB", "c/helpers.py", "c/other.py", "d/x.ipynb"]
-    found = components(paths, [("c/b.ipynb", "c/helpers.py"), ("d/x.ipynb", "c/helpers.py")])
-    assert found["c/helpers.py"] == found["c/other.py"] == found["c/b.ipynb"] == found["d/x.ipynb"]
+    paths = ["c/a.ipynb", "c/b.ipynb", "c/C.IPYNB", "c/helpers.py", "c/other.py", "d/x.ipynb", "y.ipynb"]
+    edges = [("c/b.ipynb", "c/helpers.py"), ("d/x.ipynb", "c/helpers.py"), ("y.ipynb", "c/helpers.py")]
+    found = components(paths, edges)
+    assert found["c/helpers.py"] == found["c/other.py"] == found["c/b.ipynb"] == found["y.ipynb"]
+    assert found["d/x.ipynb"] != found["c/b.ipynb"]  # its kernel runs in d/: not c/helpers.py
     assert len({found["c/a.ipynb"], found["c/C.IPYNB"], found["c/b.ipynb"]}) == 3
+
+
+def test_kernel_finds():
+    assert kernel_finds("c/a.ipynb", "c/helpers.py")
+    assert kernel_finds("c/a.ipynb", "c/pkg/__init__.py")
+    assert kernel_finds("a.ipynb", "lib/search.py")  # at the root: the root is its directory
+    assert not kernel_finds("docs/tutorials/a.ipynb", "instructor/__init__.py")
+    assert not kernel_finds("c/a.ipynb", "cc/helpers.py")  # a sibling folder with a longer name
 
 
 def test_application_components():
     assert application_components(["a.py", "b/c.py"], []) is None  # no notebook: no boundary
     paths = ["a.py", "b/c.py", "n1.ipynb", "n2.ipynb", "n3.ipynb"]
-    found = application_components(paths, [("n1.ipynb", "b/c.py")])
+    found = application_components([*paths, "d/n4.ipynb"], [("n1.ipynb", "b/c.py"), ("d/n4.ipynb", "b/c.py")])
     assert found is not None
     assert found["a.py"] == found["b/c.py"] == found["n1.ipynb"]
-    assert len({found["a.py"], found["n2.ipynb"], found["n3.ipynb"]}) == 3
+    assert len({found["a.py"], found["n2.ipynb"], found["n3.ipynb"], found["d/n4.ipynb"]}) == 4
 
 
 def test_in_memory_project_splits_notebooks_too():

@@ -112,8 +112,8 @@ async def test_server_with_one_file_open_matches_cli(client, project):
 def notebook_projects(root: Path) -> list[Path]:
     """Two notebook repositories (tests/test_notebook_boundaries.py's cases): a bare one (a
     VCS root) with a course of independent notebooks and one whose notebooks share a helper
-    module, and a library (a manifest) with a docs tutorial notebook and a notebook that
-    imports the library."""
+    module, and a library (a manifest) with a docs tutorial notebook and two notebooks that
+    import the library (one beside it, one in another folder)."""
     from tests.test_notebook_boundaries import COURSE, LIBRARY, RETRIEVE, SHARED_HELPER, notebook, write
 
     bare, library = root / "bare", root / "library"
@@ -121,7 +121,8 @@ def notebook_projects(root: Path) -> list[Path]:
     write(bare / "helped", SHARED_HELPER)
     (bare / ".git").mkdir()
     write(library, {**LIBRARY, "lib/search.py": RETRIEVE})
-    write(library, {"notebooks/tune.ipynb": notebook("from lib import search\n", *SHARED_HELPER_TUNE)})
+    tune = notebook("from lib import search\n", *SHARED_HELPER_TUNE)
+    write(library, {"tune.ipynb": tune, "notebooks/tune.ipynb": tune})
     return [bare, library]
 
 
@@ -142,7 +143,8 @@ async def test_server_with_one_notebook_open_matches_cli(client, tmp_path, which
         assert "No retrieval found" in rf101["course/02_finetune.ipynb"]
         assert "at helped/course/01_rag.ipynb" in rf101["helped/course/02_finetune.ipynb"]
     else:
-        assert "at lib/search.py" in rf101["notebooks/tune.ipynb"]
+        assert "at lib/search.py" in rf101["tune.ipynb"]
+        assert "No retrieval found" in rf101["notebooks/tune.ipynb"]
         assert "docs/" not in rf101["lib/jobs.py"]
     await start(client, [project], capabilities=push_capabilities())
     await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))

@@ -13,9 +13,11 @@
 - **Notebooks.** A notebook cannot be imported (it has no module name), and each one is
   usually a decision of its own (a course, a cookbook, a tutorial beside a library), so in
   every kind of project a notebook shares facts only through the project modules it
-  imports: it joins their component (with a manifest: the application's), and two
-  notebooks that import one module share through it. Being in the same folder, or naming
-  the same table or collection, does not join two notebooks.
+  imports as its kernel does, from the notebook's own directory (`kernel_finds`): it
+  joins their component (with a manifest: the application's), and two notebooks that
+  import one module share through it. Being in the same folder, importing the library a
+  docs tutorial demonstrates (found elsewhere in the repository: the installed one), or
+  naming the same table or collection does not join two files.
 - **Link.** Python imports of the project's own modules (python_link.py) and JS/TS ones
   (local_modules.py) are resolved over the per-file analyses, before any file is finalized.
 """
@@ -92,6 +94,22 @@ def is_notebook(path: str) -> bool:
     return path[-6:].lower() == ".ipynb"
 
 
+def kernel_finds(notebook: str, target: str) -> bool:
+    """Does an import in `notebook` load the project's `target` when the notebook runs?
+    Its kernel runs in the notebook's directory, which is first on `sys.path`: a module
+    there (or in a package below it) is the project's. A package found elsewhere in the
+    repository (the library a docs tutorial demonstrates, `import instructor` from
+    `docs/tutorials/`) is the installed one: the notebook uses it and is no part of it."""
+    directory = posixpath.dirname(notebook)
+    return not directory or target.startswith(directory + "/")
+
+
+def _joins(importer: str, imported: str) -> bool:
+    """Does this import edge join two files' boundaries? (Any edge but a notebook's import
+    of a module its kernel would not load from the project.)"""
+    return not is_notebook(importer) or kernel_finds(importer, imported)
+
+
 def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
     """Which files can reach each other: same directory, same top-level Python package, or
     an import between them (transitively); a notebook only through its imports.
@@ -127,7 +145,8 @@ def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
                 break
             top = above
     for importer, imported in edges:
-        union(importer, imported)
+        if _joins(importer, imported):
+            union(importer, imported)
     numbers: dict[str, int] = {}
     return {path: numbers.setdefault(find(path), len(numbers)) for path in paths}
 
@@ -135,12 +154,14 @@ def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
 def application_components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int] | None:
     """The boundaries of one application (a config or a manifest marks it): every file but
     its notebooks is one component; a notebook joins it when it imports one of the
-    project's modules, else it is alone. None when there is no notebook (every file shares
+    project's modules from its own directory (`kernel_finds`), else it is alone. None when there is no notebook (every file shares
     every fact, as before notebooks had boundaries)."""
     notebooks = [path for path in paths if is_notebook(path)]
     if not notebooks:
         return None
-    joined = {importer for importer, _ in edges if is_notebook(importer)}
+    joined = {
+        importer for importer, imported in edges if is_notebook(importer) and _joins(importer, imported)
+    }
     found: dict[str, int] = dict.fromkeys(paths, 0)
     for number, path in enumerate(sorted(set(notebooks) - joined), start=1):
         found[path] = number
