@@ -314,6 +314,28 @@ def test_an_edited_import_moves_the_boundary_incrementally():
     pair.edit("tune.ipynb", notebook(CLIENT, FINE_TUNE))
     pair.assert_same("import removed")
     assert NONE_FOUND in message()
+    boundaries = pair.incremental.projects[""].index.components
     pair.edit("app/util.py", "SIZE = 4\n")  # an edit elsewhere keeps the notebooks apart
     pair.assert_same("other edit")
     assert NONE_FOUND in message()
+    assert pair.incremental.projects[""].index.components is boundaries  # not rebuilt
+
+
+def test_refresh_rebuilds_only_when_a_notebook_joins_or_leaves():
+    from ragfirst.engine.project import ProjectIndex
+    from ragfirst.engine.project_model import refresh_application_components
+
+    order = {"app/a.py": 0, "lib.py": 1, "nb/x.ipynb": 2, "y.ipynb": 3}
+    index = ProjectIndex()
+    edges: dict[str, list[str]] = {"nb/x.ipynb": ["lib.py"]}  # not from its directory: no join
+    refresh_application_components(index, order, edges, 4)
+    first = index.components
+    assert first is not None and len({first["app/a.py"], first["nb/x.ipynb"], first["y.ipynb"]}) == 3
+    refresh_application_components(index, order, edges, 4)
+    assert index.components is first
+    edges["y.ipynb"] = ["nb/x.ipynb", "app/a.py"]  # the second target joins it (at the root)
+    refresh_application_components(index, order, edges, 4)
+    assert index.components is not first and index.components["y.ipynb"] == index.components["lib.py"]
+    order["nb/z.ipynb"] = 4  # a notebook came: listed again, alone
+    refresh_application_components(index, order, edges, 5)
+    assert index.components["nb/z.ipynb"] not in (index.components["lib.py"], index.components["nb/x.ipynb"])

@@ -184,13 +184,27 @@ def build_index(
 
 
 def refresh_application_components(
-    index: ProjectIndex, paths: Iterable[str], edges: dict[str, list[str]]
+    index: ProjectIndex, order: dict[str, int], edges: dict[str, list[str]], serial: int
 ) -> None:
     """After an incremental link of one application: a notebook that now imports one of
     the project's modules (or no longer does), or that came or went, moves its boundary.
-    `edges` are the link state's Python import edges, by importer."""
-    found = application_components(
-        paths, ((path, target) for path, targets in edges.items() for target in targets)
+    `order` and `serial` are the link state's files and its count of files added (they
+    change when files come or go), `edges` its Python import edges by importer. An edit
+    costs O(notebooks): the notebooks are listed again only when files came or went, and
+    the boundaries are rebuilt only when a notebook's joining changed."""
+    membership = (serial, len(order))
+    if index.notebook_members != membership:
+        index.notebook_members = membership
+        index.notebooks = tuple(path for path in order if is_notebook(path))
+        index.notebook_joins = None
+    if not index.notebooks and index.components is None:
+        return
+    joins = frozenset(
+        path for path in index.notebooks if any(_joins(path, target) for target in edges.get(path, ()))
     )
+    if joins == index.notebook_joins:
+        return
+    index.notebook_joins = joins
+    found = application_components(order, ((path, target) for path in joins for target in edges[path]))
     if found != index.components:
         index.set_components(found)

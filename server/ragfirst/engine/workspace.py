@@ -265,7 +265,8 @@ class Workspace:
         if not incremental_link.relink(self, state):
             return False
         if state.one_project and state.link is not None:
-            refresh_application_components(state.index, state.link.order, state.link.python_edges)
+            link = state.link
+            refresh_application_components(state.index, link.order, link.python_edges, link.serial)
         return True
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
