@@ -154,8 +154,9 @@ def components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
 def application_components(paths: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int] | None:
     """The boundaries of one application (a config or a manifest marks it): every file but
     its notebooks is one component; a notebook joins it when it imports one of the
-    project's modules from its own directory (`kernel_finds`), else it is alone. None when there is no notebook (every file shares
-    every fact, as before notebooks had boundaries)."""
+    project's modules from its own directory (`kernel_finds`), else it is alone. None when
+    there is no notebook (every file shares every fact, as before notebooks had
+    boundaries)."""
     notebooks = [path for path in paths if is_notebook(path)]
     if not notebooks:
         return None

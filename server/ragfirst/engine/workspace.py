@@ -69,7 +69,7 @@ class WorkspaceFile:
 @dataclass(slots=True)
 class ProjectState:
     root: str  # the project root's real path (absolute, POSIX; "" for an in-memory project)
-    one_project: bool = True  # every file shares facts (else: files that reach each other)
+    one_project: bool = True  # every file but notebooks shares facts (else: files that reach each other)
     index: ProjectIndex = field(default_factory=ProjectIndex)
     modules: ModuleIndex | None = None
     summaries: dict[str, dict] = field(default_factory=dict)  # the last link's, by file id
