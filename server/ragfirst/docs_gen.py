@@ -280,7 +280,11 @@ ACROSS_FILES = (
     " come from every file of the project, whichever paths were checked. They are shared"
     " only within one project: a ragfirst configuration or a manifest marks one"
     " application; in a repository marked only by its VCS root, files share facts only"
-    " when one can reach the other (same directory, same package, an import). See"
+    " when one can reach the other (same directory, same package, an import). A notebook,"
+    " which nothing can import, shares facts only through the project modules its kernel"
+    " imports (found from the notebook's own directory), in every project: notebooks side"
+    " by side in one folder (a course, a cookbook) and a docs tutorial that imports the"
+    " library it demonstrates are each their own. See"
     " [the project model](../project-model.md)."
 )
 

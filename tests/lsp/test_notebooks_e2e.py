@@ -12,7 +12,7 @@ import attrs
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.lsp.editor_session import answer_refreshes
+from tests.lsp.editor_session import answer_refreshes, settled_stats
 from tests.lsp.test_server_e2e import (
     open_doc,
     pull_capabilities,
@@ -231,18 +231,23 @@ async def test_an_ipynb_opened_as_json_gets_findings_at_their_json_line(client, 
 
 
 async def test_an_open_notebook_is_linted_again_when_another_file_changes_the_project(client, tmp_path):
-    """A retrieval set-up opened in another document changes RF101's message in the cell."""
+    """A retrieval set-up opened in another document changes RF101's message in the cell of
+    a notebook that imports it; a notebook that does not import it is its own project
+    (notebook boundaries, session 12) and keeps its message."""
     await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
-    path = tmp_path / "train.ipynb"
-    uris = open_notebook(client, path, CELLS)
+    importing = [CELLS[0], ("code", "import rag\n" + CLIENT_CELL), *CELLS[2:]]
+    uris = open_notebook(client, tmp_path / "train.ipynb", importing)
+    alone = open_notebook(client, tmp_path / "other.ipynb", CELLS)
 
-    def rf101() -> str:
-        return next((d.message for d in client.diagnostics.get(uris[3], []) if d.code == "RF101"), "")
+    def rf101(uri: str) -> str:
+        return next((d.message for d in client.diagnostics.get(uri, []) if d.code == "RF101"), "")
 
-    await wait_for(lambda: "No retrieval found" in rf101())
+    await wait_for(lambda: "No retrieval found" in rf101(uris[3]) and "No retrieval found" in rf101(alone[3]))
     open_doc(
         client,
         tmp_path / "rag.py",
         text="from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n",
     )
-    await wait_for(lambda: "Retrieval is already set up" in rf101())
+    await wait_for(lambda: "Retrieval is already set up" in rf101(uris[3]))
+    await settled_stats(client)
+    assert "No retrieval found" in rf101(alone[3])

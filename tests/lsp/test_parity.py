@@ -107,3 +107,60 @@ async def test_server_with_one_file_open_matches_cli(client, project):
         client.text_document_did_close(
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
+
+
+def notebook_projects(root: Path) -> list[Path]:
+    """Two notebook repositories (tests/test_notebook_boundaries.py's cases): a bare one (a
+    VCS root) with a course of independent notebooks and one whose notebooks share a helper
+    module, and a library (a manifest) with a docs tutorial notebook and two notebooks that
+    import the library (one beside it, one in another folder)."""
+    from tests.test_notebook_boundaries import COURSE, LIBRARY, RETRIEVE, SHARED_HELPER, notebook, write
+
+    bare, library = root / "bare", root / "library"
+    write(bare, COURSE)
+    write(bare / "helped", SHARED_HELPER)
+    (bare / ".git").mkdir()
+    write(library, {**LIBRARY, "lib/search.py": RETRIEVE})
+    tune = notebook("from lib import search\n", *SHARED_HELPER_TUNE)
+    write(library, {"tune.ipynb": tune, "notebooks/tune.ipynb": tune})
+    return [bare, library]
+
+
+SHARED_HELPER_TUNE = (
+    "from openai import OpenAI\nclient = OpenAI()\n",
+    'client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-abc")\n',
+)
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["bare-repository", "library"])
+async def test_server_with_one_notebook_open_matches_cli(client, tmp_path, which):
+    """Notebook boundaries (session 12): the editor with one file open at a time reports
+    what `ragfirst check .` reports on it (no other notebook's retrieval in the messages)."""
+    project = notebook_projects(tmp_path)[which]
+    expected = cli_findings(project)
+    rf101 = {path: f[4] for path, found in expected.items() for f in found if f[0] == "RF101"}
+    if which == 0:
+        assert "No retrieval found" in rf101["course/02_finetune.ipynb"]
+        assert "at helped/course/01_rag.ipynb" in rf101["helped/course/02_finetune.ipynb"]
+    else:
+        assert "at lib/search.py" in rf101["tune.ipynb"]
+        assert "No retrieval found" in rf101["notebooks/tune.ipynb"]
+        assert "docs/" not in rf101["lib/jobs.py"]
+    await start(client, [project], capabilities=push_capabilities())
+    await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
+    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
+    for path in files:
+        relative = path.relative_to(project).as_posix()
+        uri = open_doc(client, path)
+
+        def got(uri: str = uri) -> list[tuple]:
+            return sorted(
+                (str(d.code), d.range.start.line, d.range.start.character, int(d.severity), d.message)
+                for d in client.diagnostics.get(uri, [])
+            )
+
+        await settled_stats(client)
+        assert got() == sorted(expected.get(relative, [])), relative
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )

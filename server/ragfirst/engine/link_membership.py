@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
+from ragfirst.engine.project_model import locate_notebooks
 from ragfirst.engine.python_link import PYTHON_SUFFIXES
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def membership_changed(state: ProjectState, link: LinkState, members: _Members) 
         entry = members[file_id]
         if file_id.endswith(PYTHON_SUFFIXES) and not _add_module(index, file_id, entry.key.location):
             return False
+        locate_notebooks(index, (file_id,), {file_id: entry.key.location})  # its import edges
         link.order[file_id] = link.serial
         link.serial += 1
         link.inputs[file_id] = entry.analysis

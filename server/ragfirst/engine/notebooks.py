@@ -60,6 +60,9 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
         engine.record_error(analysis, internal_error("analysing this notebook", exc), 1, 0)
         return analysis
     analysis.parsed = True
+    # Only for the import edges of project boundaries (project_model.py: a notebook shares
+    # facts through the project modules it imports); nothing is bound into a notebook.
+    analysis.project_imports = facts.project_imports
     installed = _dependencies(module.installs)
     facts.dependencies = _dependencies(module.installs, last=True)  # the pins in force (RF107)
     secrets = engine._match(analysis, facts, display)

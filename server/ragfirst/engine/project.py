@@ -47,6 +47,11 @@ class ProjectIndex:
         self._views: dict[int, ProjectIndex] = {}
         self._derived: dict[str, Any] = {}
         self._suffixes: list[ModuleSuffixes] = []  # of `modules`; views share it (and modules)
+        # One application's notebooks, for its incremental boundaries
+        # (project_model.refresh_application_components): listed for these members.
+        self.notebook_members: tuple[int, int] | None = None
+        self.notebooks: tuple[str, ...] = ()
+        self.notebook_joins: frozenset[str] | None = None  # those that join the application
 
     def set_components(self, components: dict[str, int] | None) -> None:
         self.components = components

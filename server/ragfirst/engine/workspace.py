@@ -45,7 +45,7 @@ from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.path_map import PathMap
 from ragfirst.engine.project import ProjectIndex
-from ragfirst.engine.project_model import build_index, link_project
+from ragfirst.engine.project_model import build_index, link_project, refresh_application_components
 from ragfirst.engine.python_link import ModuleIndex, PythonLinker, environment_digest
 from ragfirst.engine.workspace_load import FileIdsForCache, PlannedFile, analyze_files
 from ragfirst.model import Finding
@@ -70,7 +70,7 @@ class WorkspaceFile:
 @dataclass(slots=True)
 class ProjectState:
     root: str  # the project root's real path (absolute, POSIX; "" for an in-memory project)
-    one_project: bool = True  # every file shares facts (else: files that reach each other)
+    one_project: bool = True  # every file but notebooks shares facts (else: files that reach each other)
     index: ProjectIndex = field(default_factory=ProjectIndex)
     modules: ModuleIndex | None = None
     summaries: dict[str, dict] = field(default_factory=dict)  # the last link's, by file id
@@ -250,7 +250,7 @@ class Workspace:
             pending = [
                 name
                 for name, state in self.projects.items()
-                if (root is None or name == root) and not incremental_link.relink(self, state)
+                if (root is None or name == root) and not self._relinked(state)
             ]
             if not pending:
                 return
@@ -260,6 +260,16 @@ class Workspace:
                     by_project[key.root][key.id] = entry
             for name in pending:
                 self._relink(self.projects[name], by_project[name])
+
+    def _relinked(self, state: ProjectState) -> bool:
+        """Link `state` incrementally (False: a full link is needed); one application's
+        notebooks may have moved their boundary (project_model.application_components)."""
+        if not incremental_link.relink(self, state):
+            return False
+        if state.one_project and state.link is not None:
+            link = state.link
+            refresh_application_components(state.index, link.order, link.python_edges, link.serial)
+        return True
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
 
