@@ -91,9 +91,7 @@ def _remove(state: ProjectState, link: LinkState, went: list[str]) -> bool:
             if not importers:
                 state.summaries.pop(target, None)  # no file reads it any more
         link.importers.pop(file_id, None)
-        real = index._real.pop(file_id, None)
-        if real is not None:
-            index._shown.pop(real, None)
+        index.remove_file(file_id)
         if file_id in link.scripts:
             link.scripts.remove(file_id)
             link.js_dirty = True

@@ -63,7 +63,7 @@ def locate_notebooks(index: ModuleIndex, paths: Iterable[str], locations: dict[s
     if locations:
         for path in paths:
             if is_notebook(path) and path in locations:
-                index._real[path] = posixpath.normpath(locations[path])
+                index.locate(path, posixpath.normpath(locations[path]))
 
 
 def script_links(

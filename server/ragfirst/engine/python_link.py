@@ -100,6 +100,19 @@ class ModuleIndex:
         self._names.update(parts)
         self._names.add(parts[-1].rsplit(".", 1)[0])
 
+    def locate(self, shown: str, real: str) -> None:
+        """Where a file that imports but is no module is (a notebook: a kernel runs in the
+        notebook's directory, so its imports resolve from there)."""
+        self._real[shown] = real
+        self._directories.pop(shown, None)
+
+    def remove_file(self, shown: str) -> None:
+        """A file that went (the language server)."""
+        real = self._real.pop(shown, None)
+        if real is not None:
+            self._shown.pop(real, None)
+        self._directories.pop(shown, None)
+
     def is_library_code(self, shown: str) -> bool:
         """A file inside a package that rules name (`trl/trainer/sft.py`): the library's own
         implementation, which is not a user of it."""
