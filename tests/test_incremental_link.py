@@ -78,11 +78,13 @@ class Pair:
     """Two workspaces over the same files: `incremental` relinks as the server does, `full`
     links every project fully each time."""
 
-    def __init__(self, files: dict[str, str]) -> None:
+    def __init__(self, files: dict[str, str], one_project: bool = True) -> None:
         self.texts = {FileKey("", path): text.encode() for path, text in files.items()}
         self.incremental = Workspace(self.texts.get)
         self.incremental.incremental = True
         self.full = Workspace(self.texts.get)  # links fully: the CLI's workspace
+        for workspace in (self.incremental, self.full):  # False: boundaries by imports
+            workspace.project("", one_project)
         for key, data in self.texts.items():
             for workspace in (self.incremental, self.full):
                 workspace.update(key, data, SETTINGS, ENGINE)
@@ -335,3 +337,40 @@ def test_a_file_edited_then_deleted_before_the_next_link():
         workspace.update(key, pair.texts[key], SETTINGS, ENGINE)  # no relink in between
     pair.edit("app.py", None)
     pair.assert_same("edited, then deleted")
+
+
+def test_boundaries_are_computed_again_only_when_an_import_or_a_file_changes(monkeypatch):
+    """A project marked by nothing but its folder is split by imports (project_model.
+    components, a walk over every file): an edit that changes no import edge keeps them."""
+    pair = Pair(PYTHON, one_project=False)
+    calls: list[int] = []
+    real = incremental_link.components
+
+    def counted(paths, edges):
+        calls.append(1)
+        return real(paths, edges)
+
+    monkeypatch.setattr(incremental_link, "components", counted)
+    for number in range(3):
+        pair.edit("scripts/plain.py", f"import os\n\nprint(os.getcwd(), {number})\n")
+        pair.assert_same(f"edit {number}")
+    assert len(calls) == 1  # the first incremental link records what they came from
+    incremental = incremental_link.COUNTERS.incremental
+    pair.edit(
+        "scripts/plain.py",
+        "from app.settings import CHAT_MODEL\nfrom openai import OpenAI\n\n"
+        "OpenAI().chat.completions.create(model=CHAT_MODEL, messages=[])\n",
+    )
+    pair.assert_same("a new import")  # its boundaries are a full link's
+    if incremental_link.COUNTERS.incremental > incremental:  # linked incrementally: computed again
+        assert len(calls) == 2
+
+
+def test_incremental_relink_equals_a_full_link_in_a_project_split_by_imports():
+    """The same random edits in a project of loose folders (a bare repository): its
+    boundaries, kept between edits that change no import, equal a full link's."""
+    pair = Pair({**PYTHON, **TYPESCRIPT}, one_project=False)
+    pair.assert_same("initial")
+    for number, (path, text) in enumerate(_edits({**PYTHON, **TYPESCRIPT}, random.Random(7), 40)):
+        pair.edit(path, text)
+        pair.assert_same(f"edit {number}: {path} -> {text!r}")

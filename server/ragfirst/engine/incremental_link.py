@@ -218,6 +218,8 @@ class LinkState:
     went: set[str] = field(default_factory=set)  # files removed since
     serial: int = 0  # the next added file's place in `order`
     js_dirty: bool = False  # a JS/TS module went: the JS/TS part is linked again
+    # (serial, file count, import edges) the project's boundaries were last computed from
+    components_key: tuple[int, int, frozenset[tuple[str, str]]] | None = None
 
 
 class _Members:
@@ -367,13 +369,18 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
                 environments.setdefault(file_id, "")
     _commit(state, members, link, new_finals, environments, affected, old_reads)
     if not state.one_project:
-        edges = [
+        # The boundaries move only when an import edge or a file did: most edits change
+        # neither, and recomputing them walks every file (56 ms on 8,815 files).
+        edges = frozenset(
             (a, b)
             for table in (link.python_edges, link.js_edges)
             for a, targets in table.items()
             for b in targets
-        ]
-        state.index.set_components(components(link.order, edges))
+        )
+        key = (link.serial, len(link.order), edges)
+        if key != link.components_key:
+            link.components_key = key
+            state.index.set_components(components(link.order, edges))
     state.link = link
     COUNTERS.incremental += 1
     COUNTERS.affected += len(affected)
