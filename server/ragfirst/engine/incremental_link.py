@@ -188,10 +188,12 @@ class Recorder:
     def __init__(self, keep: bool = True) -> None:
         self.keep = keep  # False (the CLI's single link): a plain linker, nothing kept
         self.linker: RecordingLinker | None = None
+        self.index: ModuleIndex | None = None  # the link's module index (the project's after)
 
     def __call__(
         self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze
     ) -> PythonLinker:
+        self.index = index
         if not self.keep:
             return PythonLinker(analyses, index, reanalyze)
         self.linker = RecordingLinker(analyses, index, reanalyze)

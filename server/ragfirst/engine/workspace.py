@@ -302,7 +302,12 @@ class Workspace:
         for file_id, entry in members.items():
             entry.analysis = result.analyses.get(file_id, alone[file_id])
             entry.environment = result.environments.get(file_id, "")
-        state.modules = ModuleIndex(alone, state.root, locations, libraries)
+        # the link's own index: the same files, locations and libraries (and its resolutions)
+        state.modules = (
+            recorder.index
+            if recorder.index is not None
+            else ModuleIndex(alone, state.root, locations, libraries)
+        )
         state.summaries = result.summaries
         state.index = build_index(
             {file_id: entry.analysis for file_id, entry in members.items()}, result.edges, state.one_project
