@@ -7,9 +7,10 @@ file (no environment) labels its values with the project imports they may carry,
 analyzer's own value flow: a name bound by such an import carries it; any expression
 carries what the names it reads carry (`PREFIX + "-x"`, `CONFIG["model"]`; a call's
 result carries its callee's, and its arguments' only for the calls whose result the
-analyzer computes from them: `Path(...)`, `os.path.join`, `getattr`), except where its value cannot depend on them
-(a comparison, an `if` expression's test, `not`, a lambda, a comprehension, an f-string:
-the analyzer gives those no value, linked or not); a binding carries its value's labels; an
+analyzer computes from them: `Path(...)`, `os.path.join`, `getattr`), except where its
+value cannot depend on them (a comparison, an `if` expression's test, `not`, a lambda, a
+comprehension, an f-string: the analyzer gives those no value, linked or not); a binding
+carries its value's labels; an
 attribute of the file's own class what was assigned to it; an attribute found in no class
 of the file, its class's imported bases; a function what it returns. The linked analysis
 takes the same paths with the imported values in place, so a value without a label cannot
@@ -38,7 +39,7 @@ from ragfirst.analyzers.python_values import (
     Sym,
 )
 
-RETURNED = "<return>"
+RETURNED = "<return>"  # the key under which a function scope's labels hold its returns'
 # The first argument's key when it is written as a display, which no binding makes a string
 # (a reader of text given first to any call skips it: engine/constant_readers.py).
 FIRST_NOT_TEXT = "0[]"
@@ -54,7 +55,7 @@ _NEVER_TEXT = frozenset(
         ast.GeneratorExp,
         ast.Lambda,
     }
-)  # the key under which a function scope's labels hold its returns'
+)
 
 
 class ImportLabels:

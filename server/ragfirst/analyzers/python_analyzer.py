@@ -537,7 +537,9 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         if isinstance(node, ast.BoolOp):
             values = [self.eval(value, scope) for value in node.values]
             found = next((value for value in values if value is not None), None)
-            return None if _is_none(found) and any(v is None for v in values) else found  # `n or None`
+            if _is_none(found) and any(v is None for v in values):
+                return None  # `n or None`: unknown, not None
+            return found
         if isinstance(node, ast.IfExp):
             mark = self._mark()
             self.eval(node.test, scope)

@@ -9,13 +9,14 @@ factory, a class). That needs two things of its text, both tested on whole words
   `import *`. An importer of the whole module (`import app.deps`) asks for any name;
 - it *reaches* an SDK: it imports a package rules name (the analyzer makes SDK values
   only from imports: `openai` in a docstring or in `"openai/clip-vit-large-patch14"` makes
-  none) and spells one of that package's entries (`openai` and `OpenAI`; `torch`, `nn` and `parallel`, or `nn` used
-  as a value of its own, since rules reach `torch.nn` only through `parallel`), or it
-  imports one of the project's own modules that offers an SDK value (a client built
-  elsewhere and passed on: `from .models import llm_client`). The text gives the imports that may be the
-  project's (`project_imports`: relative ones, and packages that are neither the standard
-  library nor an SDK); the link resolves them and asks those modules for their
-  summaries, and parses this one only if one of them holds an SDK value.
+  none) and spells one of that package's entries (`openai` and `OpenAI`; `torch`, `nn`
+  and `parallel`, or `nn` used as a value of its own, since rules reach `torch.nn` only
+  through `parallel`), or it imports one of the project's own modules that offers an SDK
+  value (a client built elsewhere and passed on: `from .models import llm_client`). The
+  text gives the imports that may be the project's (`project_imports`: relative ones, and
+  packages that are neither the standard library nor an SDK); the link resolves them and
+  asks those modules for their summaries, and parses this one only if one of them holds
+  an SDK value.
 
 Both are "certainly not" tests: a module that fails one cannot bind that name to an SDK
 value. Matching words, never substrings: `ai` is not in `fairseq`, `nn` not in `inner`.
