@@ -59,6 +59,14 @@ def write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def mark(root: Path, marker: str | None, name: str = "p") -> None:
+    """Make `root` a project marked by a VCS root (".git"), a manifest, or nothing (None)."""
+    if marker == ".git":
+        (root / ".git").mkdir()
+    elif marker:
+        write(root, {marker: f'[project]\nname = "{name}"\n'})
+
+
 def check_json(capsys, *args: str) -> list[dict]:
     code = main(["check", "--format", "json", "--no-cache", *args])
     out = capsys.readouterr().out
@@ -103,10 +111,7 @@ def test_sibling_notebooks_do_not_share_facts(tmp_path, capsys, monkeypatch, mar
     folder's files; a manifest or nothing joined every file)."""
     monkeypatch.chdir(tmp_path)
     write(tmp_path, COURSE)
-    if marker == ".git":
-        (tmp_path / ".git").mkdir()
-    elif marker:
-        write(tmp_path, {marker: '[project]\nname = "course"\n'})
+    mark(tmp_path, marker, "course")
     assert NONE_FOUND in rf101(check_json(capsys, "."))["course/02_finetune.ipynb"]
 
 
@@ -114,10 +119,7 @@ def test_sibling_notebooks_do_not_share_facts(tmp_path, capsys, monkeypatch, mar
 def test_notebooks_that_import_one_module_share_facts(tmp_path, capsys, monkeypatch, marker):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, SHARED_HELPER)
-    if marker == ".git":
-        (tmp_path / ".git").mkdir()
-    else:
-        write(tmp_path, {marker: '[project]\nname = "course"\n'})
+    mark(tmp_path, marker, "course")
     message = rf101(check_json(capsys, "."))["course/02_finetune.ipynb"]
     assert ALREADY in message and "course/01_rag.ipynb" in message
 
@@ -240,10 +242,7 @@ def test_ragatouille_rerank_is_a_reranker(tmp_path, capsys, monkeypatch, reranks
 def test_check_file_equals_check_project(tmp_path, capsys, monkeypatch, files, marker):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, files)
-    if marker == ".git":
-        (tmp_path / ".git").mkdir()
-    elif marker:
-        write(tmp_path, {marker: '[project]\nname = "p"\n'})
+    mark(tmp_path, marker)
     whole = check_json(capsys, ".")
     assert rf101(whole)
     for path in files:

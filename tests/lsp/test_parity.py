@@ -89,21 +89,23 @@ async def test_server_with_one_file_open_matches_cli(client, project):
     expected = cli_findings(project)
     await start(client, [project], capabilities=push_capabilities())
     await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
-    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
     assert any(expected.values())
+    await each_file_alone_matches(client, project, expected)
+
+
+async def each_file_alone_matches(client, project: Path, expected: dict[str, list[tuple]]) -> None:
+    """Open each file of `project` alone, wait for its lint, and compare its diagnostics
+    with the CLI's findings on it (`expected`, by project-relative path)."""
+    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
     for path in files:
         relative = path.relative_to(project).as_posix()
         uri = open_doc(client, path)
-
-        def got(uri: str = uri) -> list[tuple]:
-            return sorted(
-                (str(d.code), d.range.start.line, d.range.start.character, int(d.severity), d.message)
-                for d in client.diagnostics.get(uri, [])
-            )
-
-        want = sorted(expected.get(relative, []))
         await settled_stats(client)  # its lint is published
-        assert got() == want, relative
+        got = sorted(
+            (str(d.code), d.range.start.line, d.range.start.character, int(d.severity), d.message)
+            for d in client.diagnostics.get(uri, [])
+        )
+        assert got == sorted(expected.get(relative, [])), relative
         client.text_document_did_close(
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
@@ -148,19 +150,4 @@ async def test_server_with_one_notebook_open_matches_cli(client, tmp_path, which
         assert "docs/" not in rf101["lib/jobs.py"]
     await start(client, [project], capabilities=push_capabilities())
     await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
-    files = sorted(p for p in project.rglob("*") if p.is_file() and language_of(p.name) is not None)
-    for path in files:
-        relative = path.relative_to(project).as_posix()
-        uri = open_doc(client, path)
-
-        def got(uri: str = uri) -> list[tuple]:
-            return sorted(
-                (str(d.code), d.range.start.line, d.range.start.character, int(d.severity), d.message)
-                for d in client.diagnostics.get(uri, [])
-            )
-
-        await settled_stats(client)
-        assert got() == sorted(expected.get(relative, [])), relative
-        client.text_document_did_close(
-            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
-        )
+    await each_file_alone_matches(client, project, expected)
