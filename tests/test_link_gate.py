@@ -17,7 +17,13 @@ from tests.conftest import ids
 from ragfirst.analyzers.python_exports import Vocabulary
 from ragfirst.config.settings import Settings
 from ragfirst.engine.engine import Engine, FileAnalysis
-from ragfirst.engine.link_gate import asked_names, may_export_sdk_value, project_imports, sdk_force
+from ragfirst.engine.link_gate import (
+    PROJECT_FORCE,
+    asked_names,
+    may_export_sdk_value,
+    project_imports,
+    sdk_force,
+)
 from ragfirst.engine.project_model import link_project
 from ragfirst.engine.runner import lint_sources
 from ragfirst.engine.serialize import dump_analysis, load_analysis
@@ -142,10 +148,14 @@ def test_force_carries_the_names_asked_for():
 
 
 def test_via_project_survives_the_cache(engine):
+    """A file that can reach an SDK only through the project's modules is left to the
+    link: not parsed, its imports read from the text."""
     code = "from app.deps import client\n" + UNCAPPED
     analysis = engine.analyze("app/routes.py", code.encode())
-    assert analysis.parsed and analysis.via_project
-    assert load_analysis(dump_analysis(analysis)).via_project
+    assert not analysis.parsed and analysis.via_project
+    assert analysis.deferred_imports == ["app.deps:client"]
+    loaded = load_analysis(dump_analysis(analysis))
+    assert loaded.via_project and loaded.deferred_imports == ["app.deps:client"]
     direct = engine.analyze(
         "app/deps.py", b"from openai import OpenAI\nclient = OpenAI()\n" + UNCAPPED.encode()
     )
@@ -153,9 +163,9 @@ def test_via_project_survives_the_cache(engine):
 
 
 def test_no_rule_is_tried_on_a_via_project_file_until_a_client_reaches_it(engine, monkeypatch):
-    """The prefilter found no trigger in it, so alone no rule can match there: its first
-    analysis is parsed for the link (summary, imports read) and runs no matcher; the link
-    analyses it again, rules and all, once an SDK value reaches it."""
+    """The prefilter found no trigger in it, so alone no rule can match there: it is not
+    parsed until the link finds an import of it offering an SDK value; then it is parsed
+    for its imports (no matcher run) and analysed again, rules and all, with them."""
     matched: list[str] = []
     original = Engine._match
 
@@ -166,8 +176,10 @@ def test_no_rule_is_tried_on_a_via_project_file_until_a_client_reaches_it(engine
     monkeypatch.setattr(Engine, "_match", spy)
     code = "from app.deps import client\n" + UNCAPPED
     analysis = engine.analyze("app/routes.py", code.encode())
-    assert analysis.parsed and analysis.via_project
-    assert analysis.used_imports == [("app.deps", "client")]
+    assert not analysis.parsed and analysis.via_project
+    reached = engine.analyze("app/routes.py", code.encode(), force=PROJECT_FORCE)
+    assert reached.parsed and reached.via_project
+    assert reached.used_imports == [("app.deps", "client")]
     assert matched == []
     files = {"app/deps.py": "from openai import OpenAI\nclient = OpenAI()\n"}
     assert ids(lint(code, "app/routes.py", **files)) == ["RF401"]
@@ -242,6 +254,7 @@ LIBRARY = {
 def test_a_file_reached_by_no_client_is_not_analysed_again_for_constants(engine):
     asked, analyses = _link(engine, LIBRARY)
     assert analyses["pkg/embed.py"].via_project
+    assert not analyses["pkg/embed.py"].parsed  # nothing reaches it: never parsed
     assert [kind for path, kind in asked if path == "pkg/embed.py"] == []
     # its imports were looked at for SDK values only, and none offers one
     assert all(kind.startswith("force:sdk") for _, kind in asked), asked
@@ -309,3 +322,45 @@ def test_the_same_module_through_the_whole_pipeline():
         files = _passed_on(module, name)
         routes = files.pop("app/routes.py")
         assert ids(lint(routes, "app/routes.py", **files)) == expected
+
+
+# -- files left to the link ---------------------------------------------------------------
+
+DEPS = {"app/__init__.py": "", "app/deps.py": "from openai import OpenAI\nclient = OpenAI()\n"}
+
+
+def test_a_file_left_to_the_link_is_parsed_once_a_client_reaches_it(engine):
+    files = {**DEPS, "app/routes.py": "from app.deps import client\n" + UNCAPPED}
+    asked, analyses = _link(engine, files)
+    kinds = [kind for path, kind in asked if path == "app/routes.py"]
+    assert kinds == [f"force:{PROJECT_FORCE}:parsed", "environment:parsed"]
+    assert [match.rule_id for match in analyses["app/routes.py"].matches] == ["RF401"]
+
+
+def test_a_file_left_to_the_link_keeps_its_findings_when_an_importer_reads_its_constants():
+    """An importer that reads a constant of it links it first (it asks for the constant
+    before the file's own link): the file is still linked for its own findings, not only
+    parsed for the constant."""
+    files = {
+        **DEPS,
+        "app/routes.py": 'from app.deps import client\nMODEL = "gpt-4o-mini"\n' + UNCAPPED,
+    }
+    importer = (  # its own client: it asks for the constant only (python_link._reexported)
+        "from openai import OpenAI\nfrom app.routes import MODEL\n"
+        "OpenAI().chat.completions.create(model=MODEL, messages=[])\n"
+    )
+    sources = {"app/a.py": importer, **files}
+    findings = lint_sources(sources, Settings(ignore=("RF107", "RF406")))
+    assert sorted((f.path, f.rule_id) for f in findings) == [
+        ("app/a.py", "RF401"),
+        ("app/routes.py", "RF401"),
+    ]
+
+
+def test_a_syntax_error_in_a_file_left_to_the_link_is_reported_once_it_is_parsed():
+    broken = "from app.deps import client\n" + UNCAPPED + "def broken(:\n"
+    reached = lint_sources({**DEPS, "app/routes.py": broken}, Settings())
+    assert [(f.path, f.rule_id) for f in reached if f.rule_id == "RF000"] == [("app/routes.py", "RF000")]
+    # no import of it offers an SDK value: it is not parsed, as a file the prefilter skips
+    alone = lint_sources({"app/__init__.py": "", "app/routes.py": broken}, Settings())
+    assert [f for f in alone if f.rule_id == "RF000"] == []

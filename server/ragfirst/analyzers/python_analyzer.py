@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 import sys
 from typing import Any
 
@@ -34,7 +33,7 @@ from ragfirst.analyzers.python_chunks import current_parser
 from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
 from ragfirst.analyzers.python_params import ParameterValues
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
-from ragfirst.analyzers.python_syntax import collect_comments, dotted_text
+from ragfirst.analyzers.python_syntax import collect_comments, dotted_text, has_marker
 from ragfirst.analyzers.python_values import (
     EMPTY_LABELS,
     PATH_CALLS,
@@ -66,19 +65,13 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 SECRET_MIN_LENGTH = 20  # shorter literals cannot be API keys of any listed format
 # pathlib methods whose result is still "that file" for data-file resolution.
 PATH_PRESERVING_METHODS = frozenset({"resolve", "absolute", "expanduser", "open", "with_suffix"})
-_SUPPRESSION_MARKER = re.compile(r"ragfirst\s*:", re.IGNORECASE)
-
-
-def _has_marker(source: SourceText) -> bool:
-    """A `ragfirst:` comment may be in the file (a case-insensitive search of the whole
-    text is slow; in ASCII text, lower-casing finds every spelling the regex would)."""
-    if source.is_ascii and "ragfirst" not in source.text.lower():
-        return False
-    return _SUPPRESSION_MARKER.search(source.text) is not None
 
 
 class PythonAnalyzer(ParameterValues, ImportLabels):
     """Walks one module. Create one per file; `analyze` returns its facts."""
+
+    # SDK packages this file is part of (engine/library_code.py): their imports bind nothing
+    own_packages: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -137,7 +130,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
             self.facts.reexports = {name: list(origin) for name, origin in self._reexports.items()}
-        if _has_marker(self.source):
+        if has_marker(self.source):
             self.facts.comments = collect_comments(self.source)
         # Functions and their defining scopes refer to each other; breaking the cycles here
         # frees the file's values and syntax tree at once instead of at the next full GC.
@@ -228,11 +221,13 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 if scope is self.module_scope:
                     self._note_import(local, alias.name, "" if alias.asname else None, imported)
                 if alias.asname:
-                    scope.names[alias.asname] = imported if imported is not None else Sym(alias.name)
+                    scope.names[alias.asname] = (
+                        imported if imported is not None else self._sdk_name(alias.name)
+                    )
                 else:
                     root = alias.name.split(".")[0]
                     if imported is None:
-                        scope.names[root] = Sym(root)
+                        scope.names[root] = self._sdk_name(root)
                     else:  # `import app.deps`: `app` leads to the project module
                         scope.names[root] = module_chain(scope.names.get(root), alias.name, imported)
         elif isinstance(node, ast.ImportFrom):
@@ -255,7 +250,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 else:
                     # Relative imports the link could not resolve stay unknown: they name the
                     # user's own modules.
-                    scope.names[local] = Sym(f"{module}.{alias.name}") if node.level == 0 else None
+                    scope.names[local] = self._sdk_name(f"{module}.{alias.name}") if node.level == 0 else None
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._define_function(node, scope, owner=None)
         elif isinstance(node, ast.ClassDef):
@@ -329,6 +324,11 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         if name is not None and (module, name) in self._seen_imports:
             self._reexports[local] = (module, name)
         self._external_names.add(local)
+
+    def _sdk_name(self, qualname: str) -> Value:
+        """What an absolute import binds when no project module does: the package's name,
+        or nothing known in the package's own code (`own_packages`)."""
+        return None if qualname.split(".", 1)[0] in self.own_packages else Sym(qualname)
 
     def _imported(self, module: str, name: str) -> Value:
         descriptor = self.environment.get((module, name))
@@ -782,13 +782,16 @@ def analyze_python(
     filename: str,
     environment: Environment | None = None,
     vocabulary: Vocabulary | None = None,
+    own_packages: frozenset[str] = frozenset(),
 ) -> FileFacts:
     try:
         tree = parse_python(source, filename)
         error = None
     except SyntaxError as exc:  # RF000 at the error; the statements that parse are analysed
         tree, error = recover_module(source.text), exc
-    facts = PythonAnalyzer(source, environment=environment, vocabulary=vocabulary).analyze(tree)
+    analyzer = PythonAnalyzer(source, environment=environment, vocabulary=vocabulary)
+    analyzer.own_packages = own_packages
+    facts = analyzer.analyze(tree)
     if error is not None:
         line, col = error_position(error)
         facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 
 from ragfirst.analyzers.facts import CommentFact
@@ -23,6 +24,17 @@ def dotted_text(node: ast.expr) -> str:
     else:
         parts.append("?")
     return ".".join(reversed(parts))
+
+
+_SUPPRESSION_MARKER = re.compile(r"ragfirst\s*:", re.IGNORECASE)
+
+
+def has_marker(source: SourceText) -> bool:
+    """A `ragfirst:` comment may be in the file (a case-insensitive search of the whole
+    text is slow; in ASCII text, lower-casing finds every spelling the regex would)."""
+    if source.is_ascii and "ragfirst" not in source.text.lower():
+        return False
+    return _SUPPRESSION_MARKER.search(source.text) is not None
 
 
 def collect_comments(source: SourceText) -> list[CommentFact]:

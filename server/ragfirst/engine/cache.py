@@ -34,8 +34,9 @@ if TYPE_CHECKING:  # imported where used: a warm run answered by its manifest ne
 SCHEMA = (
     # v2: local calls and module exports (JS/TS); v3: Python module summaries; v4: notebook
     # line maps; v5: the imports whose constants a rule may read (constant_imports); v6:
-    # notebooks' project imports (the edges of their boundaries)
-    "v6"
+    # notebooks' project imports (the edges of their boundaries); v7: a file that reaches
+    # an SDK only through the project's modules is left to the link (`deferred_imports`)
+    "v7"
 )
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 TOUCH_AFTER_SECONDS = 24 * 3600  # an entry's last use is recorded at most once a day

@@ -35,6 +35,7 @@ from ragfirst.engine.constant_readers import (
 )
 from ragfirst.engine.engine_prefilter import _UNBUILT, DEFER, PARSE, SKIP, EnginePrefilter  # noqa: F401 (PARSE: re-exported)
 from ragfirst.engine.js_link import import_hints
+from ragfirst.engine.link_gate import PROJECT_FORCE, project_imports
 from ragfirst.engine.local_modules import (
     LocalCall,
     ModuleExports,
@@ -171,7 +172,8 @@ class Engine(EnginePrefilter):
         """One file's analysis. `environment` binds the names it imports from the project's
         modules (Python; from the link step); `force` parses it even when the prefilter
         finds nothing (a module others import: its summary is wanted), or with "sdk" only
-        if it imports a package rules name (it may export a client)."""
+        if it imports a package rules name (it may export a client); "project" parses a
+        file the prefilter left to the link (`via_project`), once an SDK value reaches it."""
         analysis = FileAnalysis(path)
         spec = language_spec(path)
         if spec is None:
@@ -229,9 +231,14 @@ class Engine(EnginePrefilter):
                 return analysis
             if verdict is SKIP:
                 python = spec.facts_language == "python" and not spec.loose_prefilter
-                if not (python and self._may_reach_project(text, path)):
-                    return analysis
-                analysis.via_project = True  # no trigger of its own (python_link.py)
+                if python and self._may_reach_project(text, path):
+                    # It can reach an SDK only through the project's modules: not parsed
+                    # unless the link finds one of its imports offering an SDK value.
+                    analysis.via_project = True
+                    analysis.deferred_imports = project_imports(text, frozenset())
+                return analysis
+        if force == PROJECT_FORCE:  # such a file, reached (python_link.py): parsed
+            analysis.via_project = True  # no trigger of its own: no rule tried until linked
         source = SourceText(text)
         try:
             assert spec.analyze is not None

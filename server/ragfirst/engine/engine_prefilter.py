@@ -17,7 +17,6 @@ from ragfirst.engine.python_prefilter import (
     build_project_gate,
     imported_words,
     imports_project_candidate,
-    library_own_code,
     project_trigger_groups,
 )
 from ragfirst.engine.word_scan import SubstringGate, WordScan, utf8
@@ -205,10 +204,9 @@ class EnginePrefilter:
 
     def _may_reach_project(self, text: str, path: str = "") -> bool:
         """A Python file that imports a possible project module and holds, after the root,
-        every group of some trigger (`chat`, `completions`, `create`), unless it is an SDK
-        package's own code (python_prefilter.library_own_code), which the link skips."""
-        if library_own_code(text, path, self._root_words):
-            return False
+        every group of some trigger (`chat`, `completions`, `create`). (Whether it is an SDK
+        package's own code, which the link does not link, needs the project's packages:
+        python_link.ModuleIndex.is_library_code decides.)"""
         self._build_project_groups()
         gate = self._project_gate
         if gate is None or gate.search(self._utf8(text)) is None:

@@ -44,13 +44,20 @@ from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.js_link import _is_script, importers_of
 from ragfirst.engine.link_membership import membership_changed
 from ragfirst.engine.project_model import components, script_links
-from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze, submodule_spec
+from ragfirst.engine.python_link import (
+    LinkResult,
+    ModuleIndex,
+    PythonLinker,
+    Reanalyze,
+    import_modules,
+    submodule_spec,
+)
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
     from ragfirst.engine.workspace import ProjectState, Workspace, WorkspaceFile
 
-_SEEDED = ("_final", "_summaries", "_read", "_forced", "_declined")
+_SEEDED = ("_final", "_summaries", "_read", "_forced", "_declined", "_reached")
 """PythonLinker's per-file caches, kept for the files an edit does not affect. Keys are
 file ids, or (file id, constants) for `_summaries`."""
 
@@ -352,7 +359,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
         new_finals[file_id] = linker.result.analyses.get(file_id, inputs[file_id])
         environments[file_id] = linker.result.environments.get(file_id, "")
     for file_id in dirty:
-        targets = [linker.index.resolve(file_id, module) for module, _ in inputs[file_id].project_imports]
+        targets = [linker.index.resolve(file_id, module) for module in import_modules(inputs[file_id])]
         link.python_edges[file_id] = [target for target in targets if target is not None]
         if not link.python_edges[file_id]:
             del link.python_edges[file_id]
@@ -421,8 +428,7 @@ def _python_relink(
     linker.journal(written, skipped)
     try:
         for path in sorted(affected, key=link.order.__getitem__):
-            if linker.analyses[path].used_imports:
-                linker.final(path, 0)
+            linker.link_own(path, linker.analyses[path])
     finally:
         linker.journal(None)
         linker.reanalyze = reanalyze

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Vocabulary
 
 SDK_FORCE = "sdk"  # `Engine.analyze(force=...)`: "sdk", or "sdk:name,name" for names asked
+# `Engine.analyze(force=...)`: parse a file the prefilter deferred to the link (it names no
+# trigger, but an SDK value may reach it through the project's modules), rules not tried.
+PROJECT_FORCE = "project"
 _WORD = re.compile(r"[A-Za-z_]\w*", re.ASCII)
 _STAR_IMPORT = re.compile(r"^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*", re.MULTILINE)
 

@@ -42,7 +42,7 @@ from typing import Any
 from ragfirst.analyzers.python_exports import Descriptor, Environment, has_sdk_value
 from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
-from ragfirst.engine.link_gate import sdk_force
+from ragfirst.engine.link_gate import PROJECT_FORCE, sdk_force
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
@@ -129,12 +129,18 @@ class ModuleIndex:
 
     def _library_directory(self, directory: str) -> bool:
         top = self.root.rstrip("/") + "/" if self.root else ""
-        # Only a Python package of the project (an `__init__.py` there) named like an SDK:
-        # an app's `ai/` folder, or a cookbook's `mistral/` above the project, is not one.
+        # Only a top-level Python package of the project (an `__init__.py` there, none in
+        # the folder above: `import openai` from inside finds it) named like an SDK: an app's
+        # `ai/` folder, a cookbook's `mistral/` above the project, or an app's provider
+        # sub-package (`app/providers/openai/` is `app.providers.openai`) is not one.
         while directory and directory != "/" and (not top or (directory + "/").startswith(top)):
-            if posixpath.basename(directory) in self.libraries and directory in self._packages:
-                return True
             parent = posixpath.dirname(directory)
+            if (
+                posixpath.basename(directory) in self.libraries
+                and directory in self._packages
+                and parent not in self._packages
+            ):
+                return True
             if parent == directory:
                 break
             directory = parent
@@ -235,6 +241,9 @@ class PythonLinker:
         self._visiting: set[str] = set()
         self._paths: dict[int, tuple[Any, bool]] = {}  # id -> (descriptor, carries a path)
         self._sdk: dict[int, tuple[Any, bool]] = {}  # id -> (descriptor, leads to an SDK value)
+        # Files the prefilter left to the link (`deferred`): parsed once an import of
+        # theirs offers an SDK value, else None.
+        self._reached: dict[str, FileAnalysis | None] = {}
 
     @classmethod
     def over_summaries(cls, summaries: dict[str, dict[str, Descriptor]], index: ModuleIndex) -> PythonLinker:
@@ -248,14 +257,37 @@ class PythonLinker:
 
     def link(self) -> LinkResult:
         for path, analysis in list(self.analyses.items()):
-            if analysis.used_imports:
-                self.final(path, 0)
+            self.link_own(path, analysis)
         for path, analysis in self.analyses.items():  # which files reach which (boundaries)
-            for module, _ in analysis.project_imports:
+            for module in import_modules(analysis):
                 target = self.index.resolve(path, module)
                 if target is not None:
                     self.result.edges.append((path, target))
         return self.result
+
+    def link_own(self, path: str, analysis: FileAnalysis) -> None:
+        """Link a file for its own findings: one that imports project modules it reads, or
+        one the prefilter left to the link that an SDK value reaches (`reached`)."""
+        if analysis.used_imports or (
+            deferred(analysis)
+            and not self.index.is_library_code(path)
+            and self.reached(path, analysis, 0) is not None
+        ):
+            self.final(path, 0)
+
+    def reached(self, path: str, analysis: FileAnalysis, depth: int) -> FileAnalysis | None:
+        """A file the prefilter left to the link (`deferred`), parsed when one of its
+        imports offers an SDK value (its own link then decides what reaches it); None when
+        none does: to its importers it is then a module the prefilter skipped."""
+        if path in self._reached:
+            return self._reached[path]
+        found = None
+        if self._imports_offer_sdk(path, analysis.deferred_imports or [], depth):
+            found = self.reanalyze(path, None, PROJECT_FORCE)
+            if found is not None and _failed(found):
+                self.result.analyses[path] = found  # its syntax error is reported, as before
+        self._reached[path] = found
+        return found
 
     def final(
         self, path: str, depth: int, constants: bool = False, wanted: str | None = None
@@ -271,6 +303,8 @@ class PythonLinker:
         analysis = self.analyses.get(path)
         if path in self._visiting or depth > MAX_DEPTH or self.index.is_library_code(path):
             return analysis  # an import cycle, or a library's own code: as analysed alone
+        if analysis is not None and deferred(analysis):
+            analysis = self.reached(path, analysis, depth) or analysis
         if path in self._forced:
             analysis = self._forced[path]
         elif analysis is None or (not analysis.parsed and not _failed(analysis)):
@@ -320,7 +354,7 @@ class PythonLinker:
     def _alone(self, path: str) -> FileAnalysis | None:
         """The module as analysed without its environment (parsed for importers, if the
         prefilter skipped it)."""
-        return self._forced.get(path) or self.analyses.get(path)
+        return self._forced.get(path) or self._reached.get(path) or self.analyses.get(path)
 
     def _texts_needed(self, path: str, analysis: FileAnalysis, depth: int, read: Reading) -> Reading:
         """The imports whose constants matter only if they hold a text (`text_imports`)
@@ -436,6 +470,8 @@ class PythonLinker:
         if not constants or target in self._visiting:
             return None
         alone = self._alone(target)
+        if alone is not None and deferred(alone):
+            alone = self.reached(target, alone, depth) or alone
         if alone is not None and not alone.parsed and not _failed(alone):
             alone = self._skipped(target, True, name, depth)  # skipped: parsed for its constants
         if alone is None or not alone.parsed or name in (alone.summary or {}) or name not in alone.reexports:
@@ -604,6 +640,20 @@ def _holds_text(value: Any, needle: str) -> bool:
     if isinstance(value, (list, tuple)):
         return any(_holds_text(item, needle) for item in value)
     return False
+
+
+def deferred(analysis: FileAnalysis) -> bool:
+    """A file the prefilter left to the link: no trigger of its own, but imports that may
+    pass it an SDK value (`deferred_imports`); not parsed yet."""
+    return analysis.via_project and not analysis.parsed and analysis.deferred_imports is not None
+
+
+def import_modules(analysis: FileAnalysis) -> list[str]:
+    """The modules a file imports that may be the project's (its import edges): as parsed,
+    or as read from the text of a file the prefilter left to the link."""
+    if deferred(analysis):
+        return [spec.partition(":")[0] for spec in analysis.deferred_imports or ()]
+    return [module for module, _ in analysis.project_imports]
 
 
 def _failed(analysis: FileAnalysis) -> bool:

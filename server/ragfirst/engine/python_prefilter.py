@@ -207,16 +207,3 @@ def imports_project_candidate(text: str, sdk_roots: frozenset[str]) -> bool:
         if root not in sdk_roots and root not in sys.stdlib_module_names and root != "__future__":
             return True
     return False
-
-
-def library_own_code(text: str, path: str, sdk_roots: frozenset[str]) -> bool:
-    """A module of an SDK's own package (`transformers/models/bert/modeling_bert.py`): it
-    sits in a folder named like a package rules name (below the project root: `path` is
-    the file's id) and imports like a module of that package (a relative import, which
-    only a package allows, or its own name). The link never links such code
-    (python_link.is_library_code), so the project path need not parse it. An app's plain
-    `openai/` folder importing its sibling modules by name is not one."""
-    folders = [part for part in path.split("/")[:-1] if part in sdk_roots]
-    if not folders:
-        return False
-    return any(root.startswith(".") or root in folders for root in _imported_roots(text))

@@ -43,6 +43,7 @@ from ragfirst.engine.collector import collector_paused
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.link_gate import PROJECT_FORCE
 from ragfirst.engine.path_map import PathMap
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project, refresh_application_components
@@ -204,6 +205,7 @@ class Workspace:
             previous is None
             or previous.analysis.project_imports != analysis.project_imports
             or previous.analysis.used_imports != analysis.used_imports
+            or previous.analysis.deferred_imports != analysis.deferred_imports
             or previous.analysis.summary != analysis.summary
             or _reads_changed(previous.analysis, analysis)
         )
@@ -332,9 +334,12 @@ class Workspace:
             tag = f"force:{force}" + (f":{tag}" if tag else "")
         key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
-        kind = (
-            "analysed again with its imports" if environment else "parsed for a summary (prefilter-skipped)"
-        )
+        if environment:
+            kind = "analysed again with its imports"
+        elif force == PROJECT_FORCE:
+            kind = "parsed, an SDK value reaching it through the project's modules"
+        else:
+            kind = "parsed for a summary (prefilter-skipped)"
         if found is not None:
             timings.count(f"link: {kind}, remembered")
             return found
