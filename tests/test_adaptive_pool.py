@@ -19,9 +19,9 @@ from ragfirst.rules.loader import load_ruleset
 TRAIN = "from openai import OpenAI\nclient = OpenAI()\nclient.fine_tuning.jobs.create(model='gpt-4o-mini', training_file='f-{n}')\n"
 
 
-def items(count: int) -> list[tuple[str, bytes, int]]:
+def items(count: int) -> list[tuple[str, bytes, int, frozenset[str]]]:
     texts = [TRAIN.format(n=n) if n % 10 == 0 else f"VALUE = {n}\n" for n in range(count)]
-    return [(f"f{n}.py", text.encode(), 1 << 20) for n, text in enumerate(texts)]
+    return [(f"f{n}.py", text.encode(), 1 << 20, frozenset()) for n, text in enumerate(texts)]
 
 
 @pytest.fixture(scope="module")

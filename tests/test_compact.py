@@ -30,7 +30,7 @@ def engine() -> Engine:
 
 
 def items() -> list[parallel.Item]:
-    return [("skipped.py", b"VALUE = 1\n", 1 << 20), ("train.py", TRAIN, 1 << 20)]
+    return [("skipped.py", b"VALUE = 1\n", 1 << 20, frozenset()), ("train.py", TRAIN, 1 << 20, frozenset())]
 
 
 def shares_the_empties(analysis: FileAnalysis) -> bool:

@@ -116,7 +116,7 @@ def test_the_select_narrowing_reaches_a_worker_forked_before_the_engines(monkeyp
     does not report, files parsed that a narrowed engine skips)."""
     full = Engine(load_ruleset())
     narrowed = Engine(full.ruleset, only=frozenset({"RF101"}))
-    items = [(f"f{n}.py", text(n).encode(), 1 << 20) for n in range(60)]
+    items = [(f"f{n}.py", text(n).encode(), 1 << 20, frozenset()) for n in range(60)]
     expected = [dump_analysis(a) for a in parallel.analyze_batch(narrowed, items)]
     assert expected != [dump_analysis(a) for a in parallel.analyze_batch(full, items)]  # it narrows
     here: list[int] = []
@@ -159,7 +159,7 @@ def test_a_workers_analyses_stay_bytes_until_the_pool_is_done(monkeypatch):
     """The tree's peak is the end of the analysis: the run's process decodes a worker's
     chunks (as objects, several times their bytes) only once the worker has exited."""
     engine = Engine(load_ruleset())
-    items = [(f"f{n}.py", text(n).encode(), 1 << 20) for n in range(60)]
+    items = [(f"f{n}.py", text(n).encode(), 1 << 20, frozenset()) for n in range(60)]
     workers_alive: list[int] = []
     load = parallel.load_analysis
 

@@ -14,7 +14,7 @@ from ragfirst.config.settings import Settings
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.project_model import link_project
 from ragfirst.engine.python_link import ModuleIndex
-from ragfirst.engine.runner import lint_sources
+from ragfirst.engine.runner import default_context, lint_sources
 from ragfirst.rules.loader import load_ruleset
 
 LIBRARIES = frozenset({"transformers", "openai", "trl", "ai"})
@@ -113,3 +113,100 @@ def test_an_sdk_packages_own_module_is_never_parsed_for_the_project_path():
 
     link_project(alone, "", reanalyze, libraries=engine.sdk_roots())
     assert [path for path, _ in asked if path == "openai/lib/helpers.py"] == []
+
+
+# -- the SDK's own package: its calls of itself are no SDK calls -----------------------------
+
+OWN_CALL = "from openai import OpenAI\n\nOpenAI().chat.completions.create(model='gpt-4o-mini', messages=[])\n"
+OTHER_SDK = (
+    "from mistralai import Mistral\n\nMistral().chat.complete(model='mistral-small-latest', messages=[])\n"
+    + OWN_CALL
+)
+
+
+def _findings(files: dict[str, str]) -> list[tuple[str, str]]:
+    findings = lint_sources(files, Settings(ignore=("RF107", "RF406")))
+    return sorted((f.path, f.rule_id) for f in findings)
+
+
+def test_the_sdks_own_package_calling_itself_is_not_a_use_of_it():
+    files = {"openai/__init__.py": "", "openai/lib/__init__.py": "", "openai/lib/helpers.py": OWN_CALL}
+    assert _findings(files) == []
+    # the same module in an app's provider sub-package is the app's call of the SDK
+    app = {
+        "app/__init__.py": "",
+        "app/providers/__init__.py": "",
+        "app/providers/openai/__init__.py": "",
+        "app/providers/openai/helpers.py": OWN_CALL,
+    }
+    assert _findings(app) == [("app/providers/openai/helpers.py", "RF401")]
+
+
+def test_the_sdks_own_package_calling_another_sdk_is_analysed_as_anywhere():
+    """Only its own name binds nothing there: the uncapped Mistral call is reported, the
+    package's call of itself is not."""
+    files = {"openai/__init__.py": "", "openai/lib/__init__.py": "", "openai/lib/both.py": OTHER_SDK}
+    findings = lint_sources(files, Settings(ignore=("RF107", "RF406")))
+    assert [(f.path, f.rule_id, f.span.start_line) for f in findings] == [("openai/lib/both.py", "RF401", 3)]
+    assert "Mistral" in findings[0].message
+
+
+def test_a_file_of_the_sdks_own_package_is_not_parsed_for_its_own_name():
+    engine = Engine(load_ruleset([]))
+    own = engine.analyze("openai/lib/helpers.py", OWN_CALL.encode(), own_packages=frozenset({"openai"}))
+    assert not own.parsed  # the prefilter: `openai` roots nothing in openai's own code
+    alone = engine.analyze("openai/lib/helpers.py", OWN_CALL.encode())
+    assert alone.parsed and [match.rule_id for match in alone.matches] == ["RF401"]
+
+
+def test_a_package_made_or_unmade_by_an_init_file_moves_the_findings():
+    """The workspace (the server's model) follows `__init__.py` files coming and going:
+    `vendor/openai/` is a top-level package (the SDK's own code) until `vendor/` becomes a
+    package (then it is `vendor.openai`, code of the app's)."""
+    from ragfirst.engine.file_ids import FileKey
+    from ragfirst.engine.workspace import Workspace
+
+    files = {"vendor/openai/__init__.py": b"", "vendor/openai/helpers.py": OWN_CALL.encode()}
+    workspace = Workspace(lambda key: files.get(key.id))
+    settings = Settings(ignore=("RF107", "RF406"))
+    engine = workspace.engine_for(settings)
+
+    def rules() -> list[str]:
+        workspace.relink()
+        context = default_context(settings)
+        return [f.rule_id for key in list(workspace.files) for f in workspace.findings_for(key, context)]
+
+    for name, data in files.items():
+        workspace.update(FileKey("", name), data, settings, engine)
+    assert rules() == []
+    files["vendor/__init__.py"] = b""
+    workspace.update(FileKey("", "vendor/__init__.py"), b"", settings, engine)
+    assert rules() == ["RF401"]
+    del files["vendor/__init__.py"]
+    workspace.remove(FileKey("", "vendor/__init__.py"))
+    assert rules() == []
+
+
+def test_a_cached_analysis_follows_the_packages(tmp_path, monkeypatch, capsys):
+    """The cache keys an analysis by the packages that hold the file: a run after the
+    folder above became a package does not reuse the analysis made as the SDK's own code."""
+    import json
+
+    from ragfirst.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ragfirst.toml").write_text("")
+    (tmp_path / "vendor" / "openai").mkdir(parents=True)
+    (tmp_path / "vendor" / "openai" / "__init__.py").write_text("")
+    (tmp_path / "vendor" / "openai" / "helpers.py").write_text(OWN_CALL)
+    cache = tmp_path / ".cache"
+
+    def rules() -> list[str]:
+        main(
+            ["check", "--format", "json", "--exit-zero", "--cache-dir", str(cache), "--ignore", "RF406", "."]
+        )
+        return sorted(f["rule"] for f in json.loads(capsys.readouterr().out)["findings"])
+
+    assert rules() == []
+    (tmp_path / "vendor" / "__init__.py").write_text("")
+    assert rules() == ["RF401"]

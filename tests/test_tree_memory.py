@@ -32,9 +32,9 @@ def engine() -> Engine:
     return Engine(load_ruleset())
 
 
-def items(count: int) -> list[tuple[str, bytes, int]]:
+def items(count: int) -> list[tuple[str, bytes, int, frozenset[str]]]:
     texts = [TRAIN.format(n=n) if n % 3 == 0 else f"VALUE = {n}\n" for n in range(count)]
-    return [(f"f{n}.py", text.encode(), 1 << 20) for n, text in enumerate(texts)]
+    return [(f"f{n}.py", text.encode(), 1 << 20, frozenset()) for n, text in enumerate(texts)]
 
 
 @needs_fork

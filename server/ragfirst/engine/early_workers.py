@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
-from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, PlannedFile, cache_ids
+from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, PlannedFile, cache_ids, mark_packages
 
 if TYPE_CHECKING:
     from ragfirst.config.settings import Settings
@@ -74,7 +74,9 @@ def cache_knows(
     """Whether `cache` knows at least half of the files `found` unchanged (their stat
     signatures as when it hashed them: the warm run's own test, engine/workspace_load.py).
     ~1 ms for PARALLEL_MIN_FILES files: a `stat` each, the rules' fingerprint, one query."""
-    ids = cache_ids(list(found), selection)
+    found = list(found)
+    mark_packages(found)  # part of the keys (from the packages found so far: top-down)
+    ids = cache_ids(found, selection)
     known = cache.keys_by_stat({ids.stat_ids[i]: ids.signatures[i] for i in ids.stat_ids})
     return 2 * len(known) >= len(found)
 

@@ -168,12 +168,14 @@ class Engine(EnginePrefilter):
         max_bytes: int | None = None,
         environment: Environment | None = None,
         force: bool | str = False,
+        own_packages: frozenset[str] = frozenset(),
     ) -> FileAnalysis:
         """One file's analysis. `environment` binds the names it imports from the project's
         modules (Python; from the link step); `force` parses it even when the prefilter
         finds nothing (a module others import: its summary is wanted), or with "sdk" only
         if it imports a package rules name (it may export a client); "project" parses a
-        file the prefilter left to the link (`via_project`), once an SDK value reaches it."""
+        file the prefilter left to the link (`via_project`), once an SDK value reaches it.
+        `own_packages`: the SDK packages whose own code the file is (library_code.py)."""
         analysis = FileAnalysis(path)
         spec = language_spec(path)
         if spec is None:
@@ -194,7 +196,7 @@ class Engine(EnginePrefilter):
                 spec.prefilter
                 and not force
                 and not environment
-                and not self._may_hold_findings(data, spec, path)
+                and not self._may_hold_findings(data, spec, path, own_packages)
             ):
                 return analysis  # a broken file with nothing rules look for: as a syntax error is
             self.record_error(analysis, str(exc), exc.line, exc.col)
@@ -225,13 +227,14 @@ class Engine(EnginePrefilter):
             analysis.deferred_imports = import_hints(text, self.module_roots())
             return analysis
         if spec.prefilter and not force and not environment:
-            verdict = self._verdict(text, spec.loose_prefilter, spec.facts_language)
+            verdict = self._verdict(text, spec.loose_prefilter, spec.facts_language, own_packages)
             if verdict is DEFER:
                 analysis.deferred_imports = import_hints(text, self.module_roots())
                 return analysis
             if verdict is SKIP:
                 python = spec.facts_language == "python" and not spec.loose_prefilter
-                if python and self._may_reach_project(text, path):
+                # (An SDK's own code is not linked: library_code.py.)
+                if python and not own_packages and self._may_reach_project(text, path):
                     # It can reach an SDK only through the project's modules: not parsed
                     # unless the link finds one of its imports offering an SDK value.
                     analysis.via_project = True
@@ -243,7 +246,17 @@ class Engine(EnginePrefilter):
         try:
             assert spec.analyze is not None
             if spec.facts_language == "python":
-                facts = spec.analyze(source, path, environment=environment, vocabulary=self.vocabulary())
+                facts = spec.analyze(
+                    source,
+                    path,
+                    environment=environment,
+                    vocabulary=self.vocabulary(),
+                    own_packages=own_packages,
+                )
+                if own_packages:  # its imports of its own package are no SDK imports
+                    facts.imports = [
+                        f for f in facts.imports if f.module.split(".", 1)[0] not in own_packages
+                    ]
             else:
                 facts = spec.analyze(source, path)
         except AnalysisError as exc:

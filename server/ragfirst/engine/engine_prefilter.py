@@ -172,19 +172,36 @@ class EnginePrefilter:
         return self._vocabulary
 
     def passes_prefilter(
-        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
+        self,
+        text: str,
+        loose: bool = False,
+        language: str | None = None,
+        path: str = "",
+        own_packages: frozenset[str] = frozenset(),
     ) -> bool:
         """Could any rule match in this text, directly or through the project's modules?"""
-        return self.prefilter_verdict(text, loose, language, path) is not SKIP
+        return self.prefilter_verdict(text, loose, language, path, own_packages) is not SKIP
 
     def prefilter_verdict(
-        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
+        self,
+        text: str,
+        loose: bool = False,
+        language: str | None = None,
+        path: str = "",
+        own_packages: frozenset[str] = frozenset(),
     ) -> str:
         """PARSE; SKIP (no rule can match); or DEFER: a JS/TS file that can reach a rule
         only through the project's own modules, parsed by the link if those can pass an
-        SDK value on (js_link.py)."""
-        verdict = self._verdict(text, loose, language)
-        if verdict is SKIP and language == "python" and not loose and self._may_reach_project(text, path):
+        SDK value on (js_link.py). `own_packages`: the SDK packages the file is the own
+        code of (engine/library_code.py): their names root nothing in it."""
+        verdict = self._verdict(text, loose, language, own_packages)
+        if (
+            verdict is SKIP
+            and language == "python"
+            and not loose
+            and not own_packages  # an SDK's own code is not linked (library_code.py)
+            and self._may_reach_project(text, path)
+        ):
             return PARSE
         return verdict
 
@@ -259,7 +276,13 @@ class EnginePrefilter:
         self._last_utf8 = (text, encoded)
         return encoded
 
-    def _verdict(self, text: str, loose: bool = False, language: str | None = None) -> str:
+    def _verdict(
+        self,
+        text: str,
+        loose: bool = False,
+        language: str | None = None,
+        own_packages: frozenset[str] = frozenset(),
+    ) -> str:
         """Could any rule match in this text (PARSE)? Every group of some trigger of the
         file's language must be present (or only through modules: DEFER; else SKIP).
 
@@ -285,7 +308,7 @@ class EnginePrefilter:
         if language == "python" and not found.isdisjoint(self._root_words):
             # A package name counts as a root only where the file imports it, and a later
             # segment only where it is spelt as an attribute, an imported name or a string.
-            imported = imported_words(text)
+            imported = imported_words(text) - own_packages  # (their own code: no SDK there)
             found |= {ROOT_MARK + word for word in found & self._root_words & imported}
             attributes = found & self._attr_words
             # Assume every attribute word is spelt so; look only if some trigger passes then.
@@ -310,13 +333,13 @@ class EnginePrefilter:
             return PARSE
         return through_modules
 
-    def _may_hold_findings(self, data: bytes, spec: Any, path: str) -> bool:
+    def _may_hold_findings(
+        self, data: bytes, spec: Any, path: str, own_packages: frozenset[str] = frozenset()
+    ) -> bool:
         """RF000's one policy: a file is reported as broken only if it could hold a finding,
         i.e. its text (decoded as far as it goes) passes the prefilter."""
         text = data.decode("utf-8", errors="replace").replace("\0", " ")
-        return self.passes_prefilter(
-            text, loose=spec.loose_prefilter, language=spec.facts_language, path=path
-        )
+        return self.passes_prefilter(text, spec.loose_prefilter, spec.facts_language, path, own_packages)
 
 
 class _TriggerMasks:

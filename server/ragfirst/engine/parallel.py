@@ -19,7 +19,7 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
 
-Item = tuple[str, bytes | str, int]
+Item = tuple[str, bytes | str, int, frozenset[str]]  # id, bytes or path, size cap, own packages
 """(display path, content or the file's path to read it from, size cap). A run without a
 cache lets the workers read, so the files are read in parallel and not sent through pipes."""
 CHUNK = 48
@@ -41,14 +41,14 @@ def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
     gc.disable()
     try:
         analyses = []
-        for count, (display, data, cap) in enumerate(items, 1):
+        for count, (display, data, cap, own) in enumerate(items, 1):
             if isinstance(data, str):
                 try:
                     data = read_file_bytes(data, cap)
                 except OSError as exc:
                     analyses.append(unreadable(engine, display, exc))
                     continue
-            analyses.append(compact(engine.analyze(display, data, max_bytes=cap)))
+            analyses.append(compact(engine.analyze(display, data, max_bytes=cap, own_packages=own)))
             progress.advance()  # a no-op unless a front end shows progress (and in workers)
             if count % COLLECT_EVERY == 0:
                 gc.collect(0)

@@ -42,6 +42,7 @@ from typing import Any
 from ragfirst.analyzers.python_exports import Descriptor, Environment, has_sdk_value
 from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
+from ragfirst.engine.library_code import top_packages
 from ragfirst.engine.link_gate import PROJECT_FORCE, sdk_force
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -128,23 +129,8 @@ class ModuleIndex:
         return found
 
     def _library_directory(self, directory: str) -> bool:
-        top = self.root.rstrip("/") + "/" if self.root else ""
-        # Only a top-level Python package of the project (an `__init__.py` there, none in
-        # the folder above: `import openai` from inside finds it) named like an SDK: an app's
-        # `ai/` folder, a cookbook's `mistral/` above the project, or an app's provider
-        # sub-package (`app/providers/openai/` is `app.providers.openai`) is not one.
-        while directory and directory != "/" and (not top or (directory + "/").startswith(top)):
-            parent = posixpath.dirname(directory)
-            if (
-                posixpath.basename(directory) in self.libraries
-                and directory in self._packages
-                and parent not in self._packages
-            ):
-                return True
-            if parent == directory:
-                break
-            directory = parent
-        return False
+        """Inside a top-level package named like an SDK (engine/library_code.py)?"""
+        return not self.libraries.isdisjoint(top_packages(directory, self._packages, self.root))
 
     def resolve(self, importer: str, module: str) -> str | None:
         """The display path of the file `import module` in `importer` loads, or None (not

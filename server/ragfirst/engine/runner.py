@@ -30,7 +30,13 @@ from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_manifest import RunInputs
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
-from ragfirst.engine.workspace_load import PARALLEL_MIN_FILES, FileIdsForCache, PlannedFile, cache_ids
+from ragfirst.engine.workspace_load import (
+    PARALLEL_MIN_FILES,
+    FileIdsForCache,
+    PlannedFile,
+    cache_ids,
+    mark_packages,
+)
 from ragfirst.model import Finding
 from ragfirst.reporters.paths import (
     Places,
@@ -127,6 +133,7 @@ def lint_paths(
     planned = plan.planned
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
     plan.add_project_context(paths)
+    mark_packages(planned)  # (part of the cache keys)
     ids = cache_ids(planned, engines.selection_tag) if cache is not None else None  # type: ignore[arg-type]
     snapshot = (
         _Snapshotting(cache, ids, planned, paths)
@@ -222,7 +229,16 @@ class _Plan:
         if location in self.seen:
             return None  # `a.py ./a.py`, or a link to a file already planned
         self.seen.add(location)
-        item = _Planned(found.path, key, settings, None, None, scan_root, home, marked, context_only)
+        item = _Planned(
+            found.path,
+            key,
+            settings,
+            None,
+            scan_root=scan_root,
+            home=home,
+            marked=marked,
+            context_only=context_only,
+        )
         self.planned.append(item)
         return item
 

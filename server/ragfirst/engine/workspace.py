@@ -30,6 +30,7 @@ it) changes, `update` says so and the front end relinks the project.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -43,12 +44,19 @@ from ragfirst.engine.collector import collector_paused
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.library_code import INIT_FILES, top_packages
 from ragfirst.engine.link_gate import PROJECT_FORCE
 from ragfirst.engine.path_map import PathMap
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project, refresh_application_components
 from ragfirst.engine.python_link import ModuleIndex, PythonLinker, environment_digest
-from ragfirst.engine.workspace_load import FileIdsForCache, PlannedFile, analyze_files
+from ragfirst.engine.workspace_load import (
+    FileIdsForCache,
+    PlannedFile,
+    analyze_files,
+    mark_packages,
+    packages_tag,
+)
 from ragfirst.model import Finding
 
 if TYPE_CHECKING:
@@ -66,6 +74,7 @@ class WorkspaceFile:
     engine: Engine
     analysis: FileAnalysis  # linked: with the environment its imports bind, if any
     environment: str = ""  # digest of that environment ("" for none)
+    packages: frozenset[str] = frozenset()  # the top-level packages holding it (library_code.py)
 
 
 @dataclass(slots=True)
@@ -104,6 +113,11 @@ class Workspace:
         self.projects: dict[str, ProjectState] = {}
         self._analyses: dict[tuple[FileKey, str, str], FileAnalysis] = {}  # (key, bytes, env)
         self._rules_tags: dict[tuple, str] = {}
+        # Per project root, its Python packages (directories with an `__init__.py`): which
+        # SDK's own code a file is (library_code.py). Roots whose packages changed since the
+        # last link: their files' analyses may have to follow (`_follow_packages`).
+        self._package_dirs: dict[str, set[str]] = {}
+        self._packages_moved: set[str] = set()
 
     # -- settings and engines --------------------------------------------------------------
 
@@ -155,6 +169,7 @@ class Workspace:
         and add those `keep` accepts (the server: not a document opened meanwhile); `relink`
         links them. The analysis runs outside `lock` (the server's lints go on), the adding
         inside. Returns the files added."""
+        mark_packages(planned)
         analyze_files(planned, jobs, self.cache, ids)
         added = []
         with lock if lock is not None else nullcontext():
@@ -163,7 +178,14 @@ class Workspace:
                     continue
                 assert item.analysis is not None and item.engine is not None
                 self.paths[item.key] = item.path  # a Path when asked for (path_map.py)
-                self.add(item.key, item.analysis, item.settings, item.engine, one_project(item.key.root))
+                self.add(
+                    item.key,
+                    item.analysis,
+                    item.settings,
+                    item.engine,
+                    one_project(item.key.root),
+                    item.packages,
+                )
                 added.append(item)
         return added
 
@@ -185,20 +207,24 @@ class Workspace:
             engine = self.engine_for(settings)
         state = self.project(key.root, one_project)
         previous = self.files.get(key)
+        if previous is None:
+            self._note_file(key, present=True)
+        packages = self.packages_of(key)
+        own = packages & engine.sdk_roots()
         imports = previous.analysis.used_imports if previous is not None else []
         # A file the last link kept as analysed alone (nothing it reads constants of binds
         # anything, no client reaches it) is analysed alone, as the link would; if the
         # edit makes it read other constants, `_reads_changed` has the project relinked.
         alone = previous is not None and not previous.environment
         environment = {} if alone else self._environment(state, key.id, imports)
-        analysis = self._analyse(engine, settings, key, data, environment)
+        analysis = self._analyse(engine, settings, key, data, environment, own)
         if analysis.used_imports != imports:  # an import was added, removed or first read
             changed = self._environment(state, key.id, analysis.used_imports)
             if changed != environment:
                 environment = changed
-                analysis = self._analyse(engine, settings, key, data, environment)
+                analysis = self._analyse(engine, settings, key, data, environment, own)
         digest = environment_digest(environment) if environment else ""
-        self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest)
+        self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest, packages)
         incremental_link.touched(state, key.id, "add" if previous is None else "")
         facts_changed = state.index.set_file(key.id, analysis.fact_sites, analysis.exports)
         relink = (
@@ -218,11 +244,14 @@ class Workspace:
         settings: Settings,
         engine: Engine,
         one_project: bool = True,
+        packages: frozenset[str] = frozenset(),
     ) -> None:
         """Put a file analysed alone (by `load`, or a front end) in the workspace; `relink`
-        links it."""
+        links it. `packages`: the top-level packages it was analysed as part of."""
         state = self.project(key.root, one_project)
-        self.files[key] = WorkspaceFile(key, settings, engine, analysis)
+        if key not in self.files:
+            self._note_file(key, present=True)
+        self.files[key] = WorkspaceFile(key, settings, engine, analysis, packages=packages)
         incremental_link.touched(state, key.id, "add")
 
     def remove(self, key: FileKey) -> bool:
@@ -230,6 +259,7 @@ class Workspace:
         entry = self.files.pop(key, None)
         if entry is None:
             return False
+        self._note_file(key, present=False)
         state = self.projects.get(key.root)
         if state is not None:
             state.index.remove_file(key.id)
@@ -238,9 +268,61 @@ class Workspace:
 
     @staticmethod
     def _analyse(
-        engine: Engine, settings: Settings, key: FileKey, data: bytes, environment: Environment
+        engine: Engine,
+        settings: Settings,
+        key: FileKey,
+        data: bytes,
+        environment: Environment,
+        own: frozenset[str] = frozenset(),
     ) -> FileAnalysis:
-        return engine.analyze(key.id, data, max_bytes=settings.max_file_size, environment=environment or None)
+        return engine.analyze(
+            key.id, data, max_bytes=settings.max_file_size, environment=environment or None, own_packages=own
+        )
+
+    # -- packages (which SDK's own code a file is: library_code.py) ------------------------
+
+    def _note_file(self, key: FileKey, present: bool) -> None:
+        """A file came or went: an `__init__.py` makes or unmakes a package."""
+        if posixpath.basename(key.id) not in INIT_FILES:
+            return
+        directories = self._package_dirs.setdefault(key.root, set())
+        directory = posixpath.dirname(key.id)
+        if present and directory not in directories:
+            directories.add(directory)
+            self._packages_moved.add(key.root)
+        elif not present and directory in directories and not self._other_init(key):
+            directories.discard(directory)
+            self._packages_moved.add(key.root)
+
+    def _other_init(self, key: FileKey) -> bool:
+        """Is the package's other `__init__` file (`.py` beside `.pyi`) still there?"""
+        stem = key.id[: -len(".py")] if key.id.endswith(".py") else key.id[: -len(".pyi")]
+        other = stem + (".pyi" if key.id.endswith(".py") else ".py")
+        return FileKey(key.root, other) in self.files
+
+    def packages_of(self, key: FileKey) -> frozenset[str]:
+        """The top-level packages that hold the file, as the workspace's files make them."""
+        directories = self._package_dirs.get(key.root)
+        return top_packages(posixpath.dirname(key.id), directories) if directories else frozenset()
+
+    def _follow_packages(self, roots: set[str]) -> None:
+        """Packages of these projects came or went (an `__init__.py`): a file whose top-level
+        packages changed is analysed again (it may have become, or stopped being, an SDK's
+        own code). After a load, the files were analysed with these packages: none is."""
+        known: dict[tuple[str, str], frozenset[str]] = {}  # (root, directory) -> packages
+        for key, entry in list(self.files.items()):
+            if key.root not in roots:
+                continue
+            place = (key.root, posixpath.dirname(key.id))
+            packages = known.get(place)
+            if packages is None:
+                packages = known[place] = self.packages_of(key)
+            state = self.projects.get(key.root)
+            if packages == entry.packages or state is None:
+                continue
+            data = self.read(key)
+            if data is not None:
+                self.update(key, data, entry.settings, entry.engine, state.one_project)
 
     # -- linking -------------------------------------------------------------------------
 
@@ -249,6 +331,10 @@ class Workspace:
         linked before, whose files only changed since, links again only what the changes
         reach (incremental_link.py)."""
         with collector_paused():  # what the link builds lives on (engine/collector.py)
+            moved = {name for name in self._packages_moved if root is None or name == root}
+            if moved:
+                self._packages_moved -= moved
+                self._follow_packages(moved)
             pending = [
                 name
                 for name, state in self.projects.items()
@@ -332,6 +418,8 @@ class Workspace:
         tag = environment_digest(environment) if environment else ""
         if force:  # a summary parse (with the environment of a skipped module's link, if any)
             tag = f"force:{force}" + (f":{tag}" if tag else "")
+        own = entry.packages & entry.engine.sdk_roots()
+        tag += packages_tag(entry.packages)
         key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
         if environment:
@@ -349,7 +437,9 @@ class Workspace:
             stored = content_key(data, f"{self._rules_tag(entry.settings)}\0{entry.key.id}\0link:{tag}", cap)
             found = self.cache.get_many([stored]).get(stored)
         if found is None:
-            found = entry.engine.analyze(entry.key.id, data, cap, environment=environment, force=force)
+            found = entry.engine.analyze(
+                entry.key.id, data, cap, environment=environment, force=force, own_packages=own
+            )
             timings.count(f"link: {kind}" + ("" if found.parsed else ", declined"))
             if self.cache is not None and stored is not None:  # the next run reads it
                 self.cache.put_many([(stored, found)])

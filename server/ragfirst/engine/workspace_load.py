@@ -8,6 +8,7 @@ The CLI's run and the language server's first index both load through here
 from __future__ import annotations
 
 import os
+import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from ragfirst.engine.cache import (
 from ragfirst.engine.compact import empty_analysis
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.library_code import package_directories, top_packages
 from ragfirst.engine.outbound import escape_surrogates
 from ragfirst.engine.parallel import analyze_batch, analyze_parallel, cpu_count, unreadable
 
@@ -40,6 +42,9 @@ class PlannedFile:
     settings: Settings
     engine: Engine | None  # None until needed: a run answered by its snapshot loads no rules
     analysis: FileAnalysis | None = None
+    # The top-level Python packages that hold it (library_code.py): those named like an SDK
+    # make it that SDK's own code. Part of its cache key (`mark_packages` sets it).
+    packages: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -51,6 +56,23 @@ class FileIdsForCache:
     stat_ids: dict[int, str] = field(default_factory=dict)
     signatures: dict[int, StatSignature] = field(default_factory=dict)
     checked_ns: int = 0  # taken before any stat: see cache.RACY_SECONDS
+
+
+def mark_packages(planned: list[PlannedFile]) -> None:
+    """Each planned file's top-level packages, from the `__init__.py` files planned in its
+    project (as the link's module index finds them)."""
+    by_root: dict[str, list[str]] = {}
+    for item in planned:
+        by_root.setdefault(item.key.root, []).append(item.key.id)
+    packages = {root: package_directories(ids) for root, ids in by_root.items()}
+    for item in planned:
+        found = packages[item.key.root]
+        item.packages = top_packages(posixpath.dirname(item.key.id), found) if found else frozenset()
+
+
+def packages_tag(packages: frozenset[str]) -> str:
+    """What a file's top-level packages add to its cache key ("" for none)."""
+    return "\0packages:" + ",".join(sorted(packages)) if packages else ""
 
 
 def cache_ids(
@@ -68,7 +90,7 @@ def cache_ids(
             tag = tags[(extra, narrowed)] = rules_fingerprint(extra) + narrowed
         # The id, not a path relative to the working directory: the analysis carries it,
         # and the same project checked from anywhere shares its cache entries.
-        ids.keys[index] = f"{tag}\0{item.key.id}"
+        ids.keys[index] = f"{tag}\0{item.key.id}{packages_tag(item.packages)}"
         try:
             ids.signatures[index] = stat_signature(item.path)
         except OSError:
@@ -133,12 +155,16 @@ def analyze_files(
     for index in pending:  # one group per engine (a narrowed one per selection)
         groups.setdefault((planned[index].settings.extra_rules, id(planned[index].engine)), []).append(index)
     for (extra_rules, _), indexes in groups.items():
-        items = [(planned[i].key.id, contents[i], planned[i].settings.max_file_size) for i in indexes]
         engine = planned[indexes[0]].engine
+        assert engine is not None
+        roots = engine.sdk_roots()
+        items = [
+            (planned[i].key.id, contents[i], planned[i].settings.max_file_size, planned[i].packages & roots)
+            for i in indexes
+        ]
         if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
             analyses = analyze_parallel(extra_rules, items, workers, engine, adaptive=jobs is None)
         else:
-            assert engine is not None
             analyses = analyze_batch(engine, items)
         for index, analysis in zip(indexes, analyses, strict=True):
             planned[index].analysis = analysis

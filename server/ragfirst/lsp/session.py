@@ -213,8 +213,9 @@ class Session:
         key = self.key_for(path, settings)
         with self._lock:
             environment, project = self.model.linked_view(key)
+            own = self.model.packages_of(key) & engine.sdk_roots()
         analysis = engine.analyze(
-            key.id, data, max_bytes=settings.max_file_size, environment=environment or None
+            key.id, data, max_bytes=settings.max_file_size, environment=environment or None, own_packages=own
         )
         return engine.finalize(analysis, project, settings, self.context_for(settings, path))
 
