@@ -88,6 +88,8 @@ class Places:
         file `own` when nested) written as shown."""
         if self.same or not text:
             return text
+        if ":" not in text and ("/" not in own or own not in text):
+            return text  # neither an `id:line` nor the file's own nested path in it (most data)
 
         def place(match: re.Match[str]) -> str:
             token = match.group(1)
