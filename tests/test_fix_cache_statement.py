@@ -163,3 +163,31 @@ def test_an_rf303_fix_is_kept_too_and_follows_its_chunk_size(tree, capsys, compu
     assert ("app/ingest.py", "RF303") in computed
     assert changed == report(capsys, cache, "--no-cache")
     assert "chunk_overlap=80" in json.dumps(changed)
+
+
+@pytest.mark.parametrize("options", [("--timings",), ("--show-fixes",)], ids=["timings", "show-fixes"])
+def test_a_run_without_a_manifest_takes_its_fixes_from_the_fix_cache_too(tree, capsys, computed, options):
+    """`--timings`, `--show-fixes`, SARIF and `--diff` take the full run, never the
+    manifest: with a cache, their fixes come from the fix cache as a manifest run's do
+    (cli/check_command.py), and they are the fixes a run without the cache shows."""
+    first = report(capsys, tree[1], *options)
+    assert ("app/chat.py", "RF401") in computed and rf401_fixes(first)[0][2] is not None
+    computed.clear()
+    again = report(capsys, tree[1], *options)
+    assert computed == []
+    assert again == first == report(capsys, tree[1], "--no-cache")
+
+
+def test_a_sarif_run_takes_its_fixes_from_the_fix_cache(tree, capsys, computed):
+    def sarif(*options: str) -> dict:
+        argv = ["check", "--exit-zero", "--format", "sarif", *options, "app"]
+        assert main(argv) == 0
+        return json.loads(capsys.readouterr().out)
+
+    first = sarif("--cache-dir", str(tree[1]))
+    assert ("app/chat.py", "RF401") in computed
+    computed.clear()
+    again = sarif("--cache-dir", str(tree[1]))
+    assert computed == []
+    assert again == first == sarif("--no-cache")
+    assert '"fixes"' in json.dumps(again)

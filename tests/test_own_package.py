@@ -115,3 +115,23 @@ def test_another_repository_inside_is_its_own(tmp_path: Path):
     files = {"pyproject.toml": '[project]\nname = "trl"\n', "vendor/app/train.py": SFT}
     (tmp_path / "vendor/app/.git").mkdir(parents=True)
     assert ("RF102", "train.py", 2) in check(tmp_path, files)
+
+
+def test_a_renamed_project_is_seen_by_the_next_run_in_the_same_process(tmp_path: Path):
+    """The manifests' names are remembered for one run (engine/finalize_memo.py), never
+    for the process: the language server and callers running many checks see an edit."""
+    files = {"pyproject.toml": '[project]\nname = "support-bot"\n', "train.py": SFT}
+    assert ("RF102", "train.py", 2) in check(tmp_path, files)
+    assert check(tmp_path, {"pyproject.toml": '[project]\nname = "trl"\n'}) == []
+    assert ("RF102", "train.py", 2) in check(tmp_path, {"pyproject.toml": '[project]\nname = "app"\n'})
+
+
+def test_a_repository_made_later_is_seen_by_the_next_run(tmp_path: Path):
+    """Where the repository starts (its VCS marker) is remembered for one run too."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "trl"\n')
+    inner = tmp_path / "vendor" / "app"
+    inner.mkdir(parents=True)
+    (inner / "train.py").write_text(SFT)
+    assert check(tmp_path, {}) == []  # one repository: trl's example
+    (inner / ".git").mkdir()
+    assert ("RF102", "train.py", 2) in check(tmp_path, {})  # a repository of its own

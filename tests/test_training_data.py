@@ -1282,3 +1282,21 @@ def test_rf202_openai_job_on_cohere_data_is_reported_on_the_call(tmp_path, monke
     on_call = one(findings, "RF202", "train.py")
     assert "data/train.jsonl is in Cohere's chat format (roles System, User, Chatbot)" in on_call.message
     assert "rename the roles (Chatbot to assistant)" in on_call.message
+
+
+def test_a_data_directory_linked_out_of_the_root_later_is_refused_by_the_next_run(tmp_path, monkeypatch):
+    """Real paths are remembered for one run (engine/finalize_memo.py), never longer: the
+    data directory replaced by a link out of the root is refused by the next run in the
+    same process (the language server's, or a caller's)."""
+    write_files(tmp_path, {"outside/train.jsonl": chat_file(3)})
+    files = {"train.py": OPENAI_UPLOAD, "data/train.jsonl": chat_file(3)}
+    first = one(run_project(tmp_path / "proj", monkeypatch, files), "RF201", "train.py")
+    assert "data/train.jsonl has 3 examples" in first.message
+    for entry in (tmp_path / "proj/data").iterdir():
+        entry.unlink()
+    (tmp_path / "proj/data").rmdir()
+    (tmp_path / "proj/data").symlink_to(tmp_path / "outside", target_is_directory=True)
+    second = one(
+        run_project(tmp_path / "proj", monkeypatch, {"train.py": OPENAI_UPLOAD}), "RF201", "train.py"
+    )
+    assert "it points outside the project root, so it was not read" in second.message

@@ -420,6 +420,23 @@ async def test_config_change_relints_without_restart(client, tmp_path):
     await wait_for(lambda: codes(client, uri) == [])
 
 
+async def test_a_renamed_project_relints_as_its_own_library(client, tmp_path):
+    """The manifests' own names (engine/own_package.py) are read per request, never kept
+    for the server's life (engine/finalize_memo.py): renaming the project to the library
+    it calls makes the calls its own code."""
+    config = write(tmp_path, "pyproject.toml", '[project]\nname = "support-bot"\n')
+    await start(client, [tmp_path])
+    uri = open_doc(client, write(tmp_path, "train.py", FINE_TUNE))
+    await wait_for(lambda: codes(client, uri) == ["RF101"])
+    config.write_text('[project]\nname = "openai"\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    await wait_for(lambda: codes(client, uri) == [])
+
+
 async def test_severity_override_from_initialization_options(client, tmp_path):
     await start(client, [tmp_path], options={"severityOverrides": {"RF101": "error"}})
     uri = open_doc(client, write(tmp_path, "train.py", FINE_TUNE))

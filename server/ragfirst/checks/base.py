@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ragfirst.analyzers.facts import FileFacts
+from ragfirst.engine.finalize_memo import FinalizeMemo
 from ragfirst.model import Severity, Span
 from ragfirst.source import SourceText
 
@@ -45,6 +46,9 @@ class ProjectContext:
     settings: Settings
     data_files: DataFiles
     project: ProjectIndex | None = None  # every file's facts, for cross-file checks
+    # Real paths and manifests asked for again and again: kept as long as the context (one
+    # run of the CLI; one request of the language server, so an edit is seen by the next).
+    memo: FinalizeMemo = field(default_factory=FinalizeMemo)
 
 
 @dataclass(slots=True)

@@ -183,9 +183,9 @@ class TrainingDataCheck:
         if "data" not in captures:
             return Resolution(captures)  # an in-file problem: nothing more to decide
         report = rule.check.params["report"]
-        source_file = (context.base_dir / path).resolve()
+        source_file = context.memo.resolve(context.base_dir / path)
         try:
-            data = context.data_files.resolve(captures["data"], source_file, context.root)
+            data = context.data_files.resolve(captures["data"], source_file, context.root, context.memo)
         except OutsideRoot:
             if report != "count":
                 return None

@@ -213,6 +213,7 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
         else AnalysisCache(args.cache_dir or default_cache_dir(), namespace=__version__)
     )
     fixes = None
+    attached = False  # the findings' fixes, attached while the cache is open
     from ragfirst.cli.progress import progress_on_terminal
 
     try:
@@ -242,6 +243,12 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
                         None if preview else cache,
                     ),
                 )
+            # With a cache and no manifest (`--timings`, SARIF, `--show-fixes`, `--diff`, a
+            # fixing run): the fixes from the fix cache while it is open, as a manifest run
+            # takes them (fixes/fix_cache.py), not from libcst for every file again.
+            attached = cache is not None and manifest is None and _shows_every_finding(args)
+            if attached:
+                attach_for_display(result.findings, fixes, cache=cache)
     finally:
         if cache is not None:
             cache.close()
@@ -262,7 +269,7 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     findings, baselined = baseline.filter(result.findings) if baseline is not None else (result.findings, 0)
     if args.add_suppressions is not None:
         return _add_suppressions(args.add_suppressions, findings)
-    if needs_display_fixes(args) and manifest is None:  # else attached for the manifest
+    if needs_display_fixes(args) and manifest is None and not attached:  # else attached above
         attach_for_display(findings, fixes)
     report = Report(
         findings=findings,
@@ -288,6 +295,17 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
     if fixes is not None and fixes.applied and args.exit_non_zero_on_fix:
         return EXIT_FINDINGS
     return findings_exit(args, report)
+
+
+def _shows_every_finding(args: argparse.Namespace) -> bool:
+    """The report shows the run's findings with their fixes, none filtered out by a
+    baseline nor taken by a baseline written or suppressions added."""
+    return (
+        needs_display_fixes(args)
+        and args.baseline is None
+        and not args.write_baseline
+        and args.add_suppressions is None
+    )
 
 
 def _record_manifest(

@@ -15,9 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragfirst.data.training_data import DataSummary, summarize_lines
+
+if TYPE_CHECKING:
+    from ragfirst.engine.finalize_memo import FinalizeMemo
 
 DEFAULT_MAX_DATA_BYTES = 64 * 1024 * 1024
 FILE_MARKER = "@file"  # the analyzer's stand-in for `__file__`
@@ -107,9 +110,12 @@ class DataFiles:
         self._cache: dict[tuple[str, int, int, int | None], DataSummary] = {}
         self._lock = threading.Lock()
 
-    def resolve(self, reference: str, source_file: Path, root: Path) -> ResolvedData | None:
-        """The existing file `reference` names, or None; raises OutsideRoot for escapes."""
-        real_root = root.resolve()
+    def resolve(
+        self, reference: str, source_file: Path, root: Path, memo: FinalizeMemo | None = None
+    ) -> ResolvedData | None:
+        """The existing file `reference` names, or None; raises OutsideRoot for escapes.
+        `memo`: the run's real paths (engine/finalize_memo.py), else resolved here."""
+        real_root = memo.resolve(root) if memo is not None else root.resolve()
         escaped = False
         for candidate in candidate_paths(reference, source_file, real_root):
             lexical = Path(os.path.normpath(candidate))
@@ -118,7 +124,7 @@ class DataFiles:
                 escaped = True
                 continue
             try:
-                real = lexical.resolve(strict=True)
+                real = memo.resolve_strict(lexical) if memo is not None else lexical.resolve(strict=True)
             except (OSError, RuntimeError):
                 continue
             if not _inside(real, real_root):

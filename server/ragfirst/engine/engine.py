@@ -501,7 +501,7 @@ class Engine(EnginePrefilter):
             (context.base_dir, context.root) if context else (Path.cwd(), settings.root or Path.cwd())
         )
         findings = own_package.policy(
-            findings, analysis.path, base_dir, root, self.ruleset
+            findings, analysis.path, base_dir, root, self.ruleset, context.memo if context else None
         )  # a library's own
         findings = per_file_ignores.policy(findings, analysis.path, settings, base_dir)
         if analysis.notebook is not None:

@@ -21,13 +21,14 @@ is still peft's example. A finding is dropped when:
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ragfirst.analyzers.manifests import normalise
+from ragfirst.engine.finalize_memo import FinalizeMemo
 from ragfirst.engine.project_roots import VCS_MARKERS
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ def _read(path: Path) -> str | None:
         return None
 
 
-@lru_cache(maxsize=64)
 def own_names(root: str) -> frozenset[str]:
     """The project's own package names (normalised), from the manifests at its root."""
     names: set[str] = set()
@@ -109,41 +109,69 @@ def _about_own_package(finding: Finding, own: frozenset[str]) -> bool:
 MAX_LEVELS = 32
 
 
-@lru_cache(maxsize=256)
-def repository_top(root: str) -> str:
+def repository_top(root: str, memo: FinalizeMemo) -> str:
     """The VCS root above (or at) the project root, else the project root itself."""
-    current = Path(root)
+    known = memo.tops.get(root)
+    if known is not None:
+        return known
+    top = current = root
     for _ in range(MAX_LEVELS):
-        if any((current / marker).exists() for marker in VCS_MARKERS):
-            return str(current)
-        if current.parent == current:
+        marked = memo.marked.get(current)
+        if marked is None:  # projects side by side share their parents: asked once
+            marked = memo.marked[current] = any(
+                os.path.exists(os.path.join(current, marker)) for marker in VCS_MARKERS
+            )
+        if marked:
+            top = current
             break
-        current = current.parent
-    return root
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    memo.tops[root] = top
+    return top
 
 
-@lru_cache(maxsize=4096)
-def names_above(directory: str, root: str) -> frozenset[str]:
+def names_above(directory: str, root: str, memo: FinalizeMemo) -> frozenset[str]:
     """The own names of every manifest from `directory` up to the repository the project
-    root is in. Never above it: nothing outside the repository is read."""
-    names: set[str] = set()
-    current, top = Path(directory), Path(repository_top(root))
-    if current != top and top not in current.parents:
-        return frozenset()
-    for _ in range(MAX_LEVELS):
-        names |= own_names(str(current))
-        if current == top or current.parent == current:
-            break
-        current = current.parent
-    return frozenset(names)
+    root is in. Never above it: nothing outside the repository is read. Both are real,
+    normal paths (no trailing separator but the file system root's)."""
+    known = memo.above.get((directory, root))
+    if known is not None:
+        return known
+    names: frozenset[str] = frozenset()
+    top = repository_top(root, memo)
+    if directory == top or directory.startswith(top.rstrip(os.sep) + os.sep):
+        current = directory
+        for _ in range(MAX_LEVELS):
+            own = memo.own_names.get(current)
+            if own is None:
+                own = memo.own_names[current] = own_names(current)
+            names |= own
+            parent = os.path.dirname(current)
+            if current == top or parent == current:
+                break
+            current = parent
+    memo.above[(directory, root)] = names
+    return names
 
 
-def policy(findings: list[Finding], path: str, base_dir: Path, root: Path, ruleset: RuleSet) -> list[Finding]:
+def policy(
+    findings: list[Finding],
+    path: str,
+    base_dir: Path,
+    root: Path,
+    ruleset: RuleSet,
+    memo: FinalizeMemo | None = None,
+) -> list[Finding]:
     """The findings of one file (`path` relative to `base_dir`) that are not about the
-    project's own package (named by the manifests between the file and the root)."""
+    project's own package (named by the manifests between the file and the root).
+    `memo`: the run's (or request's) real paths and manifests (finalize_memo.py)."""
     if not findings:
         return findings
-    own = names_above(str((base_dir / path).resolve().parent), str(root.resolve()))
+    memo = memo if memo is not None else FinalizeMemo()
+    directory = os.path.dirname(memo.real(os.path.join(base_dir, path)))
+    own = names_above(directory, memo.real(os.fspath(root)), memo)
     if not own:
         return findings
     library = bool(own & _training_packages(ruleset))

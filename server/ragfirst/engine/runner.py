@@ -25,6 +25,7 @@ from ragfirst.engine.early_workers import EarlyWorkers, cache_knows
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey, key_of
+from ragfirst.engine.finalize_memo import FinalizeMemo
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_manifest import RunInputs
@@ -292,6 +293,7 @@ def _finalize_all(
     snapshot when nothing they depend on changed; then give them their display paths
     (reporters/paths.py), the only place a path relative to the working directory is made."""
     contexts: dict[tuple[int, Path], ProjectContext] = {}
+    memo = FinalizeMemo()  # real paths and manifests, for the run (engine/finalize_memo.py)
     fingerprints: dict[Path, str] = {}
     for index, item in enumerate(items):
         analysis = item.analysis
@@ -313,7 +315,7 @@ def _finalize_all(
             context = contexts.get(context_key)
             if context is None:
                 context = contexts[context_key] = project_context(
-                    item.settings, Path(item.key.root), item.home
+                    item.settings, Path(item.key.root), item.home, memo
                 )
             assert item.engine is not None
             with recording_reads() as reads:  # the data files its findings come from
@@ -435,13 +437,19 @@ def _per_settings(adjust: Callable[[Settings], Settings]) -> Callable[[Settings]
     return adjusted
 
 
-def project_context(settings: Settings, base_dir: Path, root: Path) -> ProjectContext:
+def project_context(
+    settings: Settings, base_dir: Path, root: Path, memo: FinalizeMemo | None = None
+) -> ProjectContext:
+    """`memo`: the one of the run, shared by its contexts (engine/finalize_memo.py); a
+    context of its own otherwise (the language server: one per request)."""
+    memo = memo if memo is not None else FinalizeMemo()
     return ProjectContext(
-        base_dir=base_dir.resolve(),
-        root=root.resolve(),
+        base_dir=memo.resolve(base_dir),
+        root=memo.resolve(root),
         today=today(),
         settings=settings,
         data_files=shared_data_files(),
+        memo=memo,
     )
 
 

@@ -88,6 +88,8 @@ class Places:
         file `own` when nested) written as shown."""
         if self.same or not text:
             return text
+        if ("/" not in own or own not in text) and (":" not in text or not _LINE.search(text)):
+            return text  # neither the file's own nested path nor an `id:line` in it (most texts)
 
         def place(match: re.Match[str]) -> str:
             token = match.group(1)
@@ -103,6 +105,7 @@ class Places:
 
 # A run of path characters (a file's id), and the `:line` after it, if any.
 _PLACE = re.compile(r"([\w.@~+/-]+)(:\d+)?")
+_LINE = re.compile(r":\d")  # what any `:line` starts with
 
 
 def present(findings: list[Finding], shown: str, places: Places | None = None) -> list[Finding]:
