@@ -49,6 +49,7 @@ from ragfirst.analyzers.python_values import (
     Value,
     built_here,
     callee_qualname,
+    is_none,
     literal_of,
     module_chain,
 )
@@ -221,9 +222,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
                 if scope is self.module_scope:
                     self._note_import(local, alias.name, "" if alias.asname else None, imported)
                 if alias.asname:
-                    scope.names[alias.asname] = (
-                        imported if imported is not None else self._sdk_name(alias.name)
-                    )
+                    scope.names[alias.asname] = self._sdk_name(alias.name, imported)
                 else:
                     root = alias.name.split(".")[0]
                     if imported is None:
@@ -325,9 +324,11 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             self._reexports[local] = (module, name)
         self._external_names.add(local)
 
-    def _sdk_name(self, qualname: str) -> Value:
-        """What an absolute import binds when no project module does: the package's name,
-        or nothing known in the package's own code (`own_packages`)."""
+    def _sdk_name(self, qualname: str, bound: Value = None) -> Value:
+        """What an absolute import binds: a project module's value (`bound`), else the
+        package's name, or nothing known in the package's own code (`own_packages`)."""
+        if bound is not None:
+            return bound
         return None if qualname.split(".", 1)[0] in self.own_packages else Sym(qualname)
 
     def _imported(self, module: str, name: str) -> Value:
@@ -537,7 +538,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         if isinstance(node, ast.BoolOp):
             values = [self.eval(value, scope) for value in node.values]
             found = next((value for value in values if value is not None), None)
-            if _is_none(found) and any(v is None for v in values):
+            if is_none(found) and any(v is None for v in values):
                 return None  # `n or None`: unknown, not None
             return found
         if isinstance(node, ast.IfExp):
@@ -546,7 +547,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             self._forget(mark)  # the value is a branch's, whatever the test read
             body = self.eval(node.body, scope)
             orelse = self.eval(node.orelse, scope)
-            if (body is None and _is_none(orelse)) or (orelse is None and _is_none(body)):
+            if (body is None and is_none(orelse)) or (orelse is None and is_none(body)):
                 return None  # `n if n else None`: a value when known, so not "None"
             return body if body is not None else orelse
         if isinstance(node, ast.NamedExpr):
@@ -796,7 +797,3 @@ def analyze_python(
         line, col = error_position(error)
         facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))
     return facts
-
-
-def _is_none(value: Value) -> bool:
-    return isinstance(value, Lit) and value.value is None

@@ -145,6 +145,11 @@ def literal_of(value: Value) -> Any:
     return value.value if isinstance(value, Lit) else UNKNOWN
 
 
+def is_none(value: Value) -> bool:
+    """The literal None (not an unknown value)."""
+    return isinstance(value, Lit) and value.value is None
+
+
 def module_chain(existing: Value, dotted: str, module: Value) -> Value:
     """The value `import a.b.c` binds to `a`: modules down to `c`, merged with what `a`
     already holds from another `import a.x`."""
