@@ -210,3 +210,28 @@ def test_a_cached_analysis_follows_the_packages(tmp_path, monkeypatch, capsys):
     assert rules() == []
     (tmp_path / "vendor" / "__init__.py").write_text("")
     assert rules() == ["RF401"]
+
+
+def test_a_file_loaded_later_takes_the_packages_the_workspace_knows(tmp_path):
+    """The server loads files found on disk later in small batches: a new module of the
+    SDK's own package is its code although its batch holds no `__init__.py`."""
+    from ragfirst.engine.file_ids import FileKey
+    from ragfirst.engine.workspace import Workspace
+    from ragfirst.engine.workspace_load import PlannedFile
+
+    root = tmp_path.as_posix()
+    (tmp_path / "openai").mkdir()
+    (tmp_path / "openai" / "__init__.py").write_text("")
+    (tmp_path / "openai" / "helpers.py").write_text(OWN_CALL)
+    settings = Settings(ignore=("RF107", "RF406"))
+    workspace = Workspace()
+    engine = workspace.engine_for(settings)
+    init = FileKey(root, "openai/__init__.py")
+    workspace.update(init, b"", settings, engine)
+    workspace.relink()  # the package is known before the batch comes
+    helpers = FileKey(root, "openai/helpers.py")
+    workspace.paths[helpers] = tmp_path / "openai" / "helpers.py"
+    workspace.load([PlannedFile(tmp_path / "openai" / "helpers.py", helpers, settings, engine)])
+    workspace.relink()
+    assert workspace.files[helpers].packages == frozenset({"openai"})
+    assert workspace.findings_for(helpers, default_context(settings)) == []

@@ -27,7 +27,12 @@ analysed again with all their imports' constants (a library's classes on its bas
 classes: 716 of 816 re-analyses on the second bench corpus, none changing a finding).
 
 A module imported by others but skipped by the prefilter (a settings module names no SDK)
-is analysed for its summary on demand. Unknown or ambiguous imports bind nothing.
+is analysed for its summary on demand. A file that names no trigger but may reach an SDK
+through the project's modules (`from app.deps import client`, then a method chain) is left
+to the link unparsed (`deferred`), with the imports its text names: parsed only when one of
+them offers an SDK value (`reached`); until then, to its importers, a skipped module. An
+SDK's own package (engine/library_code.py) is never linked. Unknown or ambiguous imports
+bind nothing.
 """
 
 from __future__ import annotations

@@ -54,7 +54,6 @@ from ragfirst.engine.workspace_load import (
     FileIdsForCache,
     PlannedFile,
     analyze_files,
-    mark_packages,
     packages_tag,
 )
 from ragfirst.model import Finding
@@ -169,7 +168,14 @@ class Workspace:
         and add those `keep` accepts (the server: not a document opened meanwhile); `relink`
         links them. The analysis runs outside `lock` (the server's lints go on), the adding
         inside. Returns the files added."""
-        mark_packages(planned)
+        with lock if lock is not None else nullcontext():
+            # Packages as the whole workspace makes them (a load of a few new files too):
+            # the run's cache keys took them from its plan, which is the whole workspace.
+            for item in planned:
+                if item.key not in self.files:
+                    self._note_file(item.key, present=True)
+            for item in planned:
+                item.packages = self.packages_of(item.key)
         analyze_files(planned, jobs, self.cache, ids)
         added = []
         with lock if lock is not None else nullcontext():
