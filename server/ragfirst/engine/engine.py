@@ -238,6 +238,8 @@ class Engine(EnginePrefilter):
                     # It can reach an SDK only through the project's modules: not parsed
                     # unless the link finds one of its imports offering an SDK value.
                     analysis.via_project = True
+                    # Every import but the standard library's, as the analyzer records them:
+                    # they are also its import edges (project boundaries).
                     analysis.deferred_imports = project_imports(text, frozenset())
                 return analysis
         if force == PROJECT_FORCE:  # such a file, reached (python_link.py): parsed
