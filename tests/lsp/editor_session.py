@@ -115,6 +115,15 @@ def write(root: Path, relative: str, text: str) -> Path:
     return path
 
 
+def changed_on_disk(
+    client: LanguageClient, path: Path, change: types.FileChangeType = types.FileChangeType.Changed
+) -> None:
+    """Tell the server, as a watching client does, that a file changed, came or went."""
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=change)])
+    )
+
+
 def open_doc(client: LanguageClient, uri: str, text: str, version: int = 1, language: str = "python") -> str:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(

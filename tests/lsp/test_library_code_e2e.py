@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol import types
-from tests.lsp.editor_session import codes, editor, open_doc, wait_diagnostics, write
+from tests.lsp.editor_session import changed_on_disk, codes, editor, open_doc, wait_diagnostics, write
 
 from ragfirst.cli.main import main
 
 CALL = "from openai import OpenAI\n\nOpenAI().chat.completions.create(model='gpt-4o-mini', messages=[])\n"
 CONFIG = "ignore = ['RF406']\n"
-
-
-def _watched(client, path, change: types.FileChangeType) -> None:
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=change)])
-    )
 
 
 def _cli_rules(root, capsys) -> list[str]:
@@ -39,10 +33,10 @@ async def test_an_init_file_makes_the_sdks_own_package_the_apps(tmp_path, profil
         uri = open_doc(client, helpers.as_uri(), CALL)
         await wait_diagnostics(client, uri, lambda d: codes(d) == [])
         above = write(tmp_path, "vendor/__init__.py", "")
-        _watched(client, above, types.FileChangeType.Created)
+        changed_on_disk(client, above, types.FileChangeType.Created)
         await wait_diagnostics(client, uri, lambda d: codes(d) == ["RF401"])
         assert _cli_rules(tmp_path, capsys) == ["RF401"]
         above.unlink()
-        _watched(client, above, types.FileChangeType.Deleted)
+        changed_on_disk(client, above, types.FileChangeType.Deleted)
         await wait_diagnostics(client, uri, lambda d: codes(d) == [])
     assert _cli_rules(tmp_path, capsys) == []

@@ -14,7 +14,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from tests.lsp.editor_session import answer_refreshes, settled_stats
+from tests.lsp.editor_session import answer_refreshes, changed_on_disk, settled_stats
 
 # Azure OpenAI: fine-tuning that is not winding down, so RF101 is the only finding here
 # (the OpenAI platform path would add RF107, tested in tests/test_training_data.py).
@@ -406,34 +406,24 @@ async def test_lint_workspace_publishes_for_unopened_files(client, tmp_path):
 # -- configuration -----------------------------------------------------------------------
 
 
-async def test_config_change_relints_without_restart(client, tmp_path):
-    config = write(tmp_path, "pyproject.toml", "[tool.ragfirst]\n")
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("[tool.ragfirst]\n", "[tool.ragfirst]\nignore = ['RF101']\n"),
+        # The manifests' own names (engine/own_package.py) are read per request, never kept
+        # for the server's life (engine/finalize_memo.py): renaming the project to the
+        # library it calls makes the calls its own code.
+        ('[project]\nname = "support-bot"\n', '[project]\nname = "openai"\n'),
+    ],
+    ids=["ignore", "renamed-to-its-library"],
+)
+async def test_config_change_relints_without_restart(client, tmp_path, before, after):
+    config = write(tmp_path, "pyproject.toml", before)
     await start(client, [tmp_path])
     uri = open_doc(client, write(tmp_path, "train.py", FINE_TUNE))
     await wait_for(lambda: codes(client, uri) == ["RF101"])
-    config.write_text("[tool.ragfirst]\nignore = ['RF101']\n")
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
-        )
-    )
-    await wait_for(lambda: codes(client, uri) == [])
-
-
-async def test_a_renamed_project_relints_as_its_own_library(client, tmp_path):
-    """The manifests' own names (engine/own_package.py) are read per request, never kept
-    for the server's life (engine/finalize_memo.py): renaming the project to the library
-    it calls makes the calls its own code."""
-    config = write(tmp_path, "pyproject.toml", '[project]\nname = "support-bot"\n')
-    await start(client, [tmp_path])
-    uri = open_doc(client, write(tmp_path, "train.py", FINE_TUNE))
-    await wait_for(lambda: codes(client, uri) == ["RF101"])
-    config.write_text('[project]\nname = "openai"\n')
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
-        )
-    )
+    config.write_text(after)
+    changed_on_disk(client, config)
     await wait_for(lambda: codes(client, uri) == [])
 
 
@@ -471,11 +461,7 @@ async def test_bad_config_keeps_last_good_config(client, tmp_path):
     await wait_for(lambda: uri in client.diagnostics)
     assert codes(client, uri) == []
     config.write_text("[tool.ragfirst]\nignore = 'oops\n")
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
-        )
-    )
+    changed_on_disk(client, config)
     await wait_for(lambda: any("invalid TOML" in m.message for m in client.messages))
     change_doc(client, uri, 2, FINE_TUNE + "\n")
     await settled_stats(client)  # version 2 linted and published

@@ -172,15 +172,10 @@ class EnginePrefilter:
         return self._vocabulary
 
     def passes_prefilter(
-        self,
-        text: str,
-        loose: bool = False,
-        language: str | None = None,
-        path: str = "",
-        own_packages: frozenset[str] = frozenset(),
+        self, text: str, loose: bool = False, language: str | None = None, path: str = ""
     ) -> bool:
         """Could any rule match in this text, directly or through the project's modules?"""
-        return self.prefilter_verdict(text, loose, language, path, own_packages) is not SKIP
+        return self.prefilter_verdict(text, loose, language, path) is not SKIP
 
     def prefilter_verdict(
         self,
@@ -339,7 +334,8 @@ class EnginePrefilter:
         """RF000's one policy: a file is reported as broken only if it could hold a finding,
         i.e. its text (decoded as far as it goes) passes the prefilter."""
         text = data.decode("utf-8", errors="replace").replace("\0", " ")
-        return self.passes_prefilter(text, spec.loose_prefilter, spec.facts_language, path, own_packages)
+        verdict = self.prefilter_verdict(text, spec.loose_prefilter, spec.facts_language, path, own_packages)
+        return verdict is not SKIP
 
 
 class _TriggerMasks:
