@@ -55,3 +55,34 @@ async def test_an_edit_in_settings_updates_the_importing_route_without_a_full_li
     # settings.py and the route that reads it, per edit: not the project's 34 files
     relinked = links_after["relinked_files"] - links_before["relinked_files"]
     assert relinked <= 2 * (links_after["incremental"] - links_before["incremental"])
+
+
+UNCAPPED_ROUTE = textwrap.dedent(
+    """\
+    from app.deps import client
+
+
+    def answer(question: str) -> str:
+        return client.chat.completions.create(model="gpt-4o-mini", messages=[])
+    """
+)
+
+
+async def test_a_route_left_to_the_link_gets_its_findings_once_a_client_reaches_it(tmp_path):
+    """The route names no trigger of its own: it is left to the link unparsed
+    (python_link.deferred) while `app.deps` offers no SDK value; an edit that makes
+    `client` an OpenAI client reaches it, and its uncapped call is reported; undone, the
+    finding goes."""
+    write(tmp_path, "pyproject.toml", '[project]\nname = "demo"\n')
+    write(tmp_path, "app/__init__.py", "")
+    plain = "client = None\n"
+    deps = write(tmp_path, "app/deps.py", plain)
+    route = write(tmp_path, "app/routes.py", UNCAPPED_ROUTE)
+    async with editor(tmp_path, "vscode") as (client, _):
+        deps_uri = open_doc(client, deps.as_uri(), plain)
+        route_uri = open_doc(client, route.as_uri(), UNCAPPED_ROUTE)
+        await wait_diagnostics(client, route_uri, lambda d: codes(d) == [])
+        change_doc(client, deps_uri, 2, DEPS)
+        await wait_diagnostics(client, route_uri, lambda d: codes(d) == ["RF401"])
+        change_doc(client, deps_uri, 3, plain)
+        await wait_diagnostics(client, route_uri, lambda d: codes(d) == [])

@@ -240,6 +240,7 @@ class Workspace:
             or previous.analysis.deferred_imports != analysis.deferred_imports
             or previous.analysis.summary != analysis.summary
             or _reads_changed(previous.analysis, analysis)
+            or (not analysis.parsed and _read_by_importers(state, key.id))
         )
         return analysis, relink or facts_changed
 
@@ -494,6 +495,15 @@ class Workspace:
         if entry is None or state is None:
             return []
         return entry.engine.finalize(entry.analysis, state.index, entry.settings, context)
+
+
+def _read_by_importers(state: ProjectState, file_id: str) -> bool:
+    """Did the last link read this module for its importers? A module the prefilter skips
+    (or leaves to the link) has its summary computed by the link, not by its analysis: an
+    edit of it may change what it offers (`client = None` becoming `OpenAI()`) while its
+    analysis stays empty."""
+    link = state.link
+    return link is not None and bool(link.importers.get(file_id))
 
 
 def _reads_changed(before: FileAnalysis, after: FileAnalysis) -> bool:
