@@ -338,3 +338,34 @@ def test_refresh_rebuilds_only_when_a_notebook_joins_or_leaves():
     order["nb/z.ipynb"] = 4  # a notebook came: listed again, alone
     refresh_application_components(index, order, edges, 5)
     assert index.components["nb/z.ipynb"] not in (index.components["lib.py"], index.components["nb/x.ipynb"])
+
+
+# -- what a finding calls the files it looked through -------------------------------------
+
+
+@pytest.mark.parametrize("marker", [".git", "pyproject.toml", None], ids=["vcs-root", "manifest", "nothing"])
+def test_a_notebook_alone_is_this_notebook_and_one_that_imports_the_project_is_this_project(
+    tmp_path, capsys, monkeypatch, marker
+):
+    """ "No retrieval found in this project" on a notebook that shares facts with no other
+    file read as if the repository had been searched: it says "this notebook". A notebook
+    that imports a module of the project, and a module, still say "this project"."""
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "course/02_finetune.ipynb": notebook(CLIENT, FINE_TUNE),
+            "app/helpers.py": "def show(hits):\n    return hits\n",
+            "app/tune.ipynb": notebook("from helpers import show\n", CLIENT, FINE_TUNE),
+            "app/jobs.py": CLIENT + FINE_TUNE,
+            "rag/one.ipynb": notebook(RETRIEVE),
+        },
+    )
+    mark(tmp_path, marker, "course")
+    findings = check_json(capsys, ".")
+    messages = rf101(findings)
+    assert "No retrieval found in this notebook:" in messages["course/02_finetune.ipynb"]
+    assert "No retrieval found in this project:" in messages["app/tune.ipynb"]
+    assert "No retrieval found in this project:" in messages["app/jobs.py"]
+    (rf304,) = [f["message"] for f in findings if f["rule"] == "RF304"]
+    assert "nothing in this notebook reranks" in rf304

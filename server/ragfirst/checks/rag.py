@@ -425,7 +425,7 @@ class RagCheck:
             else ""
         )
         detail = (
-            f"Retrieval is set up here ({first.label}{more}), but nothing in this project reranks the"
+            f"Retrieval is set up here ({first.label}{more}), but nothing in this {project.scope} reranks the"
             f" results or combines vector search with keyword (BM25/sparse) search. Try both before"
             f" concluding that retrieval is not good enough."
         )

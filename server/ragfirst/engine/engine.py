@@ -535,7 +535,8 @@ class Engine(EnginePrefilter):
         if rule.project_message is not None:
             described = project.describe(rule.project_message.fact)
             variant = rule.project_message.present if described else rule.project_message.absent
-            message = f"{message} {render_template(variant, {**values, **described})}"
+            scope = {"scope": project.scope}  # "project", or "notebook" for one alone
+            message = f"{message} {render_template(variant, {**values, **described, **scope})}"
             if described:
                 data["project"] = described
         default = resolution.severity if resolution and resolution.severity else rule.severity

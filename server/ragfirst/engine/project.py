@@ -32,9 +32,17 @@ class FactSite:
         return f"{self.path}:{self.line}"
 
 
+def is_notebook(path: str) -> bool:
+    return path[-6:].lower() == ".ipynb"
+
+
 class ProjectIndex:
     """Every file's facts; `components` (project_model.py) says which files may share them:
     a file's checks see the facts of its own component only (`view`)."""
+
+    # What a finding calls the files it looked through ("No retrieval found in this
+    # project"): a notebook that shares facts with no other file is a "notebook" (`view`).
+    scope = "project"
 
     def __init__(self) -> None:
         self._by_file: dict[str, list[FactSite]] = {}
@@ -56,6 +64,7 @@ class ProjectIndex:
     def set_components(self, components: dict[str, int] | None) -> None:
         self.components = components
         self._views.clear()
+        self._derived.pop("component sizes", None)
 
     def view(self, path: str) -> ProjectIndex:
         """The facts `path` may use: its component's (the whole project without boundaries)."""
@@ -70,7 +79,18 @@ class ProjectIndex:
         if view is None:
             view = self._views[number] = ProjectIndex()
             view.modules, view._suffixes = self.modules, self._suffixes
+        if is_notebook(path) and view.scope == "project" and self._alone(number):
+            view.scope = "notebook"  # (its view is its own: no other file has its number)
         return view
+
+    def _alone(self, number: int) -> bool:
+        """Is `number` the component of one file only (or of none known: -1)?"""
+        sizes = self._derived.get("component sizes")
+        if sizes is None:
+            sizes = self._derived["component sizes"] = {}
+            for member in (self.components or {}).values():
+                sizes[member] = sizes.get(member, 0) + 1
+        return sizes.get(number, 0) <= 1
 
     def _partition(self, components: dict[str, int]) -> None:
         """Every component's view in one pass over the files (one pass per component was

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.js_link import analyse_imported_modules
 from ragfirst.engine.local_modules import ModuleSuffixes, resolve_module
-from ragfirst.engine.project import ProjectIndex
+from ragfirst.engine.project import ProjectIndex, is_notebook
 from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, Reanalyze
 
 
@@ -88,10 +88,6 @@ def script_links(
             if target is not None:
                 edges.append((path, target))
     return edges
-
-
-def is_notebook(path: str) -> bool:
-    return path[-6:].lower() == ".ipynb"
 
 
 def kernel_finds(notebook: str, target: str) -> bool:
