@@ -65,9 +65,14 @@ def mark_packages(planned: list[PlannedFile]) -> None:
     for item in planned:
         by_root.setdefault(item.key.root, []).append(item.key.id)
     packages = {root: package_directories(ids) for root, ids in by_root.items()}
+    known: dict[tuple[str, str], frozenset[str]] = {}  # (root, directory): files share them
     for item in planned:
-        found = packages[item.key.root]
-        item.packages = top_packages(posixpath.dirname(item.key.id), found) if found else frozenset()
+        place = (item.key.root, posixpath.dirname(item.key.id))
+        found = known.get(place)
+        if found is None:
+            directories = packages[item.key.root]
+            found = known[place] = top_packages(place[1], directories) if directories else frozenset()
+        item.packages = found
 
 
 def packages_tag(packages: frozenset[str]) -> str:
