@@ -793,6 +793,7 @@ def analyze_python(
     analyzer = PythonAnalyzer(source, environment=environment, vocabulary=vocabulary)
     analyzer.own_packages = own_packages
     facts = analyzer.analyze(tree)
+    facts.imports = [f for f in facts.imports if f.module.split(".", 1)[0] not in own_packages]
     if error is not None:
         line, col = error_position(error)
         facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))

@@ -255,10 +255,6 @@ class Engine(EnginePrefilter):
                     vocabulary=self.vocabulary(),
                     own_packages=own_packages,
                 )
-                if own_packages:  # its imports of its own package are no SDK imports
-                    facts.imports = [
-                        f for f in facts.imports if f.module.split(".", 1)[0] not in own_packages
-                    ]
             else:
                 facts = spec.analyze(source, path)
         except AnalysisError as exc:

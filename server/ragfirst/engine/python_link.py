@@ -47,7 +47,7 @@ from typing import Any
 from ragfirst.analyzers.python_exports import Descriptor, Environment, has_sdk_value
 from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
-from ragfirst.engine.library_code import top_packages
+from ragfirst.engine.library_code import INIT_FILES, package_directories, top_packages
 from ragfirst.engine.link_gate import PROJECT_FORCE, sdk_force
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -91,7 +91,7 @@ class ModuleIndex:
             name.rsplit(".", 1)[0] for name in list(self._names) if name.endswith(PYTHON_SUFFIXES)
         )
         self.root = posixpath.normpath(root) if root else ""
-        self._packages = {posixpath.dirname(real) for real in self._shown if _is_init(real)}
+        self._packages = package_directories(self._shown)
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._directories: dict[str, str] = {}  # importer -> the real directory it is in
         self._library_dirs: dict[str, bool] = {}  # directory -> inside an SDK's package
@@ -199,10 +199,7 @@ _UNRESOLVED = object()  # not asked yet (None: asked, and no project file)
 
 
 def _is_init(path: str) -> bool:
-    return path.endswith(_INITS) or path in ("__init__.py", "__init__.pyi")
-
-
-_INITS = ("/__init__.py", "/__init__.pyi")
+    return posixpath.basename(path) in INIT_FILES
 
 
 @dataclass(slots=True)
