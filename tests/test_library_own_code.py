@@ -235,3 +235,40 @@ def test_a_file_loaded_later_takes_the_packages_the_workspace_knows(tmp_path):
     workspace.relink()
     assert workspace.files[helpers].packages == frozenset({"openai"})
     assert workspace.findings_for(helpers, default_context(settings)) == []
+
+
+# -- RF406 in the SDK's own package: the SDK's model ids are its business ---------------------
+
+RETIRED = "gpt-3.5-turbo-0125"
+OWN_LIST = f'ChatModel = Literal["gpt-4o", "{RETIRED}"]\n'
+MISTRAL_CALL = f"from mistralai import Mistral\n\nMistral().chat.complete(model='{RETIRED}', messages=[])\n"
+
+
+def test_an_sdks_own_model_ids_are_not_parsed_for_nor_reported():
+    """openai's own `Literal` lists and defaults name retiring models for its users: the
+    prefilter does not parse its files for them, and RF406 does not report one in a file
+    of the package parsed for another reason; the same call in the app is reported."""
+    engine = Engine(load_ruleset([]))
+    own = frozenset({"openai"})
+    assert not engine.analyze("openai/types/chat_model.py", OWN_LIST.encode(), own_packages=own).parsed
+    assert engine.analyze("app/chat_model.py", OWN_LIST.encode()).parsed  # the substring lets it in
+    files = {
+        "openai/__init__.py": "",
+        "openai/lib/__init__.py": "",
+        "openai/lib/bridge.py": MISTRAL_CALL,
+        "app/bridge.py": MISTRAL_CALL,
+    }
+    findings = lint_sources(files, Settings(ignore=("RF107",)))
+    assert sorted((f.path, f.rule_id) for f in findings) == [
+        ("app/bridge.py", "RF401"),
+        ("app/bridge.py", "RF406"),
+        ("openai/lib/bridge.py", "RF401"),  # another SDK's call, analysed as anywhere
+    ]
+
+
+def test_a_key_in_an_sdks_own_package_is_still_reported():
+    """Only RF406 looks away from an SDK's own code: a hard-coded key is a key anywhere."""
+    key = 'API_KEY = "sk-proj-' + "a1B2c3D4e5F6g7H8i9J0" * 3 + '"\n'
+    engine = Engine(load_ruleset([]))
+    found = engine.analyze("openai/lib/keys.py", key.encode(), own_packages=frozenset({"openai"}))
+    assert found.parsed and [m.rule_id for m in found.matches] == ["RF404"]

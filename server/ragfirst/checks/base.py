@@ -26,6 +26,8 @@ class CheckContext:
     path: str
     source: SourceText
     facts: FileFacts
+    # The SDK packages whose own code the file is (engine/library_code.py): not a user of them.
+    own_packages: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -96,6 +98,9 @@ class SubstringTriggers:
     lowered: tuple[str, ...]
     literal: re.Pattern[str] | None  # group 1 is the value
     literal_test: Callable[[str], bool] | None = None  # a value `literal` found must pass it
+    # Whether the check looks in an SDK's own package (engine/library_code.py): a key is
+    # reported wherever it is; a model id the SDK names is the SDK's business (RF406).
+    library_code: bool = True
 
     def has_literal(self, text: str) -> bool:
         if self.literal is None:

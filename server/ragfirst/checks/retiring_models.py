@@ -80,7 +80,11 @@ class RetiringModelCheck:
                 if leading:
                     prefixes.add(leading.group(0))
         return SubstringTriggers(
-            prefixes=tuple(sorted(prefixes)), confirm=table.pattern, lowered=(), literal=None
+            prefixes=tuple(sorted(prefixes)),
+            confirm=table.pattern,
+            lowered=(),
+            literal=None,
+            library_code=False,  # (see `run`)
         )
 
     def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
@@ -88,6 +92,10 @@ class RetiringModelCheck:
         return CallReaders.of_patterns(_positional(params), keywords=MODEL_NAMES)
 
     def run(self, context: CheckContext, params: dict[str, Any]) -> list[CheckMatch]:
+        if context.own_packages:
+            # An SDK's own code (openai's `Literal` lists of model ids, litellm's defaults)
+            # names models for its users, who are told where they pass one.
+            return []
         table = retiring_models()
         matches = []
         positional = _positional(params)

@@ -281,7 +281,7 @@ class Engine(EnginePrefilter):
             _python_links(analysis, facts)
             return clean_analysis(analysis, set())
         with regex_budget() as budget:  # a pack's regexes get a work budget per file
-            secrets = self._match(analysis, facts, source)
+            secrets = self._match(analysis, facts, source, own_packages)
         for pack in budget.exceeded:
             self.record_error(analysis, f"rule pack {pack}: {REGEX_BUDGET_MESSAGE}", 1, 0)
         analysis.suppressions = parse_suppressions(facts.comments, source)
@@ -324,9 +324,16 @@ class Engine(EnginePrefilter):
             RawMatch(ANALYSIS_ERROR, Span.point(line, col), error, escape_surrogates(snippet))
         )
 
-    def _match(self, analysis: FileAnalysis, facts: FileFacts, source: SourceText) -> set[str]:
+    def _match(
+        self,
+        analysis: FileAnalysis,
+        facts: FileFacts,
+        source: SourceText,
+        own_packages: frozenset[str] = frozenset(),
+    ) -> set[str]:
         """Rule hits and fact sites of one file; returns the secrets found in it (raw, for
-        redacting other snippets of the file; never stored)."""
+        redacting other snippets of the file; never stored). `own_packages`: the SDKs whose
+        own code the file is (their checks may look away: `CheckContext.own_packages`)."""
         seen: set[tuple[str, Span]] = set()
         hits: list[tuple[str, Span, dict[str, str]]] = []
         possible = self._matcher_index(facts.language).possible(facts)
@@ -344,7 +351,7 @@ class Engine(EnginePrefilter):
                     rule_hits.extend(match_dependencies(dependency_matcher, facts, analysis.path))
             if rule.check is not None:
                 check = CHECKS[rule.check.name]
-                context = CheckContext(analysis.path, source, facts)
+                context = CheckContext(analysis.path, source, facts, own_packages)
                 try:
                     check_matches = check.run(context, rule.check.params)
                 except Exception as exc:  # one broken check costs its own findings only

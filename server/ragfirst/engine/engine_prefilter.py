@@ -7,6 +7,7 @@ A mixin of `Engine` (engine.py), which sets the attributes it reads in `__init__
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from ragfirst.engine.js_link import ModuleRoots, module_roots
@@ -18,6 +19,7 @@ from ragfirst.engine.python_prefilter import (
     imported_words,
     imports_project_candidate,
     project_trigger_groups,
+    spelt_outside_import_modules,
 )
 from ragfirst.engine.word_scan import SubstringGate, WordScan, utf8
 from ragfirst.rules.model import RuleSet
@@ -37,6 +39,7 @@ _TOKEN = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
 # `\b`: three times faster in Python's `re`, and a match inside a word only defers a file.
 _LOCAL_IMPORT = re.compile(r"""(?:from|import|require)\s*\(?\s*["'](?:\.{1,2}/|@/|~/|#)""")
 _UNBUILT = object()
+_STDLIB_MODULES = frozenset(sys.stdlib_module_names)
 
 
 class EnginePrefilter:
@@ -232,6 +235,9 @@ class EnginePrefilter:
             for groups in self._project_groups:
                 for word in groups[0]:
                     by_word.setdefault(word, []).append(groups)
+        for word in found.intersection(_STDLIB_MODULES):  # `collections`: a module imported
+            if not spelt_outside_import_modules(text, word):
+                found = found - {word}
         if not any(
             all(not found.isdisjoint(group) for group in groups)
             for word in found.intersection(by_word)
@@ -324,7 +330,7 @@ class EnginePrefilter:
                 and _LOCAL_IMPORT.search(text)
             ):
                 through_modules = DEFER
-        if self._substrings and self._substrings.hit(text, loose, encoded):
+        if self._substrings and self._substrings.hit(text, loose, encoded, bool(own_packages)):
             return PARSE
         return through_modules
 

@@ -207,3 +207,35 @@ def imports_project_candidate(text: str, sdk_roots: frozenset[str]) -> bool:
         if root not in sdk_roots and root not in sys.stdlib_module_names and root != "__future__":
             return True
     return False
+
+
+def spelt_outside_import_modules(text: str, word: str) -> bool:
+    """Does `word` stand in the text as a whole token anywhere but as a module of an import
+    statement (`from collections import OrderedDict`, `import collections.abc`)? There it
+    names a module, never an attribute of a value: a project trigger's `collections` (a
+    client's `client.collections.get`) is not in a file that only imports the standard
+    library's. Counted everywhere else, a string or an `as` name included."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        whole = (start == 0 or not _is_word_char(text[start - 1])) and (
+            end == len(text) or not _is_word_char(text[end])
+        )
+        if whole and not _in_import_module(text, start):
+            return True
+        start = text.find(word, end)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _in_import_module(text: str, at: int) -> bool:
+    """Is the token at `at` in the module path of a one-line import statement?"""
+    line_start = text.rfind("\n", 0, at) + 1
+    head = text[line_start:at].lstrip(" \t")
+    if head.startswith("from") and re.fullmatch(r"from[ \t]+[\w.]*", head):
+        return True  # between `from` and `import`
+    # `import a.b, c.d`: every item is a module path (an `as` name is a binding: counted)
+    return re.fullmatch(r"import[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*[\w.]*", head) is not None

@@ -119,9 +119,10 @@ class SubstringGate:
     def __bool__(self) -> bool:
         return bool(self._patterns)
 
-    def hit(self, text: str, loose: bool, encoded: bytes | None = None) -> bool:
+    def hit(self, text: str, loose: bool, encoded: bytes | None = None, library_code: bool = False) -> bool:
         """A key prefix confirmed by a whole key format, or a key-like name and (in code,
-        not `loose` config files) a literal that may be a key. `encoded`: `utf8(text)`."""
+        not `loose` config files) a literal that may be a key. `encoded`: `utf8(text)`;
+        `library_code`: the text is an SDK's own code (only the checks that look there)."""
         if self._set is None:
             return False
         data = encoded if encoded is not None else utf8(text)
@@ -129,6 +130,8 @@ class SubstringGate:
         if not held:
             return False
         for prefixes, substrings, lowered, gate in self._patterns:
+            if library_code and not substrings.library_code:
+                continue
             confirm = substrings.confirm
             if prefixes in held and (
                 confirm is None or ((gate is None or gate.search(data)) and confirm.search(text))
