@@ -40,6 +40,31 @@ def files_of(tree: Path, language: str) -> list[str]:
     return sorted(found)
 
 
+def verdict_share(root: Path) -> dict:
+    """What the prefilter did with each `.py` file under `root` in a run (the bench's
+    diagnostic): parsed, left to the link (it can reach an SDK only through the project's
+    modules), or skipped; an SDK's own package's files (engine/library_code.py) as a run
+    sees them. Through `Engine.analyze`, so the counts are a run's."""
+    try:
+        from ragfirst.engine.library_code import package_directories, top_packages
+    except ImportError as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    engine = Engine(load_ruleset())
+    paths = files_of(root, "python")
+    packages = package_directories(paths)
+    roots = engine.sdk_roots()
+    verdicts = {"parse": 0, "defer": 0, "skip": 0}
+    in_sdk = 0
+    for path in paths:
+        own = frozenset(top_packages(os.path.dirname(path), packages, str(root))) & roots
+        in_sdk += bool(own)
+        with open(path, "rb") as handle:
+            analysis = engine.analyze(path, handle.read(), own_packages=own)
+        kind = "parse" if analysis.parsed else "defer" if analysis.via_project else "skip"
+        verdicts[kind] += 1
+    return {"files": len(paths), "verdicts": verdicts, "in_sdk_packages": in_sdk}
+
+
 def cpu(step) -> float:
     start = time.process_time()
     step()

@@ -32,8 +32,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import BENCH, REPO, Run, find_tool, fmt_table, machine_info, run_measured, tool_version
+from issue26_goals import SAME_RULES_ROW, parse_floor, same_rules_flags
+from issue26_goals import goals as issue26_goals
 from link_share import goal as link_goal
 from link_share import link_share
+from prefilter_floor import verdict_share
 from rss_goal import goal as rss_goal
 
 CORPUS = BENCH / "corpus"
@@ -462,34 +465,6 @@ def wait_for_idle(limit_s: float) -> None:
         time.sleep(5)
 
 
-def prefilter_share(root: Path) -> dict[str, Any] | None:
-    """Diagnostic: how many files ragfirst's prefilter lets through to the parser, and
-    which trigger words let them through. Uses engine internals; None if they moved."""
-    try:
-        from ragfirst.engine.engine import Engine
-        from ragfirst.rules.loader import load_ruleset
-
-        engine = Engine(load_ruleset(()))
-        prefilter = engine._prefilter
-    except Exception as exc:
-        return {"error": f"{type(exc).__name__}: {exc}"}
-    passed = total = 0
-    first_hit: Counter[str] = Counter()
-    for path in root.rglob("*.py"):
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        total += 1
-        match = prefilter.search(text)
-        if match:
-            passed += 1
-            first_hit[match.group(0)] += 1
-    return {
-        "files": total,
-        "passed_to_parser": passed,
-        "skipped_share": round(1 - passed / total, 3) if total else None,
-        "top_first_trigger": first_hit.most_common(10),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a subset corpus (~1,000 files)")
@@ -590,6 +565,21 @@ def bench(
         log(f"timing: {cold.name}")
         timed_ragfirst(cold, base, cold_flags, lambda: runner.clear_cache(base))
         rows.append(cold)
+        # 1b. the same, with only the rules semgrep runs (the like-for-like ratio, issue 26)
+        same = row(SAME_RULES_ROW, "ragfirst", base, stats)
+        log(f"timing: {same.name}")
+        for _ in range(repeat):
+            runner.clear_cache(base)
+            wait_for_idle(wait_idle)
+            result, report = runner.run(base, [*cold_flags, *same_rules_flags()])
+            same.record(result)
+        same.command = " ".join(["ragfirst", *runner.argv([*cold_flags, *same_rules_flags()])[1:]])
+        same.findings, same.by_rule, same.files_reported = (
+            summarize_findings(report)[0],
+            dict(sorted(summarize_findings(report)[1].items())),
+            report.get("files_checked"),
+        )
+        rows.append(same)
 
         if not only_ratio:
             # 2-3. --jobs 1 and all cores, cold
@@ -690,6 +680,7 @@ def bench(
     ratio = None
     if semgrep_row.wall_s and cold.wall_s:
         ratio = semgrep_row.wall_s / cold.wall_s
+    same_ratio = semgrep_row.wall_s / same.wall_s if semgrep_row.wall_s and same.wall_s else None
     comparison = compare_sites(sites.get("ragfirst", set()), sites.get("semgrep", set())) if semgrep else None
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
@@ -712,6 +703,7 @@ def bench(
         },
         "rows": [r.as_dict() for r in rows],
         "ratio_semgrep_over_ragfirst": _r(ratio, 2),
+        "ratio_semgrep_over_ragfirst_same_rules": _r(same_ratio, 2),
         # CPU seconds (user + system, whole process tree): less sensitive to other load on
         # the machine than wall time, but blind to parallelism (wall time is the goal).
         "cpu_ratio_semgrep_over_ragfirst": _r(semgrep_row.cpu_s / cold.cpu_s, 2)
@@ -732,8 +724,9 @@ def bench(
         else [],
     }
     if not only_ratio:
-        results["prefilter"] = prefilter_share(base)
+        results["prefilter"] = verdict_share(base)
         results["link_share"] = link
+        results["parse_floor"] = parse_floor(base)
     results["goals"] = evaluate_goals(results, rows)
     return results
 
@@ -771,21 +764,9 @@ def evaluate_goals(results: dict[str, Any], rows: list[Row]) -> list[dict[str, A
     def find(prefix: str) -> Row | None:
         return next((r for r in rows if r.name.startswith(prefix) and r.available and r.wall_s), None)
 
-    goals = []
-    ratio = results.get("ratio_semgrep_over_ragfirst")
-    goals.append(
-        {
-            "goal": "cold ragfirst >= 4x faster than semgrep",
-            "target": 4.0,
-            "measured": ratio,
-            "holds": None if ratio is None else ratio >= 4.0,
-        }
-    )
-    warm, touched = find("ragfirst check, warm (nothing"), find("ragfirst check, warm, 1%")
-    for label, r, limit in (
-        ("warm re-run <= 10% of cold", warm, 0.10),
-        ("1% changed <= 15% of cold", touched, 0.15),
-    ):
+    goals = issue26_goals(results, rows)  # >= 5x semgrep, CPU <= ast.parse, warm <= 5%
+    touched = find("ragfirst check, warm, 1%")
+    for label, r, limit in (("1% changed <= 15% of cold", touched, 0.15),):
         share = r.wall_s / cold.wall_s if r and cold.wall_s else None
         goals.append(
             {
@@ -877,8 +858,15 @@ def render(results: dict[str, Any]) -> str:
                 f", {results['cpu_ratio_semgrep_over_ragfirst']:.2f}x CPU"
                 if results.get("cpu_ratio_semgrep_over_ragfirst")
                 else ""
-            ),
+            )
+            + " (every ragfirst rule)",
         ]
+    same_ratio = results.get("ratio_semgrep_over_ragfirst_same_rules")
+    if same_ratio is not None:
+        out.append(f"semgrep / ragfirst (cold, the same rules RF101-RF105): {same_ratio:.2f}x wall")
+    floor = results.get("parse_floor")
+    if floor and floor.get("cpu_s"):
+        out.append(f"ast.parse of every .py file: {floor['files']:,} files, {floor['cpu_s']:.2f} CPU s")
     side = results.get("findings_side_by_side")
     if side:
         out += ["", "RF101-RF105 findings (file+line, suppressed included):"]
@@ -911,13 +899,16 @@ def render(results: dict[str, Any]) -> str:
         ]
     prefilter = results.get("prefilter")
     if prefilter and "files" in prefilter:
+        verdicts = prefilter["verdicts"]
         out += [
             "",
-            f"prefilter: {prefilter['passed_to_parser']:,} of {prefilter['files']:,} files reach the parser "
-            f"({prefilter['skipped_share']:.0%} skipped); first trigger hit: "
-            + ", ".join(f"{w} {n}" for w, n in prefilter["top_first_trigger"][:6]),
+            f"prefilter: of {prefilter['files']:,} Python files, {verdicts.get('parse', 0):,} parsed, "
+            f"{verdicts.get('defer', 0):,} left to the link, {verdicts.get('skip', 0):,} skipped "
+            f"({prefilter['in_sdk_packages']:,} files in an SDK's own package)",
         ]
-    out += ["", "goals (issue 11):"]
+    elif prefilter:
+        out += ["", f"prefilter: {prefilter.get('error')}"]
+    out += ["", "goals (issues 11, 17, 26):"]
     for goal in results["goals"]:
         verdict = {True: "holds", False: "DOES NOT HOLD", None: "not measurable yet"}[goal["holds"]]
         measured = "n/a" if goal["measured"] is None else goal["measured"]
