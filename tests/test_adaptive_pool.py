@@ -58,6 +58,65 @@ def test_work_worth_a_pool_hands_the_rest_to_it(engine, monkeypatch):
     assert dumped(analyses) == dumped(parallel.analyze_batch(engine, batch))
 
 
+def test_the_pace_is_judged_on_chunks_spread_over_the_run(engine, monkeypatch):
+    """A tree whose first folders cost nothing (an SDK's own package, all skipped) and
+    whose last ones are heavy: judged on its first chunks, the run went on alone until
+    too late (one bench run in three never started the pool). On a clock that charges
+    only the heavy files, the pool takes most of the run."""
+    clock = [0.0]
+    monkeypatch.setattr(parallel, "_cpu", lambda: clock[0])
+    real_batch = parallel.analyze_batch
+
+    def charged(batch_engine, batch):
+        clock[0] += 0.05 * sum(1 for item in batch if b"fine_tuning" in item[1])
+        return real_batch(batch_engine, batch)
+
+    monkeypatch.setattr(parallel, "analyze_batch", charged)
+    handed: list[int] = []
+
+    def pool(extra_rules, rest, jobs, pool_engine):
+        handed.append(len(rest))
+        return real_batch(pool_engine, rest)
+
+    monkeypatch.setattr(parallel, "_pool", pool)
+    cheap = [
+        (f"sdk/m{n}.py", f"VALUE = {n}\n".encode(), 1 << 20, frozenset()) for n in range(30 * parallel.CHUNK)
+    ]
+    heavy = [
+        (f"app/t{n}.py", TRAIN.format(n=n).encode(), 1 << 20, frozenset()) for n in range(10 * parallel.CHUNK)
+    ]
+    batch = cheap + heavy
+    analyses = parallel.analyze_parallel((), batch, 2, engine, adaptive=True)
+    assert handed and handed[0] > len(batch) * 3 // 4
+    assert dumped(analyses) == dumped(real_batch(engine, batch))
+
+
+def test_the_sampling_order_visits_every_chunk_once_spread_first():
+    assert parallel.sampling_order(20) == [
+        0,
+        3,
+        6,
+        9,
+        12,
+        15,
+        18,
+        1,
+        4,
+        7,
+        10,
+        13,
+        16,
+        19,
+        2,
+        5,
+        8,
+        11,
+        14,
+        17,
+    ]
+    assert all(sorted(parallel.sampling_order(n)) == list(range(n)) for n in range(100))
+
+
 def test_an_explicit_jobs_value_always_uses_the_pool(engine, monkeypatch):
     handed: list[int] = []
     monkeypatch.setattr(
