@@ -35,6 +35,18 @@ TRIMMING = {
             def run(self, docs):
                 return self.trim_func(docs)[:1]
         """,
+    # (the tree is indexed a top-level statement at a time: these reach outside it)
+    "module-level result read at [0] in another statement": """
+        texts = CharacterTextSplitter(chunk_size=300, chunk_overlap=0).split_text(EVIDENCE)
+
+        def head():
+            return texts[0]
+        """,
+    "in a decorated function": """
+        @cache
+        def trim(evidence, n):
+            return CharacterTextSplitter(chunk_size=n, chunk_overlap=0).split_text(evidence)[0]
+        """,
 }
 
 CHUNKING = {
@@ -65,6 +77,15 @@ CHUNKING = {
     "module-level splitter": """
         splitter = CharacterTextSplitter(chunk_size=500, chunk_overlap=0)
         first = splitter.split_text("x")[0]
+        """,
+    "module-level result also read whole in another statement": """
+        texts = CharacterTextSplitter(chunk_size=300, chunk_overlap=0).split_text(EVIDENCE)
+
+        def head():
+            return texts[0]
+
+        def everything():
+            return list(texts)
         """,
     "one use trims, another chunks": """
         class Pipeline:

@@ -173,6 +173,10 @@ class FileFacts:
     import_reach: dict[int, dict[str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
     name_reach: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # module-level names
     syntax_errors: list[SyntaxErrorFact] = field(default_factory=list)  # recovered from
+    # Python: the module's syntax tree while the rules match (a check that needs more than
+    # the facts reads it instead of parsing the file again); None once they have, and for
+    # a file that parsed only in parts.
+    tree: Any = None
 
 
 LOCAL_ROOT = "@local"

@@ -794,7 +794,9 @@ def analyze_python(
     analyzer.own_packages = own_packages
     facts = analyzer.analyze(tree)
     facts.imports = [f for f in facts.imports if f.module.split(".", 1)[0] not in own_packages]
-    if error is not None:
+    if error is None:
+        facts.tree = tree
+    else:
         line, col = error_position(error)
         facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))
     return facts

@@ -201,7 +201,7 @@ class RagCheck:
 
     def _chunking_matches(self, model: FileModel) -> list[CheckMatch]:
         matches = []
-        uses = SplitterUses(model.source.text) if model.facts.language == "python" else None
+        uses = SplitterUses(model.source.text, model.facts.tree) if model.facts.language == "python" else None
         for site in model.of(SPLITTER):
             if site.call is None or site.span is None:
                 continue

@@ -38,10 +38,11 @@ _SPLIT_METHODS = frozenset(
 class SplitterUses:
     """One file's splitters, asked about one by one (the file is parsed once, on demand)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: ast.Module | None = None) -> None:
+        """`tree`: the file's syntax tree, when the analysis kept it (FileFacts.tree)."""
         self.text = text
+        self.tree = tree
         self._uses: _Uses | None = None
-        self._calls: dict[tuple[int, int], ast.Call] = {}
         self._parsed = False
 
     def only_first_chunk(self, line: int, col: int) -> bool:
@@ -49,28 +50,75 @@ class SplitterUses:
         keep the first chunk of what it splits."""
         if not self._parsed:
             self._parse()
-        built = self._calls.get((line, col))
-        return built is not None and self._uses is not None and self._uses.only_first(built)
+        if self._uses is None:
+            return False
+        built = self._uses.parents.call_at(line, col)
+        return built is not None and self._uses.only_first(built)
 
     def _parse(self) -> None:
         self._parsed = True
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = parse_python_text(self.text, "<splitter>")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return  # a broken file: its splitters keep their findings
-        parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(tree):
+        tree = self.tree
+        if tree is None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree = parse_python_text(self.text, "<splitter>")
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return  # a broken file: its splitters keep their findings
+        self._uses = _Uses(tree, _Parents(tree))
+
+
+class _Parents:
+    """Each node's parent, indexed a top-level statement at a time: the statement a
+    splitter is built in holds the nodes asked about (its function, its class), and
+    indexing the whole tree of a large module cost more than the rest of RF303's check.
+    The whole tree is indexed at the first node asked about outside those statements."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.calls: dict[tuple[int, int], ast.Call] = {}
+        self.whole = False
+        self._indexed: set[int] = set()  # top-level statements, by position
+
+    def call_at(self, line: int, col: int) -> ast.Call | None:
+        """The call that starts at (line, col) (`X(...).split_text(t)` starts where `X(...)`
+        does: the inner one)."""
+        for position, statement in enumerate(self.tree.body):
+            first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+            if first <= line <= (statement.end_lineno or statement.lineno):
+                if position not in self._indexed:
+                    self._indexed.add(position)
+                    self.parents[statement] = self.tree
+                    self._index(statement)
+                break
+        found = self.calls.get((line, col))
+        if found is None and not self.whole:
+            self._index_whole()
+            found = self.calls.get((line, col))
+        return found
+
+    def get(self, node: ast.AST) -> ast.AST | None:
+        found = self.parents.get(node)
+        if found is None and not self.whole and node is not self.tree:
+            self._index_whole()
+            found = self.parents.get(node)
+        return found
+
+    def _index_whole(self) -> None:
+        self.whole = True
+        self._index(self.tree)
+
+    def _index(self, top: ast.AST) -> None:
+        for node in ast.walk(top):  # breadth first: of two calls at one place, the inner last
             for child in ast.iter_child_nodes(node):
-                parents[child] = node
-            if isinstance(node, ast.Call):  # `X(...).split_text(t)` starts where `X(...)`
-                self._calls[(node.lineno, node.col_offset)] = node  # does: the inner one wins
-        self._uses = _Uses(tree, parents)
+                self.parents[child] = node
+            if isinstance(node, ast.Call):
+                self.calls[(node.lineno, node.col_offset)] = node
 
 
 class _Uses:
-    def __init__(self, tree: ast.Module, parents: dict[ast.AST, ast.AST]) -> None:
+    def __init__(self, tree: ast.Module, parents: _Parents) -> None:
         self.tree = tree
         self.parents = parents
 

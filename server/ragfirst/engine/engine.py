@@ -282,6 +282,7 @@ class Engine(EnginePrefilter):
             return clean_analysis(analysis, set())
         with regex_budget() as budget:  # a pack's regexes get a work budget per file
             secrets = self._match(analysis, facts, source, own_packages)
+        facts.tree = None  # the rules have matched (the tree is the largest part of the facts)
         for pack in budget.exceeded:
             self.record_error(analysis, f"rule pack {pack}: {REGEX_BUDGET_MESSAGE}", 1, 0)
         analysis.suppressions = parse_suppressions(facts.comments, source)
