@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,9 +102,30 @@ class SubstringTriggers:
     # Whether the check looks in an SDK's own package (engine/library_code.py): a key is
     # reported wherever it is; a model id the SDK names is the SDK's business (RF406).
     library_code: bool = True
+    # In code, the literal must start within this many characters after one of `lowered`
+    # (None: anywhere): a key is given to the name before it (an assignment, a keyword, a
+    # dict key), not found in a docstring's ``"api_key"`` and an id 3,000 characters on.
+    literal_within: int | None = None
 
     def has_literal(self, text: str) -> bool:
         if self.literal is None:
             return True
         test = self.literal_test
-        return any(test is None or test(found.group(1)) for found in self.literal.finditer(text))
+        if self.literal_within is None:
+            return any(test is None or test(found.group(1)) for found in self.literal.finditer(text))
+        for word in _any_of(self.lowered).finditer(text):
+            # (a literal that starts in the window may end after it: up to a long key on)
+            for found in self.literal.finditer(text, word.end(), word.end() + self.literal_within + 512):
+                if found.start() > word.end() + self.literal_within:
+                    break
+                if test is None or test(found.group(1)):
+                    return True
+        return False
+
+
+@functools.lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive pattern for `words` (the prefilter's lower-cased names)."""
+    return re.compile(
+        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
+    )

@@ -29,6 +29,10 @@ from ragfirst.engine.constant_readers import CallReaders
 from ragfirst.model import Span
 from ragfirst.source import SourceText
 
+LITERAL_WITHIN = 512
+"""Characters from a key-like name to the literal given to it, at most, for the prefilter:
+a statement's worth (`API_KEY = (` and a comment, `client = X(api_key=` on the next line)."""
+
 
 class SecretsCheck:
     name = "secrets"
@@ -51,6 +55,7 @@ class SecretsCheck:
             lowered=rules.context_words,
             literal=literal,
             literal_test=could_be_context_secret,
+            literal_within=LITERAL_WITHIN,
         )
 
     def constant_readers(self, params: dict[str, Any], language: str) -> CallReaders:
