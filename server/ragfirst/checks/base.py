@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -110,22 +109,14 @@ class SubstringTriggers:
     def has_literal(self, text: str) -> bool:
         if self.literal is None:
             return True
-        test = self.literal_test
-        if self.literal_within is None:
-            return any(test is None or test(found.group(1)) for found in self.literal.finditer(text))
-        for word in _any_of(self.lowered).finditer(text):
-            # (a literal that starts in the window may end after it: up to a long key on)
-            for found in self.literal.finditer(text, word.end(), word.end() + self.literal_within + 512):
-                if found.start() > word.end() + self.literal_within:
-                    break
-                if test is None or test(found.group(1)):
-                    return True
+        test, within = self.literal_test, self.literal_within
+        reach = within + max(map(len, self.lowered), default=0) if within is not None else 0
+        for found in self.literal.finditer(text):  # (literals that pass are rare: tested first)
+            if test is not None and not test(found.group(1)):
+                continue
+            if within is None:
+                return True
+            before = text[max(0, found.start() - reach) : found.start()].lower()
+            if any(word in before for word in self.lowered):
+                return True
         return False
-
-
-@functools.lru_cache(maxsize=8)
-def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
-    """One case-insensitive pattern for `words` (the prefilter's lower-cased names)."""
-    return re.compile(
-        "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE
-    )
