@@ -114,6 +114,10 @@ def test_gate_on_text(text, names, expected):
         ("x = (nn)\n", True),
         ("nn\n", True),
         ("x = énn\n", False),  # a non-ASCII letter is a word character
+        ('"""Shards nn layers."""\n', False),  # prose: Python has no `NAME NAME`
+        ("x = nn if ok else None\n", True),  # a keyword may follow a name
+        ("layers = [nn for nn in stack]\n", True),
+        ("x = (nn, y)\n", True),
     ],
 )
 def test_a_bare_module_name_is_a_whole_word_not_taken_an_attribute_of(text, expected):

@@ -26,6 +26,7 @@ docstring): more candidates than the module has, never fewer.
 
 from __future__ import annotations
 
+import keyword
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -119,7 +120,9 @@ _WORD_CHAR = re.compile(r"\w")
 
 def _bare(text: str, word: str) -> bool:
     """Is `word` used other than as a module whose attribute is taken (`nn.Module`) or
-    imported (`from torch import nn`)? A comment does not count; a string does."""
+    imported (`from torch import nn`)? A comment does not count; a string does; prose does
+    not: a name followed by another name that is no keyword (`distributed training` in a
+    docstring) is never code, Python has no `NAME NAME`."""
     # The word first (not `\b`): a pattern that starts with a literal is searched for
     # with a fast substring scan; the word boundary before it is tested here.
     for found in re.finditer(rf"{re.escape(word)}(?!\w)(?![ \t]*\.)", text):
@@ -134,8 +137,18 @@ def _bare(text: str, word: str) -> bool:
         hash_at = before.find("#")
         if hash_at >= 0 and "'" not in before[:hash_at] and '"' not in before[:hash_at]:
             continue
+        following = _NEXT_NAME.match(text, found.end())
+        if following is not None and not _is_keyword(following.group(1)):
+            continue
         return True
     return False
+
+
+_NEXT_NAME = re.compile(r"[ \t]+([^\W\d]\w*)")
+
+
+def _is_keyword(name: str) -> bool:
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
 _ITEM = re.compile(r"([A-Za-z_][\w.]*|\*)")
