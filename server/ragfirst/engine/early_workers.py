@@ -100,8 +100,10 @@ def fork_now(workers: int) -> None:
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     )
-    for _ in range(workers):  # a fork pool starts its processes at the first submit
-        pool.submit(int)
+    from ragfirst.engine.parallel import warm_up
+
+    for _ in range(workers):  # a fork pool starts its processes at the first submit, and
+        pool.submit(warm_up)  # each builds the usual engine while discovery goes on
     _forked = (pool, workers)
 
 

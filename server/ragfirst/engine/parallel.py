@@ -79,6 +79,21 @@ def _analyze_chunk(key: EngineKey, items: list[Item]) -> bytes:
     return analyses
 
 
+WARM_SOURCE = b"from openai import OpenAI\n\nOpenAI().chat.completions.create(model='m', messages=[])\n"
+
+
+def warm_up() -> None:
+    """In a worker forked during discovery: build the engine a run without rule packs or
+    `--select` uses (engine/early_workers.py) and analyse a few lines with it, so the
+    first chunk finds the rules loaded and the analyzers imported (0.25 s of the worker's
+    first chunk on the bench corpus, while the run's process analysed alone). A run with
+    another engine builds its own, as before."""
+    key: EngineKey = ((), None)
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(load_ruleset([]))
+    _ENGINES[key].analyze("warm_up.py", WARM_SOURCE)
+
+
 def _decode(chunk: list[FileAnalysis] | bytes | None) -> list[FileAnalysis]:
     """A chunk's analyses: this process's own, or a worker's bytes (from our own child
     process, never from a file: pickle is safe here) decoded."""
