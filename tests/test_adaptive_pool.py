@@ -137,20 +137,31 @@ def make_tree(root: Path, directories: int = 12, per_directory: int = 20) -> Non
 
 
 def test_a_large_cheap_run_gives_the_findings_of_one_process(tmp_path, monkeypatch, capsys):
+    """240 small files: enough for the workers forked during discovery, which are then
+    used at once (their fork and engine are paid for). Without them (a warm cache's run,
+    the server) the pace is judged first: test_cheap_work_starts_no_pool."""
     make_tree(tmp_path)  # 240 files: enough for a pool by count (PARALLEL_MIN_FILES)
     monkeypatch.chdir(tmp_path)
 
     def check(*args: str) -> list[dict]:
-        assert main(["check", "--format", "json", "--exit-zero", "--no-cache", *args, "."]) == 0
+        assert main(["check", "--format", "json", "--exit-zero", *args, "."]) == 0
         return json.loads(capsys.readouterr().out)["findings"]
 
-    serial = check("--jobs", "1")
+    serial = check("--no-cache", "--jobs", "1")
     started: list[int] = []
     real_pool = parallel._pool
     monkeypatch.setattr(parallel, "_pool", lambda *a: started.append(1) or real_pool(*a))
-    assert check() == serial
-    assert not started  # ~240 small files: no pool
+    assert check("--no-cache") == serial
+    assert started == [1]  # the early workers
     assert len(serial) >= 12
+
+
+def test_workers_forked_early_build_the_usual_engine_while_discovery_goes_on():
+    """The first chunk finds the rules loaded (0.25 s of the bench corpus's first chunk)."""
+    parallel._ENGINES.pop(((), None), None)
+    parallel.warm_up()
+    engine = parallel._ENGINES[((), None)]
+    assert engine.only is None and engine.ruleset.get("RF401") is not None
 
 
 def test_planning_asks_once_per_directory_and_project(tmp_path, monkeypatch, capsys):

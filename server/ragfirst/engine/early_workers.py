@@ -107,6 +107,11 @@ def fork_now(workers: int) -> None:
     _forked = (pool, workers)
 
 
+def waiting() -> bool:
+    """Are there workers forked early, not yet claimed (their fork already paid for)?"""
+    return _forked is not None
+
+
 def claim(workers: int | None) -> Executor | None:
     """The early pool, now the caller's to use and shut down, if it has `workers` workers
     (None: whatever its size); a pool of another size is shut down."""

@@ -147,8 +147,13 @@ def analyze_parallel(
     no pool; a run that parses much starts it after its first chunks. The chunks judged
     here are spread over the whole run (`sampling_order`): the plan's order puts a tree's
     folders one after another, and the second bench corpus's first 2,900 files (an SDK's
-    own package, nearly all skipped) made one run in three never start the pool."""
-    if not adaptive or engine is None:
+    own package, nearly all skipped) made one run in three never start the pool. Workers
+    forked during discovery (engine/early_workers.py) are used at once: their fork and
+    their engine were paid for while discovery went on, and judging the pace kept them
+    idle for the first 0.17 s of the bench corpus's analysis."""
+    from ragfirst.engine.early_workers import waiting
+
+    if not adaptive or engine is None or waiting():
         return _pool(extra_rules, items, jobs, engine)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     order = sampling_order(len(chunks))
