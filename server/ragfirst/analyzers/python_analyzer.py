@@ -440,10 +440,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         scope = self._new_scope(func.scope, func.qualname)
         args = func.node.args
         positional = [*args.posonlyargs, *args.args]
-        is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.node.decorator_list)
-        is_classmethod = any(
-            isinstance(d, ast.Name) and d.id == "classmethod" for d in func.node.decorator_list
-        )
+        decorators = {d.id for d in func.node.decorator_list if isinstance(d, ast.Name)}
+        is_static, is_classmethod = "staticmethod" in decorators, "classmethod" in decorators
         defaults: dict[str, ast.expr] = {}
         for arg, default in zip(
             positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
@@ -785,18 +783,17 @@ def analyze_python(
     vocabulary: Vocabulary | None = None,
     own_packages: frozenset[str] = frozenset(),
 ) -> FileFacts:
+    error: SyntaxError | None = None
     try:
         tree = parse_python(source, filename)
-        error = None
     except SyntaxError as exc:  # RF000 at the error; the statements that parse are analysed
         tree, error = recover_module(source.text), exc
     analyzer = PythonAnalyzer(source, environment=environment, vocabulary=vocabulary)
     analyzer.own_packages = own_packages
     facts = analyzer.analyze(tree)
     facts.imports = [f for f in facts.imports if f.module.split(".", 1)[0] not in own_packages]
-    if error is None:
-        facts.tree = tree
-    else:
+    facts.tree = tree if error is None else None  # (a tree in parts: checks parse again)
+    if error is not None:
         line, col = error_position(error)
         facts.syntax_errors.append(SyntaxErrorFact(f"syntax error: {error.msg}", line, col))
     return facts
