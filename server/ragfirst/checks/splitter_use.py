@@ -36,7 +36,8 @@ _SPLIT_METHODS = frozenset(
 
 
 class SplitterUses:
-    """One file's splitters, asked about one by one (the file is parsed once, on demand)."""
+    """One file's splitters, asked about one by one (on the analysis's syntax tree, or the
+    file parsed once, on demand)."""
 
     def __init__(self, text: str, tree: ast.Module | None = None) -> None:
         """`tree`: the file's syntax tree, when the analysis kept it (FileFacts.tree)."""

@@ -124,10 +124,10 @@ def cpu_count() -> int:
 
 
 POOL_WORTH_CPU_S = 1.5
-_cpu = time.process_time  # (a test's clock)
 """The least work (CPU seconds, estimated) a pool must take over to be started: starting
 two workers costs ~0.5 s of CPU (forks, each worker's copy-on-write pages and warm-up, the
 results sent back), about the wall time it would save on 1.5 s of work."""
+_cpu = time.process_time  # the clock the pace is judged by (a test's own, in tests)
 
 
 def analyze_parallel(
@@ -179,7 +179,8 @@ def analyze_parallel(
 
 def sampling_order(count: int, spread: int = 8) -> list[int]:
     """0..count-1, `spread` evenly spaced chunks first, then those after each of them in
-    turn: any prefix of the order samples the whole run (0, 8, 16, ..., 1, 9, 17, ...)."""
+    turn: any prefix of the order samples the whole run (64 chunks: 0, 8, ..., 56, 1, 9,
+    ..., 57, 2, ...)."""
     stride = max(1, -(-count // spread))
     return [index for offset in range(stride) for index in range(offset, count, stride)]
 
