@@ -6,10 +6,10 @@ budget), where overlap means nothing. RF303's "no overlap" advice is about chunk
 embedded and retrieved, so a splitter whose every result is only read at `[0]` is not
 reported (kotaemon trims its ReAct and ReWOO evidence this way).
 
-The question is answered from the syntax tree of the file, and only when RF303 has a
-problem to report (rare), so no other file pays for the parse. Anything this module does
-not understand (the splitter passed to a pipeline, stored, returned, its chunks iterated)
-counts as chunking: the finding stays.
+The question is answered from the file's syntax tree, the analysis's own while the rules
+match (FileFacts.tree; a file that parsed only in parts is parsed again here), for the
+files that build a splitter. Anything this module does not understand (the splitter passed
+to a pipeline, stored, returned, its chunks iterated) counts as chunking: the finding stays.
 """
 
 from __future__ import annotations
