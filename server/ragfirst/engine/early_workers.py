@@ -107,6 +107,11 @@ def fork_now(workers: int) -> None:
     _forked = (pool, workers)
 
 
+def forked() -> tuple[Executor, int] | None:
+    """The early pool and its size, still unclaimed (engine/prefetch.py sends it files)."""
+    return _forked
+
+
 def waiting() -> bool:
     """Are there workers forked early, not yet claimed (their fork already paid for)?"""
     return _forked is not None

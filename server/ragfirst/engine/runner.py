@@ -26,6 +26,7 @@ from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey, key_of
 from ragfirst.engine.finalize_memo import FinalizeMemo
+from ragfirst.engine.prefetch import Prefetch, start_prefetch
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
 from ragfirst.engine.run_manifest import RunInputs
@@ -103,6 +104,7 @@ def lint_paths(
     # Workers forked before the heap grows; with a cache, only if it does not know the files.
     cached = (lambda: cache_knows(cache, plan.planned, engines.selection_tag)) if cache is not None else None
     early = EarlyWorkers(jobs, cached)
+    prefetch: Prefetch | None = None  # files sent to the early workers while planning
     for scan_root in paths:
         scan_dir = scan_root if scan_root.is_dir() else scan_root.parent
 
@@ -128,9 +130,16 @@ def lint_paths(
             on_error,
             result.skipped,
         ):
-            plan.add(found, scan_root, scan_dir)
+            added = plan.add(found, scan_root, scan_dir)
             if early is not None:
                 early.planned(len(plan.planned))
+            if prefetch is not None:
+                if added is not None:
+                    prefetch.planned(added)
+            elif cache is None and added is not None:
+                prefetch = start_prefetch(engines, plan.planned)
+    if prefetch is not None:
+        prefetch.folder_done()
     planned = plan.planned
     result.settings = list({id(item.settings): item.settings for item in planned}.values())
     plan.add_project_context(paths)
@@ -153,7 +162,7 @@ def lint_paths(
     marked = {item.key.root: item.marked for item in planned}
     one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
     timings.mark("discover and plan")
-    workspace.load(planned, jobs, ids, one_project.__getitem__)  # type: ignore[arg-type]
+    workspace.load(planned, jobs, ids, one_project.__getitem__, prefetch=prefetch)  # type: ignore[arg-type]
     if early is not None:
         early.close()  # unclaimed: the analysis needed no pool
     timings.mark("read and analyse")

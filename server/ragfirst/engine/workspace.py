@@ -61,6 +61,7 @@ from ragfirst.model import Finding
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
     from ragfirst.checks.base import ProjectContext
+    from ragfirst.engine.prefetch import Prefetch
 
 ReadBytes = Callable[[FileKey], "bytes | None"]
 """A file's current bytes (an open buffer's, else the disk's), or None when it is gone."""
@@ -163,6 +164,7 @@ class Workspace:
         one_project: Callable[[str], bool] = lambda root: True,
         lock: AbstractContextManager[object] | None = None,
         keep: Callable[[PlannedFile], bool] = lambda item: True,
+        prefetch: Prefetch | None = None,
     ) -> list[PlannedFile]:
         """Analyse files alone (from the cache when unchanged, in a process pool when many)
         and add those `keep` accepts (the server: not a document opened meanwhile); `relink`
@@ -176,7 +178,7 @@ class Workspace:
                     self._note_file(item.key, present=True)
             for item in planned:
                 item.packages = self.packages_of(item.key)
-        analyze_files(planned, jobs, self.cache, ids)
+        analyze_files(planned, jobs, self.cache, ids, prefetch)  # (prefetch: engine/prefetch.py)
         added = []
         with lock if lock is not None else nullcontext():
             for item in planned:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ragfirst.config.settings import Settings
 from ragfirst.engine import progress
@@ -30,6 +31,9 @@ from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.library_code import package_directories, top_packages
 from ragfirst.engine.outbound import escape_surrogates
 from ragfirst.engine.parallel import analyze_batch, analyze_parallel, cpu_count, unreadable
+
+if TYPE_CHECKING:
+    from ragfirst.engine.prefetch import Prefetch
 
 PARALLEL_MIN_FILES = 200
 """Below this many files to analyse, a process pool costs more than it saves."""
@@ -108,9 +112,15 @@ def cache_ids(
 
 
 def analyze_files(
-    planned: list[PlannedFile], jobs: int | None, cache: AnalysisCache | None, ids: FileIdsForCache | None
+    planned: list[PlannedFile],
+    jobs: int | None,
+    cache: AnalysisCache | None,
+    ids: FileIdsForCache | None,
+    prefetch: Prefetch | None = None,
 ) -> None:
-    """Give every planned file its analysis (alone: the link step comes after)."""
+    """Give every planned file its analysis (alone: the link step comes after).
+    `prefetch`: the files sent to the workers while the run planned (engine/prefetch.py)."""
+    taken = _prefetched(planned, prefetch) if prefetch is not None else []
     if cache is not None and ids is None:
         ids = cache_ids(planned)
     keys: dict[int, str] = {}  # content keys of the files the cache is asked about
@@ -128,7 +138,7 @@ def analyze_files(
             else:  # nothing in it but whether it parsed: no need to fetch it
                 planned[index].analysis = empty_analysis(planned[index].key.id, bool(empty))
         _take_hits(planned, cache, fetch)
-    todo = [index for index, item in enumerate(planned) if item.analysis is None]
+    todo = [index for index, item in enumerate(planned) if item.analysis is None and index not in taken]
     # Without a cache nothing needs the bytes before analysis: each file is read where it is
     # analysed (a pool's worker, or this process one file at a time: `--jobs 1` held every
     # file's bytes at once, 93 MB on the bench corpus, and kept the heap they had grown).
@@ -173,6 +183,10 @@ def analyze_files(
             analyses = analyze_batch(engine, items)
         for index, analysis in zip(indexes, analyses, strict=True):
             planned[index].analysis = analysis
+    for index in taken:  # (no cache: nothing below reads them)
+        _take_prefetched(planned[index], prefetch)
+    if prefetch is not None:
+        prefetch.release()
     if cache is not None:
         assert reread is not None
         changed = reread.changed(planned)  # read again to be analysed, and not the same file
@@ -216,6 +230,29 @@ class _Rereads:
             if not same or planned[index].analysis is None:
                 changed.add(index)
         return changed
+
+
+def _prefetched(planned: list[PlannedFile], prefetch: Prefetch) -> set[int]:
+    """The files a worker took while the run planned, with the engine and packages the
+    plan gives them now (others are analysed again: engine/prefetch.py)."""
+    prefetch.stop()
+    taken = set()
+    for index, item in enumerate(planned):
+        engine = item.engine
+        own = item.packages & engine.sdk_roots() if engine is not None else frozenset()
+        if item.analysis is None and engine is not None and prefetch.taken(item, engine, own):
+            taken.add(index)
+    return taken
+
+
+def _take_prefetched(item: PlannedFile, prefetch: Prefetch | None) -> None:
+    assert prefetch is not None and item.engine is not None
+    found = prefetch.analysis(item)
+    if found is None:  # the worker failed: analysed here
+        roots = item.engine.sdk_roots()
+        batch = [(item.key.id, os.fspath(item.path), item.settings.max_file_size, item.packages & roots)]
+        found = analyze_batch(item.engine, batch)[0]  # type: ignore[arg-type]
+    item.analysis = found
 
 
 def workers_for(jobs: int | None, files: int) -> int:
