@@ -49,7 +49,8 @@ class Prefetch:
         self.engines = engines
         self.pool = pool
         self.limit = AHEAD * workers  # chunks in flight
-        self._lock = threading.Lock()
+        # Reentrant: a chunk already done when its callback is added calls `_send` at once.
+        self._lock = threading.RLock()
         self._folder: tuple[str, str] | None = None  # (project root, folder) being listed
         self._listed: list[PlannedFile] = []
         self._packages: dict[str, set[str]] = {}  # project root -> folders with an __init__
