@@ -30,6 +30,11 @@ worker forked before the run built its engines (engine/early_workers.py) builds 
 _ENGINES: dict[EngineKey, Engine] = {}
 
 
+def engine_key(extra_rules: tuple[Path, ...], engine: Engine | None) -> EngineKey:
+    """What a worker builds its engine from: the extra packs and `engine`'s narrowing."""
+    return (tuple(str(path) for path in extra_rules), engine.only if engine is not None else None)
+
+
 def analyze_batch(engine: Engine, items: list[Item]) -> list[FileAnalysis]:
     """Analyse `items` in order with the cyclic garbage collector paused.
 
@@ -203,7 +208,7 @@ def _pool(
     from ragfirst.engine.memory import release_freed_memory
     from ragfirst.engine.pool_share import Handout
 
-    key: EngineKey = (tuple(str(p) for p in extra_rules), engine.only if engine is not None else None)
+    key = engine_key(extra_rules, engine)
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     here = engine if method == "fork" else None  # a spawned worker builds its own engine

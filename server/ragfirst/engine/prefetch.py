@@ -26,7 +26,7 @@ from concurrent.futures import Executor, Future
 from typing import TYPE_CHECKING
 
 from ragfirst.engine.library_code import INIT_FILES, top_packages
-from ragfirst.engine.parallel import CHUNK, EngineKey, Item, _analyze_chunk, _decode
+from ragfirst.engine.parallel import CHUNK, EngineKey, Item, _analyze_chunk, _decode, engine_key
 from ragfirst.engine.pool_share import AHEAD
 
 if TYPE_CHECKING:
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
 Sent = tuple["Future[bytes]", int, EngineKey, frozenset[str]]
 """(the chunk's future, the file's place in it, the engine key, its SDK packages)."""
-
-
-def engine_key(settings_extra: tuple[object, ...], engine: Engine) -> EngineKey:
-    return (tuple(str(path) for path in settings_extra), engine.only)
 
 
 class Prefetch:
