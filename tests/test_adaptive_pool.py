@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ragfirst.cli.main import main
-from ragfirst.engine import parallel, project_roots
+from ragfirst.engine import parallel, prefetch, project_roots
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.serialize import dump_analysis
 from ragfirst.rules.loader import load_ruleset
@@ -149,7 +149,19 @@ def test_a_large_cheap_run_gives_the_findings_of_one_process(tmp_path, monkeypat
         return json.loads(capsys.readouterr().out)["findings"]
 
     serial = check("--no-cache", "--jobs", "1")
+    used: list[str] = []  # what the early workers were given: files while planning, a pool
+    real_pool, real_taken = parallel._pool, prefetch.Prefetch.taken
+    monkeypatch.setattr(parallel, "_pool", lambda *a: used.append("pool") or real_pool(*a))
+
+    def taken(self, *args):  # type: ignore[no-untyped-def]
+        found = real_taken(self, *args)
+        if found:
+            used.append("sent")
+        return found
+
+    monkeypatch.setattr(prefetch.Prefetch, "taken", taken)
     assert check("--no-cache") == serial
+    assert used  # the early workers were used
     assert len(serial) >= 12
 
 

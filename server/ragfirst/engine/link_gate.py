@@ -31,7 +31,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from ragfirst.engine.python_prefilter import FROM_IMPORT_NAMES, IMPORT_MODULES
+from ragfirst.engine.python_prefilter import FROM_IMPORT_NAMES, IMPORT_MODULES, whole_words
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Vocabulary
@@ -97,22 +97,9 @@ def offers_names(text: str, names: frozenset[str] | None) -> bool:
     return any(_spelt(text, name) for name in names) or _STAR_IMPORT.search(text) is not None
 
 
-_IDENTIFIER_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-
-
 def _spelt(text: str, name: str) -> bool:
-    """Does `name` stand in the text as a whole word (no ASCII letter, digit or `_` on either
-    side)? A substring scan, far cheaper than splitting a large module into words."""
-    start = text.find(name)
-    size = len(text)
-    while start >= 0:
-        end = start + len(name)
-        if (start == 0 or text[start - 1] not in _IDENTIFIER_CHARS) and (
-            end == size or text[end] not in _IDENTIFIER_CHARS
-        ):
-            return True
-        start = text.find(name, start + 1)
-    return False
+    """Does `name` stand in the text as a whole word (python_prefilter.whole_words)?"""
+    return next(whole_words(text, name), None) is not None
 
 
 _WORD_CHAR = re.compile(r"\w")

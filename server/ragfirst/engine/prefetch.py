@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from ragfirst.engine.library_code import INIT_FILES, top_packages
 from ragfirst.engine.parallel import CHUNK, EngineKey, Item, _analyze_chunk, _decode, engine_key
 from ragfirst.engine.pool_share import AHEAD
+from ragfirst.engine.workspace_load import work_item
 
 if TYPE_CHECKING:
     from ragfirst.engine.engine import Engine, FileAnalysis
@@ -53,8 +54,7 @@ class Prefetch:
         self._ready: dict[EngineKey, list[tuple[PlannedFile, Item]]] = {}
         self._in_flight = 0
         self._stopped = False
-        self._sent: dict[int, Sent] = {}  # by id() of the planned file (kept alive below)
-        self._files: list[PlannedFile] = []
+        self._sent: dict[int, Sent] = {}  # by id() of the planned file (the plan holds it)
         self._decoded: dict[int, list[FileAnalysis]] = {}  # by id() of the future
 
     # -- while the run plans ---------------------------------------------------------------
@@ -80,7 +80,7 @@ class Prefetch:
             root, folder = item.key.root, posixpath.dirname(item.key.id)
             packages = self._packages.get(root)
             own = (top_packages(folder, packages) if packages else frozenset()) & engine.sdk_roots()
-            entry: Item = (item.key.id, os.fspath(item.path), item.settings.max_file_size, own)
+            entry = work_item(item, os.fspath(item.path), own)
             key = engine_key(item.settings.extra_rules, engine)
             with self._lock:
                 self._ready.setdefault(key, []).append((item, entry))
@@ -105,7 +105,6 @@ class Prefetch:
                 self._in_flight += 1
                 for place, (item, entry) in enumerate(chunk):
                     self._sent[id(item)] = (future, place, key, entry[3])
-                    self._files.append(item)
                 future.add_done_callback(self._send)
 
     # -- when the analysis starts ----------------------------------------------------------
@@ -127,7 +126,6 @@ class Prefetch:
         with self._lock:
             self._sent.clear()
             self._decoded.clear()
-            self._files.clear()
             self._ready.clear()
 
     def analysis(self, item: PlannedFile) -> FileAnalysis | None:

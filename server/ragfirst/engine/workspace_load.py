@@ -30,7 +30,7 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.library_code import package_directories, top_packages
 from ragfirst.engine.outbound import escape_surrogates
-from ragfirst.engine.parallel import analyze_batch, analyze_parallel, cpu_count, unreadable
+from ragfirst.engine.parallel import Item, analyze_batch, analyze_parallel, cpu_count, unreadable
 
 if TYPE_CHECKING:
     from ragfirst.engine.prefetch import Prefetch
@@ -79,6 +79,12 @@ def mark_packages(planned: list[PlannedFile]) -> None:
         item.packages = found
 
 
+def work_item(item: PlannedFile, content: bytes | str, own: frozenset[str]) -> Item:
+    """What a pool's worker (or this process) analyses of a planned file: its id, its bytes
+    or its path, its size cap, the SDK packages whose own code it is."""
+    return (item.key.id, content, item.settings.max_file_size, own)
+
+
 def packages_tag(packages: frozenset[str]) -> str:
     """What a file's top-level packages add to its cache key ("" for none)."""
     return "\0packages:" + ",".join(sorted(packages)) if packages else ""
@@ -120,7 +126,7 @@ def analyze_files(
 ) -> None:
     """Give every planned file its analysis (alone: the link step comes after).
     `prefetch`: the files sent to the workers while the run planned (engine/prefetch.py)."""
-    taken = _prefetched(planned, prefetch) if prefetch is not None else []
+    taken = _prefetched(planned, prefetch) if prefetch is not None else set()
     if cache is not None and ids is None:
         ids = cache_ids(planned)
     keys: dict[int, str] = {}  # content keys of the files the cache is asked about
@@ -173,10 +179,7 @@ def analyze_files(
         engine = planned[indexes[0]].engine
         assert engine is not None
         roots = engine.sdk_roots()
-        items = [
-            (planned[i].key.id, contents[i], planned[i].settings.max_file_size, planned[i].packages & roots)
-            for i in indexes
-        ]
+        items = [work_item(planned[i], contents[i], planned[i].packages & roots) for i in indexes]
         if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
             analyses = analyze_parallel(extra_rules, items, workers, engine, adaptive=jobs is None)
         else:
@@ -249,9 +252,8 @@ def _take_prefetched(item: PlannedFile, prefetch: Prefetch | None) -> None:
     assert prefetch is not None and item.engine is not None
     found = prefetch.analysis(item)
     if found is None:  # the worker failed: analysed here
-        roots = item.engine.sdk_roots()
-        batch = [(item.key.id, os.fspath(item.path), item.settings.max_file_size, item.packages & roots)]
-        found = analyze_batch(item.engine, batch)[0]  # type: ignore[arg-type]
+        own = item.packages & item.engine.sdk_roots()
+        found = analyze_batch(item.engine, [work_item(item, os.fspath(item.path), own)])[0]
     item.analysis = found
 
 
