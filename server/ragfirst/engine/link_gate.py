@@ -76,13 +76,14 @@ def may_export_sdk_value(
             if root in imported and any(_spelt(text, entry) for entry in entries):
                 return True
         for root, entry, after in vocabulary.module_entries:
-            # `torch.nn` leads to a rule only through `parallel`: a module that spells
-            # neither that nor `nn` as a value of its own (`x = torch.nn`, `getattr(torch,
-            # "nn")`) cannot make one (`nn.Linear`, `from torch import nn` make none).
+            # `torch.nn` leads to a rule only through `parallel`: a module that takes
+            # neither that (`nn.parallel`; not `tensor-parallel` in a comment) nor `nn` as a
+            # value of its own (`x = torch.nn`, `getattr(torch, "nn")`) cannot make one
+            # (`nn.Linear`, `from torch import nn` make none).
             if (
                 root in imported
                 and _spelt(text, entry)
-                and (any(_spelt(text, word) for word in after) or _bare(text, entry))
+                and (any(_follows(text, word) for word in after) or _bare(text, entry))
             ):
                 return True
     return project or False
@@ -94,7 +95,7 @@ def offers_names(text: str, names: frozenset[str] | None) -> bool:
     by the link without the package's summary)."""
     if names is None:
         return True
-    return any(_spelt(text, name) for name in names) or _STAR_IMPORT.search(text) is not None
+    return any(_spelt(text, name) for name in names) or _star_import(text)
 
 
 def _spelt(text: str, name: str) -> bool:
@@ -129,6 +130,44 @@ def _bare(text: str, word: str) -> bool:
             continue
         return True
     return False
+
+
+def _follows(text: str, word: str) -> bool:
+    """Could `word` be taken from a submodule here (`nn.parallel`, `from torch.nn import
+    parallel`, `getattr(nn, "parallel")`)? Only after a `.`, in an import list (after
+    `import`, `,` or `(`) or quoted; never in a comment nor in prose (`tensor-parallel`,
+    `in parallel`). After a star import (of the package, or of a module that may have
+    imported the word from it), anywhere it is spelt."""
+    spelt = False
+    for at in whole_words(text, word):
+        spelt = True
+        last = at - 1
+        while last >= 0 and text[last] in " \t\r\n\\":
+            last -= 1
+        if not (
+            (last >= 0 and text[last] in ".,(\"'")
+            or (
+                last >= 5
+                and text.startswith("import", last - 5)
+                and (last < 6 or not _WORD_CHAR.match(text[last - 6]))
+            )
+        ):
+            continue
+        line = text[text.rfind("\n", 0, at) + 1 : at]
+        hash_at = line.find("#")
+        if hash_at >= 0 and "'" not in line[:hash_at] and '"' not in line[:hash_at]:
+            continue  # a comment
+        return True
+    return spelt and _star_import(text)
+
+
+def _star_import(text: str) -> bool:
+    """Does a line start `from x import *`? (Most texts have no `import *` at all: that,
+    led by a literal, is searched for fast; the anchored pattern tries every line.)"""
+    return _ANY_STAR_IMPORT.search(text) is not None and _STAR_IMPORT.search(text) is not None
+
+
+_ANY_STAR_IMPORT = re.compile(r"import[ \t]+\*")
 
 
 _NEXT_NAME = re.compile(r"[ \t]+([^\W\d]\w*)")
