@@ -88,10 +88,22 @@ def engine() -> Engine:
         ('import torch\nfrom torch import nn\np = getattr(nn, "parallel")\n', None, True),
         ("import torch\nfrom torch.nn import *\nddp = parallel.DistributedDataParallel\n", None, True),
         ("from torch import nn\nfrom .common import *\nddp = parallel.DistributedDataParallel\n", None, True),
-        ("import torch\nfrom torch import nn\nlayer = nn.Linear(2, 2)  # tensor-parallel plan\n", None, False),
-        ("import torch\nfrom torch import nn\nlayer = nn.Linear(2, 2)  # (parallel attention)\n", None, False),
+        (
+            "import torch\nfrom torch import nn\nlayer = nn.Linear(2, 2)  # tensor-parallel plan\n",
+            None,
+            False,
+        ),
+        (
+            "import torch\nfrom torch import nn\nlayer = nn.Linear(2, 2)  # (parallel attention)\n",
+            None,
+            False,
+        ),
         ('import torch\nfrom torch import nn\n"""Runs in parallel."""\n', None, False),
-        ("import torch\nfrom torch import nn\nparallel = 4\nwidth = parallel + nn.Linear(2, 2)\n", None, False),
+        (
+            "import torch\nfrom torch import nn\nparallel = 4\nwidth = parallel + nn.Linear(2, 2)\n",
+            None,
+            False,
+        ),
         # ... or the module itself, as a value: an alias, a getattr, after a `;`
         ("import torch\nnn_module = torch.nn\n", None, True),
         ('import torch\nmodule = getattr(torch, "nn")\n', None, True),

@@ -14,6 +14,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.lsp.editor_session import answer_refreshes, settled_stats
 from tests.lsp.test_server_e2e import (
+    change_doc,
     open_doc,
     pull_capabilities,
     push_capabilities,
@@ -251,3 +252,22 @@ async def test_an_open_notebook_is_linted_again_when_another_file_changes_the_pr
     await wait_for(lambda: "Retrieval is already set up" in rf101(uris[3]))
     await settled_stats(client)
     assert "No retrieval found" in rf101(alone[3])
+
+
+async def test_a_client_from_a_project_module_reaches_a_cell_and_follows_its_edits(client, tmp_path):
+    """A cell's call on a client made in `app/clients.py` is the SDK's call (the notebook
+    is linked with the modules it imports); the module edited in the editor so that it
+    makes no client: the cell's finding goes, and comes back when the edit is undone."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    clients = tmp_path / "app" / "clients.py"
+    clients.write_text(CLIENT_CELL)
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    uris = open_notebook(
+        client, tmp_path / "train.ipynb", [("code", "from app.clients import client\n"), ("code", JOB_CELL)]
+    )
+    await wait_for(lambda: "RF101" in codes(client, uris[1]))
+    module = open_doc(client, clients, text="client = None\n")
+    await wait_for(lambda: "RF101" not in codes(client, uris[1]))
+    change_doc(client, module, 2, CLIENT_CELL)
+    await wait_for(lambda: "RF101" in codes(client, uris[1]))

@@ -216,7 +216,7 @@ class Engine(EnginePrefilter):
             from ragfirst.engine.notebooks import analyze_notebook  # only runs that meet a notebook
 
             try:
-                return analyze_notebook(self, analysis, text)
+                return analyze_notebook(self, analysis, text, environment)
             except (RecursionError, MemoryError):
                 self.record_error(analysis, "notebook nested too deeply to analyse", 1, 0)
                 return analysis
@@ -291,13 +291,18 @@ class Engine(EnginePrefilter):
         if facts.exports:
             analysis.exports = ModuleExports(dict(facts.exports), list(facts.local_modules))
         if facts.language == "python":
-            _python_links(analysis, facts)
-            if facts.import_reach:
-                reached = reached_imports(facts, self.constant_readers("python"))
-                analysis.constant_imports = reached.always
-                if reached.if_text:
-                    analysis.text_imports = {needle: reached.if_text for needle in reached.needles}
+            self.python_links(analysis, facts)
         return clean_analysis(analysis, secrets)  # the one outbound boundary (outbound.py)
+
+    def python_links(self, analysis: FileAnalysis, facts: FileFacts) -> None:
+        """What the link reads of a Python file or notebook it may bind imports in: the
+        imports it uses, and those whose constants reach what a rule reads."""
+        _python_links(analysis, facts)
+        if facts.import_reach:
+            reached = reached_imports(facts, self.constant_readers("python"))
+            analysis.constant_imports = reached.always
+            if reached.if_text:
+                analysis.text_imports = {needle: reached.if_text for needle in reached.needles}
 
     def _analyze_data_file(self, analysis: FileAnalysis, data: bytes, max_bytes: int | None) -> FileAnalysis:
         """Training data can be large: analyse the first `max_bytes` instead of refusing it."""

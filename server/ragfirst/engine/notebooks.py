@@ -22,13 +22,19 @@ from ragfirst.model import CellPlace, Finding, Span
 from ragfirst.source import SourceText
 
 if TYPE_CHECKING:
+    from ragfirst.analyzers.python_exports import Environment
     from ragfirst.engine.engine import Engine, FileAnalysis
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 INSTALL_GROUP = "pip install in a notebook"
 
 
-def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileAnalysis:
+def analyze_notebook(
+    engine: Engine, analysis: FileAnalysis, text: str, environment: Environment | None = None
+) -> FileAnalysis:
+    """A notebook's cells analysed as the one module its kernel runs; `environment`: what
+    its imports of the project's modules bind (from the link, as for a Python file: a
+    client made in `app/clients.py` and used in a cell)."""
     from ragfirst.analyzers.python_analyzer import PythonAnalyzer
     from ragfirst.engine.engine import RawMatch, _snippet, internal_error
 
@@ -45,14 +51,18 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
     display = SourceText("\n".join(module.display))
     for line, problem in module.problems:
         engine.record_error(analysis, problem.message, line, 0)
-    if not module.installs and not engine.passes_prefilter(display.text, language="python"):
+    if (
+        not module.installs
+        and not environment
+        and not engine.passes_prefilter(display.text, language="python")
+    ):
         return analysis
     code = SourceText("\n".join(module.code))
     tree, errors = parse_cells(module)
     for message, line, col in errors:
         engine.record_error(analysis, message, line, col, display)
     try:
-        facts = PythonAnalyzer(code).analyze(tree)
+        facts = PythonAnalyzer(code, environment=environment).analyze(tree)
     except (RecursionError, MemoryError):
         engine.record_error(analysis, "notebook nested too deeply to analyse", 1, 0)
         return analysis
@@ -60,9 +70,6 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
         engine.record_error(analysis, internal_error("analysing this notebook", exc), 1, 0)
         return analysis
     analysis.parsed = True
-    # Only for the import edges of project boundaries (project_model.py: a notebook shares
-    # facts through the project modules it imports); nothing is bound into a notebook.
-    analysis.project_imports = facts.project_imports
     installed = _dependencies(module.installs)
     facts.dependencies = _dependencies(module.installs, last=True)  # the pins in force (RF107)
     secrets = engine._match(analysis, facts, display)
@@ -77,6 +84,9 @@ def analyze_notebook(engine: Engine, analysis: FileAnalysis, text: str) -> FileA
                         RawMatch(rule.id, span, captures, _snippet(display, span, secrets))
                     )
     analysis.suppressions = parse_suppressions(facts.comments, display)
+    # The project modules it imports: its import edges (project boundaries, project_model.py)
+    # and what the link binds in it (python_link.py; a notebook is no module: none imports it).
+    engine.python_links(analysis, facts)
     return analysis
 
 

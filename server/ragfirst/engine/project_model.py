@@ -19,7 +19,9 @@
   docs tutorial demonstrates (found elsewhere in the repository: the installed one), or
   naming the same table or collection does not join two files.
 - **Link.** Python imports of the project's own modules (python_link.py) and JS/TS ones
-  (local_modules.py) are resolved over the per-file analyses, before any file is finalized.
+  (local_modules.py) are resolved over the per-file analyses, before any file is finalized;
+  a notebook's imports too (it imports, nothing imports it: a client made in `app/` is the
+  SDK's client in its cells).
 """
 
 from __future__ import annotations

@@ -100,7 +100,11 @@ class NotebookSync:
         text, cells = built
         # The same steps as an open document's lint (lsp/linting.py), with the notebook's
         # cells as its bytes, through the session's project model.
-        findings, _ = ls.session.analyze(Path(_path_of(uri)), text.encode("utf-8", errors="surrogatepass"))
+        # (`uri`: when the notebook's imports or facts change the project, it is relinked
+        # and the open documents lint again, as after an open document's lint.)
+        findings, _ = ls.session.analyze(
+            Path(_path_of(uri)), text.encode("utf-8", errors="surrogatepass"), uri
+        )
         by_cell: dict[str, list[Finding]] = {cell: [] for cell in cells}
         for finding in findings:
             if finding.cell is not None and 0 < finding.cell.cell <= len(cells):
@@ -127,6 +131,7 @@ class NotebookSync:
         if notebook.version != version:
             return
         by_cell, cells = result
+        ls.scheduler.after_lint(uri)  # its imports link it with the project's modules
         for gone in set(notebook.cells) - set(cells):
             self._forget_cell(ls, gone)
         notebook.cells = cells
@@ -173,6 +178,7 @@ class NotebookSync:
         result = await asyncio.get_running_loop().run_in_executor(None, self.lint, ls, notebook_uri)
         if result is None:
             return []
+        ls.scheduler.after_lint(notebook_uri)
         by_cell, _ = result
         document = ls.workspace.get_text_document(cell_uri)
         findings = by_cell.get(cell_uri, [])

@@ -162,7 +162,12 @@ class RagfirstServer(LanguageServer):
         return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
 
     def text_of(self, uri: str) -> str | None:
-        """An open document's text (None for a document not open)."""
+        """An open document's text (None for a document not open); for a notebook open with
+        notebook sync, the .ipynb its cells make (what the link reads when it analyses the
+        notebook again with what its imports bind)."""
+        if uri in self.notebooks.notebooks:
+            built = self.notebooks.notebook_json(self, uri)
+            return built[0] if built is not None else None
         if uri not in self.session.documents:
             return None
         return self.workspace.get_text_document(uri).source
