@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import sys
 from typing import Any
 
 from ragfirst.analyzers.facts import (
@@ -28,9 +27,10 @@ from ragfirst.analyzers.facts import (
     StringFact,
     SyntaxErrorFact,
 )
+from ragfirst.analyzers.import_bindings import ImportBindings
 from ragfirst.analyzers.import_labels import RETURNED, ImportLabels, value_labels
 from ragfirst.analyzers.python_chunks import current_parser
-from ragfirst.analyzers.python_exports import Environment, Vocabulary, decode, summarize
+from ragfirst.analyzers.python_exports import Environment, Vocabulary, summarize
 from ragfirst.analyzers.python_params import ParameterValues
 from ragfirst.analyzers.python_recovery import error_position, parse_python, recover_module
 from ragfirst.analyzers.python_syntax import collect_comments, dotted_text, has_marker
@@ -68,7 +68,7 @@ SECRET_MIN_LENGTH = 20  # shorter literals cannot be API keys of any listed form
 PATH_PRESERVING_METHODS = frozenset({"resolve", "absolute", "expanduser", "open", "with_suffix"})
 
 
-class PythonAnalyzer(ParameterValues, ImportLabels):
+class PythonAnalyzer(ParameterValues, ImportLabels, ImportBindings):
     """Walks one module. Create one per file; `analyze` returns its facts."""
 
     # SDK packages this file is part of (engine/library_code.py): their imports bind nothing
@@ -234,6 +234,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             self.facts.imports.append(ImportFact(module, self.span(node)))
             for alias in node.names:
                 if alias.name == "*":
+                    self._star_import(module, scope)  # (import_bindings.py)
                     continue
                 if node.level == 0:  # `from torchtune import training` imports a submodule
                     self.facts.imports.append(ImportFact(f"{module}.{alias.name}", self.span(node)))
@@ -305,35 +306,12 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
         if looks_like_context_secret(name, text):
             self.facts.strings.append(StringFact(text, self.span(node), name))
 
-    def _project_import(self, module: str, name: str) -> None:
-        """Record an import that may name a module of the project (the link resolves it)."""
-        root = module.split(".", 1)[0]
-        if root and (root in sys.stdlib_module_names or root == "__future__"):
-            return
-        if (module, name) not in self._seen_imports:
-            self._seen_imports.add((module, name))
-            self.facts.project_imports.append((module, name))
-
-    def _note_import(self, local: str, module: str, name: str | None, imported: Value) -> None:
-        """Remember how a module-level name was imported, for the module's summary."""
-        self._reexports.pop(local, None)
-        self._external_names.discard(local)
-        if imported is not None:
-            return  # bound from the project's summary: exported like a value of its own
-        if name is not None and (module, name) in self._seen_imports:
-            self._reexports[local] = (module, name)
-        self._external_names.add(local)
-
     def _sdk_name(self, qualname: str, bound: Value = None) -> Value:
         """What an absolute import binds: a project module's value (`bound`), else the
         package's name, or nothing known in the package's own code (`own_packages`)."""
         if bound is not None:
             return bound
         return None if qualname.split(".", 1)[0] in self.own_packages else Sym(qualname)
-
-    def _imported(self, module: str, name: str) -> Value:
-        descriptor = self.environment.get((module, name))
-        return decode(descriptor) if descriptor is not None else None
 
     def _rebound(self, name: str, scope: Scope) -> None:
         """A module-level name assigned or defined: no longer what an import bound."""
@@ -599,6 +577,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels):
             scope = scope.parent  # type: ignore[assignment]
         if name in _BUILTIN_NAMES:
             return Sym(f"builtins.{name}")
+        self._unbound_name()  # it may come from a star import (import_bindings.py)
         return None
 
     def _binop(self, node: ast.BinOp, scope: Scope) -> Value:

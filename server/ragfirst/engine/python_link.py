@@ -437,14 +437,14 @@ class PythonLinker:
         if target is not None and self.index.is_library_code(target):
             return None  # the SDK's own package, vendored or being checked: it stays the SDK
         descriptor: Descriptor | None = None
-        if target is not None and name == "":
+        if target is not None and name in ("", "*"):  # the whole module, or all it offers
             descriptor = self._module(importer, target, depth, constants)
         elif target is not None:
             found = self._reexported(target, name, depth, constants)
             if found is None:
                 found = self._summary(target, depth, constants, name).get(name)
             descriptor = self._rebased(found, target, importer) if found is not None else None
-        if descriptor is None and name and (target is None or _is_init(target)):
+        if descriptor is None and name not in ("", "*") and (target is None or _is_init(target)):
             # `from app import deps`: a submodule of the package (a module file has none)
             submodule = self.index.resolve(importer, submodule_spec(module, name))
             if submodule is not None:

@@ -1,0 +1,88 @@
+"""What the imports of the project's own modules bind, and what the link must give them.
+
+Alone, a file records each import that may name a project module (`project_imports`) and
+binds nothing from it; analysed again with the link's environment (engine/python_link.py),
+it binds each imported name to the value the module's summary describes.
+
+`from module import *`: which names it brings is known only once the module is linked, so
+alone a file cannot tell `encode_pdf` from a star import from a name it never defines. It
+records the import as `(module, "*")` and counts it used, and the values that read it as
+carrying it (import_labels.py), wherever a name no scope binds is read. With the link's
+environment, each public name of the module's summary is bound at the import, as Python
+binds it (a later definition in the file wins; names starting with `_` are not imported,
+as without `__all__`).
+
+A mixin of PythonAnalyzer.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from ragfirst.analyzers.python_exports import decode
+from ragfirst.analyzers.python_values import EMPTY_LABELS, Labels, ModuleVal, Scope, Value
+
+if TYPE_CHECKING:
+    from ragfirst.analyzers.python_analyzer import PythonAnalyzer
+
+STAR = "*"
+
+
+class ImportBindings:
+    _stars: Labels = EMPTY_LABELS  # the file's star imports of possible project modules
+
+    def _project_import(self: PythonAnalyzer, module: str, name: str) -> None:
+        """Record an import that may name a module of the project (the link resolves it)."""
+        root = module.split(".", 1)[0]
+        if root and (root in sys.stdlib_module_names or root == "__future__"):
+            return
+        if (module, name) not in self._seen_imports:
+            self._seen_imports.add((module, name))
+            self.facts.project_imports.append((module, name))
+
+    def _note_import(
+        self: PythonAnalyzer, local: str, module: str, name: str | None, imported: Value
+    ) -> None:
+        """Remember how a module-level name was imported, for the module's summary."""
+        self._reexports.pop(local, None)
+        self._external_names.discard(local)
+        if imported is not None:
+            return  # bound from the project's summary: exported like a value of its own
+        if name is not None and (module, name) in self._seen_imports:
+            self._reexports[local] = (module, name)
+        self._external_names.add(local)
+
+    def _imported(self: PythonAnalyzer, module: str, name: str) -> Value:
+        descriptor = self.environment.get((module, name))
+        return decode(descriptor) if descriptor is not None else None
+
+    def _star_import(self: PythonAnalyzer, module: str, scope: Scope) -> None:
+        """`from module import *` (at module level: Python allows it nowhere else)."""
+        self._project_import(module, STAR)
+        key = (module, STAR)
+        if key not in self._seen_imports or self._sdk_root(module):
+            return  # the standard library, or a package rules name: no project module
+        self._stars = self._stars | {key}
+        self._used.add(key)  # what it brings is this module's too: re-exported (`__init__`)
+        if self._log is None:
+            self._log = []  # values are labelled from the file's first project import on
+        linked = self._imported(module, STAR)
+        if not isinstance(linked, ModuleVal):
+            return
+        for name, value in linked.names.items():
+            if name.startswith("_") or value is None:
+                continue
+            scope.names[name] = value
+            self._import_keys[name] = key
+            self._seed(name, key, scope)
+            if scope is self.module_scope:
+                self._note_import(name, module, None, value)
+
+    def _unbound_name(self: PythonAnalyzer) -> None:
+        """A name no scope binds was read: it may be one a star import brings."""
+        stars = self._stars
+        if stars:
+            self._used.update(stars)
+            if self._log is not None:
+                self._log.append(stars)
