@@ -88,6 +88,21 @@ def engine() -> Engine:
         ('import torch\nfrom torch import nn\np = getattr(nn, "parallel")\n', None, True),
         ("import torch\nfrom torch.nn import *\nddp = parallel.DistributedDataParallel\n", None, True),
         ("from torch import nn\nfrom .common import *\nddp = parallel.DistributedDataParallel\n", None, True),
+        # ... whatever comments, line ends and blanks stand between (review of session 15)
+        ("import torch\nfrom torch.nn import (\n    Module,  # base class\n    parallel,\n)\n", None, True),
+        ("import torch\nfrom torch.nn import (\n    # the DDP wrapper\n    parallel,\n)\n", None, True),
+        ("import torch\nfrom torch.nn import (  #\n    parallel,\n)\n", None, True),
+        ("import torch\nfrom torch import nn\np = (nn.  # the wrapper\n     parallel)\n", None, True),
+        ("import torch\rfrom torch import nn\rx = 1  # hi\rp = nn.parallel\r", None, True),
+        ("import torch\nfrom torch import nn\np = nn.\x0cparallel\n", None, True),
+        ('import torch\nfrom torch import nn\nDOC = """\nsee #1 """; p = nn.parallel\n', None, True),
+        ('import torch\nfrom torch import nn\nDOC = "a\\\n#b"; p = nn.parallel\n', None, True),
+        ("import torch\nfrom torch.nn import*\nddp = parallel.DistributedDataParallel\n", None, True),
+        (
+            "import torch\nfrom torch.nn import \\\n    *\nddp = parallel.DistributedDataParallel\n",
+            None,
+            True,
+        ),
         (
             "import torch\nfrom torch import nn\nlayer = nn.Linear(2, 2)  # tensor-parallel plan\n",
             None,
@@ -98,6 +113,7 @@ def engine() -> Engine:
             None,
             False,
         ),
+        ('import torch\nfrom torch import nn\n# is often called a "parallel" block\n', None, False),
         ('import torch\nfrom torch import nn\n"""Runs in parallel."""\n', None, False),
         (
             "import torch\nfrom torch import nn\nparallel = 4\nwidth = parallel + nn.Linear(2, 2)\n",

@@ -26,6 +26,7 @@ docstring): more candidates than the module has, never fewer.
 
 from __future__ import annotations
 
+import bisect
 import keyword
 import re
 import sys
@@ -41,7 +42,6 @@ SDK_FORCE = "sdk"  # `Engine.analyze(force=...)`: "sdk", or "sdk:name,name" for 
 # trigger, but an SDK value may reach it through the project's modules), rules not tried.
 PROJECT_FORCE = "project"
 _WORD = re.compile(r"[A-Za-z_]\w*", re.ASCII)
-_STAR_IMPORT = re.compile(r"^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*", re.MULTILINE)
 
 
 def sdk_force(names: frozenset[str] | None) -> str:
@@ -135,39 +135,83 @@ def _bare(text: str, word: str) -> bool:
 def _follows(text: str, word: str) -> bool:
     """Could `word` be taken from a submodule here (`nn.parallel`, `from torch.nn import
     parallel`, `getattr(nn, "parallel")`)? Only after a `.`, in an import list (after
-    `import`, `,` or `(`) or quoted; never in a comment nor in prose (`tensor-parallel`,
-    `in parallel`). After a star import (of the package, or of a module that may have
-    imported the word from it), anywhere it is spelt."""
+    `import`, `,` or `(`) or quoted, whatever blanks, line breaks and comments stand
+    between; never in a comment nor in prose (`tensor-parallel`, `in parallel`). After a
+    star import (of the package, or of a module that may have imported the word from
+    it), anywhere it is spelt."""
     spelt = False
     for at in whole_words(text, word):
         spelt = True
-        last = at - 1
-        while last >= 0 and text[last] in " \t\r\n\\":
-            last -= 1
-        if not (
-            (last >= 0 and text[last] in ".,(\"'")
-            or (
-                last >= 5
-                and text.startswith("import", last - 5)
-                and (last < 6 or not _WORD_CHAR.match(text[last - 6]))
-            )
-        ):
+        if _in_comment(text, at):
             continue
-        line = text[text.rfind("\n", 0, at) + 1 : at]
-        hash_at = line.find("#")
-        if hash_at >= 0 and "'" not in line[:hash_at] and '"' not in line[:hash_at]:
-            continue  # a comment
-        return True
+        last = _code_before(text, at)
+        if (last >= 0 and text[last] in ".,(\"'") or (
+            last >= 5
+            and text.startswith("import", last - 5)
+            and (last < 6 or not _WORD_CHAR.match(text[last - 6]))
+        ):
+            return True
     return spelt and _star_import(text)
 
 
+_BLANKS = " \t\r\n\f\v\\"
+
+
+def _code_before(text: str, at: int) -> int:
+    """Where the code before `at` ends: past blanks, line breaks, continuations and the
+    comments at the end of the lines before (-1 at the start of the text)."""
+    last = at - 1
+    while True:
+        while last >= 0 and text[last] in _BLANKS:
+            last -= 1
+        if last < 0 or not _in_comment(text, last):
+            return last
+        last = text.find("#", _line_start(text, last), last + 1) - 1
+
+
+def _in_comment(text: str, at: int) -> bool:
+    """Is the character at `at` a `#`, or after one on its line, that starts a comment?
+    Not when a quote stands before the `#` on the line, when the line before ends with a
+    backslash, nor when the line starts inside a triple-quoted string (an odd number of
+    them before it): there the `#` may be in a string, and the word is taken as code,
+    which is safe."""
+    start = _line_start(text, at)
+    hash_at = text.find("#", start, at + 1)
+    if hash_at < 0 or "'" in text[start:hash_at] or '"' in text[start:hash_at]:
+        return False
+    if text.endswith(("\\\n", "\\\r\n", "\\\r"), 0, start):
+        return False  # a line continued with a backslash: maybe inside a string
+    return bisect.bisect_left(_triple_quotes(text), start) % 2 == 0
+
+
+_last_quotes: tuple[str, list[int]] = ("", [])
+
+
+def _triple_quotes(text: str) -> list[int]:
+    """Where the text's triple quotes stand, found once per text (a module's every word
+    asks about the same text)."""
+    global _last_quotes
+    memo = _last_quotes  # (one read: the server's two lint threads may replace it)
+    if memo[0] is not text:
+        memo = _last_quotes = (text, [found.start() for found in _TRIPLE_QUOTE.finditer(text)])
+    return memo[1]
+
+
+_TRIPLE_QUOTE = re.compile("\"\"\"|'''")
+
+
+def _line_start(text: str, at: int) -> int:
+    return max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+
+
 def _star_import(text: str) -> bool:
-    """Does a line start `from x import *`? (Most texts have no `import *` at all: that,
-    led by a literal, is searched for fast; the anchored pattern tries every line.)"""
-    return _ANY_STAR_IMPORT.search(text) is not None and _STAR_IMPORT.search(text) is not None
+    """Is there a star import (`from x import *`, also `import*`, after `try:` or `;`, or
+    continued with a backslash)? Anywhere in the text, a docstring too: over-counting only
+    parses more."""
+    return _ANY_STAR_IMPORT.search(text) is not None
 
 
-_ANY_STAR_IMPORT = re.compile(r"import[ \t]+\*")
+_ANY_STAR_IMPORT = re.compile(r"import[ \t]*(?:\\\r?\n[ \t]*)?\*")
 
 
 _NEXT_NAME = re.compile(r"[ \t]+([^\W\d]\w*)")
