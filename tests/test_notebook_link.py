@@ -172,3 +172,18 @@ def test_the_notebook_checked_alone_is_linked_with_its_project(project, capsys, 
     monkeypatch.chdir(project)
     found = findings(capsys, Path("train.ipynb"), "--no-cache")
     assert placed(found, "RF101") == [("train.ipynb", 3, 1)]
+
+
+def test_a_relative_import_in_a_notebook_binds_nothing(tmp_path, capsys):
+    """A kernel runs a notebook as `__main__`, in no package: `from .util import client`
+    raises there, so no client of util.py reaches the cell (session-15 review)."""
+    write(
+        tmp_path,
+        {
+            "nb/__init__.py": "",
+            "nb/util.py": CLIENTS,
+            "nb/train.ipynb": training_notebook("from .util import client\nBASE_MODEL = 'x'\n"),
+            "nb/other.ipynb": training_notebook("from . import util\nclient = util.client\nBASE_MODEL = 'x'\n"),
+        },
+    )
+    assert placed(findings(capsys, tmp_path, "--no-cache"), "RF101") == []

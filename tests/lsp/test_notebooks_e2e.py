@@ -22,6 +22,7 @@ from tests.lsp.test_server_e2e import (
     wait_for,
     write,
 )
+from tests.test_notebooks import openai_key
 
 CLIENT_CELL = "from openai import OpenAI\nclient = OpenAI()\n"
 JOB_CELL = 'job = client.fine_tuning.jobs.create(training_file="file-abc", model="gpt-4o-mini-2024-07-18")\n'
@@ -271,3 +272,50 @@ async def test_a_client_from_a_project_module_reaches_a_cell_and_follows_its_edi
     await wait_for(lambda: "RF101" not in codes(client, uris[1]))
     change_doc(client, module, 2, CLIENT_CELL)
     await wait_for(lambda: "RF101" in codes(client, uris[1]))
+
+
+async def test_an_ipynb_open_as_json_and_as_a_notebook_keeps_its_json_findings(client, tmp_path):
+    """The same file open as a JSON text document and with notebook sync: the JSON
+    document is linted from its own text (its outputs: the key printed there), not from
+    the cells the notebook editor holds (session-15 review)."""
+    key = openai_key()
+    document = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "outputs": [{"name": "stdout", "output_type": "stream", "text": [f"token={key}\n"]}],
+                "source": ["import os\n", "print(os.environ)"],
+            },
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": [CLIENT_CELL, JOB_CELL],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "train.ipynb"
+    text = json.dumps(document, indent=1)
+    path.write_text(text)
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text)
+        )
+    )
+    await wait_for(lambda: "RF404" in codes(client, uri))
+    before = sorted((str(d.code), d.range.start.line) for d in client.diagnostics[uri])
+    cells = open_notebook(
+        client, path, [("code", "import os\nprint(os.environ)"), ("code", CLIENT_CELL + JOB_CELL)]
+    )
+    await wait_for(lambda: "RF101" in codes(client, cells[1]))
+    change_doc(client, uri, 2, text + "\n")
+    await settled_stats(client)
+    assert sorted((str(d.code), d.range.start.line) for d in client.diagnostics[uri]) == before

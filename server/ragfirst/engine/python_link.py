@@ -49,6 +49,7 @@ from ragfirst.data.data_files import FILE_MARKER
 from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
 from ragfirst.engine.library_code import INIT_FILES, package_directories, top_packages
 from ragfirst.engine.link_gate import PROJECT_FORCE, sdk_force
+from ragfirst.engine.project import is_notebook
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
@@ -139,7 +140,10 @@ class ModuleIndex:
 
     def resolve(self, importer: str, module: str) -> str | None:
         """The display path of the file `import module` in `importer` loads, or None (not
-        the project's)."""
+        the project's). A notebook's relative import loads nothing: its kernel runs it as
+        `__main__`, no package ("attempted relative import with no known parent package")."""
+        if module.startswith(".") and is_notebook(importer):
+            return None
         directory = self._directories.get(importer)
         if directory is None:
             real = self._real.get(importer, importer)

@@ -165,12 +165,12 @@ class RagfirstServer(LanguageServer):
         """An open document's text (None for a document not open); for a notebook open with
         notebook sync, the .ipynb its cells make (what the link reads when it analyses the
         notebook again with what its imports bind)."""
+        if uri in self.session.documents:  # (an .ipynb also open as JSON text: that text)
+            return self.workspace.get_text_document(uri).source
         if uri in self.notebooks.notebooks:
             built = self.notebooks.notebook_json(self, uri)
             return built[0] if built is not None else None
-        if uri not in self.session.documents:
-            return None
-        return self.workspace.get_text_document(uri).source
+        return None
 
     def lint_text(self, uri: str, text: str) -> LintResult:
         """Analyze and finalize one document (runs in a worker thread)."""

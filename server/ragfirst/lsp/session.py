@@ -160,9 +160,14 @@ class Session:
         path = self.paths.get(key)
         if path is None:
             return None
-        text = self.text_of(path.resolve().as_uri())
-        if text is not None:
-            return text.encode("utf-8", errors="surrogatepass")
+        # The editor's URI names the file as it was opened (a symlinked folder: not its
+        # real path); a buffer missed here is read from disk, and its own lint, which has
+        # the buffer, then differs from every relink: the two relinted each other forever.
+        absolute = path.absolute()
+        for uri in dict.fromkeys((absolute.as_uri(), path.resolve().as_uri())):
+            text = self.text_of(uri)
+            if text is not None:
+                return text.encode("utf-8", errors="surrogatepass")
         return self.model.read_disk(key)
 
     def update_model(
