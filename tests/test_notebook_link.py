@@ -183,7 +183,9 @@ def test_a_relative_import_in_a_notebook_binds_nothing(tmp_path, capsys):
             "nb/__init__.py": "",
             "nb/util.py": CLIENTS,
             "nb/train.ipynb": training_notebook("from .util import client\nBASE_MODEL = 'x'\n"),
-            "nb/other.ipynb": training_notebook("from . import util\nclient = util.client\nBASE_MODEL = 'x'\n"),
+            "nb/other.ipynb": training_notebook(
+                "from . import util\nclient = util.client\nBASE_MODEL = 'x'\n"
+            ),
         },
     )
     assert placed(findings(capsys, tmp_path, "--no-cache"), "RF101") == []
