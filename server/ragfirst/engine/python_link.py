@@ -455,6 +455,21 @@ class PythonLinker:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
 
+    def _passed_on(
+        self, target: str, module: str, name: str, depth: int, constants: bool
+    ) -> Descriptor | None:
+        """What a name `target` imports and re-exports is: a project module's value, or
+        the SDK's own name (`from openai import OpenAI` in `app/llm.py`, taken as
+        `from app.llm import OpenAI`: the importer's `OpenAI()` is the SDK's, as if it
+        imported it from `openai`). Only a package rules name (`libraries`) is passed on:
+        other packages' names lead to no rule."""
+        found = self._imported(target, module, name, depth, constants)
+        if found is None and not module.startswith("."):
+            root = module.split(".", 1)[0]
+            if root in self.index.libraries and self.index.resolve(target, module) is None:
+                return {"s": f"{module}.{name}" if name else module}
+        return found
+
     def _reexported(self, target: str, name: str, depth: int, constants: bool) -> Descriptor | None:
         """A name the target only re-exports (`from .settings import MODEL` in a package's
         `__init__.py`), asked with constants: taken from the module it names, without
@@ -471,7 +486,7 @@ class PythonLinker:
         module, imported = alone.reexports[name]
         self._visiting.add(target)
         try:
-            found = self._imported(target, module, imported, depth + 1, constants)
+            found = self._passed_on(target, module, imported, depth + 1, constants)
         finally:
             self._visiting.discard(target)
         return found
@@ -501,7 +516,7 @@ class PythonLinker:
                     if name not in summary:  # with constants: only the name asked (others
                         # asked later with constants take them in `_reexported`)
                         deep = constants and (wanted is None or name == wanted)
-                        found = self._imported(target, module, imported, depth + 1, deep)
+                        found = self._passed_on(target, module, imported, depth + 1, deep)
                         if found is not None:
                             summary[name] = found
             finally:
