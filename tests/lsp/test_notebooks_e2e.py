@@ -319,3 +319,45 @@ async def test_an_ipynb_open_as_json_and_as_a_notebook_keeps_its_json_findings(c
     change_doc(client, uri, 2, text + "\n")
     await settled_stats(client)
     assert sorted((str(d.code), d.range.start.line) for d in client.diagnostics[uri]) == before
+
+
+async def test_a_notebook_closed_without_saving_gives_the_project_its_disk_version(client, tmp_path):
+    """The editor adds a retrieval set-up to a notebook that shares `app.clients` with
+    `train.py`: train.py's RF101 says retrieval is set up. Closed without saving, the
+    notebook on disk has none: the message goes back (as for a closed text document)."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "clients.py").write_text(CLIENT_CELL)
+    (tmp_path / "train.py").write_text("from app.clients import client\n" + JOB_CELL)
+    path = tmp_path / "explore.ipynb"
+    disk = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "source": ["from app.clients import client\n"],
+            }
+        ]
+    }
+    path.write_text(json.dumps({**disk, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    await start(client, [tmp_path], capabilities=with_notebooks(push_capabilities()))
+    train = open_doc(client, tmp_path / "train.py")
+
+    def rf101() -> str:
+        return next((d.message for d in client.diagnostics.get(train, []) if d.code == "RF101"), "")
+
+    await wait_for(lambda: "No retrieval found" in rf101())
+    cells = [
+        ("code", "from app.clients import client\n"),
+        ("code", "from pinecone import Pinecone\n\nindex = Pinecone().Index('docs')\n"),
+    ]
+    uris = open_notebook(client, path, cells)
+    await wait_for(lambda: "Retrieval is already set up" in rf101())
+    client.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=path.as_uri()),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri in uris],
+        )
+    )
+    await wait_for(lambda: "No retrieval found" in rf101())

@@ -64,6 +64,7 @@ class NotebookSync:
         self.notebooks: dict[str, OpenNotebook] = {}
         self.cell_states: dict[str, DocumentState] = {}  # cell URI -> what hovers read
         self.owner: dict[str, str] = {}  # cell URI -> notebook URI
+        self.restoring: set[asyncio.Task[None]] = set()  # closed notebooks' disk versions
 
     def cell_state(self, uri: str) -> DocumentState | None:
         return self.cell_states.get(uri)
@@ -216,6 +217,16 @@ class NotebookSync:
         cells = {cell.uri for cell in params.cell_text_documents} | set(notebook.cells if notebook else [])
         for cell in cells:
             self._forget_cell(ls, cell)
+        # As for a closed document: the cells may not have been saved, so the disk's
+        # version goes back into the project, and what used their facts lints again.
+        task = asyncio.ensure_future(self._restore(ls, params.notebook_document.uri))
+        self.restoring.add(task)  # (the server is busy until it is done)
+        task.add_done_callback(self.restoring.discard)
+
+    async def _restore(self, ls: RagfirstServer, uri: str) -> None:
+        changed = await asyncio.get_running_loop().run_in_executor(None, ls.indexer.restore, uri)
+        if changed:
+            await ls.scheduler.relint_open_documents()
 
     def _forget_cell(self, ls: RagfirstServer, cell_uri: str) -> None:
         self.cell_states.pop(cell_uri, None)

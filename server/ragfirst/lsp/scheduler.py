@@ -235,6 +235,7 @@ class Scheduler:
         tasks = [ls.index_task, ls.indexer.poll_task, self._relint_task]
         tasks.extend(state.pending for state in ls.session.documents.values())
         tasks.extend(notebook.pending for notebook in ls.notebooks.notebooks.values())
+        tasks.extend(ls.notebooks.restoring)
         return bool(self._relint_causes) or any(task is not None and not task.done() for task in tasks)
 
     def refresh(self) -> None:
