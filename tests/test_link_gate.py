@@ -61,6 +61,8 @@ def engine() -> Engine:
         ("from openai import OpenAI\nclient = OpenAI()\n", frozenset({"cli"}), False),
         # ... unless it re-exports with a star
         ("from .models import *\n", frozenset({"client"}), [".models:"]),
+        ("try: from .models import*\nexcept ImportError: pass\n", frozenset({"client"}), [".models:"]),
+        ("import os; from .models import *\n", frozenset({"client"}), [".models:"]),
         # a client built in another project module, passed on under another name: the
         # link asks that module (the import, as "module:name")
         (
