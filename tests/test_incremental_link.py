@@ -155,6 +155,8 @@ def _edits(files: dict[str, str], rng: random.Random, count: int) -> list[tuple[
                         "from app.settings import CHAT_MODEL\n",
                         "from app import client\n",
                         "import app.deps\n",
+                        "from app.deps import *\n",
+                        "from openai import OpenAI\n",
                         "from .settings import DIM\n",
                         "from app.util import SIZE\n\nLIMIT = SIZE\n",
                         "from app.config import MODEL\nfrom app.deps import client\n\nclient.embeddings.create(model=MODEL, input=[])\n",

@@ -497,3 +497,11 @@ def _commit(
             if target not in affected and not link.importers.get(target):
                 state.summaries.pop(target, None)
     state.summaries.update(linker.result.summaries)
+    for path in affected:  # a module read again whose summary the linker had kept (a
+        # star import or a whole-module import of it, new since no file read it): as a
+        # full link, which computes it, has it
+        for target in linker.reads.get(path, ()):
+            if target not in state.summaries:
+                kept = linker._summaries.get((target, True)) or linker._summaries.get((target, False))
+                if kept:
+                    state.summaries[target] = kept

@@ -447,6 +447,8 @@ class PythonLinker:
             found = self._reexported(target, name, depth, constants)
             if found is None:
                 found = self._summary(target, depth, constants, name).get(name)
+            if found is None:
+                found = self._passed_on(target, name, depth)
             descriptor = self._rebased(found, target, importer) if found is not None else None
         if descriptor is None and name not in ("", "*") and (target is None or _is_init(target)):
             # `from app import deps`: a submodule of the package (a module file has none)
@@ -455,20 +457,28 @@ class PythonLinker:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
 
-    def _passed_on(
-        self, target: str, module: str, name: str, depth: int, constants: bool
-    ) -> Descriptor | None:
-        """What a name `target` imports and re-exports is: a project module's value, or
-        the SDK's own name (`from openai import OpenAI` in `app/llm.py`, taken as
-        `from app.llm import OpenAI`: the importer's `OpenAI()` is the SDK's, as if it
-        imported it from `openai`). Only a package rules name (`libraries`) is passed on:
-        other packages' names lead to no rule."""
-        found = self._imported(target, module, name, depth, constants)
-        if found is None and not module.startswith("."):
-            root = module.split(".", 1)[0]
-            if root in self.index.libraries and self.index.resolve(target, module) is None:
-                return {"s": f"{module}.{name}" if name else module}
-        return found
+    def _passed_on(self, target: str, name: str, depth: int) -> Descriptor | None:
+        """An SDK's name the target imports and an importer takes from it (`from openai
+        import OpenAI` in `app/llm.py`, then `from app.llm import OpenAI`): the SDK's name,
+        as if the importer imported it from `openai`. Only a package rules name
+        (`libraries`) passes on: other packages' names lead to no rule. Asked per name,
+        never put in the target's summary (a summary holds what the module makes; which
+        names were asked of it must not change what it holds)."""
+        if target in self._visiting or depth > MAX_DEPTH:
+            return None  # an import cycle
+        alone = self._alone(target)
+        if alone is not None and not alone.parsed and not _failed(alone):
+            alone = self._skipped(target, False, name, depth + 1)  # parsed if it may offer it
+        passed = alone.reexports.get(name) if alone is not None and alone.parsed else None
+        if passed is None or passed[0].startswith("."):
+            return None
+        module, imported = passed
+        if (
+            module.split(".", 1)[0] not in self.index.libraries
+            or self.index.resolve(target, module) is not None
+        ):
+            return None
+        return {"s": f"{module}.{imported}" if imported else module}
 
     def _reexported(self, target: str, name: str, depth: int, constants: bool) -> Descriptor | None:
         """A name the target only re-exports (`from .settings import MODEL` in a package's
@@ -486,7 +496,7 @@ class PythonLinker:
         module, imported = alone.reexports[name]
         self._visiting.add(target)
         try:
-            found = self._passed_on(target, module, imported, depth + 1, constants)
+            found = self._imported(target, module, imported, depth + 1, constants)
         finally:
             self._visiting.discard(target)
         return found
@@ -516,7 +526,7 @@ class PythonLinker:
                     if name not in summary:  # with constants: only the name asked (others
                         # asked later with constants take them in `_reexported`)
                         deep = constants and (wanted is None or name == wanted)
-                        found = self._passed_on(target, module, imported, depth + 1, deep)
+                        found = self._imported(target, module, imported, depth + 1, deep)
                         if found is not None:
                             summary[name] = found
             finally:
