@@ -134,3 +134,57 @@ def test_alone_a_star_import_is_recorded_and_read_where_a_name_is_unbound():
     assert ("app.clients", "*") in facts.project_imports
     assert ("os", "*") not in facts.project_imports  # the standard library: no project module
     assert ("app.clients", "*") in facts.used_imports
+
+
+FAKES = "class FakeClient:\n    pass\n\n\nclient = FakeClient()\n"
+
+
+@pytest.mark.parametrize(
+    "helpers",
+    [
+        CLIENTS + '\n__all__ = ["encode"]\n\n\ndef encode(text):\n    return text\n',  # not in `__all__`
+        CLIENTS + "MODELS = [m.id for m in client.models.list()]\ndel client\n",  # deleted
+        "from openai import OpenAI\n\nif __name__ == '__main__':\n    client = OpenAI()\n",  # only as a script
+    ],
+)
+def test_a_star_never_replaces_what_the_file_bound_itself(tmp_path, capsys, helpers):
+    """Python would not bind `client` from these modules: the file's own stays (review of
+    session 15: each fired RF101 on the user's fake client)."""
+    root = write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/fakes.py": FAKES,
+            "app/helpers.py": helpers,
+            "train.py": "from app.fakes import client\nfrom app.helpers import *\n" + JOB,
+        },
+    )
+    assert fired(capsys, root) == []
+
+
+def test_two_project_star_imports_bind_nothing(tmp_path, capsys):
+    """`client` is the local module's (Python: the later star wins), but its value is no
+    rule's and so not in its summary: neither star is trusted (review of session 15)."""
+    root = write(
+        tmp_path,
+        {
+            "helpers.py": CLIENTS,
+            "local_llm.py": FAKES,
+            "train.py": "from helpers import *\nfrom local_llm import *\n" + JOB,
+            "nb.ipynb": notebook(
+                code("from helpers import *\n"), code("from local_llm import *\n"), code(JOB)
+            ),
+        },
+    )
+    assert fired(capsys, root) == []
+
+
+def test_all_names_what_a_star_binds(tmp_path, capsys):
+    root = write(
+        tmp_path,
+        {
+            "helpers.py": CLIENTS + '__all__ = ["client"]\n_private = client\n',
+            "train.py": "from helpers import *\n" + JOB,
+        },
+    )
+    assert [place[:3] for place in fired(capsys, root)] == [("train.py", None, 2)]

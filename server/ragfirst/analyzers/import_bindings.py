@@ -17,20 +17,23 @@ A mixin of PythonAnalyzer.
 
 from __future__ import annotations
 
+import ast
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ragfirst.analyzers.python_exports import decode
-from ragfirst.analyzers.python_values import EMPTY_LABELS, Labels, ModuleVal, Scope, Value
+from ragfirst.analyzers.python_values import EMPTY_LABELS, Labels, Lit, ModuleVal, Scope, Value
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_analyzer import PythonAnalyzer
 
 STAR = "*"
+ALL = "__all__"
 
 
 class ImportBindings:
     _stars: Labels = EMPTY_LABELS  # the file's star imports of possible project modules
+    _star_count = 0  # how many it has in all (`_count_stars`)
 
     def _project_import(self: PythonAnalyzer, module: str, name: str) -> None:
         """Record an import that may name a module of the project (the link resolves it)."""
@@ -68,16 +71,55 @@ class ImportBindings:
         if self._log is None:
             self._log = []  # values are labelled from the file's first project import on
         linked = self._imported(module, STAR)
-        if not isinstance(linked, ModuleVal):
+        if not isinstance(linked, ModuleVal) or self._star_count > 1:
+            # Two star imports of project modules: which one binds a name depends on what
+            # each defines, and a summary holds only what rules use (`client =
+            # LocalClient()` is not in it): none is trusted.
             return
+        declared = linked.names.get(ALL)
+        listed = declared.value if isinstance(declared, Lit) and isinstance(declared.value, list) else None
         for name, value in linked.names.items():
-            if name.startswith("_") or value is None:
+            if (
+                value is None
+                or name == ALL
+                or (name not in listed if listed is not None else name.startswith("_"))
+            ):
                 continue
+            if name in scope.names:
+                continue  # a binding of the file's own stays (a summary may miss what the
+                # module really binds there: `del`, `if __name__ == "__main__":`)
             scope.names[name] = value
             self._import_keys[name] = key
             self._seed(name, key, scope)
             if scope is self.module_scope:
                 self._note_import(name, module, None, value)
+
+    def _count_stars(self: PythonAnalyzer, body: list[ast.stmt]) -> int:
+        """The star imports of possible project modules in a module's statements (at its
+        top level, and in its `if`, `try` and `with` blocks: nowhere else can they stand)."""
+        count = 0
+        for node in body:
+            if isinstance(node, ast.ImportFrom) and node.names and node.names[0].name == STAR:
+                module = "." * node.level + (node.module or "")
+                root = module.split(".", 1)[0]
+                count += not (
+                    root in sys.stdlib_module_names or root == "__future__" or self._sdk_root(module)
+                )
+            elif isinstance(node, (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith)):
+                for block in ("body", "orelse", "finalbody"):
+                    count += self._count_stars(getattr(node, block, []))
+                for handler in getattr(node, "handlers", []):
+                    count += self._count_stars(handler.body)
+        return count
+
+    def _export_all(self: PythonAnalyzer, summary: dict[str, Any]) -> None:
+        """Put the module's `__all__` in its summary when it is a literal list or tuple of
+        names: what a star import of it takes. (Without one, a star takes the public names
+        the summary holds.)"""
+        value = self.module_scope.names.get("__all__")
+        names = value.value if isinstance(value, Lit) else None
+        if isinstance(names, (list, tuple)) and all(isinstance(name, str) for name in names):
+            summary[ALL] = {"l": list(names)}
 
     def _unbound_name(self: PythonAnalyzer) -> None:
         """A name no scope binds was read: it may be one a star import brings."""

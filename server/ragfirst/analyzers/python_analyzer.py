@@ -118,6 +118,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels, ImportBindings):
         # `__file__` carries a marker path so `Path(__file__).parent / "data"` resolves
         # relative to this file when a rule looks for the data file it names.
         self.module_scope.names["__file__"] = Lit(FILE_MARKER)
+        self._star_count = self._count_stars(tree.body)  # (import_bindings.py)
         self._block(tree.body, self.module_scope)
         self._drain_pending()
         self.facts.used_imports = sorted(self._used)
@@ -131,6 +132,7 @@ class PythonAnalyzer(ParameterValues, ImportLabels, ImportBindings):
             names = {k: v for k, v in self.module_scope.names.items() if k not in self._external_names}
             self.facts.summary = summarize(names, self.vocabulary)
             self.facts.reexports = {name: list(origin) for name, origin in self._reexports.items()}
+            self._export_all(self.facts.summary)  # (import_bindings.py)
         if has_marker(self.source):
             self.facts.comments = collect_comments(self.source)
         # Functions and their defining scopes refer to each other; breaking the cycles here

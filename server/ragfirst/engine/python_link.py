@@ -447,8 +447,6 @@ class PythonLinker:
             found = self._reexported(target, name, depth, constants)
             if found is None:
                 found = self._summary(target, depth, constants, name).get(name)
-            if found is None:
-                found = self._passed_on(target, name, depth)
             descriptor = self._rebased(found, target, importer) if found is not None else None
         if descriptor is None and name not in ("", "*") and (target is None or _is_init(target)):
             # `from app import deps`: a submodule of the package (a module file has none)
@@ -456,29 +454,6 @@ class PythonLinker:
             if submodule is not None:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
-
-    def _passed_on(self, target: str, name: str, depth: int) -> Descriptor | None:
-        """An SDK's name the target imports and an importer takes from it (`from openai
-        import OpenAI` in `app/llm.py`, then `from app.llm import OpenAI`): the SDK's name,
-        as if the importer imported it from `openai`. Only a package rules name
-        (`libraries`) passes on: other packages' names lead to no rule. Asked per name,
-        never put in the target's summary (a summary holds what the module makes; which
-        names were asked of it must not change what it holds)."""
-        if target in self._visiting or depth > MAX_DEPTH:
-            return None  # an import cycle
-        alone = self._alone(target)
-        if alone is not None and not alone.parsed and not _failed(alone):
-            alone = self._skipped(target, False, name, depth + 1)  # parsed if it may offer it
-        passed = alone.reexports.get(name) if alone is not None and alone.parsed else None
-        if passed is None or passed[0].startswith("."):
-            return None
-        module, imported = passed
-        if (
-            module.split(".", 1)[0] not in self.index.libraries
-            or self.index.resolve(target, module) is not None
-        ):
-            return None
-        return {"s": f"{module}.{imported}" if imported else module}
 
     def _reexported(self, target: str, name: str, depth: int, constants: bool) -> Descriptor | None:
         """A name the target only re-exports (`from .settings import MODEL` in a package's

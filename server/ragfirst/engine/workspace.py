@@ -75,6 +75,7 @@ class WorkspaceFile:
     analysis: FileAnalysis  # linked: with the environment its imports bind, if any
     environment: str = ""  # digest of that environment ("" for none)
     packages: frozenset[str] = frozenset()  # the top-level packages holding it (library_code.py)
+    content: str = ""  # digest of the bytes `update` analysed ("" when loaded in a batch)
 
 
 @dataclass(slots=True)
@@ -232,7 +233,8 @@ class Workspace:
                 environment = changed
                 analysis = self._analyse(engine, settings, key, data, environment, own)
         digest = environment_digest(environment) if environment else ""
-        self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest, packages)
+        content = hashlib.sha256(data).hexdigest()
+        self.files[key] = WorkspaceFile(key, settings, engine, analysis, digest, packages, content)
         incremental_link.touched(state, key.id, "add" if previous is None else "")
         facts_changed = state.index.set_file(key.id, analysis.fact_sites, analysis.exports)
         relink = (
@@ -242,7 +244,13 @@ class Workspace:
             or previous.analysis.deferred_imports != analysis.deferred_imports
             or previous.analysis.summary != analysis.summary
             or _reads_changed(previous.analysis, analysis)
-            or (not analysis.parsed and _read_by_importers(state, key.id))
+            # (its bytes changed: two such modules open, each one's unchanged lint relinked
+            # and relinted the other forever)
+            or (
+                not analysis.parsed
+                and _read_by_importers(state, key.id)
+                and (previous is None or previous.content != content)
+            )
         )
         return analysis, relink or facts_changed
 

@@ -103,9 +103,11 @@ class NotebookSync:
         # cells as its bytes, through the session's project model.
         # (`uri`: when the notebook's imports or facts change the project, it is relinked
         # and the open documents lint again, as after an open document's lint.)
-        findings, _ = ls.session.analyze(
-            Path(_path_of(uri)), text.encode("utf-8", errors="surrogatepass"), uri
-        )
+        data = text.encode("utf-8", errors="surrogatepass")
+        if uri in ls.session.documents:  # also open as JSON text: that text is the model's
+            findings = ls.session.findings_of_text(Path(_path_of(uri)), data)
+        else:
+            findings, _ = ls.session.analyze(Path(_path_of(uri)), data, uri)
         by_cell: dict[str, list[Finding]] = {cell: [] for cell in cells}
         for finding in findings:
             if finding.cell is not None and 0 < finding.cell.cell <= len(cells):
@@ -177,8 +179,8 @@ class NotebookSync:
         if notebook_uri is None:
             return []
         result = await asyncio.get_running_loop().run_in_executor(None, self.lint, ls, notebook_uri)
-        if result is None:
-            return []
+        if result is None or self.owner.get(cell_uri) != notebook_uri:
+            return []  # (closed while it was linted: its cells' documents are gone)
         ls.scheduler.after_lint(notebook_uri)
         by_cell, _ = result
         document = ls.workspace.get_text_document(cell_uri)
