@@ -8,9 +8,13 @@ it binds each imported name to the value the module's summary describes.
 alone a file cannot tell `encode_pdf` from a star import from a name it never defines. It
 records the import as `(module, "*")` and counts it used, and the values that read it as
 carrying it (import_labels.py), wherever a name no scope binds is read. With the link's
-environment, each public name of the module's summary is bound at the import, as Python
-binds it (a later definition in the file wins; names starting with `_` are not imported,
-as without `__all__`).
+environment, the star binds what the module's summary offers at the import: the names of
+a literal `__all__` (which the summary carries), else those not starting with `_`. Only
+names the file has not bound before (a summary may hold a name Python would not bind
+there: one deleted, one bound under `if __name__ == "__main__":`), and nothing when the
+file has two star imports of project modules (which one binds a name depends on what
+each defines, and a summary holds only what rules use: the user's own `client =
+LocalClient()` is not in it). A later definition in the file wins, as in Python.
 
 A mixin of PythonAnalyzer.
 """
