@@ -41,8 +41,7 @@ class ImportBindings:
 
     def _project_import(self: PythonAnalyzer, module: str, name: str) -> None:
         """Record an import that may name a module of the project (the link resolves it)."""
-        root = module.split(".", 1)[0]
-        if root and (root in sys.stdlib_module_names or root == "__future__"):
+        if not _may_be_project(module):
             return
         if (module, name) not in self._seen_imports:
             self._seen_imports.add((module, name))
@@ -105,10 +104,7 @@ class ImportBindings:
         for node in body:
             if isinstance(node, ast.ImportFrom) and node.names and node.names[0].name == STAR:
                 module = "." * node.level + (node.module or "")
-                root = module.split(".", 1)[0]
-                count += not (
-                    root in sys.stdlib_module_names or root == "__future__" or self._sdk_root(module)
-                )
+                count += _may_be_project(module) and not self._sdk_root(module)
             elif isinstance(node, (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith)):
                 for block in ("body", "orelse", "finalbody"):
                     count += self._count_stars(getattr(node, block, []))
@@ -127,8 +123,13 @@ class ImportBindings:
 
     def _unbound_name(self: PythonAnalyzer) -> None:
         """A name no scope binds was read: it may be one a star import brings."""
-        stars = self._stars
-        if stars:
-            self._used.update(stars)
-            if self._log is not None:
-                self._log.append(stars)
+        stars = self._stars  # (each is counted used where it stands: `_star_import`)
+        if stars and self._log is not None:
+            self._log.append(stars)
+
+
+def _may_be_project(module: str) -> bool:
+    """Could `module` be the project's own (neither the standard library nor `__future__`;
+    relative imports always may)?"""
+    root = module.split(".", 1)[0]
+    return not root or not (root in sys.stdlib_module_names or root == "__future__")

@@ -121,9 +121,7 @@ def _bare(text: str, word: str) -> bool:
         line = text[start : end if end >= 0 else len(text)]
         if line.lstrip().startswith(("from ", "import ")) and ";" not in line:
             continue
-        before = text[start : found.start()]
-        hash_at = before.find("#")
-        if hash_at >= 0 and "'" not in before[:hash_at] and '"' not in before[:hash_at]:
+        if _in_comment(text, found.start()):
             continue
         following = _NEXT_NAME.match(text, found.end())
         if following is not None and not _is_keyword(following.group(1)):
