@@ -36,8 +36,10 @@ SCHEMA = (
     # line maps; v5: the imports whose constants a rule may read (constant_imports); v6:
     # notebooks' project imports (the edges of their boundaries); v7: a file that reaches
     # an SDK only through the project's modules is left to the link (`deferred_imports`);
-    # v8: notebooks' used imports (linked), star imports and a module's `__all__`
-    "v8"
+    # v8: notebooks' used imports (linked), star imports and a module's `__all__`; v9: the
+    # imports whose constants a client reaching the file makes it read (client_imports),
+    # and the link's text probe (`spells_needle`)
+    "v9"
 )
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 TOUCH_AFTER_SECONDS = 24 * 3600  # an entry's last use is recorded at most once a day

@@ -66,6 +66,8 @@ def compact(analysis: FileAnalysis) -> FileAnalysis:
         analysis.used_imports = EMPTY_LIST
     if not analysis.constant_imports:
         analysis.constant_imports = EMPTY_LIST
+    if not analysis.client_imports:
+        analysis.client_imports = EMPTY_LIST
     if not analysis.name_imports:
         analysis.name_imports = EMPTY_DICT
     if not analysis.text_imports:
@@ -81,5 +83,5 @@ def empty_analysis(path: str, parsed: bool) -> FileAnalysis:
     parsed=parsed)` (tests/test_compact.py checks it equals that)."""
     empty, none = EMPTY_LIST, EMPTY_DICT
     return FileAnalysis(
-        path, empty, empty, empty, parsed, empty, None, None, empty, none, empty, empty, none, none
+        path, empty, empty, empty, parsed, empty, None, None, empty, none, empty, empty, none, empty, none
     )

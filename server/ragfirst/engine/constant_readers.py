@@ -110,6 +110,7 @@ EVERY_CALL = CallReaders(every_call=True)
 # `*args` / `**kwargs`: rules see that a call has them, never what they hold (the analyzer
 # does not spread them into the call's arguments), so no constant in them is read.
 UNREAD = ("*", "**")
+BUILTINS = "builtins."
 FIRST = ("0", FIRST_NOT_TEXT)  # the first argument, and the same written as a display
 # `getattr(client, NAME)` resolves an attribute by a constant: the call's name may change.
 BUILTIN_READERS = CallReaders(naming_arguments=frozenset({("builtins.getattr", "1")}))
@@ -123,6 +124,10 @@ class Reached:
     always: list[ImportKey]
     if_text: list[ImportKey]
     needles: tuple[str, ...]
+    # Those a call reaches whose name the link may change: every call's but a builtin's
+    # (`isinstance(self, Mixin)` stays `builtins.isinstance` whatever the imports bind).
+    # What a client reaching the file makes its constants read (python_link.py).
+    by_any_call: list[ImportKey]
 
 
 def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
@@ -134,6 +139,7 @@ def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
     segment is a wildcard can come to match, by the last name written."""
     reached: set[ImportKey] = set()
     if_text: set[ImportKey] = set()
+    by_any_call: set[ImportKey] = set()
     calls = facts.calls
     readers = index.readers
     keyword_test = readers.keyword_test
@@ -143,6 +149,10 @@ def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
         call = calls[number]
         qualname = call.qualname
         written = call.tail.rsplit(".", 1)[-1]
+        if qualname is None or not qualname.startswith(BUILTINS):
+            for key, labels in parts.items():
+                if key not in UNREAD:
+                    by_any_call |= labels
         read = readers.every_call
         if not read and qualname is not None:
             read = index.matches(qualname)
@@ -166,4 +176,9 @@ def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
                 and (key in readers.keywords or (keyword_test is not None and keyword_test(key)))
             ):
                 reached |= labels
-    return Reached(sorted(reached), sorted(if_text - reached), tuple(sorted(readers.positional_needles)))
+    return Reached(
+        sorted(reached),
+        sorted(if_text - reached),
+        tuple(sorted(readers.positional_needles)),
+        sorted(by_any_call | reached),
+    )

@@ -56,6 +56,7 @@ from ragfirst.engine.project import FactSite, ProjectIndex
 from ragfirst.engine.python_coding import decode_python
 from ragfirst.engine.selection import narrowed
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
+from ragfirst.engine.text_closure import TEXT_FORCE
 from ragfirst.engine.word_scan import SubstringGate, WordScan
 from ragfirst.model import Finding, Span
 from ragfirst.resources import package_data_dir
@@ -103,6 +104,9 @@ class FileAnalysis:
     constant_imports: list[tuple[str, str]] = field(default_factory=list)
     # ... and those whose constants matter only if they hold a text (needle -> imports)
     text_imports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # ... and those whose constants matter once a client reaches the file (its calls' names
+    # change): those any call but a builtin's reaches (constant_readers.py)
+    client_imports: list[tuple[str, str]] = field(default_factory=list)
     # Module-level names -> the imports their value may depend on (analyzers/import_labels.py).
     name_imports: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # Parsed only because it may reach an SDK through the project's modules: imported
@@ -113,6 +117,9 @@ class FileAnalysis:
     # Python module the link asked for SDK values: the project imports that decide it
     # ("module:name"; link_gate.project_imports).
     deferred_imports: list[str] | None = None
+    # The link's text probe (engine/text_closure.py): may the module's literals spell the
+    # needle asked (engine/text_needles.py)? Its project imports are `deferred_imports`.
+    spells_needle: bool = False
 
 
 class Engine(EnginePrefilter):
@@ -201,6 +208,14 @@ class Engine(EnginePrefilter):
                 return analysis  # a broken file with nothing rules look for: as a syntax error is
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
+        if isinstance(force, str) and force.startswith(f"{TEXT_FORCE}:"):
+            if spec.facts_language == "python" and spec.name != "notebook":  # (else: maybe)
+                from ragfirst.engine.text_needles import may_spell  # only links that ask
+
+                analysis.spells_needle = may_spell(data, force[len(TEXT_FORCE) + 1 :])
+                if not analysis.spells_needle:  # (else the link asks no further)
+                    analysis.deferred_imports = project_imports(text, frozenset())
+            return analysis
         # The link's summary parse of a module the prefilter skipped (python_link.py): no
         # rule can match in it, so only what it offers importers is computed.
         summary_only = isinstance(force, str) and force.startswith(("all", "sdk"))
@@ -277,8 +292,12 @@ class Engine(EnginePrefilter):
         if (summary_only or analysis.via_project) and facts.language == "python":
             # No rule can match a file the prefilter skipped (a `via_project` one is parsed
             # for what it offers importers and the names it reads; if the link binds an SDK
-            # value in it, it is analysed again with it, rules and all).
-            _python_links(analysis, facts)
+            # value in it, it is analysed again with it, rules and all: with the constants
+            # its calls are given, `client_imports`).
+            if analysis.via_project:
+                self.python_links(analysis, facts)
+            else:
+                _python_links(analysis, facts)
             return clean_analysis(analysis, set())
         with regex_budget() as budget:  # a pack's regexes get a work budget per file
             secrets = self._match(analysis, facts, source, own_packages)
@@ -301,6 +320,7 @@ class Engine(EnginePrefilter):
         if facts.import_reach:
             reached = reached_imports(facts, self.constant_readers("python"))
             analysis.constant_imports = reached.always
+            analysis.client_imports = reached.by_any_call
             if reached.if_text:
                 analysis.text_imports = {needle: reached.if_text for needle in reached.needles}
 

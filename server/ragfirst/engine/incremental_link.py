@@ -64,7 +64,7 @@ file ids, or (file id, constants) for `_summaries`."""
 _SKIPPED_CACHES = ("_forced", "_declined")
 
 LINKER_ATTRIBUTES = frozenset(
-    {"analyses", "index", "reanalyze", "result", "_visiting", "_paths", "_sdk", *_SEEDED}
+    {"analyses", "index", "reanalyze", "result", "texts", "_visiting", "_paths", "_sdk", *_SEEDED}
 )
 """Every attribute of a PythonLinker this module knows (tests/test_incremental_link.py)."""
 
@@ -118,6 +118,7 @@ class RecordingLinker(PythonLinker):
 
     def __init__(self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze) -> None:
         super().__init__(analyses, index, reanalyze)
+        self.texts = None  # a clean closure is not noted as read: every import is asked
         for name in _SEEDED:
             cache = getattr(self, name)
             setattr(self, name, _JournalSet(cache) if isinstance(cache, set) else _Journal(cache))

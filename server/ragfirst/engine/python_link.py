@@ -21,8 +21,11 @@ its module-level names depends on (`name_imports`). The link asks those imports 
 constants and the others for SDK values only; a module an importer asks for a name its own
 summary lacks (it may compute it from an imported constant: `DEFAULT = CHAT_MODEL`) reads
 the constants of the imports that name depends on, and grows that set if another importer
-needs more (`_read`). A client that reaches a file changes its calls' names: it reads every
-constant. Before this, one file reading constants made every module it reached be
+needs more (`_read`). A client that reaches a file changes its calls' names: it reads the
+constants of every import its calls are given but a builtin's (`client_imports`). An
+import asked only for a text is first asked of its modules' texts: if no module its value
+can be computed from may spell the needle, it is not parsed for it (text_closure.py).
+Before this, one file reading constants made every module it reached be
 analysed again with all their imports' constants (a library's classes on its base
 classes: 716 of 816 re-analyses on the second bench corpus, none changing a finding).
 
@@ -50,6 +53,7 @@ from ragfirst.engine.engine import ANALYSIS_ERROR, FileAnalysis
 from ragfirst.engine.library_code import INIT_FILES, package_directories, top_packages
 from ragfirst.engine.link_gate import PROJECT_FORCE, sdk_force
 from ragfirst.engine.project import is_notebook
+from ragfirst.engine.text_closure import TextClosures
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_DEPTH = 32  # import chains followed while linking one file (deeper: left unlinked)
@@ -236,6 +240,10 @@ class PythonLinker:
         # Files the prefilter left to the link (`deferred`): parsed once an import of
         # theirs offers an SDK value, else None.
         self._reached: dict[str, FileAnalysis | None] = {}
+        # Import closures that cannot hold a needle (`_texts_needed`): None in a linker
+        # whose caches an incremental link keeps, which would have to note every module of
+        # a closure as read by the importer (incremental_link.RecordingLinker).
+        self.texts: TextClosures | None = TextClosures(reanalyze, self._import_targets)
 
     @classmethod
     def over_summaries(cls, summaries: dict[str, dict[str, Descriptor]], index: ModuleIndex) -> PythonLinker:
@@ -324,9 +332,12 @@ class PythonLinker:
                     environment = self.environment(path, analysis.used_imports, depth, read)
             if read is not ALL and not forced and self._binds_sdk_value(environment):
                 # A client reaches the file: its calls' names change, and every constant
-                # they are given (a model name) may matter as it does in any other file.
-                read = ALL
-                environment = self.environment(path, analysis.used_imports, depth, ALL)
+                # they are given (a model name) may matter as it does in any other file;
+                # not those only a builtin is given (`isinstance(self, Mixin)`).
+                clients = _joined(read, frozenset(analysis.client_imports))
+                if clients != read:
+                    read = clients
+                    environment = self.environment(path, analysis.used_imports, depth, read)
         finally:
             self._visiting.discard(path)
         # Analysed again when what it reads constants of binds something (a binding of
@@ -357,6 +368,10 @@ class PythonLinker:
             for key in keys:
                 if key in read or key in found:
                     continue
+                if self.texts is not None and not self.texts.may_hold(
+                    self._import_targets(path, f"{key[0]}:{key[1]}"), needle
+                ):
+                    continue  # no module its value can be computed from spells the needle
                 if _holds_text(self._imported(path, key[0], key[1], depth, True), needle):
                     found.add(key)
         return frozenset(found)
@@ -454,6 +469,20 @@ class PythonLinker:
             if submodule is not None:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
+
+    def _import_targets(self, importer: str, spec: str) -> list[str]:
+        """The project files an import ("module:name") reads, as `_imported` finds them:
+        the module (not an SDK's own), and the submodule a package's name may be."""
+        module, _, name = spec.partition(":")
+        target = self.index.resolve(importer, module)
+        if target is not None and self.index.is_library_code(target):
+            return []
+        found = [target] if target is not None else []
+        if name not in ("", "*") and (target is None or _is_init(target)):
+            submodule = self.index.resolve(importer, submodule_spec(module, name))
+            if submodule is not None:
+                found.append(submodule)
+        return found
 
     def _reexported(self, target: str, name: str, depth: int, constants: bool) -> Descriptor | None:
         """A name the target only re-exports (`from .settings import MODEL` in a package's

@@ -49,12 +49,14 @@ def dump_analysis(analysis: FileAnalysis) -> dict[str, Any]:
         "reexports": analysis.reexports,
         "used_imports": [list(pair) for pair in analysis.used_imports],
         "constant_imports": [list(pair) for pair in analysis.constant_imports],
+        "client_imports": [list(pair) for pair in analysis.client_imports],
         "text_imports": {k: [list(pair) for pair in v] for k, v in analysis.text_imports.items()},
         "name_imports": {
             name: [list(pair) for pair in pairs] for name, pairs in analysis.name_imports.items()
         },
         "via_project": analysis.via_project,
         "deferred_imports": analysis.deferred_imports,
+        "spells_needle": analysis.spells_needle,
     }
 
 
@@ -92,11 +94,13 @@ def load_analysis(data: dict[str, Any]) -> FileAnalysis:
     analysis.reexports = {str(k): [str(v[0]), str(v[1])] for k, v in reexports.items() if len(v) == 2}
     analysis.used_imports = [(str(m), str(n)) for m, n in data.get("used_imports", ())]
     analysis.constant_imports = [(str(m), str(n)) for m, n in data.get("constant_imports", ())]
+    analysis.client_imports = [(str(m), str(n)) for m, n in data.get("client_imports", ())]
     texts = data.get("text_imports") or {}
     analysis.text_imports = {str(k): [(str(m), str(n)) for m, n in v] for k, v in texts.items()}
     names = data.get("name_imports") or {}
     analysis.name_imports = {str(k): [(str(m), str(n)) for m, n in v] for k, v in names.items()}
     analysis.via_project = bool(data.get("via_project", False))
+    analysis.spells_needle = bool(data.get("spells_needle", False))
     deferred = data.get("deferred_imports")
     analysis.deferred_imports = [str(spec) for spec in deferred] if isinstance(deferred, list) else None
     return analysis

@@ -50,6 +50,7 @@ from ragfirst.engine.path_map import PathMap
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project, refresh_application_components
 from ragfirst.engine.python_link import ModuleIndex, PythonLinker, environment_digest
+from ragfirst.engine.text_closure import TEXT_FORCE
 from ragfirst.engine.workspace_load import (
     FileIdsForCache,
     PlannedFile,
@@ -439,10 +440,13 @@ class Workspace:
         tag += packages_tag(entry.packages)
         key = (entry.key, hashlib.sha256(data).hexdigest(), tag)
         found = self._analyses.get(key)
+        probe = isinstance(force, str) and force.startswith(TEXT_FORCE)  # never parsed
         if environment:
             kind = "analysed again with its imports"
         elif force == PROJECT_FORCE:
             kind = "parsed, an SDK value reaching it through the project's modules"
+        elif probe:
+            kind = "read for a text its importers' values may hold"
         else:
             kind = "parsed for a summary (prefilter-skipped)"
         if found is not None:
@@ -457,7 +461,7 @@ class Workspace:
             found = entry.engine.analyze(
                 entry.key.id, data, cap, environment=environment, force=force, own_packages=own
             )
-            timings.count(f"link: {kind}" + ("" if found.parsed else ", declined"))
+            timings.count(f"link: {kind}" + ("" if found.parsed or probe else ", declined"))
             if self.cache is not None and stored is not None:  # the next run reads it
                 self.cache.put_many([(stored, found)])
         else:
@@ -521,5 +525,6 @@ def _reads_changed(before: FileAnalysis, after: FileAnalysis) -> bool:
     return (
         before.constant_imports != after.constant_imports
         or before.text_imports != after.text_imports
+        or before.client_imports != after.client_imports
         or before.name_imports != after.name_imports
     )

@@ -1,0 +1,233 @@
+"""Issue 26: the link reads an import's constants for a text given first to a call (SQL with
+a pgvector column) only when a module its value can be computed from may spell such a
+text (engine/text_needles.py, engine/text_closure.py); and a client reaching a file reads
+the constants its calls are given, not those only a builtin is given
+(engine/constant_readers.py `by_any_call`).
+
+Positive cases keep their findings (the column two modules away, a type ending a literal,
+a class attribute); negative ones show the link doing less (counted with `--timings`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ragfirst.analyzers.python_analyzer import analyze_python
+from ragfirst.cli.main import main
+from ragfirst.engine.constant_readers import reached_imports
+from ragfirst.engine.engine import Engine
+from ragfirst.engine.text_closure import TextClosures
+from ragfirst.engine.text_needles import may_spell
+from ragfirst.rules.loader import load_ruleset
+from ragfirst.source import SourceText
+
+SPELLS = [
+    ("a column in a statement", 'DDL = "CREATE TABLE t (id int, e vector(3))"\n'),
+    ("another case and a blank", 'DDL = "create table t (e VECTOR (3))"\n'),
+    ("halfvec", "DDL = 'CREATE TABLE t (e halfvec(3))'\n"),
+    ("sparsevec, schema-qualified", 'DDL = "CREATE TABLE t (e extensions.sparsevec(3))"\n'),
+    ("a type that ends a literal", 'COLUMN = "vector"\n'),
+    ("a type and blanks that end one", 'COLUMN = "embedding vector "\n'),
+    ("an escaped blank", 'DDL = "CREATE TABLE t (e vector\\t(3))"\n'),
+    ("an f-string's literal part", 'DDL = f"CREATE TABLE t (e vector({DIM}))"\n'),
+    ("a call's argument", 'db.migrate("CREATE TABLE t (e vector(3))")\n'),
+    ("a literal after a docstring", '"""Vectors."""\nDDL = "CREATE TABLE t (e vector(3))"\n'),
+    ("a module that does not parse", 'DDL = "CREATE TABLE t (e vector(3))"\ndef broken(:\n'),
+]
+
+NOT_SPELT = [
+    ("a docstring", '"""Each item keeps a random vector (noise)."""\n'),
+    ("a function's docstring", 'def f():\n    """A "multi vector"-compatible prompt."""\n'),
+    ("a comment", "x = 1  # vector(3)\n"),
+    ("a longer name", 'x = lora_magnitude_vector("a")\n'),
+    ("a word that goes on", 'x = vectorize("a")\n'),
+    ("prose in a string", 'LABEL = "a vector store"\n'),
+    ("a function named so", "def vector(n):\n    return [0] * n\n\nv = vector(3)\n"),
+    ("nothing", "x = 1\n"),
+]
+
+
+@pytest.mark.parametrize(("label", "code"), SPELLS, ids=[label for label, _ in SPELLS])
+def test_a_literal_that_may_hold_a_vector_column_is_found(label: str, code: str) -> None:
+    assert may_spell(code.encode(), "vector")
+
+
+@pytest.mark.parametrize(("label", "code"), NOT_SPELT, ids=[label for label, _ in NOT_SPELT])
+def test_text_no_value_can_hold_a_column_of_is_not(label: str, code: str) -> None:
+    assert not may_spell(code.encode(), "vector")
+
+
+def test_other_needles_are_found_anywhere_in_any_case() -> None:
+    assert may_spell(b"# MATCH here\n", "match")
+    assert not may_spell(b"x = 1\n", "match")
+    assert may_spell(b"x = 1\n", "kind")  # `k`: the Kelvin sign lowers to it, maybe
+
+
+def test_a_closure_holds_the_needle_if_one_module_in_it_may() -> None:
+    """a -> b -> c (spells), d -> e (clean); a cycle e -> d is followed once."""
+    texts = {
+        "a": (["b"], False),
+        "b": (["c"], False),
+        "c": ([], True),
+        "d": (["e"], False),
+        "e": (["d"], False),
+    }
+    asked: list[str] = []
+
+    class Probe:
+        def __init__(self, imports: list[str], spells: bool) -> None:
+            self.deferred_imports, self.spells_needle = imports, spells
+
+    def probe(path: str, _environment: None, force: str) -> Probe:
+        assert force == "text:vector"
+        asked.append(path)
+        return Probe(*texts[path])
+
+    closures = TextClosures(probe, lambda _importer, spec: [spec])
+    assert closures.may_hold(["a"], "vector")
+    assert not closures.may_hold(["d"], "vector")
+    assert closures.may_hold(["b"], "vector") and not closures.may_hold(["e"], "vector")
+    assert sorted(asked) == ["a", "b", "c", "d", "e"]  # each module read once
+    assert not closures.may_hold([], "vector")
+
+
+# -- the link -------------------------------------------------------------------------------
+
+PROJECT = {"pyproject.toml": '[project]\nname = "demo"\n', "app/__init__.py": ""}
+
+INGEST = """\
+    import psycopg
+    from sentence_transformers import SentenceTransformer
+    from app.settings import DDL
+    from app.mixins import Store
+
+    conn = psycopg.connect("dbname=rag")
+    db = Migrations(conn)
+    db.migrate(DDL)
+    db.migrate(Store.DDL)
+    model = SentenceTransformer("all-MiniLM-L6-v2")
+    conn.execute("INSERT INTO items (embedding) VALUES (%s)", (model.encode("x").tolist(),))
+    """
+
+SQL = "CREATE TABLE IF NOT EXISTS items (id bigserial PRIMARY KEY, embedding {type}(1536))"
+
+
+def run(tmp_path: Path, files: dict[str, str], capsys: pytest.CaptureFixture[str]) -> tuple[list, dict]:
+    """The findings (rule, path, line) and the link's counters of a cold `--jobs 1` run."""
+    for name, text in {**PROJECT, **files}.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    main(
+        ["check", str(tmp_path), "--no-cache", "--jobs", "1", "--format", "json", "--exit-zero", "--timings"]
+    )
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)["findings"]
+    found = sorted(
+        (f["rule"], Path(f["path"]).relative_to(tmp_path).as_posix(), f["start"]["line"])
+        for f in findings
+        if f["rule"].startswith("RF3")
+    )
+    counts = {
+        m["name"]: int(m["n"])
+        for m in re.finditer(r"^\s+(?P<name>link: [^\n]*?)\s+(?P<n>\d+)$", captured.err, re.M)
+    }
+    return found, counts
+
+
+PARSED = "link: parsed for a summary (prefilter-skipped)"
+READ = "link: read for a text its importers' values may hold"
+
+
+def test_a_column_two_modules_away_or_in_a_class_still_reaches_rf301(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The type is a constant of a third module, joined into the statement by `settings`;
+    the other statement is a class attribute, in a module whose docstring says "vector"."""
+    files = {
+        "app/kinds.py": 'COLUMN = "vector"\n',
+        "app/settings.py": (
+            "from app.kinds import COLUMN\n\n"
+            f'DDL = "{SQL.format(type="vector").split("vector(")[0]}" + COLUMN + "(1536))"\n'
+        ),
+        "app/mixins.py": (
+            '"""Stores: each keeps a random vector (noise) per item."""\n\n\n'
+            f'class Store:\n    DDL = "{SQL.format(type="vector")}"\n'
+        ),
+        "app/ingest.py": INGEST,
+    }
+    found, _ = run(tmp_path, files, capsys)
+    assert found == [("RF301", "app/ingest.py", 8), ("RF301", "app/ingest.py", 9)]
+
+
+def test_modules_that_cannot_spell_a_column_are_read_not_parsed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Neither imported value can hold a column: their modules (and the one `settings`
+    imports) are read for their text, none is parsed for its constants (before: both)."""
+    files = {
+        "app/kinds.py": 'COLUMN = "text"\n',
+        "app/settings.py": 'from app.kinds import COLUMN\n\nDDL = "CREATE TABLE items (body " + COLUMN + ")"\n',
+        "app/mixins.py": (
+            '"""Stores: each keeps a random vector (noise) per item."""\n\n\n'
+            'class Store:\n    DDL = "CREATE TABLE items (body text)"\n'
+        ),
+        "app/ingest.py": INGEST,
+    }
+    found, counts = run(tmp_path, files, capsys)
+    assert found == []
+    assert counts.get(PARSED, 0) == 0
+    assert counts.get(READ, 0) == 3
+    assert counts.get("link: analysed again with its imports", 0) == 0
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_ruleset())
+
+
+def test_a_builtin_given_a_constant_is_not_read_when_a_client_reaches_the_file(engine: Engine) -> None:
+    code = "from app.settings import LIMIT\nif len(LIMIT) and isinstance(LIMIT, int):\n    pass\n"
+    facts = analyze_python(SourceText(code), "app/route.py", vocabulary=engine.vocabulary())
+    assert reached_imports(facts, engine.constant_readers("python")).by_any_call == []
+    facts = analyze_python(
+        SourceText(code + "db.trim(LIMIT)\n"), "app/route.py", vocabulary=engine.vocabulary()
+    )
+    assert reached_imports(facts, engine.constant_readers("python")).by_any_call == [
+        ("app.settings", "LIMIT")
+    ]
+
+
+def test_a_client_reaching_a_file_reads_the_constants_its_calls_are_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`route.py` has no trigger of its own: the client comes from `deps.py`. The model
+    constant reaches RF406 (its call); the size only `len` is given is not read: `sizes.py`
+    is not parsed (before: every constant of the file was)."""
+    files = {
+        "app/deps.py": "from openai import OpenAI\n\nclient = OpenAI()\n",
+        "app/settings.py": 'CHAT_MODEL = "gpt-4"\n',
+        "app/sizes.py": "LIMITS = [1, 2]\n",
+        "app/route.py": """\
+            from app.deps import client
+            from app.settings import CHAT_MODEL
+            from app.sizes import LIMITS
+
+            if len(LIMITS):
+                client.chat.completions.create(model=CHAT_MODEL, messages=[], max_tokens=5)
+            """,
+    }
+    for name, text in {**PROJECT, **files}.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    main(
+        ["check", str(tmp_path), "--no-cache", "--jobs", "1", "--format", "json", "--exit-zero", "--timings"]
+    )
+    captured = capsys.readouterr()
+    assert "RF406" in {f["rule"] for f in json.loads(captured.out)["findings"]}
+    assert re.search(rf"^\s+{re.escape(PARSED)}\s+1$", captured.err, re.M)  # settings.py only
