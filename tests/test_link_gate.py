@@ -16,6 +16,7 @@ from tests.conftest import ids
 
 from ragfirst.analyzers.python_exports import Vocabulary
 from ragfirst.config.settings import Settings
+from ragfirst.engine import link_gate
 from ragfirst.engine.engine import Engine, FileAnalysis
 from ragfirst.engine.link_gate import (
     PROJECT_FORCE,
@@ -440,3 +441,17 @@ def test_a_syntax_error_in_a_file_left_to_the_link_is_reported_once_it_is_parsed
     # no import of it offers an SDK value: it is not parsed, as a file the prefilter skips
     alone = lint_sources({"app/__init__.py": "", "app/routes.py": broken}, Settings())
     assert [f for f in alone if f.rule_id == "RF000"] == []
+
+
+def test_a_hash_inside_triple_quotes_is_told_alike_when_counted_and_when_looked_up():
+    """`_in_comment` counts the triple quotes before a line for a text's first asks and
+    looks them up once found for the rest (a file of comments asks for every line)."""
+    text = 'x = """\n# inside\n"""\n# outside\n' * 5
+    hashes = [at for at, char in enumerate(text) if char == "#"]
+    counted = []
+    for at in hashes:
+        link_gate._last_quotes = ("", 0, None)  # a first ask of this text each time
+        counted.append(link_gate._in_comment(text, at))
+    looked_up = [link_gate._in_comment(text, at) for at in hashes]
+    assert link_gate._last_quotes[2] is not None  # asked more than `_COUNTED_ASKS` times
+    assert counted == looked_up == [False, True] * 5

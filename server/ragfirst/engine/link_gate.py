@@ -179,20 +179,26 @@ def _in_comment(text: str, at: int) -> bool:
         return False
     if text.endswith(("\\\n", "\\\r\n", "\\\r"), 0, start):
         return False  # a line continued with a backslash: maybe inside a string
-    return bisect.bisect_left(_triple_quotes(text), start) % 2 == 0
+    return _triple_quotes_before(text, start) % 2 == 0
 
 
-_last_quotes: tuple[str, list[int]] = ("", [])
+_COUNTED_ASKS = 4  # per text: then its triple quotes are found once (a file of comments)
+_last_quotes: tuple[str, int, list[int] | None] = ("", 0, None)
 
 
-def _triple_quotes(text: str) -> list[int]:
-    """Where the text's triple quotes stand, found once per text (a module's every word
-    asks about the same text)."""
+def _triple_quotes_before(text: str, start: int) -> int:
+    """How many triple quotes stand before `start`: counted where asked (most texts are
+    asked once or twice), then, for a text asked more, from their places found once. (The
+    two spellings share no character: the counts add up to a left-to-right scan's.)"""
     global _last_quotes
     memo = _last_quotes  # (one read: the server's two lint threads may replace it)
-    if memo[0] is not text:
-        memo = _last_quotes = (text, [found.start() for found in _TRIPLE_QUOTE.finditer(text)])
-    return memo[1]
+    asked, places = (memo[1] + 1, memo[2]) if memo[0] is text else (1, None)
+    if places is None and asked > _COUNTED_ASKS:
+        places = [found.start() for found in _TRIPLE_QUOTE.finditer(text)]
+    _last_quotes = (text, asked, places)
+    if places is not None:
+        return bisect.bisect_left(places, start)
+    return text.count('"""', 0, start) + text.count("'''", 0, start)
 
 
 _TRIPLE_QUOTE = re.compile("\"\"\"|'''")
