@@ -20,7 +20,7 @@ from ragfirst.analyzers.python_analyzer import analyze_python
 from ragfirst.cli.main import main
 from ragfirst.engine.constant_readers import reached_imports
 from ragfirst.engine.engine import Engine
-from ragfirst.engine.text_closure import TextClosures
+from ragfirst.engine.text_closure import CLOSURE_BUDGET, TextClosures
 from ragfirst.engine.text_needles import may_spell
 from ragfirst.rules.loader import load_ruleset
 from ragfirst.source import SourceText
@@ -93,6 +93,30 @@ def test_a_closure_holds_the_needle_if_one_module_in_it_may() -> None:
     assert closures.may_hold(["b"], "vector") and not closures.may_hold(["e"], "vector")
     assert sorted(asked) == ["a", "b", "c", "d", "e"]  # each module read once
     assert not closures.may_hold([], "vector")
+
+
+def test_a_closure_larger_than_the_budget_may_hold_the_needle() -> None:
+    """A walk reads at most `CLOSURE_BUDGET` modules: past that, "maybe" (the link then
+    parses the module for its constants, as it did before it read texts)."""
+
+    class Clean:
+        spells_needle = False
+
+        def __init__(self, imports: list[str]) -> None:
+            self.deferred_imports = imports
+
+    def chain(length: int) -> TextClosures:
+        def probe(path: str, _environment: None, _force: str) -> Clean:
+            number = int(path)
+            return Clean([str(number + 1)] if number + 1 < length else [])
+
+        return TextClosures(probe, lambda _importer, spec: [spec])
+
+    assert not chain(CLOSURE_BUDGET).may_hold(["0"], "vector")
+    longer = chain(CLOSURE_BUDGET + 10)
+    assert longer.may_hold(["0"], "vector")
+    assert longer.may_hold(["1"], "vector")
+    assert not longer.may_hold([str(CLOSURE_BUDGET)], "vector")  # its own closure is short
 
 
 # -- the link -------------------------------------------------------------------------------
