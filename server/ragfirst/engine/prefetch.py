@@ -72,14 +72,18 @@ class Prefetch:
     def folder_done(self) -> None:
         """The folder being listed is complete: its files can go."""
         listed, self._listed = self._listed, []
+        if not listed or self._folder is None:
+            self._send()
+            return
+        root, folder = self._folder  # (every file listed since the folder changed is in it)
+        packages = self._packages.get(root)
+        above = top_packages(folder, packages) if packages else frozenset()
         for item in listed:
             try:
                 engine = self.engines.for_settings(item.settings)  # (the plan asks it again)
             except Exception:  # a bad config: the plan reports it; the file is not sent
                 continue
-            root, folder = item.key.root, posixpath.dirname(item.key.id)
-            packages = self._packages.get(root)
-            own = (top_packages(folder, packages) if packages else frozenset()) & engine.sdk_roots()
+            own = above & engine.sdk_roots() if above else above
             entry = work_item(item, os.fspath(item.path), own)
             key = engine_key(item.settings.extra_rules, engine)
             with self._lock:
