@@ -82,7 +82,8 @@ class Pair:
         self.texts = {FileKey("", path): text.encode() for path, text in files.items()}
         self.incremental = Workspace(self.texts.get)
         self.incremental.incremental = True
-        self.full = Workspace(self.texts.get)  # links fully: the CLI's workspace
+        self.full = Workspace(self.texts.get)  # links fully, as the CLI does ...
+        self.full.text_closures = False  # ... and as the server does (its environments)
         for workspace in (self.incremental, self.full):  # False: boundaries by imports
             workspace.project("", one_project)
         for key, data in self.texts.items():

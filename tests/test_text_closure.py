@@ -33,6 +33,8 @@ SPELLS = [
     ("a type that ends a literal", 'COLUMN = "vector"\n'),
     ("a type and blanks that end one", 'COLUMN = "embedding vector "\n'),
     ("an escaped blank", 'DDL = "CREATE TABLE t (e vector\\t(3))"\n'),
+    ("an escape before it", 'DDL = "CREATE TABLE t (embedding\\tvector(3))"\n'),
+    ("an octal escape before it", 'DDL = "CREATE TABLE t (embedding\\040vector(3))"\n'),
     ("an f-string's literal part", 'DDL = f"CREATE TABLE t (e vector({DIM}))"\n'),
     ("a call's argument", 'db.migrate("CREATE TABLE t (e vector(3))")\n'),
     ("a literal after a docstring", '"""Vectors."""\nDDL = "CREATE TABLE t (e vector(3))"\n'),
@@ -255,3 +257,67 @@ def test_a_client_reaching_a_file_reads_the_constants_its_calls_are_given(
     captured = capsys.readouterr()
     assert "RF406" in {f["rule"] for f in json.loads(captured.out)["findings"]}
     assert re.search(rf"^\s+{re.escape(PARSED)}\s+1$", captured.err, re.M)  # settings.py only
+
+
+# -- the server ----------------------------------------------------------------------------
+
+SERVER_FILES = {
+    "app/__init__.py": "",
+    "app/kinds.py": 'COLUMN = "text"\n',
+    "app/settings.py": 'from app.kinds import COLUMN\n\nDDL = "CREATE TABLE items (embedding " + COLUMN + "(1536))"\n',
+    "app/mixins.py": '"""A random vector (noise)."""\n\n\nclass Store:\n    DDL = "CREATE TABLE items (body text)"\n',
+    "app/ingest.py": textwrap.dedent(INGEST),
+}
+EDITS = [
+    ("app/kinds.py", 'COLUMN = "vector"\n'),  # settings.DDL now has a column
+    ("app/mixins.py", f'class Store:\n    DDL = "{SQL.format(type="vector")}"\n'),
+    ("app/kinds.py", 'COLUMN = "text"\n'),
+    (
+        "app/mixins.py",
+        '"""A random vector (noise)."""\n\n\nclass Store:\n    DDL = "CREATE TABLE items (body text)"\n',
+    ),
+]
+
+
+def test_the_server_finds_what_a_link_that_reads_texts_finds_through_edits() -> None:
+    """The language server's linker (kept for incremental links) asks every import as
+    before; a full link reads texts first. Their environments may differ, their findings
+    may not, edit after edit."""
+    from ragfirst.config.settings import Settings
+    from ragfirst.engine.file_ids import FileKey
+    from ragfirst.engine.runner import EngineCache, default_context
+    from ragfirst.engine.workspace import Workspace
+
+    settings = Settings()
+    engine = EngineCache().for_settings(settings)
+    texts = {FileKey("", path): text.encode() for path, text in SERVER_FILES.items()}
+    server, cli = Workspace(texts.get), Workspace(texts.get)
+    server.incremental = True
+    for workspace in (server, cli):
+        workspace.project("", True)
+        for key, data in texts.items():
+            workspace.update(key, data, settings, engine)
+        workspace.relink()
+    ingest = FileKey("", "app/ingest.py")
+    # (the server parsed the three modules for their constants; the full link read them)
+    assert set(server.projects[""].summaries) - set(cli.projects[""].summaries) == {
+        "app/kinds.py",
+        "app/settings.py",
+        "app/mixins.py",
+    }
+    found = []
+    for step, (path, text) in enumerate([("", ""), *EDITS]):
+        if path:
+            key = FileKey("", path)
+            texts[key] = text.encode()
+            for workspace in (server, cli):
+                workspace.update(key, texts[key], settings, engine)
+                workspace.relink()
+        context = default_context(settings)
+        for key in texts:
+            mine, reference = server.findings_for(key, context), cli.findings_for(key, context)
+            assert mine == reference, f"step {step}: {key.id}"
+        found.append(
+            sorted(f.span.start_line for f in server.findings_for(ingest, context) if f.rule_id == "RF301")
+        )
+    assert found == [[], [8], [8, 9], [9], []]

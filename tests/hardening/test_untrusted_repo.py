@@ -677,3 +677,23 @@ def test_the_vscode_launch_does_not_import_the_workspace(tmp_path):
         f"launching like the extension ran the workspace's own modules: {markers_written(markers)}"
     )
     assert done.returncode in (0, 1, 2)
+
+
+def test_a_chain_of_600_re_exports_is_linked_as_far_as_the_link_follows(tmp_path):
+    """`app/m0.py` re-exports `X` from `m1`, `m1` from `m2`, ... 600 deep (each also imports
+    an SDK, so none is skipped): the link follows 32 (python_link.MAX_DEPTH) and leaves the
+    rest unlinked; before, the re-exports were followed past that limit and the whole run
+    ended in a RecursionError, no finding reported."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    for number in range(600):
+        body = f"from app.m{number + 1} import X\n" if number < 599 else "X = 1\n"
+        (app / f"m{number}.py").write_text("import openai\n" + body)
+    (app / "main.py").write_text(
+        "from openai import OpenAI\nfrom app.m0 import X\n\n"
+        "OpenAI().chat.completions.create(model='gpt-4o', messages=[], n=X)\n"
+    )
+    result = lint_paths([tmp_path], ConfigResolver(), jobs=1)
+    assert [(Path(f.path).name, f.rule_id) for f in result.findings] == [("main.py", "RF401")]

@@ -134,9 +134,10 @@ def reached_imports(facts: FileFacts, index: ReaderIndex) -> Reached:
     """The imports whose constants may change what a rule reads in `facts`, sorted.
 
     A call is read when a reader's pattern matches its name; a call whose callee carries an
-    import may be named otherwise once linked: with an SDK value the link reads every
-    constant anyway (python_link.py), with a project value only a pattern whose first
-    segment is a wildcard can come to match, by the last name written."""
+    import may be named otherwise once linked: with an SDK value the link reads the
+    constants of every call but a builtin's (`by_any_call`; python_link.py), with a project
+    value only a pattern whose first segment is a wildcard can come to match, by the last
+    name written."""
     reached: set[ImportKey] = set()
     if_text: set[ImportKey] = set()
     by_any_call: set[ImportKey] = set()

@@ -193,8 +193,11 @@ class Recorder:
     """The linker factory a full link is given (`link_project(linker=...)`): it keeps the
     linker, whose caches the next incremental link starts from."""
 
-    def __init__(self, keep: bool = True) -> None:
+    def __init__(self, keep: bool = True, texts: bool = True) -> None:
         self.keep = keep  # False (the CLI's single link): a plain linker, nothing kept
+        # ... which reads imported texts before it parses for them (text_closure.py; never
+        # a kept linker: its importers would have to note every module of a closure read)
+        self.texts = texts
         self.linker: RecordingLinker | None = None
         self.index: ModuleIndex | None = None  # the link's module index (the project's after)
 
@@ -203,7 +206,10 @@ class Recorder:
     ) -> PythonLinker:
         self.index = index
         if not self.keep:
-            return PythonLinker(analyses, index, reanalyze)
+            linker = PythonLinker(analyses, index, reanalyze)
+            if not self.texts:
+                linker.texts = None
+            return linker
         self.linker = RecordingLinker(analyses, index, reanalyze)
         return self.linker
 

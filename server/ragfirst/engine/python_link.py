@@ -452,6 +452,8 @@ class PythonLinker:
     def _imported(
         self, importer: str, module: str, name: str, depth: int, constants: bool
     ) -> Descriptor | None:
+        if depth > MAX_DEPTH:
+            return None  # a chain of re-exports longer than the link follows: left unlinked
         target = self.index.resolve(importer, module)
         if target is not None and self.index.is_library_code(target):
             return None  # the SDK's own package, vendored or being checked: it stays the SDK
@@ -640,7 +642,8 @@ def _constant_imports(analysis: FileAnalysis, forced: bool = False) -> frozenset
 
     None for a file that names no trigger of its own (`via_project`, or `forced`: skipped
     and parsed for its summary): a constant changes no call's name, so no rule can match
-    there unless an SDK value is imported too (`final` then reads all the constants)."""
+    there unless an SDK value is imported too (`final` then reads the constants its calls
+    are given: `client_imports`)."""
     if not analysis.parsed or analysis.via_project or forced:
         return frozenset()
     return frozenset(analysis.constant_imports)

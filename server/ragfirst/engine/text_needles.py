@@ -15,8 +15,9 @@ by `(` or end after it (`"vector" + "(3)"`). The text is scanned first; a module
 spell one is parsed and its literals tested, docstrings left out (no value holds a bare
 string statement: diffusers' "random vector (stochastic centering)"). Other needles: the
 needle anywhere in the text, in any case. Both say "maybe" when unsure (a module that
-does not parse, a spelling escaped in the source: `"vector\\x28"`), never "no" wrongly
-but for a type spelt across literals (`"vec" + "tor(3)"`) or computed by the program.
+does not parse, an escape before or after the type: `"\\tvector\\x28"`), never "no"
+wrongly but for a type spelt across literals (`"vec" + "tor(3)"`, `"vec" "tor(3)"`), with
+an escape inside its name (`"\\x76ector(3)"`) or computed by the program.
 """
 
 from __future__ import annotations
@@ -58,24 +59,32 @@ def _may_spell_vector_type(data: bytes) -> bool:
     return _literal_spells_type(tree)
 
 
+_BACKSLASH = ord("\\")
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _type_spelt(lowered: bytes, name: bytes) -> bool:
-    """Is `name` spelt as a word followed, past blanks, by `(`, a quote or a backslash?"""
+    """Is `name` spelt as a word (or after an escape: `\\tvector`, `\\x20vector`) followed,
+    past blanks, by `(`, a quote or a backslash?"""
     at = lowered.find(name)
     while at >= 0:
         end = at + len(name)
         while end < len(lowered) and lowered[end] in _BLANK:
             end += 1
-        if (
-            (at == 0 or lowered[at - 1] not in _WORD_BYTES)
-            and end < len(lowered)
-            and lowered[end] in _AFTER_TYPE
-        ):
+        if end < len(lowered) and lowered[end] in _AFTER_TYPE and _word_starts(lowered, at):
             return True
         at = lowered.find(name, at + 1)
     return False
+
+
+def _word_starts(lowered: bytes, at: int) -> bool:
+    """Does a word start at `at` in the value the source spells? Not after a letter, digit
+    or `_`, unless those follow a backslash: an escape (`\\t`, `\\x20`, `\\u00a0`) is
+    one character of the value, a blank or another."""
+    start = at
+    while start > 0 and lowered[start - 1] in _WORD_BYTES:
+        start -= 1
+    return start == at or (start > 0 and lowered[start - 1] == _BACKSLASH)
 
 
 def _literal_spells_type(tree: ast.AST) -> bool:

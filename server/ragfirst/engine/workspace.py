@@ -98,6 +98,10 @@ class Workspace:
     # Keep each link's state and relink only what an edit reaches (incremental_link.py):
     # the language server's model; a CLI run links once and keeps nothing.
     incremental = False
+    # A full link reads imported texts before it parses for them (text_closure.py); the
+    # findings are the same either way, not always the environments (tests compare a
+    # server's incremental link with a full one read this way: False).
+    text_closures = True
 
     def __init__(
         self,
@@ -401,7 +405,7 @@ class Workspace:
         )
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
-        recorder = incremental_link.Recorder(self.incremental)
+        recorder = incremental_link.Recorder(self.incremental, self.text_closures)
         result = link_project(
             alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
         )
