@@ -465,12 +465,18 @@ class PythonLinker:
             if found is None:
                 found = self._summary(target, depth, constants, name).get(name)
             descriptor = self._rebased(found, target, importer) if found is not None else None
-        if descriptor is None and name not in ("", "*") and (target is None or _is_init(target)):
-            # `from app import deps`: a submodule of the package (a module file has none)
-            submodule = self.index.resolve(importer, submodule_spec(module, name))
+        if descriptor is None:
+            submodule = self._package_submodule(importer, module, name, target)
             if submodule is not None:
                 descriptor = self._module(importer, submodule, depth, constants)
         return descriptor
+
+    def _package_submodule(self, importer: str, module: str, name: str, target: str | None) -> str | None:
+        """`from app import deps`: the submodule of the package a name may be (a module
+        file has none; neither has an import of the whole module)."""
+        if name in ("", "*") or (target is not None and not _is_init(target)):
+            return None
+        return self.index.resolve(importer, submodule_spec(module, name))
 
     def _import_targets(self, importer: str, spec: str) -> list[str]:
         """The project files an import ("module:name") reads, as `_imported` finds them:
@@ -479,12 +485,8 @@ class PythonLinker:
         target = self.index.resolve(importer, module)
         if target is not None and self.index.is_library_code(target):
             return []
-        found = [target] if target is not None else []
-        if name not in ("", "*") and (target is None or _is_init(target)):
-            submodule = self.index.resolve(importer, submodule_spec(module, name))
-            if submodule is not None:
-                found.append(submodule)
-        return found
+        submodule = self._package_submodule(importer, module, name, target)
+        return [found for found in (target, submodule) if found is not None]
 
     def _reexported(self, target: str, name: str, depth: int, constants: bool) -> Descriptor | None:
         """A name the target only re-exports (`from .settings import MODEL` in a package's
