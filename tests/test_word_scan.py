@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from ragfirst.checks.base import SubstringTriggers
 from ragfirst.engine.engine_prefilter import _TOKEN
-from ragfirst.engine.python_prefilter import substring_pattern
-from ragfirst.engine.word_scan import SubstringGate, WordScan
+from ragfirst.engine.python_prefilter import substring_pattern, whole_words
+from ragfirst.engine.word_scan import SubstringGate, WholeWords, WordScan, utf8
 
 WORDS = ["create", "fineTuning", "jobs", "openai", "together-ai", "OpenAI", "embed", "embedMany", "_private"]
 SCAN = WordScan(WORDS)
@@ -77,3 +77,34 @@ def test_secret_examples():
     assert GATE.hit('API_KEY = "abcdEFGH12"', loose=False)
     assert not GATE.hit("api_key = get_key()", loose=False)
     assert not GATE.hit("nothing here", loose=True)
+
+
+VOCABULARY = ["nn", "parallel", "distributed", "fsdp", "OpenAI", "Client", "_private", "create_index"]
+WHOLE = WholeWords(VOCABULARY)
+WHOLE_PIECES = st.sampled_from(
+    [*VOCABULARY, "a", "2", "-", "_", ".", " ", "\n", "é", "ß", "\u00a0", "\U0001f600", "x9", "nnn", "'", "#"]
+)
+
+
+def spelt(text: str, words: list[str]) -> set[str]:
+    return {word for word in words if next(whole_words(text, word), None) is not None}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(WHOLE_PIECES, max_size=12))
+def test_the_whole_word_set_finds_what_the_substring_scan_finds(pieces):
+    """The link's SDK test asks its words of an RE2 set in one pass (link_gate.py): the
+    same answer as asking `whole_words` for each, non-ASCII letters around a word
+    included (both take them as no word character)."""
+    text = "".join(pieces)
+    assert WHOLE.found(text, utf8(text)) == spelt(text, VOCABULARY)
+
+
+def test_whole_word_examples():
+    text = "torch.nn.parallel  # innn_fsdp éOpenAI OpenAIx 2Client create_index"
+    assert WHOLE.found(text, utf8(text)) == {"nn", "parallel", "OpenAI", "create_index"}
+    assert WholeWords([]).found("nn", b"nn") == set()
+    odd = WholeWords(["nn", "a-b", "x.y"])  # a rule pack's odd names: found by substring
+    text = "a-b x.y nn"
+    assert odd.found(text, utf8(text)) == {"nn", "a-b", "x.y"}
+    assert odd.found("za-bz", b"za-bz") == set()

@@ -33,6 +33,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ragfirst.engine.python_prefilter import FROM_IMPORT_NAMES, IMPORT_MODULES, whole_words
+from ragfirst.engine.word_scan import WholeWords, utf8
 
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Vocabulary
@@ -72,8 +73,9 @@ def may_export_sdk_value(
     packages, project = _imports(text, roots)
     imported = packages.intersection(vocabulary.roots)
     if imported:  # (most modules import no SDK package)
+        spelt = _vocabulary_words(vocabulary, frozenset(imported)).found(text, utf8(text))  # one pass
         for root, entries in vocabulary.entries_by_root:
-            if root in imported and any(_spelt(text, entry) for entry in entries):
+            if root in imported and not spelt.isdisjoint(entries):
                 return True
         for root, entry, after in vocabulary.module_entries:
             # `torch.nn` leads to a rule only through `parallel`: a module that takes
@@ -82,11 +84,32 @@ def may_export_sdk_value(
             # (`nn.Linear`, `from torch import nn` make none).
             if (
                 root in imported
-                and _spelt(text, entry)
-                and (any(_follows(text, word) for word in after) or _bare(text, entry))
+                and entry in spelt
+                and (any(word in spelt and _follows(text, word) for word in after) or _bare(text, entry))
             ):
                 return True
     return project or False
+
+
+_SCANS: dict[tuple[Vocabulary, frozenset[str]], WholeWords] = {}
+
+
+def _vocabulary_words(vocabulary: Vocabulary, roots: frozenset[str]) -> WholeWords:
+    """The RE2 set of every word the SDK test may look for in a module that imports these
+    SDK packages (built once per set: a module imports one or two; a smaller set's
+    automaton also scans faster)."""
+    key = (vocabulary, roots)
+    scan = _SCANS.get(key)
+    if scan is None:
+        words = {word for root, entries in vocabulary.entries_by_root if root in roots for word in entries}
+        for root, entry, after in vocabulary.module_entries:
+            if root in roots:
+                words.add(entry)
+                words.update(after)
+        if len(_SCANS) > 256:  # (a bound: rule packs and odd import mixes)
+            _SCANS.clear()
+        scan = _SCANS[key] = WholeWords(words)
+    return scan
 
 
 def offers_names(text: str, names: frozenset[str] | None) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 import re2
 
 from ragfirst.checks.base import SubstringTriggers
-from ragfirst.engine.python_prefilter import substring_pattern
+from ragfirst.engine.python_prefilter import substring_pattern, whole_words
 from ragfirst.engine.re2_superset import superset_gate
 
 _OPTIONS = re2.Options()
@@ -38,6 +38,7 @@ _OPTIONS.max_mem = 64 << 20  # a set's DFA states: built as texts need them
 # The tokenizer's token characters, once `-` is written `0`, are RE2's word characters.
 _DASH_AS_DIGIT = bytes.maketrans(b"-", b"0")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN_CHAR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -65,6 +66,34 @@ class WordScan:
             return set()
         words = self.words
         return {words[i] for i in hits if i not in self._confirm or is_token(text, words[i])}
+
+
+class WholeWords:
+    """Which of `words` (identifiers) a text spells as whole words, as
+    `python_prefilter.whole_words` finds them (no ASCII letter, digit or `_` on either
+    side), in one RE2 pass over its UTF-8 bytes (RE2's `\\b` is ASCII's: a non-ASCII
+    letter bounds a word in both) instead of a substring scan per word: a word that is
+    absent costs a whole scan of the text each (link_gate.py asks 10-20 per module)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        words = {word for word in words if word}
+        self.words = sorted(word for word in words if _IDENTIFIER.fullmatch(word))
+        # Others (a rule pack's odd pattern): where `\\b` would differ, found by substring.
+        self._others = sorted(words.difference(self.words))
+        self._set: Any = None
+        if self.words:
+            self._set = re2.Set.SearchSet(_OPTIONS)
+            for word in self.words:
+                self._set.Add(r"\b" + re2.escape(word) + r"\b")
+            self._set.Compile()
+
+    def found(self, text: str, encoded: bytes) -> set[str]:
+        """`encoded`: the text's UTF-8 bytes (`utf8`)."""
+        hits = self._set.Match(encoded) if self._set is not None else None
+        found = {self.words[i] for i in hits} if hits else set()
+        if self._others:
+            found.update(word for word in self._others if next(whole_words(text, word), None) is not None)
+        return found
 
 
 def utf8(text: str) -> bytes:
