@@ -300,3 +300,24 @@ def test_the_module_index_answers_names_no_project_file_has_without_searching():
     assert index.resolve("/r/app/main.py", "newmod") is None
     index.add_file("/r/app/newmod.py", "/r/app/newmod.py")
     assert index.resolve_in("/r/app", "newmod") == "/r/app/newmod.py"
+
+
+def test_the_module_index_answers_a_last_name_no_project_file_has_without_searching():
+    """The submodule a package's imported name may be (`from app import logging`) is asked
+    for every name a package is asked: an import whose last name is no directory or module
+    of the project resolves to nothing without building paths, relative or absolute; one
+    that is still resolves, a package (`__init__.py`) and a module added later included."""
+    from ragfirst.engine.python_link import ModuleIndex
+
+    paths = ["/r/app/__init__.py", "/r/app/deps.py", "/r/app/sub/__init__.py", "/r/app/sub/clients.py"]
+    index = ModuleIndex(paths, "/r")
+    assert index.resolve_in("/r/app", ".logging") is None
+    assert index.resolve_in("/r/app/sub", "..sub.logging") is None
+    assert index.resolve_in("/r/app", "app.sub.logging") is None
+    assert index.resolve_in("/r/app/sub", ".clients") == "/r/app/sub/clients.py"
+    assert index.resolve_in("/r/app/sub", "..sub") == "/r/app/sub/__init__.py"
+    assert index.resolve_in("/r/app", "app.sub.clients") == "/r/app/sub/clients.py"
+    assert index.resolve_in("/r/app/sub", "..") == "/r/app/__init__.py"
+    index.add_file("/r/app/sub/logging.py", "/r/app/sub/logging.py")
+    assert index.resolve_in("/r/app/sub", ".logging") == "/r/app/sub/logging.py"
+    assert index.resolve_in("/r/app", "app.sub.logging") == "/r/app/sub/logging.py"

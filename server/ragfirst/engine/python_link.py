@@ -166,9 +166,11 @@ class ModuleIndex:
             for _ in range(level - 1):
                 base = posixpath.dirname(base)
             rest = module[level:]
+            if rest and rest.rpartition(".")[2] not in self._names:
+                return None  # no file or package of the project has that name
             return self._find(posixpath.join(base, *rest.split(".")) if rest else base)
         parts = module.split(".")
-        if parts[0] not in self._names:
+        if parts[0] not in self._names or parts[-1] not in self._names:
             return None  # no file or package of the project has that name
         for search_root in self._roots_of(directory):
             found = self._find(posixpath.join(search_root, *parts))
@@ -207,7 +209,10 @@ _UNRESOLVED = object()  # not asked yet (None: asked, and no project file)
 
 
 def _is_init(path: str) -> bool:
-    return posixpath.basename(path) in INIT_FILES
+    return path.endswith(_INIT_ENDINGS) and posixpath.basename(path) in INIT_FILES
+
+
+_INIT_ENDINGS = tuple(INIT_FILES)
 
 
 @dataclass(slots=True)
