@@ -113,9 +113,10 @@ def test_a_warm_run_holds_the_compact_empty_analyses(tmp_path, monkeypatch, caps
     held: dict[str, FileAnalysis] = {}
     load = workspace.analyze_files
 
-    def keeping(planned, *args):
-        load(planned, *args)
+    def keeping(planned, *args, **kwargs):
+        pending = load(planned, *args, **kwargs)  # (two files: no pool, nothing pending)
         held.update({item.key.id: item.analysis for item in planned})
+        return pending
 
     monkeypatch.setattr(workspace, "analyze_files", keeping)
     argv = ["check", "--format", "json", "--exit-zero", "--cache-dir", str(tmp_path / "cache"), "."]

@@ -35,6 +35,7 @@ listed there (a test fails when PythonLinker gains an attribute).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -116,7 +117,9 @@ class RecordingLinker(PythonLinker):
     (`reads`: the reverse edges of the affected set) and what it asked for (`demands`),
     and whose caches can note what a later incremental link changes in them."""
 
-    def __init__(self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze) -> None:
+    def __init__(
+        self, analyses: Mapping[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze
+    ) -> None:
         super().__init__(analyses, index, reanalyze)
         self.texts = None  # a clean closure is not noted as read: every import is asked
         for name in _SEEDED:
@@ -202,7 +205,7 @@ class Recorder:
         self.index: ModuleIndex | None = None  # the link's module index (the project's after)
 
     def __call__(
-        self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze
+        self, analyses: Mapping[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze
     ) -> PythonLinker:
         self.index = index
         if not self.keep:
@@ -264,7 +267,7 @@ COUNTERS = Counters()
 def remember(
     state: ProjectState,
     members: dict[str, WorkspaceFile],
-    alone: dict[str, FileAnalysis],
+    alone: Mapping[str, FileAnalysis],
     result: LinkResult,
     recorder: Recorder,
     libraries: frozenset[str],
@@ -425,7 +428,7 @@ def _python_relink(
         return reanalyze(path, environment, force)
 
     for file_id in dirty:
-        linker.analyses[file_id] = link.inputs[file_id]
+        linker.analyses[file_id] = link.inputs[file_id]  # type: ignore[index]  # (a kept linker's: a dict)
     linker.forget(affected)
     old_demands = {path: linker.demands.pop(path, set()) for path in affected}
     old_reads = {path: linker.reads.pop(path, set()) for path in affected}

@@ -182,6 +182,21 @@ def analyze_parallel(
     return [analysis for index in range(len(chunks)) for analysis in done[index]]
 
 
+def start_pool(
+    extra_rules: tuple[Path, ...], items: list[Item], jobs: int, engine: Engine, adaptive: bool
+) -> PoolRun | None:
+    """The pool's run `analyze_parallel` would make, started and left running for its
+    analyses to be asked for one by one (engine/early_link.py); None when that run would
+    not go straight to a pool this process works in too (`analyze_parallel` then)."""
+    import multiprocessing
+
+    from ragfirst.engine.early_workers import waiting
+
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods() or (adaptive and not waiting()):
+        return None
+    return PoolRun(extra_rules, items, jobs, engine)
+
+
 def sampling_order(count: int, spread: int = 8) -> list[int]:
     """0..count-1, `spread` evenly spaced chunks first, then those after each of them in
     turn: any prefix of the order samples the whole run (64 chunks: 0, 8, ..., 56, 1, 9,
@@ -202,46 +217,108 @@ def _pool(
     A run without a cache forked its workers during discovery (engine/early_workers.py):
     they inherit ~32 MB instead, and are claimed here."""
     import multiprocessing  # only for a run large enough to need a pool
-    from concurrent.futures import ProcessPoolExecutor
 
-    from ragfirst.engine.early_workers import claim
-    from ragfirst.engine.memory import release_freed_memory
-    from ragfirst.engine.pool_share import Handout
-
-    key = engine_key(extra_rules, engine)
-    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     here = engine if method == "fork" else None  # a spawned worker builds its own engine
-    workers = jobs - 1 if here is not None else jobs
-    if here is not None and workers < 1:
+    if here is not None and jobs - 1 < 1:
         return analyze_batch(here, items)
-    early = claim(workers) if here is not None else None  # forked during discovery
-    if here is not None:
-        _ENGINES[key] = here  # for workers forked from now on
-        if early is None:
-            release_freed_memory()  # what a worker inherits: not this process's freed pages
-    # A worker's chunk stays bytes until the pool is done: decoded while the worker runs,
-    # the run's process held its share of the analyses as objects (and their allocator's
-    # fragments) at the tree's peak, the end of the analysis.
-    done: list[list[FileAnalysis] | bytes | None] = [None] * len(chunks)
-    with early or ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        handout = Handout(pool, len(chunks), lambda pool, i: pool.submit(_analyze_chunk, key, chunks[i]))
-        handout.start(workers)
-        while True:
-            index = handout.take(here=True) if here is not None else None
-            if index is not None:
-                done[index] = analyze_batch(here, chunks[index])  # type: ignore[arg-type]
-                release_freed_memory()  # as a worker does after each chunk (engine/memory.py)
-            final = index is None
-            finished = handout.finished(final)
-            for chunk, future in finished:
-                done[chunk] = future.result()
-                progress.advance(len(chunks[chunk]))
-            if final and not finished:
+    return PoolRun(extra_rules, items, jobs, here).finish()
+
+
+class PoolRun:
+    """A pool's run (`_pool`) whose analyses can be asked for one by one while it goes on
+    (`analysis`: the link of a run starts before the analysis is done, engine/early_link.py)
+    and are all returned, in order, by `finish`."""
+
+    def __init__(
+        self, extra_rules: tuple[Path, ...], items: list[Item], jobs: int, here: Engine | None
+    ) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from ragfirst.engine.early_workers import claim
+        from ragfirst.engine.memory import release_freed_memory
+        from ragfirst.engine.pool_share import Handout
+
+        key = engine_key(extra_rules, here)
+        self.here = here
+        self.chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        workers = jobs - 1 if here is not None else jobs
+        early = claim(workers) if here is not None else None  # forked during discovery
+        if here is not None:
+            _ENGINES[key] = here  # for workers forked from now on
+            if early is None:
+                release_freed_memory()  # what a worker inherits: not this process's freed pages
+        # A worker's chunk stays bytes until it is asked for or the pool is done: decoded
+        # while the worker runs, the run's process held its share of the analyses as
+        # objects (and their allocator's fragments) at the tree's peak, the end of the
+        # analysis.
+        self.done: list[list[FileAnalysis] | bytes | None] = [None] * len(self.chunks)
+        self.pool = early or ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
+        chunks = self.chunks
+        self.handout = Handout(
+            self.pool, len(chunks), lambda pool, i: pool.submit(_analyze_chunk, key, chunks[i])
+        )
+        self.handout.start(workers)
+
+    def analysis(self, index: int) -> FileAnalysis:
+        """The analysis of item `index`: made here if its chunk is not handed out yet,
+        else its worker's (other chunks are analysed here while it works on it)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        chunk = index // CHUNK
+        while self.done[chunk] is None:
+            if self.here is not None and self.handout.claim(chunk):
+                self._analyse_here(chunk)
                 break
-    return [analysis for chunk in done for analysis in _decode(chunk)]
+            future = self.handout.worker_future(chunk)
+            if future is None:  # being handed out in the pool's thread
+                time.sleep(0.0005)
+            elif not future.done():
+                other = self.handout.take(here=True) if self.here is not None else None
+                if other is not None:
+                    self._analyse_here(other)
+                else:
+                    wait([future], return_when=FIRST_COMPLETED)
+            self._collect(False)
+        found = self.done[chunk]
+        if isinstance(found, bytes):
+            found = self.done[chunk] = _decode(found)
+        return found[index % CHUNK]  # type: ignore[index]
+
+    def finish(self) -> list[FileAnalysis]:
+        """Every analysis, in the items' order (the chunks left analysed here and by the
+        workers, as a pool's run does)."""
+        with self.pool:
+            while True:
+                index = self.handout.take(here=True) if self.here is not None else None
+                if index is not None:
+                    self._analyse_here(index)
+                final = index is None
+                if not self._collect(final) and final:
+                    break
+        return [analysis for chunk in self.done for analysis in _decode(chunk)]
+
+    def close(self) -> None:
+        """Stop without the analyses left: the chunks not begun are dropped."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _analyse_here(self, index: int) -> None:
+        from ragfirst.engine.memory import release_freed_memory
+
+        self.done[index] = analyze_batch(self.here, self.chunks[index])  # type: ignore[arg-type]
+        release_freed_memory()  # as a worker does after each chunk (engine/memory.py)
+
+    def _collect(self, final: bool) -> bool:
+        """The workers' chunks done since (`final`: wait for one); False when none."""
+        finished = self.handout.finished(final)
+        for chunk, future in finished:
+            self.done[chunk] = future.result()
+            progress.advance(len(self.chunks[chunk]))
+        return bool(finished)

@@ -29,16 +29,35 @@ class Handout:
         self.handed: dict[int, Future[Any]] = {}  # by chunk index
         self.collected: set[int] = set()
         self.mine = 0  # chunks the run's own process took
+        self.claimed: set[int] = set()  # taken out of order by the run's own process (`claim`)
 
     def take(self, here: bool = False) -> int | None:
         """The next chunk's index, or None when every chunk has been handed out; `here`:
         for the run's own process."""
         with self.lock:
+            while self.next in self.claimed:
+                self.next += 1
             if self.next >= self.chunks:
                 return None
             self.next += 1
             self.mine += here
             return self.next - 1
+
+    def claim(self, index: int) -> bool:
+        """Take chunk `index` for the run's own process, out of order (the link needs one
+        of its files now: engine/early_link.py); False when it was handed out already."""
+        with self.lock:
+            if index < self.next or index in self.claimed:
+                return False
+            self.claimed.add(index)
+            self.mine += 1
+            return True
+
+    def worker_future(self, index: int) -> Future[Any] | None:
+        """The future of chunk `index` if a worker has it (None: the run's own process took
+        it, or it is being handed out in the pool's thread)."""
+        with self.lock:
+            return self.handed.get(index)
 
     def start(self, workers: int) -> None:
         for _ in range(workers * AHEAD):

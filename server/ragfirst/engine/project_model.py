@@ -27,7 +27,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.js_link import analyse_imported_modules
@@ -37,13 +37,13 @@ from ragfirst.engine.python_link import LinkResult, ModuleIndex, PythonLinker, R
 
 
 def link_project(
-    analyses: dict[str, FileAnalysis],
+    analyses: Mapping[str, FileAnalysis],
     root: str,
     reanalyze: Reanalyze,
     locations: dict[str, str] | None = None,
     libraries: frozenset[str] = frozenset(),
     boundaries: bool = False,
-    linker: Callable[[dict[str, FileAnalysis], ModuleIndex, Reanalyze], PythonLinker] = PythonLinker,
+    linker: Callable[[Mapping[str, FileAnalysis], ModuleIndex, Reanalyze], PythonLinker] = PythonLinker,
 ) -> LinkResult:
     """Link one project's files, keyed by display path; `locations` gives each one's real
     path (absolute, POSIX) and `root` is the project root's (without them, display paths
@@ -52,7 +52,8 @@ def link_project(
     linker (incremental_link.Recorder keeps it for the next incremental link)."""
     index = ModuleIndex(analyses, root, locations, libraries)
     locate_notebooks(index, analyses, locations)
-    result = linker(dict(analyses), index, reanalyze).link()
+    # (a plain dict is copied: the linker's own; a load's files are read as the link asks)
+    result = linker(dict(analyses) if isinstance(analyses, dict) else analyses, index, reanalyze).link()
     result.edges.extend(script_links(analyses, reanalyze, result.analyses, boundaries))
     return result
 
@@ -69,7 +70,7 @@ def locate_notebooks(index: ModuleIndex, paths: Iterable[str], locations: dict[s
 
 
 def script_links(
-    analyses: dict[str, FileAnalysis],
+    analyses: Mapping[str, FileAnalysis],
     reanalyze: Reanalyze,
     changed: dict[str, FileAnalysis],
     boundaries: bool,

@@ -43,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,7 +228,9 @@ class LinkResult:
 class PythonLinker:
     """Links one project's Python files (see the module docstring)."""
 
-    def __init__(self, analyses: dict[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze) -> None:
+    def __init__(
+        self, analyses: Mapping[str, FileAnalysis], index: ModuleIndex, reanalyze: Reanalyze
+    ) -> None:
         self.analyses = analyses
         self.index = index
         self.reanalyze = reanalyze
@@ -261,8 +263,8 @@ class PythonLinker:
         return linker
 
     def link(self) -> LinkResult:
-        for path, analysis in list(self.analyses.items()):
-            self.link_own(path, analysis)
+        for path in list(self.analyses):  # (a load's files: each read here first, in order)
+            self.link_own(path, self.analyses[path])
         for path, analysis in self.analyses.items():  # which files reach which (boundaries)
             for module in import_modules(analysis):
                 target = self.index.resolve(path, module)

@@ -162,17 +162,20 @@ def lint_paths(
     marked = {item.key.root: item.marked for item in planned}
     one_project = {root: ProjectRoots.is_one_project(where) for root, where in marked.items()}
     timings.mark("discover and plan")
-    workspace.load(planned, jobs, ids, one_project.__getitem__, prefetch=prefetch)  # type: ignore[arg-type]
+    # The link starts while a pool still analyses (engine/early_link.py).
+    workspace.load(planned, jobs, ids, one_project.__getitem__, prefetch=prefetch, early=True)  # type: ignore[arg-type]
     if early is not None:
         early.close()  # unclaimed: the analysis needed no pool
-    timings.mark("read and analyse")
+    overlapped = any(item.analysis is None for item in planned)
+    if not overlapped:
+        timings.mark("read and analyse")
+    workspace.relink()
+    timings.mark("read, analyse and link" if overlapped else "link (cross-module)")
     if timings.active():
         timings.count(
             "files parsed alone (or from the cache)",
             sum(bool(i.analysis and i.analysis.parsed) for i in planned),
         )
-    workspace.relink()
-    timings.mark("link (cross-module)")
     for item in planned:
         item.analysis = workspace.files[item.key].analysis
         if not item.context_only:

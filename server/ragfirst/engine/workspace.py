@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine import incremental_link, timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
 from ragfirst.engine.collector import collector_paused
+from ragfirst.engine.early_link import PENDING, EarlyLoad, LoadingAnalyses
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
@@ -124,6 +125,7 @@ class Workspace:
         # last link: their files' analyses may have to follow (`_follow_packages`).
         self._package_dirs: dict[str, set[str]] = {}
         self._packages_moved: set[str] = set()
+        self._early: EarlyLoad | None = None  # a load still running while the run links
 
     # -- settings and engines --------------------------------------------------------------
 
@@ -171,11 +173,13 @@ class Workspace:
         lock: AbstractContextManager[object] | None = None,
         keep: Callable[[PlannedFile], bool] = lambda item: True,
         prefetch: Prefetch | None = None,
+        early: bool = False,
     ) -> list[PlannedFile]:
         """Analyse files alone (from the cache when unchanged, in a process pool when many)
         and add those `keep` accepts (the server: not a document opened meanwhile); `relink`
         links them. The analysis runs outside `lock` (the server's lints go on), the adding
-        inside. Returns the files added."""
+        inside. Returns the files added. `early` (a CLI run): a pool may still be running
+        when this returns; `relink` then links while it does (engine/early_link.py)."""
         with lock if lock is not None else nullcontext():
             # Packages as the whole workspace makes them (a load of a few new files too):
             # the run's cache keys took them from its plan, which is the whole workspace.
@@ -184,23 +188,27 @@ class Workspace:
                     self._note_file(item.key, present=True)
             for item in planned:
                 item.packages = self.packages_of(item.key)
-        analyze_files(planned, jobs, self.cache, ids, prefetch)  # (prefetch: engine/prefetch.py)
+        # (prefetch: engine/prefetch.py)
+        pending = analyze_files(planned, jobs, self.cache, ids, prefetch, early=early)
         added = []
         with lock if lock is not None else nullcontext():
             for item in planned:
                 if not keep(item):
                     continue
-                assert item.analysis is not None and item.engine is not None
+                assert item.engine is not None and (item.analysis is not None or pending is not None)
                 self.paths[item.key] = item.path  # a Path when asked for (path_map.py)
                 self.add(
                     item.key,
-                    item.analysis,
+                    item.analysis if item.analysis is not None else PENDING,
                     item.settings,
                     item.engine,
                     one_project(item.key.root),
                     item.packages,
                 )
                 added.append(item)
+        if pending is not None:
+            places = {item.key: index for index, item in enumerate(planned) if item.analysis is None}
+            self._early = EarlyLoad(pending, places)
         return added
 
     def update(
@@ -352,6 +360,18 @@ class Workspace:
         """Link a project's files (every project when None) and rebuild its index. A project
         linked before, whose files only changed since, links again only what the changes
         reach (incremental_link.py)."""
+        try:
+            self._relink_projects(root)
+        except BaseException:
+            if self._early is not None:  # (an interrupted run does not wait for its pool)
+                self._early, early = None, self._early
+                early.abandon()
+            raise
+        if self._early is not None:  # the load that ran while linking: done now
+            self._early, early = None, self._early
+            early.finish(self.files)
+
+    def _relink_projects(self, root: str | None) -> None:
         with collector_paused():  # what the link builds lives on (engine/collector.py)
             moved = {name for name in self._packages_moved if root is None or name == root}
             if moved:
@@ -392,14 +412,17 @@ class Workspace:
             return self.reanalyze(entry, environment, force)
 
         # The link's inputs are the files as analysed alone (a file analysed with a now
-        # stale environment is analysed again without one).
-        alone: dict[str, FileAnalysis] = {}
-        for file_id, entry in members.items():
-            if not entry.environment:
-                alone[file_id] = entry.analysis
-                continue
-            found = reanalyze(file_id, None, False)
-            alone[file_id] = found if found is not None else entry.analysis
+        # stale environment is analysed again without one); from the running load, each
+        # when the link first reads it (engine/early_link.py: no file has an environment).
+        alone: Mapping[str, FileAnalysis]
+        if self._early is not None:
+            alone = LoadingAnalyses(members, self._early.analysis)
+        else:
+            analysed: dict[str, FileAnalysis] = {}
+            for file_id, entry in members.items():
+                found = reanalyze(file_id, None, False) if entry.environment else None
+                analysed[file_id] = found if found is not None else entry.analysis
+            alone = analysed
         locations = (
             {file_id: entry.key.location for file_id, entry in members.items()} if state.root else None
         )

@@ -30,7 +30,15 @@ from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.library_code import package_directories, top_packages
 from ragfirst.engine.outbound import escape_surrogates
-from ragfirst.engine.parallel import Item, analyze_batch, analyze_parallel, cpu_count, unreadable
+from ragfirst.engine.parallel import (
+    Item,
+    PoolRun,
+    analyze_batch,
+    analyze_parallel,
+    cpu_count,
+    start_pool,
+    unreadable,
+)
 
 if TYPE_CHECKING:
     from ragfirst.engine.prefetch import Prefetch
@@ -123,9 +131,12 @@ def analyze_files(
     cache: AnalysisCache | None,
     ids: FileIdsForCache | None,
     prefetch: Prefetch | None = None,
-) -> None:
+    early: bool = False,
+) -> PendingAnalyses | None:
     """Give every planned file its analysis (alone: the link step comes after).
-    `prefetch`: the files sent to the workers while the run planned (engine/prefetch.py)."""
+    `prefetch`: the files sent to the workers while the run planned (engine/prefetch.py).
+    `early`: a pool's run may be left running, its files' analyses made when asked for
+    (the link starts meanwhile: engine/early_link.py); then returned, else None."""
     taken = _prefetched(planned, prefetch) if prefetch is not None else set()
     if cache is not None and ids is None:
         ids = cache_ids(planned)
@@ -175,34 +186,93 @@ def analyze_files(
     groups: dict[tuple[tuple[Path, ...], int], list[int]] = {}
     for index in pending:  # one group per engine (a narrowed one per selection)
         groups.setdefault((planned[index].settings.extra_rules, id(planned[index].engine)), []).append(index)
+
+    def finish() -> None:
+        for index in taken:  # (no cache: nothing below reads them)
+            if planned[index].analysis is None:
+                _take_prefetched(planned[index], prefetch)
+        if prefetch is not None:
+            prefetch.release()
+        if cache is not None:
+            assert reread is not None
+            changed = reread.changed(planned)  # read again to be analysed, and not the same file
+            cache.put_many(
+                [(keys[i], planned[i].analysis) for i in pending if i in keys and i not in changed]  # type: ignore[misc]
+            )
+            cache.record_stats(
+                [
+                    (stat_ids[i], signatures[i], checked_ns, keys[i], _empty_mark(planned[i].analysis))
+                    for i in contents
+                    if i in stat_ids and i not in changed
+                ]
+            )
+
     for (extra_rules, _), indexes in groups.items():
         engine = planned[indexes[0]].engine
         assert engine is not None
         roots = engine.sdk_roots()
         items = [work_item(planned[i], contents[i], planned[i].packages & roots) for i in indexes]
         if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
+            run = (
+                start_pool(extra_rules, items, workers, engine, jobs is None)
+                if early and len(groups) == 1
+                else None
+            )
+            if run is not None:
+                return PendingAnalyses(planned, indexes, run, taken, prefetch, finish)
             analyses = analyze_parallel(extra_rules, items, workers, engine, adaptive=jobs is None)
         else:
             analyses = analyze_batch(engine, items)
         for index, analysis in zip(indexes, analyses, strict=True):
             planned[index].analysis = analysis
-    for index in taken:  # (no cache: nothing below reads them)
-        _take_prefetched(planned[index], prefetch)
-    if prefetch is not None:
-        prefetch.release()
-    if cache is not None:
-        assert reread is not None
-        changed = reread.changed(planned)  # read again to be analysed, and not the same file
-        cache.put_many(
-            [(keys[i], planned[i].analysis) for i in pending if i in keys and i not in changed]  # type: ignore[misc]
-        )
-        cache.record_stats(
-            [
-                (stat_ids[i], signatures[i], checked_ns, keys[i], _empty_mark(planned[i].analysis))
-                for i in contents
-                if i in stat_ids and i not in changed
-            ]
-        )
+    finish()
+    return None
+
+
+class PendingAnalyses:
+    """A load whose pool is still running (`analyze_files(early=True)`): a file's analysis is
+    made, or waited for, when first asked (`analysis`); `finish` gives every file its own
+    and does what the load does after its pool (the prefetched files, the cache)."""
+
+    def __init__(
+        self,
+        planned: list[PlannedFile],
+        pooled: list[int],
+        run: PoolRun,
+        prefetched: set[int],
+        prefetch: Prefetch | None,
+        finish: Callable[[], None],
+    ) -> None:
+        self.planned = planned
+        self.pooled = pooled
+        self.places = {index: place for place, index in enumerate(pooled)}
+        self.run = run
+        self.prefetched = prefetched
+        self.prefetch = prefetch
+        self._finish = finish
+
+    def analysis(self, index: int) -> FileAnalysis:
+        """Planned file `index`'s analysis (the same object `finish` gives it)."""
+        item = self.planned[index]
+        if item.analysis is None:
+            place = self.places.get(index)
+            if place is not None:
+                item.analysis = self.run.analysis(place)
+            elif index in self.prefetched:
+                _take_prefetched(item, self.prefetch)
+        assert item.analysis is not None
+        return item.analysis
+
+    def abandon(self) -> None:
+        self.run.close()
+        if self.prefetch is not None:
+            self.prefetch.release()
+
+    def finish(self) -> None:
+        for index, analysis in zip(self.pooled, self.run.finish(), strict=True):
+            if self.planned[index].analysis is None:
+                self.planned[index].analysis = analysis
+        self._finish()
 
 
 class _Rereads:
