@@ -149,6 +149,18 @@ def test_a_chunk_the_run_needs_first_is_claimed_out_of_order(engine, monkeypatch
     assert len(run.finish()) == len(batch) and run.handout.mine == 4
 
 
+def test_the_workers_go_once_nothing_is_left_for_them(engine):
+    """The link's last reads need no worker: the pool is shut down before the link ends
+    (its processes are no part of the tree's peak, at the end of the link)."""
+    batch = items(parallel.CHUNK * 3)
+    run = parallel.PoolRun((), batch, 2, engine)
+    for index in range(len(batch) - 1):
+        run.analysis(index)
+    run.analysis(len(batch) - 1)  # the last chunk: every chunk is now taken and collected
+    assert run.released
+    assert len(run.finish()) == len(batch)
+
+
 def test_the_handout_skips_claimed_chunks_and_refuses_handed_ones():
     submitted: list[int] = []
 

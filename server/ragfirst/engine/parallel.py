@@ -266,6 +266,7 @@ class PoolRun:
             self.pool, len(chunks), lambda pool, i: pool.submit(_analyze_chunk, key, chunks[i])
         )
         self.handout.start(workers)
+        self.released = False  # the workers told to exit (nothing left for them)
 
     def analysis(self, index: int) -> FileAnalysis:
         """The analysis of item `index`: made here if its chunk is not handed out yet,
@@ -290,6 +291,11 @@ class PoolRun:
         found = self.done[chunk]
         if isinstance(found, bytes):
             found = self.done[chunk] = _decode(found)
+        if not self.released and self.handout.all_collected():
+            # Nothing left for the workers while the link goes on: they exit now, and their
+            # memory is no part of the process tree's peak (the end of the link).
+            self.released = True
+            self.pool.shutdown(wait=False)
         return found[index % CHUNK]  # type: ignore[index]
 
     def finish(self) -> list[FileAnalysis]:

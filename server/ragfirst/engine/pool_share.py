@@ -77,6 +77,11 @@ class Handout:
             self.handed[index] = future
         future.add_done_callback(self.hand)
 
+    def all_collected(self) -> bool:
+        """Is every chunk taken (here or by a worker) and every worker's chunk collected?"""
+        with self.lock:
+            return len(self.handed) + self.mine == self.chunks and len(self.collected) == len(self.handed)
+
     def finished(self, final: bool = False) -> list[tuple[int, Future[Any]]]:
         """The workers' chunks done and not yet collected, each once; `final`: wait until
         there is one, or return [] when every chunk is done and collected."""
