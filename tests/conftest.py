@@ -55,6 +55,19 @@ def lint(
     return [f for f in lint_sources(files, settings, _ENGINES.for_settings(settings)) if f.path == path]
 
 
+POOL_TRAIN = (
+    "from openai import OpenAI\nclient = OpenAI()\n"
+    "client.fine_tuning.jobs.create(model='gpt-4o-mini', training_file='f-{n}')\n"
+)
+
+
+def pool_items(count: int, every: int) -> list[tuple[str, bytes, int, frozenset[str]]]:
+    """`count` in-memory files for a process pool's run (engine/parallel.py `Item`s): every
+    `every`-th starts a fine-tuning job (a finding), the others hold a constant."""
+    texts = [POOL_TRAIN.format(n=n) if n % every == 0 else f"VALUE = {n}\n" for n in range(count)]
+    return [(f"f{n}.py", text.encode(), 1 << 20, frozenset()) for n, text in enumerate(texts)]
+
+
 def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`code` run by a fresh interpreter in `cwd` (what a module imports, or keeps imported,
     is seen only there); its output captured, a failure raised."""

@@ -6,6 +6,7 @@ stops the pool instead of waiting for it."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -19,6 +20,16 @@ from ragfirst.engine.pool_share import Handout
 from ragfirst.engine.runner import lint_paths
 from ragfirst.engine.serialize import dump_analysis
 from ragfirst.rules.loader import load_ruleset
+
+try:  # `tests` is a package (tests/__init__.py): conftest is `tests.conftest`
+    from tests.conftest import pool_items
+except ImportError:  # rootdir-style import when tests/ is not a package
+    from conftest import pool_items
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the run's process shares the pool's work (and links meanwhile) only with fork",
+)
 
 DEPS = "from openai import OpenAI\n\nclient = OpenAI()\n"
 USER = "from app.deps import client\n\nclient.chat.completions.create(model='gpt-4o-mini', messages=[])\n"
@@ -123,8 +134,7 @@ def engine() -> Engine:
 
 
 def items(count: int) -> list[tuple[str, bytes, int, frozenset[str]]]:
-    texts = [TRAIN.format(n=n) if n % 7 == 0 else f"VALUE = {n}\n" for n in range(count)]
-    return [(f"f{n}.py", text.encode(), 1 << 20, frozenset()) for n, text in enumerate(texts)]
+    return pool_items(count, every=7)
 
 
 def test_a_pool_run_gives_analyses_in_any_order_and_all_of_them_in_order(engine):

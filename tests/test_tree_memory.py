@@ -19,6 +19,11 @@ from ragfirst.engine.engine import Engine
 from ragfirst.engine.serialize import dump_analysis
 from ragfirst.rules.loader import load_ruleset
 
+try:  # `tests` is a package (tests/__init__.py): conftest is `tests.conftest`
+    from tests.conftest import pool_items
+except ImportError:  # rootdir-style import when tests/ is not a package
+    from conftest import pool_items
+
 TRAIN = "from openai import OpenAI\nclient = OpenAI()\nclient.fine_tuning.jobs.create(model='gpt-4o-mini', training_file='f-{n}')\n"
 
 needs_fork = pytest.mark.skipif(
@@ -33,8 +38,7 @@ def engine() -> Engine:
 
 
 def items(count: int) -> list[tuple[str, bytes, int, frozenset[str]]]:
-    texts = [TRAIN.format(n=n) if n % 3 == 0 else f"VALUE = {n}\n" for n in range(count)]
-    return [(f"f{n}.py", text.encode(), 1 << 20, frozenset()) for n, text in enumerate(texts)]
+    return pool_items(count, every=3)
 
 
 @needs_fork
