@@ -264,11 +264,13 @@ class PendingAnalyses:
         return item.analysis
 
     def abandon(self) -> None:
+        """The link failed: the pool stops; nothing is cached (no file is analysed whole)."""
         self.run.close()
         if self.prefetch is not None:
             self.prefetch.release()
 
     def finish(self) -> None:
+        """The pool's run done: every file its analysis, then the load's own end."""
         for index, analysis in zip(self.pooled, self.run.finish(), strict=True):
             if self.planned[index].analysis is None:
                 self.planned[index].analysis = analysis
