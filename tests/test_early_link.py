@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from ragfirst.cli.main import main
 from ragfirst.config.settings import ConfigResolver
-from ragfirst.engine import parallel, workspace
+from ragfirst.engine import parallel, runner, workspace
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.pool_share import Handout
 from ragfirst.engine.runner import lint_paths
@@ -126,6 +127,29 @@ def test_a_link_that_fails_stops_the_pool_without_waiting_for_it(tmp_path, monke
     with pytest.raises(RuntimeError, match="the link failed"):
         lint_paths([Path(".")], ConfigResolver(), jobs=2)
     assert closed == [True] and not finished
+
+
+def test_a_worker_that_dies_costs_the_run_its_speed_not_its_findings(tmp_path, monkeypatch, capsys):
+    """A worker killed while the link runs (for its memory, or a crash in a C extension):
+    its chunk and every later one are analysed by the run's own process (here the worker
+    dies on its first chunk of the project's files)."""
+    make_app(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    serial = check(capsys, "--no-cache", "--jobs", "1", ".")
+    monkeypatch.setattr(parallel, "_analyze_chunk", _dying)
+    monkeypatch.setattr(runner, "start_prefetch", lambda *args: None)  # every chunk: the pool's
+    assert check(capsys, "--no-cache", "--jobs", "2", ".") == serial
+
+
+_ANALYZE_CHUNK = parallel._analyze_chunk
+
+
+def _dying(key, items):  # type: ignore[no-untyped-def]
+    """A worker's chunk that kills its worker when it holds a file of the project (module
+    level: the pool sends the function by name; the engine's warm-up still runs)."""
+    if any(display.startswith("app/") for display, *_ in items):
+        os._exit(9)  # (in the worker: a fork of this test)
+    return _ANALYZE_CHUNK(key, items)
 
 
 @pytest.fixture(scope="module")

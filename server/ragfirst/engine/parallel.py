@@ -322,9 +322,20 @@ class PoolRun:
         release_freed_memory()  # as a worker does after each chunk (engine/memory.py)
 
     def _collect(self, final: bool) -> bool:
-        """The workers' chunks done since (`final`: wait for one); False when none."""
+        """The workers' chunks done since (`final`: wait for one); False when none. A chunk
+        whose worker died (killed for its memory, a crash in a C extension: the pool is
+        broken) is analysed here, and so is every chunk after it: the run is slower, not
+        wrong."""
+        from concurrent.futures import BrokenExecutor
+
         finished = self.handout.finished(final)
         for chunk, future in finished:
-            self.done[chunk] = future.result()
+            try:
+                self.done[chunk] = future.result()
+            except BrokenExecutor:
+                if self.here is None:
+                    raise
+                self.done[chunk] = analyze_batch(self.here, self.chunks[chunk])
+                continue  # (analyze_batch counted its files)
             progress.advance(len(self.chunks[chunk]))
         return bool(finished)
