@@ -210,3 +210,18 @@ def test_the_handout_skips_claimed_chunks_and_refuses_handed_ones():
     assert handout.worker_future(2) is not None and handout.worker_future(1) is None
     assert handout.take(here=True) == 3 and handout.claim(4)
     assert handout.take(here=True) is None and handout.mine == 3
+
+
+def test_a_broken_pool_is_handed_nothing_more(caplog):
+    """A pool that refuses work (broken: a worker died) gets one chunk's refusal, not a
+    chain of refusals one callback deeper each (thousands of chunks ran out of stack)."""
+
+    def refuse(pool, index):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the pool is broken")
+
+    handout = Handout(None, 5000, refuse)  # type: ignore[arg-type]
+    handout.start(1)
+    assert len(handout.handed) == 2  # the two chunks ahead, each refused once
+    assert all(future.exception() is not None for future in handout.handed.values())
+    assert "exception calling callback" not in caplog.text
+    assert handout.take(here=True) == 2  # the rest: the run's own process takes them

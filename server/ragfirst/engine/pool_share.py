@@ -73,6 +73,10 @@ class Handout:
         except Exception as exc:  # a broken or closed pool: the chunk's result says why
             future = Future()
             future.set_exception(exc)
+            with self.lock:
+                self.handed[index] = future
+            return  # (no more for this pool: a done future's callback would run at once,
+            # each handing the next chunk to it, one frame deeper per chunk)
         with self.lock:
             self.handed[index] = future
         future.add_done_callback(self.hand)
