@@ -11,6 +11,7 @@ import gc
 import os
 import pickle
 import time
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, wait
 from pathlib import Path
 
 from ragfirst.engine import progress
@@ -271,8 +272,6 @@ class PoolRun:
     def analysis(self, index: int) -> FileAnalysis:
         """The analysis of item `index`: made here if its chunk is not handed out yet,
         else its worker's (other chunks are analysed here while it works on it)."""
-        from concurrent.futures import FIRST_COMPLETED, wait
-
         chunk = index // CHUNK
         while self.done[chunk] is None:
             if self.here is not None and self.handout.claim(chunk):
@@ -326,8 +325,6 @@ class PoolRun:
         whose worker died (killed for its memory, a crash in a C extension: the pool is
         broken) is analysed here, and so is every chunk after it: the run is slower, not
         wrong."""
-        from concurrent.futures import BrokenExecutor
-
         finished = self.handout.finished(final)
         for chunk, future in finished:
             try:
