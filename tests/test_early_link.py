@@ -15,7 +15,7 @@ import pytest
 
 from ragfirst.cli.main import main
 from ragfirst.config.settings import ConfigResolver
-from ragfirst.engine import parallel, runner, workspace
+from ragfirst.engine import parallel, runner, workspace, workspace_load
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.pool_share import Handout
 from ragfirst.engine.runner import lint_paths
@@ -84,6 +84,37 @@ def test_a_link_that_starts_before_the_pool_is_done_finds_what_one_process_finds
     assert len(linked) == 8 * 4 and all(path.endswith("0.py") for path in linked)
     assert check(capsys, "--no-cache", "--jobs", "2", ".") == serial
     assert asked and len(asked) == len(set(asked))  # read by the link from the pool, each once
+
+
+def test_the_pool_analyses_the_projects_in_the_order_the_link_takes_them(tmp_path, monkeypatch, capsys):
+    """A project whose folders the plan meets before and after another project's (corpus
+    b: the wheels' sources, then the samples' projects, then wheels named after them): the
+    pool's chunks hold one project's files, then the next's, as the link asks for them;
+    the run's process had analysed the last project chunks itself, out of order."""
+    make_app(tmp_path)
+    (tmp_path / "app" / "zz").mkdir()
+    for n in range(40):  # the first project again, after the nested one
+        (tmp_path / "app" / "zz" / f"late{n:02}.py").write_text(USER if n % 10 == 0 else f"LATE = {n}\n")
+    nested = tmp_path / "app" / "part3" / "service"  # a project of its own, inside the first
+    nested.mkdir()
+    (nested / "pyproject.toml").write_text("[project]\nname = 'service'\n")
+    for n in range(40):
+        (nested / f"s{n:02}.py").write_text(TRAIN.format(n=n) if n % 4 == 0 else f"S = {n}\n")
+    monkeypatch.chdir(tmp_path)
+    serial = check(capsys, "--no-cache", "--jobs", "1", ".")
+    pooled: list[list[str]] = []
+    real_start = workspace_load.start_pool
+
+    def start_pool(extra_rules, items, *args):  # type: ignore[no-untyped-def]
+        pooled.append([str(data) for _, data, _, _ in items])
+        return real_start(extra_rules, items, *args)
+
+    monkeypatch.setattr(workspace_load, "start_pool", start_pool)
+    assert check(capsys, "--no-cache", "--jobs", "2", ".") == serial
+    (paths,) = pooled
+    in_service = ["service" in Path(path).parts for path in paths]
+    assert any(in_service) and any(path.endswith(".py") and "zz" in path for path in paths)
+    assert in_service == sorted(in_service)  # the first project's files, then the service's
 
 
 def test_the_timings_say_that_analysis_and_link_overlapped(tmp_path, monkeypatch, capsys):

@@ -211,13 +211,12 @@ def analyze_files(
         engine = planned[indexes[0]].engine
         assert engine is not None
         roots = engine.sdk_roots()
+        overlapped = early and len(groups) == 1  # the link may start while the pool runs
+        if overlapped and workers > 1:
+            indexes = in_link_order(planned, indexes)
         items = [work_item(planned[i], contents[i], planned[i].packages & roots) for i in indexes]
         if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
-            run = (
-                start_pool(extra_rules, items, workers, engine, jobs is None)
-                if early and len(groups) == 1
-                else None
-            )
+            run = start_pool(extra_rules, items, workers, engine, jobs is None) if overlapped else None
             if run is not None:
                 return PendingAnalyses(planned, indexes, run, taken, prefetch, finish)
             analyses = analyze_parallel(extra_rules, items, workers, engine, adaptive=jobs is None)
@@ -227,6 +226,19 @@ def analyze_files(
             planned[index].analysis = analysis
     finish()
     return None
+
+
+def in_link_order(planned: list[PlannedFile], indexes: list[int]) -> list[int]:
+    """`indexes` grouped by project, in the order the link takes the projects (that of
+    their first file in the plan: the workspace's own order) and then the plan's. The link
+    of a run asks the pool for each file as it goes (engine/early_link.py); in the plan's
+    order a project the plan meets again after another one (corpus b: the wheels' sources,
+    the samples' projects, then more wheels) had its last chunks analysed by the run's own
+    process, out of order, while the workers analysed chunks the link wanted later."""
+    rank: dict[str, int] = {}
+    for item in planned:
+        rank.setdefault(item.key.root, len(rank))
+    return sorted(indexes, key=lambda index: rank[planned[index].key.root])
 
 
 class PendingAnalyses:
