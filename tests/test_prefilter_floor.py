@@ -304,6 +304,54 @@ def test_python_verdicts_equal_the_reference_on_real_files():
         ), path
 
 
+IMPORTED_PIECES = st.sampled_from(
+    [
+        "from",
+        "import",
+        " ",
+        "\t",
+        "\\\n",
+        "\n",
+        ";",
+        ".",
+        ",",
+        "(",
+        ")",
+        "as",
+        "#",
+        "torch",
+        "torchvision",
+        "openai",
+        "x",
+        "    ",
+        "=",
+        "'",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(IMPORTED_PIECES, max_size=16))
+def test_the_imports_of_a_few_candidates_equal_the_imported_words(pieces):
+    """`imported_among` (the prefilter's SDK roots) answers what `imported_words` did."""
+    from ragfirst.engine.python_prefilter import imported_among, imported_words
+
+    text = "".join(pieces)
+    for candidates in ({"torch"}, {"torch", "openai"}, {"torchvision", "x"}, set()):
+        assert imported_among(text, candidates) == imported_words(text) & candidates, (text, candidates)
+
+
+def test_the_imports_of_a_few_candidates_on_real_files():
+    from ragfirst.engine.python_prefilter import imported_among, imported_words
+
+    engine = Engine(load_ruleset())
+    for path in [*sorted((ROOT / "samples").rglob("*.py")), *sorted((ROOT / "server").rglob("*.py"))]:
+        text = path.read_text(encoding="utf-8")
+        spelt = set(_TOKEN.findall(text)) & engine._root_words
+        for candidates in (spelt, spelt | {"os", "re", "json", "ragfirst"}):
+            assert imported_among(text, candidates) == imported_words(text) & candidates, path
+
+
 def test_the_project_path_reuses_the_scan_of_the_same_text():
     engine = Engine(load_ruleset())
     text = "from app.deps import client\nclient.chat.completions.create(model='x')\n"

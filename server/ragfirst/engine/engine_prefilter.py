@@ -16,7 +16,7 @@ from ragfirst.engine.python_prefilter import (
     attribute_words,
     build_gate,
     build_project_gate,
-    imported_words,
+    imported_among,
     imports_project_candidate,
     project_trigger_groups,
     spelt_outside_import_modules,
@@ -309,8 +309,9 @@ class EnginePrefilter:
         if language == "python" and not found.isdisjoint(self._root_words):
             # A package name counts as a root only where the file imports it, and a later
             # segment only where it is spelt as an attribute, an imported name or a string.
-            imported = imported_words(text) - own_packages  # (their own code: no SDK there)
-            found |= {ROOT_MARK + word for word in found & self._root_words & imported}
+            # (their own code: no SDK there)
+            imported = imported_among(text, (found & self._root_words) - own_packages)
+            found |= {ROOT_MARK + word for word in imported}
             attributes = found & self._attr_words
             # Assume every attribute word is spelt so; look only if some trigger passes then.
             if attributes and self._any_trigger(found | {ATTR_MARK + word for word in attributes}, language):

@@ -89,6 +89,28 @@ def imported_words(text: str) -> set[str]:
     return words
 
 
+def imported_among(text: str, candidates: set[str] | frozenset[str]) -> set[str]:
+    """`imported_words(text) & candidates`, for the prefilter's few candidates (the SDK
+    package names a file spells: `torch`, `openai`): an import whose text holds none of
+    them is not split into words, and the scan stops once every one is found (a file that
+    uses `torch` usually imports it near its top). A fifth of the prefilter's time on
+    bench corpus b went to splitting every import of the files that spell one."""
+    left = set(candidates)
+    found: set[str] = set()
+    for pattern in (_FROM, IMPORT_MODULES):
+        for match in pattern.finditer(text):
+            listed = match.group(1)
+            if not any(word in listed for word in left) or not _starts_statement(text, match.start()):
+                continue
+            hit = left.intersection(_WORD.findall(listed))
+            if hit:
+                found |= hit
+                left -= hit
+                if not left:
+                    return found
+    return found
+
+
 def _starts_statement(text: str, at: int) -> bool:
     line_start = text.rfind("\n", 0, at) + 1
     before = text[line_start:at].rstrip(" \t")
