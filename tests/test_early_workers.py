@@ -55,9 +55,9 @@ def test_the_workers_are_forked_while_discovery_runs_and_do_the_analysis(tree, m
             events.append("found")
             yield found
 
-    def noting_fork(workers):
+    def noting_fork(workers, engine=None):
         events.append(f"fork {workers}")
-        fork_now(workers)
+        fork_now(workers, engine)
 
     def noting_claim(workers):
         pool = claim(workers)
@@ -85,7 +85,7 @@ def test_a_small_run_forks_nothing_early(tmp_path, monkeypatch, capsys):
         (tmp_path / f"m{n}.py").write_text(text(n))
     monkeypatch.chdir(tmp_path)
     forks: list[int] = []
-    monkeypatch.setattr(early_workers, "fork_now", forks.append)
+    monkeypatch.setattr(early_workers, "fork_now", lambda workers, engine=None: forks.append(workers))
     check(capsys, "--jobs", "2")
     assert forks == []
 
@@ -98,7 +98,7 @@ def test_the_run_that_fills_an_empty_cache_forks_early_and_a_warm_one_does_not(
     (158 MB on bench corpus a, the largest run of the bench). A warm run forks nothing early."""
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)  # the files were just written
     forks: list[int] = []
-    monkeypatch.setattr(early_workers, "fork_now", forks.append)
+    monkeypatch.setattr(early_workers, "fork_now", lambda workers, engine=None: forks.append(workers))
     cache = tmp_path_factory.mktemp("cache")
     cached = ["check", "--format", "json", "--exit-zero", "--cache-dir", str(cache), "--jobs", "2", "."]
     assert main(cached) == 0
@@ -134,6 +134,40 @@ def test_the_select_narrowing_reaches_a_worker_forked_before_the_engines(monkeyp
     assert early_workers.claim(None) is None  # the analysis took the early worker
     assert sum(here) < len(items)  # the worker analysed some chunks
     assert [dump_analysis(a) for a in analyses] == expected
+
+
+def _inherited_mark(key):  # (in a worker)
+    return getattr(parallel._ENGINES.get(key), "test_mark", None)
+
+
+def test_a_worker_forked_early_inherits_the_runs_engine(tree, monkeypatch, capsys):
+    """The run's process builds its engine before the fork (it needs it moments later):
+    the workers inherit it instead of each building the default engine and then, for a
+    `--select` run, the narrowed one."""
+    engines: list[object] = []
+    fork_now = early_workers.fork_now
+
+    def noting_fork(workers, engine=None):
+        engines.append(engine)
+        fork_now(workers, engine)
+
+    monkeypatch.setattr(early_workers, "fork_now", noting_fork)
+    monkeypatch.setattr(parallel, "CHUNK", 8)
+    check(capsys, "--select", "RF101", "--jobs", "2")
+    ((key, engine),) = engines
+    assert key == ((), frozenset({"RF101"})) and engine.only == frozenset({"RF101"})
+
+    marked = Engine(load_ruleset(), only=frozenset({"RF102"}))
+    marked.test_mark = "built in the run's process"
+    monkeypatch.setattr(parallel, "_ENGINES", {})
+    early_workers.fork_now(1, (((), frozenset({"RF102"})), marked))
+    pool = early_workers.claim(1)
+    try:
+        assert (
+            pool.submit(_inherited_mark, ((), frozenset({"RF102"}))).result() == "built in the run's process"
+        )
+    finally:
+        pool.shutdown()
 
 
 def test_a_select_run_with_early_workers_gives_the_findings_of_one_process(tree, monkeypatch, capsys):

@@ -74,10 +74,7 @@ def unreadable(engine: Engine, display: str, exc: OSError) -> FileAnalysis:
 def _analyze_chunk(key: EngineKey, items: list[Item]) -> bytes:
     """A worker's analyses of one chunk, pickled here: the run's process keeps them as
     these bytes (a fifth of their objects' size) until the pool is done (`_decode`)."""
-    engine = _ENGINES.get(key)
-    if engine is None:
-        extra_rules, only = key
-        engine = _ENGINES[key] = Engine(load_ruleset([Path(p) for p in extra_rules]), only=only)
+    engine = _engine(key)
     analyses = pickle.dumps([dump_analysis(a) for a in analyze_batch(engine, items)], pickle.HIGHEST_PROTOCOL)
     from ragfirst.engine.memory import release_freed_memory
 
@@ -88,16 +85,31 @@ def _analyze_chunk(key: EngineKey, items: list[Item]) -> bytes:
 WARM_SOURCE = b"from openai import OpenAI\n\nOpenAI().chat.completions.create(model='m', messages=[])\n"
 
 
-def warm_up() -> None:
-    """In a worker forked during discovery: build the engine a run without rule packs or
-    `--select` uses (engine/early_workers.py) and analyse a few lines with it, so the
-    first chunk finds the rules loaded and the analyzers imported (0.25 s of the worker's
-    first chunk on the bench corpus, while the run's process analysed alone). A run with
-    another engine builds its own, as before."""
-    key: EngineKey = ((), None)
-    if key not in _ENGINES:
-        _ENGINES[key] = Engine(load_ruleset([]))
-    _ENGINES[key].analyze("warm_up.py", WARM_SOURCE)
+DEFAULT_KEY: EngineKey = ((), None)
+"""The engine of a run without rule packs or `--select`."""
+
+
+def register_engine(key: EngineKey, engine: Engine) -> None:
+    """`engine` for chunks with `key`, in this process and in workers forked from now on."""
+    _ENGINES[key] = engine
+
+
+def warm_up(key: EngineKey = DEFAULT_KEY) -> None:
+    """In a worker forked during discovery: ready the engine of `key` (inherited from the
+    run's process when it built it before the fork, engine/early_workers.py) and analyse a
+    few lines with it, so the first chunk finds the rules loaded and the analyzers imported
+    (0.25 s of the worker's first chunk on the bench corpus, while the run's process
+    analysed alone). A chunk with another key builds its own engine, as before."""
+    _engine(key).analyze("warm_up.py", WARM_SOURCE)
+
+
+def _engine(key: EngineKey) -> Engine:
+    """The engine chunks with `key` are analysed with (built once per process)."""
+    engine = _ENGINES.get(key)
+    if engine is None:
+        extra_rules, only = key
+        engine = _ENGINES[key] = Engine(load_ruleset([Path(p) for p in extra_rules]), only=only)
+    return engine
 
 
 def _decode(chunk: list[FileAnalysis] | bytes | None) -> list[FileAnalysis]:
@@ -248,7 +260,7 @@ class PoolRun:
         workers = jobs - 1 if here is not None else jobs
         early = claim(workers) if here is not None else None  # forked during discovery
         if here is not None:
-            _ENGINES[key] = here  # for workers forked from now on
+            register_engine(key, here)  # for workers forked from now on
             if early is None:
                 release_freed_memory()  # what a worker inherits: not this process's freed pages
         # A worker's chunk stays bytes until it is asked for or the pool is done: decoded

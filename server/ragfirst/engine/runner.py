@@ -21,7 +21,7 @@ from ragfirst.data.data_files import FileState, recording_reads, shared_data_fil
 from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.discovery import FoundFile, discover_files
-from ragfirst.engine.early_workers import EarlyWorkers, cache_knows
+from ragfirst.engine.early_workers import EarlyWorkers, cache_knows, run_engine
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey, key_of
@@ -103,7 +103,7 @@ def lint_paths(
     unreadable: list[_Planned] = []  # directories and .gitignore files: one RF000 each
     # Workers forked before the heap grows; with a cache, only if it does not know the files.
     cached = (lambda: cache_knows(cache, plan.planned, engines.selection_tag)) if cache is not None else None
-    early = EarlyWorkers(jobs, cached)
+    early = EarlyWorkers(jobs, cached, lambda: run_engine(engines, plan.planned))
     prefetch: Prefetch | None = None  # files sent to the early workers while planning
     for scan_root in paths:
         scan_dir = scan_root if scan_root.is_dir() else scan_root.parent
