@@ -58,6 +58,28 @@ def test_analyses_from_a_worker_and_from_the_cache_share_them(engine, tmp_path):
         assert dump_analysis(analysis) == dump_analysis(fresh[1])
 
 
+def test_a_worker_sends_an_empty_analysis_as_its_path_and_parsed(engine):
+    """Most of a run's files hold nothing: a worker sends (path, parsed) for them, and the
+    run's process rebuilds exactly what the worker had; anything else goes as its dump."""
+    broken = FileAnalysis("broken.py", parsed=False)
+    broken.suppressions = []
+    engine.record_error(broken, "invalid UTF-8", 1, 0)
+    deferred = FileAnalysis("via.py")
+    deferred.via_project, deferred.deferred_imports = True, ["app.deps:client"]
+    probe = FileAnalysis("probe.py")
+    probe.spells_needle = True
+    summary = FileAnalysis("summary.py", parsed=True)
+    summary.summary = {}
+    fresh = [*parallel.analyze_batch(engine, items()), broken, deferred, probe, summary]
+    fresh.append(FileAnalysis("parsed.py", parsed=True))
+    sent = [parallel._sent(analysis) for analysis in fresh]
+    assert sent[0] == ("skipped.py", False) and sent[-1] == ("parsed.py", True)
+    assert all(isinstance(item, dict) for item in sent[1:-1])  # each holds something
+    decoded = parallel._decode(pickle.dumps(sent))
+    assert [dump_analysis(a) for a in decoded] == [dump_analysis(a) for a in fresh]
+    assert decoded == fresh and shares_the_empties(decoded[0]) and shares_the_empties(decoded[-1])
+
+
 def test_compacting_changes_nothing_that_reads_an_analysis(engine):
     for plain in (FileAnalysis("empty.py"), engine.analyze("train.py", TRAIN, max_bytes=1 << 20)):
         before = json.dumps(dump_analysis(plain))

@@ -85,3 +85,8 @@ def empty_analysis(path: str, parsed: bool) -> FileAnalysis:
     return FileAnalysis(
         path, empty, empty, empty, parsed, empty, None, None, empty, none, empty, empty, none, empty, none
     )
+
+
+def is_empty(analysis: FileAnalysis) -> bool:
+    """Is every field of `analysis` but its path and `parsed` as `FileAnalysis` makes it?"""
+    return analysis == empty_analysis(analysis.path, analysis.parsed)

@@ -13,9 +13,10 @@ import pickle
 import time
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, wait
 from pathlib import Path
+from typing import Any
 
 from ragfirst.engine import progress
-from ragfirst.engine.compact import compact
+from ragfirst.engine.compact import compact, empty_analysis, is_empty
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
 from ragfirst.rules.loader import load_ruleset
@@ -75,7 +76,7 @@ def _analyze_chunk(key: EngineKey, items: list[Item]) -> bytes:
     """A worker's analyses of one chunk, pickled here: the run's process keeps them as
     these bytes (a fifth of their objects' size) until the pool is done (`_decode`)."""
     engine = _engine(key)
-    analyses = pickle.dumps([dump_analysis(a) for a in analyze_batch(engine, items)], pickle.HIGHEST_PROTOCOL)
+    analyses = pickle.dumps([_sent(a) for a in analyze_batch(engine, items)], pickle.HIGHEST_PROTOCOL)
     from ragfirst.engine.memory import release_freed_memory
 
     release_freed_memory()
@@ -112,11 +113,24 @@ def _engine(key: EngineKey) -> Engine:
     return engine
 
 
+def _sent(analysis: FileAnalysis) -> tuple[str, bool] | dict[str, Any]:
+    """An analysis as a worker sends it: (path, parsed) for one with nothing else in it
+    (most files: the prefilter skipped them), else its dump. A dump of 20 empty fields
+    cost the worker its building and pickling and the run's process its loading: ~0.1 CPU
+    s of the run's process on bench corpus b, 5,200 of whose 6,200 files are empty."""
+    if is_empty(analysis):
+        return analysis.path, analysis.parsed
+    return dump_analysis(analysis)
+
+
 def _decode(chunk: list[FileAnalysis] | bytes | None) -> list[FileAnalysis]:
     """A chunk's analyses: this process's own, or a worker's bytes (from our own child
     process, never from a file: pickle is safe here) decoded."""
     if isinstance(chunk, bytes):
-        return [compact(load_analysis(data)) for data in pickle.loads(chunk)]
+        return [
+            empty_analysis(*data) if isinstance(data, tuple) else compact(load_analysis(data))
+            for data in pickle.loads(chunk)
+        ]
     return chunk or []
 
 
