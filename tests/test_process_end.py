@@ -15,6 +15,7 @@ import pytest
 
 from ragfirst.cli import process_end
 from ragfirst.cli.main import main
+from ragfirst.engine import collector
 
 CODE = textwrap.dedent(
     """\
@@ -64,8 +65,25 @@ def test_the_process_own_check_freezes_once_after_the_run(tmp_path, freezes, cap
     )
     assert main() == 0
     assert "RF101" in {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
-    assert freezes == [0]
-    assert seen == [1]
+    # engine/collector.py: when the run starts and when its link is done; then the end's
+    assert freezes == [0, 1, 2]
+    assert seen == [3]
+    assert not collector._process_ends  # the next run in this process freezes nothing
+
+
+def test_the_run_freezes_what_its_link_built_before_the_collector_resumes(tmp_path, monkeypatch, capsys):
+    """Resumed first, the collector walked every object the link had built (a young
+    collection of 20 ms on bench corpus b) before anything could freeze them."""
+    root = _project(tmp_path)
+    states: list[bool] = []
+    monkeypatch.setattr(process_end.gc, "freeze", lambda: states.append(gc.isenabled()))
+    monkeypatch.setattr(
+        sys, "argv", ["ragfirst", "check", "--no-cache", "--format", "json", "--exit-zero", str(root)]
+    )
+    assert main() == 0
+    capsys.readouterr()
+    assert states[1] is False  # the freeze after the link: with the collector still paused
+    assert gc.isenabled()
 
 
 def test_other_commands_do_not_freeze(freezes, monkeypatch, capsys):

@@ -28,10 +28,11 @@ from ragfirst.cli.check_render import error as _error
 from ragfirst.cli.fix_run import FixSummary, attach_for_display, report_fixes, run_fixes
 from ragfirst.cli.git_changes import GitError, changed_files
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from ragfirst.cli.process_end import keep_until_exit
+from ragfirst.cli.process_end import ends_process, keep_until_exit
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine.baseline import DEFAULT_BASELINE, Baseline, BaselineError
 from ragfirst.engine.cache import AnalysisCache, default_cache_dir
+from ragfirst.engine.collector import run_ending_process
 from ragfirst.engine.discovery import discover
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.engines import EngineCache
@@ -223,6 +224,7 @@ def _run_check(args: argparse.Namespace, manifest: RunManifest | None = None) ->
             with (
                 progress_on_terminal(enabled=not args.no_progress),
                 recording() as walk,
+                run_ending_process(ends_process(args)),  # engine/collector.py
             ):
                 result = lint_paths(
                     files if files is not None else paths, resolver, adjust, engines, args.jobs, cache

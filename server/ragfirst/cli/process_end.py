@@ -25,7 +25,12 @@ def mark_own_process(args: argparse.Namespace) -> None:
     setattr(args, OWN_PROCESS, True)
 
 
+def ends_process(args: argparse.Namespace) -> bool:
+    """Does the process exit after this check (its own command line)?"""
+    return getattr(args, OWN_PROCESS, False)
+
+
 def keep_until_exit(args: argparse.Namespace) -> None:
     """After the run's work, before the report: the objects so far are never walked again."""
-    if getattr(args, OWN_PROCESS, False):
+    if ends_process(args):
         gc.freeze()

@@ -12,6 +12,14 @@
   (corpus b, `--jobs 1`: 0.91-1.05 CPU s with it, 0.76-0.81 without, alternated runs).
 
 The amount collected is the same. Nested and concurrent pauses share one (a count).
+
+A `ragfirst check` process that exits after its run (`run_ending_process`) also freezes
+(`gc.freeze`) what it has built at two points, `keep_what_lives_on`: the loaded modules,
+rules and engines when the run starts, and everything when the link is done. All of it
+lives until the process exits, and the collector walked it again for nothing: a full
+collection during the plan (15 ms on bench corpus b), and after the link's pause a young
+collection over every object the link built (19 ms) and the next generation's (12 ms),
+both in the run's serial end while its workers had exited.
 """
 
 from __future__ import annotations
@@ -41,3 +49,27 @@ def collector_paused() -> Iterator[None]:
             _held -= 1
             if _held == 0 and _resume:
                 gc.enable()
+
+
+_process_ends = False
+
+
+@contextmanager
+def run_ending_process(ends: bool) -> Iterator[None]:
+    """While a run goes on whose process exits after it (`ends`: the CLI's own command
+    line), `keep_what_lives_on` freezes; before and after it, nothing changes."""
+    global _process_ends
+    previous = _process_ends
+    _process_ends = ends
+    try:
+        yield
+    finally:
+        _process_ends = previous
+
+
+def keep_what_lives_on() -> None:
+    """In a process that exits after its run: no collection walks the objects so far again
+    (garbage among them is kept until the exit). Elsewhere (tests, the language server,
+    any caller running many checks in one process) nothing changes."""
+    if _process_ends:
+        gc.freeze()

@@ -20,6 +20,7 @@ from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
 from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache
+from ragfirst.engine.collector import collector_paused, keep_what_lives_on
 from ragfirst.engine.discovery import FoundFile, discover_files
 from ragfirst.engine.early_workers import EarlyWorkers, cache_knows, run_engine
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
@@ -96,6 +97,7 @@ def lint_paths(
     re-analysing files whose bytes and rules did not change, and re-finalizing files none
     of whose inputs changed (run_snapshot)."""
     timings.mark("start (settings, rules)")
+    keep_what_lives_on()  # the modules, rules and engines so far (engine/collector.py)
     engines = engines or EngineCache()
     adjust = _per_settings(adjust)
     result = LintResult()
@@ -169,7 +171,9 @@ def lint_paths(
     overlapped = any(item.analysis is None for item in planned)
     if not overlapped:
         timings.mark("read and analyse")
-    workspace.relink()
+    with collector_paused():  # resumed with what the link built frozen, in a CLI process
+        workspace.relink()
+        keep_what_lives_on()  # the workspace: analyses, links, indexes (engine/collector.py)
     timings.mark("read, analyse and link" if overlapped else "link (cross-module)")
     if timings.active():
         timings.count(
