@@ -8,8 +8,10 @@ once discovery has found PARALLEL_MIN_FILES files (fewer never start a pool unle
 `--jobs` says so), the worker starts small and the run's heap grows afterwards in the
 run's process alone.
 
-A worker forked this early has no engine: it builds its own from the key each chunk
-carries (the extra rule packs and the `--select` narrowing: engine/parallel.py). A run
+A worker forked this early inherits one engine, the one the run's process builds just
+before the fork for the files found so far (`run_engine`); a chunk whose key (the extra
+rule packs and the `--select` narrowing: engine/parallel.py) names another engine builds
+its own in the worker. A run
 with a cache forks early only when the cache does not know most of the files found so
 far (`cache_knows`: an empty cache, another version's, another project's): a warm run
 reads analyses back and seldom needs a pool (it forks one late when it does), while the
