@@ -123,6 +123,17 @@ def test_the_timings_say_that_analysis_and_link_overlapped(tmp_path, monkeypatch
     assert main(["check", "--no-cache", "--jobs", "2", "--timings", "--exit-zero", "."]) == 0
     table = capsys.readouterr().err
     assert "read, analyse and link" in table and "link (cross-module)" not in table
+    # the link's share of the phase: what its process spent analysing chunks or waiting
+    spent = {
+        line.rsplit(None, 1)[0].strip(): int(line.rsplit(None, 1)[1])
+        for line in table.splitlines()
+        if "ms the link's process" in line
+    }
+    assert set(spent) == {
+        "read, analyse and link: ms the link's process analysed chunks",
+        "read, analyse and link: ms the link's process waited for a worker",
+    }
+    assert all(value >= 0 for value in spent.values())
     assert main(["check", "--no-cache", "--jobs", "1", "--timings", "--exit-zero", "."]) == 0
     table = capsys.readouterr().err
     assert "read and analyse" in table and "link (cross-module)" in table

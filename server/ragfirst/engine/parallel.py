@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from ragfirst.engine import progress
+from ragfirst.engine import progress, timings
 from ragfirst.engine.compact import compact, empty_analysis, is_empty
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
@@ -294,24 +294,33 @@ class PoolRun:
         )
         self.handout.start(workers)
         self.released = False  # the workers told to exit (nothing left for them)
+        # What `analysis` spent besides handing back a result (`--timings`, `finish`):
+        # analysing chunks here, and waiting for a worker's.
+        self.analysing_here = 0.0
+        self.waiting = 0.0
 
     def analysis(self, index: int) -> FileAnalysis:
         """The analysis of item `index`: made here if its chunk is not handed out yet,
         else its worker's (other chunks are analysed here while it works on it)."""
         chunk = index // CHUNK
         while self.done[chunk] is None:
+            started = time.perf_counter()
             if self.here is not None and self.handout.claim(chunk):
                 self._analyse_here(chunk)
+                self.analysing_here += time.perf_counter() - started
                 break
             future = self.handout.worker_future(chunk)
             if future is None:  # being handed out in the pool's thread
                 time.sleep(0.0005)
+                self.waiting += time.perf_counter() - started
             elif not future.done():
                 other = self.handout.take(here=True) if self.here is not None else None
                 if other is not None:
                     self._analyse_here(other)
+                    self.analysing_here += time.perf_counter() - started
                 else:
                     wait([future], return_when=FIRST_COMPLETED)
+                    self.waiting += time.perf_counter() - started
             self._collect(False)
         found = self.done[chunk]
         if isinstance(found, bytes):
@@ -326,6 +335,13 @@ class PoolRun:
     def finish(self) -> list[FileAnalysis]:
         """Every analysis, in the items' order (the chunks left analysed here and by the
         workers, as a pool's run does)."""
+        # `--timings`: the link's share of the phase it shares with the pool's analysis
+        timings.count(
+            "read, analyse and link: ms the link's process analysed chunks", round(1000 * self.analysing_here)
+        )
+        timings.count(
+            "read, analyse and link: ms the link's process waited for a worker", round(1000 * self.waiting)
+        )
         with self.pool:
             while True:
                 index = self.handout.take(here=True) if self.here is not None else None
