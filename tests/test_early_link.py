@@ -15,7 +15,7 @@ import pytest
 
 from ragfirst.cli.main import main
 from ragfirst.config.settings import ConfigResolver
-from ragfirst.engine import parallel, runner, workspace, workspace_load
+from ragfirst.engine import parallel, runner, timings, workspace, workspace_load
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.pool_share import Handout
 from ragfirst.engine.runner import lint_paths
@@ -212,6 +212,14 @@ def test_a_pool_run_gives_analyses_in_any_order_and_all_of_them_in_order(engine)
     everything = run.finish()
     assert [dump_analysis(a) for a in everything] == expected
     assert all(everything[index] is analysis for index, analysis in seen.items())  # the same objects
+
+
+def test_a_pool_whose_analysis_no_link_reads_reports_no_link_share(engine):
+    """`--timings`' link share is the overlapped load's: a pool run on its own (the
+    server's index, a load that could not start early) adds no such line."""
+    with timings.recording() as recorded:
+        parallel._pool((), items(parallel.CHUNK * 3), 2, engine)
+    assert not any("link's process" in name for name in recorded.counts)
 
 
 def test_a_chunk_the_run_needs_first_is_claimed_out_of_order(engine, monkeypatch):

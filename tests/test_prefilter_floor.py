@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from ragfirst.checks.base import SubstringTriggers
 from ragfirst.engine.engine import Engine, read_file_bytes
 from ragfirst.engine.engine_prefilter import _TOKEN, _TriggerMasks
-from ragfirst.engine.python_prefilter import substring_pattern
+from ragfirst.engine.python_prefilter import (
+    _FROM,
+    _WORD,
+    IMPORT_MODULES,
+    _starts_statement,
+    substring_pattern,
+)
 from ragfirst.engine.re2_superset import superset_gate
 from ragfirst.engine.word_scan import SubstringGate, WordScan, is_token
 from ragfirst.rules.loader import load_ruleset
@@ -255,10 +261,22 @@ def test_the_set_search_equals_the_previous_search(pieces, loose):
 # -- whole verdicts on real files ---------------------------------------------------------
 
 
+def imported_words(text: str) -> set[str]:
+    """Every word of every module path the file imports (at a statement's start): the
+    prefilter's test before `imported_among`, which must answer the same for its
+    candidates."""
+    words: set[str] = set()
+    for pattern in (_FROM, IMPORT_MODULES):
+        for found in pattern.finditer(text):
+            if _starts_statement(text, found.start()):
+                words.update(_WORD.findall(found.group(1)))
+    return words
+
+
 def reference_verdict(engine: Engine, text: str, language: str) -> bool:
     """The Python verdict from the tokenizer and set tests the scans replaced (PARSE or
     not); the gate and the helpers that did not change are shared."""
-    from ragfirst.engine.python_prefilter import attribute_words, imported_words
+    from ragfirst.engine.python_prefilter import attribute_words
     from ragfirst.rules.patterns import ATTR_MARK, ROOT_MARK
 
     def any_trigger(found):
@@ -334,7 +352,7 @@ IMPORTED_PIECES = st.sampled_from(
 @given(st.lists(IMPORTED_PIECES, max_size=16))
 def test_the_imports_of_a_few_candidates_equal_the_imported_words(pieces):
     """`imported_among` (the prefilter's SDK roots) answers what `imported_words` did."""
-    from ragfirst.engine.python_prefilter import imported_among, imported_words
+    from ragfirst.engine.python_prefilter import imported_among
 
     text = "".join(pieces)
     for candidates in ({"torch"}, {"torch", "openai"}, {"torchvision", "x"}, set()):
@@ -342,7 +360,7 @@ def test_the_imports_of_a_few_candidates_equal_the_imported_words(pieces):
 
 
 def test_the_imports_of_a_few_candidates_on_real_files():
-    from ragfirst.engine.python_prefilter import imported_among, imported_words
+    from ragfirst.engine.python_prefilter import imported_among
 
     engine = Engine(load_ruleset())
     for path in [*sorted((ROOT / "samples").rglob("*.py")), *sorted((ROOT / "server").rglob("*.py"))]:

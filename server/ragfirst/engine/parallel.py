@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from ragfirst.engine import progress, timings
+from ragfirst.engine import progress
 from ragfirst.engine.compact import compact, empty_analysis, is_empty
 from ragfirst.engine.engine import Engine, FileAnalysis, read_file_bytes
 from ragfirst.engine.serialize import dump_analysis, load_analysis
@@ -294,8 +294,9 @@ class PoolRun:
         )
         self.handout.start(workers)
         self.released = False  # the workers told to exit (nothing left for them)
-        # What `analysis` spent besides handing back a result (`--timings`, `finish`):
-        # analysing chunks here, and waiting for a worker's.
+        # What `analysis` spent besides handing back a result (`--timings`: the link's
+        # share of its phase, workspace_load.PendingAnalyses): analysing chunks here, and
+        # waiting for a worker's.
         self.analysing_here = 0.0
         self.waiting = 0.0
 
@@ -335,13 +336,6 @@ class PoolRun:
     def finish(self) -> list[FileAnalysis]:
         """Every analysis, in the items' order (the chunks left analysed here and by the
         workers, as a pool's run does)."""
-        # `--timings`: the link's share of the phase it shares with the pool's analysis
-        timings.count(
-            "read, analyse and link: ms the link's process analysed chunks", round(1000 * self.analysing_here)
-        )
-        timings.count(
-            "read, analyse and link: ms the link's process waited for a worker", round(1000 * self.waiting)
-        )
         with self.pool:
             while True:
                 index = self.handout.take(here=True) if self.here is not None else None

@@ -79,22 +79,13 @@ IMPORT_MODULES = re.compile(rf"import{GAP}+([\w., \t]+(?:\\\r?\n[\w., \t]*)*)")
 _WORD = re.compile(r"\w+")
 
 
-def imported_words(text: str) -> set[str]:
-    """The words of the module paths the file imports: what a name can be rooted at."""
-    words: set[str] = set()
-    for pattern in (_FROM, IMPORT_MODULES):
-        for found in pattern.finditer(text):
-            if _starts_statement(text, found.start()):
-                words.update(_WORD.findall(found.group(1)))
-    return words
-
-
 def imported_among(text: str, candidates: set[str] | frozenset[str]) -> set[str]:
-    """`imported_words(text) & candidates`, for the prefilter's few candidates (the SDK
-    package names a file spells: `torch`, `openai`): an import whose text holds none of
-    them is not split into words, and the scan stops once every one is found (a file that
-    uses `torch` usually imports it near its top). A fifth of the prefilter's time on
-    bench corpus b went to splitting every import of the files that spell one."""
+    """The `candidates` that are words of a module path the file imports (what a name can
+    be rooted at): the prefilter's few SDK package names a file spells (`torch`, `openai`).
+    An import whose text holds none of them is not split into words, and the scan stops
+    once every one is found (a file that uses `torch` usually imports it near its top).
+    Splitting every import of such files was a fifth of the prefilter's time on bench
+    corpus b (tests/test_prefilter_floor.py keeps that as the reference, `imported_words`)."""
     left = set(candidates)
     found: set[str] = set()
     for pattern in (_FROM, IMPORT_MODULES):

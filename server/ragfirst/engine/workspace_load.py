@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ragfirst.config.settings import Settings
-from ragfirst.engine import progress
+from ragfirst.engine import progress, timings
 from ragfirst.engine.cache import (
     RACY_SECONDS,
     AnalysisCache,
@@ -207,12 +207,12 @@ def analyze_files(
                 ]
             )
 
+    overlapped = early and len(groups) == 1 and workers > 1  # the link may start meanwhile
     for (extra_rules, _), indexes in groups.items():
         engine = planned[indexes[0]].engine
         assert engine is not None
         roots = engine.sdk_roots()
-        overlapped = early and len(groups) == 1  # the link may start while the pool runs
-        if overlapped and workers > 1:
+        if overlapped:
             indexes = in_link_order(planned, indexes)
         items = [work_item(planned[i], contents[i], planned[i].packages & roots) for i in indexes]
         if workers > 1 and len(items) > 1:  # no --jobs: a pool only for work worth one
@@ -283,7 +283,15 @@ class PendingAnalyses:
 
     def finish(self) -> None:
         """The pool's run done: every file its analysis, then the load's own end."""
-        for index, analysis in zip(self.pooled, self.run.finish(), strict=True):
+        # `--timings`: the link's share of the phase it shares with the pool's analysis
+        run = self.run
+        timings.count(
+            "read, analyse and link: ms the link's process analysed chunks", round(1000 * run.analysing_here)
+        )
+        timings.count(
+            "read, analyse and link: ms the link's process waited for a worker", round(1000 * run.waiting)
+        )
+        for index, analysis in zip(self.pooled, run.finish(), strict=True):
             if self.planned[index].analysis is None:
                 self.planned[index].analysis = analysis
         self._finish()
