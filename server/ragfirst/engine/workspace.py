@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ragfirst.analyzers.python_chunks import RecentTexts, current_parser, reusing_unchanged_statements
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine import incremental_link, timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
@@ -402,6 +403,10 @@ class Workspace:
         return True
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
+        # The link analyses a module alone (a file left to it, a module parsed for its
+        # summary), then again with what its imports bind: the second time on the first
+        # parse's tree. (Not where a parser is already in use: the server's edited document.)
+        trees = RecentTexts() if current_parser() is None else None
 
         def reanalyze(
             file_id: str, environment: Environment | None, force: bool | str
@@ -409,7 +414,10 @@ class Workspace:
             entry = members.get(file_id)
             if entry is None:
                 return None
-            return self.reanalyze(entry, environment, force)
+            if trees is None:
+                return self.reanalyze(entry, environment, force)
+            with reusing_unchanged_statements(trees):
+                return self.reanalyze(entry, environment, force)
 
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one); from the running load, each
@@ -432,6 +440,8 @@ class Workspace:
         result = link_project(
             alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
         )
+        if trees is not None and trees.reused:
+            timings.count("link: analysed again on the tree of its first analysis", trees.reused)
         for file_id, entry in members.items():
             entry.analysis = result.analyses.get(file_id, alone[file_id])
             entry.environment = result.environments.get(file_id, "")

@@ -1,0 +1,140 @@
+"""One parse per file (issue 26): the link analyses a module alone, then again with what
+its imports bind, on the tree of the first analysis (python_chunks.RecentTexts)."""
+
+from __future__ import annotations
+
+import ast
+import collections
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ragfirst.analyzers import python_chunks
+from ragfirst.analyzers.python_chunks import ChunkedParser, RecentTexts, reusing_unchanged_statements
+from ragfirst.cli.main import main
+from ragfirst.config.settings import Settings
+from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.workspace import Workspace
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/deps.py": """
+        from openai import OpenAI
+
+        client = OpenAI()
+        """,
+    # Names no SDK package: the prefilter leaves it to the link, which parses it once its
+    # import is found to bind a client, then analyses it with that client.
+    "app/routes.py": """
+        from app.deps import client
+
+
+        def start_fine_tune(training_file):
+            upload = client.files.create(file=open(training_file, "rb"), purpose="fine-tune")
+            return client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=upload.id)
+        """,
+}
+
+
+def _write(root: Path) -> None:
+    for name, text in PROJECT.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    """Every `ast.parse` of a whole text, counted by text."""
+    counted: collections.Counter[str] = collections.Counter()
+    original = ast.parse
+
+    def parse(source, *args, **kwargs):
+        if isinstance(source, str):
+            counted[source] += 1
+        return original(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", parse)
+    return counted
+
+
+# -- the kept trees ------------------------------------------------------------------------
+
+
+def test_the_same_text_is_answered_with_the_tree_parsed_before():
+    trees = RecentTexts()
+    first = trees.parse("x = 1\n")
+    assert trees.parse("x = " + "1\n") is first  # equal text, another string
+    assert trees.reused == 1
+    assert trees.parse("x = 2\n") is not first
+
+
+def test_kept_trees_are_bounded_by_their_texts_characters():
+    trees = RecentTexts(max_chars=100)
+    old = trees.parse("a = 1\n")
+    for number in range(40):  # 6-7 characters each: the oldest go first
+        trees.parse(f"b{number} = 1\n")
+    assert trees.parse("a = 1\n") is not old
+    assert trees.reused == 0
+
+
+def test_a_text_over_a_tenth_of_the_bound_is_never_kept():
+    trees = RecentTexts(max_chars=100)
+    text = "x = 1\n" * 3  # 18 characters
+    assert trees.parse(text) is not trees.parse(text)
+    assert trees.reused == 0
+
+
+def test_a_syntax_error_is_raised_and_nothing_kept():
+    trees = RecentTexts()
+    for _ in range(2):
+        with pytest.raises(SyntaxError):
+            trees.parse("def broken(:\n")
+    assert trees.reused == 0
+
+
+# -- a run ---------------------------------------------------------------------------------
+
+
+def test_a_file_the_link_reaches_is_parsed_once(tmp_path, monkeypatch, capsys):
+    _write(tmp_path)
+    counted = _parses(monkeypatch)
+    code = main(["check", str(tmp_path), "--no-cache", "--jobs", "1", "--format", "json", "--timings"])
+    captured = capsys.readouterr()
+    assert code == 1
+    findings = json.loads(captured.out)["findings"]
+    assert {(f["rule"], Path(f["path"]).name) for f in findings} >= {("RF101", "routes.py")}
+    routes = textwrap.dedent(PROJECT["app/routes.py"])
+    assert counted[routes] == 1  # reached, then analysed with the client: one parse
+    assert all(counted[textwrap.dedent(text)] <= 1 for text in PROJECT.values() if text)
+    assert "link: analysed again on the tree of its first analysis" in captured.err
+
+
+def test_a_parser_already_in_use_is_kept_for_the_links_analyses(monkeypatch):
+    """The server analyses an edited document through its ChunkedParser: the link it runs
+    then parses through that parser too (its statements' trees), not through a new one."""
+    files = {name: textwrap.dedent(text).encode() for name, text in PROJECT.items()}
+    seen: list[object] = []
+    original = Workspace.reanalyze
+
+    def recording(self, entry, environment, force):
+        seen.append(python_chunks.current_parser())
+        return original(self, entry, environment, force)
+
+    monkeypatch.setattr(Workspace, "reanalyze", recording)
+    statements = ChunkedParser()
+    for parser in (statements, None):
+        workspace = Workspace(lambda key: files.get(key.id))
+        settings = Settings()
+        engine = workspace.engine_for(settings)
+        for name, data in files.items():
+            workspace.update(FileKey("", name), data, settings, engine)
+        seen.clear()
+        if parser is None:  # no parser in use: the link keeps the trees it parses
+            workspace.relink()
+            assert seen and all(isinstance(found, RecentTexts) for found in seen)
+        else:
+            with reusing_unchanged_statements(parser):
+                workspace.relink()
+            assert seen and all(found is statements for found in seen)
