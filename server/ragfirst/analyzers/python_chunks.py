@@ -182,15 +182,17 @@ class ChunkedParser:
 
 class RecentTexts:
     """`ast.parse` that hands back the tree of a text parsed moments ago (the link analyses
-    a file alone, then again with what its imports bind: one parse). Bounded by the
-    characters of the texts kept (a tree takes ~35 bytes per character), most recent
-    first; a text larger than a tenth of the bound is never kept. The analyzer never
-    changes a tree (the server shares statements' trees between edits the same way)."""
+    a file alone, then again with what its imports bind: one parse). Only the trees parsed
+    while `keeping` is set are kept (those the caller expects to be asked for again),
+    bounded by the characters of their texts (a tree takes ~35 bytes per character), most
+    recent first; a text larger than a tenth of the bound is never kept. The analyzer
+    never changes a tree (the server shares statements' trees between edits the same way)."""
 
     def __init__(self, max_chars: int = 256_000) -> None:
         self._trees: OrderedDict[str, ast.Module] = OrderedDict()
         self._max = max_chars
         self._chars = 0
+        self.keeping = True
         self.reused = 0  # parses answered with a kept tree, for --timings and tests
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
@@ -200,7 +202,7 @@ class RecentTexts:
             self.reused += 1
             return tree
         tree = ast.parse(text, filename=filename)
-        if len(text) * 10 <= self._max:
+        if self.keeping and len(text) * 10 <= self._max:
             self._trees[text] = tree
             self._chars += len(text)
             while self._chars > self._max:

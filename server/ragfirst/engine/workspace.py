@@ -403,9 +403,9 @@ class Workspace:
         return True
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
-        # The link analyses a module alone (a file left to it, a module parsed for its
-        # summary), then again with what its imports bind: the second time on the first
-        # parse's tree. (Not where a parser is already in use: the server's edited document.)
+        # A file the prefilter left to the link is parsed once an SDK value reaches it, and
+        # analysed again with what its imports bind: on the tree of that first parse. (Not
+        # where a parser is already in use: the server's edited document.)
         trees = RecentTexts() if current_parser() is None else None
 
         def reanalyze(
@@ -416,6 +416,7 @@ class Workspace:
                 return None
             if trees is None:
                 return self.reanalyze(entry, environment, force)
+            trees.keeping = force == PROJECT_FORCE  # (a module parsed for its summary: rarely)
             with reusing_unchanged_statements(trees):
                 return self.reanalyze(entry, environment, force)
 
