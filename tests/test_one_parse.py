@@ -86,6 +86,19 @@ def test_a_text_over_a_tenth_of_the_bound_is_never_kept():
     assert trees.reused == 0
 
 
+def test_only_what_is_parsed_while_keeping_is_kept():
+    """The link keeps the trees of files an SDK value reaches (analysed again with it),
+    not those of modules parsed for their summaries only."""
+    trees = RecentTexts()
+    trees.keeping = False
+    summary = trees.parse("import torch\n")
+    trees.keeping = True
+    reached = trees.parse("from app.deps import client\n")
+    assert trees.parse("import torch\n") is not summary
+    assert trees.parse("from app.deps import client\n") is reached
+    assert trees.reused == 1
+
+
 def test_a_syntax_error_is_raised_and_nothing_kept():
     trees = RecentTexts()
     for _ in range(2):
