@@ -139,6 +139,31 @@ def test_the_timings_say_that_analysis_and_link_overlapped(tmp_path, monkeypatch
     assert "read and analyse" in table and "link (cross-module)" in table
 
 
+def test_the_workers_cpu_is_counted_in_the_phase_that_used_it(tmp_path, monkeypatch, capsys):
+    """`os.times` counts a worker's CPU once it is waited for: `--timings` waits for the
+    released workers at the end of the phase they worked in, not whenever the executor's
+    thread reaps them (it was often in "finalize")."""
+    import os
+
+    from ragfirst.engine import timings
+
+    make_app(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    children: dict[str, float] = {}
+    original = timings.Recording.mark
+
+    def mark(self, phase):  # type: ignore[no-untyped-def]
+        times = os.times()
+        children[phase] = times.children_user + times.children_system
+        return original(self, phase)
+
+    monkeypatch.setattr(timings.Recording, "mark", mark)
+    assert main(["check", "--no-cache", "--jobs", "2", "--timings", "--exit-zero", "."]) == 0
+    capsys.readouterr()
+    assert children["read, analyse and link"] > 0  # a worker ran, and was waited for
+    assert children["report and exit"] == children["read, analyse and link"]
+
+
 def test_a_run_that_fills_the_cache_while_linking_stores_every_analysis(tmp_path, monkeypatch, capsys, asked):
     make_app(tmp_path)
     monkeypatch.chdir(tmp_path)

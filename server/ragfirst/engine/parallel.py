@@ -372,3 +372,14 @@ class PoolRun:
                 continue  # (analyze_batch counted its files)
             progress.advance(len(self.chunks[chunk]))
         return bool(finished)
+
+
+def reap_exited_workers(timeout: float = 1.0) -> None:
+    """`--timings` only: wait (briefly) for the pool's released workers to exit. `os.times`
+    counts a child's CPU once the child is waited for, and the executor's own thread reaps
+    them whenever it next runs (in the run's finalize, as often as not)."""
+    import multiprocessing
+
+    deadline = time.perf_counter() + timeout
+    while multiprocessing.active_children() and time.perf_counter() < deadline:
+        time.sleep(0.001)

@@ -36,6 +36,7 @@ from ragfirst.engine.parallel import (
     analyze_batch,
     analyze_parallel,
     cpu_count,
+    reap_exited_workers,
     start_pool,
     unreadable,
 )
@@ -294,6 +295,8 @@ class PendingAnalyses:
         for index, analysis in zip(self.pooled, run.finish(), strict=True):
             if self.planned[index].analysis is None:
                 self.planned[index].analysis = analysis
+        if timings.active():  # the workers' CPU counted in this phase, which used it
+            reap_exited_workers()
         self._finish()
 
 
