@@ -141,7 +141,7 @@ def test_the_timings_say_that_analysis_and_link_overlapped(tmp_path, monkeypatch
 
 def test_the_workers_cpu_is_counted_in_the_phase_that_used_it(tmp_path, monkeypatch, capsys):
     """`os.times` counts a worker's CPU once it is waited for: `--timings` waits for the
-    released workers at the end of the phase they worked in, not whenever the executor's
+    released workers at the end of the phase the pool ends in, not whenever the executor's
     thread reaps them (it was often in "finalize")."""
     import os
 

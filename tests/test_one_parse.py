@@ -15,7 +15,9 @@ from ragfirst.analyzers import python_chunks
 from ragfirst.analyzers.python_chunks import ChunkedParser, RecentTexts, reusing_unchanged_statements
 from ragfirst.cli.main import main
 from ragfirst.config.settings import Settings
+from ragfirst.engine import incremental_link
 from ragfirst.engine.file_ids import FileKey
+from ragfirst.engine.link_parses import REUSED
 from ragfirst.engine.workspace import Workspace
 
 PROJECT = {
@@ -121,12 +123,54 @@ def test_a_file_the_link_reaches_is_parsed_once(tmp_path, monkeypatch, capsys):
     routes = textwrap.dedent(PROJECT["app/routes.py"])
     assert counted[routes] == 1  # reached, then analysed with the client: one parse
     assert all(counted[textwrap.dedent(text)] <= 1 for text in PROJECT.values() if text)
-    assert "link: analysed again on the tree of its first analysis" in captured.err
+    assert f"{REUSED} " in captured.err
+
+
+def test_the_findings_are_those_of_a_second_parse(tmp_path, monkeypatch, capsys):
+    _write(tmp_path)
+    argv = ["check", str(tmp_path), "--no-cache", "--jobs", "1", "--format", "json"]
+    main(argv)
+    reused = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(
+        RecentTexts, "parse", lambda self, text, filename="<unknown>": ast.parse(text, filename)
+    )
+    main(argv)
+    assert json.loads(capsys.readouterr().out) == reused
+
+
+def test_only_the_reached_files_trees_are_kept(tmp_path, monkeypatch, capsys):
+    """A module parsed for what it offers importers (its constants, here) is not analysed
+    again: its tree is not kept; the file the client reaches is."""
+    _write(tmp_path)
+    (tmp_path / "app" / "settings.py").write_text('BASE_MODEL = "gpt-4o-mini"\n')
+    routes = tmp_path / "app" / "routes.py"
+    routes.write_text(
+        routes.read_text()
+        .replace('"gpt-4o-mini"', "BASE_MODEL")
+        .replace(
+            "from app.deps import client\n",
+            "from app.deps import client\nfrom app.settings import BASE_MODEL\n",
+        )
+    )
+    kept: dict[str, list[bool]] = {}
+    original = RecentTexts.parse
+
+    def parse(self, text, filename="<unknown>"):
+        kept.setdefault(text, []).append(self.keeping)
+        return original(self, text, filename)
+
+    monkeypatch.setattr(RecentTexts, "parse", parse)
+    main(["check", str(tmp_path), "--no-cache", "--jobs", "1", "--format", "json"])
+    capsys.readouterr()
+    assert kept[routes.read_text()] == [True, False]  # reached (kept), then with the client
+    assert kept['BASE_MODEL = "gpt-4o-mini"\n'] == [False]
 
 
 def test_a_parser_already_in_use_is_kept_for_the_links_analyses(monkeypatch):
     """The server analyses an edited document through its ChunkedParser: the link it runs
-    then parses through that parser too (its statements' trees), not through a new one."""
+    then parses through that parser too (its statements' trees), not through a new one.
+    Without one, a full link and an incremental one keep the reached files' trees, and
+    drop them when the link is over."""
     files = {name: textwrap.dedent(text).encode() for name, text in PROJECT.items()}
     seen: list[object] = []
     original = Workspace.reanalyze
@@ -139,6 +183,7 @@ def test_a_parser_already_in_use_is_kept_for_the_links_analyses(monkeypatch):
     statements = ChunkedParser()
     for parser in (statements, None):
         workspace = Workspace(lambda key: files.get(key.id))
+        workspace.incremental = True  # as the server relinks
         settings = Settings()
         engine = workspace.engine_for(settings)
         for name, data in files.items():
@@ -146,6 +191,15 @@ def test_a_parser_already_in_use_is_kept_for_the_links_analyses(monkeypatch):
         seen.clear()
         if parser is None:  # no parser in use: the link keeps the trees it parses
             workspace.relink()
+            assert seen and all(isinstance(found, RecentTexts) for found in seen)
+            assert all(found._trees == {} for found in seen)  # dropped after the link
+            seen.clear()
+            edited = files["app/routes.py"] + b"\n\ndef more():\n    return client.models.list()\n"
+            files["app/routes.py"] = edited
+            workspace.update(FileKey("", "app/routes.py"), edited, settings, engine)
+            relinked = incremental_link.COUNTERS.incremental
+            workspace.relink()  # incremental: only what the edit reaches
+            assert incremental_link.COUNTERS.incremental == relinked + 1
             assert seen and all(isinstance(found, RecentTexts) for found in seen)
         else:
             with reusing_unchanged_statements(parser):

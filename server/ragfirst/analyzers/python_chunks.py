@@ -185,8 +185,10 @@ class RecentTexts:
     a file alone, then again with what its imports bind: one parse). Only the trees parsed
     while `keeping` is set are kept (those the caller expects to be asked for again),
     bounded by the characters of their texts (a tree takes ~35 bytes per character), most
-    recent first; a text larger than a tenth of the bound is never kept. The analyzer
-    never changes a tree (the server shares statements' trees between edits the same way)."""
+    recent first; a text larger than a tenth of the bound (25,600 characters by default)
+    is never kept. The analyzer adds to a tree only what its text decides (a node's span),
+    as the server's statements shared between edits require. One thread uses an instance
+    (engine/link_parses.py makes one per link)."""
 
     def __init__(self, max_chars: int = 256_000) -> None:
         self._trees: OrderedDict[str, ast.Module] = OrderedDict()
@@ -209,6 +211,11 @@ class RecentTexts:
                 dropped, _ = self._trees.popitem(last=False)
                 self._chars -= len(dropped)
         return tree
+
+    def clear(self) -> None:
+        self._trees.clear()
+        self._chars = 0
+        self.reused = 0
 
 
 Parser = ChunkedParser | RecentTexts

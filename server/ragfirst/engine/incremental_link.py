@@ -44,6 +44,7 @@ from ragfirst.engine.engine import FileAnalysis
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.js_link import _is_script, importers_of
 from ragfirst.engine.link_membership import membership_changed
+from ragfirst.engine.link_parses import LinkAnalyses
 from ragfirst.engine.project_model import components, script_links
 from ragfirst.engine.python_link import (
     LinkResult,
@@ -55,7 +56,6 @@ from ragfirst.engine.python_link import (
 )
 
 if TYPE_CHECKING:
-    from ragfirst.analyzers.python_exports import Environment
     from ragfirst.engine.workspace import ProjectState, Workspace, WorkspaceFile
 
 _SEEDED = ("_final", "_summaries", "_read", "_forced", "_declined", "_reached")
@@ -347,8 +347,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
     if len(affected) > max(64, len(finals) // 2):
         return False  # most of the project: a full link costs the same
 
-    def reanalyze(file_id: str, environment: Environment | None, force: bool | str) -> FileAnalysis | None:
-        return workspace.reanalyze(members[file_id], environment, force)
+    reanalyze = LinkAnalyses(workspace.reanalyze, members.__getitem__)  # (a reached file: one parse)
 
     scripts_changed = link.js_dirty or any(_reads_scripts(file_id, link.inputs[file_id]) for file_id in dirty)
     link.js_dirty = False
@@ -361,6 +360,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
     scripts_changed = scripts_changed or any(_reads_scripts(file_id, inputs[file_id]) for file_id in dirty)
     old_reads = _python_relink(link, dirty, affected, reanalyze)
     if old_reads is None:
+        reanalyze.done()
         return False
     linker = link.linker
     new_finals: dict[str, FileAnalysis] = {}
@@ -386,6 +386,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
             if found is not finals[file_id] or file_id in new_finals:
                 new_finals[file_id] = found
                 environments.setdefault(file_id, "")
+    reanalyze.done()
     _commit(state, members, link, new_finals, environments, affected, old_reads)
     if not state.one_project:
         # The boundaries move only when an import edge or a file did: most edits change

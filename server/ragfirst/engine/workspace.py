@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ragfirst.analyzers.python_chunks import RecentTexts, current_parser, reusing_unchanged_statements
 from ragfirst.config.settings import ConfigResolver, Settings
 from ragfirst.engine import incremental_link, timings
 from ragfirst.engine.cache import AnalysisCache, content_key, rules_fingerprint
@@ -48,6 +47,7 @@ from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileKey
 from ragfirst.engine.library_code import INIT_FILES, top_packages
 from ragfirst.engine.link_gate import PROJECT_FORCE
+from ragfirst.engine.link_parses import LinkAnalyses
 from ragfirst.engine.path_map import PathMap
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_model import build_index, link_project, refresh_application_components
@@ -403,22 +403,7 @@ class Workspace:
         return True
 
     def _relink(self, state: ProjectState, members: dict[str, WorkspaceFile]) -> None:
-        # A file the prefilter left to the link is parsed once an SDK value reaches it, and
-        # analysed again with what its imports bind: on the tree of that first parse. (Not
-        # where a parser is already in use: the server's edited document.)
-        trees = RecentTexts() if current_parser() is None else None
-
-        def reanalyze(
-            file_id: str, environment: Environment | None, force: bool | str
-        ) -> FileAnalysis | None:
-            entry = members.get(file_id)
-            if entry is None:
-                return None
-            if trees is None:
-                return self.reanalyze(entry, environment, force)
-            trees.keeping = force == PROJECT_FORCE  # (a module parsed for its summary: rarely)
-            with reusing_unchanged_statements(trees):
-                return self.reanalyze(entry, environment, force)
+        reanalyze = LinkAnalyses(self.reanalyze, members.get)  # (a reached file: one parse)
 
         # The link's inputs are the files as analysed alone (a file analysed with a now
         # stale environment is analysed again without one); from the running load, each
@@ -441,8 +426,7 @@ class Workspace:
         result = link_project(
             alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
         )
-        if trees is not None and trees.reused:
-            timings.count("link: analysed again on the tree of its first analysis", trees.reused)
+        reanalyze.done()
         for file_id, entry in members.items():
             entry.analysis = result.analyses.get(file_id, alone[file_id])
             entry.environment = result.environments.get(file_id, "")
