@@ -101,6 +101,22 @@ def test_only_what_is_parsed_while_keeping_is_kept():
     assert trees.reused == 1
 
 
+def test_spans_are_kept_on_a_tree_only_when_it_serves_another_analysis():
+    """The analyzer keeps a node's span on the node (getattr, setattr) only for a tree that
+    serves more than one analysis: one kept, or one handed back."""
+    trees = RecentTexts()
+    trees.keeping = False
+    trees.parse("a = 1\n")
+    assert not trees.shares_trees
+    trees.keeping = True
+    trees.parse("b = 1\n")
+    assert trees.shares_trees
+    trees.keeping = False
+    trees.parse("b = 1\n")  # handed back: its spans are there
+    assert trees.shares_trees
+    assert ChunkedParser().shares_trees
+
+
 def test_a_syntax_error_is_raised_and_nothing_kept():
     trees = RecentTexts()
     for _ in range(2):

@@ -105,7 +105,8 @@ class PythonAnalyzer(ParameterValues, ImportLabels, ImportBindings):
         # Alone (no environment), values are labelled with the project imports they may
         # carry, from the first such import on (import_labels.py).
         self._log: list[Labels] | None = None  # None: no label yet (import_labels.py)
-        self._keep_spans = current_parser() is not None  # trees shared between edits
+        parser = current_parser()  # trees shared between edits, or between the link's analyses
+        self._keep_spans = parser is not None and parser.shares_trees
 
     def _new_scope(self, parent: Scope | None, qualname: str) -> Scope:
         scope = Scope(parent, qualname)

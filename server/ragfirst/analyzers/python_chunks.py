@@ -154,6 +154,8 @@ class ChunkedParser:
         self._lock = threading.Lock()
         self.parsed = 0  # chunks parsed (not found in the cache), for tests and stats
 
+    shares_trees = True  # a statement's tree serves the next versions of the document
+
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
         chunks = top_level_chunks(text)
         if len(chunks) < 2:
@@ -196,9 +198,17 @@ class RecentTexts:
         self._chars = 0
         self.keeping = True
         self.reused = 0  # parses answered with a kept tree, for --timings and tests
+        self._shared = False
+
+    @property
+    def shares_trees(self) -> bool:
+        """Does the tree parse last gave serve more than one analysis (a kept one, or one
+        handed back)? The analyzer then keeps its nodes' spans on them."""
+        return self._shared
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
         tree = self._trees.get(text)
+        self._shared = tree is not None or self.keeping
         if tree is not None:
             self._trees.move_to_end(text)
             self.reused += 1
