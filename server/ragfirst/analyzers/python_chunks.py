@@ -202,8 +202,8 @@ class RecentTexts:
 
     @property
     def shares_trees(self) -> bool:
-        """Does the tree parse last gave serve more than one analysis (a kept one, or one
-        handed back)? The analyzer then keeps its nodes' spans on them."""
+        """Does the tree `parse` gave last serve more than one analysis (a kept one, or one
+        handed back)? The analyzer then keeps its nodes' spans on its nodes."""
         return self._shared
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:

@@ -20,6 +20,7 @@ from ragfirst.engine.link_gate import PROJECT_FORCE
 if TYPE_CHECKING:
     from ragfirst.analyzers.python_exports import Environment
     from ragfirst.engine.engine import FileAnalysis
+    from ragfirst.engine.workspace import WorkspaceFile
 
 REUSED = "link: analysed on a tree parsed before (not parsed again)"
 """The `--timings` count of the analyses `LinkAnalyses` saved a parse."""
@@ -34,8 +35,8 @@ class LinkAnalyses:
 
     def __init__(
         self,
-        analyse: Callable[[object, Environment | None, bool | str], FileAnalysis | None],
-        entry_of: Callable[[str], object | None],
+        analyse: Callable[[WorkspaceFile, Environment | None, bool | str], FileAnalysis | None],
+        entry_of: Callable[[str], WorkspaceFile | None],
     ) -> None:
         self._analyse = analyse
         self._entry_of = entry_of
