@@ -35,6 +35,9 @@ for rule_id in sorted(rules):
     assert url.fragment in anchors(page.read_text(encoding="utf-8")), link
 print(f"install-check: ok ({len(report['findings'])} findings, rules {sorted(rules)})")
 PY
+# The packs and tables ship parsed (rules/parsed-packs.cache): the installed package builds
+# its rules without importing PyYAML.
+"$work/venv/bin/python" -c "import sys; from ragfirst.rules.loader import load_ruleset; load_ruleset(); assert 'yaml' not in sys.modules, 'the parsed packs are not in the wheel'"
 "$work/venv/bin/ragfirst" rule RF101 | grep -q "hosted-fine-tuning"
 "$work/venv/bin/python" -m ragfirst rules --format json > /dev/null
 echo "install-check: console script, python -m ragfirst, rules and docs all found in the wheel"

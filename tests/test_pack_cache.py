@@ -26,6 +26,12 @@ def _shape(ruleset) -> str:
     return re.sub(r" at 0x[0-9a-f]+", "", repr((ruleset.rules, ruleset.facts)))
 
 
+@pytest.fixture(autouse=True)
+def no_bundle(monkeypatch) -> None:
+    """The cache directory alone: the shipped bundle has its own tests (test_pack_bundle.py)."""
+    monkeypatch.setattr(pack_cache, "bundled", lambda: None)
+
+
 @pytest.fixture
 def parses(monkeypatch) -> list[int]:
     """Counts the rule packs parsed from YAML (and forgets the per-process built-ins)."""

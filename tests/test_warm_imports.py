@@ -69,22 +69,27 @@ def test_the_data_folders_are_found_without_importlib_resources(tmp_path):
     assert found == expected and not loaded
 
 
-def test_a_run_whose_rules_and_tables_are_cached_imports_no_yaml(tmp_path):
-    """PyYAML (~10 ms to import) is for parsing: with the rule packs and data tables kept
-    by an earlier run (rules/pack_cache.py) and no YAML file to analyse, none is parsed."""
+def test_a_run_whose_rules_and_tables_are_bundled_or_cached_imports_no_yaml(tmp_path):
+    """PyYAML (~10 ms to import) is for parsing: the rule packs and data tables ship parsed
+    (rules/pack_cache.py `BUNDLE_NAME`) or were kept by an earlier run, and with no YAML
+    file to analyse none is parsed, with a cache directory or without one."""
     (tmp_path / "app.py").write_text(KEY)
-    probe = (
-        "import sys, json\n"
-        "from ragfirst.cli.main import main\n"
-        f"main(['check', '--cache-dir', {str(tmp_path / 'cache')!r}, '--exit-zero', '--format', 'json', '.'])\n"
-        "print(json.dumps('yaml' in sys.modules), file=sys.stderr)\n"
-    )
-    first = run_python(probe, tmp_path)  # parses them, and keeps them
-    assert json.loads(first.stderr.strip().splitlines()[-1]) is True
+
+    def probe(*options: str) -> str:
+        return (
+            "import sys, json\n"
+            "from ragfirst.cli.main import main\n"
+            f"main(['check', *{list(options)!r}, '--exit-zero', '--format', 'json', '.'])\n"
+            "print(json.dumps('yaml' in sys.modules), file=sys.stderr)\n"
+        )
+
+    uncached = run_python(probe("--no-cache"), tmp_path)
+    assert json.loads(uncached.stderr.strip().splitlines()[-1]) is False
+    first = run_python(probe("--cache-dir", str(tmp_path / "cache")), tmp_path)
     (tmp_path / "app.py").write_text(KEY + "# changed\n")  # not answered by the manifest
-    second = run_python(probe, tmp_path)
+    second = run_python(probe("--cache-dir", str(tmp_path / "cache")), tmp_path)
     assert json.loads(second.stderr.strip().splitlines()[-1]) is False
-    assert _fixes(second.stdout) == _fixes(first.stdout)
+    assert _fixes(second.stdout) == _fixes(first.stdout) == _fixes(uncached.stdout)
 
 
 def test_the_rag_config_shapes_are_the_yaml_file_and_fit_their_schema():

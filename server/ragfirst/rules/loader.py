@@ -115,29 +115,27 @@ def load_pack(path: Path, builtin: bool = False) -> tuple[list[Rule], list[FactD
 
 
 def parse_pack(text: str, display: str, builtin: bool = False) -> tuple[list[Rule], list[FactDefinition]]:
+    for source in pack_cache.pack_sources(builtin):  # the shipped bundle, the run's cache
+        cached = source.get(text)
+        if cached is not None:
+            try:
+                return compile_pack(cached, display, builtin)
+            except Exception:  # data that does not compile as its YAML did: parse the YAML
+                source.discard(text)
     cache = pack_cache.active()
-    cached = cache.get(text) if cache is not None else None
-    if cached is not None:
-        try:
-            return _compile_pack(cached, display, builtin)
-        except Exception:  # data that does not compile as its YAML did: parse the YAML
-            assert cache is not None
-            cache.discard(text)
     try:
         doc = load_positioned(text)
     except YamlError as exc:
         raise RuleFileError(display, exc.line, exc.col + 1, exc.message) from None
     if cache is None:
-        return _compile_pack(doc, display, builtin)
+        return compile_pack(doc, display, builtin)
     watched = pack_cache.watch(doc)  # which positions building the rules asks for
-    compiled = _compile_pack(watched, display, builtin)
+    compiled = compile_pack(watched, display, builtin)
     cache.put(text, watched)
     return compiled
 
 
-def _compile_pack(
-    doc: PositionedYaml, display: str, builtin: bool
-) -> tuple[list[Rule], list[FactDefinition]]:
+def compile_pack(doc: PositionedYaml, display: str, builtin: bool) -> tuple[list[Rule], list[FactDefinition]]:
     if not isinstance(doc.data, dict):
         raise RuleFileError(display, 1, 1, "a rule pack is a mapping with a `rules:` list")
     # The packs shipped with ragfirst are validated by its tests (tests/test_rule_packs.py),
