@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 
 
@@ -61,7 +60,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, encoding: str 
         existing = os.lstat(target)
     except FileNotFoundError:
         existing = None
-    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    temp = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
     # 0o666 through the umask: a new file gets the same mode `open(path, "w")` would give it.
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     try:

@@ -8,9 +8,12 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ragfirst.cli.color import CHOICES
-from ragfirst.model import Finding
+
+if TYPE_CHECKING:  # not imported by a warm run (cli/warm_check.py)
+    from ragfirst.model import Finding
 
 STATISTICS_FORMATS = ("text", "json")
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from typing import TYPE_CHECKING
 
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from ragfirst.model import Severity
-from ragfirst.reporters.report import Report
 from ragfirst.reporters.terminal_text import escape_controls
+
+if TYPE_CHECKING:  # a warm run printing its report memo imports neither (cli/warm_check.py)
+    from ragfirst.reporters.report import Report
 
 
 def error(message: str) -> int:
@@ -88,25 +90,63 @@ def render(args: argparse.Namespace, report: Report, colour: bool) -> str:
     return out.getvalue()
 
 
+def report_colour(args: argparse.Namespace) -> bool:
+    """Whether the text report is coloured: never in `--output-file`."""
+    if args.output_file is not None:
+        return False
+    from ragfirst.cli.color import use_colour
+
+    return use_colour(args.color, sys.stdout)
+
+
+def report_options(args: argparse.Namespace, colour: bool) -> str:
+    """Everything besides the findings that `render` and `findings_exit` read: two runs
+    answered by the same manifest with equal options print the same report and exit alike
+    (the warm run's report memo, cli/warm_check.py). Keep it in step with both."""
+    return repr(
+        (
+            args.format,
+            bool(args.statistics),
+            colour,
+            bool(args.quiet),
+            bool(args.show_suppressed),
+            needs_display_fixes(args),
+            text_fix_marks(args),
+            args.severity_threshold,
+            bool(args.exit_zero),
+        )
+    )
+
+
+def write_report(args: argparse.Namespace, text: str) -> int | None:
+    """Write a rendered report to stdout or `--output-file`; an exit code when it cannot be."""
+    if args.output_file is None:
+        sys.stdout.write(text)
+        return None
+    from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
+
+    try:
+        make_parents(args.output_file)
+        write_atomic(args.output_file, text)
+    except LinkRefused as exc:
+        return error(f"cannot write {exc}")
+    except OSError as exc:
+        return error(f"cannot write {args.output_file}: {exc.strerror or exc}")
+    return None
+
+
 def emit(args: argparse.Namespace, report: Report) -> int | None:
     """Write the report to stdout or `--output-file`, and the `--summary-file`; an exit
     code when one cannot be written."""
-    from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
+    if not (args.fix_only or args.fix_diff):  # else only the fixes are reported (ruff's --fix-only)
+        failed = write_report(args, render(args, report, colour=report_colour(args)))
+        if failed is not None:
+            return failed
+    return write_summary(args, report)
 
-    if args.fix_only or args.fix_diff:
-        pass  # only the fixes are reported (ruff's --fix-only)
-    elif args.output_file is not None:
-        try:
-            make_parents(args.output_file)
-            write_atomic(args.output_file, render(args, report, colour=False))
-        except LinkRefused as exc:
-            return error(f"cannot write {exc}")
-        except OSError as exc:
-            return error(f"cannot write {args.output_file}: {exc.strerror or exc}")
-    else:
-        from ragfirst.cli.color import use_colour
 
-        sys.stdout.write(render(args, report, colour=use_colour(args.color, sys.stdout)))
+def write_summary(args: argparse.Namespace, report: Report) -> int | None:
+    """Append the `--summary-file` (GitHub's job summary), if asked for."""
     if args.summary_file is not None:
         from ragfirst.reporters.markdown_summary import append_summary
 
@@ -134,6 +174,8 @@ def note_table_age(notice: str | None = None) -> None:
 
 def findings_exit(args: argparse.Namespace, report: Report) -> int:
     """1 when a finding at or above `--severity-threshold` remains (unless --exit-zero)."""
+    from ragfirst.model import Severity
+
     threshold = Severity.parse(args.severity_threshold)
     if not args.exit_zero and any(f.severity >= threshold for f in report.active):
         return EXIT_FINDINGS

@@ -41,16 +41,17 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ragfirst import __version__
 from ragfirst.engine.cache import RACY_SECONDS, AnalysisCache, signature_of
-from ragfirst.engine.finding_codec import dump_finding, load_finding
 from ragfirst.engine.walk_record import PROBED_NAMES, WalkRecord
-from ragfirst.model import Finding
 
+if TYPE_CHECKING:  # findings are decoded only when a report is rendered from them
+    from ragfirst.model import Finding
+
+_REPORT = ":report"  # the runs table's row of a scope's report memo (`keep_report`)
 MANIFEST_VERSION = "3"  # 2: inode and device folded as the cache folds them; 3: findings apart
 PRESENCE_ONLY = (
     ".git",
@@ -66,7 +67,6 @@ class _Entry(Protocol):
     reads: dict[str, State]
 
 
-@dataclass(slots=True)
 class RunInputs:
     """What a run's findings were computed from, besides its walk (walk_record.py): the
     files it planned and the data files its findings read. Set by the runner only when the
@@ -76,12 +76,24 @@ class RunInputs:
     (the analysis cache's, engine/cache.py `stat_signature`), in the order of `files`; the
     manifest records those rather than stat-ing every file again, and a file that changed
     while the run read it then differs from its record (a miss, as it should be). Empty:
-    stat them at store time. `newest_ns`: their latest mtime or ctime."""
+    stat them at store time. `newest_ns`: their latest mtime or ctime.
 
-    files: list[str]
-    reads: dict[str, State] = field(default_factory=dict)
-    signatures: list[tuple[int, ...]] = field(default_factory=list)
-    newest_ns: int = 0
+    Plain classes here and in ManifestAnswer, not dataclasses: a warm run imports this
+    module, and `dataclasses` (with `inspect`) costs it ~6 ms, a twelfth of its time."""
+
+    __slots__ = ("files", "newest_ns", "reads", "signatures")
+
+    def __init__(
+        self,
+        files: list[str],
+        reads: dict[str, State] | None = None,
+        signatures: list[tuple[int, ...]] | None = None,
+        newest_ns: int = 0,
+    ) -> None:
+        self.files = files
+        self.reads = reads if reads is not None else {}
+        self.signatures = signatures if signatures is not None else []
+        self.newest_ns = newest_ns
 
     @classmethod
     def of(
@@ -97,13 +109,35 @@ class RunInputs:
         return cls(files, reads, signatures or [], newest_ns)
 
 
-@dataclass(slots=True)
 class ManifestAnswer:
-    findings: list[Finding]
-    files_checked: int
-    files_parsed: int
-    skipped: str  # SkipTally.summary()
-    notice: str | None  # the data tables' age note (it depends on the tables and the day)
+    """What a manifest that answered holds: the findings (as stored: decoded when asked),
+    the counts and notes the report shows, and when the manifest was recorded (a report
+    memo is of that manifest only)."""
+
+    __slots__ = ("files_checked", "files_parsed", "findings_json", "notice", "skipped", "taken")
+
+    def __init__(
+        self,
+        findings_json: str,
+        files_checked: int,
+        files_parsed: int,
+        skipped: str,
+        notice: str | None,
+        taken: int,
+    ) -> None:
+        self.findings_json = findings_json
+        self.files_checked = files_checked
+        self.files_parsed = files_parsed
+        self.skipped = skipped  # SkipTally.summary()
+        self.notice = notice  # the data tables' age note (it depends on the tables and the day)
+        self.taken = taken
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The stored findings (a damaged entry raises ValueError, KeyError or TypeError)."""
+        from ragfirst.engine.finding_codec import load_finding
+
+        return [load_finding(item) for item in json.loads(self.findings_json)]
 
 
 def _signature(
@@ -167,14 +201,36 @@ class RunManifest:
                 if _signature(path, fold=False) != stat or _signature(path, os.lstat, False) != lstat:
                     return None
             return ManifestAnswer(
-                [load_finding(item) for item in json.loads(stored_findings)],
+                stored_findings,
                 int(data["files_checked"]),
                 int(data["files_parsed"]),
                 str(data["skipped"]),
                 data["notice"] if data["notice"] is None else str(data["notice"]),
+                int(data["taken"]),
             )
         except (ValueError, KeyError, TypeError, IndexError):
             return None  # a damaged manifest is a miss
+
+    def report_memo(self, answer: ManifestAnswer, options: str) -> tuple[str, int] | None:
+        """The report, and the exit code, a run answered by this manifest printed with these
+        report options (check_render.report_options), if it is the last one kept."""
+        stored = self.cache.get_run(self.scope + _REPORT)
+        if stored is None:
+            return None
+        header, newline, text = stored.partition("\n")
+        try:
+            data = json.loads(header)
+            if data["taken"] != answer.taken or data["options"] != options or not newline:
+                return None
+            return text, int(data["exit"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def keep_report(self, answer: ManifestAnswer, options: str, text: str, exit_code: int) -> None:
+        """Keep the report a run answered by this manifest printed (one per manifest: the
+        last options asked for), so that the next identical run prints it as it is."""
+        header = json.dumps({"taken": answer.taken, "options": options, "exit": exit_code})
+        self.cache.put_run(self.scope + _REPORT, header + "\n" + text)
 
     def store(
         self,
@@ -237,6 +293,8 @@ class RunManifest:
                 separators=(",", ":"),
             )
             # One line each (JSON without indent writes no line break).
+            from ragfirst.engine.finding_codec import dump_finding
+
             text += "\n" + json.dumps([dump_finding(f) for f in findings], separators=(",", ":"))
         except (TypeError, ValueError):
             return False

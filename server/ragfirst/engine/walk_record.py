@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 PROBED_NAMES = (
     "ragfirst.toml",
@@ -31,12 +30,22 @@ step; importing those modules would cost the warm run what it saves)."""
 _PROBED = frozenset(PROBED_NAMES)
 
 
-@dataclass(slots=True)
 class WalkRecord:
-    listed: list[str] = field(default_factory=list)  # directories, as walked
-    probed: list[str] = field(default_factory=list)  # files skipped for what they contain
-    # The PROBED_NAMES each listed directory's listing held (directories holding none: absent).
-    present: dict[str, list[str]] = field(default_factory=dict)
+    """What a run's walk saw (a plain class: a warm run imports this module, and not
+    `dataclasses`)."""
+
+    __slots__ = ("listed", "present", "probed")
+
+    def __init__(
+        self,
+        listed: list[str] | None = None,
+        probed: list[str] | None = None,
+        present: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.listed = listed if listed is not None else []  # directories, as walked
+        self.probed = probed if probed is not None else []  # files skipped for what they contain
+        # The PROBED_NAMES each listed directory's listing held (directories holding none: absent).
+        self.present = present if present is not None else {}
 
 
 _current: WalkRecord | None = None
