@@ -197,8 +197,8 @@ def test_untranslatable_patterns_have_no_gate():
 
 def test_the_checks_confirm_regexes_are_translated():
     engine = Engine(load_ruleset())
-    assert engine._substrings.triggers
-    for found in engine._substrings.triggers:
+    assert engine._substring_gate().triggers
+    for found in engine._substring_gate().triggers:
         assert superset_gate(found.confirm) is not None
 
 
@@ -299,7 +299,7 @@ def reference_verdict(engine: Engine, text: str, language: str) -> bool:
 
 
 def previous_hit_of(engine: Engine, text: str) -> bool:
-    for found in engine._substrings.triggers:
+    for found in engine._substring_gate().triggers:
         prefixes = substring_pattern(found.prefixes, r"(?:^|[^A-Za-z])") if found.prefixes else None
         lowered = substring_pattern(found.lowered, ignore_case=True) if found.lowered else None
         if prefixes and prefixes.search(text) and (found.confirm is None or found.confirm.search(text)):
@@ -416,3 +416,32 @@ def test_language_spec_remembers_names_but_not_requirements_files():
     assert language_spec("notes.txt") is None
     assert language_spec("requirements/notes.txt").name == "requirements"  # by its folder
     assert language_spec("notes.txt") is None
+
+
+def test_the_substring_gate_is_built_when_a_file_first_asks(monkeypatch):
+    """An engine built and never asked about a file (a `--select` run's full engine) does not
+    build the checks' substring gate (the secret formats' regexes); the first file does, once,
+    and the analyses are those of an engine that built it at once."""
+    from ragfirst.checks import secrets
+    from ragfirst.engine.serialize import dump_analysis
+
+    check = next(
+        c for c in Engine(load_ruleset())._substring_checks if type(c).__module__ == secrets.__name__
+    )
+    real = type(check).trigger_substrings
+    built: list[int] = []
+    monkeypatch.setattr(type(check), "trigger_substrings", lambda self: built.append(1) or real(self))
+    engine = Engine(load_ruleset())
+    assert built == []
+    eager = Engine(load_ruleset())
+    eager._substring_gate()
+    assert built == [1]
+    texts = [
+        b'API_KEY = "sk-proj-' + b"a8Kd93jfLq0PzXv7Tn2R" * 4 + b'"\n',
+        b"x = 1\n",
+        b'headers = {"Authorization": "Bearer sk-ant-api03-' + b"Zx9" * 30 + b'"}\n',
+    ]
+    for index, text in enumerate(texts):
+        name = f"f{index}.py"
+        assert dump_analysis(engine.analyze(name, text)) == dump_analysis(eager.analyze(name, text))
+    assert built == [1, 1]  # the lazy engine's, once

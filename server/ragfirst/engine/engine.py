@@ -143,9 +143,8 @@ class Engine(EnginePrefilter):
         self._project_groups: list[tuple[frozenset[str], ...]] = []
         # Checks that look for substrings, not tokens (API keys); one entry per check.
         checks = {CHECKS.get(rule.check.name) for rule in active.rules if rule.check}
-        self._substrings = SubstringGate(
-            [check.trigger_substrings() for check in checks if hasattr(check, "trigger_substrings")]
-        )
+        self._substring_checks = [check for check in checks if hasattr(check, "trigger_substrings")]
+        self._substrings: SubstringGate | None = None  # built on first use (`_substring_gate`)
         self._scans: dict[str | None, WordScan] = {}
         self._matcher_indexes: dict[str, MatcherIndex] = {}
         self._constant_readers: dict[str, ReaderIndex] = {}
