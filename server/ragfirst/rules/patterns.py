@@ -75,7 +75,12 @@ def _compiled(source: str) -> re.Pattern[str]:
     return re.compile(source)
 
 
+_SEGMENT_SYNTAX = re.compile(r"[*{}]")
+
+
 def _segment_regex(segment: str) -> str:
+    if _SEGMENT_SYNTAX.search(segment) is None:  # most segments: a name (`re.escape` is per character)
+        return re.escape(segment)
     out: list[str] = []
     index = 0
     while index < len(segment):
@@ -101,6 +106,8 @@ def _segment_regex(segment: str) -> str:
 
 def _split_segments(text: str) -> list[str]:
     """Split on dots outside braces."""
+    if "{" not in text and "}" not in text:
+        return text.split(".")
     segments: list[str] = []
     depth = 0
     current: list[str] = []
