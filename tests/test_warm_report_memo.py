@@ -157,3 +157,28 @@ def test_the_kept_report_is_printed_without_the_findings_model(tmp_path):
     printed = run_python(probe, tree)
     assert json.loads(printed.stderr.strip().splitlines()[-1]) == []
     assert printed.stdout == full.stdout and len(json.loads(printed.stdout)["findings"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("options", "planted"),
+    [
+        (("--format", "json"), "{}\x1b]0;owned\x07\n"),  # a terminal title
+        (("--format", "json"), "All checks passed.\r\n"),  # a line overwritten
+        ((), "All checks passed.\x1b[2J\n"),  # not a colour
+        ((), "app/keys.py:1:1 \u202eRF404\n"),  # a bidirectional override, raw in text
+        (("--color", "always"), "\x1b[31mRF404\x1b[0m \x9b2J\n"),  # a C1 control
+    ],
+    ids=["json-osc", "json-cr", "text-esc", "text-bidi", "colour-c1"],
+)
+def test_a_kept_report_no_reporter_could_write_is_rendered_again(tree, capsys, options, planted):
+    """A planted or hand-edited memo with the right manifest and options is still not
+    printed when it holds what the reporters never write raw."""
+    _, cache = tree
+    _check(capsys, cache, *options)
+    expected = _check(capsys, cache, *options)
+    manifest = _manifest(cache, *options)
+    stored = manifest.cache.get_run(manifest.scope + ":report")
+    assert stored is not None
+    header = stored.split("\n", 1)[0]
+    manifest.cache.put_run(manifest.scope + ":report", header + "\n" + planted)
+    assert _check(capsys, cache, *options) == expected
