@@ -221,3 +221,34 @@ def test_a_parser_already_in_use_is_kept_for_the_links_analyses(monkeypatch):
             with reusing_unchanged_statements(parser):
                 workspace.relink()
             assert seen and all(found is statements for found in seen)
+
+
+def test_an_incremental_relink_that_raises_still_drops_its_kept_trees(monkeypatch):
+    """The link's analyses are done (their kept trees dropped) however the incremental
+    relink ends, an exception included."""
+    files = {name: textwrap.dedent(text).encode() for name, text in PROJECT.items()}
+    workspace = Workspace(lambda key: files.get(key.id))
+    workspace.incremental = True
+    settings = Settings()
+    engine = workspace.engine_for(settings)
+    for name, data in files.items():
+        workspace.update(FileKey("", name), data, settings, engine)
+    workspace.relink()
+    edited = files["app/routes.py"] + b"\n\ndef more():\n    return client.models.list()\n"
+    files["app/routes.py"] = edited
+    workspace.update(FileKey("", "app/routes.py"), edited, settings, engine)
+    finished: list[int] = []
+    original_done = incremental_link.LinkAnalyses.done
+    monkeypatch.setattr(
+        incremental_link.LinkAnalyses, "done", lambda self: finished.append(1) or original_done(self)
+    )
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a link that fails")
+
+    monkeypatch.setattr(incremental_link, "_python_relink", failing)
+    state = next(iter(workspace.projects.values()))
+    with pytest.raises(RuntimeError):
+        incremental_link.relink(workspace, state)
+    assert finished == [1]
+    assert state.link is None  # spent: the next relink is a full one

@@ -348,10 +348,47 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
         return False  # most of the project: a full link costs the same
 
     reanalyze = LinkAnalyses(workspace.reanalyze, members.__getitem__)  # (a reached file: one parse)
+    state.link = None  # spent until the commit below (a failed link leaves it half updated)
+    try:
+        relinked = _relink_files(state, link, members, dirty, affected, reanalyze)
+    finally:
+        reanalyze.done()  # its kept trees dropped, whatever happened
+    if relinked is None:
+        return False
+    new_finals, environments, old_reads = relinked
+    _commit(state, members, link, new_finals, environments, affected, old_reads)
+    if not state.one_project:
+        # The boundaries move only when an import edge or a file did: most edits change
+        # neither, and recomputing them walks every file (56 ms on 8,815 files).
+        edges = frozenset(
+            (a, b)
+            for table in (link.python_edges, link.js_edges)
+            for a, targets in table.items()
+            for b in targets
+        )
+        key = (link.serial, len(link.order), edges)
+        if key != link.components_key:
+            link.components_key = key
+            state.index.set_components(components(link.order, edges))
+    state.link = link
+    COUNTERS.incremental += 1
+    COUNTERS.affected += len(affected)
+    return True
 
+
+def _relink_files(
+    state: ProjectState,
+    link: LinkState,
+    members: _Members,
+    dirty: list[str],
+    affected: set[str],
+    reanalyze: LinkAnalyses,
+) -> tuple[dict[str, FileAnalysis], dict[str, str], dict[str, set[str]]] | None:
+    """`relink`'s work on the changed files and their importers: their new final analyses,
+    environments and the reads they replace; None when a full link is needed."""
+    finals = link.finals
     scripts_changed = link.js_dirty or any(_reads_scripts(file_id, link.inputs[file_id]) for file_id in dirty)
     link.js_dirty = False
-    state.link = None  # spent until the commit below (a failed link leaves it half updated)
     for file_id in dirty:
         entry = members[file_id]
         found = reanalyze(file_id, None, False) if entry.environment else None
@@ -360,8 +397,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
     scripts_changed = scripts_changed or any(_reads_scripts(file_id, inputs[file_id]) for file_id in dirty)
     old_reads = _python_relink(link, dirty, affected, reanalyze)
     if old_reads is None:
-        reanalyze.done()
-        return False
+        return None
     linker = link.linker
     new_finals: dict[str, FileAnalysis] = {}
     environments: dict[str, str] = {}
@@ -386,25 +422,7 @@ def relink(workspace: Workspace, state: ProjectState) -> bool:
             if found is not finals[file_id] or file_id in new_finals:
                 new_finals[file_id] = found
                 environments.setdefault(file_id, "")
-    reanalyze.done()
-    _commit(state, members, link, new_finals, environments, affected, old_reads)
-    if not state.one_project:
-        # The boundaries move only when an import edge or a file did: most edits change
-        # neither, and recomputing them walks every file (56 ms on 8,815 files).
-        edges = frozenset(
-            (a, b)
-            for table in (link.python_edges, link.js_edges)
-            for a, targets in table.items()
-            for b in targets
-        )
-        key = (link.serial, len(link.order), edges)
-        if key != link.components_key:
-            link.components_key = key
-            state.index.set_components(components(link.order, edges))
-    state.link = link
-    COUNTERS.incremental += 1
-    COUNTERS.affected += len(affected)
-    return True
+    return new_finals, environments, old_reads
 
 
 def _reads_scripts(file_id: str, analysis: FileAnalysis) -> bool:
