@@ -147,3 +147,20 @@ def test_a_missing_bundle_file_is_no_bundle(tmp_path, monkeypatch):
     monkeypatch.setattr(pack_cache, "_bundle", [])
     monkeypatch.setattr("ragfirst.resources.builtin_rules_dir", lambda: tmp_path)
     assert pack_cache.bundled() is None
+
+
+def test_a_crlf_checkout_writes_a_bundle_its_packs_are_found_in(tmp_path, monkeypatch, parses):
+    """A pack is looked up by the text `load_pack` reads (its bytes decoded, `\\r\\n` kept):
+    the bundle is written from the same text."""
+    rules = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), rules)
+    for pack in (rules / "packs").glob("*.yaml"):
+        pack.write_bytes(pack.read_bytes().replace(b"\n", b"\r\n"))
+    monkeypatch.setattr(pack_bundle, "builtin_rules_dir", lambda: rules)
+    monkeypatch.setattr(loader, "builtin_rules_dir", lambda: rules)
+    assert pack_bundle.main([]) == 0
+    _with_bundle(monkeypatch, PackCache.in_file(rules / BUNDLE_NAME))
+    crlf = load_ruleset()
+    assert parses == []  # every pack found in the bundle
+    _with_bundle(monkeypatch, None)
+    assert _shape(crlf) == _shape(load_ruleset())

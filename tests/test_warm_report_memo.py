@@ -63,10 +63,11 @@ def _manifest(cache, *options: str) -> RunManifest:
         ("--format", "json"),
         ("--format", "json", "--exit-zero"),
         (),
-        ("--format", "github"),
+        ("--color", "always"),
         ("--statistics",),
+        ("--format", "json", "--statistics"),
     ],
-    ids=["json", "json-exit-zero", "text", "github", "statistics"],
+    ids=["json", "json-exit-zero", "text", "text-coloured", "statistics", "json-statistics"],
 )
 def test_the_third_identical_run_prints_the_kept_report(tree, capsys, monkeypatch, options):
     _, cache = tree
@@ -122,17 +123,62 @@ def test_a_run_with_a_baseline_renders_its_report(tree, capsys, monkeypatch):
     assert (code, out) == _check(capsys, cache, "--no-cache", "--baseline", str(baseline))
 
 
+@pytest.mark.parametrize("report_format", ["github", "gitlab"])
+def test_a_ci_log_format_is_rendered_every_run(tree, capsys, monkeypatch, report_format):
+    """A CI runner acts on some lines of its log (GitHub's workflow commands): those formats
+    are never printed from a kept report."""
+    _, cache = tree
+    full = _check(capsys, cache, "--format", report_format)
+    _check(capsys, cache, "--format", report_format)
+    decoded = _decodes(monkeypatch)
+    assert _check(capsys, cache, "--format", report_format) == full
+    assert decoded  # rendered from the findings
+    manifest = _manifest(cache, "--format", report_format)
+    assert manifest.cache.get_run(manifest.scope + ":report") is None  # nothing kept
+
+
+def test_a_report_no_reporter_writes_is_not_kept(tree, capsys, monkeypatch):
+    _, cache = tree
+    _check(capsys, cache, "--format", "json")
+    monkeypatch.setattr(warm_check, "render", lambda *args: "\x1b[2J{}\n")
+    _check(capsys, cache, "--format", "json")
+    manifest = _manifest(cache, "--format", "json")
+    assert manifest.cache.get_run(manifest.scope + ":report") is None
+
+
 @pytest.mark.parametrize(
     "damage",
-    ["", "not json\nreport", '{"taken": "x", "options": 1, "exit": 0}\nreport', '{"taken": 1}'],
-    ids=["empty", "not-json", "wrong-types", "no-report"],
+    [
+        "",
+        "not json\nreport",
+        '{"taken": "x", "options": 1, "exit": 0}\nreport',
+        '{"taken": 1}',
+        "[" * 100_000 + "\nreport",
+        'TAKEN_OPTIONS, "exit": 1e400}\nreport',
+        'TAKEN_OPTIONS, "exit": 256}\nreport',
+        'TAKEN_OPTIONS, "exit": true}\nreport',
+    ],
+    ids=[
+        "empty",
+        "not-json",
+        "wrong-types",
+        "no-report",
+        "deeply-nested",
+        "huge-exit",
+        "exit-256",
+        "exit-bool",
+    ],
 )
 def test_a_damaged_memo_is_a_miss(tree, capsys, damage):
     _, cache = tree
     _check(capsys, cache, "--format", "json")
     expected = _check(capsys, cache, "--format", "json")
     manifest = _manifest(cache, "--format", "json")
-    manifest.cache.put_run(manifest.scope + ":report", damage)
+    stored = manifest.cache.get_run(manifest.scope + ":report")
+    assert stored is not None
+    header = json.loads(stored.split("\n", 1)[0])
+    kept = json.dumps({"taken": header["taken"], "options": header["options"]})[:-1]
+    manifest.cache.put_run(manifest.scope + ":report", damage.replace("TAKEN_OPTIONS", kept))
     assert _check(capsys, cache, "--format", "json") == expected
     assert _check(capsys, cache, "--format", "json") == expected  # kept again, and printed
 
@@ -167,8 +213,9 @@ def test_the_kept_report_is_printed_without_the_findings_model(tmp_path):
         ((), "All checks passed.\x1b[2J\n"),  # not a colour
         ((), "app/keys.py:1:1 \u202eRF404\n"),  # a bidirectional override, raw in text
         (("--color", "always"), "\x1b[31mRF404\x1b[0m \x9b2J\n"),  # a C1 control
+        (("--color", "always"), "\x1b[8mAll checks passed.\x1b[0m\n"),  # not one of its colours
     ],
-    ids=["json-osc", "json-cr", "text-esc", "text-bidi", "colour-c1"],
+    ids=["json-osc", "json-cr", "text-esc", "text-bidi", "colour-c1", "colour-conceal"],
 )
 def test_a_kept_report_no_reporter_could_write_is_rendered_again(tree, capsys, options, planted):
     """A planted or hand-edited memo with the right manifest and options is still not

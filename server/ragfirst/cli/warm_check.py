@@ -78,7 +78,9 @@ def answer_warm(args: argparse.Namespace, manifest: RunManifest) -> int | None:
     The report such a run printed is kept with the manifest (one per manifest, with the
     options that shaped it: check_render.report_options); the next identical run prints it
     as it is, without decoding the findings or rendering them again (a third of a warm
-    run of 1,300 findings). Not with a baseline or a summary file (files it would read)."""
+    run of 1,300 findings). Only for the formats a terminal or a tool reads (`KEPT_FORMATS`:
+    not the CI logs' formats, whose lines a CI runner acts on), and not with a baseline or a
+    summary file (files it would read)."""
     from ragfirst.cli.check_options import statistics_problem
 
     if statistics_problem(args) or any(not path.exists() for path in args.paths):
@@ -87,7 +89,8 @@ def answer_warm(args: argparse.Namespace, manifest: RunManifest) -> int | None:
     if answer is None:
         return None
     colour = report_colour(args)
-    options = report_options(args, colour) if args.baseline is None and args.summary_file is None else None
+    keeps = args.format in KEPT_FORMATS and args.baseline is None and args.summary_file is None
+    options = report_options(args, colour) if keeps else None
     memo = manifest.report_memo(answer, options) if options is not None else None
     if memo is not None and not as_rendered(memo[0], args.format, colour):
         memo = None  # holds what no reporter writes (a hand-edited or planted cache): render
@@ -103,7 +106,7 @@ def answer_warm(args: argparse.Namespace, manifest: RunManifest) -> int | None:
         failed = write_report(args, text)
         if failed is None:
             failed = write_summary(args, report)
-        if failed is None and options is not None:
+        if failed is None and options is not None and as_rendered(text, args.format, colour):
             manifest.keep_report(answer, options, text, exit_code)
     if failed is not None:
         return failed
@@ -112,11 +115,14 @@ def answer_warm(args: argparse.Namespace, manifest: RunManifest) -> int | None:
     return exit_code
 
 
-# What no reporter writes raw: C0 controls but tab and newline, and DEL (JSON escapes
-# them, the text and CI reporters escape them: reporters/terminal_text.py); for text, also
-# C1 controls and bidirectional overrides, and ESC other than a colour's SGR sequence.
-_NEVER_RAW = re.compile("[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]|\x1b(?!\\[[0-9;]*m)")
-_NEVER_RAW_TEXT = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+KEPT_FORMATS = ("text", "json")  # a GitHub or GitLab report is rendered every run
+
+# What these reporters never write raw: C0 controls but tab and newline (JSON escapes
+# them, the text reporter escapes them: reporters/terminal_text.py), DEL outside JSON, ESC
+# other than the text reporter's own colours, and in text, C1 controls and bidirectional
+# overrides. A report that holds one is neither printed from nor kept.
+_NEVER_RAW = re.compile("[\x00-\x08\x0b-\x1a\x1c-\x1f]|\x1b(?!\\[(?:0|1|31|33|36|90)m)")
+_NEVER_RAW_TEXT = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def as_rendered(text: str, report_format: str, colour: bool) -> bool:
@@ -136,7 +142,7 @@ def _report(args: argparse.Namespace, answer: ManifestAnswer) -> Report | None:
 
     try:
         findings, baselined = answer.findings, 0
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError, OverflowError):
         return None  # a damaged manifest is a miss
     if args.baseline is not None:
         from ragfirst.engine.baseline import Baseline, BaselineError

@@ -208,7 +208,7 @@ class RunManifest:
                 data["notice"] if data["notice"] is None else str(data["notice"]),
                 int(data["taken"]),
             )
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, RecursionError, OverflowError):
             return None  # a damaged manifest is a miss
 
     def report_memo(self, answer: ManifestAnswer, options: str) -> tuple[str, int] | None:
@@ -222,8 +222,10 @@ class RunManifest:
             data = json.loads(header)
             if data["taken"] != answer.taken or data["options"] != options or not newline:
                 return None
-            return text, int(data["exit"])
-        except (ValueError, KeyError, TypeError):
+            if data["exit"] not in (0, 1) or type(data["exit"]) is not int:
+                return None  # what `findings_exit` returns
+            return text, data["exit"]
+        except (ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def keep_report(self, answer: ManifestAnswer, options: str, text: str, exit_code: int) -> None:

@@ -31,12 +31,12 @@ def bundle_text() -> str:
     with tempfile.TemporaryDirectory() as scratch:
         cache = PackCache(Path(scratch))
         for path in builtin_pack_paths():
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes().decode("utf-8")  # as loader.load_pack reads it (CRLF kept)
             watched = watch(load_positioned(text))
             compile_pack(watched, str(path), builtin=True)
             cache.put(text, watched)
         for path in table_paths():
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")  # as data/tables.py reads it
             cache.keep_table(text, load_positioned(text).data)
         cache.save()
         return (Path(scratch) / FILE_NAME).read_text(encoding="utf-8")
