@@ -84,6 +84,32 @@ def lines_of(findings: list[Finding], rule_id: str) -> list[int]:
     return [f.span.start_line for f in findings if f.rule_id == rule_id and not f.suppressed]
 
 
+def record_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, *also: object
+) -> list[tuple[object, ...]]:
+    """Wrap `owner.name` so that each call's positional arguments are recorded in the list
+    returned; `also`: other modules that bound the same function by name."""
+    calls: list[tuple[object, ...]] = []
+    real = getattr(owner, name)
+
+    def recording(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    for module in also:
+        monkeypatch.setattr(module, name, recording, raising=False)
+    return calls
+
+
+@pytest.fixture
+def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files the test just wrote count as settled (engine/cache.py RACY_SECONDS off), so a
+    run's manifest and snapshot answer the next run at once."""
+    for module in ("cache", "run_snapshot", "run_manifest"):
+        monkeypatch.setattr(f"ragfirst.engine.{module}.RACY_SECONDS", 0)
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT

@@ -36,9 +36,7 @@ if client: client.chat.completions.create(model="gpt-4o", messages=[])
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch, tmp_path_factory):
-    for module in ("cache", "run_snapshot", "run_manifest"):
-        monkeypatch.setattr(f"ragfirst.engine.{module}.RACY_SECONDS", 0)
+def tree(tmp_path, monkeypatch, tmp_path_factory, settled_at_once):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-20")
     (tmp_path / "app").mkdir()

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from conftest import record_calls
 from ragfirst.data import tables
 from ragfirst.positioned_yaml import load_positioned
 from ragfirst.resources import builtin_rules_dir
@@ -28,18 +29,11 @@ def _addressless(value: object) -> str:
 
 
 @pytest.fixture
-def parses(monkeypatch) -> list[str]:
-    """The packs parsed from YAML (the per-process built-ins forgotten before and after)."""
-    calls: list[str] = []
-    real = loader.load_positioned
-
-    def counting(text):
-        calls.append(text)
-        return real(text)
-
-    monkeypatch.setattr(loader, "load_positioned", counting)
+def parses(monkeypatch) -> list[tuple[object, ...]]:
+    """The packs parsed from YAML, as (text,) (the per-process built-ins forgotten before and
+    after)."""
     loader.load_builtin_pack.cache_clear()
-    yield calls
+    yield record_calls(monkeypatch, loader, "load_positioned")
     loader.load_builtin_pack.cache_clear()
 
 
@@ -85,7 +79,7 @@ def test_an_edited_builtin_pack_is_parsed_from_its_yaml(parses):
     assert parses == []
     edited = text + "\n# edited after the bundle was written\n"
     assert _addressless(parse_pack(edited, str(path), builtin=True)) == _addressless(bundled)
-    assert parses == [edited]
+    assert parses == [(edited,)]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEAM_PACK
+from conftest import TEAM_PACK, record_calls
 from ragfirst.cli.main import main
 from ragfirst.positioned_yaml import load_positioned
 from ragfirst.rules import loader, pack_cache
@@ -33,18 +33,10 @@ def no_bundle(monkeypatch) -> None:
 
 
 @pytest.fixture
-def parses(monkeypatch) -> list[int]:
-    """Counts the rule packs parsed from YAML (and forgets the per-process built-ins)."""
-    calls: list[int] = []
-    real = loader.load_positioned
-
-    def counting(text):
-        calls.append(1)
-        return real(text)
-
-    monkeypatch.setattr(loader, "load_positioned", counting)
+def parses(monkeypatch) -> list[tuple[object, ...]]:
+    """The rule packs parsed from YAML (and forgets the per-process built-ins)."""
     loader.load_builtin_pack.cache_clear()
-    yield calls
+    yield record_calls(monkeypatch, loader, "load_positioned")
     loader.load_builtin_pack.cache_clear()
 
 

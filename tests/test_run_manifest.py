@@ -43,10 +43,8 @@ def examples(count: int) -> str:
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch, tmp_path_factory):
+def tree(tmp_path, monkeypatch, tmp_path_factory, settled_at_once):
     """A project with the racy window off (files count as settled at once)."""
-    for module in ("cache", "run_snapshot", "run_manifest"):
-        monkeypatch.setattr(f"ragfirst.engine.{module}.RACY_SECONDS", 0)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RAGFIRST_TODAY", "2026-11-20")
     (tmp_path / "ragfirst.toml").write_text('exclude = ["data"]\n')

@@ -17,9 +17,7 @@ KEY = 'from openai import OpenAI\n\nclient = OpenAI(api_key="sk-proj-' + "a8Kd93
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch, tmp_path_factory):
-    for module in ("cache", "run_snapshot", "run_manifest"):
-        monkeypatch.setattr(f"ragfirst.engine.{module}.RACY_SECONDS", 0)
+def tree(tmp_path, monkeypatch, tmp_path_factory, settled_at_once):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app").mkdir()
     for index in range(5):

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import run_python
+from conftest import record_calls, run_python
 from ragfirst.cli import warm_check
 from ragfirst.cli.main import build_parser, main
 from ragfirst.engine import finding_codec, run_manifest
@@ -21,9 +21,7 @@ TRAIN = (
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch, tmp_path_factory):
-    for module in ("cache", "run_snapshot", "run_manifest"):
-        monkeypatch.setattr(f"ragfirst.engine.{module}.RACY_SECONDS", 0)
+def tree(tmp_path, monkeypatch, tmp_path_factory, settled_at_once):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "keys.py").write_text(KEY)
@@ -36,18 +34,9 @@ def _check(capsys, cache, *options: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def _decodes(monkeypatch) -> list[int]:
-    """Counts the findings a run decodes from its manifest."""
-    decoded: list[int] = []
-    real = finding_codec.load_finding
-
-    def counting(item):
-        decoded.append(1)
-        return real(item)
-
-    monkeypatch.setattr(finding_codec, "load_finding", counting)
-    monkeypatch.setattr(run_manifest, "load_finding", counting, raising=False)  # if bound there
-    return decoded
+def _decodes(monkeypatch) -> list[tuple[object, ...]]:
+    """The findings a run decodes from its manifest (run_manifest: if it binds the name)."""
+    return record_calls(monkeypatch, finding_codec, "load_finding", run_manifest)
 
 
 def _manifest(cache, *options: str) -> RunManifest:

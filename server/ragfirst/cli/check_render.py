@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
@@ -120,18 +121,24 @@ def report_options(args: argparse.Namespace, colour: bool) -> str:
 
 def write_report(args: argparse.Namespace, text: str) -> int | None:
     """Write a rendered report to stdout or `--output-file`; an exit code when it cannot be."""
-    if args.output_file is None:
+    return write_output(args.output_file, text)
+
+
+def write_output(path: Path | None, text: str) -> int | None:
+    """Write `text` to stdout (`path` None) or atomically to `path`, its folders made; an
+    exit code when it cannot be written (`check`'s report, `report`'s page)."""
+    if path is None:
         sys.stdout.write(text)
         return None
     from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
 
     try:
-        make_parents(args.output_file)
-        write_atomic(args.output_file, text)
+        make_parents(path)
+        write_atomic(path, text)
     except LinkRefused as exc:
         return error(f"cannot write {exc}")
     except OSError as exc:
-        return error(f"cannot write {args.output_file}: {exc.strerror or exc}")
+        return error(f"cannot write {path}: {exc.strerror or exc}")
     return None
 
 

@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ragfirst.atomic_write import LinkRefused, make_parents, write_atomic
 from ragfirst.cli.main import EXIT_CLEAN, EXIT_ERROR
 from ragfirst.reporters.terminal_text import escape_controls
 
@@ -99,15 +98,10 @@ def run_report(args: argparse.Namespace) -> int:
 
     report = report_for_paths(paths, ConfigResolver(explicit=args.config), options, blame=not args.no_blame)
     output = render(report, args.format)
-    if args.output is None:
-        sys.stdout.write(output)
-        return EXIT_CLEAN
-    try:
-        make_parents(args.output)
-        write_atomic(args.output, output)
-    except LinkRefused as exc:
-        return _error(f"cannot write {exc}")
-    except OSError as exc:
-        return _error(f"cannot write {args.output}: {exc.strerror or exc}")
+    from ragfirst.cli.check_render import write_output
+
+    failed = write_output(args.output, output)
+    if failed is not None or args.output is None:
+        return failed if failed is not None else EXIT_CLEAN
     sys.stderr.write(f"ragfirst: wrote the report to {escape_controls(str(args.output))}\n")
     return EXIT_CLEAN
