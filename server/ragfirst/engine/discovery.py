@@ -182,12 +182,14 @@ def _walk(
         (os.fspath(root), root_absolute, root_real, tuple(above))
     ]
     bases: dict[Path, str] = {}
+    listed_real: dict[str, str] = {}  # the real path of each directory listed, by its absolute one
     # Names below the root are plain, so a file's normal path is the root's plus the rest.
     cut = len(_with_sep(os.fspath(root)))
     normal_root = os.path.normpath(root)
     lead = "" if normal_root == "." else _with_sep(normal_root)
     while stack:
         directory, absolute, real, chain_dirs = stack.pop()
+        listed_real[absolute] = listed_real[real] = real  # (a real path resolves to itself)
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=_NAME)
@@ -209,7 +211,7 @@ def _walk(
             base = root_real
         else:
             base = bases.get(settings.root) or bases.setdefault(
-                settings.root, os.path.realpath(settings.root)
+                settings.root, _real_root(settings.root, listed_real)
             )
         prefix = _relative_prefix(real, base, directory)
         # `exclude` has .gitignore semantics, relative to the config root (path_patterns.py).
@@ -269,6 +271,12 @@ def _walk(
 
 
 _NAME = attrgetter("name")
+
+
+def _real_root(root: Path, listed_real: dict[str, str]) -> str:
+    """A config root's real path: the walk's own for a directory it listed (most configs),
+    else `realpath`'s (a config above the scanned folder)."""
+    return listed_real.get(os.path.abspath(root)) or os.path.realpath(root)
 
 
 def _settings_at(settings_for: Callable[[Path], Settings]) -> Callable[[str, str, Collection[str]], Settings]:
