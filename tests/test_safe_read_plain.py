@@ -10,21 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import record_calls
 from ragfirst import safe_read
 from ragfirst.engine import discovery
 from ragfirst.safe_read import ReadRefused, read_capped
 
 
-def _no_realpath(monkeypatch) -> list[str]:
-    resolved: list[str] = []
-    real = os.path.realpath
-
-    def recording(path, *args, **kwargs):
-        resolved.append(os.fspath(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(safe_read.os.path, "realpath", recording)
-    return resolved
+def _no_realpath(monkeypatch) -> list[tuple[object, ...]]:
+    """The paths resolved with `os.path.realpath` (safe_read's and discovery's)."""
+    return record_calls(monkeypatch, safe_read.os.path, "realpath")
 
 
 def test_a_regular_file_in_its_own_directory_is_read_without_resolving(tmp_path, monkeypatch):
@@ -89,14 +83,7 @@ def test_the_walk_resolves_only_its_root_for_configs_it_listed(tmp_path, monkeyp
     from ragfirst.config.settings import ConfigResolver
     from ragfirst.engine.discovery import discover_files
 
-    resolved: list[str] = []
-    real = os.path.realpath
-
-    def recording(path, *args, **kwargs):
-        resolved.append(os.fspath(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(discovery.os.path, "realpath", recording)
+    resolved = _no_realpath(monkeypatch)  # (discovery's `os.path` is the same module)
     for root in (tree, linked):
         resolved.clear()
         found = list(
