@@ -252,3 +252,27 @@ def test_an_incremental_relink_that_raises_still_drops_its_kept_trees(monkeypatc
         incremental_link.relink(workspace, state)
     assert finished == [1]
     assert state.link is None  # spent: the next relink is a full one
+
+
+def test_a_full_link_that_raises_still_drops_its_kept_trees(monkeypatch):
+    from ragfirst.engine import workspace as workspace_module
+
+    files = {name: textwrap.dedent(text).encode() for name, text in PROJECT.items()}
+    workspace = Workspace(lambda key: files.get(key.id))
+    settings = Settings()
+    engine = workspace.engine_for(settings)
+    for name, data in files.items():
+        workspace.update(FileKey("", name), data, settings, engine)
+    finished: list[int] = []
+    original_done = workspace_module.LinkAnalyses.done
+    monkeypatch.setattr(
+        workspace_module.LinkAnalyses, "done", lambda self: finished.append(1) or original_done(self)
+    )
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a link that fails")
+
+    monkeypatch.setattr(workspace_module, "link_project", failing)
+    with pytest.raises(RuntimeError):
+        workspace.relink()
+    assert finished == [1]

@@ -101,7 +101,8 @@ def run_report(args: argparse.Namespace) -> int:
     from ragfirst.cli.check_render import write_output
 
     failed = write_output(args.output, output)
-    if failed is not None or args.output is None:
-        return failed if failed is not None else EXIT_CLEAN
-    sys.stderr.write(f"ragfirst: wrote the report to {escape_controls(str(args.output))}\n")
+    if failed is not None:
+        return failed
+    if args.output is not None:
+        sys.stderr.write(f"ragfirst: wrote the report to {escape_controls(str(args.output))}\n")
     return EXIT_CLEAN

@@ -27,9 +27,8 @@ _NEVER = re.compile(r"(?!)")
 _ANYWHERE = "^(?:.+/)?"
 """How pathspec starts the regex of a pattern that may match at any depth."""
 _PLAIN_CHARS = re.compile(r"[A-Za-z0-9._*-]+")
-_NAME_ENDING = (
-    "(?:(?P<ps_d>/$)|$)"  # pathspec's, narrowed (gitignore_verdict.py): the name, or a directory's `/`
-)
+# The end of pathspec's regex as narrowed (gitignore_verdict.py): the name, or a directory's `/`.
+_NAME_ENDING = "(?:(?P<ps_d>/$)|$)"
 
 
 def plain_regex(pattern: str) -> str | None:

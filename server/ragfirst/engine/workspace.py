@@ -423,10 +423,12 @@ class Workspace:
         engine = next(iter(members.values())).engine if members else None
         libraries = engine.sdk_roots() if engine is not None else frozenset()
         recorder = incremental_link.Recorder(self.incremental, self.text_closures)
-        result = link_project(
-            alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
-        )
-        reanalyze.done()
+        try:
+            result = link_project(
+                alone, state.root, reanalyze, locations, libraries, not state.one_project, recorder
+            )
+        finally:
+            reanalyze.done()  # its kept trees dropped, whatever happened (as incremental_link's)
         for file_id, entry in members.items():
             entry.analysis = result.analyses.get(file_id, alone[file_id])
             entry.environment = result.environments.get(file_id, "")
