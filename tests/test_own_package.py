@@ -135,3 +135,21 @@ def test_a_repository_made_later_is_seen_by_the_next_run(tmp_path: Path):
     assert check(tmp_path, {}) == []  # one repository: trl's example
     (inner / ".git").mkdir()
     assert ("RF102", "train.py", 2) in check(tmp_path, {})  # a repository of its own
+
+
+def test_manifest_names_are_read_from_regular_files_only(tmp_path: Path):
+    """own_names opens each manifest once (one `open` for a missing one): a directory, a
+    FIFO or an oversized file named like a manifest gives no name and never blocks; a
+    link to a manifest is followed; bytes that are not UTF-8 are replaced, not fatal."""
+    import os
+
+    from ragfirst.engine.own_package import MAX_MANIFEST_BYTES, own_names
+
+    (tmp_path / "pyproject.toml").mkdir()
+    os.mkfifo(tmp_path / "setup.cfg")
+    (tmp_path / "setup.py").write_text('setup(name="big")\n' + "#" * MAX_MANIFEST_BYTES)
+    (tmp_path / "real.json").write_bytes(b'{"name": "web-app", "description": "\xff"}')
+    (tmp_path / "package.json").symlink_to(tmp_path / "real.json")
+    assert own_names(str(tmp_path)) == {"web-app"}
+    (tmp_path / "setup.py").write_text('setup(name="small")\n')
+    assert own_names(str(tmp_path)) == {"web-app", "small"}
