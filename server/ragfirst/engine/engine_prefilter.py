@@ -261,7 +261,9 @@ class EnginePrefilter:
     def _build_project_groups(self) -> None:
         """The project path's trigger groups and their RE2 gate (built once)."""
         if self._project_gate is _UNBUILT:
-            self._project_groups = project_trigger_groups(self.requirements("python"))
+            self._project_groups = project_trigger_groups(
+                self.requirements("python"), self._active.wildcard_entry_triggers("python")
+            )
             self._project_gate = build_project_gate(self._project_groups)
 
     def _python_words(self, text: str) -> frozenset[str]:

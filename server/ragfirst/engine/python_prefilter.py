@@ -170,28 +170,44 @@ def trie_regex(words: set[str]) -> str:
 # link step then decides, with the imported module's summary, whether it reaches an SDK.
 
 
-def project_trigger_groups(triggers: list[Trigger]) -> list[tuple[frozenset[str], ...]]:
+def project_trigger_groups(
+    triggers: list[Trigger], wildcard_entry: frozenset[Trigger] = frozenset()
+) -> list[tuple[frozenset[str], ...]]:
     """The method chain each rooted trigger asks for on an imported client: its groups after
     the package and the name taken from it (`openai` `OpenAI` | `chat` `completions`
     `create`), when two or more. The file that uses a shared client names neither the
     package nor the class; one word alone (`query`, `train`) is too common to let files
-    through. (Trigger groups follow the pattern's segments in order.)"""
+    through. (Trigger groups follow the pattern's segments in order.)
+
+    `wildcard_entry` (`RuleSet.wildcard_entry_triggers`): triggers whose name taken from
+    the package is a wildcard (`chromadb.*().get_collection().query`), so it has no group
+    and the chain is every group after the package: `get_collection` `query`, where taking
+    the second group for the name left `query` alone, and no chain (a shared Chroma client
+    used in another module was never parsed). Only where that would drop the chain: a
+    longer one is kept as it was, so no file that passed before is skipped now."""
     found = set()
     for trigger in triggers:
         rooted = [i for i, group in enumerate(trigger) if any(w.startswith(ROOT_MARK) for w in group)]
         if not rooted:
             continue
         entry = rooted[-1] + 1  # the class or function taken from the package
-        rest = tuple(
-            frozenset(word.lstrip(MARKS) for word in group)
-            for i, group in enumerate(trigger)
-            if i not in rooted and i != entry
-        )
+        rest = _chain(trigger, rooted, entry)
+        if len(rest) < 2 and trigger in wildcard_entry:
+            rest = _chain(trigger, rooted, None)
         # A call on an instance ends in a method (`create`, `query`), not a class name
         # (`transformers.trainer.Trainer` is a module path, not a chain on a client).
         if len(rest) >= 2 and all(word[:1].islower() for word in rest[-1]):
             found.add(rest)
     return sorted(found, key=lambda groups: sorted(map(sorted, groups)))
+
+
+def _chain(trigger: Trigger, rooted: list[int], entry: int | None) -> tuple[frozenset[str], ...]:
+    """The trigger's groups but the package's and the entry's, unmarked."""
+    return tuple(
+        frozenset(word.lstrip(MARKS) for word in group)
+        for i, group in enumerate(trigger)
+        if i not in rooted and i != entry
+    )
 
 
 def build_project_gate(groups: list[tuple[frozenset[str], ...]]) -> re2._Regexp | None:

@@ -199,3 +199,18 @@ class RuleSet:
                     for pattern in (*matcher.calls, *matcher.imports):
                         words.add(pattern.triggers)
         return words
+
+    def wildcard_entry_triggers(self, language: str) -> frozenset[Trigger]:
+        """The triggers, of one fact language's patterns, that only patterns whose
+        package is followed by a one-name wildcard (`chromadb.*().get_collection`) have:
+        their second group is a method on what that name built. A trigger another pattern
+        has too (`a.b.c` and `a.*.b.c` both give `a`, `b`, `c`) is not one of them."""
+        wildcard: set[Trigger] = set()
+        named: set[Trigger] = set()
+        sources = [rule.matchers.get(language, ()) for rule in self.rules]
+        sources += [fact.matchers.get(language, ()) for fact in self.facts]
+        for matchers in sources:
+            for matcher in matchers:
+                for pattern in (*matcher.calls, *matcher.imports):
+                    (wildcard if pattern.entry_wildcard else named).add(pattern.triggers)
+        return frozenset(wildcard - named)

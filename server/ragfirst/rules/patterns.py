@@ -57,6 +57,10 @@ class NamePattern:
     first_names: frozenset[str] | None = None  # what the first segment can be; None: anything
     automaton: GlobAutomaton | None = None  # set for patterns the regex could backtrack on
     exact: frozenset[str] | None = None  # every name it matches, when it has no wildcard
+    # The segment after the package is one name spelt with a wildcard (`chromadb.*()`):
+    # the trigger has no group for it, so its second group is a method of what that name
+    # built (`get_collection`), not the name taken from the package (python_prefilter.py).
+    entry_wildcard: bool = False
 
     def matches(self, qualname: str) -> bool:
         if self.exact is not None:  # no regex to compile for a pattern without wildcards
@@ -195,7 +199,16 @@ def compile_pattern(text: str) -> NamePattern:
     first_names = frozenset(_alternatives(first)) if "*" not in first else None
     automaton = GlobAutomaton(segments) if needs_automaton(segments) else None
     triggers = tuple(dict.fromkeys(g for g in groups if g))
-    return NamePattern(text, regex, triggers, last_names, first_names, automaton, _exact_names(segments))
+    entry_wildcard = (
+        len(segments) > 2
+        and first not in SYNTHETIC_SEGMENTS
+        and segments[1] != "**"
+        and "*" in segments[1]
+        and bool(triggers and triggers[0] and triggers[0][0].startswith(ROOT_MARK))
+    )
+    return NamePattern(
+        text, regex, triggers, last_names, first_names, automaton, _exact_names(segments), entry_wildcard
+    )
 
 
 MAX_EXACT_NAMES = 256
