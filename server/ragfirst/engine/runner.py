@@ -11,13 +11,11 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ragfirst.analyzers.registry import language_of
-from ragfirst.checks.base import ProjectContext
 from ragfirst.clock import today
 from ragfirst.config.settings import ConfigResolver, Settings
-from ragfirst.data.data_files import FileState, recording_reads, shared_data_files
+from ragfirst.data.data_files import FileState
 from ragfirst.engine import timings
 from ragfirst.engine.cache import AnalysisCache
 from ragfirst.engine.collector import collector_paused, keep_what_lives_on
@@ -26,10 +24,10 @@ from ragfirst.engine.early_workers import EarlyWorkers, cache_knows, run_engine
 from ragfirst.engine.engine import Engine, FileAnalysis, default_context
 from ragfirst.engine.engines import EngineCache
 from ragfirst.engine.file_ids import FileIds, FileKey, key_of
-from ragfirst.engine.finalize_memo import FinalizeMemo
 from ragfirst.engine.prefetch import Prefetch, start_prefetch
 from ragfirst.engine.project import ProjectIndex
 from ragfirst.engine.project_roots import ProjectRoots
+from ragfirst.engine.run_finalize import Finalizing, RunPlaces, project_context
 from ragfirst.engine.run_manifest import RunInputs
 from ragfirst.engine.run_snapshot import FileEntry, RunSnapshot, inputs_digest
 from ragfirst.engine.skipped import SkipTally
@@ -42,19 +40,21 @@ from ragfirst.engine.workspace_load import (
 )
 from ragfirst.model import Finding
 from ragfirst.reporters.paths import (
-    Places,
-    display_found,
     display_path,
     lexical_display_path,
-    present,
     shown_index,
 )
 from ragfirst.resources import package_data_dir
 
-if TYPE_CHECKING:
-    from ragfirst.engine.workspace import Workspace
-
-__all__ = ["PARALLEL_MIN_FILES", "EngineCache", "LintResult", "display_path", "lint_paths", "lint_sources"]
+__all__ = [
+    "PARALLEL_MIN_FILES",
+    "EngineCache",
+    "LintResult",
+    "display_path",
+    "lint_paths",
+    "lint_sources",
+    "project_context",
+]
 
 
 @dataclass(slots=True)
@@ -171,8 +171,10 @@ def lint_paths(
     overlapped = any(item.analysis is None for item in planned)
     if not overlapped:
         timings.mark("read and analyse")
+    asked = [item for item in planned if not item.context_only]
+    finalizing = Finalizing([*asked, *unreadable], result, snapshot, RunPlaces(workspace), workspace)
     with collector_paused():  # resumed with what the link built frozen, in a CLI process
-        workspace.relink()
+        workspace.relink(linked=finalizing.linked)  # each project's findings once it is linked
         keep_what_lives_on()  # the workspace: analyses, links, indexes (engine/collector.py)
     timings.mark("read, analyse and link" if overlapped else "link (cross-module)")
     if timings.active():
@@ -190,13 +192,12 @@ def lint_paths(
     result.projects = {item.home: workspace.projects[item.key.root].index for item in planned}
     for item in unreadable:
         result.projects.setdefault(item.home, ProjectIndex())
-    asked = [item for item in planned if not item.context_only]
-    places = _Places(workspace)
-    _finalize_all([*asked, *unreadable], result, snapshot, places)
+    finalizing.finish()  # the files no project link finalized (unreadable ones), in order
     # The report reads the projects' facts: their places as shown, like the findings'.
     roots = {item.home: (item.key.root, not item.scan_root.is_absolute()) for item in [*planned, *unreadable]}
     result.projects = {
-        home: shown_index(index, places(home, *roots[home])) for home, index in result.projects.items()
+        home: shown_index(index, finalizing.places(home, *roots[home]))
+        for home, index in result.projects.items()
     }
     result.findings.sort(key=Finding.sort_key)
     timings.mark("finalize")
@@ -281,77 +282,6 @@ class _Plan:
                 if self.roots.root_of(Path(found.directory), settings.root) != root:
                     continue  # a project of its own below this one
                 self.add(found, first.scan_root, first.home, context_only=True)
-
-
-class _Places:
-    """Each project's `Places` (reporters/paths.py), made when a finding needs one."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self._by_home: dict[Path, Places] = {}
-        self._ids: dict[str, list[str]] | None = None
-
-    def __call__(self, home: Path, root: str, relative: bool = False) -> Places:
-        found = self._by_home.get(home)
-        if found is None:
-            if self._ids is None:
-                self._ids = {}
-                for key in self.workspace.files:
-                    self._ids.setdefault(key.root, []).append(key.id)
-            found = self._by_home[home] = Places(root, home, self._ids.get(root, []), relative)
-        return found
-
-
-def _finalize_all(
-    items: list[_Planned], result: LintResult, snapshot: _Snapshotting | None, places: _Places
-) -> None:
-    """Finalize every file with something to finalize, or take its findings from the
-    snapshot when nothing they depend on changed; then give them their display paths
-    (reporters/paths.py), the only place a path relative to the working directory is made."""
-    contexts: dict[tuple[int, Path], ProjectContext] = {}
-    memo = FinalizeMemo()  # real paths and manifests, for the run (engine/finalize_memo.py)
-    fingerprints: dict[Path, str] = {}
-    for index, item in enumerate(items):
-        analysis = item.analysis
-        assert analysis is not None
-        if not analysis.matches and not analysis.local_calls and not analysis.suppressions:
-            continue  # nothing to finalize (most files of a large tree)
-        project = result.projects[item.home]
-        project_fingerprint = ""
-        findings: list[Finding] | None = None
-        if snapshot is not None:
-            project_fingerprint = fingerprints.get(item.home) or fingerprints.setdefault(
-                item.home, project.fingerprint()
-            )
-            findings = snapshot.reusable(index, project_fingerprint)
-        if findings is None:
-            # Data files a training call names are read only inside the project: its root,
-            # else the directory that was asked for. Finding paths are relative to the root.
-            context_key = (id(item.settings), item.home)  # one context per settings and root
-            context = contexts.get(context_key)
-            if context is None:
-                context = contexts[context_key] = project_context(
-                    item.settings, Path(item.key.root), item.home, memo
-                )
-            assert item.engine is not None
-            with recording_reads() as reads:  # the data files its findings come from
-                if item.key in places.workspace.files:
-                    findings = places.workspace.findings_for(item.key, context)
-                else:  # an unreadable directory or .gitignore: its one RF000
-                    findings = item.engine.finalize(analysis, project, item.settings, context)
-            shown = item.shown or display_found(item.path, *_where(item))
-            findings = present(
-                findings, shown, places(item.home, item.key.root, not item.scan_root.is_absolute())
-            )
-            if snapshot is not None:  # stored as shown: a snapshot's scope is its directory
-                snapshot.remember(index, project_fingerprint, reads, findings)
-        result.findings.extend(findings)
-
-
-def _where(item: _Planned) -> tuple[str, str, bool]:
-    path = os.fspath(item.path)
-    directory, name = os.path.split(path)
-    return directory, name, os.path.islink(path)
 
 
 class _Snapshotting:
@@ -451,22 +381,6 @@ def _per_settings(adjust: Callable[[Settings], Settings]) -> Callable[[Settings]
         return known[1]
 
     return adjusted
-
-
-def project_context(
-    settings: Settings, base_dir: Path, root: Path, memo: FinalizeMemo | None = None
-) -> ProjectContext:
-    """`memo`: the one of the run, shared by its contexts (engine/finalize_memo.py); a
-    context of its own otherwise (the language server: one per request)."""
-    memo = memo if memo is not None else FinalizeMemo()
-    return ProjectContext(
-        base_dir=memo.resolve(base_dir),
-        root=memo.resolve(root),
-        today=today(),
-        settings=settings,
-        data_files=shared_data_files(),
-        memo=memo,
-    )
 
 
 def lint_sources(

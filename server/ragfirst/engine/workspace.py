@@ -357,12 +357,13 @@ class Workspace:
 
     # -- linking -------------------------------------------------------------------------
 
-    def relink(self, root: str | None = None) -> None:
+    def relink(self, root: str | None = None, linked: Callable[[str], None] | None = None) -> None:
         """Link a project's files (every project when None) and rebuild its index. A project
         linked before, whose files only changed since, links again only what the changes
-        reach (incremental_link.py)."""
+        reach (incremental_link.py). `linked(root)`: after each project's full link (its
+        files' findings can then be made: engine/run_finalize.py)."""
         try:
-            self._relink_projects(root)
+            self._relink_projects(root, linked)
         except BaseException:
             if self._early is not None:  # (an interrupted run does not wait for its pool)
                 self._early, early = None, self._early
@@ -372,7 +373,7 @@ class Workspace:
             self._early, early = None, self._early
             early.finish(self.files)
 
-    def _relink_projects(self, root: str | None) -> None:
+    def _relink_projects(self, root: str | None, linked: Callable[[str], None] | None = None) -> None:
         with collector_paused():  # what the link builds lives on (engine/collector.py)
             moved = {name for name in self._packages_moved if root is None or name == root}
             if moved:
@@ -391,6 +392,8 @@ class Workspace:
                     by_project[key.root][key.id] = entry
             for name in pending:
                 self._relink(self.projects[name], by_project[name])
+                if linked is not None:
+                    linked(name)
 
     def _relinked(self, state: ProjectState) -> bool:
         """Link `state` incrementally (False: a full link is needed); one application's

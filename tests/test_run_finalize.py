@@ -1,0 +1,61 @@
+"""Each project's findings are made once its link is done (engine/run_finalize.py), not
+after every project's; the result is the same, in the same order."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ragfirst.config.settings import ConfigResolver
+from ragfirst.engine import run_finalize
+from ragfirst.engine.runner import lint_paths
+from ragfirst.engine.workspace import Workspace
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _findings(result) -> list[tuple]:
+    return [(f.rule_id, f.path, f.span.start_line, f.message, f.suppressed) for f in result.findings]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """samples/ twice over: many projects."""
+    for copy in ("one", "two"):
+        shutil.copytree(SAMPLES, tmp_path / copy)
+    return tmp_path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_findings_are_those_of_a_finalize_after_every_link(tree, monkeypatch, jobs):
+    early = lint_paths([tree], ConfigResolver(), jobs=jobs)
+    monkeypatch.setattr(run_finalize.Finalizing, "linked", lambda self, root: None)
+    late = lint_paths([tree], ConfigResolver(), jobs=jobs)
+    assert _findings(early) == _findings(late)
+    assert len(early.findings) > 20
+
+
+def test_a_project_is_finalized_before_the_next_is_linked(tree, monkeypatch):
+    events: list[tuple[str, str]] = []
+    relink, findings_for = Workspace._relink, Workspace.findings_for
+
+    def recording_relink(self, state, members):
+        events.append(("link", state.root))
+        return relink(self, state, members)
+
+    def recording_findings_for(self, key, context):
+        events.append(("findings", key.root))
+        return findings_for(self, key, context)
+
+    monkeypatch.setattr(Workspace, "_relink", recording_relink)
+    monkeypatch.setattr(Workspace, "findings_for", recording_findings_for)
+    lint_paths([tree], ConfigResolver(), jobs=1)
+    linked = [root for kind, root in events if kind == "link"]
+    finalized = {root for kind, root in events if kind == "findings"}
+    assert len(finalized - {linked[-1]}) > 2
+    for position, root in enumerate(linked[:-1]):
+        if root in finalized:  # its findings, after its link and before the next project's
+            findings = events.index(("findings", root))
+            assert events.index(("link", root)) < findings < events.index(("link", linked[position + 1]))
