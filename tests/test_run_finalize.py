@@ -59,3 +59,38 @@ def test_a_project_is_finalized_before_the_next_is_linked(tree, monkeypatch):
         if root in finalized:  # its findings, after its link and before the next project's
             findings = events.index(("findings", root))
             assert events.index(("link", root)) < findings < events.index(("link", linked[position + 1]))
+
+
+def test_timings_count_a_block_in_the_phase_it_is_lent_to(monkeypatch):
+    from ragfirst.engine import timings
+
+    clock = [0.0]
+    monkeypatch.setattr(timings, "_cpu", lambda: clock[0])
+    monkeypatch.setattr(timings.time, "perf_counter", lambda: clock[0])
+    with timings.recording() as recording:
+        recording._last = (0.0, 0.0)  # (its start was read from the real clocks)
+        clock[0] += 1.0
+        with timings.within("finalize"):
+            clock[0] += 2.0
+        clock[0] += 1.0
+        timings.mark("link (cross-module)")
+        clock[0] += 0.5
+        timings.mark("finalize")
+    assert recording.phases == {"link (cross-module)": [2.0, 2.0], "finalize": [2.5, 2.5]}
+
+
+def test_findings_made_during_the_link_are_finalize_time(tree, monkeypatch):
+    from ragfirst.engine import timings
+
+    lent: list[str] = []
+    within = timings.within
+
+    def recording_within(phase):
+        lent.append(phase)
+        return within(phase)
+
+    monkeypatch.setattr(timings, "within", recording_within)
+    with timings.recording() as recording:
+        lint_paths([tree], ConfigResolver(), jobs=1)
+    assert lent and set(lent) == {"finalize"}
+    assert list(recording.phases)[-1] == "finalize"  # (its own row, after the link's)

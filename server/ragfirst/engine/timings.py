@@ -29,6 +29,10 @@ class Recording:
     phases: dict[str, list[float]] = field(default_factory=dict)  # name -> [cpu, wall]
     counts: dict[str, int] = field(default_factory=dict)
     _last: tuple[float, float] = (0.0, 0.0)
+    # Work done inside the current phase for a later one (`within`): [cpu, wall] lent so
+    # far, and by the phase it is counted in once that phase is marked.
+    _lent: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    _owed: dict[str, list[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._last = (self.started_cpu, self.started_wall)
@@ -36,9 +40,19 @@ class Recording:
     def mark(self, phase: str) -> None:
         cpu, wall = _cpu(), time.perf_counter()
         spent = self.phases.setdefault(phase, [0.0, 0.0])
-        spent[0] += cpu - self._last[0]
-        spent[1] += wall - self._last[1]
+        owed = self._owed.pop(phase, (0.0, 0.0))
+        spent[0] += cpu - self._last[0] - self._lent[0] + owed[0]
+        spent[1] += wall - self._last[1] - self._lent[1] + owed[1]
+        self._lent = [0.0, 0.0]
         self._last = (cpu, wall)
+
+    def lend(self, phase: str, cpu: float, wall: float) -> None:
+        """`cpu` and `wall` seconds of the current phase belong to `phase` (marked later)."""
+        self._lent[0] += cpu
+        self._lent[1] += wall
+        owed = self._owed.setdefault(phase, [0.0, 0.0])
+        owed[0] += cpu
+        owed[1] += wall
 
     def count(self, name: str, amount: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + amount
@@ -81,6 +95,21 @@ def mark(phase: str) -> None:
     """The phase that ends now (see the module docstring)."""
     if _current is not None:
         _current.mark(phase)
+
+
+@contextmanager
+def within(phase: str) -> Iterator[None]:
+    """The block's time counted in `phase` (marked later), not in the phase it runs in: a
+    project's findings made while the link goes on are finalize's (engine/run_finalize.py)."""
+    recording = _current
+    if recording is None:
+        yield
+        return
+    cpu, wall = _cpu(), time.perf_counter()
+    try:
+        yield
+    finally:
+        recording.lend(phase, _cpu() - cpu, time.perf_counter() - wall)
 
 
 def count(name: str, amount: int = 1) -> None:
