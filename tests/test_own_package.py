@@ -138,18 +138,34 @@ def test_a_repository_made_later_is_seen_by_the_next_run(tmp_path: Path):
 
 
 def test_manifest_names_are_read_from_regular_files_only(tmp_path: Path):
-    """own_names opens each manifest once (one `open` for a missing one): a directory, a
-    FIFO or an oversized file named like a manifest gives no name and never blocks; a
-    link to a manifest is followed; bytes that are not UTF-8 are replaced, not fatal."""
+    """own_names reads each manifest as `read_text` did, with fewer system calls: a
+    directory, a FIFO (never opened: a writer waiting on it stays blocked) or an oversized
+    file named like a manifest gives no name; a link to a manifest is followed; bytes that
+    are not UTF-8 are replaced, not fatal; old-Mac `\\r` line ends still split lines."""
     import os
+    import threading
 
     from ragfirst.engine.own_package import MAX_MANIFEST_BYTES, own_names
 
     (tmp_path / "pyproject.toml").mkdir()
     os.mkfifo(tmp_path / "setup.cfg")
+    opened = threading.Event()
+
+    def writer() -> None:
+        with open(tmp_path / "setup.cfg", "w") as fifo:  # blocks until a reader opens it
+            opened.set()
+            fifo.write("[metadata]\nname = from-a-fifo\n")
+
+    threading.Thread(target=writer, daemon=True).start()
     (tmp_path / "setup.py").write_text('setup(name="big")\n' + "#" * MAX_MANIFEST_BYTES)
     (tmp_path / "real.json").write_bytes(b'{"name": "web-app", "description": "\xff"}')
     (tmp_path / "package.json").symlink_to(tmp_path / "real.json")
     assert own_names(str(tmp_path)) == {"web-app"}
+    assert not opened.wait(0.3)
+    with open(tmp_path / "setup.cfg") as fifo:  # (the writer released)
+        fifo.read()
     (tmp_path / "setup.py").write_text('setup(name="small")\n')
     assert own_names(str(tmp_path)) == {"web-app", "small"}
+    os.remove(tmp_path / "setup.cfg")
+    (tmp_path / "setup.cfg").write_bytes(b"[metadata]\rname = old-mac\r")
+    assert own_names(str(tmp_path)) == {"web-app", "small", "old-mac"}

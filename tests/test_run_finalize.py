@@ -94,3 +94,29 @@ def test_findings_made_during_the_link_are_finalize_time(tree, monkeypatch):
         lint_paths([tree], ConfigResolver(), jobs=1)
     assert lent and set(lent) == {"finalize"}
     assert list(recording.phases)[-1] == "finalize"  # (its own row, after the link's)
+
+
+def test_with_a_cache_and_its_snapshot_the_findings_are_those_of_a_late_finalize(tree, tmp_path, monkeypatch):
+    """A run that fills the cache, one its snapshot answers, one after an edit (the
+    snapshot gives the unchanged files' findings): each equal to a finalize after every
+    link, over two scan roots."""
+    from ragfirst.engine.cache import AnalysisCache
+
+    roots = [tree / "one", tree / "two" / "rag-app"]
+
+    def run(cache_dir: Path, late: bool) -> list[tuple]:
+        if late:
+            monkeypatch.setattr(run_finalize.Finalizing, "linked", lambda self, root: None)
+        cache = AnalysisCache(cache_dir, namespace="t")
+        try:
+            return _findings(lint_paths(roots, ConfigResolver(), jobs=1, cache=cache))
+        finally:
+            cache.close()
+            monkeypatch.undo()
+
+    early_dir, late_dir = tmp_path / "early-cache", tmp_path / "late-cache"
+    for step in ("fill", "answered", "edited"):
+        if step == "edited":
+            target = next((tree / "one").rglob("*.py"))
+            target.write_text(target.read_text() + "\nEXTRA = 1\n")
+        assert run(early_dir, late=False) == run(late_dir, late=True), step

@@ -38,8 +38,10 @@ SCHEMA = (
     # an SDK only through the project's modules is left to the link (`deferred_imports`);
     # v8: notebooks' used imports (linked), star imports and a module's `__all__`; v9: the
     # imports whose constants a client reaching the file makes it read (client_imports),
-    # and the link's text probe (`spells_needle`)
-    "v9"
+    # and the link's text probe (`spells_needle`); v10: more files are left to the link (a
+    # pattern whose package is followed by a wildcard: `chromadb.*().get_collection`), and
+    # a file cached as skipped before would hide its retrieval site until edited
+    "v10"
 )
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 TOUCH_AFTER_SECONDS = 24 * 3600  # an entry's last use is recorded at most once a day
