@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ragfirst.engine.engine import Engine
+from ragfirst.engine.python_prefilter import AttributeScan, attribute_pattern
 from ragfirst.rules.loader import load_ruleset
 
 ENGINE = Engine(load_ruleset())
@@ -242,3 +243,56 @@ def near_misses(draw) -> str:
 def test_the_gate_never_stops_a_file_the_exact_test_passes(text):
     if _without_gate(text):
         assert ENGINE.passes_prefilter(text, language="python")
+
+
+# -- the attribute words' RE2 set (python_prefilter.AttributeScan) --------------------------
+
+
+_ATTRIBUTE_WORDS = frozenset({"jobs", "jobs_list", "create", "chat", "fine_tuning", "x"})
+_SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\\", "\\\n"]
+_PIECES = st.sampled_from(
+    [
+        *_ATTRIBUTE_WORDS,
+        *_SPACES,
+        ".",
+        '"',
+        "'",
+        "_",
+        "a",
+        "9",
+        "(",
+        ")",
+        ",",
+        "=",
+        "#",
+        "jobsx",
+        "xjobs",
+        "-",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_the_attribute_set_finds_what_the_attribute_pattern_finds_on_ascii(pieces):
+    text = "".join(pieces)
+    expected = _ATTRIBUTE_WORDS.intersection(attribute_pattern(_ATTRIBUTE_WORDS).findall(text))
+    assert AttributeScan(_ATTRIBUTE_WORDS).found(text.encode("ascii")) == expected
+
+
+def test_the_engine_takes_the_attribute_set_only_for_ascii_text(monkeypatch):
+    """A non-ASCII text keeps Python's `re` (its `\\s` and `\\b` are Unicode's)."""
+    engine = Engine(load_ruleset())
+    asked: list[bool] = []
+    found = AttributeScan.found
+
+    def recording(self, encoded):
+        asked.append(True)
+        return found(self, encoded)
+
+    monkeypatch.setattr(AttributeScan, "found", recording)
+    code = "from openai import OpenAI\nclient = OpenAI()\nclient.fine_tuning.jobs.create(model='m')\n"
+    assert engine.prefilter_verdict(code, False, "python") == "parse"
+    assert asked == [True]
+    assert engine.prefilter_verdict("# é\n" + code, False, "python") == "parse"
+    assert asked == [True]

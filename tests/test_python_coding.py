@@ -56,3 +56,25 @@ def test_other_languages_ignore_the_cookie():
         b"await new OpenAI().fineTuning.jobs.create({ model: 'gpt-4o-mini', training_file: 'f' });\n"
     )
     assert errors(code, "app.js") == ["invalid UTF-8 (byte 0xe9)"]
+
+
+def test_the_scans_read_the_files_bytes_when_they_are_the_texts_utf8():
+    """A file decoded as UTF-8 without a BOM is its text's UTF-8: the prefilter's scans
+    read those bytes instead of encoding the text again; a BOM dropped, or another codec
+    (even one that maps bytes to ASCII, like EBCDIC's cp037), and the text is encoded."""
+    from ragfirst.engine.python_coding import decoded_as_utf8
+
+    engine = Engine(load_ruleset())
+    plain = "# é, a comment\nimport os\nprint(os.sep)\n".encode()
+    engine.analyze("plain.py", plain)
+    assert engine._last_utf8 is not None and engine._last_utf8[1] is plain
+    assert decoded_as_utf8(b"# -*- coding: utf-8 -*-\nx = 1\n")
+    for data in (
+        b"\xef\xbb\xbfimport os\nprint(os.sep)\n",
+        b"# -*- coding: latin-1 -*-\nname = '\xe9'\n",
+        b"# -*- coding: cp037 -*-\n" + "x = 1\n".encode("cp037"),
+    ):
+        assert not decoded_as_utf8(data)
+        engine.analyze("other.py", data)
+        assert engine._last_utf8 is not None and engine._last_utf8[1] is not data
+        assert engine._last_utf8[1] == engine._last_utf8[0].encode("utf-8")

@@ -7,6 +7,7 @@ afterwards, and lets the language server re-analyze only the document that chang
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
@@ -53,7 +54,7 @@ from ragfirst.engine.matching import (
 )
 from ragfirst.engine.outbound import clean_analysis, clean_finding, clean_text, escape_surrogates
 from ragfirst.engine.project import FactSite, ProjectIndex
-from ragfirst.engine.python_coding import decode_python
+from ragfirst.engine.python_coding import decode_python, decoded_as_utf8
 from ragfirst.engine.selection import narrowed
 from ragfirst.engine.suppressions import Suppression, parse_suppressions
 from ragfirst.engine.text_closure import TEXT_FORCE
@@ -207,6 +208,8 @@ class Engine(EnginePrefilter):
                 return analysis  # a broken file with nothing rules look for: as a syntax error is
             self.record_error(analysis, str(exc), exc.line, exc.col)
             return analysis
+        if spec.prefilter and isinstance(data, bytes) and _utf8_of_text(data, spec.facts_language):
+            self._known_utf8(text, data)  # what the scans read (engine_prefilter.py)
         if isinstance(force, str) and force.startswith(f"{TEXT_FORCE}:"):
             if spec.facts_language == "python" and spec.name != "notebook":  # (else: maybe)
                 from ragfirst.engine.text_needles import may_spell  # only links that ask
@@ -721,3 +724,11 @@ def read_file_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
         return b"".join(parts)
     finally:
         os.close(fd)
+
+
+def _utf8_of_text(data: bytes, language: str | None) -> bool:
+    """Is `data` the UTF-8 of the text decoded from it (source.decode_source: UTF-8, a BOM
+    dropped; python_coding.decode_python: its coding cookie first)?"""
+    if language == "python":
+        return decoded_as_utf8(data)
+    return not data.startswith(codecs.BOM_UTF8)

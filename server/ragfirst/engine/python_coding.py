@@ -49,3 +49,9 @@ def decode_python(data: bytes) -> str:
         col = len(before[before.rfind(b"\n") + 1 :].decode(codec, errors="replace"))
         message = f"invalid {codec} (byte 0x{data[exc.start]:02x}; the file's coding cookie names {codec})"
         raise DecodeError(message, line, col) from None
+
+
+def decoded_as_utf8(data: bytes) -> bool:
+    """Is `decode_python(data)` the UTF-8 decoding of `data` itself (no BOM dropped, no
+    other codec named)? Then `data` is the text's UTF-8, as the prefilter's scans read it."""
+    return not data.startswith(codecs.BOM_UTF8) and coding_cookie(data[:1024]) in (None, _UTF8)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import re2
 
@@ -116,12 +117,18 @@ FROM_IMPORT_NAMES = re.compile(
 """(the module, the names) of a `from ... import`."""
 
 
-def attribute_words(text: str, candidates: set[str] | frozenset[str], pattern: re.Pattern[str]) -> set[str]:
+def attribute_words(
+    text: str,
+    candidates: set[str] | frozenset[str],
+    pattern: re.Pattern[str] | None,
+    spelt: set[str] | None = None,
+) -> set[str]:
     """The candidates the text spells as an attribute (`.jobs`, also after a line break
     in a parenthesised chain), as a string (`getattr(client, "jobs")`) or as a name in a
     `from ... import` statement. `pattern` is `attribute_pattern` of every word that may
-    be asked about."""
-    found = set(candidates.intersection(pattern.findall(text)))
+    be asked about; or `spelt`, the words an `AttributeScan` found spelt so."""
+    assert pattern is not None or spelt is not None
+    found = set(candidates.intersection(spelt if spelt is not None else pattern.findall(text)))  # type: ignore[union-attr]
     missing = candidates - found
     if missing:
         for _, names in FROM_IMPORT_NAMES.findall(text):
@@ -133,6 +140,28 @@ def attribute_pattern(words: frozenset[str]) -> re.Pattern[str]:
     """A dot or quote, then one of `words` (factored by prefix: Python's `re` tries an
     alternation one branch at a time)."""
     return re.compile(rf"""[."'][\s\\]*({trie_regex(set(words))})\b""")
+
+
+class AttributeScan:
+    """`attribute_pattern`'s words found in one RE2 pass over an ASCII text's bytes: a set
+    of one pattern per word, so no match is built for the many `.`s and quotes of a file.
+    On ASCII text it finds what `attribute_pattern` does: `\\s` is spelt out as Python's
+    str `\\s` is on ASCII (with `\\v` and `\\x1c`-`\\x1f`, which RE2's `\\s` lacks), and
+    `\\b` is the same on ASCII; a word is an identifier, so matches cannot hide one another
+    (tests/test_prefilter.py compares the two)."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words = sorted(words)
+        self._set: Any = None
+        if self.words:
+            self._set = re2.Set.SearchSet(_OPTIONS)
+            for word in self.words:
+                self._set.Add(r"""[."'][\t\n\x0b\x0c\r \x1c-\x1f\\]*""" + re2.escape(word) + r"\b")
+            self._set.Compile()
+
+    def found(self, encoded: bytes) -> set[str]:
+        hits = self._set.Match(encoded) if self._set is not None else None
+        return {self.words[i] for i in hits} if hits else set()
 
 
 def substring_pattern(words: tuple[str, ...], before: str = "", ignore_case: bool = False) -> re2._Regexp:
