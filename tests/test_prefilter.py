@@ -296,3 +296,21 @@ def test_the_engine_takes_the_attribute_set_only_for_ascii_text(monkeypatch):
     assert asked == [True]
     assert engine.prefilter_verdict("# é\n" + code, False, "python") == "parse"
     assert asked == [True]
+
+
+_ENGINE = Engine(load_ruleset())
+_PY_WORDS = sorted({w for t in _ENGINE.requirements("python") for g in t for w in g})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.sampled_from(_PY_WORDS), max_size=30))
+def test_the_trigger_masks_answer_as_the_groups_do(found):
+    """`_any_trigger` (bit masks, looping over the file's words) against every trigger's
+    groups tested as sets."""
+    by_word = _ENGINE._triggers_by_word("python")
+    expected = any(
+        all(not found.isdisjoint(group) for group in trigger)
+        for word in found
+        for trigger in by_word.get(word, ())
+    )
+    assert _ENGINE._any_trigger(frozenset(found), "python") == expected

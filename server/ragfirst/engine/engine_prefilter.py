@@ -265,7 +265,8 @@ class EnginePrefilter:
                 found = found - {word}
         if not any(
             all(not found.isdisjoint(group) for group in groups)
-            for word in found.intersection(by_word)
+            for word in found
+            if word in by_word  # (not `found.intersection(by_word)`: it walks the dict)
             for groups in by_word[word]
         ):
             return False
@@ -399,13 +400,19 @@ class _TriggerMasks:
             self.by_word[word] = tuple(masks)
 
     def any_holds(self, found: set[str] | frozenset[str]) -> bool:
-        firsts = found.intersection(self.by_word)
+        # Loops over `found` (a file's twenty-odd words), not over the maps: a set's
+        # `intersection` with a dict walks the dict's keys (every word of the language's
+        # triggers), which made this 4x slower (bench corpus b: 40 of 53 ms).
+        by_word = self.by_word
+        firsts = [word for word in found if word in by_word]
         if not firsts:
             return False
+        word_bits = self.word_bits
         held = 0
-        for word in found.intersection(self.word_bits):
-            held |= self.word_bits[word]
-        by_word = self.by_word
+        for word in found:
+            bits = word_bits.get(word)
+            if bits is not None:
+                held |= bits
         return any(mask & held == mask for word in firsts for mask in by_word[word])
 
 
