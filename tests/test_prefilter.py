@@ -8,6 +8,7 @@ import textwrap
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import record_calls
 
 from ragfirst.engine.engine import Engine
 from ragfirst.engine.python_prefilter import AttributeScan, attribute_pattern
@@ -250,26 +251,8 @@ def test_the_gate_never_stops_a_file_the_exact_test_passes(text):
 
 _ATTRIBUTE_WORDS = frozenset({"jobs", "jobs_list", "create", "chat", "fine_tuning", "x"})
 _SPACES = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\\", "\\\n"]
-_PIECES = st.sampled_from(
-    [
-        *_ATTRIBUTE_WORDS,
-        *_SPACES,
-        ".",
-        '"',
-        "'",
-        "_",
-        "a",
-        "9",
-        "(",
-        ")",
-        ",",
-        "=",
-        "#",
-        "jobsx",
-        "xjobs",
-        "-",
-    ]
-)
+_OTHERS = [".", '"', "'", "_", "a", "9", "(", ")", ",", "=", "#", "jobsx", "xjobs", "-"]
+_PIECES = st.sampled_from([*_ATTRIBUTE_WORDS, *_SPACES, *_OTHERS])
 
 
 @settings(max_examples=400, deadline=None)
@@ -283,19 +266,12 @@ def test_the_attribute_set_finds_what_the_attribute_pattern_finds_on_ascii(piece
 def test_the_engine_takes_the_attribute_set_only_for_ascii_text(monkeypatch):
     """A non-ASCII text keeps Python's `re` (its `\\s` and `\\b` are Unicode's)."""
     engine = Engine(load_ruleset())
-    asked: list[bool] = []
-    found = AttributeScan.found
-
-    def recording(self, encoded):
-        asked.append(True)
-        return found(self, encoded)
-
-    monkeypatch.setattr(AttributeScan, "found", recording)
+    asked = record_calls(monkeypatch, AttributeScan, "found")
     code = "from openai import OpenAI\nclient = OpenAI()\nclient.fine_tuning.jobs.create(model='m')\n"
     assert engine.prefilter_verdict(code, False, "python") == "parse"
-    assert asked == [True]
+    assert len(asked) == 1
     assert engine.prefilter_verdict("# é\n" + code, False, "python") == "parse"
-    assert asked == [True]
+    assert len(asked) == 1
 
 
 _ENGINE = Engine(load_ruleset())

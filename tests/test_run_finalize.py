@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.conftest import record_calls
 
 from ragfirst.config.settings import ConfigResolver
 from ragfirst.engine import run_finalize
@@ -46,7 +47,7 @@ def test_a_project_is_finalized_before_the_next_is_linked(tree, monkeypatch):
         return relink(self, state, members)
 
     def recording_findings_for(self, key, context):
-        events.append(("findings", key.root))
+        events.append(("findings", key.root))  # (one list for both: their order matters)
         return findings_for(self, key, context)
 
     monkeypatch.setattr(Workspace, "_relink", recording_relink)
@@ -82,17 +83,10 @@ def test_timings_count_a_block_in_the_phase_it_is_lent_to(monkeypatch):
 def test_findings_made_during_the_link_are_finalize_time(tree, monkeypatch):
     from ragfirst.engine import timings
 
-    lent: list[str] = []
-    within = timings.within
-
-    def recording_within(phase):
-        lent.append(phase)
-        return within(phase)
-
-    monkeypatch.setattr(timings, "within", recording_within)
+    lent = record_calls(monkeypatch, timings, "within")
     with timings.recording() as recording:
         lint_paths([tree], ConfigResolver(), jobs=1)
-    assert lent and set(lent) == {"finalize"}
+    assert lent and {phase for (phase,) in lent} == {"finalize"}
     assert list(recording.phases)[-1] == "finalize"  # (its own row, after the link's)
 
 
