@@ -297,7 +297,7 @@ class EnginePrefilter:
         return found
 
     def _known_utf8(self, text: str, data: bytes) -> None:
-        """`data` is `text`'s UTF-8 (decoded as UTF-8, no BOM, python_coding.plain_utf8):
+        """`data` is `text`'s UTF-8 (decoded as UTF-8, no BOM: python_coding.decoded_as_utf8):
         the scans read it, not a second encoding of the text (26 ms of bench corpus b's
         `--select` run, mostly its non-ASCII files)."""
         self._last_utf8 = (text, data)

@@ -127,8 +127,10 @@ def attribute_words(
     in a parenthesised chain), as a string (`getattr(client, "jobs")`) or as a name in a
     `from ... import` statement. `pattern` is `attribute_pattern` of every word that may
     be asked about; or `spelt`, the words an `AttributeScan` found spelt so."""
-    assert pattern is not None or spelt is not None
-    found = set(candidates.intersection(spelt if spelt is not None else pattern.findall(text)))  # type: ignore[union-attr]
+    if spelt is None:
+        assert pattern is not None
+        spelt = set(pattern.findall(text))
+    found = set(candidates.intersection(spelt))
     missing = candidates - found
     if missing:
         for _, names in FROM_IMPORT_NAMES.findall(text):
