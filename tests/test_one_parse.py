@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tests.conftest import record_calls
 
 from ragfirst.analyzers import python_chunks
 from ragfirst.analyzers.python_chunks import ChunkedParser, RecentTexts, reusing_unchanged_statements
@@ -223,56 +224,45 @@ def test_a_parser_already_in_use_is_kept_for_the_links_analyses(monkeypatch):
             assert seen and all(found is statements for found in seen)
 
 
-def test_an_incremental_relink_that_raises_still_drops_its_kept_trees(monkeypatch):
-    """The link's analyses are done (their kept trees dropped) however the incremental
-    relink ends, an exception included."""
+def _loaded_workspace() -> tuple[Workspace, dict[str, bytes], Settings]:
+    """PROJECT loaded in a workspace (not linked yet), its files by name, its settings."""
     files = {name: textwrap.dedent(text).encode() for name, text in PROJECT.items()}
     workspace = Workspace(lambda key: files.get(key.id))
-    workspace.incremental = True
     settings = Settings()
     engine = workspace.engine_for(settings)
     for name, data in files.items():
         workspace.update(FileKey("", name), data, settings, engine)
+    return workspace, files, settings
+
+
+def _failing(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("a link that fails")
+
+
+def test_an_incremental_relink_that_raises_still_drops_its_kept_trees(monkeypatch):
+    """The link's analyses are done (their kept trees dropped) however the incremental
+    relink ends, an exception included."""
+    workspace, files, settings = _loaded_workspace()
+    workspace.incremental = True
     workspace.relink()
     edited = files["app/routes.py"] + b"\n\ndef more():\n    return client.models.list()\n"
     files["app/routes.py"] = edited
-    workspace.update(FileKey("", "app/routes.py"), edited, settings, engine)
-    finished: list[int] = []
-    original_done = incremental_link.LinkAnalyses.done
-    monkeypatch.setattr(
-        incremental_link.LinkAnalyses, "done", lambda self: finished.append(1) or original_done(self)
-    )
-
-    def failing(*args, **kwargs):
-        raise RuntimeError("a link that fails")
-
-    monkeypatch.setattr(incremental_link, "_python_relink", failing)
+    workspace.update(FileKey("", "app/routes.py"), edited, settings, workspace.engine_for(settings))
+    finished = record_calls(monkeypatch, incremental_link.LinkAnalyses, "done")
+    monkeypatch.setattr(incremental_link, "_python_relink", _failing)
     state = next(iter(workspace.projects.values()))
     with pytest.raises(RuntimeError):
         incremental_link.relink(workspace, state)
-    assert finished == [1]
+    assert len(finished) == 1
     assert state.link is None  # spent: the next relink is a full one
 
 
 def test_a_full_link_that_raises_still_drops_its_kept_trees(monkeypatch):
     from ragfirst.engine import workspace as workspace_module
 
-    files = {name: textwrap.dedent(text).encode() for name, text in PROJECT.items()}
-    workspace = Workspace(lambda key: files.get(key.id))
-    settings = Settings()
-    engine = workspace.engine_for(settings)
-    for name, data in files.items():
-        workspace.update(FileKey("", name), data, settings, engine)
-    finished: list[int] = []
-    original_done = workspace_module.LinkAnalyses.done
-    monkeypatch.setattr(
-        workspace_module.LinkAnalyses, "done", lambda self: finished.append(1) or original_done(self)
-    )
-
-    def failing(*args, **kwargs):
-        raise RuntimeError("a link that fails")
-
-    monkeypatch.setattr(workspace_module, "link_project", failing)
+    workspace, _, _ = _loaded_workspace()
+    finished = record_calls(monkeypatch, workspace_module.LinkAnalyses, "done")
+    monkeypatch.setattr(workspace_module, "link_project", _failing)
     with pytest.raises(RuntimeError):
         workspace.relink()
-    assert finished == [1]
+    assert len(finished) == 1

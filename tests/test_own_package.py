@@ -169,3 +169,20 @@ def test_manifest_names_are_read_from_regular_files_only(tmp_path: Path):
     os.remove(tmp_path / "setup.cfg")
     (tmp_path / "setup.cfg").write_bytes(b"[metadata]\rname = old-mac\r")
     assert own_names(str(tmp_path)) == {"web-app", "small", "old-mac"}
+
+
+def test_a_manifest_linked_out_of_its_directory_is_not_read(tmp_path: Path):
+    """Manifests are read as the repository's other small files are (safe_read): a link
+    that leaves the directory names nothing."""
+    from ragfirst.engine.own_package import own_names
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "pyproject.toml").write_text('[project]\nname = "not-this-one"\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").symlink_to(outside / "pyproject.toml")
+    assert own_names(str(project)) == frozenset()
+    (project / "pyproject.toml").unlink()
+    (project / "pyproject.toml").write_text('[project]\nname = "this-one"\n')
+    assert own_names(str(project)) == {"this-one"}

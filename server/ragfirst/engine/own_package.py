@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ragfirst.analyzers.manifests import normalise
 from ragfirst.engine.finalize_memo import FinalizeMemo
 from ragfirst.engine.project_roots import VCS_MARKERS
+from ragfirst.safe_read import ReadRefused, read_capped
 
 if TYPE_CHECKING:
     from ragfirst.model import Finding
@@ -43,34 +44,21 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 
 
 def _read(path: str) -> str | None:
-    """A manifest's text, or None (no such file, not a regular file, over the cap), read as
-    `Path.read_text` reads it (universal newlines: a `setup.cfg` with `\\r` line ends still
-    names its project). A missing one costs one `stat`: finalizing asks four names in each
-    directory of every project and most are missing (`Path.is_file`, `stat` and
-    `read_text` cost 20 ms of bench corpus b's serial end, 315 directories)."""
+    """A manifest's text, or None, read as the repository's other small files are
+    (safe_read.read_capped: a regular file, no link out of its directory, at most the
+    cap), with `Path.read_text`'s universal newlines (a `setup.cfg` with `\\r` line ends
+    still names its project). A missing one costs one `stat`: finalizing asks four names
+    in each directory of every project and most are missing (20 ms of bench corpus b's
+    serial end, 315 directories, with `Path.is_file`, `stat` and `read_text`)."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):
         return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+    if not stat.S_ISREG(info.st_mode):
         return None  # (a FIFO is never opened)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None  # swapped since the `stat`
-        parts, left = [], MAX_MANIFEST_BYTES + 1  # to the end, whatever the size said
-        while left > 0 and (part := os.read(fd, min(left, 1 << 16))):
-            parts.append(part)
-            left -= len(part)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    data = b"".join(parts)
-    if len(data) > MAX_MANIFEST_BYTES:
+        data = read_capped(Path(path), MAX_MANIFEST_BYTES)
+    except (OSError, ReadRefused):
         return None
     return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
